@@ -1,0 +1,82 @@
+//! Configuration from environment variables, with defaults that make
+//! `milepost serve` work on a laptop with nothing set.
+
+use std::net::SocketAddr;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `MILEPOST_DATABASE_URL`, default `sqlite://data/milepost.db`.
+    pub database_url: String,
+    /// `MILEPOST_ADDR`, default `127.0.0.1:3000`. Port 0 picks a free port.
+    pub addr: SocketAddr,
+    /// `MILEPOST_PUBLIC_URL`: how links are printed and mailed; defaults to `http://{addr}`.
+    pub public_url: Option<String>,
+    /// `MILEPOST_SITE_ROOT`: where cargo-leptos put the wasm, css and assets.
+    pub site_root: String,
+    /// `MILEPOST_DB_MAX_CONNECTIONS`, default 8.
+    pub max_connections: u32,
+    /// `MILEPOST_LOG_FORMAT=json` for structured logs; anything else is human-readable.
+    pub json_logs: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("configuration variable {name}: {reason}")]
+pub struct ConfigError {
+    pub name: &'static str,
+    pub reason: String,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let addr_text = get("MILEPOST_ADDR").unwrap_or_else(|| "127.0.0.1:3000".into());
+        let addr = addr_text
+            .parse()
+            .map_err(|e| ConfigError { name: "MILEPOST_ADDR", reason: format!("`{addr_text}` is not host:port ({e})") })?;
+        let max_connections = match get("MILEPOST_DB_MAX_CONNECTIONS") {
+            None => 8,
+            Some(v) => v.parse().ok().filter(|n| *n > 0).ok_or_else(|| ConfigError {
+                name: "MILEPOST_DB_MAX_CONNECTIONS",
+                reason: format!("`{v}` is not a positive number"),
+            })?,
+        };
+        Ok(Config {
+            database_url: get("MILEPOST_DATABASE_URL").unwrap_or_else(|| "sqlite://data/milepost.db".into()),
+            addr,
+            public_url: get("MILEPOST_PUBLIC_URL"),
+            site_root: get("MILEPOST_SITE_ROOT")
+                .or_else(|| get("LEPTOS_SITE_ROOT"))
+                .unwrap_or_else(|| "target/site".into()),
+            max_connections,
+            json_logs: get("MILEPOST_LOG_FORMAT").is_some_and(|v| v.eq_ignore_ascii_case("json")),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_work_with_nothing_set() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.database_url, "sqlite://data/milepost.db");
+        assert_eq!(c.max_connections, 8);
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        assert_eq!(config(&[("MILEPOST_ADDR", "nowhere")]).unwrap_err().name, "MILEPOST_ADDR");
+        assert_eq!(config(&[("MILEPOST_DB_MAX_CONNECTIONS", "0")]).unwrap_err().name, "MILEPOST_DB_MAX_CONNECTIONS");
+    }
+}

@@ -1,0 +1,281 @@
+//! The canonical vocabulary every source is mapped onto: milestones in
+//! lifecycle order and the exceptions that can interrupt them.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// A step in an order's life. The declaration order *is* the lifecycle order:
+/// `Ord` is derived so "furthest milestone" is simply `max`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Milestone {
+    Placed,
+    Confirmed,
+    ReleasedToWarehouse,
+    Picked,
+    Packed,
+    Shipped,
+    InTransit,
+    ArrivedAtHub,
+    OutForDelivery,
+    Delivered,
+}
+
+/// Something that went wrong. Exceptions stay open until a later milestone
+/// resolves them, except the terminal ones which end the lifecycle.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExceptionKind {
+    Delayed,
+    FailedAttempt,
+    AddressIssue,
+    Damaged,
+    Held,
+    ReturnedToSender,
+    Cancelled,
+}
+
+/// What an event means once the status dictionary has read its source code.
+/// `Unmapped` events are kept (nothing is dropped) and flagged for the dictionary.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "code")]
+pub enum Canonical {
+    Milestone(Milestone),
+    Exception(ExceptionKind),
+    Unmapped,
+}
+
+/// How a canonical code is presented and whether it ends the lifecycle.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Presentation {
+    pub label: &'static str,
+    /// Plain-words explanation shown to buyers (mostly for exceptions).
+    pub explanation: &'static str,
+    pub customer_visible: bool,
+    pub terminal: bool,
+}
+
+impl Milestone {
+    pub const ALL: [Milestone; 10] = [
+        Milestone::Placed,
+        Milestone::Confirmed,
+        Milestone::ReleasedToWarehouse,
+        Milestone::Picked,
+        Milestone::Packed,
+        Milestone::Shipped,
+        Milestone::InTransit,
+        Milestone::ArrivedAtHub,
+        Milestone::OutForDelivery,
+        Milestone::Delivered,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Milestone::Placed => "placed",
+            Milestone::Confirmed => "confirmed",
+            Milestone::ReleasedToWarehouse => "released_to_warehouse",
+            Milestone::Picked => "picked",
+            Milestone::Packed => "packed",
+            Milestone::Shipped => "shipped",
+            Milestone::InTransit => "in_transit",
+            Milestone::ArrivedAtHub => "arrived_at_hub",
+            Milestone::OutForDelivery => "out_for_delivery",
+            Milestone::Delivered => "delivered",
+        }
+    }
+
+    pub fn presentation(self) -> Presentation {
+        let (label, explanation, customer_visible) = match self {
+            Milestone::Placed => ("Order placed", "We have received your order.", true),
+            Milestone::Confirmed => ("Order confirmed", "Your order is confirmed and being prepared.", true),
+            Milestone::ReleasedToWarehouse => ("Released to warehouse", "", false),
+            Milestone::Picked => ("Picked", "", false),
+            Milestone::Packed => ("Packed", "Your items are packed and waiting for the carrier.", true),
+            Milestone::Shipped => ("Shipped", "The carrier has your parcel.", true),
+            Milestone::InTransit => ("In transit", "Your parcel is on its way.", true),
+            Milestone::ArrivedAtHub => ("Arrived at local hub", "Your parcel reached the depot near you.", true),
+            Milestone::OutForDelivery => ("Out for delivery", "Your parcel is on the delivery vehicle today.", true),
+            Milestone::Delivered => ("Delivered", "Your parcel has been delivered.", true),
+        };
+        Presentation { label, explanation, customer_visible, terminal: self == Milestone::Delivered }
+    }
+}
+
+impl ExceptionKind {
+    pub const ALL: [ExceptionKind; 7] = [
+        ExceptionKind::Delayed,
+        ExceptionKind::FailedAttempt,
+        ExceptionKind::AddressIssue,
+        ExceptionKind::Damaged,
+        ExceptionKind::Held,
+        ExceptionKind::ReturnedToSender,
+        ExceptionKind::Cancelled,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ExceptionKind::Delayed => "delayed",
+            ExceptionKind::FailedAttempt => "failed_attempt",
+            ExceptionKind::AddressIssue => "address_issue",
+            ExceptionKind::Damaged => "damaged",
+            ExceptionKind::Held => "held",
+            ExceptionKind::ReturnedToSender => "returned_to_sender",
+            ExceptionKind::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn presentation(self) -> Presentation {
+        let (label, explanation) = match self {
+            ExceptionKind::Delayed => (
+                "Delayed",
+                "Your parcel is running late. It is still on its way and we will update the delivery date as soon as the carrier does.",
+            ),
+            ExceptionKind::FailedAttempt => (
+                "Delivery attempt failed",
+                "The driver could not deliver your parcel. They will usually try again on the next working day.",
+            ),
+            ExceptionKind::AddressIssue => (
+                "Problem with the address",
+                "The carrier could not find or reach the delivery address. Please contact us so we can correct it.",
+            ),
+            ExceptionKind::Damaged => (
+                "Damaged in transit",
+                "Your parcel was damaged on its way. Our support team will contact you about a replacement.",
+            ),
+            ExceptionKind::Held => (
+                "Held",
+                "Your parcel is being held by the carrier (for example at customs or at the depot). It will move again once released.",
+            ),
+            ExceptionKind::ReturnedToSender => (
+                "Returned to sender",
+                "Your parcel is on its way back to us. Please contact support to arrange a new delivery or a refund.",
+            ),
+            ExceptionKind::Cancelled => ("Cancelled", "This order was cancelled."),
+        };
+        Presentation {
+            label,
+            explanation,
+            customer_visible: true,
+            terminal: matches!(self, ExceptionKind::ReturnedToSender | ExceptionKind::Cancelled),
+        }
+    }
+}
+
+impl Canonical {
+    pub fn presentation(self) -> Presentation {
+        match self {
+            Canonical::Milestone(m) => m.presentation(),
+            Canonical::Exception(e) => e.presentation(),
+            Canonical::Unmapped => Presentation {
+                label: "Status update",
+                explanation: "",
+                customer_visible: false,
+                terminal: false,
+            },
+        }
+    }
+
+    /// Stable text form used in the database and the dictionary data file:
+    /// `delivered`, `exception:damaged`, `unmapped`.
+    pub fn code(self) -> String {
+        match self {
+            Canonical::Milestone(m) => m.code().to_string(),
+            Canonical::Exception(e) => format!("exception:{}", e.code()),
+            Canonical::Unmapped => "unmapped".to_string(),
+        }
+    }
+}
+
+impl fmt::Display for Canonical {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.code())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a known milestone or exception code")]
+pub struct UnknownCode(pub String);
+
+impl FromStr for Milestone {
+    type Err = UnknownCode;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Milestone::ALL.into_iter().find(|m| m.code() == s).ok_or_else(|| UnknownCode(s.to_string()))
+    }
+}
+
+impl FromStr for ExceptionKind {
+    type Err = UnknownCode;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        ExceptionKind::ALL.into_iter().find(|e| e.code() == s).ok_or_else(|| UnknownCode(s.to_string()))
+    }
+}
+
+impl FromStr for Canonical {
+    type Err = UnknownCode;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s == "unmapped" {
+            return Ok(Canonical::Unmapped);
+        }
+        match s.strip_prefix("exception:") {
+            Some(kind) => kind.parse().map(Canonical::Exception),
+            None => s.parse().map(Canonical::Milestone),
+        }
+    }
+}
+
+impl TryFrom<String> for Canonical {
+    type Error = UnknownCode;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        value.parse()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lifecycle_order_is_declaration_order() {
+        let mut sorted = Milestone::ALL;
+        sorted.sort();
+        assert_eq!(sorted, Milestone::ALL);
+        assert!(Milestone::Shipped < Milestone::InTransit);
+        assert!(Milestone::OutForDelivery < Milestone::Delivered);
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for m in Milestone::ALL {
+            let c = Canonical::Milestone(m);
+            assert_eq!(c.code().parse::<Canonical>().unwrap(), c);
+        }
+        for e in ExceptionKind::ALL {
+            let c = Canonical::Exception(e);
+            assert_eq!(c.code().parse::<Canonical>().unwrap(), c);
+        }
+        assert_eq!("unmapped".parse::<Canonical>().unwrap(), Canonical::Unmapped);
+        assert!("exception:bogus".parse::<Canonical>().is_err());
+        assert!("teleported".parse::<Canonical>().is_err());
+    }
+
+    #[test]
+    fn only_delivered_returned_and_cancelled_end_the_lifecycle() {
+        let terminal: Vec<String> = Milestone::ALL
+            .into_iter()
+            .map(Canonical::Milestone)
+            .chain(ExceptionKind::ALL.into_iter().map(Canonical::Exception))
+            .filter(|c| c.presentation().terminal)
+            .map(|c| c.code())
+            .collect();
+        assert_eq!(terminal, ["delivered", "exception:returned_to_sender", "exception:cancelled"]);
+    }
+
+    #[test]
+    fn warehouse_internals_are_hidden_from_customers() {
+        assert!(!Milestone::Picked.presentation().customer_visible);
+        assert!(!Milestone::ReleasedToWarehouse.presentation().customer_visible);
+        assert!(Milestone::OutForDelivery.presentation().customer_visible);
+        assert!(!Canonical::Unmapped.presentation().customer_visible);
+    }
+}

@@ -1,0 +1,14 @@
+//! The pure core: ids, brand, milestones, the status dictionary, status
+//! derivation. No I/O, no framework types: everything here is unit-tested.
+
+pub mod brand;
+pub mod dictionary;
+pub mod ids;
+pub mod milestone;
+pub mod status;
+
+pub use brand::BrandColor;
+pub use dictionary::{DictionaryEntry, StatusDictionary};
+pub use ids::*;
+pub use milestone::{Canonical, ExceptionKind, Milestone};
+pub use status::{derive_order_status, is_late, EventFact, OrderStatus, ShipmentStatus};

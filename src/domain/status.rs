@@ -1,0 +1,358 @@
+//! Order and shipment status as a pure function of events.
+//!
+//! The functions here treat the events as a *set*: the same events give the
+//! same status whatever order they arrived in and however often one repeats.
+//! That is what lets every source post late, out of order, or twice.
+
+use super::milestone::{Canonical, ExceptionKind, Milestone};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The part of an event that status derivation needs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventFact {
+    /// `None` for order-level events (OMS, warehouse before a shipment exists).
+    pub shipment: Option<i64>,
+    pub canonical: Canonical,
+    pub occurred_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShipmentStatus {
+    /// The furthest milestone reached; never moves backwards on a late scan.
+    pub milestone: Option<Milestone>,
+    /// Exceptions not yet resolved by a later milestone, in a stable order.
+    pub open_exceptions: Vec<ExceptionKind>,
+}
+
+impl ShipmentStatus {
+    pub fn is_delivered(&self) -> bool {
+        self.milestone == Some(Milestone::Delivered)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenException {
+    pub kind: ExceptionKind,
+    pub shipment: Option<i64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderStatus {
+    /// Where the order as a whole stands: the slowest shipment decides.
+    pub milestone: Option<Milestone>,
+    pub shipments: BTreeMap<i64, ShipmentStatus>,
+    pub open_exceptions: Vec<OpenException>,
+    pub cancelled: bool,
+    /// Some ordered quantity is not in any shipment yet.
+    pub lines_outstanding: bool,
+}
+
+/// Status of one scope (a shipment, or the order-level events).
+fn scope_status(events: &[&EventFact]) -> ShipmentStatus {
+    let milestone = events
+        .iter()
+        .filter_map(|e| match e.canonical {
+            Canonical::Milestone(m) => Some(m),
+            _ => None,
+        })
+        .max();
+    let latest_milestone_at = |after: DateTime<Utc>| {
+        events.iter().any(|e| matches!(e.canonical, Canonical::Milestone(_)) && e.occurred_at > after)
+    };
+    let delivered = milestone == Some(Milestone::Delivered);
+    let open: BTreeSet<ExceptionKind> = events
+        .iter()
+        .filter_map(|e| match e.canonical {
+            Canonical::Exception(kind) => Some((kind, e.occurred_at)),
+            _ => None,
+        })
+        .filter(|&(kind, at)| {
+            // Terminal exceptions end the lifecycle: nothing resolves them.
+            // Others close on delivery or on any milestone that happened later.
+            kind.presentation().terminal || !(delivered || latest_milestone_at(at))
+        })
+        .map(|(kind, _)| kind)
+        .collect();
+    ShipmentStatus { milestone, open_exceptions: open.into_iter().collect() }
+}
+
+/// Derives the order's status from all of its events.
+///
+/// `shipments` lists every shipment of the order (a shipment may have no
+/// events yet); `lines_outstanding` says whether ordered quantity remains
+/// that is in no shipment.
+pub fn derive_order_status(events: &[EventFact], shipments: &[i64], lines_outstanding: bool) -> OrderStatus {
+    let order_events: Vec<&EventFact> = events.iter().filter(|e| e.shipment.is_none()).collect();
+    let order_level = scope_status(&order_events);
+
+    let shipment_ids: BTreeSet<i64> = shipments.iter().copied().chain(events.iter().filter_map(|e| e.shipment)).collect();
+    let shipment_statuses: BTreeMap<i64, ShipmentStatus> = shipment_ids
+        .iter()
+        .map(|&id| {
+            let scoped: Vec<&EventFact> = events.iter().filter(|e| e.shipment == Some(id)).collect();
+            (id, scope_status(&scoped))
+        })
+        .collect();
+
+    // A shipment that exists but has no carrier scan yet is packed and waiting.
+    let slowest_shipment = shipment_statuses.values().map(|s| s.milestone.unwrap_or(Milestone::Packed)).min();
+    let milestone = match (order_level.milestone, slowest_shipment) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    };
+
+    // Order-level exceptions are resolved by later milestones anywhere in the order
+    // (a warehouse delay is over once the carrier has the parcel).
+    let any_milestone_after = |at: DateTime<Utc>| {
+        events.iter().any(|e| matches!(e.canonical, Canonical::Milestone(_)) && e.occurred_at > at)
+    };
+    let order_exceptions = order_level.open_exceptions.iter().copied().filter(|kind| {
+        kind.presentation().terminal
+            || events
+                .iter()
+                .filter(|e| e.shipment.is_none() && e.canonical == Canonical::Exception(*kind))
+                .any(|e| !any_milestone_after(e.occurred_at))
+    });
+    let mut open_exceptions: Vec<OpenException> =
+        order_exceptions.map(|kind| OpenException { kind, shipment: None }).collect();
+    for (&id, status) in &shipment_statuses {
+        open_exceptions.extend(status.open_exceptions.iter().map(|&kind| OpenException { kind, shipment: Some(id) }));
+    }
+
+    let cancelled = events.iter().any(|e| e.canonical == Canonical::Exception(ExceptionKind::Cancelled));
+    OrderStatus { milestone, shipments: shipment_statuses, open_exceptions, cancelled, lines_outstanding }
+}
+
+impl OrderStatus {
+    pub fn delivered_shipments(&self) -> usize {
+        self.shipments.values().filter(|s| s.is_delivered()).count()
+    }
+
+    pub fn is_delivered(&self) -> bool {
+        !self.shipments.is_empty() && !self.lines_outstanding && self.delivered_shipments() == self.shipments.len()
+    }
+
+    /// The one line a buyer reads first.
+    pub fn headline(&self) -> String {
+        if self.cancelled {
+            return ExceptionKind::Cancelled.presentation().label.to_string();
+        }
+        if let Some(terminal) = self.open_exceptions.iter().find(|x| x.kind.presentation().terminal) {
+            return terminal.kind.presentation().label.to_string();
+        }
+        let total = self.shipments.len();
+        let delivered = self.delivered_shipments();
+        if self.is_delivered() {
+            return Milestone::Delivered.presentation().label.to_string();
+        }
+        if delivered > 0 {
+            let mut line = format!("{delivered} of {total} shipments delivered");
+            if self.lines_outstanding {
+                line.push_str(", more items to follow");
+            }
+            return line;
+        }
+        // Show the furthest *customer-visible* stage the order has reached.
+        let stage = self
+            .milestone
+            .map(|m| {
+                Milestone::ALL
+                    .into_iter()
+                    .filter(|v| *v <= m && v.presentation().customer_visible)
+                    .max()
+                    .unwrap_or(Milestone::Placed)
+            })
+            .unwrap_or(Milestone::Placed);
+        let label = stage.presentation().label;
+        if total > 1 {
+            format!("{label} ({total} shipments)")
+        } else if self.lines_outstanding && total == 1 {
+            format!("{label}, more items to follow")
+        } else {
+            label.to_string()
+        }
+    }
+}
+
+/// An order is late when its promised date has passed in the ship-to's
+/// local calendar and it is not yet delivered.
+pub fn is_late(promised: Option<NaiveDate>, delivered: bool, today_at_ship_to: NaiveDate) -> bool {
+    matches!(promised, Some(date) if !delivered && today_at_ship_to > date)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use proptest::prelude::*;
+
+    fn at(hour: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap() + chrono::Duration::hours(hour as i64)
+    }
+    fn m(shipment: Option<i64>, milestone: Milestone, hour: u32) -> EventFact {
+        EventFact { shipment, canonical: Canonical::Milestone(milestone), occurred_at: at(hour) }
+    }
+    fn x(shipment: Option<i64>, kind: ExceptionKind, hour: u32) -> EventFact {
+        EventFact { shipment, canonical: Canonical::Exception(kind), occurred_at: at(hour) }
+    }
+
+    #[test]
+    fn late_in_transit_scan_after_delivered_does_not_move_backwards() {
+        let events = vec![
+            m(None, Milestone::Placed, 0),
+            m(Some(1), Milestone::InTransit, 10),
+            m(Some(1), Milestone::Delivered, 20),
+            // arrives last, happened last: a stray scan
+            m(Some(1), Milestone::InTransit, 22),
+        ];
+        let status = derive_order_status(&events, &[1], false);
+        assert_eq!(status.milestone, Some(Milestone::Delivered));
+        assert!(status.is_delivered());
+        assert_eq!(status.headline(), "Delivered");
+    }
+
+    #[test]
+    fn an_exception_stays_open_until_a_later_milestone_resolves_it() {
+        let mut events = vec![m(Some(1), Milestone::OutForDelivery, 8), x(Some(1), ExceptionKind::FailedAttempt, 12)];
+        let status = derive_order_status(&events, &[1], false);
+        assert_eq!(status.open_exceptions, vec![OpenException { kind: ExceptionKind::FailedAttempt, shipment: Some(1) }]);
+
+        // A scan that happened *before* the exception does not resolve it.
+        events.push(m(Some(1), Milestone::InTransit, 6));
+        assert_eq!(derive_order_status(&events, &[1], false).open_exceptions.len(), 1);
+
+        events.push(m(Some(1), Milestone::OutForDelivery, 30));
+        assert!(derive_order_status(&events, &[1], false).open_exceptions.is_empty());
+    }
+
+    #[test]
+    fn terminal_exceptions_are_never_resolved() {
+        let events = vec![
+            m(Some(1), Milestone::InTransit, 1),
+            x(Some(1), ExceptionKind::ReturnedToSender, 2),
+            m(Some(1), Milestone::InTransit, 3),
+        ];
+        let status = derive_order_status(&events, &[1], false);
+        assert_eq!(status.open_exceptions[0].kind, ExceptionKind::ReturnedToSender);
+        assert_eq!(status.headline(), "Returned to sender");
+    }
+
+    #[test]
+    fn order_level_delay_is_resolved_by_a_later_shipment_milestone() {
+        let events = vec![
+            m(None, Milestone::Placed, 0),
+            x(None, ExceptionKind::Delayed, 2),
+            m(Some(7), Milestone::Shipped, 5),
+        ];
+        let status = derive_order_status(&events, &[7], false);
+        assert!(status.open_exceptions.is_empty(), "{:?}", status.open_exceptions);
+    }
+
+    #[test]
+    fn multi_shipment_orders_report_partial_states() {
+        let events = vec![
+            m(None, Milestone::Placed, 0),
+            m(Some(1), Milestone::Delivered, 10),
+            m(Some(2), Milestone::Delivered, 11),
+            m(Some(3), Milestone::InTransit, 9),
+        ];
+        let status = derive_order_status(&events, &[1, 2, 3], false);
+        assert_eq!(status.milestone, Some(Milestone::InTransit), "the slowest shipment decides");
+        assert_eq!(status.headline(), "2 of 3 shipments delivered");
+        assert!(!status.is_delivered());
+
+        let status = derive_order_status(&events[..3], &[1, 2], true);
+        assert!(!status.is_delivered(), "lines still outstanding");
+        assert_eq!(status.headline(), "2 of 2 shipments delivered, more items to follow");
+    }
+
+    #[test]
+    fn shipments_without_events_count_as_packed() {
+        let events = vec![m(None, Milestone::Confirmed, 0), m(Some(1), Milestone::InTransit, 3)];
+        let status = derive_order_status(&events, &[1, 2], false);
+        assert_eq!(status.milestone, Some(Milestone::Packed));
+        assert_eq!(status.headline(), "Packed (2 shipments)");
+    }
+
+    #[test]
+    fn headline_skips_internal_milestones() {
+        let events = vec![m(None, Milestone::Confirmed, 0), m(None, Milestone::Picked, 1)];
+        assert_eq!(derive_order_status(&events, &[], false).headline(), "Order confirmed");
+    }
+
+    #[test]
+    fn cancellation_wins_the_headline() {
+        let events = vec![m(None, Milestone::Confirmed, 0), x(None, ExceptionKind::Cancelled, 1)];
+        let status = derive_order_status(&events, &[], false);
+        assert!(status.cancelled);
+        assert_eq!(status.headline(), "Cancelled");
+    }
+
+    #[test]
+    fn lateness_uses_the_ship_to_calendar() {
+        let promised = NaiveDate::from_ymd_opt(2026, 11, 20);
+        let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+        assert!(!is_late(promised, false, day(20)), "due today is not late");
+        assert!(is_late(promised, false, day(21)));
+        assert!(!is_late(promised, true, day(21)), "delivered orders are not late");
+        assert!(!is_late(None, false, day(21)));
+    }
+
+    fn arb_canonical() -> impl Strategy<Value = Canonical> {
+        prop_oneof![
+            (0..Milestone::ALL.len()).prop_map(|i| Canonical::Milestone(Milestone::ALL[i])),
+            (0..ExceptionKind::ALL.len()).prop_map(|i| Canonical::Exception(ExceptionKind::ALL[i])),
+            Just(Canonical::Unmapped),
+        ]
+    }
+
+    fn arb_event() -> impl Strategy<Value = EventFact> {
+        (proptest::option::of(1i64..4), arb_canonical(), 0u32..48)
+            .prop_map(|(shipment, canonical, hour)| EventFact { shipment, canonical, occurred_at: at(hour) })
+    }
+
+    proptest! {
+        #[test]
+        fn status_ignores_arrival_order_and_duplicates(
+            events in proptest::collection::vec(arb_event(), 0..40),
+            seed in any::<u64>(),
+            repeats in proptest::collection::vec(any::<prop::sample::Index>(), 0..10),
+            outstanding in any::<bool>(),
+        ) {
+            let expected = derive_order_status(&events, &[1, 2], outstanding);
+
+            let mut shuffled = events.clone();
+            // deterministic Fisher-Yates from the seed
+            let mut state = seed;
+            for i in (1..shuffled.len()).rev() {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                shuffled.swap(i, (state >> 33) as usize % (i + 1));
+            }
+            if !events.is_empty() {
+                for r in &repeats {
+                    shuffled.push(events[r.index(events.len())].clone());
+                }
+            }
+            let actual = derive_order_status(&shuffled, &[2, 1, 2], outstanding);
+            prop_assert_eq!(&actual, &expected);
+            prop_assert_eq!(actual.headline(), expected.headline());
+        }
+
+        #[test]
+        fn adding_a_milestone_never_moves_a_shipment_backwards(
+            events in proptest::collection::vec(arb_event(), 0..30),
+            extra in arb_event(),
+        ) {
+            let before = derive_order_status(&events, &[1, 2, 3], false);
+            let mut more = events.clone();
+            more.push(extra);
+            let after = derive_order_status(&more, &[1, 2, 3], false);
+            for (id, status) in &before.shipments {
+                prop_assert!(after.shipments[id].milestone >= status.milestone);
+            }
+            prop_assert!(after.milestone >= before.milestone);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+//! `milepost serve [--demo] [--links-json FILE]` | `milepost migrate` | `milepost demo`
+
+use milepost::config::Config;
+use milepost::state::AppState;
+use milepost::{demo, server, store};
+use std::process::ExitCode;
+use tracing_subscriber::EnvFilter;
+
+const USAGE: &str = "usage: milepost [serve [--demo] [--links-json FILE] | migrate | demo]
+
+  serve        run the web server (default)
+    --demo       load demo data into an empty database and print demo tracking links
+    --links-json write the demo links to FILE as JSON (for tests and scripts)
+  migrate      apply database migrations and exit
+  demo         load demo data into an empty database and exit
+
+Configuration comes from MILEPOST_* environment variables; see README.md.";
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("milepost: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_tracing(&config);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(config, &args).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("{e:#}");
+            eprintln!("milepost: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing(config: &Config) {
+    let filter = EnvFilter::try_from_env("MILEPOST_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if config.json_logs {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn run(config: Config, args: &[String]) -> anyhow::Result<()> {
+    let command = args.first().map(String::as_str).unwrap_or("serve");
+    let flag = |name: &str| args.iter().any(|a| a == name);
+    let value = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
+    if flag("--help") || flag("-h") {
+        println!("{USAGE}");
+        return Ok(());
+    }
+    ensure_sqlite_dir(&config.database_url)?;
+    let pool = store::connect(&config.database_url, config.max_connections).await?;
+    store::migrate(&pool).await?;
+    match command {
+        "migrate" => {
+            tracing::info!(database = %config.database_url, "migrations applied");
+            Ok(())
+        }
+        "demo" => {
+            load_demo(&pool).await?;
+            Ok(())
+        }
+        "serve" => {
+            let listener = tokio::net::TcpListener::bind(config.addr).await?;
+            let addr = listener.local_addr()?;
+            let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+            if flag("--demo") {
+                load_demo(&pool).await?;
+                print_demo_links(&pool, &public_url, value("--links-json")).await?;
+            }
+            let state = AppState::new(config, pool);
+            tracing::info!(%addr, "Milepost is listening on {public_url}");
+            server::serve(listener, server::router(state)).await?;
+            Ok(())
+        }
+        other => anyhow::bail!("unknown command `{other}`\n\n{USAGE}"),
+    }
+}
+
+async fn load_demo(pool: &store::Pool) -> anyhow::Result<()> {
+    if !store::is_empty(pool).await? {
+        tracing::info!("database already has data; demo not loaded again");
+        return Ok(());
+    }
+    let started = std::time::Instant::now();
+    let dictionary = milepost::domain::StatusDictionary::global();
+    let summary = demo::seed(pool, &dictionary, chrono::Utc::now(), 150).await?;
+    tracing::info!(?summary, elapsed_ms = started.elapsed().as_millis() as u64, "demo data loaded");
+    Ok(())
+}
+
+async fn print_demo_links(pool: &store::Pool, public_url: &str, json_file: Option<String>) -> anyhow::Result<()> {
+    let links = demo::showcase_links(pool).await?;
+    println!("\nDemo tracking links (new each start; older ones stay valid):");
+    let mut json = Vec::new();
+    for (brand, scenario, token) in &links {
+        let url = format!("{public_url}/t/{}", token.as_str());
+        println!("  {brand:<28} {:<36} {url}", scenario.describe());
+        json.push(serde_json::json!({ "brand": brand, "state": scenario.describe(), "url": url }));
+    }
+    println!();
+    if let Some(path) = json_file {
+        std::fs::write(&path, serde_json::to_vec_pretty(&json)?)?;
+    }
+    Ok(())
+}
+
+/// SQLite creates the file but not its folder; `./data` should just work.
+fn ensure_sqlite_dir(url: &str) -> anyhow::Result<()> {
+    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let path = path.split('?').next().unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        return Ok(());
+    }
+    if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    Ok(())
+}

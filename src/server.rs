@@ -1,0 +1,138 @@
+//! Assembles the HTTP server: Leptos pages, static files, security headers,
+//! graceful shutdown.
+
+use crate::auth::tracking_link;
+use crate::state::AppState;
+use crate::ui::app::{shell, App};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use axum::Router;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context_state = state.clone();
+    let shell_options = state.leptos_options.clone();
+    Router::new()
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || {
+                provide_context(context_state.clone());
+                leptos::nonce::provide_nonce();
+            },
+            move || shell(shell_options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(leptos::nonce::provide_nonce, shell))
+        .layer(middleware::from_fn_with_state(state.clone(), tracking_link_gate))
+        .layer(middleware::from_fn(security_headers))
+        .with_state(state)
+}
+
+/// Called while the shell renders: a CSP that admits only this response's
+/// inline hydration scripts (by nonce) and our own files.
+pub fn set_page_security_headers() {
+    use leptos::prelude::use_context;
+    let (Some(response), Some(nonce)) =
+        (use_context::<leptos_axum::ResponseOptions>(), use_context::<leptos::nonce::Nonce>())
+    else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'"
+    );
+    if let Ok(value) = HeaderValue::from_str(&policy) {
+        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+/// Headers every response carries. The tracking token is in the URL, so no
+/// page may leak it through the Referer header or a cache.
+async fn security_headers(request: Request, next: Next) -> Response {
+    let is_tracking_page = request.uri().path().starts_with("/t/");
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=()"));
+    headers.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static(
+        "default-src 'self'; script-src 'self'; style-src 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'",
+    ));
+    if is_tracking_page {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        headers.insert("x-robots-tag", HeaderValue::from_static("noindex, nofollow"));
+    }
+    response
+}
+
+/// Answers every bad tracking token (malformed, unknown, expired, revoked)
+/// with the same bytes before any page code runs, so the response cannot
+/// tell an attacker which case they hit.
+async fn tracking_link_gate(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let Some(rest) = request.uri().path().strip_prefix("/t/") else {
+        return next.run(request).await;
+    };
+    let token = rest.split('/').next().unwrap_or_default();
+    match tracking_link::resolve(&state.pool, token).await {
+        Ok(Some(_)) => next.run(request).await,
+        Ok(None) => tracking_not_found(),
+        Err(e) => {
+            tracing::error!(error = %e, "resolving a tracking link failed");
+            (StatusCode::SERVICE_UNAVAILABLE, Html(UNAVAILABLE_PAGE)).into_response()
+        }
+    }
+}
+
+pub fn tracking_not_found() -> Response {
+    (StatusCode::NOT_FOUND, Html(NOT_FOUND_PAGE)).into_response()
+}
+
+const NOT_FOUND_PAGE: &str = r#"<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer"><meta name="robots" content="noindex">
+<title>Tracking link not found</title><link rel="stylesheet" href="/pkg/milepost.css"></head>
+<body class="min-h-screen bg-slate-50 text-slate-900 antialiased"><main class="mx-auto max-w-xl px-4 py-16">
+<h1 class="text-2xl font-semibold">We can't find that page</h1>
+<p class="mt-4 text-slate-700">This tracking link may have expired or been replaced. Please use the most recent link from your order emails, or contact the shop you ordered from.</p>
+</main></body></html>"#;
+
+const UNAVAILABLE_PAGE: &str = r#"<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Tracking unavailable</title><link rel="stylesheet" href="/pkg/milepost.css"></head>
+<body class="min-h-screen bg-slate-50 text-slate-900 antialiased"><main class="mx-auto max-w-xl px-4 py-16">
+<h1 class="text-2xl font-semibold">Tracking is taking a break</h1>
+<p class="mt-4 text-slate-700">We couldn't load your order just now. Please try again in a minute.</p>
+</main></body></html>"#;
+
+/// Serves until Ctrl-C or SIGTERM, then lets in-flight requests finish.
+pub async fn serve(listener: tokio::net::TcpListener, app: Router) -> std::io::Result<()> {
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

@@ -1,0 +1,150 @@
+use super::{Result, StoreError};
+use crate::domain::{derive_order_status, Canonical, EventFact, EventId, OrderId, ShipmentId, TenantId};
+use chrono::{DateTime, Utc};
+use sqlx::types::Json;
+use sqlx::{Sqlite, Transaction};
+
+/// A canonical event on its way into the store. Adapters build these; the
+/// status dictionary has already turned `raw_code` into `canonical`.
+#[derive(Clone, Debug)]
+pub struct NewEvent {
+    pub shipment: Option<ShipmentId>,
+    pub source: String,
+    pub source_event_id: String,
+    pub raw_code: String,
+    pub canonical: Canonical,
+    pub occurred_at: DateTime<Utc>,
+    pub location: Option<String>,
+    pub details: serde_json::Value,
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct EventRecord {
+    pub id: EventId,
+    pub tenant_id: TenantId,
+    pub order_id: OrderId,
+    pub shipment_id: Option<ShipmentId>,
+    pub source: String,
+    pub source_event_id: String,
+    pub raw_code: String,
+    #[sqlx(try_from = "String")]
+    pub canonical: Canonical,
+    pub occurred_at: DateTime<Utc>,
+    pub recorded_at: DateTime<Utc>,
+    pub location: Option<String>,
+    pub details: Json<serde_json::Value>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AppendOutcome {
+    /// Ids of the events that were new, in the order given.
+    pub inserted: Vec<EventId>,
+    /// How many were already known by (tenant, source, source_event_id).
+    pub duplicates: usize,
+}
+
+/// The one way events enter the store: in one transaction, skip duplicates,
+/// insert the rest, and recompute the order's derived status.
+pub async fn append(pool: &super::Pool, tenant: TenantId, order: OrderId, events: &[NewEvent]) -> Result<AppendOutcome> {
+    let mut tx = pool.begin().await?;
+    let recorded_at = Utc::now();
+    let mut outcome = AppendOutcome::default();
+    for event in events {
+        // The SELECT keeps an event from being attached to another tenant's
+        // order or to a shipment of a different order.
+        let id: Option<EventId> = sqlx::query_scalar(
+            "INSERT INTO events (tenant_id, order_id, shipment_id, source, source_event_id, raw_code, canonical,
+                                 occurred_at, recorded_at, location, details)
+             SELECT o.tenant_id, o.id, ?, ?, ?, ?, ?, ?, ?, ?, ?
+             FROM orders o
+             WHERE o.id = ? AND o.tenant_id = ?
+               AND (? IS NULL OR EXISTS (SELECT 1 FROM shipments s WHERE s.id = ? AND s.order_id = o.id))
+             ON CONFLICT (tenant_id, source, source_event_id) DO NOTHING
+             RETURNING id",
+        )
+        .bind(event.shipment)
+        .bind(&event.source)
+        .bind(&event.source_event_id)
+        .bind(&event.raw_code)
+        .bind(event.canonical.code())
+        .bind(event.occurred_at)
+        .bind(recorded_at)
+        .bind(&event.location)
+        .bind(Json(&event.details))
+        .bind(order)
+        .bind(tenant)
+        .bind(event.shipment)
+        .bind(event.shipment)
+        .fetch_optional(&mut *tx)
+        .await?;
+        match id {
+            Some(id) => outcome.inserted.push(id),
+            None => {
+                let known: bool = sqlx::query_scalar(
+                    "SELECT EXISTS (SELECT 1 FROM events WHERE tenant_id = ? AND source = ? AND source_event_id = ?)",
+                )
+                .bind(tenant)
+                .bind(&event.source)
+                .bind(&event.source_event_id)
+                .fetch_one(&mut *tx)
+                .await?;
+                if !known {
+                    return Err(StoreError::NotFound("order or shipment"));
+                }
+                outcome.duplicates += 1;
+            }
+        }
+    }
+    if !outcome.inserted.is_empty() {
+        recompute_status(&mut tx, order).await?;
+    }
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+/// Rewrites the order's and its shipments' derived status from all events.
+pub(super) async fn recompute_status(tx: &mut Transaction<'_, Sqlite>, order: OrderId) -> Result<()> {
+    let rows: Vec<(Option<ShipmentId>, String, DateTime<Utc>)> =
+        sqlx::query_as("SELECT shipment_id, canonical, occurred_at FROM events WHERE order_id = ?")
+            .bind(order)
+            .fetch_all(&mut **tx)
+            .await?;
+    let facts = rows
+        .into_iter()
+        .map(|(shipment, canonical, occurred_at)| {
+            Ok(EventFact {
+                shipment: shipment.map(|s| s.0),
+                canonical: canonical.parse().map_err(super::corrupt)?,
+                occurred_at,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let shipments: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM shipments WHERE order_id = ?").bind(order).fetch_all(&mut **tx).await?;
+    let lines_outstanding: bool = sqlx::query_scalar(
+        "SELECT EXISTS (
+             SELECT 1 FROM order_lines l
+             WHERE l.order_id = ?
+               AND l.quantity > COALESCE((SELECT SUM(quantity) FROM shipment_lines WHERE order_line_id = l.id), 0))",
+    )
+    .bind(order)
+    .fetch_one(&mut **tx)
+    .await?;
+
+    let status = derive_order_status(&facts, &shipments, lines_outstanding);
+    sqlx::query("UPDATE orders SET status_milestone = ?, status_headline = ?, updated_at = ? WHERE id = ?")
+        .bind(status.milestone.map(|m| m.code()))
+        .bind(status.headline())
+        .bind(Utc::now())
+        .bind(order)
+        .execute(&mut **tx)
+        .await?;
+    for (id, shipment) in &status.shipments {
+        sqlx::query("UPDATE shipments SET status_milestone = ? WHERE id = ?")
+            .bind(shipment.milestone.map(|m| m.code()))
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}

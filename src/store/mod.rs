@@ -1,0 +1,65 @@
+//! The only place with SQL. Functions take a pool or a transaction and speak
+//! in domain types; pages and handlers never see a query.
+
+mod events;
+mod orders;
+mod tenants;
+mod tracking_links;
+
+pub use events::{append, AppendOutcome, EventRecord, NewEvent};
+pub use orders::{
+    create_order, create_shipment, find_order_by_number, order_snapshot, LineRecord, NewOrder, NewOrderLine, NewShipment, OrderRecord,
+    OrderSnapshot, ShipTo, ShipmentLineRecord, ShipmentRecord,
+};
+pub use tenants::{create_account, create_tenant, dictionary_for, get_tenant, list_tenants, NewTenant, TenantRecord};
+pub use tracking_links::{insert_tracking_link, resolve_tracking_link, revoke_tracking_link, TrackingLinkTarget};
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+use std::str::FromStr;
+use std::time::Duration;
+
+pub type Pool = SqlitePool;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("stored value is corrupt: {0}")]
+    Corrupt(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Opens (creating if needed) the database with WAL, foreign keys and a busy
+/// timeout, so concurrent writers queue instead of failing.
+pub async fn connect(url: &str, max_connections: u32) -> Result<Pool> {
+    let options = SqliteConnectOptions::from_str(url)?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10));
+    let pool = SqlitePoolOptions::new().max_connections(max_connections).connect_with(options).await?;
+    Ok(pool)
+}
+
+pub async fn migrate(pool: &Pool) -> Result<()> {
+    sqlx::migrate!("./migrations/sqlite").run(pool).await?;
+    Ok(())
+}
+
+pub async fn is_empty(pool: &Pool) -> Result<bool> {
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tenants").fetch_one(pool).await?;
+    Ok(count == 0)
+}
+
+fn corrupt(what: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(what.to_string())
+}

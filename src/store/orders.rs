@@ -1,0 +1,240 @@
+use super::events::{recompute_status, EventRecord};
+use super::{Pool, Result, StoreError};
+use crate::domain::{AccountId, OrderId, OrderLineId, ShipmentId, TenantId};
+use chrono::{DateTime, NaiveDate, Utc};
+
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct ShipTo {
+    #[sqlx(rename = "ship_to_name")]
+    pub name: String,
+    #[sqlx(rename = "ship_to_line1")]
+    pub line1: String,
+    #[sqlx(rename = "ship_to_line2")]
+    pub line2: Option<String>,
+    #[sqlx(rename = "ship_to_city")]
+    pub city: String,
+    #[sqlx(rename = "ship_to_region")]
+    pub region: Option<String>,
+    #[sqlx(rename = "ship_to_postcode")]
+    pub postcode: String,
+    #[sqlx(rename = "ship_to_country")]
+    pub country: String,
+    /// IANA name; times on the tracking page are shown in this zone.
+    #[sqlx(rename = "ship_to_time_zone")]
+    pub time_zone: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewOrderLine {
+    pub sku: String,
+    pub description: String,
+    pub quantity: i64,
+    pub unit: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewOrder {
+    pub tenant: TenantId,
+    pub account: Option<AccountId>,
+    pub order_number: String,
+    pub customer_po: Option<String>,
+    pub placed_at: DateTime<Utc>,
+    pub promised_date: Option<NaiveDate>,
+    pub contact_name: Option<String>,
+    pub contact_email: Option<String>,
+    pub contact_phone: Option<String>,
+    pub ship_to: ShipTo,
+    pub lines: Vec<NewOrderLine>,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewShipment {
+    pub order: OrderId,
+    pub carrier: String,
+    pub service: Option<String>,
+    pub tracking_number: String,
+    /// (order line, quantity in this shipment)
+    pub lines: Vec<(OrderLineId, i64)>,
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct OrderRecord {
+    pub id: OrderId,
+    pub tenant_id: TenantId,
+    pub account_id: Option<AccountId>,
+    pub order_number: String,
+    pub customer_po: Option<String>,
+    pub placed_at: DateTime<Utc>,
+    pub promised_date: Option<NaiveDate>,
+    pub contact_name: Option<String>,
+    #[sqlx(flatten)]
+    pub ship_to: ShipTo,
+    pub status_milestone: Option<String>,
+    pub status_headline: String,
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct LineRecord {
+    pub id: OrderLineId,
+    pub line_number: i64,
+    pub sku: String,
+    pub description: String,
+    pub quantity: i64,
+    pub unit: String,
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ShipmentRecord {
+    pub id: ShipmentId,
+    pub carrier: String,
+    pub service: Option<String>,
+    pub tracking_number: String,
+    pub status_milestone: Option<String>,
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ShipmentLineRecord {
+    pub shipment_id: ShipmentId,
+    pub order_line_id: OrderLineId,
+    pub quantity: i64,
+}
+
+/// Everything the tracking page needs about one order, read in one go.
+#[derive(Clone, Debug)]
+pub struct OrderSnapshot {
+    pub order: OrderRecord,
+    pub lines: Vec<LineRecord>,
+    pub shipments: Vec<ShipmentRecord>,
+    pub shipment_lines: Vec<ShipmentLineRecord>,
+    /// Ordered by when things happened, then by arrival.
+    pub events: Vec<EventRecord>,
+}
+
+pub async fn create_order(pool: &Pool, order: &NewOrder) -> Result<(OrderId, Vec<OrderLineId>)> {
+    if order.lines.is_empty() {
+        return Err(StoreError::Invalid("an order needs at least one line".into()));
+    }
+    let mut tx = pool.begin().await?;
+    let now = Utc::now();
+    let s = &order.ship_to;
+    let id: OrderId = sqlx::query_scalar(
+        "INSERT INTO orders (tenant_id, account_id, order_number, customer_po, placed_at, promised_date,
+             contact_name, contact_email, contact_phone,
+             ship_to_name, ship_to_line1, ship_to_line2, ship_to_city, ship_to_region, ship_to_postcode,
+             ship_to_country, ship_to_time_zone, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(order.tenant)
+    .bind(order.account)
+    .bind(&order.order_number)
+    .bind(&order.customer_po)
+    .bind(order.placed_at)
+    .bind(order.promised_date)
+    .bind(&order.contact_name)
+    .bind(&order.contact_email)
+    .bind(&order.contact_phone)
+    .bind(&s.name)
+    .bind(&s.line1)
+    .bind(&s.line2)
+    .bind(&s.city)
+    .bind(&s.region)
+    .bind(&s.postcode)
+    .bind(&s.country)
+    .bind(&s.time_zone)
+    .bind(now)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    let mut line_ids = Vec::with_capacity(order.lines.len());
+    for (index, line) in order.lines.iter().enumerate() {
+        let line_id = sqlx::query_scalar(
+            "INSERT INTO order_lines (order_id, line_number, sku, description, quantity, unit)
+             VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(id)
+        .bind(index as i64 + 1)
+        .bind(&line.sku)
+        .bind(&line.description)
+        .bind(line.quantity)
+        .bind(&line.unit)
+        .fetch_one(&mut *tx)
+        .await?;
+        line_ids.push(line_id);
+    }
+    tx.commit().await?;
+    Ok((id, line_ids))
+}
+
+/// Creates a shipment with its line quantities and recomputes the order's
+/// status in the same transaction (the order now has one more shipment).
+pub async fn create_shipment(pool: &Pool, shipment: &NewShipment) -> Result<ShipmentId> {
+    let mut tx = pool.begin().await?;
+    let id: ShipmentId = sqlx::query_scalar(
+        "INSERT INTO shipments (tenant_id, order_id, carrier, service, tracking_number, created_at)
+         SELECT tenant_id, id, ?, ?, ?, ? FROM orders WHERE id = ? RETURNING id",
+    )
+    .bind(&shipment.carrier)
+    .bind(&shipment.service)
+    .bind(&shipment.tracking_number)
+    .bind(Utc::now())
+    .bind(shipment.order)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(StoreError::NotFound("order"))?;
+    for (line, quantity) in &shipment.lines {
+        // The join keeps a shipment from claiming another order's line.
+        let inserted = sqlx::query(
+            "INSERT INTO shipment_lines (shipment_id, order_line_id, quantity)
+             SELECT ?, id, ? FROM order_lines WHERE id = ? AND order_id = ?",
+        )
+        .bind(id)
+        .bind(quantity)
+        .bind(line)
+        .bind(shipment.order)
+        .execute(&mut *tx)
+        .await?;
+        if inserted.rows_affected() != 1 {
+            return Err(StoreError::Invalid(format!("order line {line} does not belong to order {}", shipment.order)));
+        }
+    }
+    recompute_status(&mut tx, shipment.order).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn order_snapshot(pool: &Pool, tenant: TenantId, order: OrderId) -> Result<OrderSnapshot> {
+    let mut conn = pool.acquire().await?;
+    let order: OrderRecord = sqlx::query_as("SELECT * FROM orders WHERE id = ? AND tenant_id = ?")
+        .bind(order)
+        .bind(tenant)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound("order"))?;
+    let lines = sqlx::query_as("SELECT * FROM order_lines WHERE order_id = ? ORDER BY line_number")
+        .bind(order.id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let shipments = sqlx::query_as("SELECT * FROM shipments WHERE order_id = ? ORDER BY created_at, id")
+        .bind(order.id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let shipment_lines = sqlx::query_as(
+        "SELECT sl.* FROM shipment_lines sl JOIN shipments s ON s.id = sl.shipment_id WHERE s.order_id = ?",
+    )
+    .bind(order.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let events = sqlx::query_as("SELECT * FROM events WHERE order_id = ? ORDER BY occurred_at, id")
+        .bind(order.id)
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(OrderSnapshot { order, lines, shipments, shipment_lines, events })
+}
+
+pub async fn find_order_by_number(pool: &Pool, tenant: TenantId, order_number: &str) -> Result<Option<OrderId>> {
+    Ok(sqlx::query_scalar("SELECT id FROM orders WHERE tenant_id = ? AND order_number = ?")
+        .bind(tenant)
+        .bind(order_number)
+        .fetch_optional(pool)
+        .await?)
+}

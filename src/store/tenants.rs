@@ -1,0 +1,91 @@
+use super::{corrupt, Pool, Result};
+use crate::domain::{AccountId, BrandColor, DictionaryEntry, StatusDictionary, TenantId};
+use chrono::Utc;
+
+#[derive(Clone, Debug)]
+pub struct NewTenant {
+    pub slug: String,
+    pub brand_name: String,
+    pub logo_url: Option<String>,
+    pub primary_color: BrandColor,
+    pub accent_color: BrandColor,
+    pub support_email: Option<String>,
+    pub support_phone: Option<String>,
+    pub locale: String,
+    pub time_zone: String,
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct TenantRecord {
+    pub id: TenantId,
+    pub slug: String,
+    pub brand_name: String,
+    pub logo_url: Option<String>,
+    #[sqlx(try_from = "String")]
+    pub primary_color: BrandColor,
+    #[sqlx(try_from = "String")]
+    pub accent_color: BrandColor,
+    pub support_email: Option<String>,
+    pub support_phone: Option<String>,
+    pub locale: String,
+    pub time_zone: String,
+}
+
+pub async fn create_tenant(pool: &Pool, tenant: &NewTenant) -> Result<TenantId> {
+    let id = sqlx::query_scalar(
+        "INSERT INTO tenants (slug, brand_name, logo_url, primary_color, accent_color, support_email, support_phone, locale, time_zone, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(&tenant.slug)
+    .bind(&tenant.brand_name)
+    .bind(&tenant.logo_url)
+    .bind(tenant.primary_color.as_str())
+    .bind(tenant.accent_color.as_str())
+    .bind(&tenant.support_email)
+    .bind(&tenant.support_phone)
+    .bind(&tenant.locale)
+    .bind(&tenant.time_zone)
+    .bind(Utc::now())
+    .fetch_one(pool)
+    .await?;
+    Ok(id)
+}
+
+pub async fn get_tenant(pool: &Pool, id: TenantId) -> Result<TenantRecord> {
+    let tenant = sqlx::query_as("SELECT * FROM tenants WHERE id = ?").bind(id).fetch_one(pool).await?;
+    Ok(tenant)
+}
+
+pub async fn list_tenants(pool: &Pool) -> Result<Vec<TenantRecord>> {
+    Ok(sqlx::query_as("SELECT * FROM tenants ORDER BY id").fetch_all(pool).await?)
+}
+
+pub async fn create_account(pool: &Pool, tenant: TenantId, name: &str, external_ref: &str) -> Result<AccountId> {
+    let id = sqlx::query_scalar(
+        "INSERT INTO customer_accounts (tenant_id, name, external_ref, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+    )
+    .bind(tenant)
+    .bind(name)
+    .bind(external_ref)
+    .bind(Utc::now())
+    .fetch_one(pool)
+    .await?;
+    Ok(id)
+}
+
+/// The global dictionary with this tenant's overrides applied.
+pub async fn dictionary_for(pool: &Pool, global: &StatusDictionary, tenant: TenantId) -> Result<StatusDictionary> {
+    let rows: Vec<(String, String, String, String)> =
+        sqlx::query_as("SELECT source, code, canonical, meaning FROM status_code_overrides WHERE tenant_id = ?")
+            .bind(tenant)
+            .fetch_all(pool)
+            .await?;
+    let overrides = rows
+        .into_iter()
+        .map(|(source, code, canonical, meaning)| {
+            let canonical = canonical.parse().map_err(corrupt)?;
+            Ok(DictionaryEntry { source, code, canonical, meaning })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(global.with_overrides(overrides))
+}

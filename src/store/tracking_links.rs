@@ -1,0 +1,52 @@
+use super::{Pool, Result};
+use crate::domain::{OrderId, TenantId};
+use chrono::{DateTime, Utc};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TrackingLinkTarget {
+    pub tenant: TenantId,
+    pub order: OrderId,
+}
+
+pub async fn insert_tracking_link(
+    pool: &Pool,
+    tenant: TenantId,
+    order: OrderId,
+    token_hash: &str,
+    expires_at: Option<DateTime<Utc>>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO tracking_links (tenant_id, order_id, token_hash, created_at, expires_at)
+         SELECT tenant_id, id, ?, ?, ? FROM orders WHERE id = ? AND tenant_id = ?",
+    )
+    .bind(token_hash)
+    .bind(Utc::now())
+    .bind(expires_at)
+    .bind(order)
+    .bind(tenant)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// The order a live (not expired, not revoked) link points to, if any.
+pub async fn resolve_tracking_link(pool: &Pool, token_hash: &str, now: DateTime<Utc>) -> Result<Option<TrackingLinkTarget>> {
+    let row: Option<(TenantId, OrderId)> = sqlx::query_as(
+        "SELECT tenant_id, order_id FROM tracking_links
+         WHERE token_hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|(tenant, order)| TrackingLinkTarget { tenant, order }))
+}
+
+pub async fn revoke_tracking_link(pool: &Pool, token_hash: &str) -> Result<bool> {
+    let done = sqlx::query("UPDATE tracking_links SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL")
+        .bind(Utc::now())
+        .bind(token_hash)
+        .execute(pool)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

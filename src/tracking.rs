@@ -1,0 +1,201 @@
+//! Builds the customer-facing tracking view from an order snapshot: status
+//! from the domain, times in the ship-to's zone, internal events left out.
+
+use crate::domain::{derive_order_status, is_late, Canonical, EventFact, Milestone, ShipmentId};
+use crate::store::{OrderSnapshot, TenantRecord};
+use crate::ui::tracking_view::*;
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use std::collections::HashMap;
+
+/// Coarse stages for the progress bar: a buyer does not need ten steps.
+const PROGRESS: [(&str, Milestone); 5] = [
+    ("Ordered", Milestone::Placed),
+    ("Packed", Milestone::Packed),
+    ("Shipped", Milestone::Shipped),
+    ("Out for delivery", Milestone::OutForDelivery),
+    ("Delivered", Milestone::Delivered),
+];
+
+fn zone(name: &str) -> Tz {
+    // An unknown zone in stored data should not take the page down; UTC is
+    // at least unambiguous, and the page says which zone it uses.
+    name.parse().unwrap_or(Tz::UTC)
+}
+
+fn format_time(at: DateTime<Utc>, tz: Tz, locale: &str) -> String {
+    let local = at.with_timezone(&tz);
+    if locale.eq_ignore_ascii_case("en-US") {
+        local.format("%a, %b %-d, %-I:%M %p %Z").to_string()
+    } else {
+        local.format("%a %-d %b, %H:%M %Z").to_string()
+    }
+}
+
+fn format_date(date: chrono::NaiveDate, locale: &str) -> String {
+    if locale.eq_ignore_ascii_case("en-US") {
+        date.format("%A, %B %-d").to_string()
+    } else {
+        date.format("%A %-d %B").to_string()
+    }
+}
+
+pub fn build_tracking_view(snapshot: &OrderSnapshot, tenant: &TenantRecord, now: DateTime<Utc>) -> TrackingView {
+    let order = &snapshot.order;
+    let tz = zone(&order.ship_to.time_zone);
+    let locale = tenant.locale.as_str();
+
+    let facts: Vec<EventFact> = snapshot
+        .events
+        .iter()
+        .map(|e| EventFact { shipment: e.shipment_id.map(|s| s.0), canonical: e.canonical, occurred_at: e.occurred_at })
+        .collect();
+    let shipment_ids: Vec<i64> = snapshot.shipments.iter().map(|s| s.id.0).collect();
+
+    let mut shipped_per_line: HashMap<_, i64> = HashMap::new();
+    for sl in &snapshot.shipment_lines {
+        *shipped_per_line.entry(sl.order_line_id).or_default() += sl.quantity;
+    }
+    let lines: Vec<LineView> = snapshot
+        .lines
+        .iter()
+        .map(|l| {
+            let shipped = shipped_per_line.get(&l.id).copied().unwrap_or(0);
+            LineView {
+                sku: l.sku.clone(),
+                description: l.description.clone(),
+                unit: l.unit.clone(),
+                ordered: l.quantity,
+                shipped,
+                outstanding: (l.quantity - shipped).max(0),
+            }
+        })
+        .collect();
+    let lines_outstanding = lines.iter().any(|l| l.outstanding > 0);
+    let status = derive_order_status(&facts, &shipment_ids, lines_outstanding);
+
+    let shipment_count = snapshot.shipments.len();
+    let shipment_label: HashMap<ShipmentId, String> = snapshot
+        .shipments
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id, if shipment_count > 1 { format!("Shipment {} of {shipment_count}", i + 1) } else { "Shipment".into() }))
+        .collect();
+
+    let timeline: Vec<TimelineEntry> = snapshot
+        .events
+        .iter()
+        .rev()
+        .filter(|e| e.canonical.presentation().customer_visible)
+        .map(|e| {
+            let p = e.canonical.presentation();
+            TimelineEntry {
+                id: e.id.0,
+                label: p.label.to_string(),
+                explanation: p.explanation.to_string(),
+                when: format_time(e.occurred_at, tz, locale),
+                when_utc: e.occurred_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                location: e.location.clone(),
+                shipment: e.shipment_id.filter(|_| shipment_count > 1).and_then(|s| shipment_label.get(&s).cloned()),
+                is_exception: matches!(e.canonical, Canonical::Exception(_)),
+            }
+        })
+        .collect();
+
+    let exceptions = status
+        .open_exceptions
+        .iter()
+        .map(|x| {
+            let p = x.kind.presentation();
+            ExceptionNotice {
+                title: p.label.to_string(),
+                explanation: p.explanation.to_string(),
+                shipment: x.shipment.and_then(|s| shipment_label.get(&ShipmentId(s)).cloned()).filter(|_| shipment_count > 1),
+            }
+        })
+        .collect();
+
+    let line_by_id: HashMap<_, _> = snapshot.lines.iter().map(|l| (l.id, l)).collect();
+    let shipments = snapshot
+        .shipments
+        .iter()
+        .map(|s| {
+            let derived = status.shipments.get(&s.id.0).cloned().unwrap_or_default();
+            let status_label = derived
+                .open_exceptions
+                .first()
+                .map(|x| x.presentation().label)
+                .or(derived.milestone.map(|m| m.presentation().label))
+                .unwrap_or("Packed, waiting for the carrier");
+            ShipmentView {
+                label: shipment_label[&s.id].clone(),
+                carrier: s.carrier.clone(),
+                service: s.service.clone(),
+                tracking_number: s.tracking_number.clone(),
+                status: status_label.to_string(),
+                delivered: derived.is_delivered(),
+                lines: snapshot
+                    .shipment_lines
+                    .iter()
+                    .filter(|sl| sl.shipment_id == s.id)
+                    .filter_map(|sl| {
+                        let line = line_by_id.get(&sl.order_line_id)?;
+                        Some(ShipmentLineView {
+                            sku: line.sku.clone(),
+                            description: line.description.clone(),
+                            quantity: sl.quantity,
+                            unit: line.unit.clone(),
+                        })
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+
+    let reached = status.milestone.unwrap_or(Milestone::Placed);
+    let current = PROGRESS.iter().rposition(|(_, m)| *m <= reached).unwrap_or(0);
+    let progress = PROGRESS
+        .iter()
+        .enumerate()
+        .map(|(i, (label, _))| ProgressStep { label: label.to_string(), reached: i <= current, current: i == current })
+        .collect();
+
+    let today_at_ship_to = now.with_timezone(&tz).date_naive();
+    let s = &order.ship_to;
+    let ship_to = [
+        Some(s.name.clone()),
+        Some(s.line1.clone()),
+        s.line2.clone(),
+        Some([Some(s.city.as_str()), s.region.as_deref(), Some(s.postcode.as_str())].into_iter().flatten().collect::<Vec<_>>().join(" ")),
+        Some(s.country.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|l| !l.trim().is_empty())
+    .collect();
+
+    TrackingView {
+        brand: BrandView {
+            name: tenant.brand_name.clone(),
+            logo_url: tenant.logo_url.clone(),
+            primary: tenant.primary_color.to_string(),
+            on_primary: tenant.primary_color.readable_text().to_string(),
+            accent: tenant.accent_color.to_string(),
+            support_email: tenant.support_email.clone(),
+            support_phone: tenant.support_phone.clone(),
+        },
+        order_number: order.order_number.clone(),
+        customer_po: order.customer_po.clone(),
+        headline: status.headline(),
+        delivered: status.is_delivered(),
+        late: !status.cancelled && is_late(order.promised_date, status.is_delivered(), today_at_ship_to),
+        promised: order.promised_date.map(|d| format_date(d, locale)),
+        ship_to,
+        time_zone_note: format!("Times are shown in the delivery address's time zone ({}).", tz.name()),
+        progress,
+        timeline,
+        exceptions,
+        shipments,
+        lines,
+    }
+}

@@ -1,0 +1,47 @@
+use crate::ui::pages::{home::HomePage, not_found::NotFound, tracking::TrackingPage};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+/// The HTML document around the app. On the server it also sets the
+/// Content-Security-Policy with this response's script nonce.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::server::set_page_security_headers();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="referrer" content="no-referrer"/>
+                <link rel="stylesheet" href="/pkg/milepost.css"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body class="min-h-screen bg-slate-50 text-slate-900 antialiased">
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Title text="Milepost"/>
+        <Router>
+            <Routes fallback=|| view! { <NotFound/> }>
+                <Route path=path!("/") view=HomePage/>
+                // Async: the whole page (and its 404 status) is decided before
+                // the first byte, so nothing shifts while it streams in.
+                <Route path=path!("/t/:token") view=TrackingPage ssr=SsrMode::Async/>
+            </Routes>
+        </Router>
+    }
+}

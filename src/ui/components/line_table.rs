@@ -1,0 +1,30 @@
+use crate::ui::tracking_view::LineView;
+use leptos::prelude::*;
+
+#[component]
+pub fn LineTable(lines: Vec<LineView>) -> impl IntoView {
+    view! {
+        <div class="mt-3 overflow-x-auto">
+            <table class="w-full text-left text-sm">
+                <thead class="text-slate-600">
+                    <tr>
+                        <th scope="col" class="py-2 pr-3 font-medium">"Item"</th>
+                        <th scope="col" class="py-2 pr-3 text-right font-medium">"Ordered"</th>
+                        <th scope="col" class="py-2 pr-3 text-right font-medium">"Shipped"</th>
+                        <th scope="col" class="py-2 text-right font-medium">"To follow"</th>
+                    </tr>
+                </thead>
+                <tbody class="divide-y divide-slate-100">
+                    {lines.into_iter().map(|l| view! {
+                        <tr data-testid="line">
+                            <td class="py-2 pr-3">{l.description} <span class="block text-xs text-slate-500">{l.sku}</span></td>
+                            <td class="py-2 pr-3 text-right tabular-nums">{l.ordered} " " {l.unit.clone()}</td>
+                            <td class="py-2 pr-3 text-right tabular-nums">{l.shipped}</td>
+                            <td class="py-2 text-right tabular-nums" class:font-semibold={l.outstanding > 0}>{l.outstanding}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}

@@ -1,0 +1,4 @@
+pub mod line_table;
+pub mod progress;
+pub mod shipment_card;
+pub mod timeline;

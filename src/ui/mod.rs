@@ -1,0 +1,7 @@
+//! The Leptos app: shell, router, pages and components. Compiled for both the
+//! server (rendering) and the browser (hydration).
+
+pub mod app;
+pub mod components;
+pub mod pages;
+pub mod tracking_view;

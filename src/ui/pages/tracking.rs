@@ -1,0 +1,181 @@
+//! The branded page a buyer opens from a tracking link.
+
+use crate::ui::components::{
+    line_table::LineTable, progress::ProgressBar, shipment_card::ShipmentCard, timeline::Timeline,
+};
+use crate::ui::pages::not_found::NotFound;
+use crate::ui::tracking_view::{ExceptionNotice, TrackingView};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+/// The tracking view for a token, or `None` for every kind of bad token.
+#[server]
+pub async fn get_tracking(token: String) -> Result<Option<TrackingView>, ServerFnError> {
+    use crate::{auth::tracking_link, state::AppState, store, tracking::build_tracking_view};
+    let state = expect_context::<AppState>();
+    let failed = |e: store::StoreError| {
+        tracing::error!(error = %e, "loading a tracking page failed");
+        ServerFnError::new("The tracking service is temporarily unavailable.")
+    };
+    let Some(target) = tracking_link::resolve(&state.pool, &token).await.map_err(failed)? else {
+        return Ok(None);
+    };
+    let tenant = store::get_tenant(&state.pool, target.tenant).await.map_err(failed)?;
+    let snapshot = store::order_snapshot(&state.pool, target.tenant, target.order).await.map_err(failed)?;
+    Ok(Some(build_tracking_view(&snapshot, &tenant, chrono::Utc::now())))
+}
+
+#[component]
+pub fn TrackingPage() -> impl IntoView {
+    let params = use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let tracking = Resource::new(token, get_tracking);
+    view! {
+        <Suspense fallback=|| view! { <p class="p-8 text-slate-600">"Loading your order…"</p> }>
+            {move || Suspend::new(async move {
+                match tracking.await {
+                    Ok(Some(view)) => view! { <TrackingContent view/> }.into_any(),
+                    Ok(None) => view! { <NotFound/> }.into_any(),
+                    Err(_) => view! { <Unavailable/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Unavailable() -> impl IntoView {
+    view! {
+        <main class="mx-auto max-w-xl px-4 py-16">
+            <h1 class="text-2xl font-semibold">"Tracking is taking a break"</h1>
+            <p class="mt-4 text-slate-700">"We couldn't load your order just now. Please try again in a minute."</p>
+        </main>
+    }
+}
+
+#[component]
+fn TrackingContent(view: TrackingView) -> impl IntoView {
+    let brand = view.brand.clone();
+    let brand_style =
+        format!("--brand:{};--brand-text:{};--accent:{}", brand.primary, brand.on_primary, brand.accent);
+    let title = format!("Order {} · {}", view.order_number, brand.name);
+    let multi_shipment = view.shipments.len() > 1;
+    view! {
+        <Title text=title/>
+        <div style=brand_style class="min-h-screen">
+            <header class="bg-[var(--brand)] text-[var(--brand-text)]">
+                <div class="mx-auto flex max-w-3xl items-center gap-3 px-4 py-4">
+                    {brand.logo_url.clone().map(|src| view! {
+                        <img src=src alt="" width="40" height="40" class="h-10 w-10 rounded bg-white/90 p-1"/>
+                    })}
+                    <span class="text-lg font-semibold">{brand.name.clone()}</span>
+                </div>
+            </header>
+            <main class="mx-auto max-w-3xl space-y-6 px-4 py-6">
+                <section aria-labelledby="order-heading" class="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
+                    <p class="text-sm text-slate-600">
+                        "Order " <span class="font-medium text-slate-900">{view.order_number.clone()}</span>
+                        {view.customer_po.clone().map(|po| view! { <span>" · PO " {po}</span> })}
+                    </p>
+                    <h1 id="order-heading" data-testid="headline" class="mt-1 text-2xl font-semibold tracking-tight">
+                        {view.headline.clone()}
+                    </h1>
+                    <DeliveryDate promised=view.promised.clone() late=view.late delivered=view.delivered/>
+                    <ProgressBar steps=view.progress.clone()/>
+                </section>
+
+                <Exceptions notices=view.exceptions.clone()/>
+
+                <section aria-labelledby="timeline-heading" class="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
+                    <h2 id="timeline-heading" class="text-lg font-semibold">"Tracking history"</h2>
+                    <p class="mt-1 text-xs text-slate-500">{view.time_zone_note.clone()}</p>
+                    <Timeline entries=view.timeline.clone()/>
+                </section>
+
+                {(!view.shipments.is_empty()).then(|| view! {
+                    <section aria-labelledby="shipments-heading" class="space-y-3">
+                        <h2 id="shipments-heading" class="text-lg font-semibold">
+                            {if multi_shipment { "Your order ships in several parcels" } else { "Shipment" }}
+                        </h2>
+                        {view.shipments.iter().cloned().map(|shipment| view! { <ShipmentCard shipment/> }).collect_view()}
+                    </section>
+                })}
+
+                <section aria-labelledby="items-heading" class="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
+                    <h2 id="items-heading" class="text-lg font-semibold">"Items"</h2>
+                    <LineTable lines=view.lines.clone()/>
+                </section>
+
+                <section aria-labelledby="address-heading" class="grid gap-6 rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200 sm:grid-cols-2">
+                    <div>
+                        <h2 id="address-heading" class="text-sm font-semibold uppercase tracking-wide text-slate-600">"Delivering to"</h2>
+                        <address class="mt-2 not-italic text-slate-800">
+                            {view.ship_to.iter().cloned().map(|line| view! { <span class="block">{line}</span> }).collect_view()}
+                        </address>
+                    </div>
+                    <SupportContact name=brand.name.clone() email=brand.support_email.clone() phone=brand.support_phone.clone()/>
+                </section>
+            </main>
+        </div>
+    }
+}
+
+#[component]
+fn DeliveryDate(promised: Option<String>, late: bool, delivered: bool) -> impl IntoView {
+    let Some(date) = promised else {
+        return ().into_any();
+    };
+    let label = if delivered { "Promised for" } else { "Expected by" };
+    view! {
+        <p class="mt-2 text-slate-700" data-testid="promised">
+            {label} " " <strong class="text-slate-900">{date}</strong>
+        </p>
+        {late.then(|| view! {
+            <p role="status" data-testid="late-notice"
+               class="mt-3 rounded-lg border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+                "Your order is running late. It has not arrived by the promised date; we're on it and will update this page as soon as it moves."
+            </p>
+        })}
+    }
+    .into_any()
+}
+
+#[component]
+fn Exceptions(notices: Vec<ExceptionNotice>) -> impl IntoView {
+    (!notices.is_empty()).then(|| {
+        view! {
+            <section aria-label="Problems with your delivery" class="space-y-2">
+                {notices.into_iter().map(|n| view! {
+                    <div role="alert" data-testid="exception" class="rounded-xl border border-red-300 bg-red-50 p-4 text-red-900">
+                        <p class="font-semibold">
+                            {n.title}
+                            {n.shipment.map(|s| view! { <span class="font-normal">" · " {s}</span> })}
+                        </p>
+                        <p class="mt-1 text-sm">{n.explanation}</p>
+                    </div>
+                }).collect_view()}
+            </section>
+        }
+    })
+}
+
+#[component]
+fn SupportContact(name: String, email: Option<String>, phone: Option<String>) -> impl IntoView {
+    view! {
+        <div>
+            <h2 class="text-sm font-semibold uppercase tracking-wide text-slate-600">"Questions?"</h2>
+            <p class="mt-2 text-slate-800">"Contact " {name} " customer service:"</p>
+            <ul class="mt-1 space-y-1">
+                {email.map(|e| {
+                    let href = format!("mailto:{e}");
+                    view! { <li><a class="text-[var(--brand)] underline" href=href>{e}</a></li> }
+                })}
+                {phone.map(|p| {
+                    let href = format!("tel:{}", p.replace(' ', ""));
+                    view! { <li><a class="text-[var(--brand)] underline" href=href>{p}</a></li> }
+                })}
+            </ul>
+        </div>
+    }
+}

@@ -1,0 +1,93 @@
+//! What the tracking page shows, already localised and filtered for the
+//! customer. Built on the server (see `crate::tracking`), serialised into the
+//! page for hydration, so the browser needs no time-zone data or dictionary.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrackingView {
+    pub brand: BrandView,
+    pub order_number: String,
+    pub customer_po: Option<String>,
+    pub headline: String,
+    pub delivered: bool,
+    pub late: bool,
+    /// e.g. "Tue, Nov 24" in the ship-to's calendar.
+    pub promised: Option<String>,
+    pub ship_to: Vec<String>,
+    pub time_zone_note: String,
+    pub progress: Vec<ProgressStep>,
+    /// Newest first.
+    pub timeline: Vec<TimelineEntry>,
+    pub exceptions: Vec<ExceptionNotice>,
+    pub shipments: Vec<ShipmentView>,
+    pub lines: Vec<LineView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BrandView {
+    pub name: String,
+    pub logo_url: Option<String>,
+    pub primary: String,
+    pub on_primary: String,
+    pub accent: String,
+    pub support_email: Option<String>,
+    pub support_phone: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProgressStep {
+    pub label: String,
+    pub reached: bool,
+    pub current: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub id: i64,
+    pub label: String,
+    pub explanation: String,
+    /// Local time at the ship-to, formatted for the tenant's locale.
+    pub when: String,
+    /// RFC 3339 in UTC, for the `<time datetime>` attribute.
+    pub when_utc: String,
+    pub location: Option<String>,
+    pub shipment: Option<String>,
+    pub is_exception: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExceptionNotice {
+    pub title: String,
+    pub explanation: String,
+    pub shipment: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ShipmentView {
+    pub label: String,
+    pub carrier: String,
+    pub service: Option<String>,
+    pub tracking_number: String,
+    pub status: String,
+    pub delivered: bool,
+    pub lines: Vec<ShipmentLineView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ShipmentLineView {
+    pub sku: String,
+    pub description: String,
+    pub quantity: i64,
+    pub unit: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LineView {
+    pub sku: String,
+    pub description: String,
+    pub unit: String,
+    pub ordered: i64,
+    pub shipped: i64,
+    pub outstanding: i64,
+}
