@@ -61,6 +61,13 @@ fn TrackingContent(view: TrackingView) -> impl IntoView {
         format!("--brand:{};--brand-text:{};--accent:{}", brand.primary, brand.on_primary, brand.accent);
     let title = format!("Order {} · {}", view.order_number, brand.name);
     let multi_shipment = view.shipments.len() > 1;
+    // Effects only run in the browser, once the page is interactive: tests
+    // and monitoring can wait for this marker instead of guessing.
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
     view! {
         <Title text=title/>
         <div style=brand_style class="min-h-screen">

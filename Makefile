@@ -1,0 +1,31 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: setup build release run test test-rust test-e2e bench clean
+
+setup:
+	@bash scripts/setup.sh
+
+build: setup
+	cargo leptos build
+
+release: setup
+	cargo leptos build --release
+
+## Build, migrate ./data/milepost.db, load demo data if empty, serve on :3000.
+run: build
+	MILEPOST_SITE_ROOT=target/site ./target/debug/milepost serve --demo
+
+## Every test: unit, property, integration (real SQLite + HTTP) and end-to-end (Chromium).
+test: setup test-rust build test-e2e
+
+test-rust:
+	cargo test --features ssr
+
+test-e2e:
+	bash scripts/e2e.sh
+
+clean:
+	cargo clean
+	rm -rf node_modules end2end/test-results

@@ -1,0 +1,122 @@
+//! Test harness: a fresh SQLite file and the real HTTP server on port 0.
+#![allow(dead_code)]
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use milepost::config::Config;
+use milepost::domain::{BrandColor, OrderId, OrderLineId, ShipmentId, StatusDictionary, TenantId};
+use milepost::state::AppState;
+use milepost::store::{self, NewEvent, NewOrder, NewOrderLine, NewShipment, NewTenant, Pool, ShipTo};
+use milepost::{server};
+use tempfile::TempDir;
+
+pub struct TestApp {
+    pub base_url: String,
+    pub pool: Pool,
+    pub client: reqwest::Client,
+    _dir: TempDir,
+}
+
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("milepost.db").display());
+    let pool = store::connect(&url, 4).await.expect("open database");
+    store::migrate(&pool).await.expect("migrate");
+    let config = Config::from_lookup(|name| match name {
+        "MILEPOST_DATABASE_URL" => Some(url.clone()),
+        "MILEPOST_ADDR" => Some("127.0.0.1:0".into()),
+        _ => None,
+    })
+    .expect("config");
+    let listener = tokio::net::TcpListener::bind(config.addr).await.expect("bind port 0");
+    let base_url = format!("http://{}", listener.local_addr().unwrap());
+    let app = server::router(AppState::new(config, pool.clone()));
+    tokio::spawn(async move { server::serve(listener, app).await.expect("server") });
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    TestApp { base_url, pool, client, _dir: dir }
+}
+
+impl TestApp {
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(format!("{}{path}", self.base_url)).send().await.expect("request")
+    }
+}
+
+pub async fn tenant(pool: &Pool, slug: &str) -> TenantId {
+    store::create_tenant(
+        pool,
+        &NewTenant {
+            slug: slug.into(),
+            brand_name: format!("{slug} brand"),
+            logo_url: None,
+            primary_color: BrandColor::parse("#123456").unwrap(),
+            accent_color: BrandColor::parse("#abcdef").unwrap(),
+            support_email: Some(format!("help@{slug}.example")),
+            support_phone: Some("+1 555 0100".into()),
+            locale: "en-US".into(),
+            time_zone: "America/Chicago".into(),
+        },
+    )
+    .await
+    .unwrap()
+}
+
+pub struct TestOrder {
+    pub id: OrderId,
+    pub lines: Vec<OrderLineId>,
+}
+
+pub async fn order(pool: &Pool, tenant: TenantId, number: &str, promised: Option<NaiveDate>) -> TestOrder {
+    let (id, lines) = store::create_order(
+        pool,
+        &NewOrder {
+            tenant,
+            account: None,
+            order_number: number.into(),
+            customer_po: Some("PO-777".into()),
+            placed_at: Utc::now() - Duration::days(2),
+            promised_date: promised,
+            contact_name: Some("Dana Receiver".into()),
+            contact_email: Some("dana@example.com".into()),
+            contact_phone: None,
+            ship_to: ShipTo {
+                name: "Dana Receiver".into(),
+                line1: "1 Main St".into(),
+                line2: None,
+                city: "Denver".into(),
+                region: Some("CO".into()),
+                postcode: "80202".into(),
+                country: "United States".into(),
+                time_zone: "America/Denver".into(),
+            },
+            lines: vec![
+                NewOrderLine { sku: "SKU-A".into(), description: "Widget".into(), quantity: 10, unit: "EA".into() },
+                NewOrderLine { sku: "SKU-B".into(), description: "Gadget".into(), quantity: 4, unit: "BX".into() },
+            ],
+        },
+    )
+    .await
+    .unwrap();
+    TestOrder { id, lines }
+}
+
+pub async fn shipment(pool: &Pool, order: OrderId, tracking: &str, lines: Vec<(OrderLineId, i64)>) -> ShipmentId {
+    store::create_shipment(
+        pool,
+        &NewShipment { order, carrier: "UPS".into(), service: Some("Ground".into()), tracking_number: tracking.into(), lines },
+    )
+    .await
+    .unwrap()
+}
+
+pub fn event(source: &str, code: &str, id: &str, at: DateTime<Utc>, shipment: Option<ShipmentId>) -> NewEvent {
+    NewEvent {
+        shipment,
+        source: source.into(),
+        source_event_id: id.into(),
+        raw_code: code.into(),
+        canonical: StatusDictionary::global().map(source, code),
+        occurred_at: at,
+        location: Some("Denver, CO, US".into()),
+        details: serde_json::json!({}),
+    }
+}
