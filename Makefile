@@ -1,6 +1,9 @@
 # Two commands on a fresh machine: `make run` and `make test`.
 SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+# The server binary and the test binaries must agree on the wasm file name
+# (leptos reads this at compile time); cargo-leptos sets the same value.
+export LEPTOS_OUTPUT_NAME := milepost
 
 .PHONY: setup build release run test test-rust test-e2e bench clean
 

@@ -103,6 +103,7 @@ struct Brand {
     products: &'static [(&'static str, &'static str, &'static str)],
     addresses: &'static [(&'static str, &'static str, Option<&'static str>, &'static str, &'static str, &'static str)],
     carriers: &'static [(&'static str, &'static str, &'static str)],
+    hubs: &'static [&'static str],
 }
 
 fn brands() -> Vec<Brand> {
@@ -137,6 +138,7 @@ fn brands() -> Vec<Brand> {
                 ("Materials Management", "1001 Harbor Ave", Some("Loading bay 3"), "Seattle", "WA 98104", "America/Los_Angeles"),
             ],
             carriers: &[("UPS", "Ground", "1Z"), ("FedEx", "Freight Economy", "7"), ("XPO", "LTL", "XPO")],
+            hubs: &["Memphis, TN, US", "Louisville, KY, US", "Indianapolis, IN, US", "Dallas, TX, US"],
         },
         Brand {
             tenant: NewTenant {
@@ -167,20 +169,11 @@ fn brands() -> Vec<Brand> {
                 ("Sophie Martin", "8 Rue des Lilas", None, "Paris", "75019", "Europe/Paris"),
             ],
             carriers: &[("Royal Mail", "Tracked 48", "RM"), ("DPD", "Next Day", "15"), ("Evri", "Standard", "H0")],
+            hubs: &["Rugby, GB", "Birmingham, GB", "Coventry, GB", "Hinckley, GB"],
         },
     ]
 }
 
-const HUBS: [&str; 8] = [
-    "Memphis, TN, US",
-    "Louisville, KY, US",
-    "Indianapolis, IN, US",
-    "Rugby, GB",
-    "Birmingham, GB",
-    "Coventry, GB",
-    "Hinckley, GB",
-    "Dallas, TX, US",
-];
 
 #[derive(Debug)]
 pub struct DemoSummary {
@@ -369,7 +362,7 @@ async fn seed_order(
         .await?;
         // The second parcel of a split travels a day behind and is not there yet.
         let (lag, last_step) = if scenario == SplitPartlyDelivered && index == 1 { (24, 7) } else { (0, steps) };
-        let hub = HUBS[rng.gen_range(0..HUBS.len())];
+        let hub = brand.hubs[rng.gen_range(0..brand.hubs.len())];
         let mut carrier_events: Vec<NewEvent> = STEP_HOURS[5..last_step]
             .iter()
             .map(|(s, c, h)| {
