@@ -349,7 +349,7 @@ async fn seed_order(
         _ => vec![all_lines],
     };
     for (index, lines) in parcels.into_iter().enumerate() {
-        let shipment = store::create_shipment(
+        let (shipment, _) = store::create_shipment(
             pool,
             &NewShipment {
                 order: order_id,
@@ -358,6 +358,7 @@ async fn seed_order(
                 tracking_number: format!("{tracking_prefix}{:012}", rng.gen_range(10_000_000_000u64..999_999_999_999)),
                 lines,
             },
+            None,
         )
         .await?;
         // The second parcel of a split travels a day behind and is not there yet.

@@ -2,17 +2,23 @@
 
 use milepost::config::Config;
 use milepost::state::AppState;
+use milepost::auth::api_key::{self, Scope};
 use milepost::{demo, server, store};
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
-const USAGE: &str = "usage: milepost [serve [--demo] [--links-json FILE] | migrate | demo]
+const USAGE: &str = "usage: milepost [COMMAND]
 
-  serve        run the web server (default)
-    --demo       load demo data into an empty database and print demo tracking links
-    --links-json write the demo links to FILE as JSON (for tests and scripts)
-  migrate      apply database migrations and exit
-  demo         load demo data into an empty database and exit
+  serve [--demo] [--links-json FILE]
+                 run the web server (default); --demo loads demo data into an
+                 empty database and prints demo tracking links and API keys;
+                 --links-json also writes them to FILE as JSON
+  migrate        apply database migrations and exit
+  demo           load demo data into an empty database and exit
+  api-key create --tenant SLUG --scopes oms,wms,carrier,admin [--name NAME]
+  api-key revoke ID
+  webhook-secret add --tenant SLUG --source SOURCE
+  webhook-secret revoke ID
 
 Configuration comes from MILEPOST_* environment variables; see README.md.";
 
@@ -47,7 +53,7 @@ fn init_tracing(config: &Config) {
     }
 }
 
-async fn run(config: Config, args: &[String]) -> anyhow::Result<()> {
+async fn run(mut config: Config, args: &[String]) -> anyhow::Result<()> {
     let command = args.first().map(String::as_str).unwrap_or("serve");
     let flag = |name: &str| args.iter().any(|a| a == name);
     let value = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
@@ -67,10 +73,13 @@ async fn run(config: Config, args: &[String]) -> anyhow::Result<()> {
             load_demo(&pool).await?;
             Ok(())
         }
+        "api-key" => api_key_command(&pool, &args[1..]).await,
+        "webhook-secret" => webhook_secret_command(&pool, &args[1..]).await,
         "serve" => {
             let listener = tokio::net::TcpListener::bind(config.addr).await?;
             let addr = listener.local_addr()?;
             let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+            config.public_url = Some(public_url.clone());
             if flag("--demo") {
                 load_demo(&pool).await?;
                 print_demo_links(&pool, &public_url, value("--links-json")).await?;
@@ -105,12 +114,77 @@ async fn print_demo_links(pool: &store::Pool, public_url: &str, json_file: Optio
         println!("  {brand:<28} {:<36} {url}", scenario.describe());
         json.push(serde_json::json!({ "brand": brand, "state": scenario.describe(), "url": url }));
     }
+    let mut api_keys = serde_json::Map::new();
+    for tenant in store::list_tenants(pool).await? {
+        let (_, key) = api_key::create(pool, tenant.id, "demo (printed at start)", &[Scope::Admin]).await?;
+        println!("  API key (admin) for {:<15} {key}", tenant.slug);
+        api_keys.insert(tenant.slug, key.into());
+    }
     println!();
     if let Some(path) = json_file {
-        std::fs::write(&path, serde_json::to_vec_pretty(&json)?)?;
+        let document = serde_json::json!({ "links": json, "api_keys": api_keys, "base_url": public_url });
+        std::fs::write(&path, serde_json::to_vec_pretty(&document)?)?;
     }
     Ok(())
 }
+
+fn option<'a>(args: &'a [String], name: &str) -> anyhow::Result<&'a str> {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .map(String::as_str)
+        .ok_or_else(|| anyhow::anyhow!("missing {name}\n\n{USAGE}"))
+}
+
+async fn tenant_id(pool: &store::Pool, slug: &str) -> anyhow::Result<milepost::domain::TenantId> {
+    store::tenant_by_slug(pool, slug).await?.ok_or_else(|| anyhow::anyhow!("no tenant with slug `{slug}`"))
+}
+
+fn id_argument(args: &[String]) -> anyhow::Result<i64> {
+    args.get(1).and_then(|v| v.parse().ok()).ok_or_else(|| anyhow::anyhow!("expected a numeric ID\n\n{USAGE}"))
+}
+
+async fn api_key_command(pool: &store::Pool, args: &[String]) -> anyhow::Result<()> {
+    match args.first().map(String::as_str) {
+        Some("create") => {
+            let tenant = tenant_id(pool, option(args, "--tenant")?).await?;
+            let scopes = option(args, "--scopes")?
+                .split(',')
+                .map(|s| s.parse::<Scope>().map_err(anyhow::Error::msg))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let name = option(args, "--name").unwrap_or("api key");
+            let (id, key) = api_key::create(pool, tenant, name, &scopes).await?;
+            println!("API key {id} (shown once, store it now):\n{key}");
+        }
+        Some("revoke") => {
+            let id = id_argument(args)?;
+            anyhow::ensure!(store::revoke_api_key(pool, id).await?, "no live API key {id}");
+            println!("API key {id} revoked");
+        }
+        _ => anyhow::bail!("{USAGE}"),
+    }
+    Ok(())
+}
+
+async fn webhook_secret_command(pool: &store::Pool, args: &[String]) -> anyhow::Result<()> {
+    match args.first().map(String::as_str) {
+        Some("add") => {
+            let tenant = tenant_id(pool, option(args, "--tenant")?).await?;
+            let source = option(args, "--source")?.to_ascii_lowercase();
+            let secret = milepost::auth::webhook_signature::generate_secret();
+            let id = store::add_webhook_secret(pool, tenant, &source, &secret).await?;
+            println!("Webhook secret {id} for {source} (older secrets stay valid until revoked):\n{secret}");
+        }
+        Some("revoke") => {
+            let id = id_argument(args)?;
+            anyhow::ensure!(store::revoke_webhook_secret(pool, id).await?, "no live webhook secret {id}");
+            println!("Webhook secret {id} revoked");
+        }
+        _ => anyhow::bail!("{USAGE}"),
+    }
+    Ok(())
+}
+
 
 /// SQLite creates the file but not its folder; `./data` should just work.
 fn ensure_sqlite_dir(url: &str) -> anyhow::Result<()> {

@@ -8,6 +8,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
 use axum::Router;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -17,6 +18,10 @@ pub fn router(state: AppState) -> Router {
     let context_state = state.clone();
     let shell_options = state.leptos_options.clone();
     Router::new()
+        .nest("/api/v1", crate::api::router(state.clone()))
+        .route("/api/openapi.json", get(crate::api::docs::openapi_json))
+        .route("/api/docs", get(crate::api::docs::reference_page))
+        .route("/t/{token}/events", get(crate::live::sse::tracking_stream))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -74,13 +79,16 @@ async fn security_headers(request: Request, next: Next) -> Response {
 /// Answers every bad tracking token (malformed, unknown, expired, revoked)
 /// with the same bytes before any page code runs, so the response cannot
 /// tell an attacker which case they hit.
-async fn tracking_link_gate(State(state): State<AppState>, request: Request, next: Next) -> Response {
+async fn tracking_link_gate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let Some(rest) = request.uri().path().strip_prefix("/t/") else {
         return next.run(request).await;
     };
     let token = rest.split('/').next().unwrap_or_default();
     match tracking_link::resolve(&state.pool, token).await {
-        Ok(Some(_)) => next.run(request).await,
+        Ok(Some(target)) => {
+            request.extensions_mut().insert(target);
+            next.run(request).await
+        }
         Ok(None) => tracking_not_found(),
         Err(e) => {
             tracing::error!(error = %e, "resolving a tracking link failed");

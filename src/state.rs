@@ -1,5 +1,6 @@
 use crate::config::Config;
 use crate::domain::StatusDictionary;
+use crate::live::Hub;
 use crate::store::Pool;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
@@ -12,9 +13,15 @@ pub struct AppState {
     pub pool: Pool,
     pub dictionary: Arc<StatusDictionary>,
     pub config: Arc<Config>,
+    pub hub: Arc<Hub>,
 }
 
 impl AppState {
+    /// Base URL for links handed out (tracking links in API responses).
+    pub fn public_url(&self) -> String {
+        self.config.public_url.clone().unwrap_or_else(|| format!("http://{}", self.config.addr))
+    }
+
     pub fn new(config: Config, pool: Pool) -> Self {
         let leptos_options = LeptosOptions::builder()
             .output_name("milepost")
@@ -22,6 +29,6 @@ impl AppState {
             .site_pkg_dir("pkg")
             .site_addr(config.addr)
             .build();
-        AppState { leptos_options, pool, dictionary: Arc::new(StatusDictionary::global()), config: Arc::new(config) }
+        AppState { leptos_options, pool, dictionary: Arc::new(StatusDictionary::global()), config: Arc::new(config), hub: Arc::default() }
     }
 }

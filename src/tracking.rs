@@ -2,7 +2,8 @@
 //! from the domain, times in the ship-to's zone, internal events left out.
 
 use crate::domain::{derive_order_status, is_late, Canonical, EventFact, Milestone, ShipmentId};
-use crate::store::{OrderSnapshot, TenantRecord};
+use crate::domain::{OrderId, TenantId};
+use crate::store::{self, OrderSnapshot, Pool, TenantRecord};
 use crate::ui::tracking_view::*;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -175,6 +176,7 @@ pub fn build_tracking_view(snapshot: &OrderSnapshot, tenant: &TenantRecord, now:
     .collect();
 
     TrackingView {
+        last_event_id: snapshot.events.iter().map(|e| e.id.0).max().unwrap_or(0),
         brand: BrandView {
             name: tenant.brand_name.clone(),
             logo_url: tenant.logo_url.clone(),
@@ -198,4 +200,11 @@ pub fn build_tracking_view(snapshot: &OrderSnapshot, tenant: &TenantRecord, now:
         shipments,
         lines,
     }
+}
+
+/// Reads an order and its tenant and builds what the buyer sees now.
+pub async fn load_tracking_view(pool: &Pool, tenant: TenantId, order: OrderId) -> store::Result<TrackingView> {
+    let tenant = store::get_tenant(pool, tenant).await?;
+    let snapshot = store::order_snapshot(pool, tenant.id, order).await?;
+    Ok(build_tracking_view(&snapshot, &tenant, Utc::now()))
 }

@@ -73,6 +73,7 @@ async fn nothing_crosses_tenants() {
             tracking_number: "X".into(),
             lines: vec![(their_order.lines[0], 1)],
         },
+        None,
     )
     .await;
     assert!(matches!(claim, Err(StoreError::Invalid(_))), "{claim:?}");

@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchBrowser } from './browser.mjs';
 
-const links = JSON.parse(readFileSync(process.env.MILEPOST_LINKS, 'utf8'));
+const demo = JSON.parse(readFileSync(process.env.MILEPOST_LINKS, 'utf8'));
+const links = demo.links;
 const output = process.env.E2E_OUTPUT ?? 'end2end/test-results';
 const link = (state) => {
   const found = links.find((l) => l.state === state);

@@ -96,8 +96,10 @@ pub fn derive_order_status(events: &[EventFact], shipments: &[i64], lines_outsta
         })
         .collect();
 
-    // A shipment that exists but has no carrier scan yet is packed and waiting.
-    let slowest_shipment = shipment_statuses.values().map(|s| s.milestone.unwrap_or(Milestone::Packed)).min();
+    // A shipment exists only once goods are packed, so for the order it counts
+    // as at least packed, whatever (or whether) its carrier has scanned.
+    let slowest_shipment =
+        shipment_statuses.values().map(|s| s.milestone.map_or(Milestone::Packed, |m| m.max(Milestone::Packed))).min();
     let milestone = match (order_level.milestone, slowest_shipment) {
         (Some(a), Some(b)) => Some(a.max(b)),
         (a, b) => a.or(b),

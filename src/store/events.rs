@@ -46,7 +46,18 @@ pub struct AppendOutcome {
 /// The one way events enter the store: in one transaction, skip duplicates,
 /// insert the rest, and recompute the order's derived status.
 pub async fn append(pool: &super::Pool, tenant: TenantId, order: OrderId, events: &[NewEvent]) -> Result<AppendOutcome> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::write_tx(pool).await?;
+    let outcome = append_in_tx(&mut tx, tenant, order, events).await?;
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+pub(super) async fn append_in_tx(
+    tx: &mut Transaction<'_, Sqlite>,
+    tenant: TenantId,
+    order: OrderId,
+    events: &[NewEvent],
+) -> Result<AppendOutcome> {
     let recorded_at = Utc::now();
     let mut outcome = AppendOutcome::default();
     for event in events {
@@ -75,7 +86,7 @@ pub async fn append(pool: &super::Pool, tenant: TenantId, order: OrderId, events
         .bind(tenant)
         .bind(event.shipment)
         .bind(event.shipment)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut **tx)
         .await?;
         match id {
             Some(id) => outcome.inserted.push(id),
@@ -86,7 +97,7 @@ pub async fn append(pool: &super::Pool, tenant: TenantId, order: OrderId, events
                 .bind(tenant)
                 .bind(&event.source)
                 .bind(&event.source_event_id)
-                .fetch_one(&mut *tx)
+                .fetch_one(&mut **tx)
                 .await?;
                 if !known {
                     return Err(StoreError::NotFound("order or shipment"));
@@ -96,9 +107,8 @@ pub async fn append(pool: &super::Pool, tenant: TenantId, order: OrderId, events
         }
     }
     if !outcome.inserted.is_empty() {
-        recompute_status(&mut tx, order).await?;
+        recompute_status(tx, order).await?;
     }
-    tx.commit().await?;
     Ok(outcome)
 }
 
@@ -147,4 +157,168 @@ pub(super) async fn recompute_status(tx: &mut Transaction<'_, Sqlite>, order: Or
             .await?;
     }
     Ok(())
+}
+
+/// Events of an order after a given id, oldest first (SSE resume).
+pub async fn events_after(pool: &super::Pool, tenant: TenantId, order: OrderId, after: EventId) -> Result<Vec<EventRecord>> {
+    Ok(sqlx::query_as("SELECT * FROM events WHERE tenant_id = ? AND order_id = ? AND id > ? ORDER BY id")
+        .bind(tenant)
+        .bind(order)
+        .bind(after)
+        .fetch_all(pool)
+        .await?)
+}
+
+pub async fn latest_event_id(pool: &super::Pool, order: OrderId) -> Result<Option<EventId>> {
+    Ok(sqlx::query_scalar("SELECT MAX(id) FROM events WHERE order_id = ?").bind(order).fetch_one(pool).await?)
+}
+
+/// Where an event for a tracking number went.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TrackedOutcome {
+    Appended { order: OrderId, outcome: AppendOutcome },
+    /// No shipment has this tracking number yet: kept for later.
+    Unmatched { duplicate: bool },
+}
+
+/// Appends carrier events for a tracking number, or parks them in the
+/// unmatched queue when no shipment carries that number yet. The write lock
+/// is taken first, so a shipment created concurrently either sees these rows
+/// or is seen by them: nothing falls between the two.
+pub async fn append_by_tracking_number(
+    pool: &super::Pool,
+    tenant: TenantId,
+    tracking_number: &str,
+    events: &[NewEvent],
+) -> Result<TrackedOutcome> {
+    let mut tx = super::write_tx(pool).await?;
+    let shipment: Option<(ShipmentId, OrderId)> = sqlx::query_as(
+        "SELECT id, order_id FROM shipments WHERE tenant_id = ? AND tracking_number = ? ORDER BY id DESC LIMIT 1",
+    )
+    .bind(tenant)
+    .bind(tracking_number)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let result = match shipment {
+        Some((shipment, order)) => {
+            let attached: Vec<NewEvent> = events.iter().cloned().map(|e| NewEvent { shipment: Some(shipment), ..e }).collect();
+            TrackedOutcome::Appended { order, outcome: append_in_tx(&mut tx, tenant, order, &attached).await? }
+        }
+        None => {
+            let mut duplicate = true;
+            for event in events {
+                let known: bool = sqlx::query_scalar(
+                    "SELECT EXISTS (SELECT 1 FROM events WHERE tenant_id = ? AND source = ? AND source_event_id = ?)",
+                )
+                .bind(tenant)
+                .bind(&event.source)
+                .bind(&event.source_event_id)
+                .fetch_one(&mut *tx)
+                .await?;
+                if known {
+                    continue;
+                }
+                let inserted = sqlx::query(
+                    "INSERT INTO unmatched_events (tenant_id, tracking_number, source, source_event_id, raw_code, canonical,
+                                                   occurred_at, received_at, location, details)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                     ON CONFLICT (tenant_id, source, source_event_id) DO NOTHING",
+                )
+                .bind(tenant)
+                .bind(tracking_number)
+                .bind(&event.source)
+                .bind(&event.source_event_id)
+                .bind(&event.raw_code)
+                .bind(event.canonical.code())
+                .bind(event.occurred_at)
+                .bind(Utc::now())
+                .bind(&event.location)
+                .bind(Json(&event.details))
+                .execute(&mut *tx)
+                .await?;
+                duplicate &= inserted.rows_affected() == 0;
+            }
+            TrackedOutcome::Unmatched { duplicate }
+        }
+    };
+    tx.commit().await?;
+    Ok(result)
+}
+
+/// Moves waiting events for this tracking number onto the new shipment.
+pub(super) async fn attach_unmatched(
+    tx: &mut Transaction<'_, Sqlite>,
+    tenant: TenantId,
+    order: OrderId,
+    shipment: ShipmentId,
+    tracking_number: &str,
+) -> Result<AppendOutcome> {
+    #[derive(sqlx::FromRow)]
+    struct Waiting {
+        id: i64,
+        source: String,
+        source_event_id: String,
+        raw_code: String,
+        #[sqlx(try_from = "String")]
+        canonical: Canonical,
+        occurred_at: DateTime<Utc>,
+        location: Option<String>,
+        details: Json<serde_json::Value>,
+    }
+    let waiting: Vec<Waiting> = sqlx::query_as(
+        "SELECT id, source, source_event_id, raw_code, canonical, occurred_at, location, details
+         FROM unmatched_events WHERE tenant_id = ? AND tracking_number = ? AND matched_at IS NULL ORDER BY id",
+    )
+    .bind(tenant)
+    .bind(tracking_number)
+    .fetch_all(&mut **tx)
+    .await?;
+    if waiting.is_empty() {
+        return Ok(AppendOutcome::default());
+    }
+    let events: Vec<NewEvent> = waiting
+        .iter()
+        .map(|w| NewEvent {
+            shipment: Some(shipment),
+            source: w.source.clone(),
+            source_event_id: w.source_event_id.clone(),
+            raw_code: w.raw_code.clone(),
+            canonical: w.canonical,
+            occurred_at: w.occurred_at,
+            location: w.location.clone(),
+            details: w.details.0.clone(),
+        })
+        .collect();
+    let outcome = append_in_tx(tx, tenant, order, &events).await?;
+    for w in &waiting {
+        sqlx::query(
+            "UPDATE unmatched_events SET matched_at = ?,
+                 matched_event_id = (SELECT id FROM events WHERE tenant_id = ? AND source = ? AND source_event_id = ?)
+             WHERE id = ?",
+        )
+        .bind(Utc::now())
+        .bind(tenant)
+        .bind(&w.source)
+        .bind(&w.source_event_id)
+        .bind(w.id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(outcome)
+}
+
+pub async fn unmatched_count(pool: &super::Pool, tenant: TenantId) -> Result<i64> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM unmatched_events WHERE tenant_id = ? AND matched_at IS NULL")
+        .bind(tenant)
+        .fetch_one(pool)
+        .await?)
+}
+
+pub async fn event_id_by_source(pool: &super::Pool, tenant: TenantId, source: &str, source_event_id: &str) -> Result<Option<EventId>> {
+    Ok(sqlx::query_scalar("SELECT id FROM events WHERE tenant_id = ? AND source = ? AND source_event_id = ?")
+        .bind(tenant)
+        .bind(source)
+        .bind(source_event_id)
+        .fetch_optional(pool)
+        .await?)
 }

@@ -1,14 +1,25 @@
 //! The only place with SQL. Functions take a pool or a transaction and speak
 //! in domain types; pages and handlers never see a query.
 
+mod api_keys;
 mod events;
+mod idempotency;
 mod orders;
 mod tenants;
 mod tracking_links;
+mod webhooks;
 
-pub use events::{append, AppendOutcome, EventRecord, NewEvent};
+pub use api_keys::{find_api_key, insert_api_key, revoke_api_key, ApiKeyRecord};
+pub use idempotency::{find_idempotent_response, remember_response, StoredResponse};
+pub use webhooks::{add_webhook_secret, live_webhook_secrets, record_webhook_receipt, revoke_webhook_secret, tenant_by_slug};
+
+pub use events::{
+    append, append_by_tracking_number, event_id_by_source, events_after, latest_event_id, unmatched_count, AppendOutcome, EventRecord,
+    NewEvent, TrackedOutcome,
+};
 pub use orders::{
-    create_order, create_shipment, find_order_by_number, order_snapshot, LineRecord, NewOrder, NewOrderLine, NewShipment, OrderRecord,
+    account_by_ref, create_order, create_shipment, find_order_by_number, line_quantities, order_snapshot,
+    tracking_number_taken, upsert_order, LineRecord, NewOrder, NewOrderLine, NewShipment, OrderRecord,
     OrderSnapshot, ShipTo, ShipmentLineRecord, ShipmentRecord,
 };
 pub use tenants::{create_account, create_tenant, dictionary_for, get_tenant, list_tenants, NewTenant, TenantRecord};
@@ -48,6 +59,13 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<Pool> {
         .busy_timeout(Duration::from_secs(10));
     let pool = SqlitePoolOptions::new().max_connections(max_connections).connect_with(options).await?;
     Ok(pool)
+}
+
+/// A write transaction that takes SQLite's write lock up front. A deferred
+/// transaction that reads first and writes later can fail instead of waiting
+/// when another writer commits in between.
+pub(crate) async fn write_tx(pool: &Pool) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+    Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
 }
 
 pub async fn migrate(pool: &Pool) -> Result<()> {

@@ -1,4 +1,4 @@
-use super::events::{recompute_status, EventRecord};
+use super::events::{append_in_tx, attach_unmatched, recompute_status, AppendOutcome, EventRecord, NewEvent};
 use super::{Pool, Result, StoreError};
 use crate::domain::{AccountId, OrderId, OrderLineId, ShipmentId, TenantId};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -114,7 +114,7 @@ pub async fn create_order(pool: &Pool, order: &NewOrder) -> Result<(OrderId, Vec
     if order.lines.is_empty() {
         return Err(StoreError::Invalid("an order needs at least one line".into()));
     }
-    let mut tx = pool.begin().await?;
+    let mut tx = super::write_tx(pool).await?;
     let now = Utc::now();
     let s = &order.ship_to;
     let id: OrderId = sqlx::query_scalar(
@@ -165,10 +165,12 @@ pub async fn create_order(pool: &Pool, order: &NewOrder) -> Result<(OrderId, Vec
     Ok((id, line_ids))
 }
 
-/// Creates a shipment with its line quantities and recomputes the order's
-/// status in the same transaction (the order now has one more shipment).
-pub async fn create_shipment(pool: &Pool, shipment: &NewShipment) -> Result<ShipmentId> {
-    let mut tx = pool.begin().await?;
+/// Creates a shipment with its line quantities, records `confirm` (the
+/// ship-confirm event) on it, attaches carrier events that were waiting for
+/// its tracking number, and recomputes the order's status, all in one
+/// transaction. Returns the shipment and the events inserted.
+pub async fn create_shipment(pool: &Pool, shipment: &NewShipment, confirm: Option<NewEvent>) -> Result<(ShipmentId, AppendOutcome)> {
+    let mut tx = super::write_tx(pool).await?;
     let id: ShipmentId = sqlx::query_scalar(
         "INSERT INTO shipments (tenant_id, order_id, carrier, service, tracking_number, created_at)
          SELECT tenant_id, id, ?, ?, ?, ? FROM orders WHERE id = ? RETURNING id",
@@ -197,9 +199,20 @@ pub async fn create_shipment(pool: &Pool, shipment: &NewShipment) -> Result<Ship
             return Err(StoreError::Invalid(format!("order line {line} does not belong to order {}", shipment.order)));
         }
     }
+    let tenant: TenantId = sqlx::query_scalar("SELECT tenant_id FROM orders WHERE id = ?")
+        .bind(shipment.order)
+        .fetch_one(&mut *tx)
+        .await?;
+    let mut outcome = match confirm {
+        Some(event) => append_in_tx(&mut tx, tenant, shipment.order, &[NewEvent { shipment: Some(id), ..event }]).await?,
+        None => AppendOutcome::default(),
+    };
+    let attached = attach_unmatched(&mut tx, tenant, shipment.order, id, &shipment.tracking_number).await?;
+    outcome.inserted.extend(attached.inserted);
+    outcome.duplicates += attached.duplicates;
     recompute_status(&mut tx, shipment.order).await?;
     tx.commit().await?;
-    Ok(id)
+    Ok((id, outcome))
 }
 
 pub async fn order_snapshot(pool: &Pool, tenant: TenantId, order: OrderId) -> Result<OrderSnapshot> {
@@ -236,5 +249,108 @@ pub async fn find_order_by_number(pool: &Pool, tenant: TenantId, order_number: &
         .bind(tenant)
         .bind(order_number)
         .fetch_optional(pool)
+        .await?)
+}
+
+/// Creates the order, or updates its header and lines if the order number is
+/// known. Lines match by position (line 1, 2, ...); a line that has shipped
+/// can be neither removed nor reduced below what shipped. Returns whether
+/// the order is new.
+pub async fn upsert_order(pool: &Pool, order: &NewOrder) -> Result<(OrderId, bool)> {
+    let Some(existing) = find_order_by_number(pool, order.tenant, &order.order_number).await? else {
+        return create_order(pool, order).await.map(|(id, _)| (id, true));
+    };
+    let mut tx = super::write_tx(pool).await?;
+    let s = &order.ship_to;
+    sqlx::query(
+        "UPDATE orders SET account_id = ?, customer_po = ?, promised_date = ?, contact_name = ?, contact_email = ?,
+             contact_phone = ?, ship_to_name = ?, ship_to_line1 = ?, ship_to_line2 = ?, ship_to_city = ?,
+             ship_to_region = ?, ship_to_postcode = ?, ship_to_country = ?, ship_to_time_zone = ?, updated_at = ?
+         WHERE id = ?",
+    )
+    .bind(order.account)
+    .bind(&order.customer_po)
+    .bind(order.promised_date)
+    .bind(&order.contact_name)
+    .bind(&order.contact_email)
+    .bind(&order.contact_phone)
+    .bind(&s.name)
+    .bind(&s.line1)
+    .bind(&s.line2)
+    .bind(&s.city)
+    .bind(&s.region)
+    .bind(&s.postcode)
+    .bind(&s.country)
+    .bind(&s.time_zone)
+    .bind(Utc::now())
+    .bind(existing)
+    .execute(&mut *tx)
+    .await?;
+
+    let shipped: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT l.line_number, COALESCE(SUM(sl.quantity), 0) FROM order_lines l
+         LEFT JOIN shipment_lines sl ON sl.order_line_id = l.id WHERE l.order_id = ? GROUP BY l.id",
+    )
+    .bind(existing)
+    .fetch_all(&mut *tx)
+    .await?;
+    for (number, shipped_quantity) in &shipped {
+        let requested = order.lines.get(*number as usize - 1).map(|l| l.quantity);
+        if *shipped_quantity > requested.unwrap_or(0) {
+            return Err(StoreError::Invalid(format!(
+                "line {number} has {shipped_quantity} shipped and cannot be reduced below that or removed"
+            )));
+        }
+    }
+    sqlx::query("DELETE FROM order_lines WHERE order_id = ? AND line_number > ?")
+        .bind(existing)
+        .bind(order.lines.len() as i64)
+        .execute(&mut *tx)
+        .await?;
+    for (index, line) in order.lines.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO order_lines (order_id, line_number, sku, description, quantity, unit) VALUES (?, ?, ?, ?, ?, ?)
+             ON CONFLICT (order_id, line_number) DO UPDATE SET
+                 sku = excluded.sku, description = excluded.description, quantity = excluded.quantity, unit = excluded.unit",
+        )
+        .bind(existing)
+        .bind(index as i64 + 1)
+        .bind(&line.sku)
+        .bind(&line.description)
+        .bind(line.quantity)
+        .bind(&line.unit)
+        .execute(&mut *tx)
+        .await?;
+    }
+    recompute_status(&mut tx, existing).await?;
+    tx.commit().await?;
+    Ok((existing, false))
+}
+
+/// Order line ids by line number, with what has shipped of each so far.
+pub async fn line_quantities(pool: &Pool, order: OrderId) -> Result<Vec<(i64, OrderLineId, i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT l.line_number, l.id, l.quantity, COALESCE(SUM(sl.quantity), 0) FROM order_lines l
+         LEFT JOIN shipment_lines sl ON sl.order_line_id = l.id WHERE l.order_id = ? GROUP BY l.id ORDER BY l.line_number",
+    )
+    .bind(order)
+    .fetch_all(pool)
+    .await?)
+}
+
+pub async fn account_by_ref(pool: &Pool, tenant: TenantId, external_ref: &str) -> Result<Option<AccountId>> {
+    Ok(sqlx::query_scalar("SELECT id FROM customer_accounts WHERE tenant_id = ? AND external_ref = ?")
+        .bind(tenant)
+        .bind(external_ref)
+        .fetch_optional(pool)
+        .await?)
+}
+
+pub async fn tracking_number_taken(pool: &Pool, tenant: TenantId, carrier: &str, tracking_number: &str) -> Result<bool> {
+    Ok(sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM shipments WHERE tenant_id = ? AND carrier = ? AND tracking_number = ?)")
+        .bind(tenant)
+        .bind(carrier)
+        .bind(tracking_number)
+        .fetch_one(pool)
         .await?)
 }

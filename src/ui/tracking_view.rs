@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TrackingView {
+    /// The newest event this view includes; the live stream resumes after it.
+    pub last_event_id: i64,
     pub brand: BrandView,
     pub order_number: String,
     pub customer_po: Option<String>,

@@ -103,9 +103,11 @@ pub async fn shipment(pool: &Pool, order: OrderId, tracking: &str, lines: Vec<(O
     store::create_shipment(
         pool,
         &NewShipment { order, carrier: "UPS".into(), service: Some("Ground".into()), tracking_number: tracking.into(), lines },
+        None,
     )
     .await
     .unwrap()
+    .0
 }
 
 pub fn event(source: &str, code: &str, id: &str, at: DateTime<Utc>, shipment: Option<ShipmentId>) -> NewEvent {

@@ -12,7 +12,7 @@ use leptos_router::hooks::use_params_map;
 /// The tracking view for a token, or `None` for every kind of bad token.
 #[server]
 pub async fn get_tracking(token: String) -> Result<Option<TrackingView>, ServerFnError> {
-    use crate::{auth::tracking_link, state::AppState, store, tracking::build_tracking_view};
+    use crate::{auth::tracking_link, state::AppState, store, tracking::load_tracking_view};
     let state = expect_context::<AppState>();
     let failed = |e: store::StoreError| {
         tracing::error!(error = %e, "loading a tracking page failed");
@@ -21,9 +21,7 @@ pub async fn get_tracking(token: String) -> Result<Option<TrackingView>, ServerF
     let Some(target) = tracking_link::resolve(&state.pool, &token).await.map_err(failed)? else {
         return Ok(None);
     };
-    let tenant = store::get_tenant(&state.pool, target.tenant).await.map_err(failed)?;
-    let snapshot = store::order_snapshot(&state.pool, target.tenant, target.order).await.map_err(failed)?;
-    Ok(Some(build_tracking_view(&snapshot, &tenant, chrono::Utc::now())))
+    Ok(Some(load_tracking_view(&state.pool, target.tenant, target.order).await.map_err(failed)?))
 }
 
 #[component]

@@ -1,0 +1,228 @@
+//! Posting events (one or a batch) and the signed carrier webhook receiver.
+
+use super::extract::{json_body, parse_json};
+use super::problem::{ApiResult, FieldError, Problem};
+use crate::auth::api_key::ApiCaller;
+use crate::auth::webhook_signature;
+use crate::domain::{OrderId, TenantId};
+use crate::ingest::api_json::{self, EventBatch, EventIn, Target, MAX_BATCH};
+use crate::ingest;
+use crate::state::AppState;
+use crate::store::{self, NewEvent, TrackedOutcome};
+use axum::body::Bytes;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::{Extension, Json};
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use utoipa::ToSchema;
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct EventResult {
+    /// Position in the request.
+    pub index: usize,
+    /// `created`, `duplicate` (seen before, nothing changed) or `unmatched`
+    /// (no shipment has this tracking number yet; kept and attached later).
+    pub status: String,
+    /// Milepost's id for the stored event.
+    pub event_id: Option<i64>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct EventsOut {
+    pub results: Vec<EventResult>,
+}
+
+/// Accepts one event object or `{"events": [...]}`.
+fn parse_events(body: &[u8]) -> ApiResult<(Vec<EventIn>, bool)> {
+    let value: serde_json::Value = parse_json(body)?;
+    if value.get("events").is_some() {
+        let batch: EventBatch = parse_json(body)?;
+        if batch.events.is_empty() || batch.events.len() > MAX_BATCH {
+            return Err(Problem::field("events", format!("must hold 1 to {MAX_BATCH} events (got {})", batch.events.len())));
+        }
+        Ok((batch.events, true))
+    } else {
+        Ok((vec![parse_json::<EventIn>(body)?], false))
+    }
+}
+
+/// Validates, resolves and appends events; shared by the API and webhooks.
+async fn record_events(
+    state: &AppState,
+    tenant: TenantId,
+    events: Vec<EventIn>,
+    batch: bool,
+    default_source: Option<&str>,
+    may_post: impl Fn(&str) -> bool,
+) -> ApiResult<EventsOut> {
+    let now = Utc::now();
+    let mut errors = Vec::new();
+    let mut valid: Vec<(Target, NewEvent)> = Vec::with_capacity(events.len());
+    for (i, event) in events.iter().enumerate() {
+        let prefix = if batch { format!("events[{i}]") } else { String::new() };
+        if let Some(item) = api_json::validate(event, &prefix, default_source, &state.dictionary, now, &mut errors) {
+            valid.push(item);
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Problem::invalid(errors));
+    }
+    if let Some((i, (_, event))) = valid.iter().enumerate().find(|(_, (_, e))| !may_post(&e.source)) {
+        let at = if batch { format!(" (events[{i}])") } else { String::new() };
+        return Err(Problem::forbidden(format!("This API key may not post events from source `{}`{at}.", event.source)));
+    }
+
+    // Resolve every order number first: an unknown one fails the request
+    // before anything is written.
+    let mut orders: HashMap<String, OrderId> = HashMap::new();
+    let mut missing = Vec::new();
+    for (i, (target, _)) in valid.iter().enumerate() {
+        if let Target::Order(number) = target {
+            if orders.contains_key(number) {
+                continue;
+            }
+            match store::find_order_by_number(&state.pool, tenant, number).await? {
+                Some(id) => {
+                    orders.insert(number.clone(), id);
+                }
+                None => missing.push(FieldError {
+                    field: if batch { format!("events[{i}].order_number") } else { "order_number".into() },
+                    message: format!("no order `{number}` in this tenant"),
+                }),
+            }
+        }
+    }
+    if !missing.is_empty() {
+        let mut problem = Problem::new(StatusCode::NOT_FOUND, "not-found", "Not found", "An event names an order that does not exist; nothing was recorded.");
+        problem.errors = missing;
+        return Err(problem);
+    }
+
+    // One transaction per target, in the order targets first appear.
+    let mut groups: Vec<(Target, Vec<usize>)> = Vec::new();
+    for (i, (target, _)) in valid.iter().enumerate() {
+        match groups.iter_mut().find(|(t, _)| t == target) {
+            Some((_, members)) => members.push(i),
+            None => groups.push((target.clone(), vec![i])),
+        }
+    }
+    let mut results: Vec<EventResult> = (0..valid.len()).map(|index| EventResult { index, status: String::new(), event_id: None }).collect();
+    for (target, members) in groups {
+        let events: Vec<NewEvent> = members.iter().map(|&i| valid[i].1.clone()).collect();
+        match &target {
+            Target::Order(number) => {
+                let outcome = ingest::append(state, tenant, orders[number], &events).await?;
+                mark(&mut results, &members, &events, state, tenant, &outcome.inserted).await?;
+            }
+            Target::TrackingNumber(tracking) => match ingest::append_by_tracking_number(state, tenant, tracking, &events).await? {
+                TrackedOutcome::Appended { outcome, .. } => mark(&mut results, &members, &events, state, tenant, &outcome.inserted).await?,
+                TrackedOutcome::Unmatched { .. } => {
+                    for &i in &members {
+                        results[i].status = "unmatched".into();
+                    }
+                }
+            },
+        }
+    }
+    Ok(EventsOut { results })
+}
+
+/// Fills in results: inserted events are `created`; the rest were already
+/// known and report the id they were first stored under.
+async fn mark(
+    results: &mut [EventResult],
+    members: &[usize],
+    events: &[NewEvent],
+    state: &AppState,
+    tenant: TenantId,
+    inserted: &[crate::domain::EventId],
+) -> ApiResult<()> {
+    for (&i, event) in members.iter().zip(events) {
+        let id = store::event_id_by_source(&state.pool, tenant, &event.source, &event.source_event_id).await?;
+        let created = id.is_some_and(|id| inserted.contains(&id));
+        results[i].status = if created { "created" } else { "duplicate" }.into();
+        results[i].event_id = id.map(|id| id.0);
+    }
+    Ok(())
+}
+
+/// Post one event or a batch of up to 1,000, each for an order number or a
+/// tracking number. Repeats of (source, event_id) change nothing.
+#[utoipa::path(post, path = "/api/v1/events", tag = "Events",
+    request_body(content = EventBatch, description = "One `EventIn` object, or `{\"events\": [EventIn, ...]}` with 1 to 1,000 events"),
+    responses(
+        (status = 200, body = EventsOut),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The key's scope does not cover an event's source", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "An order number is unknown", body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("api_key" = ["oms", "wms", "carrier"])))]
+pub async fn post_events(State(state): State<AppState>, Extension(caller): Extension<ApiCaller>, request: Request) -> ApiResult<Json<EventsOut>> {
+    let body = json_body(request, &state).await?;
+    let (events, batch) = parse_events(&body)?;
+    Ok(Json(record_events(&state, caller.tenant, events, batch, None, |source| caller.may_post_source(source)).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct WebhookQuery {
+    /// The tenant's slug, as shown in its webhook settings.
+    pub tenant: String,
+}
+
+/// Carrier webhook in Milepost's event format, signed per Standard Webhooks
+/// (`webhook-id`, `webhook-timestamp`, `webhook-signature`; HMAC-SHA256 over
+/// `id.timestamp.body`, 5 minutes tolerance, replays refused). The signature
+/// is checked on the raw bytes before the body is parsed.
+#[utoipa::path(post, path = "/api/v1/webhooks/{source}", tag = "Webhooks",
+    params(("source" = String, Path, description = "Carrier source name, e.g. `carrier` or `ups`"), WebhookQuery,
+           ("webhook-id" = String, Header), ("webhook-timestamp" = i64, Header), ("webhook-signature" = String, Header)),
+    request_body(content = EventBatch, description = "One event or a batch; `source` defaults to the path's"),
+    responses(
+        (status = 200, body = EventsOut),
+        (status = 401, description = "Missing, bad or expired signature", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "This webhook id was already received", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("webhook_signature" = [])))]
+pub async fn receive_webhook(
+    State(state): State<AppState>,
+    Path(source): Path<String>,
+    Query(query): Query<WebhookQuery>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Json<EventsOut>> {
+    let source = source.to_ascii_lowercase();
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    // Unknown tenant, no secret, or a bad signature all look the same from outside.
+    let tenant = store::tenant_by_slug(&state.pool, &query.tenant).await?;
+    let secrets = match tenant {
+        Some(tenant) if source != "oms" && source != "wms" => store::live_webhook_secrets(&state.pool, tenant, &source).await?,
+        _ => Vec::new(),
+    };
+    let verified = webhook_signature::verify(
+        &secrets,
+        header("webhook-id"),
+        header("webhook-timestamp"),
+        header("webhook-signature"),
+        &body,
+        Utc::now().timestamp(),
+    );
+    let (Some(tenant), Ok(())) = (tenant, &verified) else {
+        let reason = match verified {
+            Err(e) if !secrets.is_empty() => e.to_string(),
+            _ => webhook_signature::SignatureError::NoMatch.to_string(),
+        };
+        return Err(Problem::unauthorized(format!("Webhook signature rejected: {reason}.")));
+    };
+    let webhook_id = header("webhook-id").unwrap_or_default();
+    if !store::record_webhook_receipt(&state.pool, tenant, &source, webhook_id).await? {
+        return Err(Problem::conflict(format!("Webhook `{webhook_id}` was already received; a replay is not processed again.")));
+    }
+    let (events, batch) = parse_events(&body)?;
+    let path_source = source.clone();
+    Ok(Json(record_events(&state, tenant, events, batch, Some(&source), move |s| s == path_source).await?))
+}

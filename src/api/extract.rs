@@ -1,0 +1,108 @@
+//! Request extractors that answer with problem+json instead of plain text.
+
+use super::problem::{FieldError, Problem};
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::header;
+use serde::de::DeserializeOwned;
+
+/// The most any API body may be: a batch of 1,000 events fits with room.
+pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// JSON body whose errors name the exact field (`lines[1].quantity`).
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = Problem;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Problem> {
+        let bytes = json_body(request, state).await?;
+        parse_json(&bytes).map(ApiJson)
+    }
+}
+
+/// Like `ApiJson`, but an empty body means `T::default()` (optional bodies).
+pub struct OptionalJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequest<S> for OptionalJson<T> {
+    type Rejection = Problem;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Problem> {
+        let empty = request.headers().get(header::CONTENT_LENGTH).is_some_and(|v| v == "0")
+            || (request.headers().get(header::CONTENT_TYPE).is_none() && request.headers().get(header::TRANSFER_ENCODING).is_none());
+        if empty {
+            return Ok(OptionalJson(T::default()));
+        }
+        let bytes = json_body(request, state).await?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(OptionalJson(T::default()));
+        }
+        parse_json(&bytes).map(OptionalJson)
+    }
+}
+
+pub async fn json_body<S: Send + Sync>(request: Request, state: &S) -> Result<Bytes, Problem> {
+    let is_json = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json") || v.contains("+json"));
+    if !is_json {
+        return Err(Problem::new(
+            axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "Unsupported media type",
+            "Send the body as JSON with `Content-Type: application/json`.",
+        ));
+    }
+    Bytes::from_request(request, state).await.map_err(|rejection| {
+        if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            Problem::too_large(BODY_LIMIT)
+        } else {
+            Problem::field("body", "could not be read")
+        }
+    })
+}
+
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
+    let deserializer = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        let field = if path == "." { "body".to_string() } else { path };
+        let message = if inner.is_syntax() || inner.is_eof() {
+            format!("is not valid JSON ({inner})")
+        } else {
+            // serde's own wording ("missing field `x`", "invalid type: ...") is already precise.
+            inner.to_string().split(" at line ").next().unwrap_or_default().to_string()
+        };
+        Problem::invalid(vec![FieldError { field, message }])
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Line {
+        quantity: u32,
+    }
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Order {
+        lines: Vec<Line>,
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        let problem = parse_json::<Order>(br#"{"lines":[{"quantity":1},{"quantity":"two"}]}"#).unwrap_err();
+        assert_eq!(problem.errors[0].field, "lines[1].quantity");
+        assert!(problem.errors[0].message.contains("invalid type"), "{}", problem.errors[0].message);
+        let missing = parse_json::<Order>(b"{}").unwrap_err();
+        assert!(missing.errors[0].message.contains("missing field `lines`"));
+        let broken = parse_json::<Order>(b"{").unwrap_err();
+        assert!(broken.errors[0].message.contains("not valid JSON"));
+    }
+}

@@ -1,0 +1,145 @@
+//! The REST API under `/api/v1`: thin handlers over `ingest` and `store`,
+//! authenticated with per-tenant API keys, errors as problem+json.
+
+pub mod docs;
+pub mod events;
+pub mod extract;
+pub mod orders;
+pub mod problem;
+pub mod warehouse;
+
+use crate::auth::api_key::{self, ApiCaller, Scope};
+use crate::state::AppState;
+use crate::store::{self, StoredResponse};
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{header, HeaderValue, Method};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::Router;
+use problem::{ApiResult, Problem};
+use sha2::{Digest, Sha256};
+
+pub fn router(state: AppState) -> Router<AppState> {
+    let authenticated = Router::new()
+        .route("/orders/{order_number}", put(orders::upsert_order).get(orders::get_order))
+        .route("/orders/{order_number}/confirm", post(orders::confirm_order))
+        .route("/orders/{order_number}/cancel", post(orders::cancel_order))
+        .route("/orders/{order_number}/tracking-links", post(orders::create_tracking_link))
+        .route("/orders/{order_number}/stream", get(orders::order_stream))
+        .route("/orders/{order_number}/warehouse/{step}", post(warehouse::warehouse_step))
+        .route("/orders/{order_number}/shipments", post(warehouse::ship_confirm))
+        .route("/events", post(events::post_events))
+        // Layers run bottom-up: authenticate, then idempotency (needs the tenant).
+        .layer(middleware::from_fn_with_state(state.clone(), idempotency))
+        .layer(middleware::from_fn_with_state(state, require_api_key));
+    Router::new()
+        .merge(authenticated)
+        .route("/webhooks/{source}", post(events::receive_webhook))
+        .fallback(|| async { Problem::new(axum::http::StatusCode::NOT_FOUND, "not-found", "Not found", "No such API endpoint; see /api/docs.") })
+        .layer(DefaultBodyLimit::max(extract::BODY_LIMIT))
+}
+
+/// Checks `Authorization: Bearer mp_...` and hands the caller to handlers.
+async fn require_api_key(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let presented = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    let caller = match presented {
+        None => Err(Problem::unauthorized("Send an API key as `Authorization: Bearer <key>`.")),
+        Some(key) => match api_key::authenticate(&state.pool, key).await {
+            Ok(Some(caller)) => Ok(caller),
+            Ok(None) => Err(Problem::unauthorized("The API key is unknown or has been revoked.")),
+            Err(e) => Err(e.into()),
+        },
+    };
+    match caller {
+        Ok(caller) => {
+            request.extensions_mut().insert(caller);
+            next.run(request).await
+        }
+        Err(problem) => {
+            let mut response = problem.into_response();
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            response
+        }
+    }
+}
+
+pub fn require(caller: &ApiCaller, scope: Scope) -> ApiResult<()> {
+    if caller.has(scope) {
+        Ok(())
+    } else {
+        Err(Problem::forbidden(format!("This API key lacks the `{}` scope needed here.", scope.as_str())))
+    }
+}
+
+/// `Idempotency-Key`: a retried write returns the first response and
+/// changes nothing. Server errors are not remembered, so a retry can succeed.
+async fn idempotency(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let Some(key) = request.headers().get("idempotency-key").cloned() else {
+        return next.run(request).await;
+    };
+    if !matches!(*request.method(), Method::POST | Method::PUT) {
+        return next.run(request).await;
+    }
+    match remembered(&state, key, request, next).await {
+        Ok(response) => response,
+        Err(problem) => problem.into_response(),
+    }
+}
+
+async fn remembered(state: &AppState, key: HeaderValue, request: Request, next: Next) -> ApiResult<Response> {
+    let key = key
+        .to_str()
+        .ok()
+        .filter(|k| !k.is_empty() && k.len() <= 255)
+        .ok_or_else(|| Problem::field("Idempotency-Key", "must be 1 to 255 visible ASCII characters"))?
+        .to_string();
+    let tenant = request.extensions().get::<ApiCaller>().map(|c| c.tenant).ok_or_else(Problem::internal)?;
+    let (parts, body) = request.into_parts();
+    let bytes = axum::body::to_bytes(body, extract::BODY_LIMIT).await.map_err(|_| Problem::too_large(extract::BODY_LIMIT))?;
+    let mut hasher = Sha256::new();
+    hasher.update(parts.method.as_str());
+    hasher.update(parts.uri.path());
+    hasher.update(&bytes);
+    let request_hash = hex::encode(hasher.finalize());
+
+    if let Some(stored) = store::find_idempotent_response(&state.pool, tenant, &key).await? {
+        if stored.request_hash != request_hash {
+            return Err(Problem::new(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                "idempotency-key-reused",
+                "Idempotency-Key reused",
+                "This Idempotency-Key was already used for a different request. Use a new key for a new request.",
+            ));
+        }
+        let mut response = Response::new(Body::from(stored.response_body));
+        *response.status_mut() = axum::http::StatusCode::from_u16(stored.status_code as u16).unwrap_or_default();
+        if let Ok(content_type) = HeaderValue::from_str(&stored.content_type) {
+            response.headers_mut().insert(header::CONTENT_TYPE, content_type);
+        }
+        response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+        return Ok(response);
+    }
+
+    let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
+    if response.status().is_server_error() {
+        return Ok(response);
+    }
+    let (parts, body) = response.into_parts();
+    let body = axum::body::to_bytes(body, usize::MAX).await.map_err(|_| Problem::internal())?;
+    let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("application/json");
+    let stored = StoredResponse {
+        request_hash,
+        status_code: parts.status.as_u16() as i64,
+        response_body: body.to_vec(),
+        content_type: content_type.to_string(),
+    };
+    store::remember_response(&state.pool, tenant, &key, &stored).await?;
+    Ok(Response::from_parts(parts, Body::from(body)))
+}

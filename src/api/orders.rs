@@ -1,0 +1,411 @@
+//! OMS endpoints: create or update an order, confirm, cancel, tracking links,
+//! and reading an order's internal timeline.
+
+use super::extract::{ApiJson, OptionalJson};
+use super::problem::{ApiResult, FieldError, Problem};
+use super::require;
+use crate::auth::api_key::{ApiCaller, Scope};
+use crate::auth::tracking_link;
+use crate::domain::{OrderId, StatusDictionary};
+use crate::ingest;
+use crate::state::AppState;
+use crate::store::{self, NewEvent, NewOrder, NewOrderLine, ShipTo};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use axum::{Extension, Json};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrderIn {
+    pub customer_po: Option<String>,
+    /// The customer account's reference in this tenant (B2B orders).
+    pub account_ref: Option<String>,
+    /// When the order was placed; defaults to now.
+    pub placed_at: Option<DateTime<Utc>>,
+    /// The delivery date promised to the customer, in the ship-to's calendar.
+    pub promised_date: Option<NaiveDate>,
+    pub contact: Option<ContactIn>,
+    pub ship_to: ShipToIn,
+    /// 1 to 500 lines, numbered by position.
+    pub lines: Vec<LineIn>,
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContactIn {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ShipToIn {
+    pub name: String,
+    pub line1: String,
+    pub line2: Option<String>,
+    pub city: String,
+    pub region: Option<String>,
+    pub postcode: String,
+    pub country: String,
+    /// IANA time zone of the delivery address, e.g. `America/Chicago`.
+    pub time_zone: String,
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LineIn {
+    pub sku: String,
+    pub description: String,
+    pub quantity: i64,
+    /// Unit of measure; defaults to `EA`.
+    pub unit: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct OrderOut {
+    pub order_number: String,
+    /// The one-line status a buyer sees, e.g. "2 of 3 shipments delivered".
+    pub status: String,
+    /// The order's derived milestone (the slowest shipment decides).
+    pub milestone: Option<String>,
+    pub created: bool,
+}
+
+/// Optional body of order actions (confirm, cancel, warehouse steps).
+#[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionIn {
+    /// Your id for this action; repeats are ignored. Defaults to one per action and order.
+    pub event_id: Option<String>,
+    /// When it happened; defaults to now.
+    pub occurred_at: Option<DateTime<Utc>>,
+    pub location: Option<String>,
+    /// Why (required to cancel).
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ActionOut {
+    /// `created` or `duplicate`.
+    pub result: String,
+    pub event_id: Option<i64>,
+    pub order: OrderOut,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TrackingLinkIn {
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct TrackingLinkOut {
+    /// The link to give the buyer. Shown once: only a hash is stored.
+    pub url: String,
+    pub token: String,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+fn required(value: &str, field: &str, max: usize, errors: &mut Vec<FieldError>) {
+    if value.trim().is_empty() {
+        errors.push(FieldError { field: field.into(), message: "must not be empty".into() });
+    } else if value.len() > max {
+        errors.push(FieldError { field: field.into(), message: format!("must be at most {max} characters") });
+    }
+}
+
+pub fn check_order_number(order_number: &str) -> ApiResult<()> {
+    let mut errors = vec![];
+    required(order_number, "order_number", 100, &mut errors);
+    if errors.is_empty() { Ok(()) } else { Err(Problem::invalid(errors)) }
+}
+
+fn validate_order(tenant: crate::domain::TenantId, order_number: &str, input: OrderIn, account: Option<crate::domain::AccountId>) -> ApiResult<NewOrder> {
+    let mut errors = vec![];
+    required(order_number, "order_number", 100, &mut errors);
+    let s = &input.ship_to;
+    for (value, field) in [(&s.name, "ship_to.name"), (&s.line1, "ship_to.line1"), (&s.city, "ship_to.city"), (&s.postcode, "ship_to.postcode"), (&s.country, "ship_to.country")] {
+        required(value, field, 200, &mut errors);
+    }
+    if s.time_zone.parse::<chrono_tz::Tz>().is_err() {
+        errors.push(FieldError { field: "ship_to.time_zone".into(), message: format!("`{}` is not an IANA time zone such as America/Chicago", s.time_zone) });
+    }
+    if let Some(email) = input.contact.as_ref().and_then(|c| c.email.as_deref()) {
+        if !email.contains('@') || email.len() > 254 {
+            errors.push(FieldError { field: "contact.email".into(), message: "is not an email address".into() });
+        }
+    }
+    if input.lines.is_empty() || input.lines.len() > 500 {
+        errors.push(FieldError { field: "lines".into(), message: "must have 1 to 500 lines".into() });
+    }
+    for (i, line) in input.lines.iter().enumerate() {
+        required(&line.sku, &format!("lines[{i}].sku"), 100, &mut errors);
+        required(&line.description, &format!("lines[{i}].description"), 500, &mut errors);
+        if !(1..=1_000_000_000).contains(&line.quantity) {
+            errors.push(FieldError { field: format!("lines[{i}].quantity"), message: "must be a whole number from 1 to 1,000,000,000".into() });
+        }
+        if line.unit.as_deref().is_some_and(|u| u.trim().is_empty() || u.len() > 10) {
+            errors.push(FieldError { field: format!("lines[{i}].unit"), message: "must be 1 to 10 characters".into() });
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Problem::invalid(errors));
+    }
+    let contact = input.contact.unwrap_or(ContactIn { name: None, email: None, phone: None });
+    let s = input.ship_to;
+    Ok(NewOrder {
+        tenant,
+        account,
+        order_number: order_number.trim().to_string(),
+        customer_po: input.customer_po,
+        placed_at: input.placed_at.unwrap_or_else(Utc::now),
+        promised_date: input.promised_date,
+        contact_name: contact.name,
+        contact_email: contact.email,
+        contact_phone: contact.phone,
+        ship_to: ShipTo {
+            name: s.name,
+            line1: s.line1,
+            line2: s.line2,
+            city: s.city,
+            region: s.region,
+            postcode: s.postcode,
+            country: s.country,
+            time_zone: s.time_zone,
+        },
+        lines: input
+            .lines
+            .into_iter()
+            .map(|l| NewOrderLine { sku: l.sku, description: l.description, quantity: l.quantity, unit: l.unit.unwrap_or_else(|| "EA".into()) })
+            .collect(),
+    })
+}
+
+pub async fn order_out(state: &AppState, caller: &ApiCaller, order: OrderId, created: bool) -> ApiResult<OrderOut> {
+    let snapshot = store::order_snapshot(&state.pool, caller.tenant, order).await?;
+    Ok(OrderOut {
+        order_number: snapshot.order.order_number,
+        status: snapshot.order.status_headline,
+        milestone: snapshot.order.status_milestone,
+        created,
+    })
+}
+
+/// Finds an order of the caller's tenant or answers 404 naming the number.
+pub async fn find_order(state: &AppState, caller: &ApiCaller, order_number: &str) -> ApiResult<OrderId> {
+    check_order_number(order_number)?;
+    store::find_order_by_number(&state.pool, caller.tenant, order_number.trim())
+        .await?
+        .ok_or_else(|| Problem::not_found("order", "order_number", order_number))
+}
+
+/// Create or update an order (OMS).
+#[utoipa::path(put, path = "/api/v1/orders/{order_number}", tag = "OMS",
+    params(("order_number" = String, Path, description = "Your order number")),
+    request_body = OrderIn,
+    responses(
+        (status = 201, description = "Order created (a `placed` event is recorded)", body = OrderOut),
+        (status = 200, description = "Order updated", body = OrderOut),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each named", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("api_key" = ["oms"])))]
+pub async fn upsert_order(
+    State(state): State<AppState>,
+    Extension(caller): Extension<ApiCaller>,
+    Path(order_number): Path<String>,
+    ApiJson(input): ApiJson<OrderIn>,
+) -> ApiResult<impl IntoResponse> {
+    require(&caller, Scope::Oms)?;
+    let account = match input.account_ref.as_deref() {
+        None => None,
+        Some(reference) => Some(
+            store::account_by_ref(&state.pool, caller.tenant, reference)
+                .await?
+                .ok_or_else(|| Problem::field("account_ref", format!("no customer account `{reference}` in this tenant")))?,
+        ),
+    };
+    let order = validate_order(caller.tenant, &order_number, input, account)?;
+    let (id, created) = store::upsert_order(&state.pool, &order).await?;
+    if created {
+        let placed = oms_event("ORDER_PLACED", "placed", &order.order_number, order.placed_at, &state.dictionary);
+        ingest::append(&state, caller.tenant, id, &[placed]).await?;
+    }
+    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(order_out(&state, &caller, id, created).await?)))
+}
+
+fn oms_event(code: &str, action: &str, order_number: &str, at: DateTime<Utc>, dictionary: &StatusDictionary) -> NewEvent {
+    NewEvent {
+        shipment: None,
+        source: "oms".into(),
+        source_event_id: format!("{action}:{order_number}"),
+        raw_code: code.into(),
+        canonical: dictionary.map("oms", code),
+        occurred_at: at,
+        location: None,
+        details: serde_json::json!({}),
+    }
+}
+
+/// Records an order-level action as an event through the one ingest path.
+pub async fn record_action(
+    state: &AppState,
+    caller: &ApiCaller,
+    order_number: &str,
+    source: &str,
+    code: &str,
+    action: &str,
+    input: ActionIn,
+) -> ApiResult<ActionOut> {
+    let order = find_order(state, caller, order_number).await?;
+    let mut errors = vec![];
+    if let Some(id) = &input.event_id {
+        required(id, "event_id", 200, &mut errors);
+    }
+    if input.occurred_at.is_some_and(|t| t > Utc::now() + chrono::Duration::hours(1)) {
+        errors.push(FieldError { field: "occurred_at".into(), message: "is more than an hour in the future".into() });
+    }
+    if !errors.is_empty() {
+        return Err(Problem::invalid(errors));
+    }
+    let event = NewEvent {
+        shipment: None,
+        source: source.into(),
+        source_event_id: input.event_id.unwrap_or_else(|| format!("{action}:{}", order_number.trim())),
+        raw_code: code.into(),
+        canonical: state.dictionary.map(source, code),
+        occurred_at: input.occurred_at.unwrap_or_else(Utc::now),
+        location: input.location,
+        details: input.reason.map_or(serde_json::json!({}), |reason| serde_json::json!({ "reason": reason })),
+    };
+    let outcome = ingest::append(state, caller.tenant, order, &[event]).await?;
+    Ok(ActionOut {
+        result: if outcome.inserted.is_empty() { "duplicate" } else { "created" }.into(),
+        event_id: outcome.inserted.first().map(|id| id.0),
+        order: order_out(state, caller, order, false).await?,
+    })
+}
+
+/// Confirm an order (OMS).
+#[utoipa::path(post, path = "/api/v1/orders/{order_number}/confirm", tag = "OMS",
+    params(("order_number" = String, Path)),
+    request_body(content = Option<ActionIn>, description = "Optional"),
+    responses((status = 200, body = ActionOut), (status = 404, body = Problem, content_type = "application/problem+json"),
+              (status = 403, body = Problem, content_type = "application/problem+json")),
+    security(("api_key" = ["oms"])))]
+pub async fn confirm_order(
+    State(state): State<AppState>,
+    Extension(caller): Extension<ApiCaller>,
+    Path(order_number): Path<String>,
+    OptionalJson(input): OptionalJson<ActionIn>,
+) -> ApiResult<Json<ActionOut>> {
+    require(&caller, Scope::Oms)?;
+    Ok(Json(record_action(&state, &caller, &order_number, "oms", "ORDER_CONFIRMED", "confirmed", input).await?))
+}
+
+/// Cancel an order (OMS). `reason` is required.
+#[utoipa::path(post, path = "/api/v1/orders/{order_number}/cancel", tag = "OMS",
+    params(("order_number" = String, Path)),
+    request_body = ActionIn,
+    responses((status = 200, body = ActionOut), (status = 404, body = Problem, content_type = "application/problem+json"),
+              (status = 422, body = Problem, content_type = "application/problem+json")),
+    security(("api_key" = ["oms"])))]
+pub async fn cancel_order(
+    State(state): State<AppState>,
+    Extension(caller): Extension<ApiCaller>,
+    Path(order_number): Path<String>,
+    ApiJson(input): ApiJson<ActionIn>,
+) -> ApiResult<Json<ActionOut>> {
+    require(&caller, Scope::Oms)?;
+    if input.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+        return Err(Problem::field("reason", "is required to cancel an order"));
+    }
+    Ok(Json(record_action(&state, &caller, &order_number, "oms", "ORDER_CANCELLED", "cancelled", input).await?))
+}
+
+/// Issue a tracking link for the buyer (OMS). The token is shown only here.
+#[utoipa::path(post, path = "/api/v1/orders/{order_number}/tracking-links", tag = "OMS",
+    params(("order_number" = String, Path)),
+    request_body(content = Option<TrackingLinkIn>, description = "Optional expiry"),
+    responses((status = 201, body = TrackingLinkOut), (status = 404, body = Problem, content_type = "application/problem+json")),
+    security(("api_key" = ["oms"])))]
+pub async fn create_tracking_link(
+    State(state): State<AppState>,
+    Extension(caller): Extension<ApiCaller>,
+    Path(order_number): Path<String>,
+    OptionalJson(link): OptionalJson<TrackingLinkIn>,
+) -> ApiResult<impl IntoResponse> {
+    require(&caller, Scope::Oms)?;
+    let order = find_order(&state, &caller, &order_number).await?;
+    let expires_at = link.expires_at;
+    if expires_at.is_some_and(|t| t <= Utc::now()) {
+        return Err(Problem::field("expires_at", "must be in the future"));
+    }
+    let token = tracking_link::issue(&state.pool, caller.tenant, order, expires_at).await?;
+    let url = format!("{}/t/{}", state.public_url(), token.as_str());
+    Ok((StatusCode::CREATED, Json(TrackingLinkOut { url, token: token.as_str().to_string(), expires_at })))
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct OrderDetail {
+    pub order_number: String,
+    pub status: String,
+    pub milestone: Option<String>,
+    /// Every event, internal ones included, in the order they happened.
+    #[schema(value_type = Vec<Object>)]
+    pub events: Vec<serde_json::Value>,
+}
+
+/// An order's status and full internal timeline (any scope).
+#[utoipa::path(get, path = "/api/v1/orders/{order_number}", tag = "Orders",
+    params(("order_number" = String, Path)),
+    responses((status = 200, body = OrderDetail), (status = 404, body = Problem, content_type = "application/problem+json")),
+    security(("api_key" = [])))]
+pub async fn get_order(
+    State(state): State<AppState>,
+    Extension(caller): Extension<ApiCaller>,
+    Path(order_number): Path<String>,
+) -> ApiResult<Json<OrderDetail>> {
+    let order = find_order(&state, &caller, &order_number).await?;
+    let snapshot = store::order_snapshot(&state.pool, caller.tenant, order).await?;
+    Ok(Json(OrderDetail {
+        order_number: snapshot.order.order_number,
+        status: snapshot.order.status_headline,
+        milestone: snapshot.order.status_milestone,
+        events: snapshot.events.iter().map(crate::live::sse::event_json).collect(),
+    }))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct StreamQuery {
+    /// Resume after this event id (reconnections send `Last-Event-ID` instead).
+    pub after: Option<i64>,
+}
+
+/// Live stream of an order's events as server-sent events (any scope).
+/// Each message has `event: event`, the event id as `id`, and the event as JSON.
+#[utoipa::path(get, path = "/api/v1/orders/{order_number}/stream", tag = "Orders",
+    params(("order_number" = String, Path), StreamQuery,
+           ("Last-Event-ID" = Option<i64>, Header, description = "Resume after this event id")),
+    responses((status = 200, description = "text/event-stream", content_type = "text/event-stream"),
+              (status = 404, body = Problem, content_type = "application/problem+json")),
+    security(("api_key" = [])))]
+pub async fn order_stream(
+    State(state): State<AppState>,
+    Extension(caller): Extension<ApiCaller>,
+    Path(order_number): Path<String>,
+    Query(query): Query<StreamQuery>,
+    headers: HeaderMap,
+) -> ApiResult<impl IntoResponse> {
+    let order = find_order(&state, &caller, &order_number).await?;
+    let resume = crate::live::sse::resume_from(&headers, query.after);
+    Ok(crate::live::sse::order_event_stream(state, caller.tenant, order, resume))
+}

@@ -1,0 +1,87 @@
+//! The live hub: after a commit, the order's subscribers hear about it.
+//!
+//! One broadcast channel per watched order. Publishing never waits: a slow
+//! subscriber that falls behind is told it lagged and catches up from the
+//! store, so it misses nothing and blocks nobody.
+
+pub mod sse;
+
+use crate::domain::{EventId, OrderId, TenantId};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tokio::sync::{broadcast, OnceCell};
+
+/// How many updates a subscriber may fall behind before it must catch up
+/// from the store instead.
+const BACKLOG: usize = 64;
+
+/// "Order X has events up to id N." Subscribers read the rest from the
+/// store; what the tracking page shows is built once per update and shared.
+#[derive(Debug)]
+pub struct Update {
+    pub tenant: TenantId,
+    pub order: OrderId,
+    pub last_event_id: EventId,
+    /// The customer view as JSON, built by the first subscriber that needs it.
+    pub tracking_json: OnceCell<Option<Arc<str>>>,
+}
+
+#[derive(Default)]
+pub struct Hub {
+    orders: Mutex<HashMap<OrderId, broadcast::Sender<Arc<Update>>>>,
+}
+
+impl Hub {
+    pub fn subscribe(&self, order: OrderId) -> broadcast::Receiver<Arc<Update>> {
+        let mut orders = self.orders.lock().expect("hub lock");
+        orders.entry(order).or_insert_with(|| broadcast::channel(BACKLOG).0).subscribe()
+    }
+
+    /// Called after commit. Cheap when nobody watches the order.
+    pub fn publish(&self, tenant: TenantId, order: OrderId, last_event_id: EventId) {
+        let mut orders = self.orders.lock().expect("hub lock");
+        let Some(sender) = orders.get(&order) else { return };
+        let update = Arc::new(Update { tenant, order, last_event_id, tracking_json: OnceCell::new() });
+        if sender.send(update).is_err() {
+            // Every subscriber has gone: forget the channel.
+            orders.remove(&order);
+        }
+    }
+
+    pub fn watched_orders(&self) -> usize {
+        self.orders.lock().expect("hub lock").len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn subscribers_hear_only_their_order() {
+        let hub = Hub::default();
+        let mut ours = hub.subscribe(OrderId(1));
+        let mut theirs = hub.subscribe(OrderId(2));
+        hub.publish(TenantId(1), OrderId(1), EventId(10));
+        assert_eq!(ours.recv().await.unwrap().last_event_id, EventId(10));
+        assert!(theirs.try_recv().is_err());
+    }
+
+    #[tokio::test]
+    async fn a_slow_subscriber_lags_instead_of_blocking_the_publisher() {
+        let hub = Hub::default();
+        let mut slow = hub.subscribe(OrderId(1));
+        for id in 0..(BACKLOG as i64 + 10) {
+            hub.publish(TenantId(1), OrderId(1), EventId(id));
+        }
+        assert!(matches!(slow.recv().await, Err(broadcast::error::RecvError::Lagged(10))));
+    }
+
+    #[tokio::test]
+    async fn channels_of_unwatched_orders_are_dropped() {
+        let hub = Hub::default();
+        drop(hub.subscribe(OrderId(1)));
+        hub.publish(TenantId(1), OrderId(1), EventId(1));
+        assert_eq!(hub.watched_orders(), 0);
+    }
+}

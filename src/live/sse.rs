@@ -1,0 +1,169 @@
+//! Server-sent event streams: the tracking link's (customer view) and the
+//! authenticated per-order stream (every event, internal ones included).
+//! Both resume after `Last-Event-ID` (or `?after=`) from the store.
+
+use super::Update;
+use crate::domain::{EventId, OrderId, TenantId};
+use crate::state::AppState;
+use crate::store::{self, EventRecord, TrackingLinkTarget};
+use crate::tracking::load_tracking_view;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::Extension;
+use futures::Stream;
+use serde::Deserialize;
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::broadcast::error::RecvError;
+
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+/// How often a tracking stream re-checks that its link is still valid.
+const REVALIDATE: Duration = Duration::from_secs(30);
+
+#[derive(Deserialize)]
+pub struct Resume {
+    /// For the first connection: the page knows which event it was rendered
+    /// with. Reconnections send `Last-Event-ID` instead.
+    after: Option<i64>,
+}
+
+fn resume_point(headers: &HeaderMap, query: &Resume) -> Option<EventId> {
+    headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok())
+        .or(query.after)
+        .map(EventId)
+}
+
+async fn tracking_json(state: &AppState, tenant: TenantId, order: OrderId) -> Option<Arc<str>> {
+    match load_tracking_view(&state.pool, tenant, order).await {
+        Ok(view) => serde_json::to_string(&view).ok().map(Arc::from),
+        Err(e) => {
+            tracing::error!(error = %e, order = %order, "building a live tracking update failed");
+            None
+        }
+    }
+}
+
+async fn shared_tracking_json(state: &AppState, update: &Update) -> Option<Arc<str>> {
+    update.tracking_json.get_or_init(|| tracking_json(state, update.tenant, update.order)).await.clone()
+}
+
+fn tracking_event(last_event_id: i64, json: &str) -> Event {
+    Event::default().event("tracking").id(last_event_id.to_string()).data(json)
+}
+
+/// `GET /t/{token}/events`: the buyer's live view. Each message carries the
+/// whole customer view (already filtered and localised), so a reconnecting
+/// page gets everything it missed in one message.
+pub async fn tracking_stream(
+    State(state): State<AppState>,
+    Extension(target): Extension<TrackingLinkTarget>,
+    Path(token): Path<String>,
+    Query(query): Query<Resume>,
+    headers: HeaderMap,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    // Subscribe before reading the store so nothing falls in between.
+    let mut updates = state.hub.subscribe(target.order);
+    let resume = resume_point(&headers, &query);
+    let stream = async_stream::stream! {
+        let latest = store::latest_event_id(&state.pool, target.order).await.ok().flatten().map_or(0, |id| id.0);
+        let mut sent = resume.map_or(latest, |id| id.0);
+        if sent < latest {
+            if let Some(json) = tracking_json(&state, target.tenant, target.order).await {
+                yield Ok(tracking_event(latest, &json));
+                sent = latest;
+            }
+        }
+        let mut revalidate = tokio::time::interval(REVALIDATE);
+        revalidate.tick().await;
+        loop {
+            tokio::select! {
+                received = updates.recv() => match received {
+                    Ok(update) => {
+                        if update.last_event_id.0 <= sent { continue; }
+                        if let Some(json) = shared_tracking_json(&state, &update).await {
+                            yield Ok(tracking_event(update.last_event_id.0, &json));
+                            sent = update.last_event_id.0;
+                        }
+                    }
+                    Err(RecvError::Lagged(_)) => {
+                        // Fell behind: the store has the truth.
+                        let latest = store::latest_event_id(&state.pool, target.order).await.ok().flatten().map_or(0, |id| id.0);
+                        if let Some(json) = tracking_json(&state, target.tenant, target.order).await {
+                            yield Ok(tracking_event(latest, &json));
+                            sent = latest;
+                        }
+                    }
+                    Err(RecvError::Closed) => break,
+                },
+                _ = revalidate.tick() => {
+                    // A revoked or expired link stops streaming too.
+                    if !matches!(crate::auth::tracking_link::resolve(&state.pool, &token).await, Ok(Some(_))) {
+                        break;
+                    }
+                }
+            }
+        }
+    };
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
+}
+
+/// The JSON shape of one event on the authenticated stream and in the API.
+pub fn event_json(event: &EventRecord) -> serde_json::Value {
+    serde_json::json!({
+        "id": event.id.0,
+        "shipment_id": event.shipment_id.map(|s| s.0),
+        "source": event.source,
+        "source_event_id": event.source_event_id,
+        "code": event.raw_code,
+        "milestone": event.canonical.code(),
+        "label": event.canonical.presentation().label,
+        "customer_visible": event.canonical.presentation().customer_visible,
+        "occurred_at": event.occurred_at,
+        "recorded_at": event.recorded_at,
+        "location": event.location,
+        "details": event.details.0,
+    })
+}
+
+/// Every event of an order after `after`, one SSE message each, then live.
+pub fn order_event_stream(
+    state: AppState,
+    tenant: TenantId,
+    order: OrderId,
+    resume: Option<EventId>,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let mut updates = state.hub.subscribe(order);
+    let stream = async_stream::stream! {
+        let mut sent = match resume {
+            Some(id) => id,
+            None => store::latest_event_id(&state.pool, order).await.ok().flatten().unwrap_or(EventId(0)),
+        };
+        loop {
+            match store::events_after(&state.pool, tenant, order, sent).await {
+                Ok(events) => for event in events {
+                    sent = event.id;
+                    yield Ok(Event::default().event("event").id(event.id.to_string()).json_data(event_json(&event)).unwrap_or_default());
+                },
+                Err(e) => tracing::error!(error = %e, "reading events for a stream failed"),
+            }
+            // Wait for anything newer; a lag just means "read the store again".
+            loop {
+                match updates.recv().await {
+                    Ok(update) if update.last_event_id <= sent => continue,
+                    Ok(_) | Err(RecvError::Lagged(_)) => break,
+                    Err(RecvError::Closed) => return,
+                }
+            }
+        }
+    };
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
+}
+
+pub fn resume_from(headers: &HeaderMap, after: Option<i64>) -> Option<EventId> {
+    resume_point(headers, &Resume { after })
+}
