@@ -99,6 +99,13 @@ pub async fn ship_confirm(
     if input.lines.is_empty() {
         errors.push(FieldError { field: "lines".into(), message: "must list at least one order line".into() });
     }
+    // A reused tracking number is a conflict whatever else is wrong.
+    let carrier = input.carrier.trim().to_string();
+    let tracking_number = input.tracking_number.trim().to_string();
+    if store::tracking_number_taken(&state.pool, caller.tenant, &carrier, &tracking_number).await? {
+        return Err(Problem::conflict(format!("{carrier} tracking number `{tracking_number}` already belongs to a shipment.")));
+    }
+
     let quantities = store::line_quantities(&state.pool, order).await?;
     let mut lines = Vec::new();
     for (i, line) in input.lines.iter().enumerate() {
@@ -122,11 +129,6 @@ pub async fn ship_confirm(
     }
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));
-    }
-    let carrier = input.carrier.trim().to_string();
-    let tracking_number = input.tracking_number.trim().to_string();
-    if store::tracking_number_taken(&state.pool, caller.tenant, &carrier, &tracking_number).await? {
-        return Err(Problem::conflict(format!("{carrier} tracking number `{tracking_number}` already belongs to a shipment.")));
     }
     let confirm = NewEvent {
         shipment: None,

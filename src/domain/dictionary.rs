@@ -71,8 +71,15 @@ impl StatusDictionary {
         merged
     }
 
+    /// A carrier's own table (`ups`, `fedex`, ...) is consulted first; codes
+    /// it does not list fall back to the generic `carrier` table.
     pub fn map(&self, source: &str, code: &str) -> Canonical {
-        self.entries.get(&key(source, code)).map_or(Canonical::Unmapped, |e| e.canonical)
+        let (source, code) = key(source, code);
+        let generic = || match source.as_str() {
+            "oms" | "wms" | "carrier" => None,
+            _ => self.entries.get(&("carrier".to_string(), code.clone())),
+        };
+        self.entries.get(&(source.clone(), code.clone())).or_else(generic).map_or(Canonical::Unmapped, |e| e.canonical)
     }
 
     /// Every entry, sorted by source then code (for the dictionary document).
@@ -114,10 +121,24 @@ mod tests {
     }
 
     #[test]
+    fn carrier_sources_fall_back_to_the_generic_carrier_table() {
+        let d = StatusDictionary::global();
+        assert_eq!(d.map("ups", "DELIVERED"), Canonical::Milestone(Milestone::Delivered));
+        assert_eq!(d.map("oms", "DELIVERED"), Canonical::Unmapped, "the OMS does not speak carrier");
+        let ups = d.with_overrides([DictionaryEntry {
+            source: "ups".into(),
+            code: "DELIVERED".into(),
+            canonical: Canonical::Exception(ExceptionKind::Held),
+            meaning: String::new(),
+        }]);
+        assert_eq!(ups.map("ups", "delivered"), Canonical::Exception(ExceptionKind::Held));
+    }
+
+    #[test]
     fn unknown_codes_are_unmapped_not_errors() {
         let d = StatusDictionary::global();
         assert_eq!(d.map("carrier", "TELEPORTED"), Canonical::Unmapped);
-        assert_eq!(d.map("nobody", "DELIVERED"), Canonical::Unmapped);
+        assert_eq!(d.map("wms", "DELIVERED"), Canonical::Unmapped);
     }
 
     #[test]

@@ -3,5 +3,7 @@
 
 pub mod app;
 pub mod components;
+#[cfg(feature = "hydrate")]
+pub mod live_updates;
 pub mod pages;
 pub mod tracking_view;

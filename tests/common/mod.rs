@@ -21,14 +21,15 @@ pub async fn spawn_app() -> TestApp {
     let url = format!("sqlite://{}", dir.path().join("milepost.db").display());
     let pool = store::connect(&url, 4).await.expect("open database");
     store::migrate(&pool).await.expect("migrate");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
+    let base_url = format!("http://{}", listener.local_addr().unwrap());
     let config = Config::from_lookup(|name| match name {
         "MILEPOST_DATABASE_URL" => Some(url.clone()),
-        "MILEPOST_ADDR" => Some("127.0.0.1:0".into()),
+        "MILEPOST_ADDR" => Some(listener.local_addr().unwrap().to_string()),
+        "MILEPOST_PUBLIC_URL" => Some(base_url.clone()),
         _ => None,
     })
     .expect("config");
-    let listener = tokio::net::TcpListener::bind(config.addr).await.expect("bind port 0");
-    let base_url = format!("http://{}", listener.local_addr().unwrap());
     let app = server::router(AppState::new(config, pool.clone()));
     tokio::spawn(async move { server::serve(listener, app).await.expect("server") });
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
@@ -120,5 +121,74 @@ pub fn event(source: &str, code: &str, id: &str, at: DateTime<Utc>, shipment: Op
         occurred_at: at,
         location: Some("Denver, CO, US".into()),
         details: serde_json::json!({}),
+    }
+}
+
+pub async fn api_key(pool: &Pool, tenant: TenantId, scopes: &[milepost::auth::api_key::Scope]) -> String {
+    milepost::auth::api_key::create(pool, tenant, "test", scopes).await.unwrap().1
+}
+
+impl TestApp {
+    pub async fn send(&self, method: reqwest::Method, path: &str, key: &str, body: Option<serde_json::Value>) -> reqwest::Response {
+        let mut request = self.client.request(method, format!("{}{path}", self.base_url)).bearer_auth(key);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.expect("request")
+    }
+
+    pub async fn post(&self, path: &str, key: &str, body: serde_json::Value) -> reqwest::Response {
+        self.send(reqwest::Method::POST, path, key, Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, key: &str, body: serde_json::Value) -> reqwest::Response {
+        self.send(reqwest::Method::PUT, path, key, Some(body)).await
+    }
+}
+
+/// One parsed server-sent event.
+#[derive(Debug, Clone, Default)]
+pub struct SseMessage {
+    pub event: String,
+    pub id: String,
+    pub data: String,
+}
+
+/// Reads server-sent events off a streaming response.
+pub struct SseReader {
+    stream: std::pin::Pin<Box<dyn futures_core::Stream<Item = reqwest::Result<bytes::Bytes>> + Send>>,
+    buffer: String,
+}
+
+impl SseReader {
+    pub fn new(response: reqwest::Response) -> Self {
+        assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
+        SseReader { stream: Box::pin(response.bytes_stream()), buffer: String::new() }
+    }
+
+    /// The next message that has data (keep-alive comments are skipped).
+    pub async fn next(&mut self, timeout: std::time::Duration) -> Option<SseMessage> {
+        use futures_util::StreamExt;
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            while let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                let mut message = SseMessage::default();
+                for line in block.lines() {
+                    if let Some(v) = line.strip_prefix("event:") {
+                        message.event = v.trim().into();
+                    } else if let Some(v) = line.strip_prefix("id:") {
+                        message.id = v.trim().into();
+                    } else if let Some(v) = line.strip_prefix("data:") {
+                        message.data.push_str(v.strip_prefix(' ').unwrap_or(v));
+                    }
+                }
+                if !message.data.is_empty() {
+                    return Some(message);
+                }
+            }
+            let chunk = tokio::time::timeout_at(deadline, self.stream.next()).await.ok()??.ok()?;
+            self.buffer.push_str(&String::from_utf8_lossy(&chunk));
+        }
     }
 }

@@ -1,26 +1,29 @@
 use crate::ui::tracking_view::TimelineEntry;
 use leptos::prelude::*;
+use std::collections::HashSet;
 
 /// How many updates show before "Show all". Enough for the current story,
 /// short enough to keep the page scannable on a phone.
 const COLLAPSED: usize = 4;
 
+/// Newest first. Entries not in `rendered_ids` arrived live and are
+/// highlighted; the keyed list inserts them without touching the others.
 #[component]
-pub fn Timeline(entries: Vec<TimelineEntry>) -> impl IntoView {
+pub fn Timeline(entries: Signal<Vec<TimelineEntry>>, rendered_ids: HashSet<i64>) -> impl IntoView {
     let expanded = RwSignal::new(false);
-    let total = entries.len();
-    let entries = StoredValue::new(entries);
+    let total = move || entries.with(Vec::len);
     let visible = move || {
-        let all = entries.get_value();
+        let all = entries.get();
         if expanded.get() { all } else { all.into_iter().take(COLLAPSED).collect() }
     };
+    let rendered_ids = StoredValue::new(rendered_ids);
     view! {
         <ol class="mt-4 space-y-0" data-testid="timeline" id="timeline-list">
             <For each=visible key=|entry| entry.id let:entry>
-                <TimelineItem entry/>
+                <TimelineItem fresh=!rendered_ids.with_value(|ids| ids.contains(&entry.id)) entry/>
             </For>
         </ol>
-        {(total > COLLAPSED).then(|| view! {
+        {move || (total() > COLLAPSED).then(|| view! {
             <button
                 type="button"
                 data-testid="timeline-toggle"
@@ -29,17 +32,18 @@ pub fn Timeline(entries: Vec<TimelineEntry>) -> impl IntoView {
                 class="mt-3 text-sm font-medium text-[var(--brand)] underline underline-offset-2"
                 on:click=move |_| expanded.update(|open| *open = !*open)
             >
-                {move || if expanded.get() { "Show fewer updates".to_string() } else { format!("Show all {total} updates") }}
+                {move || if expanded.get() { "Show fewer updates".to_string() } else { format!("Show all {} updates", total()) }}
             </button>
         })}
     }
 }
 
 #[component]
-fn TimelineItem(entry: TimelineEntry) -> impl IntoView {
+fn TimelineItem(entry: TimelineEntry, fresh: bool) -> impl IntoView {
     let dot = if entry.is_exception { "bg-red-600" } else { "bg-[var(--brand)]" };
     view! {
-        <li class="relative border-l-2 border-slate-200 pb-4 pl-5 last:pb-0" data-testid="timeline-entry">
+        <li class="relative border-l-2 border-slate-200 pb-4 pl-5 last:pb-0" class:mp-fresh=fresh
+            data-testid="timeline-entry" data-event-id=entry.id>
             <span class=format!("absolute -left-[7px] top-1 h-3 w-3 rounded-full ring-2 ring-white {dot}") aria-hidden="true"></span>
             <p class="font-medium" class:text-red-800=entry.is_exception>{entry.label}</p>
             <p class="text-sm text-slate-600">

@@ -33,7 +33,7 @@ pub fn TrackingPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="p-8 text-slate-600">"Loading your order…"</p> }>
             {move || Suspend::new(async move {
                 match tracking.await {
-                    Ok(Some(view)) => view! { <TrackingContent view/> }.into_any(),
+                    Ok(Some(view)) => view! { <TrackingContent view token=token()/> }.into_any(),
                     Ok(None) => view! { <NotFound/> }.into_any(),
                     Err(_) => view! { <Unavailable/> }.into_any(),
                 }
@@ -53,19 +53,29 @@ fn Unavailable() -> impl IntoView {
 }
 
 #[component]
-fn TrackingContent(view: TrackingView) -> impl IntoView {
+fn TrackingContent(view: TrackingView, token: String) -> impl IntoView {
     let brand = view.brand.clone();
     let brand_style =
         format!("--brand:{};--brand-text:{};--accent:{}", brand.primary, brand.on_primary, brand.accent);
-    let title = format!("Order {} · {}", view.order_number, brand.name);
-    let multi_shipment = view.shipments.len() > 1;
-    // Effects only run in the browser, once the page is interactive: tests
-    // and monitoring can wait for this marker instead of guessing.
-    Effect::new(|_| {
+    // Entries present when the page was rendered are not "new"; anything the
+    // live stream adds later is highlighted once.
+    let rendered_ids: std::collections::HashSet<i64> = view.timeline.iter().map(|e| e.id).collect();
+    let live = RwSignal::new(view);
+    let announcement = RwSignal::new(String::new());
+
+    // Effects only run in the browser, once the page is interactive.
+    Effect::new(move |_| {
         if let Some(body) = document().body() {
             let _ = body.set_attribute("data-hydrated", "true");
         }
+        #[cfg(feature = "hydrate")]
+        crate::ui::live_updates::follow(&token, live, announcement);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = &token;
     });
+
+    let title = move || live.with(|v| format!("Order {} · {}", v.order_number, v.brand.name));
+    let timeline = Signal::derive(move || live.with(|v| v.timeline.clone()));
     view! {
         <Title text=title/>
         <div style=brand_style class="min-h-screen">
@@ -77,46 +87,49 @@ fn TrackingContent(view: TrackingView) -> impl IntoView {
                     <span class="text-lg font-semibold">{brand.name.clone()}</span>
                 </div>
             </header>
+            <div aria-live="polite" role="status" class="sr-only" data-testid="live-region">{move || announcement.get()}</div>
             <main class="mx-auto max-w-3xl space-y-6 px-4 py-6">
                 <section aria-labelledby="order-heading" class="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
                     <p class="text-sm text-slate-600">
-                        "Order " <span class="font-medium text-slate-900">{view.order_number.clone()}</span>
-                        {view.customer_po.clone().map(|po| view! { <span>" · PO " {po}</span> })}
+                        "Order " <span class="font-medium text-slate-900">{move || live.with(|v| v.order_number.clone())}</span>
+                        {move || live.with(|v| v.customer_po.clone()).map(|po| view! { <span>" · PO " {po}</span> })}
                     </p>
                     <h1 id="order-heading" data-testid="headline" class="mt-1 text-2xl font-semibold tracking-tight">
-                        {view.headline.clone()}
+                        {move || live.with(|v| v.headline.clone())}
                     </h1>
-                    <DeliveryDate promised=view.promised.clone() late=view.late delivered=view.delivered/>
-                    <ProgressBar steps=view.progress.clone()/>
+                    {move || live.with(|v| view! { <DeliveryDate promised=v.promised.clone() late=v.late delivered=v.delivered/> })}
+                    {move || view! { <ProgressBar steps=live.with(|v| v.progress.clone())/> }}
                 </section>
 
-                <Exceptions notices=view.exceptions.clone()/>
+                {move || view! { <Exceptions notices=live.with(|v| v.exceptions.clone())/> }}
 
                 <section aria-labelledby="timeline-heading" class="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
                     <h2 id="timeline-heading" class="text-lg font-semibold">"Tracking history"</h2>
-                    <p class="mt-1 text-xs text-slate-500">{view.time_zone_note.clone()}</p>
-                    <Timeline entries=view.timeline.clone()/>
+                    <p class="mt-1 text-xs text-slate-500">{move || live.with(|v| v.time_zone_note.clone())}</p>
+                    <Timeline entries=timeline rendered_ids/>
                 </section>
 
-                {(!view.shipments.is_empty()).then(|| view! {
-                    <section aria-labelledby="shipments-heading" class="space-y-3">
-                        <h2 id="shipments-heading" class="text-lg font-semibold">
-                            {if multi_shipment { "Your order ships in several parcels" } else { "Shipment" }}
-                        </h2>
-                        {view.shipments.iter().cloned().map(|shipment| view! { <ShipmentCard shipment/> }).collect_view()}
-                    </section>
+                {move || live.with(|v| {
+                    let shipments = v.shipments.clone();
+                    let heading = if shipments.len() > 1 { "Your order ships in several parcels" } else { "Shipment" };
+                    (!shipments.is_empty()).then(|| view! {
+                        <section aria-labelledby="shipments-heading" class="space-y-3">
+                            <h2 id="shipments-heading" class="text-lg font-semibold">{heading}</h2>
+                            {shipments.into_iter().map(|shipment| view! { <ShipmentCard shipment/> }).collect_view()}
+                        </section>
+                    })
                 })}
 
                 <section aria-labelledby="items-heading" class="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
                     <h2 id="items-heading" class="text-lg font-semibold">"Items"</h2>
-                    <LineTable lines=view.lines.clone()/>
+                    {move || view! { <LineTable lines=live.with(|v| v.lines.clone())/> }}
                 </section>
 
                 <section aria-labelledby="address-heading" class="grid gap-6 rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200 sm:grid-cols-2">
                     <div>
                         <h2 id="address-heading" class="text-sm font-semibold uppercase tracking-wide text-slate-600">"Delivering to"</h2>
                         <address class="mt-2 not-italic text-slate-800">
-                            {view.ship_to.iter().cloned().map(|line| view! { <span class="block">{line}</span> }).collect_view()}
+                            {move || live.with(|v| v.ship_to.clone()).into_iter().map(|line| view! { <span class="block">{line}</span> }).collect_view()}
                         </address>
                     </div>
                     <SupportContact name=brand.name.clone() email=brand.support_email.clone() phone=brand.support_phone.clone()/>
