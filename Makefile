@@ -29,6 +29,11 @@ test-rust:
 test-e2e:
 	bash scripts/e2e.sh
 
+## Ingest throughput and live fan-out latency (not a test; prints a table).
+bench: setup
+	cargo build --release --features ssr --bin milepost
+	ulimit -n 65536 && cargo bench --features ssr --bench ingest_and_live
+
 clean:
 	cargo clean
 	rm -rf node_modules end2end/test-results

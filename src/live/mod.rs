@@ -22,8 +22,9 @@ pub struct Update {
     pub tenant: TenantId,
     pub order: OrderId,
     pub last_event_id: EventId,
-    /// The customer view as JSON, built by the first subscriber that needs it.
-    pub tracking_json: OnceCell<Option<Arc<str>>>,
+    /// The customer view as JSON (and the newest event id in it), built by
+    /// the first subscriber that needs it.
+    pub tracking_json: OnceCell<Option<(i64, Arc<str>)>>,
 }
 
 #[derive(Default)]

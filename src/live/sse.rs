@@ -38,9 +38,12 @@ fn resume_point(headers: &HeaderMap, query: &Resume) -> Option<EventId> {
         .map(EventId)
 }
 
-async fn tracking_json(state: &AppState, tenant: TenantId, order: OrderId) -> Option<Arc<str>> {
+/// The customer view as JSON with the newest event id it includes, which is
+/// what the SSE message id must say (the view may be newer than the update
+/// that triggered it).
+async fn tracking_json(state: &AppState, tenant: TenantId, order: OrderId) -> Option<(i64, Arc<str>)> {
     match load_tracking_view(&state.pool, tenant, order).await {
-        Ok(view) => serde_json::to_string(&view).ok().map(Arc::from),
+        Ok(view) => serde_json::to_string(&view).ok().map(|json| (view.last_event_id, Arc::from(json))),
         Err(e) => {
             tracing::error!(error = %e, order = %order, "building a live tracking update failed");
             None
@@ -48,7 +51,7 @@ async fn tracking_json(state: &AppState, tenant: TenantId, order: OrderId) -> Op
     }
 }
 
-async fn shared_tracking_json(state: &AppState, update: &Update) -> Option<Arc<str>> {
+async fn shared_tracking_json(state: &AppState, update: &Update) -> Option<(i64, Arc<str>)> {
     update.tracking_json.get_or_init(|| tracking_json(state, update.tenant, update.order)).await.clone()
 }
 
@@ -73,9 +76,9 @@ pub async fn tracking_stream(
         let latest = store::latest_event_id(&state.pool, target.order).await.ok().flatten().map_or(0, |id| id.0);
         let mut sent = resume.map_or(latest, |id| id.0);
         if sent < latest {
-            if let Some(json) = tracking_json(&state, target.tenant, target.order).await {
-                yield Ok(tracking_event(latest, &json));
-                sent = latest;
+            if let Some((last, json)) = tracking_json(&state, target.tenant, target.order).await {
+                yield Ok(tracking_event(last, &json));
+                sent = last;
             }
         }
         let mut revalidate = tokio::time::interval(REVALIDATE);
@@ -85,17 +88,18 @@ pub async fn tracking_stream(
                 received = updates.recv() => match received {
                     Ok(update) => {
                         if update.last_event_id.0 <= sent { continue; }
-                        if let Some(json) = shared_tracking_json(&state, &update).await {
-                            yield Ok(tracking_event(update.last_event_id.0, &json));
-                            sent = update.last_event_id.0;
+                        if let Some((last, json)) = shared_tracking_json(&state, &update).await {
+                            if last > sent {
+                                yield Ok(tracking_event(last, &json));
+                                sent = last;
+                            }
                         }
                     }
                     Err(RecvError::Lagged(_)) => {
                         // Fell behind: the store has the truth.
-                        let latest = store::latest_event_id(&state.pool, target.order).await.ok().flatten().map_or(0, |id| id.0);
-                        if let Some(json) = tracking_json(&state, target.tenant, target.order).await {
-                            yield Ok(tracking_event(latest, &json));
-                            sent = latest;
+                        if let Some((last, json)) = tracking_json(&state, target.tenant, target.order).await {
+                            yield Ok(tracking_event(last, &json));
+                            sent = last;
                         }
                     }
                     Err(RecvError::Closed) => break,

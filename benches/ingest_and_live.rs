@@ -1,0 +1,254 @@
+//! `make bench`: ingest throughput into SQLite and publish-to-subscriber
+//! latency over SSE at 1,000 and 10,000 concurrent subscribers, against the
+//! real release server in its own process (so its memory can be read).
+//!
+//! Figures are medians (ingest: of 3 runs) and percentiles over every
+//! subscriber and round. The client shares the machine with the server, so
+//! read them as ratios more than absolutes.
+
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::sync::Mutex;
+
+const ORDERS: usize = 100;
+
+struct Server {
+    child: Child,
+    base: String,
+    key: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    fn rss_kib(&self, field: &str) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
+        status
+            .lines()
+            .find(|l| l.starts_with(field))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    }
+}
+
+fn start_server() -> Server {
+    let binary = std::env::var("MILEPOST_BIN").map(PathBuf::from).unwrap_or_else(|_| PathBuf::from("target/release/milepost"));
+    let dir = tempfile::tempdir().unwrap();
+    let links = dir.path().join("links.json");
+    let child = Command::new(&binary)
+        .args(["serve", "--demo", "--links-json"])
+        .arg(&links)
+        .env("MILEPOST_DATABASE_URL", format!("sqlite://{}", dir.path().join("bench.db").display()))
+        .env("MILEPOST_ADDR", "127.0.0.1:0")
+        .env("MILEPOST_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e} (run `make bench`, which builds it)", binary.display()));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !links.exists() || std::fs::metadata(&links).map(|m| m.len()).unwrap_or(0) == 0 {
+        assert!(Instant::now() < deadline, "server did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    let demo: Value = serde_json::from_slice(&std::fs::read(&links).unwrap()).unwrap();
+    Server {
+        child,
+        base: demo["base_url"].as_str().unwrap().to_string(),
+        key: demo["api_keys"]["northwind"].as_str().unwrap().to_string(),
+        _dir: dir,
+    }
+}
+
+fn order_body() -> Value {
+    json!({
+        "ship_to": {"name": "Bench", "line1": "1 Loop Rd", "city": "Chicago", "postcode": "60601", "country": "US", "time_zone": "America/Chicago"},
+        "placed_at": chrono::Utc::now() - chrono::Duration::days(1),
+        "lines": [{"sku": "B-1", "description": "Bench item", "quantity": 10}]
+    })
+}
+
+fn event(run: &str, i: usize) -> Value {
+    let codes = ["PICKED_UP", "DEPARTED", "ARRIVED", "IN_TRANSIT", "ARRIVED_AT_HUB"];
+    json!({
+        "source": "carrier", "event_id": format!("{run}-{i}"), "code": codes[i % codes.len()],
+        "occurred_at": chrono::Utc::now() - chrono::Duration::minutes((i % 600) as i64),
+        "order_number": format!("BENCH-{}", i % ORDERS), "location": "Memphis, TN, US"
+    })
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    values[values.len() / 2]
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+async fn ingest_single(client: &reqwest::Client, server: &Server, run: &str, count: usize, concurrency: usize) -> f64 {
+    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let started = Instant::now();
+    let workers: Vec<_> = (0..concurrency)
+        .map(|_| {
+            let (client, next, url, key, run) = (client.clone(), next.clone(), format!("{}/api/v1/events", server.base), server.key.clone(), run.to_string());
+            tokio::spawn(async move {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    if i >= count {
+                        break;
+                    }
+                    let response = client.post(&url).bearer_auth(&key).json(&event(&run, i)).send().await.unwrap();
+                    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap_or_default());
+                }
+            })
+        })
+        .collect();
+    for worker in workers {
+        worker.await.unwrap();
+    }
+    count as f64 / started.elapsed().as_secs_f64()
+}
+
+async fn ingest_batched(client: &reqwest::Client, server: &Server, run: &str, batches: usize) -> f64 {
+    let started = Instant::now();
+    for b in 0..batches {
+        let events: Vec<Value> = (0..1000).map(|i| event(&format!("{run}-{b}"), i)).collect();
+        let response = client.post(format!("{}/api/v1/events", server.base)).bearer_auth(&server.key).json(&json!({"events": events})).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{}", response.text().await.unwrap_or_default());
+    }
+    (batches * 1000) as f64 / started.elapsed().as_secs_f64()
+}
+
+/// One raw SSE subscriber: records when each event id arrives.
+async fn subscriber(addr: String, path: String, arrivals: Arc<Mutex<Vec<(i64, Instant)>>>, ready: Arc<tokio::sync::Semaphore>) {
+    let mut stream = match tokio::net::TcpStream::connect(&addr).await {
+        Ok(s) => s,
+        Err(e) => panic!("subscriber could not connect: {e} (is `ulimit -n` high enough?)"),
+    };
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut buffer = vec![0u8; 16 * 1024];
+    let mut pending = Vec::new();
+    let mut announced = false;
+    loop {
+        let n = match stream.read(&mut buffer).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => n,
+        };
+        let now = Instant::now();
+        if !announced {
+            announced = true;
+            ready.add_permits(1);
+        }
+        pending.extend_from_slice(&buffer[..n]);
+        // Only the id line matters; drop everything before the last newline.
+        let text = String::from_utf8_lossy(&pending);
+        for line in text.lines() {
+            if let Some(id) = line.strip_prefix("id: ").and_then(|v| v.trim().parse::<i64>().ok()) {
+                arrivals.lock().await.push((id, now));
+            }
+        }
+        let keep_from = pending.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        pending.drain(..keep_from);
+    }
+}
+
+async fn fan_out(client: &reqwest::Client, server: &Server, subscribers: usize, rounds: usize) -> (f64, f64, usize) {
+    let order = format!("FAN-{subscribers}");
+    client.put(format!("{}/api/v1/orders/{order}", server.base)).bearer_auth(&server.key).json(&order_body()).send().await.unwrap();
+    let link: Value = client.post(format!("{}/api/v1/orders/{order}/tracking-links", server.base)).bearer_auth(&server.key).send().await.unwrap().json().await.unwrap();
+    let token = link["token"].as_str().unwrap().to_string();
+    let addr = server.base.trim_start_matches("http://").to_string();
+    let detail: Value = client.get(format!("{}/api/v1/orders/{order}", server.base)).bearer_auth(&server.key).send().await.unwrap().json().await.unwrap();
+    let after = detail["events"].as_array().unwrap().iter().filter_map(|e| e["id"].as_i64()).max().unwrap_or(0);
+
+    let arrivals = Arc::new(Mutex::new(Vec::new()));
+    // The headers arrive as soon as the stream opens: a permit per subscriber.
+    let ready = Arc::new(tokio::sync::Semaphore::new(0));
+    let mut tasks = Vec::with_capacity(subscribers);
+    for _ in 0..subscribers {
+        tasks.push(tokio::spawn(subscriber(addr.clone(), format!("/t/{token}/events?after={after}"), arrivals.clone(), ready.clone())));
+    }
+    let _all = tokio::time::timeout(Duration::from_secs(120), ready.acquire_many(subscribers as u32)).await.expect("subscribers connected");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    let mut latencies = Vec::new();
+    let mut peak = 0;
+    for round in 0..rounds {
+        let sent = Instant::now();
+        let body = json!({"source": "carrier", "event_id": format!("fan-{round}"), "code": "IN_TRANSIT", "occurred_at": chrono::Utc::now(), "order_number": order});
+        let result: Value = client.post(format!("{}/api/v1/events", server.base)).bearer_auth(&server.key).json(&body).send().await.unwrap().json().await.unwrap();
+        let id = result["results"][0]["event_id"].as_i64().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let received: Vec<Instant> = arrivals.lock().await.iter().filter(|(i, _)| *i == id).map(|(_, t)| *t).collect();
+            if received.len() >= subscribers || Instant::now() > deadline {
+                latencies.extend(received.iter().map(|t| t.duration_since(sent).as_secs_f64() * 1000.0));
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        peak = peak.max(server.rss_kib("VmRSS:"));
+        arrivals.lock().await.clear();
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    for task in tasks {
+        task.abort();
+    }
+    latencies.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let expected = subscribers * rounds;
+    assert!(latencies.len() * 100 >= expected * 99, "only {} of {expected} deliveries arrived", latencies.len());
+    (percentile(&latencies, 0.5), percentile(&latencies, 0.99), peak as usize / 1024)
+}
+
+#[tokio::main]
+async fn main() {
+    let server = start_server();
+    let client = reqwest::Client::builder().pool_max_idle_per_host(64).build().unwrap();
+    for i in 0..ORDERS {
+        let r = client.put(format!("{}/api/v1/orders/BENCH-{i}", server.base)).bearer_auth(&server.key).json(&order_body()).send().await.unwrap();
+        assert!(r.status().is_success());
+    }
+
+    let single: Vec<f64> = {
+        let mut runs = Vec::new();
+        for run in 0..3 {
+            runs.push(ingest_single(&client, &server, &format!("single{run}"), 2000, 16).await);
+        }
+        runs
+    };
+    let batched: Vec<f64> = {
+        let mut runs = Vec::new();
+        for run in 0..3 {
+            runs.push(ingest_batched(&client, &server, &format!("batch{run}"), 10).await);
+        }
+        runs
+    };
+    let rss_after_ingest = server.rss_kib("VmRSS:") / 1024;
+    let (p50_1k, p99_1k, rss_1k) = fan_out(&client, &server, 1_000, 10).await;
+    let (p50_10k, p99_10k, rss_10k) = fan_out(&client, &server, 10_000, 5).await;
+    let peak = server.rss_kib("VmHWM:") / 1024;
+
+    println!();
+    println!("Milepost benchmark (SQLite, release build, server and client on one {}-core machine)", std::thread::available_parallelism().map_or(0, |n| n.get()));
+    println!();
+    println!("| measure | result |");
+    println!("|---|---|");
+    println!("| ingest, 1 event per request, 16 concurrent (median of 3 x 2,000) | {:.0} events/s |", median(single));
+    println!("| ingest, 1,000-event batches over {ORDERS} orders (median of 3 x 10) | {:.0} events/s |", median(batched));
+    println!("| POST -> SSE subscriber, 1,000 subscribers, p50 / p99 (10 rounds) | {p50_1k:.1} ms / {p99_1k:.1} ms |");
+    println!("| POST -> SSE subscriber, 10,000 subscribers, p50 / p99 (5 rounds) | {p50_10k:.1} ms / {p99_10k:.1} ms |");
+    println!("| server RSS after ingest / during 1k / during 10k fan-out | {rss_after_ingest} / {rss_1k} / {rss_10k} MiB |");
+    println!("| server peak RSS (VmHWM) | {peak} MiB |");
+}
