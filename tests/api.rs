@@ -376,3 +376,17 @@ async fn the_api_is_documented() {
         assert!(page.contains(text), "reference page lacks {text}");
     }
 }
+
+#[tokio::test]
+async fn a_carrier_event_for_an_order_with_one_shipment_lands_on_that_shipment() {
+    let s = setup().await;
+    create_order(&s, "SO-10").await;
+    let ship = json!({"carrier": "UPS", "tracking_number": "1Z10", "lines": [{"line_number": 1, "quantity": 3}, {"line_number": 2, "quantity": 5}]});
+    let shipped: Value = s.app.post("/api/v1/orders/SO-10/shipments", &s.admin, ship).await.json().await.unwrap();
+    let delivered = json!({"source": "ups", "event_id": "d", "code": "DELIVERED", "occurred_at": Utc::now(), "order_number": "SO-10"});
+    s.app.post("/api/v1/events", &s.admin, delivered).await;
+    let detail: Value = s.app.send(reqwest::Method::GET, "/api/v1/orders/SO-10", &s.admin, None).await.json().await.unwrap();
+    assert_eq!(detail["status"], "Delivered");
+    let last = detail["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["shipment_id"], shipped["shipment_id"]);
+}

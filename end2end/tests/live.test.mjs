@@ -47,6 +47,7 @@ test('a posted milestone appears on the open page within 2 seconds', async () =>
   assert.match(await fresh.textContent(), /Delivered.*Front porch/s);
   assert.equal(await page.getByTestId('timeline-entry').count(), Math.min(entriesBefore + 1, 4));
   assert.match(await page.getByTestId('live-region').textContent(), /New update: Delivered/);
+  assert.match(await page.getByTestId('shipment').textContent(), /Delivered/, 'the shipment card updates too');
   console.log(`# milestone visible ${elapsed} ms after the POST`);
   await page.screenshot({ path: join(output, 'live-update.png'), fullPage: true });
   assert.deepEqual(errors, []);

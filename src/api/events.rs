@@ -113,6 +113,7 @@ async fn record_events(
         let events: Vec<NewEvent> = members.iter().map(|&i| valid[i].1.clone()).collect();
         match &target {
             Target::Order(number) => {
+                let events = attach_to_only_shipment(state, orders[number], events).await?;
                 let outcome = ingest::append(state, tenant, orders[number], &events).await?;
                 mark(&mut results, &members, &events, state, tenant, &outcome.inserted).await?;
             }
@@ -127,6 +128,20 @@ async fn record_events(
         }
     }
     Ok(EventsOut { results })
+}
+
+/// A carrier event posted against an order that has exactly one shipment is
+/// about that shipment; with several, it stays order-level (we cannot guess).
+async fn attach_to_only_shipment(state: &AppState, order: OrderId, mut events: Vec<NewEvent>) -> ApiResult<Vec<NewEvent>> {
+    if events.iter().all(|e| e.source == "oms" || e.source == "wms") {
+        return Ok(events);
+    }
+    if let [only] = store::shipment_ids(&state.pool, order).await?[..] {
+        for event in events.iter_mut().filter(|e| e.source != "oms" && e.source != "wms") {
+            event.shipment = Some(only);
+        }
+    }
+    Ok(events)
 }
 
 /// Fills in results: inserted events are `created`; the rest were already

@@ -19,7 +19,7 @@ pub use events::{
 };
 pub use orders::{
     account_by_ref, create_order, create_shipment, find_order_by_number, line_quantities, order_snapshot,
-    tracking_number_taken, upsert_order, LineRecord, NewOrder, NewOrderLine, NewShipment, OrderRecord,
+    shipment_ids, tracking_number_taken, upsert_order, LineRecord, NewOrder, NewOrderLine, NewShipment, OrderRecord,
     OrderSnapshot, ShipTo, ShipmentLineRecord, ShipmentRecord,
 };
 pub use tenants::{create_account, create_tenant, dictionary_for, get_tenant, list_tenants, NewTenant, TenantRecord};

@@ -354,3 +354,7 @@ pub async fn tracking_number_taken(pool: &Pool, tenant: TenantId, carrier: &str,
         .fetch_one(pool)
         .await?)
 }
+
+pub async fn shipment_ids(pool: &Pool, order: OrderId) -> Result<Vec<ShipmentId>> {
+    Ok(sqlx::query_scalar("SELECT id FROM shipments WHERE order_id = ? ORDER BY id").bind(order).fetch_all(pool).await?)
+}
