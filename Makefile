@@ -32,7 +32,8 @@ test-e2e:
 ## Ingest throughput and live fan-out latency (not a test; prints a table).
 bench: setup
 	cargo build --release --features ssr --bin milepost
-	ulimit -n 65536 && cargo bench --features ssr --bench ingest_and_live
+	# 10,000 SSE subscribers need that many sockets in the client and the server.
+	ulimit -n $$(ulimit -Hn) && cargo bench --features ssr --bench ingest_and_live
 
 clean:
 	cargo clean

@@ -187,7 +187,7 @@ async fn fan_out(client: &reqwest::Client, server: &Server, subscribers: usize, 
     let mut peak = 0;
     for round in 0..rounds {
         let sent = Instant::now();
-        let body = json!({"source": "carrier", "event_id": format!("fan-{round}"), "code": "IN_TRANSIT", "occurred_at": chrono::Utc::now(), "order_number": order});
+        let body = json!({"source": "carrier", "event_id": format!("fan-{subscribers}-{round}"), "code": "IN_TRANSIT", "occurred_at": chrono::Utc::now(), "order_number": order});
         let result: Value = client.post(format!("{}/api/v1/events", server.base)).bearer_auth(&server.key).json(&body).send().await.unwrap().json().await.unwrap();
         let id = result["results"][0]["event_id"].as_i64().unwrap();
         let deadline = Instant::now() + Duration::from_secs(30);
@@ -200,6 +200,7 @@ async fn fan_out(client: &reqwest::Client, server: &Server, subscribers: usize, 
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
         peak = peak.max(server.rss_kib("VmRSS:"));
+        eprintln!("  {subscribers} subscribers, round {round}: {} deliveries so far", latencies.len());
         arrivals.lock().await.clear();
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
@@ -221,20 +222,22 @@ async fn main() {
         assert!(r.status().is_success());
     }
 
-    let single: Vec<f64> = {
-        let mut runs = Vec::new();
-        for run in 0..3 {
-            runs.push(ingest_single(&client, &server, &format!("single{run}"), 2000, 16).await);
+    // MILEPOST_BENCH_FANOUT_ONLY=N[,M..]: only fan-outs at these sizes (for profiling).
+    if let Ok(list) = std::env::var("MILEPOST_BENCH_FANOUT_ONLY") {
+        for n in list.split(',').filter_map(|v| v.trim().parse().ok()) {
+            let (p50, p99, rss) = fan_out(&client, &server, n, 3).await;
+            println!("{n} subscribers: p50 {p50:.1} ms, p99 {p99:.1} ms, RSS {rss} MiB");
         }
-        runs
-    };
-    let batched: Vec<f64> = {
-        let mut runs = Vec::new();
-        for run in 0..3 {
-            runs.push(ingest_batched(&client, &server, &format!("batch{run}"), 10).await);
-        }
-        runs
-    };
+        return;
+    }
+    let mut single = Vec::new();
+    for run in 0..3 {
+        single.push(ingest_single(&client, &server, &format!("single{run}"), 2000, 16).await);
+    }
+    let mut batched = Vec::new();
+    for run in 0..3 {
+        batched.push(ingest_batched(&client, &server, &format!("batch{run}"), 10).await);
+    }
     let rss_after_ingest = server.rss_kib("VmRSS:") / 1024;
     let (p50_1k, p99_1k, rss_1k) = fan_out(&client, &server, 1_000, 10).await;
     let (p50_10k, p99_10k, rss_10k) = fan_out(&client, &server, 10_000, 5).await;

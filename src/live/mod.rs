@@ -24,7 +24,7 @@ pub struct Update {
     pub last_event_id: EventId,
     /// The customer view as JSON (and the newest event id in it), built by
     /// the first subscriber that needs it.
-    pub tracking_json: OnceCell<Option<(i64, Arc<str>)>>,
+    pub tracking_json: OnceCell<(i64, Arc<str>)>,
 }
 
 #[derive(Default)]

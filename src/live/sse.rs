@@ -51,8 +51,11 @@ async fn tracking_json(state: &AppState, tenant: TenantId, order: OrderId) -> Op
     }
 }
 
+/// Built once per update for all its subscribers. A failure is not cached:
+/// the next subscriber tries again rather than everyone missing the update.
 async fn shared_tracking_json(state: &AppState, update: &Update) -> Option<(i64, Arc<str>)> {
-    update.tracking_json.get_or_init(|| tracking_json(state, update.tenant, update.order)).await.clone()
+    let build = || async { tracking_json(state, update.tenant, update.order).await.ok_or(()) };
+    update.tracking_json.get_or_try_init(build).await.ok().cloned()
 }
 
 fn tracking_event(last_event_id: i64, json: &str) -> Event {
@@ -81,8 +84,10 @@ pub async fn tracking_stream(
                 sent = last;
             }
         }
-        let mut revalidate = tokio::time::interval(REVALIDATE);
-        revalidate.tick().await;
+        // Spread the checks so thousands of streams opened together do not
+        // all hit the database in the same instant.
+        let jitter = Duration::from_millis(rand::random::<u64>() % REVALIDATE.as_millis() as u64);
+        let mut revalidate = tokio::time::interval_at(tokio::time::Instant::now() + REVALIDATE + jitter, REVALIDATE);
         loop {
             tokio::select! {
                 received = updates.recv() => match received {
