@@ -96,12 +96,15 @@ impl Scenario {
     ];
 }
 
+/// name, line 1, line 2, city, "region postcode" (or just postcode), time zone
+type Address = (&'static str, &'static str, Option<&'static str>, &'static str, &'static str, &'static str);
+
 struct Brand {
     tenant: NewTenant,
     prefix: &'static str,
     accounts: &'static [(&'static str, &'static str)],
     products: &'static [(&'static str, &'static str, &'static str)],
-    addresses: &'static [(&'static str, &'static str, Option<&'static str>, &'static str, &'static str, &'static str)],
+    addresses: &'static [Address],
     carriers: &'static [(&'static str, &'static str, &'static str)],
     hubs: &'static [&'static str],
 }

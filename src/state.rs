@@ -17,6 +17,12 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The status dictionary as this tenant sees it: the bundled table with
+    /// the tenant's overrides on top.
+    pub async fn dictionary_for(&self, tenant: crate::domain::TenantId) -> crate::store::Result<StatusDictionary> {
+        crate::store::dictionary_for(&self.pool, &self.dictionary, tenant).await
+    }
+
     /// Base URL for links handed out (tracking links in API responses).
     pub fn public_url(&self) -> String {
         self.config.public_url.clone().unwrap_or_else(|| format!("http://{}", self.config.addr))

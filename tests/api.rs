@@ -390,3 +390,28 @@ async fn a_carrier_event_for_an_order_with_one_shipment_lands_on_that_shipment()
     let last = detail["events"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["shipment_id"], shipped["shipment_id"]);
 }
+
+#[tokio::test]
+async fn a_tenants_dictionary_overrides_apply_to_its_events_only() {
+    let s = setup().await;
+    create_order(&s, "SO-11").await;
+    let held = milepost::domain::DictionaryEntry {
+        source: "dpd".into(),
+        code: "PARCELSHOP".into(),
+        canonical: milepost::domain::Canonical::Milestone(milepost::domain::Milestone::ArrivedAtHub),
+        meaning: "waiting at a parcel shop".into(),
+    };
+    milepost::store::set_status_override(&s.app.pool, s.tenant, &held).await.unwrap();
+    let event = json!({"source": "dpd", "event_id": "p", "code": "parcelshop", "occurred_at": Utc::now(), "order_number": "SO-11"});
+    s.app.post("/api/v1/events", &s.admin, event.clone()).await;
+    let detail: Value = s.app.send(reqwest::Method::GET, "/api/v1/orders/SO-11", &s.admin, None).await.json().await.unwrap();
+    assert_eq!(detail["events"].as_array().unwrap().last().unwrap()["milestone"], "arrived_at_hub");
+
+    // The same code from another tenant is not mapped by our override.
+    let other = tenant(&s.app.pool, "other").await;
+    let key = api_key(&s.app.pool, other, &[Scope::Admin]).await;
+    s.app.put("/api/v1/orders/SO-11", &key, order_body()).await;
+    s.app.post("/api/v1/events", &key, event).await;
+    let theirs: Value = s.app.send(reqwest::Method::GET, "/api/v1/orders/SO-11", &key, None).await.json().await.unwrap();
+    assert_eq!(theirs["events"].as_array().unwrap().last().unwrap()["milestone"], "unmapped");
+}

@@ -14,7 +14,7 @@ async fn append_is_idempotent_and_recomputes_status() {
     let ship = shipment(&app.pool, order.id, "T1", vec![(order.lines[0], 10), (order.lines[1], 4)]).await;
     let now = Utc::now();
     let delivered = event("carrier", "DELIVERED", "c-9", now, Some(ship));
-    let first = store::append(&app.pool, tenant, order.id, &[delivered.clone()]).await.unwrap();
+    let first = store::append(&app.pool, tenant, order.id, std::slice::from_ref(&delivered)).await.unwrap();
     assert_eq!((first.inserted.len(), first.duplicates), (1, 0));
 
     // Same source event again, plus a stray scan that happened earlier.

@@ -58,11 +58,12 @@ async fn record_events(
     may_post: impl Fn(&str) -> bool,
 ) -> ApiResult<EventsOut> {
     let now = Utc::now();
+    let dictionary = state.dictionary_for(tenant).await?;
     let mut errors = Vec::new();
     let mut valid: Vec<(Target, NewEvent)> = Vec::with_capacity(events.len());
     for (i, event) in events.iter().enumerate() {
         let prefix = if batch { format!("events[{i}]") } else { String::new() };
-        if let Some(item) = api_json::validate(event, &prefix, default_source, &state.dictionary, now, &mut errors) {
+        if let Some(item) = api_json::validate(event, &prefix, default_source, &dictionary, now, &mut errors) {
             valid.push(item);
         }
     }

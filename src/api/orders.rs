@@ -235,7 +235,7 @@ pub async fn upsert_order(
     let order = validate_order(caller.tenant, &order_number, input, account)?;
     let (id, created) = store::upsert_order(&state.pool, &order).await?;
     if created {
-        let placed = oms_event("ORDER_PLACED", "placed", &order.order_number, order.placed_at, &state.dictionary);
+        let placed = oms_event("ORDER_PLACED", "placed", &order.order_number, order.placed_at, &state.dictionary_for(caller.tenant).await?);
         ingest::append(&state, caller.tenant, id, &[placed]).await?;
     }
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
@@ -281,7 +281,7 @@ pub async fn record_action(
         source: source.into(),
         source_event_id: input.event_id.unwrap_or_else(|| format!("{action}:{}", order_number.trim())),
         raw_code: code.into(),
-        canonical: state.dictionary.map(source, code),
+        canonical: state.dictionary_for(caller.tenant).await?.map(source, code),
         occurred_at: input.occurred_at.unwrap_or_else(Utc::now),
         location: input.location,
         details: input.reason.map_or(serde_json::json!({}), |reason| serde_json::json!({ "reason": reason })),

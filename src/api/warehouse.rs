@@ -135,7 +135,7 @@ pub async fn ship_confirm(
         source: "wms".into(),
         source_event_id: input.event_id.unwrap_or_else(|| format!("shipped:{tracking_number}")),
         raw_code: "SHIP_CONFIRMED".into(),
-        canonical: state.dictionary.map("wms", "SHIP_CONFIRMED"),
+        canonical: state.dictionary_for(caller.tenant).await?.map("wms", "SHIP_CONFIRMED"),
         occurred_at: input.shipped_at.unwrap_or_else(Utc::now),
         location: None,
         details: serde_json::json!({ "carrier": carrier, "tracking_number": tracking_number }),

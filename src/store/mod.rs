@@ -22,7 +22,9 @@ pub use orders::{
     shipment_ids, tracking_number_taken, upsert_order, LineRecord, NewOrder, NewOrderLine, NewShipment, OrderRecord,
     OrderSnapshot, ShipTo, ShipmentLineRecord, ShipmentRecord,
 };
-pub use tenants::{create_account, create_tenant, dictionary_for, get_tenant, list_tenants, NewTenant, TenantRecord};
+pub use tenants::{
+    create_account, create_tenant, dictionary_for, get_tenant, list_tenants, set_status_override, NewTenant, TenantRecord,
+};
 pub use tracking_links::{insert_tracking_link, resolve_tracking_link, revoke_tracking_link, TrackingLinkTarget};
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

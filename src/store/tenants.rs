@@ -89,3 +89,19 @@ pub async fn dictionary_for(pool: &Pool, global: &StatusDictionary, tenant: Tena
         .collect::<Result<Vec<_>>>()?;
     Ok(global.with_overrides(overrides))
 }
+
+/// Overrides one row of the status dictionary for a tenant.
+pub async fn set_status_override(pool: &Pool, tenant: TenantId, entry: &DictionaryEntry) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO status_code_overrides (tenant_id, source, code, canonical, meaning) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (tenant_id, source, code) DO UPDATE SET canonical = excluded.canonical, meaning = excluded.meaning",
+    )
+    .bind(tenant)
+    .bind(entry.source.trim().to_ascii_lowercase())
+    .bind(entry.code.trim().to_ascii_uppercase())
+    .bind(entry.canonical.code())
+    .bind(&entry.meaning)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
