@@ -43,7 +43,8 @@ impl Server {
 }
 
 fn start_server() -> Server {
-    let binary = std::env::var("MILEPOST_BIN").map(PathBuf::from).unwrap_or_else(|_| PathBuf::from("target/release/milepost"));
+    let binary =
+        std::env::var("MILEPOST_BIN").map(PathBuf::from).unwrap_or_else(|_| PathBuf::from("target/release/milepost"));
     let dir = tempfile::tempdir().unwrap();
     let links = dir.path().join("links.json");
     let child = Command::new(&binary)
@@ -101,7 +102,13 @@ async fn ingest_single(client: &reqwest::Client, server: &Server, run: &str, cou
     let started = Instant::now();
     let workers: Vec<_> = (0..concurrency)
         .map(|_| {
-            let (client, next, url, key, run) = (client.clone(), next.clone(), format!("{}/api/v1/events", server.base), server.key.clone(), run.to_string());
+            let (client, next, url, key, run) = (
+                client.clone(),
+                next.clone(),
+                format!("{}/api/v1/events", server.base),
+                server.key.clone(),
+                run.to_string(),
+            );
             tokio::spawn(async move {
                 loop {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -124,14 +131,25 @@ async fn ingest_batched(client: &reqwest::Client, server: &Server, run: &str, ba
     let started = Instant::now();
     for b in 0..batches {
         let events: Vec<Value> = (0..1000).map(|i| event(&format!("{run}-{b}"), i)).collect();
-        let response = client.post(format!("{}/api/v1/events", server.base)).bearer_auth(&server.key).json(&json!({"events": events})).send().await.unwrap();
+        let response = client
+            .post(format!("{}/api/v1/events", server.base))
+            .bearer_auth(&server.key)
+            .json(&json!({"events": events}))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 200, "{}", response.text().await.unwrap_or_default());
     }
     (batches * 1000) as f64 / started.elapsed().as_secs_f64()
 }
 
 /// One raw SSE subscriber: records when each event id arrives.
-async fn subscriber(addr: String, path: String, arrivals: Arc<Mutex<Vec<(i64, Instant)>>>, ready: Arc<tokio::sync::Semaphore>) {
+async fn subscriber(
+    addr: String,
+    path: String,
+    arrivals: Arc<Mutex<Vec<(i64, Instant)>>>,
+    ready: Arc<tokio::sync::Semaphore>,
+) {
     let mut stream = match tokio::net::TcpStream::connect(&addr).await {
         Ok(s) => s,
         Err(e) => panic!("subscriber could not connect: {e} (is `ulimit -n` high enough?)"),
@@ -166,11 +184,33 @@ async fn subscriber(addr: String, path: String, arrivals: Arc<Mutex<Vec<(i64, In
 
 async fn fan_out(client: &reqwest::Client, server: &Server, subscribers: usize, rounds: usize) -> (f64, f64, usize) {
     let order = format!("FAN-{subscribers}");
-    client.put(format!("{}/api/v1/orders/{order}", server.base)).bearer_auth(&server.key).json(&order_body()).send().await.unwrap();
-    let link: Value = client.post(format!("{}/api/v1/orders/{order}/tracking-links", server.base)).bearer_auth(&server.key).send().await.unwrap().json().await.unwrap();
+    client
+        .put(format!("{}/api/v1/orders/{order}", server.base))
+        .bearer_auth(&server.key)
+        .json(&order_body())
+        .send()
+        .await
+        .unwrap();
+    let link: Value = client
+        .post(format!("{}/api/v1/orders/{order}/tracking-links", server.base))
+        .bearer_auth(&server.key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let token = link["token"].as_str().unwrap().to_string();
     let addr = server.base.trim_start_matches("http://").to_string();
-    let detail: Value = client.get(format!("{}/api/v1/orders/{order}", server.base)).bearer_auth(&server.key).send().await.unwrap().json().await.unwrap();
+    let detail: Value = client
+        .get(format!("{}/api/v1/orders/{order}", server.base))
+        .bearer_auth(&server.key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let after = detail["events"].as_array().unwrap().iter().filter_map(|e| e["id"].as_i64()).max().unwrap_or(0);
 
     let arrivals = Arc::new(Mutex::new(Vec::new()));
@@ -178,9 +218,16 @@ async fn fan_out(client: &reqwest::Client, server: &Server, subscribers: usize, 
     let ready = Arc::new(tokio::sync::Semaphore::new(0));
     let mut tasks = Vec::with_capacity(subscribers);
     for _ in 0..subscribers {
-        tasks.push(tokio::spawn(subscriber(addr.clone(), format!("/t/{token}/events?after={after}"), arrivals.clone(), ready.clone())));
+        tasks.push(tokio::spawn(subscriber(
+            addr.clone(),
+            format!("/t/{token}/events?after={after}"),
+            arrivals.clone(),
+            ready.clone(),
+        )));
     }
-    let _all = tokio::time::timeout(Duration::from_secs(120), ready.acquire_many(subscribers as u32)).await.expect("subscribers connected");
+    let _all = tokio::time::timeout(Duration::from_secs(120), ready.acquire_many(subscribers as u32))
+        .await
+        .expect("subscribers connected");
     tokio::time::sleep(Duration::from_millis(500)).await;
 
     let mut latencies = Vec::new();
@@ -188,11 +235,21 @@ async fn fan_out(client: &reqwest::Client, server: &Server, subscribers: usize, 
     for round in 0..rounds {
         let sent = Instant::now();
         let body = json!({"source": "carrier", "event_id": format!("fan-{subscribers}-{round}"), "code": "IN_TRANSIT", "occurred_at": chrono::Utc::now(), "order_number": order});
-        let result: Value = client.post(format!("{}/api/v1/events", server.base)).bearer_auth(&server.key).json(&body).send().await.unwrap().json().await.unwrap();
+        let result: Value = client
+            .post(format!("{}/api/v1/events", server.base))
+            .bearer_auth(&server.key)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         let id = result["results"][0]["event_id"].as_i64().unwrap();
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            let received: Vec<Instant> = arrivals.lock().await.iter().filter(|(i, _)| *i == id).map(|(_, t)| *t).collect();
+            let received: Vec<Instant> =
+                arrivals.lock().await.iter().filter(|(i, _)| *i == id).map(|(_, t)| *t).collect();
             if received.len() >= subscribers || Instant::now() > deadline {
                 latencies.extend(received.iter().map(|t| t.duration_since(sent).as_secs_f64() * 1000.0));
                 break;
@@ -218,7 +275,13 @@ async fn main() {
     let server = start_server();
     let client = reqwest::Client::builder().pool_max_idle_per_host(64).build().unwrap();
     for i in 0..ORDERS {
-        let r = client.put(format!("{}/api/v1/orders/BENCH-{i}", server.base)).bearer_auth(&server.key).json(&order_body()).send().await.unwrap();
+        let r = client
+            .put(format!("{}/api/v1/orders/BENCH-{i}", server.base))
+            .bearer_auth(&server.key)
+            .json(&order_body())
+            .send()
+            .await
+            .unwrap();
         assert!(r.status().is_success());
     }
 
@@ -244,14 +307,24 @@ async fn main() {
     let peak = server.rss_kib("VmHWM:") / 1024;
 
     println!();
-    println!("Milepost benchmark (SQLite, release build, server and client on one {}-core machine)", std::thread::available_parallelism().map_or(0, |n| n.get()));
+    println!(
+        "Milepost benchmark (SQLite, release build, server and client on one {}-core machine)",
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
     println!();
     println!("| measure | result |");
     println!("|---|---|");
     println!("| ingest, 1 event per request, 16 concurrent (median of 3 x 2,000) | {:.0} events/s |", median(single));
-    println!("| ingest, 1,000-event batches over {ORDERS} orders (median of 3 x 10) | {:.0} events/s |", median(batched));
+    println!(
+        "| ingest, 1,000-event batches over {ORDERS} orders (median of 3 x 10) | {:.0} events/s |",
+        median(batched)
+    );
     println!("| POST -> SSE subscriber, 1,000 subscribers, p50 / p99 (10 rounds) | {p50_1k:.1} ms / {p99_1k:.1} ms |");
-    println!("| POST -> SSE subscriber, 10,000 subscribers, p50 / p99 (5 rounds) | {p50_10k:.1} ms / {p99_10k:.1} ms |");
-    println!("| server RSS after ingest / during 1k / during 10k fan-out | {rss_after_ingest} / {rss_1k} / {rss_10k} MiB |");
+    println!(
+        "| POST -> SSE subscriber, 10,000 subscribers, p50 / p99 (5 rounds) | {p50_10k:.1} ms / {p99_10k:.1} ms |"
+    );
+    println!(
+        "| server RSS after ingest / during 1k / during 10k fan-out | {rss_after_ingest} / {rss_1k} / {rss_10k} MiB |"
+    );
     println!("| server peak RSS (VmHWM) | {peak} MiB |");
 }

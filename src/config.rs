@@ -33,9 +33,10 @@ impl Config {
 
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let addr_text = get("MILEPOST_ADDR").unwrap_or_else(|| "127.0.0.1:3000".into());
-        let addr = addr_text
-            .parse()
-            .map_err(|e| ConfigError { name: "MILEPOST_ADDR", reason: format!("`{addr_text}` is not host:port ({e})") })?;
+        let addr = addr_text.parse().map_err(|e| ConfigError {
+            name: "MILEPOST_ADDR",
+            reason: format!("`{addr_text}` is not host:port ({e})"),
+        })?;
         let max_connections = match get("MILEPOST_DB_MAX_CONNECTIONS") {
             None => 8,
             Some(v) => v.parse().ok().filter(|n| *n > 0).ok_or_else(|| ConfigError {

@@ -138,7 +138,14 @@ fn brands() -> Vec<Brand> {
                 ("Receiving Dock 4", "1200 W Fulton Market", None, "Chicago", "IL 60607", "America/Chicago"),
                 ("Central Stores", "455 Lakeshore Dr", Some("Building B"), "Cleveland", "OH 44114", "America/New_York"),
                 ("Plant 2 Receiving", "88 Industrial Pkwy", None, "Denver", "CO 80216", "America/Denver"),
-                ("Materials Management", "1001 Harbor Ave", Some("Loading bay 3"), "Seattle", "WA 98104", "America/Los_Angeles"),
+                (
+                    "Materials Management",
+                    "1001 Harbor Ave",
+                    Some("Loading bay 3"),
+                    "Seattle",
+                    "WA 98104",
+                    "America/Los_Angeles",
+                ),
             ],
             carriers: &[("UPS", "Ground", "1Z"), ("FedEx", "Freight Economy", "7"), ("XPO", "LTL", "XPO")],
             hubs: &["Memphis, TN, US", "Louisville, KY, US", "Indianapolis, IN, US", "Dallas, TX, US"],
@@ -177,7 +184,6 @@ fn brands() -> Vec<Brand> {
     ]
 }
 
-
 #[derive(Debug)]
 pub struct DemoSummary {
     pub tenants: usize,
@@ -187,7 +193,12 @@ pub struct DemoSummary {
 
 /// Loads the demo into an empty database. `orders_per_tenant` should be at
 /// least `Scenario::ALL.len()` so every state exists for every brand.
-pub async fn seed(pool: &Pool, dictionary: &StatusDictionary, now: DateTime<Utc>, orders_per_tenant: usize) -> store::Result<DemoSummary> {
+pub async fn seed(
+    pool: &Pool,
+    dictionary: &StatusDictionary,
+    now: DateTime<Utc>,
+    orders_per_tenant: usize,
+) -> store::Result<DemoSummary> {
     let mut rng = StdRng::seed_from_u64(0x6d69_6c65_706f_7374);
     let mut summary = DemoSummary { tenants: 0, orders: 0, events: 0 };
     for brand in brands() {
@@ -206,8 +217,10 @@ pub async fn seed(pool: &Pool, dictionary: &StatusDictionary, now: DateTime<Utc>
                 Scenario::ALL[weighted[rng.gen_range(0..weighted.len())]]
             };
             let order_number = format!("{}-{}", brand.prefix, 100_001 + i);
-            let account = (rng.gen_ratio(2, 3) || accounts.len() > 1).then(|| accounts[rng.gen_range(0..accounts.len())]);
-            summary.events += seed_order(pool, dictionary, &brand, tenant, account, &order_number, scenario, now, &mut rng).await?;
+            let account =
+                (rng.gen_ratio(2, 3) || accounts.len() > 1).then(|| accounts[rng.gen_range(0..accounts.len())]);
+            summary.events +=
+                seed_order(pool, dictionary, &brand, tenant, account, &order_number, scenario, now, &mut rng).await?;
             summary.orders += 1;
         }
     }
@@ -274,9 +287,17 @@ async fn seed_order(
         Some((r, p)) if r.len() == 2 => (Some(r.to_string()), p.to_string()),
         _ => (None, region_postcode.to_string()),
     };
-    let country = if brand.prefix == "NW" { "United States" } else if zone == "Europe/Paris" { "France" } else { "United Kingdom" };
+    let country = if brand.prefix == "NW" {
+        "United States"
+    } else if zone == "Europe/Paris" {
+        "France"
+    } else {
+        "United Kingdom"
+    };
     let promised_days = if scenario == Late { 4 } else { rng.gen_range(4..7) };
-    let line_count = rng.gen_range(1..=brand.products.len().min(4)).max(if matches!(scenario, SplitPartlyDelivered | PartialShipment) { 2 } else { 1 });
+    let line_count = rng
+        .gen_range(1..=brand.products.len().min(4))
+        .max(if matches!(scenario, SplitPartlyDelivered | PartialShipment) { 2 } else { 1 });
     let mut picks: Vec<usize> = (0..brand.products.len()).collect();
     for i in 0..line_count {
         let j = rng.gen_range(i..picks.len());
@@ -327,7 +348,8 @@ async fn seed_order(
     };
     let at = |hours: i64| placed_at + Duration::hours(hours) + Duration::minutes((hours * 7) % 50);
 
-    let mut events: Vec<NewEvent> = STEP_HOURS[..steps.min(5)].iter().map(|(s, c, h)| event(s, c, at(*h), None, None)).collect();
+    let mut events: Vec<NewEvent> =
+        STEP_HOURS[..steps.min(5)].iter().map(|(s, c, h)| event(s, c, at(*h), None, None)).collect();
     if scenario == Cancelled {
         events.push(event("oms", "CANCELLED", at(last_hour), None, None));
     }
@@ -391,7 +413,13 @@ async fn seed_order(
 pub async fn showcase_links(pool: &Pool) -> store::Result<Vec<(String, Scenario, TrackingToken)>> {
     let mut links = Vec::new();
     for tenant in store::list_tenants(pool).await? {
-        let prefix = if tenant.slug == "northwind" { "NW" } else if tenant.slug == "bloombark" { "BB" } else { continue };
+        let prefix = if tenant.slug == "northwind" {
+            "NW"
+        } else if tenant.slug == "bloombark" {
+            "BB"
+        } else {
+            continue;
+        };
         for scenario in Scenario::SHOWCASE {
             let index = Scenario::ALL.iter().position(|s| *s == scenario).expect("showcase scenarios are in ALL");
             let number = format!("{prefix}-{}", 100_001 + index);

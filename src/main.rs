@@ -1,8 +1,8 @@
 //! `milepost serve [--demo] [--links-json FILE]` | `milepost migrate` | `milepost demo`
 
+use milepost::auth::api_key::{self, Scope};
 use milepost::config::Config;
 use milepost::state::AppState;
-use milepost::auth::api_key::{self, Scope};
 use milepost::{demo, server, store};
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
@@ -184,7 +184,6 @@ async fn webhook_secret_command(pool: &store::Pool, args: &[String]) -> anyhow::
     }
     Ok(())
 }
-
 
 /// SQLite creates the file but not its folder; `./data` should just work.
 fn ensure_sqlite_dir(url: &str) -> anyhow::Result<()> {

@@ -35,6 +35,12 @@ impl AppState {
             .site_pkg_dir("pkg")
             .site_addr(config.addr)
             .build();
-        AppState { leptos_options, pool, dictionary: Arc::new(StatusDictionary::global()), config: Arc::new(config), hub: Arc::default() }
+        AppState {
+            leptos_options,
+            pool,
+            dictionary: Arc::new(StatusDictionary::global()),
+            config: Arc::new(config),
+            hub: Arc::default(),
+        }
     }
 }

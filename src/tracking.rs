@@ -80,7 +80,12 @@ pub fn build_tracking_view(snapshot: &OrderSnapshot, tenant: &TenantRecord, now:
         .shipments
         .iter()
         .enumerate()
-        .map(|(i, s)| (s.id, if shipment_count > 1 { format!("Shipment {} of {shipment_count}", i + 1) } else { "Shipment".into() }))
+        .map(|(i, s)| {
+            (
+                s.id,
+                if shipment_count > 1 { format!("Shipment {} of {shipment_count}", i + 1) } else { "Shipment".into() },
+            )
+        })
         .collect();
 
     let timeline: Vec<TimelineEntry> = snapshot
@@ -111,7 +116,10 @@ pub fn build_tracking_view(snapshot: &OrderSnapshot, tenant: &TenantRecord, now:
             ExceptionNotice {
                 title: p.label.to_string(),
                 explanation: p.explanation.to_string(),
-                shipment: x.shipment.and_then(|s| shipment_label.get(&ShipmentId(s)).cloned()).filter(|_| shipment_count > 1),
+                shipment: x
+                    .shipment
+                    .and_then(|s| shipment_label.get(&ShipmentId(s)).cloned())
+                    .filter(|_| shipment_count > 1),
             }
         })
         .collect();
@@ -167,7 +175,13 @@ pub fn build_tracking_view(snapshot: &OrderSnapshot, tenant: &TenantRecord, now:
         Some(s.name.clone()),
         Some(s.line1.clone()),
         s.line2.clone(),
-        Some([Some(s.city.as_str()), s.region.as_deref(), Some(s.postcode.as_str())].into_iter().flatten().collect::<Vec<_>>().join(" ")),
+        Some(
+            [Some(s.city.as_str()), s.region.as_deref(), Some(s.postcode.as_str())]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
         Some(s.country.clone()),
     ]
     .into_iter()

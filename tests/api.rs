@@ -69,15 +69,18 @@ async fn oms_creates_updates_confirms_and_cancels_orders() {
     let updated = s.app.put("/api/v1/orders/SO-1", &oms, changed).await;
     assert_eq!(updated.status(), 200);
 
-    let confirmed: Value = s.app.send(reqwest::Method::POST, "/api/v1/orders/SO-1/confirm", &oms, None).await.json().await.unwrap();
+    let confirmed: Value =
+        s.app.send(reqwest::Method::POST, "/api/v1/orders/SO-1/confirm", &oms, None).await.json().await.unwrap();
     assert_eq!(confirmed["result"], "created");
     assert_eq!(confirmed["order"]["status"], "Order confirmed");
-    let again: Value = s.app.send(reqwest::Method::POST, "/api/v1/orders/SO-1/confirm", &oms, None).await.json().await.unwrap();
+    let again: Value =
+        s.app.send(reqwest::Method::POST, "/api/v1/orders/SO-1/confirm", &oms, None).await.json().await.unwrap();
     assert_eq!(again["result"], "duplicate", "a repeated confirm changes nothing");
 
     let no_reason = s.app.post("/api/v1/orders/SO-1/cancel", &oms, json!({})).await;
     assert_eq!(fields(&problem(no_reason, 422).await), ["reason"]);
-    let cancelled: Value = s.app.post("/api/v1/orders/SO-1/cancel", &oms, json!({"reason": "customer asked"})).await.json().await.unwrap();
+    let cancelled: Value =
+        s.app.post("/api/v1/orders/SO-1/cancel", &oms, json!({"reason": "customer asked"})).await.json().await.unwrap();
     assert_eq!(cancelled["order"]["status"], "Cancelled");
 
     let detail: Value = s.app.send(reqwest::Method::GET, "/api/v1/orders/SO-1", &oms, None).await.json().await.unwrap();
@@ -85,7 +88,8 @@ async fn oms_creates_updates_confirms_and_cancels_orders() {
     assert_eq!(codes, ["ORDER_PLACED", "ORDER_CONFIRMED", "ORDER_CANCELLED"]);
     assert_eq!(detail["events"][2]["details"]["reason"], "customer asked");
 
-    let link: Value = s.app.send(reqwest::Method::POST, "/api/v1/orders/SO-1/tracking-links", &oms, None).await.json().await.unwrap();
+    let link: Value =
+        s.app.send(reqwest::Method::POST, "/api/v1/orders/SO-1/tracking-links", &oms, None).await.json().await.unwrap();
     let url = link["url"].as_str().unwrap();
     assert!(url.starts_with(&s.app.base_url));
     let page = s.app.client.get(url).send().await.unwrap();
@@ -112,28 +116,47 @@ async fn errors_are_problem_documents_naming_the_field() {
     unknown_field["colour"] = json!("red");
     problem(s.app.put("/api/v1/orders/SO-9", &s.admin, unknown_field).await, 422).await;
 
-    let broken = s.app.client.put(format!("{}/api/v1/orders/SO-9", s.app.base_url)).bearer_auth(&s.admin)
-        .header("content-type", "application/json").body("{\"lines\": [").send().await.unwrap();
+    let broken = s
+        .app
+        .client
+        .put(format!("{}/api/v1/orders/SO-9", s.app.base_url))
+        .bearer_auth(&s.admin)
+        .header("content-type", "application/json")
+        .body("{\"lines\": [")
+        .send()
+        .await
+        .unwrap();
     assert!(problem(broken, 422).await["errors"][0]["message"].as_str().unwrap().contains("not valid JSON"));
 
-    let not_json = s.app.client.put(format!("{}/api/v1/orders/SO-9", s.app.base_url)).bearer_auth(&s.admin)
-        .header("content-type", "text/plain").body("hello").send().await.unwrap();
+    let not_json = s
+        .app
+        .client
+        .put(format!("{}/api/v1/orders/SO-9", s.app.base_url))
+        .bearer_auth(&s.admin)
+        .header("content-type", "text/plain")
+        .body("hello")
+        .send()
+        .await
+        .unwrap();
     problem(not_json, 415).await;
 
     let huge = json!({ "events": vec![json!({"event_id": "x".repeat(1000)}); 3000] });
     problem(s.app.post("/api/v1/events", &s.admin, huge).await, 413).await;
 
-    let unauthenticated = s.app.client.put(format!("{}/api/v1/orders/SO-9", s.app.base_url)).json(&order_body()).send().await.unwrap();
+    let unauthenticated =
+        s.app.client.put(format!("{}/api/v1/orders/SO-9", s.app.base_url)).json(&order_body()).send().await.unwrap();
     assert_eq!(unauthenticated.headers()["www-authenticate"], "Bearer");
     problem(unauthenticated, 401).await;
     problem(s.app.put("/api/v1/orders/SO-9", "mp_000000000000_forged", order_body()).await, 401).await;
 
     let carrier = api_key(&s.app.pool, s.tenant, &[Scope::Carrier]).await;
     problem(s.app.put("/api/v1/orders/SO-9", &carrier, order_body()).await, 403).await;
-    let wms_event = json!({"source": "wms", "event_id": "w1", "code": "PICKED", "occurred_at": Utc::now(), "order_number": "SO-9"});
+    let wms_event =
+        json!({"source": "wms", "event_id": "w1", "code": "PICKED", "occurred_at": Utc::now(), "order_number": "SO-9"});
     problem(s.app.post("/api/v1/events", &carrier, wms_event).await, 403).await;
 
-    let missing = problem(s.app.send(reqwest::Method::POST, "/api/v1/orders/NOPE/confirm", &s.admin, None).await, 404).await;
+    let missing =
+        problem(s.app.send(reqwest::Method::POST, "/api/v1/orders/NOPE/confirm", &s.admin, None).await, 404).await;
     assert_eq!(fields(&missing), ["order_number"]);
     problem(s.app.send(reqwest::Method::GET, "/api/v1/nowhere", &s.admin, None).await, 404).await;
 }
@@ -185,7 +208,8 @@ async fn warehouse_steps_and_split_shipments() {
     let carrier = api_key(&s.app.pool, s.tenant, &[Scope::Carrier]).await;
     let delivered = json!({"source": "ups", "event_id": "d1", "code": "DELIVERED", "occurred_at": Utc::now(), "tracking_number": "1Z1"});
     s.app.post("/api/v1/events", &carrier, delivered).await;
-    let detail: Value = s.app.send(reqwest::Method::GET, "/api/v1/orders/SO-2", &carrier, None).await.json().await.unwrap();
+    let detail: Value =
+        s.app.send(reqwest::Method::GET, "/api/v1/orders/SO-2", &carrier, None).await.json().await.unwrap();
     assert_eq!(detail["status"], "1 of 2 shipments delivered");
 }
 
@@ -200,7 +224,8 @@ async fn events_are_idempotent_and_ordered_by_when_they_happened() {
         {"source": "carrier", "event_id": "c-0", "code": "SOMETHING_NEW", "occurred_at": now - Duration::hours(21), "order_number": "SO-3"},
     ]});
     let first: Value = s.app.post("/api/v1/events", &s.admin, batch.clone()).await.json().await.unwrap();
-    let statuses: Vec<&str> = first["results"].as_array().unwrap().iter().map(|r| r["status"].as_str().unwrap()).collect();
+    let statuses: Vec<&str> =
+        first["results"].as_array().unwrap().iter().map(|r| r["status"].as_str().unwrap()).collect();
     assert_eq!(statuses, ["created", "created", "created"]);
 
     let second: Value = s.app.post("/api/v1/events", &s.admin, batch).await.json().await.unwrap();
@@ -212,23 +237,34 @@ async fn events_are_idempotent_and_ordered_by_when_they_happened() {
     // A late scan that happened before delivery does not move the order back.
     let late = json!({"source": "carrier", "event_id": "c-3", "code": "IN_TRANSIT", "occurred_at": now - Duration::hours(10), "order_number": "SO-3"});
     s.app.post("/api/v1/events", &s.admin, late).await;
-    let detail: Value = s.app.send(reqwest::Method::GET, "/api/v1/orders/SO-3", &s.admin, None).await.json().await.unwrap();
+    let detail: Value =
+        s.app.send(reqwest::Method::GET, "/api/v1/orders/SO-3", &s.admin, None).await.json().await.unwrap();
     assert_eq!(detail["status"], "Delivered");
-    let order: Vec<&str> = detail["events"].as_array().unwrap().iter().map(|e| e["source_event_id"].as_str().unwrap()).collect();
+    let order: Vec<&str> =
+        detail["events"].as_array().unwrap().iter().map(|e| e["source_event_id"].as_str().unwrap()).collect();
     assert_eq!(order, ["placed:SO-3", "c-0", "c-1", "c-3", "c-2"]);
     assert_eq!(detail["events"][1]["milestone"], "unmapped", "unknown codes are kept and flagged");
 
     let too_many = json!({"events": vec![json!({"source": "carrier", "event_id": "x", "code": "X", "occurred_at": now, "order_number": "SO-3"}); 1001]});
     assert_eq!(fields(&problem(s.app.post("/api/v1/events", &s.admin, too_many).await, 422).await), ["events"]);
     let future = json!({"events": [{"source": "carrier", "event_id": "f", "code": "X", "occurred_at": now + Duration::days(1), "order_number": "SO-3"}]});
-    assert_eq!(fields(&problem(s.app.post("/api/v1/events", &s.admin, future).await, 422).await), ["events[0].occurred_at"]);
+    assert_eq!(
+        fields(&problem(s.app.post("/api/v1/events", &s.admin, future).await, 422).await),
+        ["events[0].occurred_at"]
+    );
 }
 
 #[tokio::test]
 async fn idempotency_keys_return_the_first_response() {
     let s = setup().await;
     let send = |key: &'static str, body: Value| {
-        s.app.client.put(format!("{}/api/v1/orders/SO-4", s.app.base_url)).bearer_auth(&s.admin).header("idempotency-key", key).json(&body).send()
+        s.app
+            .client
+            .put(format!("{}/api/v1/orders/SO-4", s.app.base_url))
+            .bearer_auth(&s.admin)
+            .header("idempotency-key", key)
+            .json(&body)
+            .send()
     };
     let body = order_body();
     let first = send("k-1", body.clone()).await.unwrap();
@@ -273,36 +309,64 @@ async fn webhooks_need_a_fresh_valid_signature() {
     milepost::store::add_webhook_secret(&s.app.pool, s.tenant, "ups", &old_secret).await.unwrap();
     milepost::store::add_webhook_secret(&s.app.pool, s.tenant, "ups", &new_secret).await.unwrap();
 
-    let body = json!({"event_id": "wh-1", "code": "OUT_FOR_DELIVERY", "occurred_at": Utc::now(), "order_number": "SO-6"}).to_string();
+    let body =
+        json!({"event_id": "wh-1", "code": "OUT_FOR_DELIVERY", "occurred_at": Utc::now(), "order_number": "SO-6"})
+            .to_string();
     let deliver = |id: &str, timestamp: i64, signature: String, body: String| {
-        s.app.client.post(format!("{}/api/v1/webhooks/ups?tenant=acme", s.app.base_url))
+        s.app
+            .client
+            .post(format!("{}/api/v1/webhooks/ups?tenant=acme", s.app.base_url))
             .header("content-type", "application/json")
-            .header("webhook-id", id).header("webhook-timestamp", timestamp.to_string()).header("webhook-signature", signature)
-            .body(body).send()
+            .header("webhook-id", id)
+            .header("webhook-timestamp", timestamp.to_string())
+            .header("webhook-signature", signature)
+            .body(body)
+            .send()
     };
     let now = Utc::now().timestamp();
 
     let bad = deliver("m1", now, "v1,AAAA".into(), body.clone()).await.unwrap();
     problem(bad, 401).await;
     let tampered_body = body.replace("OUT_FOR_DELIVERY", "DELIVERED");
-    problem(deliver("m1", now, webhook_signature::sign(&new_secret, "m1", now, body.as_bytes()), tampered_body).await.unwrap(), 401).await;
+    problem(
+        deliver("m1", now, webhook_signature::sign(&new_secret, "m1", now, body.as_bytes()), tampered_body)
+            .await
+            .unwrap(),
+        401,
+    )
+    .await;
     let stale = now - 301;
-    let expired = deliver("m1", stale, webhook_signature::sign(&new_secret, "m1", stale, body.as_bytes()), body.clone()).await.unwrap();
+    let expired =
+        deliver("m1", stale, webhook_signature::sign(&new_secret, "m1", stale, body.as_bytes()), body.clone())
+            .await
+            .unwrap();
     assert!(problem(expired, 401).await["detail"].as_str().unwrap().contains("5 minutes"));
     let garbage = "not json at all".to_string();
     problem(deliver("m0", now, "v1,AAAA".into(), garbage).await.unwrap(), 401).await;
 
-    let ok = deliver("m1", now, webhook_signature::sign(&old_secret, "m1", now, body.as_bytes()), body.clone()).await.unwrap();
+    let ok = deliver("m1", now, webhook_signature::sign(&old_secret, "m1", now, body.as_bytes()), body.clone())
+        .await
+        .unwrap();
     assert_eq!(ok.status(), 200, "the older of two live secrets still verifies");
     let result: Value = ok.json().await.unwrap();
     assert_eq!(result["results"][0]["status"], "created");
 
-    let replay = deliver("m1", now, webhook_signature::sign(&new_secret, "m1", now, body.as_bytes()), body.clone()).await.unwrap();
+    let replay = deliver("m1", now, webhook_signature::sign(&new_secret, "m1", now, body.as_bytes()), body.clone())
+        .await
+        .unwrap();
     problem(replay, 409).await;
 
-    let wrong_tenant = s.app.client.post(format!("{}/api/v1/webhooks/ups?tenant=nobody", s.app.base_url))
-        .header("webhook-id", "m2").header("webhook-timestamp", now.to_string())
-        .header("webhook-signature", webhook_signature::sign(&new_secret, "m2", now, body.as_bytes())).body(body).send().await.unwrap();
+    let wrong_tenant = s
+        .app
+        .client
+        .post(format!("{}/api/v1/webhooks/ups?tenant=nobody", s.app.base_url))
+        .header("webhook-id", "m2")
+        .header("webhook-timestamp", now.to_string())
+        .header("webhook-signature", webhook_signature::sign(&new_secret, "m2", now, body.as_bytes()))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
     problem(wrong_tenant, 401).await;
 }
 
@@ -316,11 +380,21 @@ async fn the_order_stream_resumes_after_last_event_id_then_goes_live() {
     s.app.post("/api/v1/events", &s.admin, post("e2", "IN_TRANSIT")).await;
     s.app.post("/api/v1/events", &s.admin, post("e3", "ARRIVED_AT_HUB")).await;
 
-    let response = s.app.client.get(format!("{}/api/v1/orders/SO-7/stream", s.app.base_url))
-        .bearer_auth(&s.admin).header("last-event-id", first_id.to_string()).send().await.unwrap();
+    let response = s
+        .app
+        .client
+        .get(format!("{}/api/v1/orders/SO-7/stream", s.app.base_url))
+        .bearer_auth(&s.admin)
+        .header("last-event-id", first_id.to_string())
+        .send()
+        .await
+        .unwrap();
     let mut stream = SseReader::new(response);
-    let missed: Vec<String> = [stream.next(StdDuration::from_secs(5)).await.unwrap(), stream.next(StdDuration::from_secs(5)).await.unwrap()]
-        .iter().map(|m| serde_json::from_str::<Value>(&m.data).unwrap()["code"].as_str().unwrap().to_string()).collect();
+    let missed: Vec<String> =
+        [stream.next(StdDuration::from_secs(5)).await.unwrap(), stream.next(StdDuration::from_secs(5)).await.unwrap()]
+            .iter()
+            .map(|m| serde_json::from_str::<Value>(&m.data).unwrap()["code"].as_str().unwrap().to_string())
+            .collect();
     assert_eq!(missed, ["IN_TRANSIT", "ARRIVED_AT_HUB"]);
 
     s.app.post("/api/v1/events", &s.admin, post("e4", "OUT_FOR_DELIVERY")).await;
@@ -335,7 +409,13 @@ async fn the_order_stream_resumes_after_last_event_id_then_goes_live() {
 async fn the_tracking_stream_sends_the_customer_view_and_catches_up() {
     let s = setup().await;
     create_order(&s, "SO-8").await;
-    let link: Value = s.app.send(reqwest::Method::POST, "/api/v1/orders/SO-8/tracking-links", &s.admin, None).await.json().await.unwrap();
+    let link: Value = s
+        .app
+        .send(reqwest::Method::POST, "/api/v1/orders/SO-8/tracking-links", &s.admin, None)
+        .await
+        .json()
+        .await
+        .unwrap();
     let token = link["token"].as_str().unwrap();
 
     // Behind by everything: the first message is the current view.
@@ -347,7 +427,8 @@ async fn the_tracking_stream_sends_the_customer_view_and_catches_up() {
     let view: Value = serde_json::from_str(&catch_up.data).unwrap();
     assert_eq!(view["headline"], "Order placed");
 
-    let picked = json!({"source": "wms", "event_id": "p", "code": "PICKED", "occurred_at": Utc::now(), "order_number": "SO-8"});
+    let picked =
+        json!({"source": "wms", "event_id": "p", "code": "PICKED", "occurred_at": Utc::now(), "order_number": "SO-8"});
     s.app.post("/api/v1/events", &s.admin, picked).await;
     let ofd = json!({"source": "carrier", "event_id": "o", "code": "OUT_FOR_DELIVERY", "occurred_at": Utc::now(), "order_number": "SO-8"});
     s.app.post("/api/v1/events", &s.admin, ofd).await;
@@ -385,7 +466,8 @@ async fn a_carrier_event_for_an_order_with_one_shipment_lands_on_that_shipment()
     let shipped: Value = s.app.post("/api/v1/orders/SO-10/shipments", &s.admin, ship).await.json().await.unwrap();
     let delivered = json!({"source": "ups", "event_id": "d", "code": "DELIVERED", "occurred_at": Utc::now(), "order_number": "SO-10"});
     s.app.post("/api/v1/events", &s.admin, delivered).await;
-    let detail: Value = s.app.send(reqwest::Method::GET, "/api/v1/orders/SO-10", &s.admin, None).await.json().await.unwrap();
+    let detail: Value =
+        s.app.send(reqwest::Method::GET, "/api/v1/orders/SO-10", &s.admin, None).await.json().await.unwrap();
     assert_eq!(detail["status"], "Delivered");
     let last = detail["events"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["shipment_id"], shipped["shipment_id"]);
@@ -404,7 +486,8 @@ async fn a_tenants_dictionary_overrides_apply_to_its_events_only() {
     milepost::store::set_status_override(&s.app.pool, s.tenant, &held).await.unwrap();
     let event = json!({"source": "dpd", "event_id": "p", "code": "parcelshop", "occurred_at": Utc::now(), "order_number": "SO-11"});
     s.app.post("/api/v1/events", &s.admin, event.clone()).await;
-    let detail: Value = s.app.send(reqwest::Method::GET, "/api/v1/orders/SO-11", &s.admin, None).await.json().await.unwrap();
+    let detail: Value =
+        s.app.send(reqwest::Method::GET, "/api/v1/orders/SO-11", &s.admin, None).await.json().await.unwrap();
     assert_eq!(detail["events"].as_array().unwrap().last().unwrap()["milestone"], "arrived_at_hub");
 
     // The same code from another tenant is not mapped by our override.
@@ -412,6 +495,7 @@ async fn a_tenants_dictionary_overrides_apply_to_its_events_only() {
     let key = api_key(&s.app.pool, other, &[Scope::Admin]).await;
     s.app.put("/api/v1/orders/SO-11", &key, order_body()).await;
     s.app.post("/api/v1/events", &key, event).await;
-    let theirs: Value = s.app.send(reqwest::Method::GET, "/api/v1/orders/SO-11", &key, None).await.json().await.unwrap();
+    let theirs: Value =
+        s.app.send(reqwest::Method::GET, "/api/v1/orders/SO-11", &key, None).await.json().await.unwrap();
     assert_eq!(theirs["events"].as_array().unwrap().last().unwrap()["milestone"], "unmapped");
 }

@@ -13,7 +13,8 @@ async fn a_tracking_link_renders_the_timeline_in_the_server_html() {
     let tenant = tenant(&app.pool, "acme").await;
     let promised = (Utc::now() + Duration::days(2)).date_naive();
     let order = order(&app.pool, tenant, "SO-1001", Some(promised)).await;
-    let ship = shipment(&app.pool, order.id, "1Z999AA10123456784", vec![(order.lines[0], 10), (order.lines[1], 4)]).await;
+    let ship =
+        shipment(&app.pool, order.id, "1Z999AA10123456784", vec![(order.lines[0], 10), (order.lines[1], 4)]).await;
     // 2026-11-20 15:30 UTC is 08:30 in Denver.
     let t = |h: u32| Utc.with_ymd_and_hms(2026, 11, 20, h, 30, 0).unwrap();
     store::append(
@@ -91,7 +92,8 @@ async fn every_kind_of_bad_token_gets_the_identical_404() {
     let tenant = tenant(&app.pool, "acme").await;
     let order = order(&app.pool, tenant, "SO-3003", None).await;
 
-    let expired = tracking_link::issue(&app.pool, tenant, order.id, Some(Utc::now() - Duration::minutes(1))).await.unwrap();
+    let expired =
+        tracking_link::issue(&app.pool, tenant, order.id, Some(Utc::now() - Duration::minutes(1))).await.unwrap();
     let revoked = tracking_link::issue(&app.pool, tenant, order.id, None).await.unwrap();
     assert!(tracking_link::revoke(&app.pool, &revoked).await.unwrap());
     let unknown = tracking_link::TrackingToken::generate();
@@ -140,10 +142,19 @@ async fn unknown_pages_get_a_friendly_404() {
 #[tokio::test]
 async fn the_demo_covers_every_state_and_its_links_render() {
     let app = spawn_app().await;
-    let summary = milepost::demo::seed(&app.pool, &milepost::domain::StatusDictionary::global(), Utc::now(), 25).await.unwrap();
+    let summary =
+        milepost::demo::seed(&app.pool, &milepost::domain::StatusDictionary::global(), Utc::now(), 25).await.unwrap();
     assert_eq!((summary.tenants, summary.orders), (2, 50));
-    let headlines: Vec<String> = sqlx::query_scalar("SELECT DISTINCT status_headline FROM orders").fetch_all(&app.pool).await.unwrap();
-    for expected in ["Out for delivery", "Delivered", "1 of 2 shipments delivered", "Cancelled", "Returned to sender", "Order placed"] {
+    let headlines: Vec<String> =
+        sqlx::query_scalar("SELECT DISTINCT status_headline FROM orders").fetch_all(&app.pool).await.unwrap();
+    for expected in [
+        "Out for delivery",
+        "Delivered",
+        "1 of 2 shipments delivered",
+        "Cancelled",
+        "Returned to sender",
+        "Order placed",
+    ] {
         assert!(headlines.iter().any(|h| h == expected), "no demo order is `{expected}`: {headlines:?}");
     }
     let links = milepost::demo::showcase_links(&app.pool).await.unwrap();

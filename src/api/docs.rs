@@ -73,8 +73,14 @@ pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
 }
 
 const PROBLEMS: [(&str, &str); 9] = [
-    ("validation", "422: one or more fields are invalid; `errors` names each with a JSON path such as `lines[2].quantity`."),
-    ("not-found", "404: the order (or other record) does not exist in your tenant. Records of other tenants are never revealed."),
+    (
+        "validation",
+        "422: one or more fields are invalid; `errors` names each with a JSON path such as `lines[2].quantity`.",
+    ),
+    (
+        "not-found",
+        "404: the order (or other record) does not exist in your tenant. Records of other tenants are never revealed.",
+    ),
     ("unauthorized", "401: no API key, an unknown or revoked key, or a webhook signature that does not verify."),
     ("forbidden", "403: the API key lacks the scope this endpoint or event source needs."),
     ("conflict", "409: the tracking number is already used, or a webhook id was already received."),
@@ -157,12 +163,22 @@ pub async fn reference_page() -> Html<String> {
                     let names: Vec<String> = security
                         .iter()
                         .filter_map(Value::as_object)
-                        .flat_map(|s| s.iter().map(|(k, v)| format!("{k} {}", v.as_array().map(|a| a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", ")).unwrap_or_default())))
+                        .flat_map(|s| {
+                            s.iter().map(|(k, v)| {
+                                format!(
+                                    "{k} {}",
+                                    v.as_array()
+                                        .map(|a| a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", "))
+                                        .unwrap_or_default()
+                                )
+                            })
+                        })
                         .collect();
                     html += &format!(r#"<p class="mt-1 text-sm">Auth: {}</p>"#, escape(&names.join("; ")));
                 }
                 if let Some(params) = op["parameters"].as_array() {
-                    html += r#"<p class="mt-2 text-sm font-semibold">Parameters</p><ul class="text-sm list-disc pl-5">"#;
+                    html +=
+                        r#"<p class="mt-2 text-sm font-semibold">Parameters</p><ul class="text-sm list-disc pl-5">"#;
                     for p in params {
                         html += &format!(
                             "<li><code>{}</code> ({}) {}</li>",
@@ -175,13 +191,26 @@ pub async fn reference_page() -> Html<String> {
                 }
                 if let Some(content) = op["requestBody"]["content"].as_object() {
                     for (media, body) in content {
-                        html += &format!(r#"<p class="mt-2 text-sm">Body ({}): {}</p>"#, escape(media), schema_name(&body["schema"]));
+                        html += &format!(
+                            r#"<p class="mt-2 text-sm">Body ({}): {}</p>"#,
+                            escape(media),
+                            schema_name(&body["schema"])
+                        );
                     }
                 }
                 html += r#"<p class="mt-2 text-sm font-semibold">Responses</p><ul class="text-sm list-disc pl-5">"#;
                 for (status, response) in op["responses"].as_object().into_iter().flatten() {
-                    let schema = response["content"].as_object().and_then(|c| c.values().next()).map(|c| schema_name(&c["schema"])).unwrap_or_default();
-                    html += &format!("<li><b>{}</b> {} {}</li>", escape(status), escape(response["description"].as_str().unwrap_or_default()), schema);
+                    let schema = response["content"]
+                        .as_object()
+                        .and_then(|c| c.values().next())
+                        .map(|c| schema_name(&c["schema"]))
+                        .unwrap_or_default();
+                    html += &format!(
+                        "<li><b>{}</b> {} {}</li>",
+                        escape(status),
+                        escape(response["description"].as_str().unwrap_or_default()),
+                        schema
+                    );
                 }
                 html += "</ul></article>";
             }
@@ -189,15 +218,22 @@ pub async fn reference_page() -> Html<String> {
     }
     html += r#"</section><section><h2 class="text-2xl font-semibold">Problems</h2><dl class="mt-3 space-y-2">"#;
     for (slug, text) in PROBLEMS {
-        html += &format!(r#"<dt id="problem-{slug}" class="font-mono font-semibold">/api/docs#problem-{slug}</dt><dd class="text-slate-700">{}</dd>"#, escape(text));
+        html += &format!(
+            r#"<dt id="problem-{slug}" class="font-mono font-semibold">/api/docs#problem-{slug}</dt><dd class="text-slate-700">{}</dd>"#,
+            escape(text)
+        );
     }
     html += r#"</dl></section><section><h2 class="text-2xl font-semibold">Schemas</h2>"#;
     for (name, schema) in doc["components"]["schemas"].as_object().into_iter().flatten() {
-        html += &format!(r#"<article id="schema-{0}" class="mt-6"><h3 class="font-mono text-lg font-semibold">{0}</h3>"#, escape(name));
+        html += &format!(
+            r#"<article id="schema-{0}" class="mt-6"><h3 class="font-mono text-lg font-semibold">{0}</h3>"#,
+            escape(name)
+        );
         if let Some(description) = schema["description"].as_str() {
             html += &format!(r#"<p class="text-slate-700">{}</p>"#, escape(description));
         }
-        let required: Vec<&str> = schema["required"].as_array().map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+        let required: Vec<&str> =
+            schema["required"].as_array().map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
         html += r#"<table class="mt-2 w-full text-left text-sm"><tbody>"#;
         for (field, property) in schema["properties"].as_object().into_iter().flatten() {
             html += &format!(

@@ -5,8 +5,8 @@ use super::problem::{ApiResult, FieldError, Problem};
 use crate::auth::api_key::ApiCaller;
 use crate::auth::webhook_signature;
 use crate::domain::{OrderId, TenantId};
-use crate::ingest::api_json::{self, EventBatch, EventIn, Target, MAX_BATCH};
 use crate::ingest;
+use crate::ingest::api_json::{self, EventBatch, EventIn, Target, MAX_BATCH};
 use crate::state::AppState;
 use crate::store::{self, NewEvent, TrackedOutcome};
 use axum::body::Bytes;
@@ -40,7 +40,10 @@ fn parse_events(body: &[u8]) -> ApiResult<(Vec<EventIn>, bool)> {
     if value.get("events").is_some() {
         let batch: EventBatch = parse_json(body)?;
         if batch.events.is_empty() || batch.events.len() > MAX_BATCH {
-            return Err(Problem::field("events", format!("must hold 1 to {MAX_BATCH} events (got {})", batch.events.len())));
+            return Err(Problem::field(
+                "events",
+                format!("must hold 1 to {MAX_BATCH} events (got {})", batch.events.len()),
+            ));
         }
         Ok((batch.events, true))
     } else {
@@ -72,7 +75,10 @@ async fn record_events(
     }
     if let Some((i, (_, event))) = valid.iter().enumerate().find(|(_, (_, e))| !may_post(&e.source)) {
         let at = if batch { format!(" (events[{i}])") } else { String::new() };
-        return Err(Problem::forbidden(format!("This API key may not post events from source `{}`{at}.", event.source)));
+        return Err(Problem::forbidden(format!(
+            "This API key may not post events from source `{}`{at}.",
+            event.source
+        )));
     }
 
     // Resolve every order number first: an unknown one fails the request
@@ -96,7 +102,12 @@ async fn record_events(
         }
     }
     if !missing.is_empty() {
-        let mut problem = Problem::new(StatusCode::NOT_FOUND, "not-found", "Not found", "An event names an order that does not exist; nothing was recorded.");
+        let mut problem = Problem::new(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            "Not found",
+            "An event names an order that does not exist; nothing was recorded.",
+        );
         problem.errors = missing;
         return Err(problem);
     }
@@ -109,7 +120,8 @@ async fn record_events(
             None => groups.push((target.clone(), vec![i])),
         }
     }
-    let mut results: Vec<EventResult> = (0..valid.len()).map(|index| EventResult { index, status: String::new(), event_id: None }).collect();
+    let mut results: Vec<EventResult> =
+        (0..valid.len()).map(|index| EventResult { index, status: String::new(), event_id: None }).collect();
     for (target, members) in groups {
         let events: Vec<NewEvent> = members.iter().map(|&i| valid[i].1.clone()).collect();
         match &target {
@@ -118,14 +130,18 @@ async fn record_events(
                 let outcome = ingest::append(state, tenant, orders[number], &events).await?;
                 mark(&mut results, &members, &events, state, tenant, &outcome.inserted).await?;
             }
-            Target::TrackingNumber(tracking) => match ingest::append_by_tracking_number(state, tenant, tracking, &events).await? {
-                TrackedOutcome::Appended { outcome, .. } => mark(&mut results, &members, &events, state, tenant, &outcome.inserted).await?,
-                TrackedOutcome::Unmatched { .. } => {
-                    for &i in &members {
-                        results[i].status = "unmatched".into();
+            Target::TrackingNumber(tracking) => {
+                match ingest::append_by_tracking_number(state, tenant, tracking, &events).await? {
+                    TrackedOutcome::Appended { outcome, .. } => {
+                        mark(&mut results, &members, &events, state, tenant, &outcome.inserted).await?
+                    }
+                    TrackedOutcome::Unmatched { .. } => {
+                        for &i in &members {
+                            results[i].status = "unmatched".into();
+                        }
                     }
                 }
-            },
+            }
         }
     }
     Ok(EventsOut { results })
@@ -133,7 +149,11 @@ async fn record_events(
 
 /// A carrier event posted against an order that has exactly one shipment is
 /// about that shipment; with several, it stays order-level (we cannot guess).
-async fn attach_to_only_shipment(state: &AppState, order: OrderId, mut events: Vec<NewEvent>) -> ApiResult<Vec<NewEvent>> {
+async fn attach_to_only_shipment(
+    state: &AppState,
+    order: OrderId,
+    mut events: Vec<NewEvent>,
+) -> ApiResult<Vec<NewEvent>> {
     if events.iter().all(|e| e.source == "oms" || e.source == "wms") {
         return Ok(events);
     }
@@ -177,7 +197,11 @@ async fn mark(
         (status = 422, body = Problem, content_type = "application/problem+json"),
     ),
     security(("api_key" = ["oms", "wms", "carrier"])))]
-pub async fn post_events(State(state): State<AppState>, Extension(caller): Extension<ApiCaller>, request: Request) -> ApiResult<Json<EventsOut>> {
+pub async fn post_events(
+    State(state): State<AppState>,
+    Extension(caller): Extension<ApiCaller>,
+    request: Request,
+) -> ApiResult<Json<EventsOut>> {
     let body = json_body(request, &state).await?;
     let (events, batch) = parse_events(&body)?;
     Ok(Json(record_events(&state, caller.tenant, events, batch, None, |source| caller.may_post_source(source)).await?))
@@ -216,7 +240,9 @@ pub async fn receive_webhook(
     // Unknown tenant, no secret, or a bad signature all look the same from outside.
     let tenant = store::tenant_by_slug(&state.pool, &query.tenant).await?;
     let secrets = match tenant {
-        Some(tenant) if source != "oms" && source != "wms" => store::live_webhook_secrets(&state.pool, tenant, &source).await?,
+        Some(tenant) if source != "oms" && source != "wms" => {
+            store::live_webhook_secrets(&state.pool, tenant, &source).await?
+        }
         _ => Vec::new(),
     };
     let verified = webhook_signature::verify(
@@ -236,7 +262,9 @@ pub async fn receive_webhook(
     };
     let webhook_id = header("webhook-id").unwrap_or_default();
     if !store::record_webhook_receipt(&state.pool, tenant, &source, webhook_id).await? {
-        return Err(Problem::conflict(format!("Webhook `{webhook_id}` was already received; a replay is not processed again.")));
+        return Err(Problem::conflict(format!(
+            "Webhook `{webhook_id}` was already received; a replay is not processed again."
+        )));
     }
     let (events, batch) = parse_events(&body)?;
     let path_source = source.clone();

@@ -29,7 +29,8 @@ impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequest<S> for OptionalJ
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Problem> {
         let empty = request.headers().get(header::CONTENT_LENGTH).is_some_and(|v| v == "0")
-            || (request.headers().get(header::CONTENT_TYPE).is_none() && request.headers().get(header::TRANSFER_ENCODING).is_none());
+            || (request.headers().get(header::CONTENT_TYPE).is_none()
+                && request.headers().get(header::TRANSFER_ENCODING).is_none());
         if empty {
             return Ok(OptionalJson(T::default()));
         }

@@ -37,7 +37,14 @@ pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .merge(authenticated)
         .route("/webhooks/{source}", post(events::receive_webhook))
-        .fallback(|| async { Problem::new(axum::http::StatusCode::NOT_FOUND, "not-found", "Not found", "No such API endpoint; see /api/docs.") })
+        .fallback(|| async {
+            Problem::new(
+                axum::http::StatusCode::NOT_FOUND,
+                "not-found",
+                "Not found",
+                "No such API endpoint; see /api/docs.",
+            )
+        })
         .layer(DefaultBodyLimit::max(extract::BODY_LIMIT))
 }
 
@@ -102,7 +109,8 @@ async fn remembered(state: &AppState, key: HeaderValue, request: Request, next: 
         .to_string();
     let tenant = request.extensions().get::<ApiCaller>().map(|c| c.tenant).ok_or_else(Problem::internal)?;
     let (parts, body) = request.into_parts();
-    let bytes = axum::body::to_bytes(body, extract::BODY_LIMIT).await.map_err(|_| Problem::too_large(extract::BODY_LIMIT))?;
+    let bytes =
+        axum::body::to_bytes(body, extract::BODY_LIMIT).await.map_err(|_| Problem::too_large(extract::BODY_LIMIT))?;
     let mut hasher = Sha256::new();
     hasher.update(parts.method.as_str());
     hasher.update(parts.uri.path());
@@ -133,7 +141,8 @@ async fn remembered(state: &AppState, key: HeaderValue, request: Request, next: 
     }
     let (parts, body) = response.into_parts();
     let body = axum::body::to_bytes(body, usize::MAX).await.map_err(|_| Problem::internal())?;
-    let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("application/json");
+    let content_type =
+        parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("application/json");
     let stored = StoredResponse {
         request_hash,
         status_code: parts.status.as_u16() as i64,

@@ -122,18 +122,36 @@ fn required(value: &str, field: &str, max: usize, errors: &mut Vec<FieldError>) 
 pub fn check_order_number(order_number: &str) -> ApiResult<()> {
     let mut errors = vec![];
     required(order_number, "order_number", 100, &mut errors);
-    if errors.is_empty() { Ok(()) } else { Err(Problem::invalid(errors)) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Problem::invalid(errors))
+    }
 }
 
-fn validate_order(tenant: crate::domain::TenantId, order_number: &str, input: OrderIn, account: Option<crate::domain::AccountId>) -> ApiResult<NewOrder> {
+fn validate_order(
+    tenant: crate::domain::TenantId,
+    order_number: &str,
+    input: OrderIn,
+    account: Option<crate::domain::AccountId>,
+) -> ApiResult<NewOrder> {
     let mut errors = vec![];
     required(order_number, "order_number", 100, &mut errors);
     let s = &input.ship_to;
-    for (value, field) in [(&s.name, "ship_to.name"), (&s.line1, "ship_to.line1"), (&s.city, "ship_to.city"), (&s.postcode, "ship_to.postcode"), (&s.country, "ship_to.country")] {
+    for (value, field) in [
+        (&s.name, "ship_to.name"),
+        (&s.line1, "ship_to.line1"),
+        (&s.city, "ship_to.city"),
+        (&s.postcode, "ship_to.postcode"),
+        (&s.country, "ship_to.country"),
+    ] {
         required(value, field, 200, &mut errors);
     }
     if s.time_zone.parse::<chrono_tz::Tz>().is_err() {
-        errors.push(FieldError { field: "ship_to.time_zone".into(), message: format!("`{}` is not an IANA time zone such as America/Chicago", s.time_zone) });
+        errors.push(FieldError {
+            field: "ship_to.time_zone".into(),
+            message: format!("`{}` is not an IANA time zone such as America/Chicago", s.time_zone),
+        });
     }
     if let Some(email) = input.contact.as_ref().and_then(|c| c.email.as_deref()) {
         if !email.contains('@') || email.len() > 254 {
@@ -147,7 +165,10 @@ fn validate_order(tenant: crate::domain::TenantId, order_number: &str, input: Or
         required(&line.sku, &format!("lines[{i}].sku"), 100, &mut errors);
         required(&line.description, &format!("lines[{i}].description"), 500, &mut errors);
         if !(1..=1_000_000_000).contains(&line.quantity) {
-            errors.push(FieldError { field: format!("lines[{i}].quantity"), message: "must be a whole number from 1 to 1,000,000,000".into() });
+            errors.push(FieldError {
+                field: format!("lines[{i}].quantity"),
+                message: "must be a whole number from 1 to 1,000,000,000".into(),
+            });
         }
         if line.unit.as_deref().is_some_and(|u| u.trim().is_empty() || u.len() > 10) {
             errors.push(FieldError { field: format!("lines[{i}].unit"), message: "must be 1 to 10 characters".into() });
@@ -181,7 +202,12 @@ fn validate_order(tenant: crate::domain::TenantId, order_number: &str, input: Or
         lines: input
             .lines
             .into_iter()
-            .map(|l| NewOrderLine { sku: l.sku, description: l.description, quantity: l.quantity, unit: l.unit.unwrap_or_else(|| "EA".into()) })
+            .map(|l| NewOrderLine {
+                sku: l.sku,
+                description: l.description,
+                quantity: l.quantity,
+                unit: l.unit.unwrap_or_else(|| "EA".into()),
+            })
             .collect(),
     })
 }
@@ -226,23 +252,35 @@ pub async fn upsert_order(
     require(&caller, Scope::Oms)?;
     let account = match input.account_ref.as_deref() {
         None => None,
-        Some(reference) => Some(
-            store::account_by_ref(&state.pool, caller.tenant, reference)
-                .await?
-                .ok_or_else(|| Problem::field("account_ref", format!("no customer account `{reference}` in this tenant")))?,
-        ),
+        Some(reference) => {
+            Some(store::account_by_ref(&state.pool, caller.tenant, reference).await?.ok_or_else(|| {
+                Problem::field("account_ref", format!("no customer account `{reference}` in this tenant"))
+            })?)
+        }
     };
     let order = validate_order(caller.tenant, &order_number, input, account)?;
     let (id, created) = store::upsert_order(&state.pool, &order).await?;
     if created {
-        let placed = oms_event("ORDER_PLACED", "placed", &order.order_number, order.placed_at, &state.dictionary_for(caller.tenant).await?);
+        let placed = oms_event(
+            "ORDER_PLACED",
+            "placed",
+            &order.order_number,
+            order.placed_at,
+            &state.dictionary_for(caller.tenant).await?,
+        );
         ingest::append(&state, caller.tenant, id, &[placed]).await?;
     }
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(order_out(&state, &caller, id, created).await?)))
 }
 
-fn oms_event(code: &str, action: &str, order_number: &str, at: DateTime<Utc>, dictionary: &StatusDictionary) -> NewEvent {
+fn oms_event(
+    code: &str,
+    action: &str,
+    order_number: &str,
+    at: DateTime<Utc>,
+    dictionary: &StatusDictionary,
+) -> NewEvent {
     NewEvent {
         shipment: None,
         source: "oms".into(),

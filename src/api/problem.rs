@@ -73,7 +73,9 @@ impl Problem {
             StatusCode::PAYLOAD_TOO_LARGE,
             "too-large",
             "Request body too large",
-            format!("The body is larger than {limit} bytes. Split a batch into several requests of at most 1,000 events."),
+            format!(
+                "The body is larger than {limit} bytes. Split a batch into several requests of at most 1,000 events."
+            ),
         )
     }
 
@@ -102,8 +104,12 @@ impl From<crate::store::StoreError> for Problem {
     fn from(error: crate::store::StoreError) -> Self {
         use crate::store::StoreError;
         match error {
-            StoreError::NotFound(what) => Problem::new(StatusCode::NOT_FOUND, "not-found", "Not found", format!("The {what} does not exist.")),
-            StoreError::Invalid(reason) => Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "validation", "Invalid request", reason),
+            StoreError::NotFound(what) => {
+                Problem::new(StatusCode::NOT_FOUND, "not-found", "Not found", format!("The {what} does not exist."))
+            }
+            StoreError::Invalid(reason) => {
+                Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "validation", "Invalid request", reason)
+            }
             other => {
                 tracing::error!(error = %other, "store error behind an API request");
                 Problem::internal()

@@ -103,14 +103,19 @@ pub async fn ship_confirm(
     let carrier = input.carrier.trim().to_string();
     let tracking_number = input.tracking_number.trim().to_string();
     if store::tracking_number_taken(&state.pool, caller.tenant, &carrier, &tracking_number).await? {
-        return Err(Problem::conflict(format!("{carrier} tracking number `{tracking_number}` already belongs to a shipment.")));
+        return Err(Problem::conflict(format!(
+            "{carrier} tracking number `{tracking_number}` already belongs to a shipment."
+        )));
     }
 
     let quantities = store::line_quantities(&state.pool, order).await?;
     let mut lines = Vec::new();
     for (i, line) in input.lines.iter().enumerate() {
         let Some((_, id, ordered, shipped)) = quantities.iter().find(|(n, ..)| *n == line.line_number) else {
-            errors.push(FieldError { field: format!("lines[{i}].line_number"), message: format!("the order has no line {}", line.line_number) });
+            errors.push(FieldError {
+                field: format!("lines[{i}].line_number"),
+                message: format!("the order has no line {}", line.line_number),
+            });
             continue;
         };
         let open = ordered - shipped;
@@ -119,7 +124,10 @@ pub async fn ship_confirm(
         } else if line.quantity > open {
             errors.push(FieldError {
                 field: format!("lines[{i}].quantity"),
-                message: format!("is more than the {open} still to ship of line {} ({ordered} ordered, {shipped} shipped)", line.line_number),
+                message: format!(
+                    "is more than the {open} still to ship of line {} ({ordered} ordered, {shipped} shipped)",
+                    line.line_number
+                ),
             });
         }
         if lines.iter().any(|(l, _)| l == id) {
@@ -140,7 +148,8 @@ pub async fn ship_confirm(
         location: None,
         details: serde_json::json!({ "carrier": carrier, "tracking_number": tracking_number }),
     };
-    let shipment = NewShipment { order, carrier, service: input.service, tracking_number: tracking_number.clone(), lines };
+    let shipment =
+        NewShipment { order, carrier, service: input.service, tracking_number: tracking_number.clone(), lines };
     let (id, outcome) = ingest::ship_confirm(&state, caller.tenant, &shipment, confirm).await?;
     let out = ShipmentOut {
         shipment_id: id.0,

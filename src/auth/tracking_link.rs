@@ -48,7 +48,12 @@ impl TrackingToken {
 }
 
 /// Creates a link for an order and returns the token: the only time it exists in clear.
-pub async fn issue(pool: &Pool, tenant: TenantId, order: OrderId, expires_at: Option<DateTime<Utc>>) -> store::Result<TrackingToken> {
+pub async fn issue(
+    pool: &Pool,
+    tenant: TenantId,
+    order: OrderId,
+    expires_at: Option<DateTime<Utc>>,
+) -> store::Result<TrackingToken> {
     let token = TrackingToken::generate();
     store::insert_tracking_link(pool, tenant, order, &token.hash(), expires_at).await?;
     Ok(token)

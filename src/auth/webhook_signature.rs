@@ -97,13 +97,22 @@ mod tests {
     fn rejects_tampering_staleness_and_missing_headers() {
         let secrets = [SECRET.to_string()];
         let tampered = br#"{"test": 2432232315}"#;
-        assert_eq!(verify(&secrets, Some(ID), Some("1614265330"), Some(EXPECTED), tampered, TS), Err(SignatureError::NoMatch));
+        assert_eq!(
+            verify(&secrets, Some(ID), Some("1614265330"), Some(EXPECTED), tampered, TS),
+            Err(SignatureError::NoMatch)
+        );
         assert_eq!(
             verify(&secrets, Some(ID), Some("1614265330"), Some(EXPECTED), BODY, TS + TOLERANCE_SECONDS + 1),
             Err(SignatureError::OutsideTolerance)
         );
-        assert_eq!(verify(&secrets, None, Some("1"), Some(EXPECTED), BODY, TS), Err(SignatureError::MissingHeader("webhook-id")));
-        assert_eq!(verify(&secrets, Some(ID), Some("soon"), Some(EXPECTED), BODY, TS), Err(SignatureError::BadTimestamp));
+        assert_eq!(
+            verify(&secrets, None, Some("1"), Some(EXPECTED), BODY, TS),
+            Err(SignatureError::MissingHeader("webhook-id"))
+        );
+        assert_eq!(
+            verify(&secrets, Some(ID), Some("soon"), Some(EXPECTED), BODY, TS),
+            Err(SignatureError::BadTimestamp)
+        );
     }
 
     #[test]

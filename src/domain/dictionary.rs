@@ -49,12 +49,16 @@ impl StatusDictionary {
             }
             let fields: Vec<&str> = raw.split('\t').collect();
             let [source, code, canonical, meaning] = fields[..] else {
-                return Err(DictionaryError { line, reason: format!("expected 4 tab-separated fields, found {}", fields.len()) });
+                return Err(DictionaryError {
+                    line,
+                    reason: format!("expected 4 tab-separated fields, found {}", fields.len()),
+                });
             };
             let canonical = canonical
                 .parse()
                 .map_err(|e: super::milestone::UnknownCode| DictionaryError { line, reason: e.to_string() })?;
-            let entry = DictionaryEntry { source: source.into(), code: code.into(), canonical, meaning: meaning.into() };
+            let entry =
+                DictionaryEntry { source: source.into(), code: code.into(), canonical, meaning: meaning.into() };
             if dictionary.entries.insert(key(source, code), entry).is_some() {
                 return Err(DictionaryError { line, reason: format!("duplicate mapping for {source}/{code}") });
             }

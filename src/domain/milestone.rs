@@ -167,12 +167,9 @@ impl Canonical {
         match self {
             Canonical::Milestone(m) => m.presentation(),
             Canonical::Exception(e) => e.presentation(),
-            Canonical::Unmapped => Presentation {
-                label: "Status update",
-                explanation: "",
-                customer_visible: false,
-                terminal: false,
-            },
+            Canonical::Unmapped => {
+                Presentation { label: "Status update", explanation: "", customer_visible: false, terminal: false }
+            }
         }
     }
 

@@ -87,7 +87,8 @@ pub fn derive_order_status(events: &[EventFact], shipments: &[i64], lines_outsta
     let order_events: Vec<&EventFact> = events.iter().filter(|e| e.shipment.is_none()).collect();
     let order_level = scope_status(&order_events);
 
-    let shipment_ids: BTreeSet<i64> = shipments.iter().copied().chain(events.iter().filter_map(|e| e.shipment)).collect();
+    let shipment_ids: BTreeSet<i64> =
+        shipments.iter().copied().chain(events.iter().filter_map(|e| e.shipment)).collect();
     let shipment_statuses: BTreeMap<i64, ShipmentStatus> = shipment_ids
         .iter()
         .map(|&id| {
@@ -107,9 +108,8 @@ pub fn derive_order_status(events: &[EventFact], shipments: &[i64], lines_outsta
 
     // Order-level exceptions are resolved by later milestones anywhere in the order
     // (a warehouse delay is over once the carrier has the parcel).
-    let any_milestone_after = |at: DateTime<Utc>| {
-        events.iter().any(|e| matches!(e.canonical, Canonical::Milestone(_)) && e.occurred_at > at)
-    };
+    let any_milestone_after =
+        |at: DateTime<Utc>| events.iter().any(|e| matches!(e.canonical, Canonical::Milestone(_)) && e.occurred_at > at);
     let order_exceptions = order_level.open_exceptions.iter().copied().filter(|kind| {
         kind.presentation().terminal
             || events
@@ -219,7 +219,10 @@ mod tests {
     fn an_exception_stays_open_until_a_later_milestone_resolves_it() {
         let mut events = vec![m(Some(1), Milestone::OutForDelivery, 8), x(Some(1), ExceptionKind::FailedAttempt, 12)];
         let status = derive_order_status(&events, &[1], false);
-        assert_eq!(status.open_exceptions, vec![OpenException { kind: ExceptionKind::FailedAttempt, shipment: Some(1) }]);
+        assert_eq!(
+            status.open_exceptions,
+            vec![OpenException { kind: ExceptionKind::FailedAttempt, shipment: Some(1) }]
+        );
 
         // A scan that happened *before* the exception does not resolve it.
         events.push(m(Some(1), Milestone::InTransit, 6));
@@ -243,11 +246,8 @@ mod tests {
 
     #[test]
     fn order_level_delay_is_resolved_by_a_later_shipment_milestone() {
-        let events = vec![
-            m(None, Milestone::Placed, 0),
-            x(None, ExceptionKind::Delayed, 2),
-            m(Some(7), Milestone::Shipped, 5),
-        ];
+        let events =
+            vec![m(None, Milestone::Placed, 0), x(None, ExceptionKind::Delayed, 2), m(Some(7), Milestone::Shipped, 5)];
         let status = derive_order_status(&events, &[7], false);
         assert!(status.open_exceptions.is_empty(), "{:?}", status.open_exceptions);
     }
@@ -311,8 +311,11 @@ mod tests {
     }
 
     fn arb_event() -> impl Strategy<Value = EventFact> {
-        (proptest::option::of(1i64..4), arb_canonical(), 0u32..48)
-            .prop_map(|(shipment, canonical, hour)| EventFact { shipment, canonical, occurred_at: at(hour) })
+        (proptest::option::of(1i64..4), arb_canonical(), 0u32..48).prop_map(|(shipment, canonical, hour)| EventFact {
+            shipment,
+            canonical,
+            occurred_at: at(hour),
+        })
     }
 
     proptest! {

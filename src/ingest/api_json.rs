@@ -72,12 +72,18 @@ pub fn validate(
     if source.is_empty() {
         errors.push(FieldError { field: at("source"), message: "is required: oms, wms or a carrier name".into() });
     } else if !source.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') || source.len() > 40 {
-        errors.push(FieldError { field: at("source"), message: "must be a short name of letters, digits, `-` or `_`".into() });
+        errors.push(FieldError {
+            field: at("source"),
+            message: "must be a short name of letters, digits, `-` or `_`".into(),
+        });
     }
     text(&event.event_id, at("event_id"), 200, errors);
     text(&event.code, at("code"), 100, errors);
     if event.occurred_at > now + Duration::hours(1) {
-        errors.push(FieldError { field: at("occurred_at"), message: "is more than an hour in the future; check the clock and the offset".into() });
+        errors.push(FieldError {
+            field: at("occurred_at"),
+            message: "is more than an hour in the future; check the clock and the offset".into(),
+        });
     }
     if event.occurred_at < DateTime::from_timestamp(946_684_800, 0).expect("valid") {
         errors.push(FieldError { field: at("occurred_at"), message: "is before the year 2000".into() });
@@ -92,7 +98,10 @@ pub fn validate(
             Some(Target::TrackingNumber(tracking.trim().to_string()))
         }
         _ => {
-            errors.push(FieldError { field: at("order_number"), message: "give exactly one of `order_number` and `tracking_number`".into() });
+            errors.push(FieldError {
+                field: at("order_number"),
+                message: "give exactly one of `order_number` and `tracking_number`".into(),
+            });
             None
         }
     };
@@ -161,6 +170,15 @@ mod tests {
         let mut errors = vec![];
         assert!(validate(&bad, "events[4]", None, &StatusDictionary::global(), Utc::now(), &mut errors).is_none());
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["events[4].source", "events[4].event_id", "events[4].code", "events[4].occurred_at", "events[4].order_number"]);
+        assert_eq!(
+            fields,
+            [
+                "events[4].source",
+                "events[4].event_id",
+                "events[4].code",
+                "events[4].occurred_at",
+                "events[4].order_number"
+            ]
+        );
     }
 }

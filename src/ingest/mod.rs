@@ -14,7 +14,12 @@ fn publish(state: &AppState, tenant: TenantId, order: OrderId, outcome: &AppendO
     }
 }
 
-pub async fn append(state: &AppState, tenant: TenantId, order: OrderId, events: &[NewEvent]) -> store::Result<AppendOutcome> {
+pub async fn append(
+    state: &AppState,
+    tenant: TenantId,
+    order: OrderId,
+    events: &[NewEvent],
+) -> store::Result<AppendOutcome> {
     let outcome = store::append(&state.pool, tenant, order, events).await?;
     publish(state, tenant, order, &outcome);
     Ok(outcome)

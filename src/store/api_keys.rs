@@ -11,7 +11,14 @@ pub struct ApiKeyRecord {
     pub scopes: String,
 }
 
-pub async fn insert_api_key(pool: &Pool, tenant: TenantId, name: &str, prefix: &str, hash: &str, scopes: &str) -> Result<i64> {
+pub async fn insert_api_key(
+    pool: &Pool,
+    tenant: TenantId,
+    name: &str,
+    prefix: &str,
+    hash: &str,
+    scopes: &str,
+) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO api_keys (tenant_id, name, key_prefix, key_hash, scopes, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
     )

@@ -45,7 +45,12 @@ pub struct AppendOutcome {
 
 /// The one way events enter the store: in one transaction, skip duplicates,
 /// insert the rest, and recompute the order's derived status.
-pub async fn append(pool: &super::Pool, tenant: TenantId, order: OrderId, events: &[NewEvent]) -> Result<AppendOutcome> {
+pub async fn append(
+    pool: &super::Pool,
+    tenant: TenantId,
+    order: OrderId,
+    events: &[NewEvent],
+) -> Result<AppendOutcome> {
     let mut tx = super::write_tx(pool).await?;
     let outcome = append_in_tx(&mut tx, tenant, order, events).await?;
     tx.commit().await?;
@@ -160,7 +165,12 @@ pub(super) async fn recompute_status(tx: &mut Transaction<'_, Sqlite>, order: Or
 }
 
 /// Events of an order after a given id, oldest first (SSE resume).
-pub async fn events_after(pool: &super::Pool, tenant: TenantId, order: OrderId, after: EventId) -> Result<Vec<EventRecord>> {
+pub async fn events_after(
+    pool: &super::Pool,
+    tenant: TenantId,
+    order: OrderId,
+    after: EventId,
+) -> Result<Vec<EventRecord>> {
     Ok(sqlx::query_as("SELECT * FROM events WHERE tenant_id = ? AND order_id = ? AND id > ? ORDER BY id")
         .bind(tenant)
         .bind(order)
@@ -176,9 +186,14 @@ pub async fn latest_event_id(pool: &super::Pool, order: OrderId) -> Result<Optio
 /// Where an event for a tracking number went.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TrackedOutcome {
-    Appended { order: OrderId, outcome: AppendOutcome },
+    Appended {
+        order: OrderId,
+        outcome: AppendOutcome,
+    },
     /// No shipment has this tracking number yet: kept for later.
-    Unmatched { duplicate: bool },
+    Unmatched {
+        duplicate: bool,
+    },
 }
 
 /// Appends carrier events for a tracking number, or parks them in the
@@ -201,7 +216,8 @@ pub async fn append_by_tracking_number(
     .await?;
     let result = match shipment {
         Some((shipment, order)) => {
-            let attached: Vec<NewEvent> = events.iter().cloned().map(|e| NewEvent { shipment: Some(shipment), ..e }).collect();
+            let attached: Vec<NewEvent> =
+                events.iter().cloned().map(|e| NewEvent { shipment: Some(shipment), ..e }).collect();
             TrackedOutcome::Appended { order, outcome: append_in_tx(&mut tx, tenant, order, &attached).await? }
         }
         None => {
@@ -314,7 +330,12 @@ pub async fn unmatched_count(pool: &super::Pool, tenant: TenantId) -> Result<i64
         .await?)
 }
 
-pub async fn event_id_by_source(pool: &super::Pool, tenant: TenantId, source: &str, source_event_id: &str) -> Result<Option<EventId>> {
+pub async fn event_id_by_source(
+    pool: &super::Pool,
+    tenant: TenantId,
+    source: &str,
+    source_event_id: &str,
+) -> Result<Option<EventId>> {
     Ok(sqlx::query_scalar("SELECT id FROM events WHERE tenant_id = ? AND source = ? AND source_event_id = ?")
         .bind(tenant)
         .bind(source)

@@ -11,19 +11,22 @@ mod webhooks;
 
 pub use api_keys::{find_api_key, insert_api_key, revoke_api_key, ApiKeyRecord};
 pub use idempotency::{find_idempotent_response, remember_response, StoredResponse};
-pub use webhooks::{add_webhook_secret, live_webhook_secrets, record_webhook_receipt, revoke_webhook_secret, tenant_by_slug};
+pub use webhooks::{
+    add_webhook_secret, live_webhook_secrets, record_webhook_receipt, revoke_webhook_secret, tenant_by_slug,
+};
 
 pub use events::{
-    append, append_by_tracking_number, event_id_by_source, events_after, latest_event_id, unmatched_count, AppendOutcome, EventRecord,
-    NewEvent, TrackedOutcome,
+    append, append_by_tracking_number, event_id_by_source, events_after, latest_event_id, unmatched_count,
+    AppendOutcome, EventRecord, NewEvent, TrackedOutcome,
 };
 pub use orders::{
-    account_by_ref, create_order, create_shipment, find_order_by_number, line_quantities, order_snapshot,
-    shipment_ids, tracking_number_taken, upsert_order, LineRecord, NewOrder, NewOrderLine, NewShipment, OrderRecord,
-    OrderSnapshot, ShipTo, ShipmentLineRecord, ShipmentRecord,
+    account_by_ref, create_order, create_shipment, find_order_by_number, line_quantities, order_snapshot, shipment_ids,
+    tracking_number_taken, upsert_order, LineRecord, NewOrder, NewOrderLine, NewShipment, OrderRecord, OrderSnapshot,
+    ShipTo, ShipmentLineRecord, ShipmentRecord,
 };
 pub use tenants::{
-    create_account, create_tenant, dictionary_for, get_tenant, list_tenants, set_status_override, NewTenant, TenantRecord,
+    create_account, create_tenant, dictionary_for, get_tenant, list_tenants, set_status_override, NewTenant,
+    TenantRecord,
 };
 pub use tracking_links::{insert_tracking_link, resolve_tracking_link, revoke_tracking_link, TrackingLinkTarget};
 

@@ -169,7 +169,11 @@ pub async fn create_order(pool: &Pool, order: &NewOrder) -> Result<(OrderId, Vec
 /// ship-confirm event) on it, attaches carrier events that were waiting for
 /// its tracking number, and recomputes the order's status, all in one
 /// transaction. Returns the shipment and the events inserted.
-pub async fn create_shipment(pool: &Pool, shipment: &NewShipment, confirm: Option<NewEvent>) -> Result<(ShipmentId, AppendOutcome)> {
+pub async fn create_shipment(
+    pool: &Pool,
+    shipment: &NewShipment,
+    confirm: Option<NewEvent>,
+) -> Result<(ShipmentId, AppendOutcome)> {
     let mut tx = super::write_tx(pool).await?;
     let id: ShipmentId = sqlx::query_scalar(
         "INSERT INTO shipments (tenant_id, order_id, carrier, service, tracking_number, created_at)
@@ -204,7 +208,9 @@ pub async fn create_shipment(pool: &Pool, shipment: &NewShipment, confirm: Optio
         .fetch_one(&mut *tx)
         .await?;
     let mut outcome = match confirm {
-        Some(event) => append_in_tx(&mut tx, tenant, shipment.order, &[NewEvent { shipment: Some(id), ..event }]).await?,
+        Some(event) => {
+            append_in_tx(&mut tx, tenant, shipment.order, &[NewEvent { shipment: Some(id), ..event }]).await?
+        }
         None => AppendOutcome::default(),
     };
     let attached = attach_unmatched(&mut tx, tenant, shipment.order, id, &shipment.tracking_number).await?;
@@ -346,15 +352,25 @@ pub async fn account_by_ref(pool: &Pool, tenant: TenantId, external_ref: &str) -
         .await?)
 }
 
-pub async fn tracking_number_taken(pool: &Pool, tenant: TenantId, carrier: &str, tracking_number: &str) -> Result<bool> {
-    Ok(sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM shipments WHERE tenant_id = ? AND carrier = ? AND tracking_number = ?)")
-        .bind(tenant)
-        .bind(carrier)
-        .bind(tracking_number)
-        .fetch_one(pool)
-        .await?)
+pub async fn tracking_number_taken(
+    pool: &Pool,
+    tenant: TenantId,
+    carrier: &str,
+    tracking_number: &str,
+) -> Result<bool> {
+    Ok(sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM shipments WHERE tenant_id = ? AND carrier = ? AND tracking_number = ?)",
+    )
+    .bind(tenant)
+    .bind(carrier)
+    .bind(tracking_number)
+    .fetch_one(pool)
+    .await?)
 }
 
 pub async fn shipment_ids(pool: &Pool, order: OrderId) -> Result<Vec<ShipmentId>> {
-    Ok(sqlx::query_scalar("SELECT id FROM shipments WHERE order_id = ? ORDER BY id").bind(order).fetch_all(pool).await?)
+    Ok(sqlx::query_scalar("SELECT id FROM shipments WHERE order_id = ? ORDER BY id")
+        .bind(order)
+        .fetch_all(pool)
+        .await?)
 }

@@ -30,7 +30,11 @@ pub async fn insert_tracking_link(
 }
 
 /// The order a live (not expired, not revoked) link points to, if any.
-pub async fn resolve_tracking_link(pool: &Pool, token_hash: &str, now: DateTime<Utc>) -> Result<Option<TrackingLinkTarget>> {
+pub async fn resolve_tracking_link(
+    pool: &Pool,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<TrackingLinkTarget>> {
     let row: Option<(TenantId, OrderId)> = sqlx::query_as(
         "SELECT tenant_id, order_id FROM tracking_links
          WHERE token_hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)",

@@ -4,9 +4,9 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use milepost::config::Config;
 use milepost::domain::{BrandColor, OrderId, OrderLineId, ShipmentId, StatusDictionary, TenantId};
+use milepost::server;
 use milepost::state::AppState;
 use milepost::store::{self, NewEvent, NewOrder, NewOrderLine, NewShipment, NewTenant, Pool, ShipTo};
-use milepost::{server};
 use tempfile::TempDir;
 
 pub struct TestApp {
@@ -103,7 +103,13 @@ pub async fn order(pool: &Pool, tenant: TenantId, number: &str, promised: Option
 pub async fn shipment(pool: &Pool, order: OrderId, tracking: &str, lines: Vec<(OrderLineId, i64)>) -> ShipmentId {
     store::create_shipment(
         pool,
-        &NewShipment { order, carrier: "UPS".into(), service: Some("Ground".into()), tracking_number: tracking.into(), lines },
+        &NewShipment {
+            order,
+            carrier: "UPS".into(),
+            service: Some("Ground".into()),
+            tracking_number: tracking.into(),
+            lines,
+        },
         None,
     )
     .await
@@ -129,7 +135,13 @@ pub async fn api_key(pool: &Pool, tenant: TenantId, scopes: &[milepost::auth::ap
 }
 
 impl TestApp {
-    pub async fn send(&self, method: reqwest::Method, path: &str, key: &str, body: Option<serde_json::Value>) -> reqwest::Response {
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        key: &str,
+        body: Option<serde_json::Value>,
+    ) -> reqwest::Response {
         let mut request = self.client.request(method, format!("{}{path}", self.base_url)).bearer_auth(key);
         if let Some(body) = body {
             request = request.json(&body);

@@ -14,7 +14,11 @@ pub fn Timeline(entries: Signal<Vec<TimelineEntry>>, rendered_ids: HashSet<i64>)
     let total = move || entries.with(Vec::len);
     let visible = move || {
         let all = entries.get();
-        if expanded.get() { all } else { all.into_iter().take(COLLAPSED).collect() }
+        if expanded.get() {
+            all
+        } else {
+            all.into_iter().take(COLLAPSED).collect()
+        }
     };
     let rendered_ids = StoredValue::new(rendered_ids);
     view! {

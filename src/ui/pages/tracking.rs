@@ -55,8 +55,7 @@ fn Unavailable() -> impl IntoView {
 #[component]
 fn TrackingContent(view: TrackingView, token: String) -> impl IntoView {
     let brand = view.brand.clone();
-    let brand_style =
-        format!("--brand:{};--brand-text:{};--accent:{}", brand.primary, brand.on_primary, brand.accent);
+    let brand_style = format!("--brand:{};--brand-text:{};--accent:{}", brand.primary, brand.on_primary, brand.accent);
     // Entries present when the page was rendered are not "new"; anything the
     // live stream adds later is highlighted once.
     let rendered_ids: std::collections::HashSet<i64> = view.timeline.iter().map(|e| e.id).collect();
