@@ -20,6 +20,7 @@ use utoipa::{Modify, OpenApi};
         orders::get_order, orders::order_stream,
         warehouse::warehouse_step, warehouse::ship_confirm,
         events::post_events, events::receive_webhook,
+        crate::live::sse::tracking_stream,
     ),
     components(schemas(
         problem::Problem, problem::FieldError,
@@ -35,6 +36,7 @@ use utoipa::{Modify, OpenApi};
         (name = "Events", description = "Status events from any source, one or up to 1,000 at a time."),
         (name = "Webhooks", description = "Signed carrier webhooks (Standard Webhooks)."),
         (name = "Orders", description = "Reading an order's timeline, once or live."),
+        (name = "Tracking", description = "The buyer's tracking link: no login, the token is the key."),
     )
 )]
 pub struct ApiDoc;
@@ -268,6 +270,7 @@ mod tests {
             "/api/v1/orders/{order_number}/shipments",
             "/api/v1/events",
             "/api/v1/webhooks/{source}",
+            "/t/{token}/events",
         ] {
             assert!(doc["paths"].get(path).is_some(), "{path} missing from the OpenAPI document");
         }

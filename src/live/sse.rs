@@ -65,6 +65,14 @@ fn tracking_event(last_event_id: i64, json: &str) -> Event {
 /// `GET /t/{token}/events`: the buyer's live view. Each message carries the
 /// whole customer view (already filtered and localised), so a reconnecting
 /// page gets everything it missed in one message.
+#[utoipa::path(get, path = "/t/{token}/events", tag = "Tracking",
+    params(("token" = String, Path, description = "The tracking link's token"),
+           ("after" = Option<i64>, Query, description = "Resume after this event id (first connection)"),
+           ("Last-Event-ID" = Option<i64>, Header, description = "Resume after this event id (reconnections)")),
+    responses(
+        (status = 200, description = "text/event-stream: `event: tracking`, `id` = newest event id included, `data` = the customer view as JSON", content_type = "text/event-stream"),
+        (status = 404, description = "Unknown, expired or revoked token (the same response for each)", content_type = "text/html"),
+    ))]
 pub async fn tracking_stream(
     State(state): State<AppState>,
     Extension(target): Extension<TrackingLinkTarget>,
