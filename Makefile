@@ -24,7 +24,7 @@ run: build
 test: setup test-rust build test-e2e
 
 test-rust:
-	cargo test --features ssr
+	cargo nextest run --features ssr
 
 test-e2e:
 	bash scripts/e2e.sh

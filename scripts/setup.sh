@@ -36,6 +36,13 @@ else
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 
+step "cargo-nextest (runs each Rust test in its own process)"
+if cargo nextest --version >/dev/null 2>&1; then
+  echo "    already installed"
+else
+  cargo install cargo-nextest --locked
+fi
+
 step "npm dev dependencies (tailwind, binaryen, leaflet, playwright-core)"
 if [ -f node_modules/.package-lock.json ] && [ ! package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "    up to date"

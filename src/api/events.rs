@@ -7,6 +7,7 @@ use crate::auth::webhook_signature;
 use crate::domain::{OrderId, TenantId};
 use crate::ingest;
 use crate::ingest::api_json::{self, EventBatch, EventIn, Target, MAX_BATCH};
+use crate::ingest::{aftership, easypost, shippo};
 use crate::state::AppState;
 use crate::store::{self, NewEvent, TrackedOutcome};
 use axum::body::Bytes;
@@ -80,7 +81,11 @@ async fn record_events(
             event.source
         )));
     }
+    append_events(state, tenant, valid, batch).await
+}
 
+/// Appends validated events, one transaction per order or tracking number.
+async fn append_events(state: &AppState, tenant: TenantId, valid: Vec<(Target, NewEvent)>, batch: bool) -> ApiResult<EventsOut> {
     // Resolve every order number first: an unknown one fails the request
     // before anything is written.
     let mut orders: HashMap<String, OrderId> = HashMap::new();
@@ -213,10 +218,13 @@ pub struct WebhookQuery {
     pub tenant: String,
 }
 
-/// Carrier webhook in Milepost's event format, signed per Standard Webhooks
-/// (`webhook-id`, `webhook-timestamp`, `webhook-signature`; HMAC-SHA256 over
-/// `id.timestamp.body`, 5 minutes tolerance, replays refused). The signature
-/// is checked on the raw bytes before the body is parsed.
+/// Carrier webhooks. `easypost`, `aftership` and `shippo` take those
+/// services' own payloads (EasyPost `X-Hmac-Signature`, AfterShip
+/// `aftership-hmac-sha256`, Shippo per Standard Webhooks); any other source
+/// takes Milepost's event format signed per Standard Webhooks (`webhook-id`,
+/// `webhook-timestamp`, `webhook-signature`; HMAC-SHA256 over
+/// `id.timestamp.body`, 5 minutes tolerance). Replayed ids are refused. The
+/// signature is checked on the raw bytes before the body is parsed.
 #[utoipa::path(post, path = "/api/v1/webhooks/{source}", tag = "Webhooks",
     params(("source" = String, Path, description = "Carrier source name, e.g. `carrier` or `ups`"), WebhookQuery,
            ("webhook-id" = String, Header), ("webhook-timestamp" = i64, Header), ("webhook-signature" = String, Header)),
@@ -245,14 +253,20 @@ pub async fn receive_webhook(
         }
         _ => Vec::new(),
     };
-    let verified = webhook_signature::verify(
-        &secrets,
-        header("webhook-id"),
-        header("webhook-timestamp"),
-        header("webhook-signature"),
-        &body,
-        Utc::now().timestamp(),
-    );
+    // Aggregators that define their own signature use it; everyone else
+    // signs per Standard Webhooks.
+    let verified = match source.as_str() {
+        easypost::SOURCE => webhook_signature::verify_easypost(&secrets, header("x-hmac-signature"), &body),
+        aftership::SOURCE => webhook_signature::verify_aftership(&secrets, header("aftership-hmac-sha256"), &body),
+        _ => webhook_signature::verify(
+            &secrets,
+            header("webhook-id"),
+            header("webhook-timestamp"),
+            header("webhook-signature"),
+            &body,
+            Utc::now().timestamp(),
+        ),
+    };
     let (Some(tenant), Ok(())) = (tenant, &verified) else {
         let reason = match verified {
             Err(e) if !secrets.is_empty() => e.to_string(),
@@ -260,13 +274,34 @@ pub async fn receive_webhook(
         };
         return Err(Problem::unauthorized(format!("Webhook signature rejected: {reason}.")));
     };
-    let webhook_id = header("webhook-id").unwrap_or_default();
-    if !store::record_webhook_receipt(&state.pool, tenant, &source, webhook_id).await? {
-        return Err(Problem::conflict(format!(
-            "Webhook `{webhook_id}` was already received; a replay is not processed again."
-        )));
+    let webhook_id = match source.as_str() {
+        easypost::SOURCE => easypost::webhook_id(&body),
+        aftership::SOURCE => aftership::webhook_id(&body),
+        _ => header("webhook-id").map(str::to_string),
+    };
+    // Formats without an id rely on event deduplication alone.
+    if let Some(webhook_id) = webhook_id {
+        if !store::record_webhook_receipt(&state.pool, tenant, &source, &webhook_id).await? {
+            return Err(Problem::conflict(format!(
+                "Webhook `{webhook_id}` was already received; a replay is not processed again."
+            )));
+        }
     }
-    let (events, batch) = parse_events(&body)?;
-    let path_source = source.clone();
-    Ok(Json(record_events(&state, tenant, events, batch, Some(&source), move |s| s == path_source).await?))
+    let parsed = match source.as_str() {
+        easypost::SOURCE => easypost::parse(&body),
+        aftership::SOURCE => aftership::parse(&body),
+        shippo::SOURCE => shippo::parse(&body),
+        _ => {
+            let (events, batch) = parse_events(&body)?;
+            let path_source = source.clone();
+            return Ok(Json(record_events(&state, tenant, events, batch, Some(&source), move |s| s == path_source).await?));
+        }
+    };
+    let carrier_events = parsed.map_err(|e| Problem::field(e.field, e.problem))?;
+    let dictionary = state.dictionary_for(tenant).await?;
+    let valid = carrier_events
+        .into_iter()
+        .map(|e| (Target::TrackingNumber(e.tracking_number.clone()), e.into_new_event(&source, &dictionary)))
+        .collect();
+    Ok(Json(append_events(&state, tenant, valid, true).await?))
 }

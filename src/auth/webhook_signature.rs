@@ -68,6 +68,40 @@ pub fn verify(
     Err(SignatureError::NoMatch)
 }
 
+/// EasyPost: `X-Hmac-Signature: hmac-sha256-hex=<hex of HMAC-SHA256(secret, body)>`.
+pub fn verify_easypost(secrets: &[String], header: Option<&str>, body: &[u8]) -> Result<(), SignatureError> {
+    let header = header.ok_or(SignatureError::MissingHeader("x-hmac-signature"))?;
+    let signature = header.trim().strip_prefix("hmac-sha256-hex=").and_then(|h| hex::decode(h).ok());
+    verify_raw(secrets, signature.as_deref(), body)
+}
+
+/// AfterShip: `aftership-hmac-sha256: <base64 of HMAC-SHA256(secret, body)>`.
+pub fn verify_aftership(secrets: &[String], header: Option<&str>, body: &[u8]) -> Result<(), SignatureError> {
+    let header = header.ok_or(SignatureError::MissingHeader("aftership-hmac-sha256"))?;
+    let signature = STANDARD.decode(header.trim()).ok();
+    verify_raw(secrets, signature.as_deref(), body)
+}
+
+/// HMAC-SHA256 of the body alone, keyed with the secret's own bytes.
+fn verify_raw(secrets: &[String], signature: Option<&[u8]>, body: &[u8]) -> Result<(), SignatureError> {
+    let signature = signature.ok_or(SignatureError::NoMatch)?;
+    for secret in secrets {
+        let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC accepts any key length");
+        mac.update(body);
+        if mac.verify_slice(signature).is_ok() {
+            return Ok(());
+        }
+    }
+    Err(SignatureError::NoMatch)
+}
+
+/// The raw HMAC-SHA256 of a body (for tests and for senders we simulate).
+pub fn hmac_sha256(secret: &str, body: &[u8]) -> Vec<u8> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC accepts any key length");
+    mac.update(body);
+    mac.finalize().into_bytes().to_vec()
+}
+
 /// A fresh secret in the `whsec_` format.
 pub fn generate_secret() -> String {
     use rand::RngCore;
@@ -112,6 +146,22 @@ mod tests {
         assert_eq!(
             verify(&secrets, Some(ID), Some("soon"), Some(EXPECTED), BODY, TS),
             Err(SignatureError::BadTimestamp)
+        );
+    }
+
+    #[test]
+    fn easypost_and_aftership_sign_the_body_alone() {
+        let secret = "sekrit".to_string();
+        let body = br#"{"id":"evt_1"}"#;
+        let mac = hmac_sha256(&secret, body);
+        let easypost = format!("hmac-sha256-hex={}", hex::encode(&mac));
+        assert_eq!(verify_easypost(std::slice::from_ref(&secret), Some(&easypost), body), Ok(()));
+        assert_eq!(verify_easypost(std::slice::from_ref(&secret), Some(&easypost), b"{}"), Err(SignatureError::NoMatch));
+        let aftership = STANDARD.encode(&mac);
+        assert_eq!(verify_aftership(std::slice::from_ref(&secret), Some(&aftership), body), Ok(()));
+        assert_eq!(
+            verify_aftership(&[secret], None, body),
+            Err(SignatureError::MissingHeader("aftership-hmac-sha256"))
         );
     }
 

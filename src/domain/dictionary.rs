@@ -86,6 +86,11 @@ impl StatusDictionary {
         self.entries.get(&(source.clone(), code.clone())).or_else(generic).map_or(Canonical::Unmapped, |e| e.canonical)
     }
 
+    /// Whether this exact source has a row for the code (no fallback).
+    pub fn knows(&self, source: &str, code: &str) -> bool {
+        self.entries.contains_key(&key(source, code))
+    }
+
     /// Every entry, sorted by source then code (for the dictionary document).
     pub fn entries(&self) -> Vec<&DictionaryEntry> {
         let mut all: Vec<_> = self.entries.values().collect();

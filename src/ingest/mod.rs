@@ -2,7 +2,11 @@
 //! these functions commit them through the store and *then* publish them to
 //! the live hub, so subscribers never hear of an event that could roll back.
 
+pub mod aftership;
 pub mod api_json;
+pub mod carrier_event;
+pub mod easypost;
+pub mod shippo;
 
 use crate::domain::{OrderId, ShipmentId, TenantId};
 use crate::state::AppState;

@@ -1,0 +1,120 @@
+//! AfterShip tracking webhooks: one event per checkpoint (tag + subtag).
+
+use super::carrier_event::{location, parse_time, CarrierEvent, FormatError};
+use serde::Deserialize;
+
+pub const SOURCE: &str = "aftership";
+
+#[derive(Deserialize)]
+struct Webhook {
+    event: String,
+    msg: Tracking,
+}
+
+#[derive(Deserialize)]
+struct Tracking {
+    id: Option<String>,
+    tracking_number: String,
+    slug: Option<String>,
+    #[serde(default)]
+    checkpoints: Vec<Checkpoint>,
+}
+
+#[derive(Deserialize)]
+struct Checkpoint {
+    checkpoint_time: String,
+    tag: String,
+    subtag: Option<String>,
+    message: Option<String>,
+    city: Option<String>,
+    state: Option<String>,
+    country_iso3: Option<String>,
+    location: Option<String>,
+}
+
+pub fn webhook_id(body: &[u8]) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    value.get("event_id").or_else(|| value.get("ts")).map(|v| v.to_string().trim_matches('"').to_string())
+}
+
+pub fn parse(body: &[u8]) -> Result<Vec<CarrierEvent>, FormatError> {
+    let webhook: Webhook = serde_json::from_slice(body).map_err(|e| FormatError::new("AfterShip", "body", e.to_string()))?;
+    if webhook.event != "tracking_update" {
+        return Err(FormatError::new("AfterShip", "event", format!("`{}` is not a tracking update", webhook.event)));
+    }
+    let tracking = webhook.msg;
+    if tracking.tracking_number.trim().is_empty() {
+        return Err(FormatError::new("AfterShip", "msg.tracking_number", "is empty"));
+    }
+    let key = tracking.id.clone().unwrap_or_else(|| tracking.tracking_number.clone());
+    tracking
+        .checkpoints
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let occurred_at = parse_time("AfterShip", &format!("msg.checkpoints[{i}].checkpoint_time"), &c.checkpoint_time)?;
+            let place = match (&c.city, &c.location) {
+                (Some(_), _) => location(&[c.city.as_deref(), c.state.as_deref(), c.country_iso3.as_deref()]),
+                (None, Some(l)) => location(&[Some(l.as_str())]),
+                _ => None,
+            };
+            Ok(CarrierEvent {
+                tracking_number: tracking.tracking_number.trim().to_string(),
+                carrier: tracking.slug.clone(),
+                source_event_id: format!("{key}:{}:{}", occurred_at.timestamp(), c.subtag.as_deref().unwrap_or(&c.tag)),
+                status: c.tag.clone(),
+                detail: c.subtag.clone(),
+                occurred_at,
+                location: place,
+                message: c.message.clone(),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Canonical, ExceptionKind, Milestone, StatusDictionary};
+
+    const SAMPLE: &str = r#"{
+      "event": "tracking_update", "event_id": "9a8b7c", "is_tracking_first_tag": false, "ts": 1764000000,
+      "msg": {
+        "id": "lz3v1j", "tracking_number": "1Z999AA10123456784", "slug": "ups", "tag": "Exception", "subtag": "Exception_007",
+        "checkpoints": [
+          {"slug": "ups", "checkpoint_time": "2026-11-21T18:02:00-05:00", "tag": "InfoReceived", "subtag": "InfoReceived_001",
+           "message": "Shipper created a label", "city": null, "location": "United States"},
+          {"slug": "ups", "checkpoint_time": "2026-11-22T04:10:00-05:00", "tag": "InTransit", "subtag": "InTransit_007",
+           "message": "Departed from Facility", "city": "Louisville", "state": "KY", "country_iso3": "USA"},
+          {"slug": "ups", "checkpoint_time": "2026-11-24T09:30:00-06:00", "tag": "Exception", "subtag": "Exception_007",
+           "message": "The address is incomplete", "city": "Austin", "state": "TX", "country_iso3": "USA"}
+        ]
+      }
+    }"#;
+
+    #[test]
+    fn every_checkpoint_becomes_an_event() {
+        let events = parse(SAMPLE.as_bytes()).unwrap();
+        assert_eq!(events.len(), 3);
+        assert_eq!(events[1].location.as_deref(), Some("Louisville, KY, USA"));
+        assert_eq!(events[0].location.as_deref(), Some("United States"));
+        assert_eq!(events[2].occurred_at.to_rfc3339(), "2026-11-24T15:30:00+00:00");
+        let dictionary = StatusDictionary::global();
+        let canonical: Vec<Canonical> = events.into_iter().map(|e| e.into_new_event(SOURCE, &dictionary).canonical).collect();
+        assert_eq!(
+            canonical,
+            [
+                Canonical::Milestone(Milestone::Packed),
+                Canonical::Milestone(Milestone::InTransit),
+                Canonical::Exception(ExceptionKind::AddressIssue)
+            ]
+        );
+    }
+
+    #[test]
+    fn missing_checkpoint_time_names_the_field() {
+        let broken = SAMPLE.replace("\"checkpoint_time\": \"2026-11-22T04:10:00-05:00\", ", "");
+        assert!(parse(broken.as_bytes()).unwrap_err().problem.contains("checkpoint_time"));
+        assert_eq!(webhook_id(SAMPLE.as_bytes()).as_deref(), Some("9a8b7c"));
+    }
+}
