@@ -164,3 +164,16 @@ async fn the_demo_covers_every_state_and_its_links_render() {
         assert_eq!(response.status(), 200, "{scenario:?}");
     }
 }
+
+#[tokio::test]
+async fn the_status_dictionary_page_lists_every_code() {
+    let app = spawn_app().await;
+    let response = app.get("/status-dictionary").await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    let dictionary = milepost::domain::StatusDictionary::global();
+    for entry in dictionary.entries() {
+        assert!(html.contains(&format!(">{}<", entry.code)), "{} {} missing", entry.source, entry.code);
+    }
+    assert!(html.contains("exception:returned_to_sender") && html.contains("(internal) Picked"));
+}

@@ -1,4 +1,6 @@
-use crate::ui::pages::{home::HomePage, not_found::NotFound, tracking::TrackingPage};
+use crate::ui::pages::{
+    home::HomePage, not_found::NotFound, status_dictionary::StatusDictionaryPage, tracking::TrackingPage,
+};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
@@ -38,6 +40,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("/") view=HomePage/>
+                <Route path=path!("/status-dictionary") view=StatusDictionaryPage ssr=SsrMode::Async/>
                 // Async: the whole page (and its 404 status) is decided before
                 // the first byte, so nothing shifts while it streams in.
                 <Route path=path!("/t/:token") view=TrackingPage ssr=SsrMode::Async/>
