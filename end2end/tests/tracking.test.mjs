@@ -28,7 +28,9 @@ test('a demo tracking link shows the milestones and hydrates', async () => {
   assert.equal(response.status(), 200);
   assert.equal(await page.getByTestId('headline').textContent(), '1 of 2 shipments delivered');
   const entries = page.getByTestId('timeline-entry');
-  assert.equal(await entries.count(), 4, 'collapsed timeline shows the latest four updates');
+  const shown = page.locator('[data-testid="timeline-entry"]:visible');
+  assert.ok(await entries.count() > 4, 'the server sends the whole history');
+  assert.equal(await shown.count(), 4, 'collapsed timeline shows the latest four updates');
   assert.match(await page.getByTestId('timeline').textContent(), /Delivered/);
   assert.equal(await page.getByTestId('shipment').count(), 2);
 
@@ -36,7 +38,7 @@ test('a demo tracking link shows the milestones and hydrates', async () => {
   const toggle = page.getByTestId('timeline-toggle');
   await page.waitForFunction(() => document.body.dataset.hydrated === 'true', null, { timeout: 15000 });
   await toggle.click();
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid="timeline-entry"]').length > 4);
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="timeline-entry"]')].filter((e) => e.offsetParent !== null).length > 4);
   assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
   assert.match(await toggle.textContent(), /Show fewer/);
   const all = await entries.allTextContents();

@@ -12,19 +12,18 @@ const COLLAPSED: usize = 4;
 pub fn Timeline(entries: Signal<Vec<TimelineEntry>>, rendered_ids: HashSet<i64>) -> impl IntoView {
     let expanded = RwSignal::new(false);
     let total = move || entries.with(Vec::len);
-    let visible = move || {
-        let all = entries.get();
-        if expanded.get() {
-            all
-        } else {
-            all.into_iter().take(COLLAPSED).collect()
-        }
-    };
+    // Every entry is in the HTML (a plain fetch gets the full history); only
+    // the newest few are shown until the buyer asks for more.
+    let newest = Memo::new(move |_| entries.with(|all| all.iter().take(COLLAPSED).map(|e| e.id).collect::<HashSet<_>>()));
     let rendered_ids = StoredValue::new(rendered_ids);
     view! {
         <ol class="mt-4 space-y-0" data-testid="timeline" id="timeline-list">
-            <For each=visible key=|entry| entry.id let:entry>
-                <TimelineItem fresh=!rendered_ids.with_value(|ids| ids.contains(&entry.id)) entry/>
+            <For each=move || entries.get() key=|entry| entry.id let:entry>
+                {
+                    let id = entry.id;
+                    let hidden = Signal::derive(move || !expanded.get() && !newest.with(|ids| ids.contains(&id)));
+                    view! { <TimelineItem fresh=!rendered_ids.with_value(|ids| ids.contains(&id)) hidden entry/> }
+                }
             </For>
         </ol>
         {move || (total() > COLLAPSED).then(|| view! {
@@ -43,10 +42,10 @@ pub fn Timeline(entries: Signal<Vec<TimelineEntry>>, rendered_ids: HashSet<i64>)
 }
 
 #[component]
-fn TimelineItem(entry: TimelineEntry, fresh: bool) -> impl IntoView {
+fn TimelineItem(entry: TimelineEntry, fresh: bool, hidden: Signal<bool>) -> impl IntoView {
     let dot = if entry.is_exception { "bg-red-600" } else { "bg-[var(--brand)]" };
     view! {
-        <li class="relative border-l-2 border-slate-200 pb-4 pl-5 last:pb-0" class:mp-fresh=fresh
+        <li class="relative border-l-2 border-slate-200 pb-4 pl-5 last:pb-0" class:mp-fresh=fresh class:hidden=hidden
             data-testid="timeline-entry" data-event-id=entry.id>
             <span class=format!("absolute -left-[7px] top-1 h-3 w-3 rounded-full ring-2 ring-white {dot}") aria-hidden="true"></span>
             <p class="font-medium" class:text-red-800=entry.is_exception>{entry.label}</p>
