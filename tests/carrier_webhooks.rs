@@ -63,7 +63,10 @@ async fn easypost_updates_move_the_order_and_bad_signatures_are_refused() {
     let detail: Value = app.send(reqwest::Method::GET, "/api/v1/orders/SO-1", &key, None).await.json().await.unwrap();
     assert_eq!(detail["status"], "Out for delivery");
     let last = detail["events"].as_array().unwrap().last().unwrap().clone();
-    assert_eq!((last["source"].as_str(), last["code"].as_str()), (Some("easypost"), Some("OUT_FOR_DELIVERY/OUT_FOR_DELIVERY")));
+    assert_eq!(
+        (last["source"].as_str(), last["code"].as_str()),
+        (Some("easypost"), Some("OUT_FOR_DELIVERY/OUT_FOR_DELIVERY"))
+    );
     assert_eq!(last["location"], "AUSTIN, TX");
 }
 
@@ -79,7 +82,8 @@ async fn aftership_checkpoints_for_unknown_parcels_wait_in_the_unmatched_queue()
                 "checkpoints": [{"checkpoint_time": Utc::now().to_rfc3339(), "tag": "InTransit", "subtag": "InTransit_007", "city": "Louisville"}]}
     })
     .to_string();
-    let signature = base64::engine::general_purpose::STANDARD.encode(webhook_signature::hmac_sha256(secret, body.as_bytes()));
+    let signature =
+        base64::engine::general_purpose::STANDARD.encode(webhook_signature::hmac_sha256(secret, body.as_bytes()));
     let response = app
         .client
         .post(format!("{}/api/v1/webhooks/aftership?tenant=acme", app.base_url))

@@ -85,7 +85,12 @@ async fn record_events(
 }
 
 /// Appends validated events, one transaction per order or tracking number.
-async fn append_events(state: &AppState, tenant: TenantId, valid: Vec<(Target, NewEvent)>, batch: bool) -> ApiResult<EventsOut> {
+async fn append_events(
+    state: &AppState,
+    tenant: TenantId,
+    valid: Vec<(Target, NewEvent)>,
+    batch: bool,
+) -> ApiResult<EventsOut> {
     // Resolve every order number first: an unknown one fails the request
     // before anything is written.
     let mut orders: HashMap<String, OrderId> = HashMap::new();
@@ -294,7 +299,9 @@ pub async fn receive_webhook(
         _ => {
             let (events, batch) = parse_events(&body)?;
             let path_source = source.clone();
-            return Ok(Json(record_events(&state, tenant, events, batch, Some(&source), move |s| s == path_source).await?));
+            return Ok(Json(
+                record_events(&state, tenant, events, batch, Some(&source), move |s| s == path_source).await?,
+            ));
         }
     };
     let carrier_events = parsed.map_err(|e| Problem::field(e.field, e.problem))?;

@@ -156,7 +156,10 @@ mod tests {
         let mac = hmac_sha256(&secret, body);
         let easypost = format!("hmac-sha256-hex={}", hex::encode(&mac));
         assert_eq!(verify_easypost(std::slice::from_ref(&secret), Some(&easypost), body), Ok(()));
-        assert_eq!(verify_easypost(std::slice::from_ref(&secret), Some(&easypost), b"{}"), Err(SignatureError::NoMatch));
+        assert_eq!(
+            verify_easypost(std::slice::from_ref(&secret), Some(&easypost), b"{}"),
+            Err(SignatureError::NoMatch)
+        );
         let aftership = STANDARD.encode(&mac);
         assert_eq!(verify_aftership(std::slice::from_ref(&secret), Some(&aftership), body), Ok(()));
         assert_eq!(

@@ -38,7 +38,8 @@ pub fn webhook_id(body: &[u8]) -> Option<String> {
 }
 
 pub fn parse(body: &[u8]) -> Result<Vec<CarrierEvent>, FormatError> {
-    let webhook: Webhook = serde_json::from_slice(body).map_err(|e| FormatError::new("AfterShip", "body", e.to_string()))?;
+    let webhook: Webhook =
+        serde_json::from_slice(body).map_err(|e| FormatError::new("AfterShip", "body", e.to_string()))?;
     if webhook.event != "tracking_update" {
         return Err(FormatError::new("AfterShip", "event", format!("`{}` is not a tracking update", webhook.event)));
     }
@@ -52,7 +53,8 @@ pub fn parse(body: &[u8]) -> Result<Vec<CarrierEvent>, FormatError> {
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            let occurred_at = parse_time("AfterShip", &format!("msg.checkpoints[{i}].checkpoint_time"), &c.checkpoint_time)?;
+            let occurred_at =
+                parse_time("AfterShip", &format!("msg.checkpoints[{i}].checkpoint_time"), &c.checkpoint_time)?;
             let place = match (&c.city, &c.location) {
                 (Some(_), _) => location(&[c.city.as_deref(), c.state.as_deref(), c.country_iso3.as_deref()]),
                 (None, Some(l)) => location(&[Some(l.as_str())]),
@@ -100,7 +102,8 @@ mod tests {
         assert_eq!(events[0].location.as_deref(), Some("United States"));
         assert_eq!(events[2].occurred_at.to_rfc3339(), "2026-11-24T15:30:00+00:00");
         let dictionary = StatusDictionary::global();
-        let canonical: Vec<Canonical> = events.into_iter().map(|e| e.into_new_event(SOURCE, &dictionary).canonical).collect();
+        let canonical: Vec<Canonical> =
+            events.into_iter().map(|e| e.into_new_event(SOURCE, &dictionary).canonical).collect();
         assert_eq!(
             canonical,
             [

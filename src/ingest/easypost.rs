@@ -45,9 +45,14 @@ pub fn webhook_id(body: &[u8]) -> Option<String> {
 }
 
 pub fn parse(body: &[u8]) -> Result<Vec<CarrierEvent>, FormatError> {
-    let webhook: Webhook = serde_json::from_slice(body).map_err(|e| FormatError::new("EasyPost", "body", e.to_string()))?;
+    let webhook: Webhook =
+        serde_json::from_slice(body).map_err(|e| FormatError::new("EasyPost", "body", e.to_string()))?;
     if !webhook.description.starts_with("tracker.") {
-        return Err(FormatError::new("EasyPost", "description", format!("`{}` is not a tracker event", webhook.description)));
+        return Err(FormatError::new(
+            "EasyPost",
+            "description",
+            format!("`{}` is not a tracker event", webhook.description),
+        ));
     }
     let tracker = webhook.result;
     if tracker.tracking_code.trim().is_empty() {
@@ -76,7 +81,10 @@ pub fn parse(body: &[u8]) -> Result<Vec<CarrierEvent>, FormatError> {
     }
     // A tracker without details still says where it stands.
     if events.is_empty() {
-        let updated = tracker.updated_at.as_deref().ok_or_else(|| FormatError::new("EasyPost", "result.updated_at", "is missing"))?;
+        let updated = tracker
+            .updated_at
+            .as_deref()
+            .ok_or_else(|| FormatError::new("EasyPost", "result.updated_at", "is missing"))?;
         let occurred_at = parse_time("EasyPost", "result.updated_at", updated)?;
         events.push(CarrierEvent {
             tracking_number: tracker.tracking_code.trim().to_string(),
@@ -141,7 +149,10 @@ mod tests {
     fn repeated_deliveries_have_the_same_event_ids() {
         let a = parse(SAMPLE.as_bytes()).unwrap();
         let b = parse(SAMPLE.as_bytes()).unwrap();
-        assert_eq!(a.iter().map(|e| &e.source_event_id).collect::<Vec<_>>(), b.iter().map(|e| &e.source_event_id).collect::<Vec<_>>());
+        assert_eq!(
+            a.iter().map(|e| &e.source_event_id).collect::<Vec<_>>(),
+            b.iter().map(|e| &e.source_event_id).collect::<Vec<_>>()
+        );
     }
 
     #[test]

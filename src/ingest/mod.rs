@@ -7,6 +7,7 @@ pub mod api_json;
 pub mod carrier_event;
 pub mod easypost;
 pub mod shippo;
+pub mod x12;
 
 use crate::domain::{OrderId, ShipmentId, TenantId};
 use crate::state::AppState;

@@ -43,7 +43,8 @@ struct Location {
 }
 
 pub fn parse(body: &[u8]) -> Result<Vec<CarrierEvent>, FormatError> {
-    let webhook: Webhook = serde_json::from_slice(body).map_err(|e| FormatError::new("Shippo", "body", e.to_string()))?;
+    let webhook: Webhook =
+        serde_json::from_slice(body).map_err(|e| FormatError::new("Shippo", "body", e.to_string()))?;
     if webhook.event != "track_updated" {
         return Err(FormatError::new("Shippo", "event", format!("`{}` is not a tracking update", webhook.event)));
     }
@@ -59,7 +60,13 @@ pub fn parse(body: &[u8]) -> Result<Vec<CarrierEvent>, FormatError> {
         let occurred_at = parse_time("Shippo", &format!("{field}.status_date"), &s.status_date)?;
         let substatus = s.substatus.as_ref().map(|x| x.code.clone());
         let source_event_id = s.object_id.clone().unwrap_or_else(|| {
-            format!("{}:{}:{}:{}", track.tracking_number, occurred_at.timestamp(), s.status, substatus.as_deref().unwrap_or(""))
+            format!(
+                "{}:{}:{}:{}",
+                track.tracking_number,
+                occurred_at.timestamp(),
+                s.status,
+                substatus.as_deref().unwrap_or("")
+            )
         });
         if events.iter().any(|e| e.source_event_id == source_event_id) {
             continue;
@@ -71,7 +78,10 @@ pub fn parse(body: &[u8]) -> Result<Vec<CarrierEvent>, FormatError> {
             status: s.status.clone(),
             detail: substatus,
             occurred_at,
-            location: s.location.as_ref().and_then(|l| location(&[l.city.as_deref(), l.state.as_deref(), l.country.as_deref()])),
+            location: s
+                .location
+                .as_ref()
+                .and_then(|l| location(&[l.city.as_deref(), l.state.as_deref(), l.country.as_deref()])),
             message: s.status_details.clone(),
         });
     }
@@ -107,7 +117,8 @@ mod tests {
         let events = parse(SAMPLE.as_bytes()).unwrap();
         assert_eq!(events.len(), 3, "the current status repeats the last history entry");
         let dictionary = StatusDictionary::global();
-        let canonical: Vec<Canonical> = events.into_iter().map(|e| e.into_new_event(SOURCE, &dictionary).canonical).collect();
+        let canonical: Vec<Canonical> =
+            events.into_iter().map(|e| e.into_new_event(SOURCE, &dictionary).canonical).collect();
         assert_eq!(
             canonical,
             [

@@ -14,7 +14,8 @@ pub fn Timeline(entries: Signal<Vec<TimelineEntry>>, rendered_ids: HashSet<i64>)
     let total = move || entries.with(Vec::len);
     // Every entry is in the HTML (a plain fetch gets the full history); only
     // the newest few are shown until the buyer asks for more.
-    let newest = Memo::new(move |_| entries.with(|all| all.iter().take(COLLAPSED).map(|e| e.id).collect::<HashSet<_>>()));
+    let newest =
+        Memo::new(move |_| entries.with(|all| all.iter().take(COLLAPSED).map(|e| e.id).collect::<HashSet<_>>()));
     let rendered_ids = StoredValue::new(rendered_ids);
     view! {
         <ol class="mt-4 space-y-0" data-testid="timeline" id="timeline-list">
