@@ -374,7 +374,7 @@ async fn seed_order(
         _ => vec![all_lines],
     };
     for (index, lines) in parcels.into_iter().enumerate() {
-        let (shipment, _) = store::create_shipment(
+        let shipment = store::create_shipment(
             pool,
             &NewShipment {
                 order: order_id,
@@ -385,7 +385,8 @@ async fn seed_order(
             },
             None,
         )
-        .await?;
+        .await?
+        .id;
         // The second parcel of a split travels a day behind and is not there yet.
         let (lag, last_step) = if scenario == SplitPartlyDelivered && index == 1 { (24, 7) } else { (0, steps) };
         let hub = brand.hubs[rng.gen_range(0..brand.hubs.len())];

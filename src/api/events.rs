@@ -124,74 +124,40 @@ async fn append_events(
 
     // One transaction per target, in the order targets first appear.
     let mut groups: Vec<(Target, Vec<usize>)> = Vec::new();
+    let mut group_of: HashMap<&Target, usize> = HashMap::new();
     for (i, (target, _)) in valid.iter().enumerate() {
-        match groups.iter_mut().find(|(t, _)| t == target) {
-            Some((_, members)) => members.push(i),
-            None => groups.push((target.clone(), vec![i])),
-        }
+        let group = *group_of.entry(target).or_insert_with(|| {
+            groups.push((target.clone(), Vec::new()));
+            groups.len() - 1
+        });
+        groups[group].1.push(i);
     }
     let mut results: Vec<EventResult> =
         (0..valid.len()).map(|index| EventResult { index, status: String::new(), event_id: None }).collect();
     for (target, members) in groups {
         let events: Vec<NewEvent> = members.iter().map(|&i| valid[i].1.clone()).collect();
-        match &target {
-            Target::Order(number) => {
-                let events = attach_to_only_shipment(state, orders[number], events).await?;
-                let outcome = ingest::append(state, tenant, orders[number], &events).await?;
-                mark(&mut results, &members, &events, state, tenant, &outcome.inserted).await?;
-            }
+        let outcome = match &target {
+            Target::Order(number) => Some(ingest::append(state, tenant, orders[number], &events).await?),
             Target::TrackingNumber(tracking) => {
                 match ingest::append_by_tracking_number(state, tenant, tracking, &events).await? {
-                    TrackedOutcome::Appended { outcome, .. } => {
-                        mark(&mut results, &members, &events, state, tenant, &outcome.inserted).await?
-                    }
-                    TrackedOutcome::Unmatched { .. } => {
-                        for &i in &members {
-                            results[i].status = "unmatched".into();
-                        }
-                    }
+                    TrackedOutcome::Appended { outcome, .. } => Some(outcome),
+                    TrackedOutcome::Unmatched { .. } => None,
                 }
             }
+        };
+        for (k, &i) in members.iter().enumerate() {
+            // A repeat reports the id it was first stored under.
+            let stored = outcome.as_ref().map(|o| o.stored[k]);
+            results[i].status = match stored {
+                Some((_, true)) => "created",
+                Some((_, false)) => "duplicate",
+                None => "unmatched",
+            }
+            .into();
+            results[i].event_id = stored.map(|(id, _)| id.0);
         }
     }
     Ok(EventsOut { results })
-}
-
-/// A carrier event posted against an order that has exactly one shipment is
-/// about that shipment; with several, it stays order-level (we cannot guess).
-async fn attach_to_only_shipment(
-    state: &AppState,
-    order: OrderId,
-    mut events: Vec<NewEvent>,
-) -> ApiResult<Vec<NewEvent>> {
-    if events.iter().all(|e| e.source == "oms" || e.source == "wms") {
-        return Ok(events);
-    }
-    if let [only] = store::shipment_ids(&state.pool, order).await?[..] {
-        for event in events.iter_mut().filter(|e| e.source != "oms" && e.source != "wms") {
-            event.shipment = Some(only);
-        }
-    }
-    Ok(events)
-}
-
-/// Fills in results: inserted events are `created`; the rest were already
-/// known and report the id they were first stored under.
-async fn mark(
-    results: &mut [EventResult],
-    members: &[usize],
-    events: &[NewEvent],
-    state: &AppState,
-    tenant: TenantId,
-    inserted: &[crate::domain::EventId],
-) -> ApiResult<()> {
-    for (&i, event) in members.iter().zip(events) {
-        let id = store::event_id_by_source(&state.pool, tenant, &event.source, &event.source_event_id).await?;
-        let created = id.is_some_and(|id| inserted.contains(&id));
-        results[i].status = if created { "created" } else { "duplicate" }.into();
-        results[i].event_id = id.map(|id| id.0);
-    }
-    Ok(())
 }
 
 /// Post one event or a batch of up to 1,000, each for an order number or a
@@ -253,7 +219,7 @@ pub async fn receive_webhook(
     // Unknown tenant, no secret, or a bad signature all look the same from outside.
     let tenant = store::tenant_by_slug(&state.pool, &query.tenant).await?;
     let secrets = match tenant {
-        Some(tenant) if source != "oms" && source != "wms" => {
+        Some(tenant) if crate::domain::is_carrier_source(&source) => {
             store::live_webhook_secrets(&state.pool, tenant, &source).await?
         }
         _ => Vec::new(),

@@ -213,11 +213,11 @@ fn validate_order(
 }
 
 pub async fn order_out(state: &AppState, caller: &ApiCaller, order: OrderId, created: bool) -> ApiResult<OrderOut> {
-    let snapshot = store::order_snapshot(&state.pool, caller.tenant, order).await?;
+    let status = store::order_status(&state.pool, caller.tenant, order).await?;
     Ok(OrderOut {
-        order_number: snapshot.order.order_number,
-        status: snapshot.order.status_headline,
-        milestone: snapshot.order.status_milestone,
+        order_number: status.order_number,
+        status: status.status_headline,
+        milestone: status.status_milestone,
         created,
     })
 }

@@ -150,11 +150,11 @@ pub async fn ship_confirm(
     };
     let shipment =
         NewShipment { order, carrier, service: input.service, tracking_number: tracking_number.clone(), lines };
-    let (id, outcome) = ingest::ship_confirm(&state, caller.tenant, &shipment, confirm).await?;
+    let created = ingest::ship_confirm(&state, caller.tenant, &shipment, confirm).await?;
     let out = ShipmentOut {
-        shipment_id: id.0,
+        shipment_id: created.id.0,
         tracking_number,
-        attached_events: outcome.inserted.len().saturating_sub(1),
+        attached_events: created.attached.inserted.len(),
         order: order_out(&state, &caller, order, false).await?,
     };
     Ok((StatusCode::CREATED, Json(out)))

@@ -64,7 +64,10 @@ impl ApiCaller {
         match source {
             "oms" => self.has(Scope::Oms),
             "wms" => self.has(Scope::Wms),
-            _ => self.has(Scope::Carrier),
+            _ => {
+                debug_assert!(crate::domain::is_carrier_source(source));
+                self.has(Scope::Carrier)
+            }
         }
     }
 }

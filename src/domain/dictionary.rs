@@ -29,6 +29,12 @@ pub struct DictionaryError {
     pub reason: String,
 }
 
+/// Every source other than the OMS and the WMS is a carrier (`carrier`,
+/// `ups`, `easypost`, ...). Carrier sources share the generic carrier codes.
+pub fn is_carrier_source(source: &str) -> bool {
+    !matches!(source.trim().to_ascii_lowercase().as_str(), "oms" | "wms")
+}
+
 fn key(source: &str, code: &str) -> (String, String) {
     (source.trim().to_ascii_lowercase(), code.trim().to_ascii_uppercase())
 }
@@ -80,8 +86,9 @@ impl StatusDictionary {
     pub fn map(&self, source: &str, code: &str) -> Canonical {
         let (source, code) = key(source, code);
         let generic = || match source.as_str() {
-            "oms" | "wms" | "carrier" => None,
-            _ => self.entries.get(&("carrier".to_string(), code.clone())),
+            "carrier" => None,
+            other if is_carrier_source(other) => self.entries.get(&("carrier".to_string(), code.clone())),
+            _ => None,
         };
         self.entries.get(&(source.clone(), code.clone())).or_else(generic).map_or(Canonical::Unmapped, |e| e.canonical)
     }

@@ -8,7 +8,7 @@ pub mod milestone;
 pub mod status;
 
 pub use brand::BrandColor;
-pub use dictionary::{DictionaryEntry, StatusDictionary};
+pub use dictionary::{is_carrier_source, DictionaryEntry, StatusDictionary};
 pub use ids::*;
 pub use milestone::{Canonical, ExceptionKind, Milestone};
 pub use status::{derive_order_status, is_late, EventFact, OrderStatus, ShipmentStatus};

@@ -9,24 +9,36 @@ pub mod easypost;
 pub mod shippo;
 pub mod x12;
 
-use crate::domain::{OrderId, ShipmentId, TenantId};
+use crate::domain::{is_carrier_source, EventId, OrderId, TenantId};
 use crate::state::AppState;
-use crate::store::{self, AppendOutcome, NewEvent, NewShipment, TrackedOutcome};
+use crate::store::{self, AppendOutcome, NewEvent, NewShipment, ShipmentCreated, TrackedOutcome};
 
-fn publish(state: &AppState, tenant: TenantId, order: OrderId, outcome: &AppendOutcome) {
-    if let Some(last) = outcome.inserted.iter().max() {
-        state.hub.publish(tenant, order, *last);
+fn publish(state: &AppState, tenant: TenantId, order: OrderId, last: Option<EventId>) {
+    if let Some(last) = last {
+        state.hub.publish(tenant, order, last);
     }
 }
 
+/// Appends events for an order. A carrier event given for an order that has
+/// exactly one shipment is about that shipment; with several it stays
+/// order-level (we cannot guess which).
 pub async fn append(
     state: &AppState,
     tenant: TenantId,
     order: OrderId,
     events: &[NewEvent],
 ) -> store::Result<AppendOutcome> {
-    let outcome = store::append(&state.pool, tenant, order, events).await?;
-    publish(state, tenant, order, &outcome);
+    let unplaced = |e: &NewEvent| e.shipment.is_none() && is_carrier_source(&e.source);
+    let mut events = std::borrow::Cow::Borrowed(events);
+    if events.iter().any(unplaced) {
+        if let [only] = store::shipment_ids(&state.pool, order).await?[..] {
+            for event in events.to_mut().iter_mut().filter(|e| unplaced(e)) {
+                event.shipment = Some(only);
+            }
+        }
+    }
+    let outcome = store::append(&state.pool, tenant, order, &events).await?;
+    publish(state, tenant, order, outcome.inserted.iter().max().copied());
     Ok(outcome)
 }
 
@@ -38,7 +50,7 @@ pub async fn append_by_tracking_number(
 ) -> store::Result<TrackedOutcome> {
     let outcome = store::append_by_tracking_number(&state.pool, tenant, tracking_number, events).await?;
     if let TrackedOutcome::Appended { order, outcome } = &outcome {
-        publish(state, tenant, *order, outcome);
+        publish(state, tenant, *order, outcome.inserted.iter().max().copied());
     }
     Ok(outcome)
 }
@@ -50,8 +62,8 @@ pub async fn ship_confirm(
     tenant: TenantId,
     shipment: &NewShipment,
     confirm: NewEvent,
-) -> store::Result<(ShipmentId, AppendOutcome)> {
-    let (id, outcome) = store::create_shipment(&state.pool, shipment, Some(confirm)).await?;
-    publish(state, tenant, shipment.order, &outcome);
-    Ok((id, outcome))
+) -> store::Result<ShipmentCreated> {
+    let created = store::create_shipment(&state.pool, shipment, Some(confirm)).await?;
+    publish(state, tenant, shipment.order, created.last_inserted());
+    Ok(created)
 }

@@ -41,6 +41,9 @@ pub struct AppendOutcome {
     pub inserted: Vec<EventId>,
     /// How many were already known by (tenant, source, source_event_id).
     pub duplicates: usize,
+    /// For each event given, in order: its id (new or first stored) and
+    /// whether this append created it.
+    pub stored: Vec<(EventId, bool)>,
 }
 
 /// The one way events enter the store: in one transaction, skip duplicates,
@@ -57,7 +60,21 @@ pub async fn append(
     Ok(outcome)
 }
 
-pub(super) async fn append_in_tx(
+async fn append_in_tx(
+    tx: &mut Transaction<'_, Sqlite>,
+    tenant: TenantId,
+    order: OrderId,
+    events: &[NewEvent],
+) -> Result<AppendOutcome> {
+    let outcome = insert_in_tx(tx, tenant, order, events).await?;
+    if !outcome.inserted.is_empty() {
+        recompute_status(tx, order).await?;
+    }
+    Ok(outcome)
+}
+
+/// Inserts what is new; the caller recomputes the status once at the end.
+pub(super) async fn insert_in_tx(
     tx: &mut Transaction<'_, Sqlite>,
     tenant: TenantId,
     order: OrderId,
@@ -94,25 +111,20 @@ pub(super) async fn append_in_tx(
         .fetch_optional(&mut **tx)
         .await?;
         match id {
-            Some(id) => outcome.inserted.push(id),
+            Some(id) => {
+                outcome.inserted.push(id);
+                outcome.stored.push((id, true));
+            }
             None => {
-                let known: bool = sqlx::query_scalar(
-                    "SELECT EXISTS (SELECT 1 FROM events WHERE tenant_id = ? AND source = ? AND source_event_id = ?)",
-                )
-                .bind(tenant)
-                .bind(&event.source)
-                .bind(&event.source_event_id)
-                .fetch_one(&mut **tx)
-                .await?;
-                if !known {
-                    return Err(StoreError::NotFound("order or shipment"));
-                }
+                // Nothing inserted: either a repeat (report the first id) or
+                // an order/shipment that is not this tenant's.
+                let first = event_id_by_source(&mut **tx, tenant, &event.source, &event.source_event_id)
+                    .await?
+                    .ok_or(StoreError::NotFound("order or shipment"))?;
                 outcome.duplicates += 1;
+                outcome.stored.push((first, false));
             }
         }
-    }
-    if !outcome.inserted.is_empty() {
-        recompute_status(tx, order).await?;
     }
     Ok(outcome)
 }
@@ -262,6 +274,7 @@ pub async fn append_by_tracking_number(
 }
 
 /// Moves waiting events for this tracking number onto the new shipment.
+/// The caller recomputes the order's status.
 pub(super) async fn attach_unmatched(
     tx: &mut Transaction<'_, Sqlite>,
     tenant: TenantId,
@@ -305,20 +318,14 @@ pub(super) async fn attach_unmatched(
             details: w.details.0.clone(),
         })
         .collect();
-    let outcome = append_in_tx(tx, tenant, order, &events).await?;
-    for w in &waiting {
-        sqlx::query(
-            "UPDATE unmatched_events SET matched_at = ?,
-                 matched_event_id = (SELECT id FROM events WHERE tenant_id = ? AND source = ? AND source_event_id = ?)
-             WHERE id = ?",
-        )
-        .bind(Utc::now())
-        .bind(tenant)
-        .bind(&w.source)
-        .bind(&w.source_event_id)
-        .bind(w.id)
-        .execute(&mut **tx)
-        .await?;
+    let outcome = insert_in_tx(tx, tenant, order, &events).await?;
+    for (w, (event_id, _)) in waiting.iter().zip(&outcome.stored) {
+        sqlx::query("UPDATE unmatched_events SET matched_at = ?, matched_event_id = ? WHERE id = ?")
+            .bind(Utc::now())
+            .bind(event_id)
+            .bind(w.id)
+            .execute(&mut **tx)
+            .await?;
     }
     Ok(outcome)
 }
@@ -330,8 +337,8 @@ pub async fn unmatched_count(pool: &super::Pool, tenant: TenantId) -> Result<i64
         .await?)
 }
 
-pub async fn event_id_by_source(
-    pool: &super::Pool,
+async fn event_id_by_source(
+    executor: impl sqlx::SqliteExecutor<'_>,
     tenant: TenantId,
     source: &str,
     source_event_id: &str,
@@ -340,6 +347,6 @@ pub async fn event_id_by_source(
         .bind(tenant)
         .bind(source)
         .bind(source_event_id)
-        .fetch_optional(pool)
+        .fetch_optional(executor)
         .await?)
 }

@@ -16,13 +16,13 @@ pub use webhooks::{
 };
 
 pub use events::{
-    append, append_by_tracking_number, event_id_by_source, events_after, latest_event_id, unmatched_count,
-    AppendOutcome, EventRecord, NewEvent, TrackedOutcome,
+    append, append_by_tracking_number, events_after, latest_event_id, unmatched_count, AppendOutcome, EventRecord,
+    NewEvent, TrackedOutcome,
 };
 pub use orders::{
-    account_by_ref, create_order, create_shipment, find_order_by_number, line_quantities, order_snapshot, shipment_ids,
-    tracking_number_taken, upsert_order, LineRecord, NewOrder, NewOrderLine, NewShipment, OrderRecord, OrderSnapshot,
-    ShipTo, ShipmentLineRecord, ShipmentRecord,
+    account_by_ref, create_order, create_shipment, find_order_by_number, line_quantities, order_snapshot, order_status,
+    shipment_ids, tracking_number_taken, upsert_order, LineRecord, NewOrder, NewOrderLine, NewShipment, OrderRecord,
+    OrderSnapshot, OrderStatusRecord, ShipTo, ShipmentCreated, ShipmentLineRecord, ShipmentRecord,
 };
 pub use tenants::{
     create_account, create_tenant, dictionary_for, get_tenant, list_tenants, set_status_override, NewTenant,

@@ -1,4 +1,4 @@
-use super::events::{append_in_tx, attach_unmatched, recompute_status, AppendOutcome, EventRecord, NewEvent};
+use super::events::{attach_unmatched, insert_in_tx, recompute_status, AppendOutcome, EventRecord, NewEvent};
 use super::{Pool, Result, StoreError};
 use crate::domain::{AccountId, OrderId, OrderLineId, ShipmentId, TenantId};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -173,11 +173,11 @@ pub async fn create_shipment(
     pool: &Pool,
     shipment: &NewShipment,
     confirm: Option<NewEvent>,
-) -> Result<(ShipmentId, AppendOutcome)> {
+) -> Result<ShipmentCreated> {
     let mut tx = super::write_tx(pool).await?;
-    let id: ShipmentId = sqlx::query_scalar(
+    let (id, tenant): (ShipmentId, TenantId) = sqlx::query_as(
         "INSERT INTO shipments (tenant_id, order_id, carrier, service, tracking_number, created_at)
-         SELECT tenant_id, id, ?, ?, ?, ? FROM orders WHERE id = ? RETURNING id",
+         SELECT tenant_id, id, ?, ?, ?, ? FROM orders WHERE id = ? RETURNING id, tenant_id",
     )
     .bind(&shipment.carrier)
     .bind(&shipment.service)
@@ -203,22 +203,33 @@ pub async fn create_shipment(
             return Err(StoreError::Invalid(format!("order line {line} does not belong to order {}", shipment.order)));
         }
     }
-    let tenant: TenantId = sqlx::query_scalar("SELECT tenant_id FROM orders WHERE id = ?")
-        .bind(shipment.order)
-        .fetch_one(&mut *tx)
-        .await?;
-    let mut outcome = match confirm {
+    let confirmed = match confirm {
         Some(event) => {
-            append_in_tx(&mut tx, tenant, shipment.order, &[NewEvent { shipment: Some(id), ..event }]).await?
+            insert_in_tx(&mut tx, tenant, shipment.order, &[NewEvent { shipment: Some(id), ..event }]).await?
         }
         None => AppendOutcome::default(),
     };
     let attached = attach_unmatched(&mut tx, tenant, shipment.order, id, &shipment.tracking_number).await?;
-    outcome.inserted.extend(attached.inserted);
-    outcome.duplicates += attached.duplicates;
+    // Once, whatever was inserted: the order has one more shipment either way.
     recompute_status(&mut tx, shipment.order).await?;
     tx.commit().await?;
-    Ok((id, outcome))
+    Ok(ShipmentCreated { id, confirmed, attached })
+}
+
+/// A new shipment, its ship-confirm event and the waiting carrier events
+/// that were attached to it.
+#[derive(Clone, Debug)]
+pub struct ShipmentCreated {
+    pub id: ShipmentId,
+    pub confirmed: AppendOutcome,
+    pub attached: AppendOutcome,
+}
+
+impl ShipmentCreated {
+    /// The newest event id this created, for publishing.
+    pub fn last_inserted(&self) -> Option<crate::domain::EventId> {
+        self.confirmed.inserted.iter().chain(&self.attached.inserted).max().copied()
+    }
 }
 
 pub async fn order_snapshot(pool: &Pool, tenant: TenantId, order: OrderId) -> Result<OrderSnapshot> {
@@ -373,4 +384,21 @@ pub async fn shipment_ids(pool: &Pool, order: OrderId) -> Result<Vec<ShipmentId>
         .bind(order)
         .fetch_all(pool)
         .await?)
+}
+
+/// The order's number and derived status, without its lines and events.
+pub async fn order_status(pool: &Pool, tenant: TenantId, order: OrderId) -> Result<OrderStatusRecord> {
+    sqlx::query_as("SELECT order_number, status_headline, status_milestone FROM orders WHERE id = ? AND tenant_id = ?")
+        .bind(order)
+        .bind(tenant)
+        .fetch_optional(pool)
+        .await?
+        .ok_or(StoreError::NotFound("order"))
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct OrderStatusRecord {
+    pub order_number: String,
+    pub status_headline: String,
+    pub status_milestone: Option<String>,
 }

@@ -114,7 +114,7 @@ pub async fn shipment(pool: &Pool, order: OrderId, tracking: &str, lines: Vec<(O
     )
     .await
     .unwrap()
-    .0
+    .id
 }
 
 pub fn event(source: &str, code: &str, id: &str, at: DateTime<Utc>, shipment: Option<ShipmentId>) -> NewEvent {
