@@ -7,7 +7,7 @@ use crate::auth::webhook_signature;
 use crate::domain::{OrderId, TenantId};
 use crate::ingest;
 use crate::ingest::api_json::{self, EventBatch, EventIn, Target, MAX_BATCH};
-use crate::ingest::{aftership, easypost, shippo};
+use crate::ingest::webhook_format::WebhookFormat;
 use crate::state::AppState;
 use crate::store::{self, NewEvent, TrackedOutcome};
 use axum::body::Bytes;
@@ -224,20 +224,8 @@ pub async fn receive_webhook(
         }
         _ => Vec::new(),
     };
-    // Aggregators that define their own signature use it; everyone else
-    // signs per Standard Webhooks.
-    let verified = match source.as_str() {
-        easypost::SOURCE => webhook_signature::verify_easypost(&secrets, header("x-hmac-signature"), &body),
-        aftership::SOURCE => webhook_signature::verify_aftership(&secrets, header("aftership-hmac-sha256"), &body),
-        _ => webhook_signature::verify(
-            &secrets,
-            header("webhook-id"),
-            header("webhook-timestamp"),
-            header("webhook-signature"),
-            &body,
-            Utc::now().timestamp(),
-        ),
-    };
+    let format = WebhookFormat::for_source(&source);
+    let verified = format.verify(&secrets, header, &body, Utc::now().timestamp());
     let (Some(tenant), Ok(())) = (tenant, &verified) else {
         let reason = match verified {
             Err(e) if !secrets.is_empty() => e.to_string(),
@@ -245,30 +233,18 @@ pub async fn receive_webhook(
         };
         return Err(Problem::unauthorized(format!("Webhook signature rejected: {reason}.")));
     };
-    let webhook_id = match source.as_str() {
-        easypost::SOURCE => easypost::webhook_id(&body),
-        aftership::SOURCE => aftership::webhook_id(&body),
-        _ => header("webhook-id").map(str::to_string),
-    };
     // Formats without an id rely on event deduplication alone.
-    if let Some(webhook_id) = webhook_id {
+    if let Some(webhook_id) = format.delivery_id(header, &body) {
         if !store::record_webhook_receipt(&state.pool, tenant, &source, &webhook_id).await? {
             return Err(Problem::conflict(format!(
                 "Webhook `{webhook_id}` was already received; a replay is not processed again."
             )));
         }
     }
-    let parsed = match source.as_str() {
-        easypost::SOURCE => easypost::parse(&body),
-        aftership::SOURCE => aftership::parse(&body),
-        shippo::SOURCE => shippo::parse(&body),
-        _ => {
-            let (events, batch) = parse_events(&body)?;
-            let path_source = source.clone();
-            return Ok(Json(
-                record_events(&state, tenant, events, batch, Some(&source), move |s| s == path_source).await?,
-            ));
-        }
+    let Some(parsed) = format.carrier_events(&body) else {
+        let (events, batch) = parse_events(&body)?;
+        let path_source = source.clone();
+        return Ok(Json(record_events(&state, tenant, events, batch, Some(&source), move |s| s == path_source).await?));
     };
     let carrier_events = parsed.map_err(|e| Problem::field(e.field, e.problem))?;
     let dictionary = state.dictionary_for(tenant).await?;

@@ -7,6 +7,7 @@ pub mod api_json;
 pub mod carrier_event;
 pub mod easypost;
 pub mod shippo;
+pub mod webhook_format;
 pub mod x12;
 
 use crate::domain::{is_carrier_source, EventId, OrderId, TenantId};

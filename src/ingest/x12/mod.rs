@@ -129,29 +129,13 @@ pub fn parse(input: &[u8]) -> Result<Interchange, EdiError> {
         match segment.id.as_str() {
             "GS" => interchange.groups.push(parse_group(&segment, &mut iter)?),
             "IEA" => {
-                let count: usize = segment
-                    .element(1)
-                    .trim()
-                    .parse()
-                    .map_err(|_| error(segment.position, "IEA", "IEA01, the number of groups"))?;
-                if count != interchange.groups.len() {
-                    return Err(error(
-                        segment.position,
-                        "IEA",
-                        format!("IEA01 = {} (the groups in this interchange), found {count}", interchange.groups.len()),
-                    ));
-                }
-                if segment.element(2).trim() != interchange.control_number {
-                    return Err(error(
-                        segment.position,
-                        "IEA",
-                        format!(
-                            "IEA02 = ISA13 `{}`, found `{}`",
-                            interchange.control_number,
-                            segment.element(2).trim()
-                        ),
-                    ));
-                }
+                check_trailer(
+                    &segment,
+                    interchange.groups.len(),
+                    "the groups in this interchange",
+                    "ISA13",
+                    &interchange.control_number,
+                )?;
                 if let Some(extra) = iter.next() {
                     return Err(error(extra.position, &extra.id, "nothing after IEA"));
                 }
@@ -160,6 +144,21 @@ pub fn parse(input: &[u8]) -> Result<Interchange, EdiError> {
             other => return Err(error(segment.position, other, "GS (a functional group) or IEA")),
         }
     }
+}
+
+/// A trailer (SE, GE, IEA) counts what it closes in element 1 and repeats
+/// its header's control number in element 2.
+fn check_trailer(trailer: &Segment, counted: usize, what: &str, header: &str, control: &str) -> Result<(), EdiError> {
+    let id = trailer.id.as_str();
+    let count = trailer.element(1).trim();
+    if count.parse::<usize>().ok() != Some(counted) {
+        return Err(error(trailer.position, id, format!("{id}01 = {counted} ({what}), found `{count}`")));
+    }
+    let found = trailer.element(2).trim();
+    if found != control {
+        return Err(error(trailer.position, id, format!("{id}02 = {header} `{control}`, found `{found}`")));
+    }
+    Ok(())
 }
 
 fn parse_group(gs: &Segment, iter: &mut impl Iterator<Item = Segment>) -> Result<Group, EdiError> {
@@ -173,28 +172,13 @@ fn parse_group(gs: &Segment, iter: &mut impl Iterator<Item = Segment>) -> Result
         match segment.id.as_str() {
             "ST" => group.transactions.push(parse_transaction(segment, iter)?),
             "GE" => {
-                let count: usize = segment
-                    .element(1)
-                    .trim()
-                    .parse()
-                    .map_err(|_| error(segment.position, "GE", "GE01, the number of transaction sets"))?;
-                if count != group.transactions.len() {
-                    return Err(error(
-                        segment.position,
-                        "GE",
-                        format!(
-                            "GE01 = {} (the transaction sets in this group), found {count}",
-                            group.transactions.len()
-                        ),
-                    ));
-                }
-                if segment.element(2).trim() != group.control_number {
-                    return Err(error(
-                        segment.position,
-                        "GE",
-                        format!("GE02 = GS06 `{}`, found `{}`", group.control_number, segment.element(2).trim()),
-                    ));
-                }
+                check_trailer(
+                    &segment,
+                    group.transactions.len(),
+                    "the transaction sets in this group",
+                    "GS06",
+                    &group.control_number,
+                )?;
                 return Ok(group);
             }
             other => return Err(error(segment.position, other, "ST (a transaction set) or GE")),
@@ -215,27 +199,9 @@ fn parse_transaction(st: Segment, iter: &mut impl Iterator<Item = Segment>) -> R
         let segment = iter.next().ok_or_else(|| error(st.position, "ST", "a matching SE before the end of input"))?;
         match segment.id.as_str() {
             "SE" => {
-                let count: usize = segment
-                    .element(1)
-                    .trim()
-                    .parse()
-                    .map_err(|_| error(segment.position, "SE", "SE01, the number of segments"))?;
                 // SE01 counts ST and SE too.
-                let actual = transaction.segments.len() + 2;
-                if count != actual {
-                    return Err(error(
-                        segment.position,
-                        "SE",
-                        format!("SE01 = {actual} (segments from ST to SE), found {count}"),
-                    ));
-                }
-                if segment.element(2).trim() != transaction.control_number {
-                    return Err(error(
-                        segment.position,
-                        "SE",
-                        format!("SE02 = ST02 `{}`, found `{}`", transaction.control_number, segment.element(2).trim()),
-                    ));
-                }
+                let counted = transaction.segments.len() + 2;
+                check_trailer(&segment, counted, "segments from ST to SE", "ST02", &transaction.control_number)?;
                 return Ok(transaction);
             }
             "ST" | "GE" | "GS" | "IEA" | "ISA" => {
