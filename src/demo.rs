@@ -333,7 +333,8 @@ async fn seed_order(
         },
         lines,
     };
-    let (order_id, line_ids) = store::create_order(pool, &order).await?;
+    let saved = store::upsert_order(pool, &order).await?;
+    let (order_id, line_ids) = (saved.id, saved.lines);
     let quantities: Vec<i64> = order.lines.iter().map(|l| l.quantity).collect();
 
     let event = |source: &str, code: &str, at: DateTime<Utc>, shipment, location: Option<&str>| NewEvent {

@@ -259,7 +259,7 @@ pub async fn upsert_order(
         }
     };
     let order = validate_order(caller.tenant, &order_number, input, account)?;
-    let (id, created) = store::upsert_order(&state.pool, &order).await?;
+    let store::SavedOrder { id, created, .. } = store::upsert_order(&state.pool, &order).await?;
     if created {
         let placed = oms_event(
             "ORDER_PLACED",

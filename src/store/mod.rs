@@ -20,9 +20,9 @@ pub use events::{
     NewEvent, TrackedOutcome,
 };
 pub use orders::{
-    account_by_ref, create_order, create_shipment, find_order_by_number, line_quantities, order_snapshot, order_status,
-    shipment_ids, tracking_number_taken, upsert_order, LineRecord, NewOrder, NewOrderLine, NewShipment, OrderRecord,
-    OrderSnapshot, OrderStatusRecord, ShipTo, ShipmentCreated, ShipmentLineRecord, ShipmentRecord,
+    account_by_ref, create_shipment, find_order_by_number, line_quantities, order_snapshot, order_status, shipment_ids,
+    tracking_number_taken, upsert_order, LineRecord, NewOrder, NewOrderLine, NewShipment, OrderRecord, OrderSnapshot,
+    OrderStatusRecord, SavedOrder, ShipTo, ShipmentCreated, ShipmentLineRecord, ShipmentRecord,
 };
 pub use tenants::{
     create_account, create_tenant, dictionary_for, get_tenant, list_tenants, set_status_override, NewTenant,

@@ -110,61 +110,6 @@ pub struct OrderSnapshot {
     pub events: Vec<EventRecord>,
 }
 
-pub async fn create_order(pool: &Pool, order: &NewOrder) -> Result<(OrderId, Vec<OrderLineId>)> {
-    if order.lines.is_empty() {
-        return Err(StoreError::Invalid("an order needs at least one line".into()));
-    }
-    let mut tx = super::write_tx(pool).await?;
-    let now = Utc::now();
-    let s = &order.ship_to;
-    let id: OrderId = sqlx::query_scalar(
-        "INSERT INTO orders (tenant_id, account_id, order_number, customer_po, placed_at, promised_date,
-             contact_name, contact_email, contact_phone,
-             ship_to_name, ship_to_line1, ship_to_line2, ship_to_city, ship_to_region, ship_to_postcode,
-             ship_to_country, ship_to_time_zone, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-    )
-    .bind(order.tenant)
-    .bind(order.account)
-    .bind(&order.order_number)
-    .bind(&order.customer_po)
-    .bind(order.placed_at)
-    .bind(order.promised_date)
-    .bind(&order.contact_name)
-    .bind(&order.contact_email)
-    .bind(&order.contact_phone)
-    .bind(&s.name)
-    .bind(&s.line1)
-    .bind(&s.line2)
-    .bind(&s.city)
-    .bind(&s.region)
-    .bind(&s.postcode)
-    .bind(&s.country)
-    .bind(&s.time_zone)
-    .bind(now)
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await?;
-    let mut line_ids = Vec::with_capacity(order.lines.len());
-    for (index, line) in order.lines.iter().enumerate() {
-        let line_id = sqlx::query_scalar(
-            "INSERT INTO order_lines (order_id, line_number, sku, description, quantity, unit)
-             VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(id)
-        .bind(index as i64 + 1)
-        .bind(&line.sku)
-        .bind(&line.description)
-        .bind(line.quantity)
-        .bind(&line.unit)
-        .fetch_one(&mut *tx)
-        .await?;
-        line_ids.push(line_id);
-    }
-    tx.commit().await?;
-    Ok((id, line_ids))
-}
-
 /// Creates a shipment with its line quantities, records `confirm` (the
 /// ship-confirm event) on it, attaches carrier events that were waiting for
 /// its tracking number, and recomputes the order's status, all in one
@@ -261,32 +206,60 @@ pub async fn order_snapshot(pool: &Pool, tenant: TenantId, order: OrderId) -> Re
     Ok(OrderSnapshot { order, lines, shipments, shipment_lines, events })
 }
 
-pub async fn find_order_by_number(pool: &Pool, tenant: TenantId, order_number: &str) -> Result<Option<OrderId>> {
+pub async fn find_order_by_number(
+    executor: impl sqlx::SqliteExecutor<'_>,
+    tenant: TenantId,
+    order_number: &str,
+) -> Result<Option<OrderId>> {
     Ok(sqlx::query_scalar("SELECT id FROM orders WHERE tenant_id = ? AND order_number = ?")
         .bind(tenant)
         .bind(order_number)
-        .fetch_optional(pool)
+        .fetch_optional(executor)
         .await?)
 }
 
+/// An order as saved: its id, its line ids by position, and whether it is new.
+#[derive(Clone, Debug)]
+pub struct SavedOrder {
+    pub id: OrderId,
+    pub lines: Vec<OrderLineId>,
+    pub created: bool,
+}
+
 /// Creates the order, or updates its header and lines if the order number is
-/// known. Lines match by position (line 1, 2, ...); a line that has shipped
-/// can be neither removed nor reduced below what shipped. Returns whether
-/// the order is new.
-pub async fn upsert_order(pool: &Pool, order: &NewOrder) -> Result<(OrderId, bool)> {
-    let Some(existing) = find_order_by_number(pool, order.tenant, &order.order_number).await? else {
-        return create_order(pool, order).await.map(|(id, _)| (id, true));
-    };
+/// known, in one write transaction (so two first saves cannot race). Lines
+/// match by position (line 1, 2, ...); a line that has shipped can be neither
+/// removed nor reduced below what shipped. `placed_at` is kept on update.
+pub async fn upsert_order(pool: &Pool, order: &NewOrder) -> Result<SavedOrder> {
+    if order.lines.is_empty() {
+        return Err(StoreError::Invalid("an order needs at least one line".into()));
+    }
     let mut tx = super::write_tx(pool).await?;
+    let created = find_order_by_number(&mut *tx, order.tenant, &order.order_number).await?.is_none();
+    let now = Utc::now();
     let s = &order.ship_to;
-    sqlx::query(
-        "UPDATE orders SET account_id = ?, customer_po = ?, promised_date = ?, contact_name = ?, contact_email = ?,
-             contact_phone = ?, ship_to_name = ?, ship_to_line1 = ?, ship_to_line2 = ?, ship_to_city = ?,
-             ship_to_region = ?, ship_to_postcode = ?, ship_to_country = ?, ship_to_time_zone = ?, updated_at = ?
-         WHERE id = ?",
+    let id: OrderId = sqlx::query_scalar(
+        "INSERT INTO orders (tenant_id, account_id, order_number, customer_po, placed_at, promised_date,
+             contact_name, contact_email, contact_phone,
+             ship_to_name, ship_to_line1, ship_to_line2, ship_to_city, ship_to_region, ship_to_postcode,
+             ship_to_country, ship_to_time_zone, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (tenant_id, order_number) DO UPDATE SET
+             account_id = excluded.account_id, customer_po = excluded.customer_po,
+             promised_date = excluded.promised_date, contact_name = excluded.contact_name,
+             contact_email = excluded.contact_email, contact_phone = excluded.contact_phone,
+             ship_to_name = excluded.ship_to_name, ship_to_line1 = excluded.ship_to_line1,
+             ship_to_line2 = excluded.ship_to_line2, ship_to_city = excluded.ship_to_city,
+             ship_to_region = excluded.ship_to_region, ship_to_postcode = excluded.ship_to_postcode,
+             ship_to_country = excluded.ship_to_country, ship_to_time_zone = excluded.ship_to_time_zone,
+             updated_at = excluded.updated_at
+         RETURNING id",
     )
+    .bind(order.tenant)
     .bind(order.account)
+    .bind(&order.order_number)
     .bind(&order.customer_po)
+    .bind(order.placed_at)
     .bind(order.promised_date)
     .bind(&order.contact_name)
     .bind(&order.contact_email)
@@ -299,49 +272,57 @@ pub async fn upsert_order(pool: &Pool, order: &NewOrder) -> Result<(OrderId, boo
     .bind(&s.postcode)
     .bind(&s.country)
     .bind(&s.time_zone)
-    .bind(Utc::now())
-    .bind(existing)
-    .execute(&mut *tx)
+    .bind(now)
+    .bind(now)
+    .fetch_one(&mut *tx)
     .await?;
 
-    let shipped: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT l.line_number, COALESCE(SUM(sl.quantity), 0) FROM order_lines l
-         LEFT JOIN shipment_lines sl ON sl.order_line_id = l.id WHERE l.order_id = ? GROUP BY l.id",
-    )
-    .bind(existing)
-    .fetch_all(&mut *tx)
-    .await?;
-    for (number, shipped_quantity) in &shipped {
-        let requested = order.lines.get(*number as usize - 1).map(|l| l.quantity);
-        if *shipped_quantity > requested.unwrap_or(0) {
-            return Err(StoreError::Invalid(format!(
-                "line {number} has {shipped_quantity} shipped and cannot be reduced below that or removed"
-            )));
-        }
-    }
-    sqlx::query("DELETE FROM order_lines WHERE order_id = ? AND line_number > ?")
-        .bind(existing)
-        .bind(order.lines.len() as i64)
-        .execute(&mut *tx)
+    if !created {
+        let shipped: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT l.line_number, COALESCE(SUM(sl.quantity), 0) FROM order_lines l
+             LEFT JOIN shipment_lines sl ON sl.order_line_id = l.id WHERE l.order_id = ? GROUP BY l.id",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
         .await?;
+        for (number, shipped_quantity) in &shipped {
+            let requested = order.lines.get(*number as usize - 1).map(|l| l.quantity);
+            if *shipped_quantity > requested.unwrap_or(0) {
+                return Err(StoreError::Invalid(format!(
+                    "line {number} has {shipped_quantity} shipped and cannot be reduced below that or removed"
+                )));
+            }
+        }
+        sqlx::query("DELETE FROM order_lines WHERE order_id = ? AND line_number > ?")
+            .bind(id)
+            .bind(order.lines.len() as i64)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let mut lines = Vec::with_capacity(order.lines.len());
     for (index, line) in order.lines.iter().enumerate() {
-        sqlx::query(
+        let line_id = sqlx::query_scalar(
             "INSERT INTO order_lines (order_id, line_number, sku, description, quantity, unit) VALUES (?, ?, ?, ?, ?, ?)
              ON CONFLICT (order_id, line_number) DO UPDATE SET
-                 sku = excluded.sku, description = excluded.description, quantity = excluded.quantity, unit = excluded.unit",
+                 sku = excluded.sku, description = excluded.description, quantity = excluded.quantity, unit = excluded.unit
+             RETURNING id",
         )
-        .bind(existing)
+        .bind(id)
         .bind(index as i64 + 1)
         .bind(&line.sku)
         .bind(&line.description)
         .bind(line.quantity)
         .bind(&line.unit)
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
         .await?;
+        lines.push(line_id);
     }
-    recompute_status(&mut tx, existing).await?;
+    if !created {
+        // Changed quantities can change what is outstanding.
+        recompute_status(&mut tx, id).await?;
+    }
     tx.commit().await?;
-    Ok((existing, false))
+    Ok(SavedOrder { id, lines, created })
 }
 
 /// Order line ids by line number, with what has shipped of each so far.

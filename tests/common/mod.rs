@@ -67,7 +67,7 @@ pub struct TestOrder {
 }
 
 pub async fn order(pool: &Pool, tenant: TenantId, number: &str, promised: Option<NaiveDate>) -> TestOrder {
-    let (id, lines) = store::create_order(
+    let saved = store::upsert_order(
         pool,
         &NewOrder {
             tenant,
@@ -97,7 +97,7 @@ pub async fn order(pool: &Pool, tenant: TenantId, number: &str, promised: Option
     )
     .await
     .unwrap();
-    TestOrder { id, lines }
+    TestOrder { id: saved.id, lines: saved.lines }
 }
 
 pub async fn shipment(pool: &Pool, order: OrderId, tracking: &str, lines: Vec<(OrderLineId, i64)>) -> ShipmentId {
