@@ -422,16 +422,10 @@ pub async fn get_order(
     }))
 }
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-pub struct StreamQuery {
-    /// Resume after this event id (reconnections send `Last-Event-ID` instead).
-    pub after: Option<i64>,
-}
-
 /// Live stream of an order's events as server-sent events (any scope).
 /// Each message has `event: event`, the event id as `id`, and the event as JSON.
 #[utoipa::path(get, path = "/api/v1/orders/{order_number}/stream", tag = "Orders",
-    params(("order_number" = String, Path), StreamQuery,
+    params(("order_number" = String, Path), crate::live::sse::Resume,
            ("Last-Event-ID" = Option<i64>, Header, description = "Resume after this event id")),
     responses((status = 200, description = "text/event-stream", content_type = "text/event-stream"),
               (status = 404, body = Problem, content_type = "application/problem+json")),
@@ -440,10 +434,9 @@ pub async fn order_stream(
     State(state): State<AppState>,
     Extension(caller): Extension<ApiCaller>,
     Path(order_number): Path<String>,
-    Query(query): Query<StreamQuery>,
+    Query(resume): Query<crate::live::sse::Resume>,
     headers: HeaderMap,
 ) -> ApiResult<impl IntoResponse> {
     let order = find_order(&state, &caller, &order_number).await?;
-    let resume = crate::live::sse::resume_from(&headers, query.after);
-    Ok(crate::live::sse::order_event_stream(state, caller.tenant, order, resume))
+    Ok(crate::live::sse::order_event_stream(state, caller.tenant, order, resume.point(&headers)))
 }

@@ -22,20 +22,23 @@ const KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// How often a tracking stream re-checks that its link is still valid.
 const REVALIDATE: Duration = Duration::from_secs(30);
 
-#[derive(Deserialize)]
+/// Where a stream resumes: `?after=` on a first connection (the page knows
+/// which event it was rendered with), `Last-Event-ID` on reconnections.
+#[derive(Deserialize, utoipa::IntoParams)]
 pub struct Resume {
-    /// For the first connection: the page knows which event it was rendered
-    /// with. Reconnections send `Last-Event-ID` instead.
-    after: Option<i64>,
+    /// Resume after this event id (reconnections send `Last-Event-ID` instead).
+    pub after: Option<i64>,
 }
 
-fn resume_point(headers: &HeaderMap, query: &Resume) -> Option<EventId> {
-    headers
-        .get("last-event-id")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse().ok())
-        .or(query.after)
-        .map(EventId)
+impl Resume {
+    pub fn point(&self, headers: &HeaderMap) -> Option<EventId> {
+        headers
+            .get("last-event-id")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse().ok())
+            .or(self.after)
+            .map(EventId)
+    }
 }
 
 /// The customer view as JSON with the newest event id it includes, which is
@@ -67,7 +70,7 @@ fn tracking_event(last_event_id: i64, json: &str) -> Event {
 /// page gets everything it missed in one message.
 #[utoipa::path(get, path = "/t/{token}/events", tag = "Tracking",
     params(("token" = String, Path, description = "The tracking link's token"),
-           ("after" = Option<i64>, Query, description = "Resume after this event id (first connection)"),
+           Resume,
            ("Last-Event-ID" = Option<i64>, Header, description = "Resume after this event id (reconnections)")),
     responses(
         (status = 200, description = "text/event-stream: `event: tracking`, `id` = newest event id included, `data` = the customer view as JSON", content_type = "text/event-stream"),
@@ -82,7 +85,7 @@ pub async fn tracking_stream(
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     // Subscribe before reading the store so nothing falls in between.
     let mut updates = state.hub.subscribe(target.order);
-    let resume = resume_point(&headers, &query);
+    let resume = query.point(&headers);
     let stream = async_stream::stream! {
         let latest = store::latest_event_id(&state.pool, target.order).await.ok().flatten().map_or(0, |id| id.0);
         let mut sent = resume.map_or(latest, |id| id.0);
@@ -179,8 +182,4 @@ pub fn order_event_stream(
         }
     };
     Sse::new(stream).keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
-}
-
-pub fn resume_from(headers: &HeaderMap, after: Option<i64>) -> Option<EventId> {
-    resume_point(headers, &Resume { after })
 }
