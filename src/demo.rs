@@ -333,7 +333,7 @@ async fn seed_order(
         },
         lines,
     };
-    let saved = store::upsert_order(pool, &order).await?;
+    let saved = store::upsert_order(pool, &order, None).await?;
     let (order_id, line_ids) = (saved.id, saved.lines);
     let quantities: Vec<i64> = order.lines.iter().map(|l| l.quantity).collect();
 

@@ -19,8 +19,14 @@ pub struct AppState {
 impl AppState {
     /// The status dictionary as this tenant sees it: the bundled table with
     /// the tenant's overrides on top.
-    pub async fn dictionary_for(&self, tenant: crate::domain::TenantId) -> crate::store::Result<StatusDictionary> {
-        crate::store::dictionary_for(&self.pool, &self.dictionary, tenant).await
+    /// Most tenants override nothing and share the bundled table as is.
+    pub async fn dictionary_for(&self, tenant: crate::domain::TenantId) -> crate::store::Result<Arc<StatusDictionary>> {
+        let overrides = crate::store::status_overrides(&self.pool, tenant).await?;
+        if overrides.is_empty() {
+            Ok(self.dictionary.clone())
+        } else {
+            Ok(Arc::new(self.dictionary.with_overrides(overrides)))
+        }
     }
 
     /// Base URL for links handed out (tracking links in API responses).

@@ -259,35 +259,29 @@ pub async fn upsert_order(
         }
     };
     let order = validate_order(caller.tenant, &order_number, input, account)?;
-    let store::SavedOrder { id, created, .. } = store::upsert_order(&state.pool, &order).await?;
-    if created {
-        let placed = oms_event(
-            "ORDER_PLACED",
-            "placed",
-            &order.order_number,
-            order.placed_at,
-            &state.dictionary_for(caller.tenant).await?,
-        );
-        ingest::append(&state, caller.tenant, id, &[placed]).await?;
-    }
+    let dictionary = state.dictionary_for(caller.tenant).await?;
+    let placed =
+        order_event(&dictionary, "oms", "ORDER_PLACED", format!("placed:{}", order.order_number), order.placed_at);
+    let store::SavedOrder { id, created, .. } = ingest::save_order(&state, &order, placed).await?;
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(order_out(&state, &caller, id, created).await?)))
 }
 
-fn oms_event(
-    code: &str,
-    action: &str,
-    order_number: &str,
-    at: DateTime<Utc>,
+/// An order-level event from the OMS or WMS, mapped by the tenant's dictionary.
+pub fn order_event(
     dictionary: &StatusDictionary,
+    source: &str,
+    code: &str,
+    source_event_id: String,
+    occurred_at: DateTime<Utc>,
 ) -> NewEvent {
     NewEvent {
         shipment: None,
-        source: "oms".into(),
-        source_event_id: format!("{action}:{order_number}"),
+        source: source.into(),
+        source_event_id,
         raw_code: code.into(),
-        canonical: dictionary.map("oms", code),
-        occurred_at: at,
+        canonical: dictionary.map(source, code),
+        occurred_at,
         location: None,
         details: serde_json::json!({}),
     }
@@ -315,14 +309,15 @@ pub async fn record_action(
         return Err(Problem::invalid(errors));
     }
     let event = NewEvent {
-        shipment: None,
-        source: source.into(),
-        source_event_id: input.event_id.unwrap_or_else(|| format!("{action}:{}", order_number.trim())),
-        raw_code: code.into(),
-        canonical: state.dictionary_for(caller.tenant).await?.map(source, code),
-        occurred_at: input.occurred_at.unwrap_or_else(Utc::now),
         location: input.location,
         details: input.reason.map_or(serde_json::json!({}), |reason| serde_json::json!({ "reason": reason })),
+        ..order_event(
+            &*state.dictionary_for(caller.tenant).await?,
+            source,
+            code,
+            input.event_id.unwrap_or_else(|| format!("{action}:{}", order_number.trim())),
+            input.occurred_at.unwrap_or_else(Utc::now),
+        )
     };
     let outcome = ingest::append(state, caller.tenant, order, &[event]).await?;
     Ok(ActionOut {

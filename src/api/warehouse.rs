@@ -1,7 +1,7 @@
 //! WMS endpoints: warehouse steps and ship-confirm.
 
 use super::extract::{ApiJson, OptionalJson};
-use super::orders::{find_order, order_out, record_action, ActionIn, ActionOut, OrderOut};
+use super::orders::{find_order, order_event, order_out, record_action, ActionIn, ActionOut, OrderOut};
 use super::problem::{ApiResult, FieldError, Problem};
 use super::require;
 use crate::auth::api_key::{ApiCaller, Scope};
@@ -139,14 +139,14 @@ pub async fn ship_confirm(
         return Err(Problem::invalid(errors));
     }
     let confirm = NewEvent {
-        shipment: None,
-        source: "wms".into(),
-        source_event_id: input.event_id.unwrap_or_else(|| format!("shipped:{tracking_number}")),
-        raw_code: "SHIP_CONFIRMED".into(),
-        canonical: state.dictionary_for(caller.tenant).await?.map("wms", "SHIP_CONFIRMED"),
-        occurred_at: input.shipped_at.unwrap_or_else(Utc::now),
-        location: None,
         details: serde_json::json!({ "carrier": carrier, "tracking_number": tracking_number }),
+        ..order_event(
+            &*state.dictionary_for(caller.tenant).await?,
+            "wms",
+            "SHIP_CONFIRMED",
+            input.event_id.unwrap_or_else(|| format!("shipped:{tracking_number}")),
+            input.shipped_at.unwrap_or_else(Utc::now),
+        )
     };
     let shipment =
         NewShipment { order, carrier, service: input.service, tracking_number: tracking_number.clone(), lines };

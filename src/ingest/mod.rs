@@ -12,7 +12,7 @@ pub mod x12;
 
 use crate::domain::{is_carrier_source, EventId, OrderId, TenantId};
 use crate::state::AppState;
-use crate::store::{self, AppendOutcome, NewEvent, NewShipment, ShipmentCreated, TrackedOutcome};
+use crate::store::{self, AppendOutcome, NewEvent, NewOrder, NewShipment, SavedOrder, ShipmentCreated, TrackedOutcome};
 
 fn publish(state: &AppState, tenant: TenantId, order: OrderId, last: Option<EventId>) {
     if let Some(last) = last {
@@ -54,6 +54,14 @@ pub async fn append_by_tracking_number(
         publish(state, tenant, *order, outcome.inserted.iter().max().copied());
     }
     Ok(outcome)
+}
+
+/// Creates or updates an order; a new one is recorded with its `placed`
+/// event in the same transaction.
+pub async fn save_order(state: &AppState, order: &NewOrder, placed: NewEvent) -> store::Result<SavedOrder> {
+    let saved = store::upsert_order(&state.pool, order, Some(placed)).await?;
+    publish(state, order.tenant, saved.id, saved.placed.inserted.iter().max().copied());
+    Ok(saved)
 }
 
 /// Creates the shipment with its ship-confirm event, attaching any carrier

@@ -25,7 +25,7 @@ pub use orders::{
     OrderStatusRecord, SavedOrder, ShipTo, ShipmentCreated, ShipmentLineRecord, ShipmentRecord,
 };
 pub use tenants::{
-    create_account, create_tenant, dictionary_for, get_tenant, list_tenants, set_status_override, NewTenant,
+    create_account, create_tenant, get_tenant, list_tenants, set_status_override, status_overrides, NewTenant,
     TenantRecord,
 };
 pub use tracking_links::{insert_tracking_link, resolve_tracking_link, revoke_tracking_link, TrackingLinkTarget};

@@ -218,19 +218,22 @@ pub async fn find_order_by_number(
         .await?)
 }
 
-/// An order as saved: its id, its line ids by position, and whether it is new.
+/// An order as saved: its id, its line ids by position, whether it is new,
+/// and the `placed` event recorded with it.
 #[derive(Clone, Debug)]
 pub struct SavedOrder {
     pub id: OrderId,
     pub lines: Vec<OrderLineId>,
     pub created: bool,
+    pub placed: AppendOutcome,
 }
 
 /// Creates the order, or updates its header and lines if the order number is
 /// known, in one write transaction (so two first saves cannot race). Lines
 /// match by position (line 1, 2, ...); a line that has shipped can be neither
 /// removed nor reduced below what shipped. `placed_at` is kept on update.
-pub async fn upsert_order(pool: &Pool, order: &NewOrder) -> Result<SavedOrder> {
+/// `placed` is recorded in the same transaction when the order is new.
+pub async fn upsert_order(pool: &Pool, order: &NewOrder, placed: Option<NewEvent>) -> Result<SavedOrder> {
     if order.lines.is_empty() {
         return Err(StoreError::Invalid("an order needs at least one line".into()));
     }
@@ -317,12 +320,14 @@ pub async fn upsert_order(pool: &Pool, order: &NewOrder) -> Result<SavedOrder> {
         .await?;
         lines.push(line_id);
     }
-    if !created {
-        // Changed quantities can change what is outstanding.
-        recompute_status(&mut tx, id).await?;
-    }
+    let placed = match placed.filter(|_| created) {
+        Some(event) => insert_in_tx(&mut tx, order.tenant, id, &[event]).await?,
+        None => AppendOutcome::default(),
+    };
+    // New events, or changed quantities, can change the status.
+    recompute_status(&mut tx, id).await?;
     tx.commit().await?;
-    Ok(SavedOrder { id, lines, created })
+    Ok(SavedOrder { id, lines, created, placed })
 }
 
 /// Order line ids by line number, with what has shipped of each so far.

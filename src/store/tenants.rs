@@ -1,5 +1,5 @@
 use super::{corrupt, Pool, Result};
-use crate::domain::{AccountId, BrandColor, DictionaryEntry, StatusDictionary, TenantId};
+use crate::domain::{AccountId, BrandColor, DictionaryEntry, TenantId};
 use chrono::Utc;
 
 #[derive(Clone, Debug)]
@@ -73,21 +73,19 @@ pub async fn create_account(pool: &Pool, tenant: TenantId, name: &str, external_
     Ok(id)
 }
 
-/// The global dictionary with this tenant's overrides applied.
-pub async fn dictionary_for(pool: &Pool, global: &StatusDictionary, tenant: TenantId) -> Result<StatusDictionary> {
+/// This tenant's overrides of the bundled status dictionary.
+pub async fn status_overrides(pool: &Pool, tenant: TenantId) -> Result<Vec<DictionaryEntry>> {
     let rows: Vec<(String, String, String, String)> =
         sqlx::query_as("SELECT source, code, canonical, meaning FROM status_code_overrides WHERE tenant_id = ?")
             .bind(tenant)
             .fetch_all(pool)
             .await?;
-    let overrides = rows
-        .into_iter()
+    rows.into_iter()
         .map(|(source, code, canonical, meaning)| {
             let canonical = canonical.parse().map_err(corrupt)?;
             Ok(DictionaryEntry { source, code, canonical, meaning })
         })
-        .collect::<Result<Vec<_>>>()?;
-    Ok(global.with_overrides(overrides))
+        .collect()
 }
 
 /// Overrides one row of the status dictionary for a tenant.

@@ -94,6 +94,7 @@ pub async fn order(pool: &Pool, tenant: TenantId, number: &str, promised: Option
                 NewOrderLine { sku: "SKU-B".into(), description: "Gadget".into(), quantity: 4, unit: "BX".into() },
             ],
         },
+        None,
     )
     .await
     .unwrap();
