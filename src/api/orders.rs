@@ -111,17 +111,9 @@ pub struct TrackingLinkOut {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
-fn required(value: &str, field: &str, max: usize, errors: &mut Vec<FieldError>) {
-    if value.trim().is_empty() {
-        errors.push(FieldError { field: field.into(), message: "must not be empty".into() });
-    } else if value.len() > max {
-        errors.push(FieldError { field: field.into(), message: format!("must be at most {max} characters") });
-    }
-}
-
 pub fn check_order_number(order_number: &str) -> ApiResult<()> {
     let mut errors = vec![];
-    required(order_number, "order_number", 100, &mut errors);
+    FieldError::check_text(&mut errors, "order_number", order_number, 100);
     if errors.is_empty() {
         Ok(())
     } else {
@@ -136,7 +128,7 @@ fn validate_order(
     account: Option<crate::domain::AccountId>,
 ) -> ApiResult<NewOrder> {
     let mut errors = vec![];
-    required(order_number, "order_number", 100, &mut errors);
+    FieldError::check_text(&mut errors, "order_number", order_number, 100);
     let s = &input.ship_to;
     for (value, field) in [
         (&s.name, "ship_to.name"),
@@ -145,7 +137,7 @@ fn validate_order(
         (&s.postcode, "ship_to.postcode"),
         (&s.country, "ship_to.country"),
     ] {
-        required(value, field, 200, &mut errors);
+        FieldError::check_text(&mut errors, field, value, 200);
     }
     if s.time_zone.parse::<chrono_tz::Tz>().is_err() {
         errors.push(FieldError {
@@ -162,8 +154,8 @@ fn validate_order(
         errors.push(FieldError { field: "lines".into(), message: "must have 1 to 500 lines".into() });
     }
     for (i, line) in input.lines.iter().enumerate() {
-        required(&line.sku, &format!("lines[{i}].sku"), 100, &mut errors);
-        required(&line.description, &format!("lines[{i}].description"), 500, &mut errors);
+        FieldError::check_text(&mut errors, format!("lines[{i}].sku"), &line.sku, 100);
+        FieldError::check_text(&mut errors, format!("lines[{i}].description"), &line.description, 500);
         if !(1..=1_000_000_000).contains(&line.quantity) {
             errors.push(FieldError {
                 field: format!("lines[{i}].quantity"),
@@ -300,7 +292,7 @@ pub async fn record_action(
     let order = find_order(state, caller, order_number).await?;
     let mut errors = vec![];
     if let Some(id) = &input.event_id {
-        required(id, "event_id", 200, &mut errors);
+        FieldError::check_text(&mut errors, "event_id", id, 200);
     }
     if input.occurred_at.is_some_and(|t| t > Utc::now() + chrono::Duration::hours(1)) {
         errors.push(FieldError { field: "occurred_at".into(), message: "is more than an hour in the future".into() });

@@ -14,6 +14,20 @@ pub struct FieldError {
     pub message: String,
 }
 
+impl FieldError {
+    /// Adds an error unless `value` is non-blank text of at most `max` bytes.
+    pub fn check_text(errors: &mut Vec<FieldError>, field: impl Into<String>, value: &str, max: usize) {
+        let message = if value.trim().is_empty() {
+            "must not be empty".to_string()
+        } else if value.len() > max {
+            format!("must be at most {max} characters")
+        } else {
+            return;
+        };
+        errors.push(FieldError { field: field.into(), message });
+    }
+}
+
 /// An RFC 9457 problem document.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Problem {

@@ -91,11 +91,8 @@ pub async fn ship_confirm(
     require(&caller, Scope::Wms)?;
     let order = find_order(&state, &caller, &order_number).await?;
     let mut errors = vec![];
-    for (value, field) in [(&input.carrier, "carrier"), (&input.tracking_number, "tracking_number")] {
-        if value.trim().is_empty() || value.len() > 100 {
-            errors.push(FieldError { field: field.into(), message: "must be 1 to 100 characters".into() });
-        }
-    }
+    FieldError::check_text(&mut errors, "carrier", &input.carrier, 100);
+    FieldError::check_text(&mut errors, "tracking_number", &input.tracking_number, 100);
     if input.lines.is_empty() {
         errors.push(FieldError { field: "lines".into(), message: "must list at least one order line".into() });
     }

@@ -48,14 +48,6 @@ pub enum Target {
     TrackingNumber(String),
 }
 
-fn text(value: &str, field: String, max: usize, errors: &mut Vec<FieldError>) {
-    if value.trim().is_empty() {
-        errors.push(FieldError { field, message: "must not be empty".into() });
-    } else if value.len() > max {
-        errors.push(FieldError { field, message: format!("must be at most {max} characters") });
-    }
-}
-
 /// Checks one event and maps its code. `prefix` names it in errors
 /// (`events[3]`); `default_source` applies when the event names none.
 pub fn validate(
@@ -77,8 +69,8 @@ pub fn validate(
             message: "must be a short name of letters, digits, `-` or `_`".into(),
         });
     }
-    text(&event.event_id, at("event_id"), 200, errors);
-    text(&event.code, at("code"), 100, errors);
+    FieldError::check_text(errors, at("event_id"), &event.event_id, 200);
+    FieldError::check_text(errors, at("code"), &event.code, 100);
     if event.occurred_at > now + Duration::hours(1) {
         errors.push(FieldError {
             field: at("occurred_at"),
@@ -90,11 +82,11 @@ pub fn validate(
     }
     let target = match (&event.order_number, &event.tracking_number) {
         (Some(order), None) => {
-            text(order, at("order_number"), 100, errors);
+            FieldError::check_text(errors, at("order_number"), order, 100);
             Some(Target::Order(order.trim().to_string()))
         }
         (None, Some(tracking)) => {
-            text(tracking, at("tracking_number"), 100, errors);
+            FieldError::check_text(errors, at("tracking_number"), tracking, 100);
             Some(Target::TrackingNumber(tracking.trim().to_string()))
         }
         _ => {
