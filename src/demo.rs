@@ -344,6 +344,7 @@ async fn seed_order(
         raw_code: code.into(),
         canonical: dictionary.map(source, code),
         occurred_at: at,
+        occurred_offset_minutes: None,
         location: location.map(Into::into),
         details: serde_json::json!({}),
     };
@@ -383,6 +384,7 @@ async fn seed_order(
                 service: Some(service.into()),
                 tracking_number: format!("{tracking_prefix}{:012}", rng.gen_range(10_000_000_000u64..999_999_999_999)),
                 lines,
+                packs: Vec::new(),
             },
             None,
         )

@@ -68,7 +68,8 @@ pub fn build_tracking_view(snapshot: &OrderSnapshot, tenant: &TenantRecord, now:
                 unit: l.unit.clone(),
                 ordered: l.quantity,
                 shipped,
-                outstanding: (l.quantity - shipped).max(0),
+                cancelled: l.cancelled_quantity,
+                outstanding: (l.quantity - l.cancelled_quantity - shipped).max(0),
             }
         })
         .collect();

@@ -72,6 +72,7 @@ async fn nothing_crosses_tenants() {
             service: None,
             tracking_number: "X".into(),
             lines: vec![(their_order.lines[0], 1)],
+            packs: Vec::new(),
         },
         None,
     )

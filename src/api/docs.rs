@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document, generated from the handlers and types above,
 //! and a readable reference page rendered from that same document.
 
-use super::{events, orders, problem, warehouse};
+use super::{edi, events, orders, problem, warehouse};
 use crate::ingest::api_json;
 use axum::response::Html;
 use axum::Json;
@@ -19,7 +19,7 @@ use utoipa::{Modify, OpenApi};
         orders::upsert_order, orders::confirm_order, orders::cancel_order, orders::create_tracking_link,
         orders::get_order, orders::order_stream,
         warehouse::warehouse_step, warehouse::ship_confirm,
-        events::post_events, events::receive_webhook,
+        events::post_events, events::receive_webhook, edi::post_edi,
         crate::live::sse::tracking_stream,
     ),
     components(schemas(
@@ -28,6 +28,7 @@ use utoipa::{Modify, OpenApi};
         orders::ActionOut, orders::TrackingLinkIn, orders::TrackingLinkOut, orders::OrderDetail,
         warehouse::ShipmentIn, warehouse::ShipmentLineIn, warehouse::ShipmentOut,
         api_json::EventIn, api_json::EventBatch, events::EventResult, events::EventsOut,
+        crate::ingest::edi::EdiOutcome, crate::ingest::edi::TransactionResult,
     )),
     modifiers(&SecuritySchemes),
     tags(
@@ -35,6 +36,7 @@ use utoipa::{Modify, OpenApi};
         (name = "WMS", description = "Warehouse: release, pick, pack, stage, load, ship-confirm. Scope `wms`."),
         (name = "Events", description = "Status events from any source, one or up to 1,000 at a time."),
         (name = "Webhooks", description = "Signed carrier webhooks (Standard Webhooks)."),
+        (name = "EDI", description = "ANSI X12 interchanges: 214, 856, 850, 855."),
         (name = "Orders", description = "Reading an order's timeline, once or live."),
         (name = "Tracking", description = "The buyer's tracking link: no login, the token is the key."),
     )

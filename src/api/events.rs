@@ -7,6 +7,7 @@ use crate::auth::webhook_signature;
 use crate::domain::{OrderId, TenantId};
 use crate::ingest;
 use crate::ingest::api_json::{self, EventBatch, EventIn, Target, MAX_BATCH};
+use crate::ingest::carrier_event::CarrierEvent;
 use crate::ingest::webhook_format::WebhookFormat;
 use crate::state::AppState;
 use crate::store::{self, NewEvent, TrackedOutcome};
@@ -247,10 +248,21 @@ pub async fn receive_webhook(
         return Ok(Json(record_events(&state, tenant, events, batch, Some(&source), move |s| s == path_source).await?));
     };
     let carrier_events = parsed.map_err(|e| Problem::field(e.field, e.problem))?;
+    Ok(Json(record_carrier_events(&state, tenant, &source, carrier_events).await?))
+}
+
+/// Scans from an aggregator payload (webhook or `milepost import`), read
+/// through the tenant's dictionary and appended by tracking number.
+pub async fn record_carrier_events(
+    state: &AppState,
+    tenant: TenantId,
+    source: &str,
+    carrier_events: Vec<CarrierEvent>,
+) -> ApiResult<EventsOut> {
     let dictionary = state.dictionary_for(tenant).await?;
     let valid = carrier_events
         .into_iter()
-        .map(|e| (Target::TrackingNumber(e.tracking_number.clone()), e.into_new_event(&source, &dictionary)))
+        .map(|e| (Target::TrackingNumber(e.tracking_number.clone()), e.into_new_event(source, &dictionary)))
         .collect();
-    Ok(Json(append_events(&state, tenant, valid, true).await?))
+    append_events(state, tenant, valid, true).await
 }

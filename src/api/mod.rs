@@ -2,6 +2,7 @@
 //! authenticated with per-tenant API keys, errors as problem+json.
 
 pub mod docs;
+pub mod edi;
 pub mod events;
 pub mod extract;
 pub mod orders;
@@ -31,6 +32,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/orders/{order_number}/warehouse/{step}", post(warehouse::warehouse_step))
         .route("/orders/{order_number}/shipments", post(warehouse::ship_confirm))
         .route("/events", post(events::post_events))
+        .route("/edi", post(edi::post_edi))
         // Layers run bottom-up: authenticate, then idempotency (needs the tenant).
         .layer(middleware::from_fn_with_state(state.clone(), idempotency))
         .layer(middleware::from_fn_with_state(state, require_api_key));

@@ -274,6 +274,7 @@ pub fn order_event(
         raw_code: code.into(),
         canonical: dictionary.map(source, code),
         occurred_at,
+        occurred_offset_minutes: None,
         location: None,
         details: serde_json::json!({}),
     }

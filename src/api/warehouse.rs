@@ -145,8 +145,14 @@ pub async fn ship_confirm(
             input.shipped_at.unwrap_or_else(Utc::now),
         )
     };
-    let shipment =
-        NewShipment { order, carrier, service: input.service, tracking_number: tracking_number.clone(), lines };
+    let shipment = NewShipment {
+        order,
+        carrier,
+        service: input.service,
+        tracking_number: tracking_number.clone(),
+        lines,
+        packs: Vec::new(),
+    };
     let created = ingest::ship_confirm(&state, caller.tenant, &shipment, confirm).await?;
     let out = ShipmentOut {
         shipment_id: created.id.0,

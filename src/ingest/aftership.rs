@@ -25,6 +25,8 @@ struct Checkpoint {
     checkpoint_time: String,
     tag: String,
     subtag: Option<String>,
+    /// The carrier's own status code for the checkpoint.
+    raw_tag: Option<String>,
     message: Option<String>,
     city: Option<String>,
     state: Option<String>,
@@ -63,7 +65,12 @@ pub fn parse(body: &[u8]) -> Result<Vec<CarrierEvent>, FormatError> {
             Ok(CarrierEvent {
                 tracking_number: tracking.tracking_number.trim().to_string(),
                 carrier: tracking.slug.clone(),
-                source_event_id: format!("{key}:{}:{}", occurred_at.timestamp(), c.subtag.as_deref().unwrap_or(&c.tag)),
+                carrier_code: c.raw_tag.clone(),
+                source_event_id: format!(
+                    "{key}:{}:{}",
+                    occurred_at.utc.timestamp(),
+                    c.subtag.as_deref().unwrap_or(&c.tag)
+                ),
                 status: c.tag.clone(),
                 detail: c.subtag.clone(),
                 occurred_at,
@@ -100,7 +107,7 @@ mod tests {
         assert_eq!(events.len(), 3);
         assert_eq!(events[1].location.as_deref(), Some("Louisville, KY, USA"));
         assert_eq!(events[0].location.as_deref(), Some("United States"));
-        assert_eq!(events[2].occurred_at.to_rfc3339(), "2026-11-24T15:30:00+00:00");
+        assert_eq!(events[2].occurred_at.utc.to_rfc3339(), "2026-11-24T15:30:00+00:00");
         let dictionary = StatusDictionary::global();
         let canonical: Vec<Canonical> =
             events.into_iter().map(|e| e.into_new_event(SOURCE, &dictionary).canonical).collect();

@@ -4,7 +4,7 @@
 use crate::api::problem::FieldError;
 use crate::domain::StatusDictionary;
 use crate::store::NewEvent;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -22,8 +22,9 @@ pub struct EventIn {
     /// The source's status code, mapped by the status dictionary
     /// (`OUT_FOR_DELIVERY`, `PICKED`, ...). Unknown codes are kept as `unmapped`.
     pub code: String,
-    /// When it happened, RFC 3339 with an offset.
-    pub occurred_at: DateTime<Utc>,
+    /// When it happened, RFC 3339 with an offset (kept for display at the
+    /// local time the source gave).
+    pub occurred_at: DateTime<FixedOffset>,
     /// The order it belongs to. Give this or `tracking_number`.
     pub order_number: Option<String>,
     /// The shipment it belongs to. Events for an unknown tracking number are
@@ -114,7 +115,8 @@ pub fn validate(
             source,
             source_event_id: event.event_id.trim().to_string(),
             raw_code: code.to_string(),
-            occurred_at: event.occurred_at,
+            occurred_at: event.occurred_at.to_utc(),
+            occurred_offset_minutes: Some(event.occurred_at.offset().local_minus_utc() / 60),
             location: event.location.clone(),
             details: event.details.clone().unwrap_or(serde_json::json!({})),
         },
@@ -131,7 +133,7 @@ mod tests {
             source: Some("carrier".into()),
             event_id: "e1".into(),
             code: "out_for_delivery".into(),
-            occurred_at: Utc::now(),
+            occurred_at: Utc::now().fixed_offset(),
             order_number: None,
             tracking_number: Some("1Z".into()),
             location: None,
@@ -154,7 +156,7 @@ mod tests {
             source: None,
             event_id: " ".into(),
             code: "".into(),
-            occurred_at: Utc::now() + Duration::days(2),
+            occurred_at: (Utc::now() + Duration::days(2)).fixed_offset(),
             order_number: Some("A".into()),
             tracking_number: Some("B".into()),
             ..event()

@@ -29,6 +29,7 @@ struct Detail {
     status: String,
     status_detail: Option<String>,
     datetime: String,
+    carrier_code: Option<String>,
     tracking_location: Option<Location>,
 }
 
@@ -65,10 +66,11 @@ pub fn parse(body: &[u8]) -> Result<Vec<CarrierEvent>, FormatError> {
         events.push(CarrierEvent {
             tracking_number: tracker.tracking_code.trim().to_string(),
             carrier: tracker.carrier.clone(),
+            carrier_code: detail.carrier_code.clone(),
             source_event_id: format!(
                 "{}:{}:{}:{}",
                 tracker.id,
-                occurred_at.timestamp(),
+                occurred_at.utc.timestamp(),
                 detail.status,
                 detail.status_detail.as_deref().unwrap_or("")
             ),
@@ -89,7 +91,8 @@ pub fn parse(body: &[u8]) -> Result<Vec<CarrierEvent>, FormatError> {
         events.push(CarrierEvent {
             tracking_number: tracker.tracking_code.trim().to_string(),
             carrier: tracker.carrier,
-            source_event_id: format!("{}:{}:{}", tracker.id, occurred_at.timestamp(), tracker.status),
+            carrier_code: None,
+            source_event_id: format!("{}:{}:{}", tracker.id, occurred_at.utc.timestamp(), tracker.status),
             status: tracker.status,
             detail: tracker.status_detail,
             occurred_at,
@@ -132,7 +135,7 @@ mod tests {
         assert_eq!(events.len(), 4);
         assert_eq!(events[0].tracking_number, "9400110898825022579493");
         assert_eq!(events[0].location.as_deref(), Some("HOUSTON, TX, US"));
-        assert_eq!(events[3].occurred_at.to_rfc3339(), "2026-11-24T13:58:00+00:00", "offsets are honoured");
+        assert_eq!(events[3].occurred_at.utc.to_rfc3339(), "2026-11-24T13:58:00+00:00", "offsets are honoured");
         let dictionary = StatusDictionary::global();
         let mapped: Vec<(String, Canonical)> = events
             .into_iter()

@@ -6,6 +6,7 @@ pub mod aftership;
 pub mod api_json;
 pub mod carrier_event;
 pub mod easypost;
+pub mod edi;
 pub mod shippo;
 pub mod webhook_format;
 pub mod x12;

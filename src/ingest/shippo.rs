@@ -63,7 +63,7 @@ pub fn parse(body: &[u8]) -> Result<Vec<CarrierEvent>, FormatError> {
             format!(
                 "{}:{}:{}:{}",
                 track.tracking_number,
-                occurred_at.timestamp(),
+                occurred_at.utc.timestamp(),
                 s.status,
                 substatus.as_deref().unwrap_or("")
             )
@@ -74,6 +74,7 @@ pub fn parse(body: &[u8]) -> Result<Vec<CarrierEvent>, FormatError> {
         events.push(CarrierEvent {
             tracking_number: track.tracking_number.trim().to_string(),
             carrier: track.carrier.clone(),
+            carrier_code: None,
             source_event_id,
             status: s.status.clone(),
             detail: substatus,

@@ -14,6 +14,8 @@ pub struct NewEvent {
     pub raw_code: String,
     pub canonical: Canonical,
     pub occurred_at: DateTime<Utc>,
+    /// The UTC offset the source gave the time in, when it gave one.
+    pub occurred_offset_minutes: Option<i32>,
     pub location: Option<String>,
     pub details: serde_json::Value,
 }
@@ -30,6 +32,7 @@ pub struct EventRecord {
     #[sqlx(try_from = "String")]
     pub canonical: Canonical,
     pub occurred_at: DateTime<Utc>,
+    pub occurred_offset_minutes: Option<i32>,
     pub recorded_at: DateTime<Utc>,
     pub location: Option<String>,
     pub details: Json<serde_json::Value>,
@@ -87,8 +90,8 @@ pub(super) async fn insert_in_tx(
         // order or to a shipment of a different order.
         let id: Option<EventId> = sqlx::query_scalar(
             "INSERT INTO events (tenant_id, order_id, shipment_id, source, source_event_id, raw_code, canonical,
-                                 occurred_at, recorded_at, location, details)
-             SELECT o.tenant_id, o.id, ?, ?, ?, ?, ?, ?, ?, ?, ?
+                                 occurred_at, occurred_offset_minutes, recorded_at, location, details)
+             SELECT o.tenant_id, o.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
              FROM orders o
              WHERE o.id = ? AND o.tenant_id = ?
                AND (? IS NULL OR EXISTS (SELECT 1 FROM shipments s WHERE s.id = ? AND s.order_id = o.id))
@@ -101,6 +104,7 @@ pub(super) async fn insert_in_tx(
         .bind(&event.raw_code)
         .bind(event.canonical.code())
         .bind(event.occurred_at)
+        .bind(event.occurred_offset_minutes)
         .bind(recorded_at)
         .bind(&event.location)
         .bind(Json(&event.details))
@@ -152,7 +156,7 @@ pub(super) async fn recompute_status(tx: &mut Transaction<'_, Sqlite>, order: Or
         "SELECT EXISTS (
              SELECT 1 FROM order_lines l
              WHERE l.order_id = ?
-               AND l.quantity > COALESCE((SELECT SUM(quantity) FROM shipment_lines WHERE order_line_id = l.id), 0))",
+               AND l.quantity - l.cancelled_quantity > COALESCE((SELECT SUM(quantity) FROM shipment_lines WHERE order_line_id = l.id), 0))",
     )
     .bind(order)
     .fetch_one(&mut **tx)
@@ -248,8 +252,8 @@ pub async fn append_by_tracking_number(
                 }
                 let inserted = sqlx::query(
                     "INSERT INTO unmatched_events (tenant_id, tracking_number, source, source_event_id, raw_code, canonical,
-                                                   occurred_at, received_at, location, details)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                                   occurred_at, occurred_offset_minutes, received_at, location, details)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                      ON CONFLICT (tenant_id, source, source_event_id) DO NOTHING",
                 )
                 .bind(tenant)
@@ -259,6 +263,7 @@ pub async fn append_by_tracking_number(
                 .bind(&event.raw_code)
                 .bind(event.canonical.code())
                 .bind(event.occurred_at)
+                .bind(event.occurred_offset_minutes)
                 .bind(Utc::now())
                 .bind(&event.location)
                 .bind(Json(&event.details))
@@ -291,11 +296,12 @@ pub(super) async fn attach_unmatched(
         #[sqlx(try_from = "String")]
         canonical: Canonical,
         occurred_at: DateTime<Utc>,
+        occurred_offset_minutes: Option<i32>,
         location: Option<String>,
         details: Json<serde_json::Value>,
     }
     let waiting: Vec<Waiting> = sqlx::query_as(
-        "SELECT id, source, source_event_id, raw_code, canonical, occurred_at, location, details
+        "SELECT id, source, source_event_id, raw_code, canonical, occurred_at, occurred_offset_minutes, location, details
          FROM unmatched_events WHERE tenant_id = ? AND tracking_number = ? AND matched_at IS NULL ORDER BY id",
     )
     .bind(tenant)
@@ -314,6 +320,7 @@ pub(super) async fn attach_unmatched(
             raw_code: w.raw_code.clone(),
             canonical: w.canonical,
             occurred_at: w.occurred_at,
+            occurred_offset_minutes: w.occurred_offset_minutes,
             location: w.location.clone(),
             details: w.details.0.clone(),
         })
@@ -337,7 +344,7 @@ pub async fn unmatched_count(pool: &super::Pool, tenant: TenantId) -> Result<i64
         .await?)
 }
 
-async fn event_id_by_source(
+pub async fn event_id_by_source(
     executor: impl sqlx::SqliteExecutor<'_>,
     tenant: TenantId,
     source: &str,

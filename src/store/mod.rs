@@ -2,6 +2,7 @@
 //! in domain types; pages and handlers never see a query.
 
 mod api_keys;
+mod edi;
 mod events;
 mod idempotency;
 mod orders;
@@ -15,14 +16,18 @@ pub use webhooks::{
     add_webhook_secret, live_webhook_secrets, record_webhook_receipt, revoke_webhook_secret, tenant_by_slug,
 };
 
+pub use edi::{
+    acknowledge_order, edi_interchange_results, find_order_by_po, order_lines, record_edi_interchange,
+    LineAcknowledgment,
+};
 pub use events::{
-    append, append_by_tracking_number, events_after, latest_event_id, unmatched_count, AppendOutcome, EventRecord,
-    NewEvent, TrackedOutcome,
+    append, append_by_tracking_number, event_id_by_source, events_after, latest_event_id, unmatched_count,
+    AppendOutcome, EventRecord, NewEvent, TrackedOutcome,
 };
 pub use orders::{
     account_by_ref, create_shipment, find_order_by_number, line_quantities, order_snapshot, order_status, shipment_ids,
-    tracking_number_taken, upsert_order, LineRecord, NewOrder, NewOrderLine, NewShipment, OrderRecord, OrderSnapshot,
-    OrderStatusRecord, SavedOrder, ShipTo, ShipmentCreated, ShipmentLineRecord, ShipmentRecord,
+    tracking_number_taken, upsert_order, LineRecord, NewOrder, NewOrderLine, NewPack, NewShipment, OrderRecord,
+    OrderSnapshot, OrderStatusRecord, SavedOrder, ShipTo, ShipmentCreated, ShipmentLineRecord, ShipmentRecord,
 };
 pub use tenants::{
     create_account, create_tenant, get_tenant, list_tenants, set_status_override, status_overrides, NewTenant,
@@ -83,6 +88,6 @@ pub async fn is_empty(pool: &Pool) -> Result<bool> {
     Ok(count == 0)
 }
 
-fn corrupt(what: impl std::fmt::Display) -> StoreError {
+pub fn corrupt(what: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(what.to_string())
 }

@@ -55,6 +55,20 @@ pub struct NewShipment {
     pub tracking_number: String,
     /// (order line, quantity in this shipment)
     pub lines: Vec<(OrderLineId, i64)>,
+    /// Tares and packs as an advance ship notice lists them; parents come
+    /// before their children.
+    pub packs: Vec<NewPack>,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewPack {
+    /// `tare` or `pack`.
+    pub kind: &'static str,
+    /// Index in `NewShipment::packs` of the tare holding this pack.
+    pub parent: Option<usize>,
+    pub sscc: Option<String>,
+    pub tracking_number: Option<String>,
+    pub items: Vec<(OrderLineId, i64)>,
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -81,6 +95,8 @@ pub struct LineRecord {
     pub description: String,
     pub quantity: i64,
     pub unit: String,
+    /// What a PO acknowledgment said will never ship.
+    pub cancelled_quantity: i64,
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -146,6 +162,34 @@ pub async fn create_shipment(
         .await?;
         if inserted.rows_affected() != 1 {
             return Err(StoreError::Invalid(format!("order line {line} does not belong to order {}", shipment.order)));
+        }
+    }
+    let mut pack_ids: Vec<i64> = Vec::with_capacity(shipment.packs.len());
+    for pack in &shipment.packs {
+        let pack_id: i64 = sqlx::query_scalar(
+            "INSERT INTO shipment_packs (shipment_id, parent_id, kind, sscc, tracking_number) VALUES (?, ?, ?, ?, ?)
+             RETURNING id",
+        )
+        .bind(id)
+        .bind(pack.parent.and_then(|p| pack_ids.get(p)))
+        .bind(pack.kind)
+        .bind(&pack.sscc)
+        .bind(&pack.tracking_number)
+        .fetch_one(&mut *tx)
+        .await?;
+        pack_ids.push(pack_id);
+        for (line, quantity) in &pack.items {
+            sqlx::query(
+                "INSERT INTO pack_items (pack_id, order_line_id, quantity)
+                 SELECT ?, id, ? FROM order_lines WHERE id = ? AND order_id = ?
+                 ON CONFLICT (pack_id, order_line_id) DO UPDATE SET quantity = quantity + excluded.quantity",
+            )
+            .bind(pack_id)
+            .bind(quantity)
+            .bind(line)
+            .bind(shipment.order)
+            .execute(&mut *tx)
+            .await?;
         }
     }
     let confirmed = match confirm {
@@ -330,10 +374,11 @@ pub async fn upsert_order(pool: &Pool, order: &NewOrder, placed: Option<NewEvent
     Ok(SavedOrder { id, lines, created, placed })
 }
 
-/// Order line ids by line number, with what has shipped of each so far.
+/// Order line ids by line number, with what is still ordered (less what was
+/// cancelled) and what has shipped of each so far.
 pub async fn line_quantities(pool: &Pool, order: OrderId) -> Result<Vec<(i64, OrderLineId, i64, i64)>> {
     Ok(sqlx::query_as(
-        "SELECT l.line_number, l.id, l.quantity, COALESCE(SUM(sl.quantity), 0) FROM order_lines l
+        "SELECT l.line_number, l.id, l.quantity - l.cancelled_quantity, COALESCE(SUM(sl.quantity), 0) FROM order_lines l
          LEFT JOIN shipment_lines sl ON sl.order_line_id = l.id WHERE l.order_id = ? GROUP BY l.id ORDER BY l.line_number",
     )
     .bind(order)

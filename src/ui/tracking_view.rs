@@ -91,5 +91,7 @@ pub struct LineView {
     pub unit: String,
     pub ordered: i64,
     pub shipped: i64,
+    /// What the seller said will not ship (a rejected PO line).
+    pub cancelled: i64,
     pub outstanding: i64,
 }

@@ -110,6 +110,7 @@ pub async fn shipment(pool: &Pool, order: OrderId, tracking: &str, lines: Vec<(O
             service: Some("Ground".into()),
             tracking_number: tracking.into(),
             lines,
+            packs: Vec::new(),
         },
         None,
     )
@@ -126,6 +127,7 @@ pub fn event(source: &str, code: &str, id: &str, at: DateTime<Utc>, shipment: Op
         raw_code: code.into(),
         canonical: StatusDictionary::global().map(source, code),
         occurred_at: at,
+        occurred_offset_minutes: None,
         location: Some("Denver, CO, US".into()),
         details: serde_json::json!({}),
     }

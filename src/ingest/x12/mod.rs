@@ -4,6 +4,12 @@
 //! `Transaction` segments this produces. Errors name the segment position
 //! and what was expected; no input makes it panic.
 
+pub mod po_acknowledgment;
+pub mod purchase_order;
+pub mod ship_notice;
+pub mod shipment_status;
+pub mod time;
+
 use std::fmt;
 
 /// One segment: its id and elements (element 1 is `elements[0]`).
@@ -20,15 +26,61 @@ impl Segment {
     pub fn element(&self, n: usize) -> &str {
         n.checked_sub(1).and_then(|i| self.elements.get(i)).map_or("", |s| s.as_str())
     }
+
+    /// Element `n` trimmed, or `None` when empty.
+    pub fn optional(&self, n: usize) -> Option<&str> {
+        Some(self.element(n).trim()).filter(|v| !v.is_empty())
+    }
+
+    /// Element `n`, or an error naming it (`B10-01`) and what it should hold.
+    pub fn required(&self, n: usize, what: &str) -> Result<&str, EdiError> {
+        self.optional(n).ok_or_else(|| self.error_at(n, what))
+    }
+
+    /// A whole number of units in element `n` (`12`, or `12.0` as some
+    /// partners write it).
+    pub fn quantity(&self, n: usize, what: &str) -> Result<i64, EdiError> {
+        let value = self.required(n, what)?;
+        let (whole, fraction) = value.split_once('.').unwrap_or((value, ""));
+        match whole.parse::<i64>() {
+            Ok(q) if q > 0 && fraction.chars().all(|c| c == '0') => Ok(q),
+            _ => Err(self.error_at(n, &format!("{what} as a positive whole number, found `{value}`"))),
+        }
+    }
+
+    pub fn error(&self, expected: impl Into<String>) -> EdiError {
+        error(self.position, &self.id, expected)
+    }
+
+    pub fn error_at(&self, n: usize, what: &str) -> EdiError {
+        self.error(format!("{}{n:02} ({what})", self.id))
+    }
+}
+
+/// Qualifier/value pairs from element `first` on (`PO1-06`/`PO1-07`, ...),
+/// as product ids (`VP`, `BP`, `UP`...) come.
+pub fn pairs(segment: &Segment, first: usize) -> Vec<(String, String)> {
+    (first..=segment.elements.len())
+        .step_by(2)
+        .filter_map(|n| Some((segment.optional(n)?.to_string(), segment.optional(n + 1)?.to_string())))
+        .collect()
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Transaction {
+    /// Position of its ST segment, for errors about missing segments.
+    pub position: usize,
     /// ST01: `214`, `856`, `850`, `855`...
     pub set_id: String,
     pub control_number: String,
     /// Between ST and SE, exclusive.
     pub segments: Vec<Segment>,
+}
+
+impl Transaction {
+    pub fn error(&self, expected: impl Into<String>) -> EdiError {
+        error(self.position, "ST", expected)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -188,6 +240,7 @@ fn parse_group(gs: &Segment, iter: &mut impl Iterator<Item = Segment>) -> Result
 
 fn parse_transaction(st: Segment, iter: &mut impl Iterator<Item = Segment>) -> Result<Transaction, EdiError> {
     let mut transaction = Transaction {
+        position: st.position,
         set_id: st.element(1).trim().to_string(),
         control_number: st.element(2).trim().to_string(),
         segments: Vec::new(),

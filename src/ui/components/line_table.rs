@@ -17,7 +17,14 @@ pub fn LineTable(lines: Vec<LineView>) -> impl IntoView {
                 <tbody class="divide-y divide-slate-100">
                     {lines.into_iter().map(|l| view! {
                         <tr data-testid="line">
-                            <td class="py-2 pr-3">{l.description} <span class="block text-xs text-slate-500">{l.sku}</span></td>
+                            <td class="py-2 pr-3">
+                                {l.description} <span class="block text-xs text-slate-500">{l.sku}</span>
+                                {(l.cancelled > 0).then(|| view! {
+                                    <span class="block text-xs text-amber-800" data-testid="line-cancelled">
+                                        {l.cancelled} " will not ship (cancelled by the seller)"
+                                    </span>
+                                })}
+                            </td>
                             <td class="py-2 pr-3 text-right tabular-nums">{l.ordered} " " {l.unit.clone()}</td>
                             <td class="py-2 pr-3 text-right tabular-nums">{l.shipped}</td>
                             <td class="py-2 text-right tabular-nums" class:font-semibold={l.outstanding > 0}>{l.outstanding}</td>

@@ -1,0 +1,123 @@
+//! EDI documents as received, orders found by the buyer's PO number, and
+//! the line changes a PO acknowledgment makes.
+
+use super::events::{insert_in_tx, recompute_status, AppendOutcome, NewEvent};
+use super::orders::LineRecord;
+use super::{Pool, Result, StoreError};
+use crate::domain::{OrderId, OrderLineId, TenantId};
+use chrono::Utc;
+
+/// The order a PO number names: by customer PO, else by order number (an
+/// order created from an 850 carries the PO as both).
+pub async fn find_order_by_po(pool: &Pool, tenant: TenantId, po_number: &str) -> Result<Option<(OrderId, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT id, order_number FROM orders WHERE tenant_id = ? AND (customer_po = ? OR order_number = ?)
+         ORDER BY customer_po = ? DESC, id LIMIT 1",
+    )
+    .bind(tenant)
+    .bind(po_number)
+    .bind(po_number)
+    .bind(po_number)
+    .fetch_optional(pool)
+    .await?)
+}
+
+pub async fn order_lines(pool: &Pool, order: OrderId) -> Result<Vec<LineRecord>> {
+    Ok(sqlx::query_as("SELECT * FROM order_lines WHERE order_id = ? ORDER BY line_number")
+        .bind(order)
+        .fetch_all(pool)
+        .await?)
+}
+
+/// The results recorded for an interchange already received, if it was.
+pub async fn edi_interchange_results(
+    pool: &Pool,
+    tenant: TenantId,
+    sender: &str,
+    control_number: &str,
+) -> Result<Option<serde_json::Value>> {
+    let stored: Option<sqlx::types::Json<serde_json::Value>> = sqlx::query_scalar(
+        "SELECT results FROM edi_interchanges WHERE tenant_id = ? AND sender = ? AND control_number = ?",
+    )
+    .bind(tenant)
+    .bind(sender)
+    .bind(control_number)
+    .fetch_optional(pool)
+    .await?;
+    Ok(stored.map(|json| json.0))
+}
+
+/// Keeps the interchange byte for byte with its results. A concurrent copy
+/// that got here first wins; every step before this was idempotent anyway.
+pub async fn record_edi_interchange(
+    pool: &Pool,
+    tenant: TenantId,
+    sender: &str,
+    control_number: &str,
+    raw: &[u8],
+    results: &serde_json::Value,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO edi_interchanges (tenant_id, sender, control_number, received_at, raw, results)
+         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, sender, control_number) DO NOTHING",
+    )
+    .bind(tenant)
+    .bind(sender)
+    .bind(control_number)
+    .bind(Utc::now())
+    .bind(raw)
+    .bind(sqlx::types::Json(results))
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// A line as a PO acknowledgment leaves it: the quantity that will ship in
+/// all (never below what already shipped), or none of it.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum LineAcknowledgment {
+    WillShip(i64),
+    Rejected,
+}
+
+/// Applies line changes and records the acknowledgment event in one
+/// transaction, then recomputes the status.
+pub async fn acknowledge_order(
+    pool: &Pool,
+    tenant: TenantId,
+    order: OrderId,
+    changes: &[(OrderLineId, LineAcknowledgment)],
+    event: NewEvent,
+) -> Result<AppendOutcome> {
+    let mut tx = super::write_tx(pool).await?;
+    let outcome = insert_in_tx(&mut tx, tenant, order, &[event]).await?;
+    // A repeated acknowledgment changes nothing a second time.
+    if !outcome.inserted.is_empty() {
+        for (line, change) in changes {
+            let shipped: i64 =
+                sqlx::query_scalar("SELECT COALESCE(SUM(quantity), 0) FROM shipment_lines WHERE order_line_id = ?")
+                    .bind(line)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            let (quantity_sql, value) = match change {
+                LineAcknowledgment::WillShip(quantity) => (
+                    "UPDATE order_lines SET quantity = ?, cancelled_quantity = 0 WHERE id = ? AND order_id = ?",
+                    *quantity,
+                ),
+                // Keep the ordered quantity for the record; cancel what has not shipped.
+                LineAcknowledgment::Rejected => {
+                    ("UPDATE order_lines SET cancelled_quantity = quantity - ? WHERE id = ? AND order_id = ?", shipped)
+                }
+            };
+            if matches!(change, LineAcknowledgment::WillShip(q) if *q < shipped.max(1)) {
+                return Err(StoreError::Invalid(format!(
+                    "line {line} has {shipped} shipped; an acknowledgment cannot reduce it below that"
+                )));
+            }
+            sqlx::query(quantity_sql).bind(value).bind(line).bind(order).execute(&mut *tx).await?;
+        }
+    }
+    recompute_status(&mut tx, order).await?;
+    tx.commit().await?;
+    Ok(outcome)
+}
