@@ -5,7 +5,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # (leptos reads this at compile time); cargo-leptos sets the same value.
 export LEPTOS_OUTPUT_NAME := milepost
 
-.PHONY: setup build release run test test-rust test-e2e bench clean
+.PHONY: setup build release run test test-rust test-e2e bench fuzz clean
 
 setup:
 	@bash scripts/setup.sh
@@ -34,6 +34,10 @@ bench: setup
 	cargo build --release --features ssr --bin milepost
 	# 10,000 SSE subscribers need that many sockets in the client and the server.
 	ulimit -n $$(ulimit -Hn) && cargo bench --features ssr --bench ingest_and_live
+
+## Ten minutes of libFuzzer on the X12 parser (scripts/fuzz.sh SECONDS for other lengths).
+fuzz:
+	bash scripts/fuzz.sh 600
 
 clean:
 	cargo clean

@@ -5,7 +5,7 @@ use crate::domain::{derive_order_status, is_late, Canonical, EventFact, Mileston
 use crate::domain::{OrderId, TenantId};
 use crate::store::{self, OrderSnapshot, Pool, TenantRecord};
 use crate::ui::tracking_view::*;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset, Offset, Utc};
 use chrono_tz::Tz;
 use std::collections::HashMap;
 
@@ -31,6 +31,18 @@ fn format_time(at: DateTime<Utc>, tz: Tz, locale: &str) -> String {
     } else {
         local.format("%a %-d %b, %H:%M %Z").to_string()
     }
+}
+
+/// The time on the source's own clock (a carrier scan in another zone),
+/// when it gave an offset that differs from the ship-to's at that instant.
+fn source_clock(at: DateTime<Utc>, offset_minutes: Option<i32>, tz: Tz, locale: &str) -> Option<String> {
+    let offset = FixedOffset::east_opt(offset_minutes? * 60)?;
+    if at.with_timezone(&tz).offset().fix() == offset {
+        return None;
+    }
+    let there = at.with_timezone(&offset);
+    let clock = if locale.eq_ignore_ascii_case("en-US") { "%-I:%M %p" } else { "%H:%M" };
+    Some(format!("{} local time (UTC{})", there.format(clock), there.format("%:z")))
 }
 
 fn format_date(date: chrono::NaiveDate, locale: &str) -> String {
@@ -102,6 +114,7 @@ pub fn build_tracking_view(snapshot: &OrderSnapshot, tenant: &TenantRecord, now:
                 explanation: p.explanation.to_string(),
                 when: format_time(e.occurred_at, tz, locale),
                 when_utc: e.occurred_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                source_clock: source_clock(e.occurred_at, e.occurred_offset_minutes, tz, locale),
                 location: e.location.clone(),
                 shipment: e.shipment_id.filter(|_| shipment_count > 1).and_then(|s| shipment_label.get(&s).cloned()),
                 is_exception: matches!(e.canonical, Canonical::Exception(_)),
@@ -222,4 +235,19 @@ pub async fn load_tracking_view(pool: &Pool, tenant: TenantId, order: OrderId) -
     let tenant = store::get_tenant(pool, tenant).await?;
     let snapshot = store::order_snapshot(pool, tenant.id, order).await?;
     Ok(build_tracking_view(&snapshot, &tenant, Utc::now()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scan_in_another_zone_shows_its_own_clock() {
+        let at: DateTime<Utc> = "2026-11-26T15:10:00Z".parse().unwrap();
+        let chicago: Tz = "America/Chicago".parse().unwrap();
+        assert_eq!(source_clock(at, Some(-300), chicago, "en-US").as_deref(), Some("10:10 AM local time (UTC-05:00)"));
+        assert_eq!(source_clock(at, Some(60), chicago, "de-DE").as_deref(), Some("16:10 local time (UTC+01:00)"));
+        assert_eq!(source_clock(at, Some(-360), chicago, "en-US"), None, "the ship-to's own zone adds nothing");
+        assert_eq!(source_clock(at, None, chicago, "en-US"), None);
+    }
 }

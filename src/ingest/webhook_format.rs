@@ -69,3 +69,42 @@ impl WebhookFormat {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const FORMATS: [WebhookFormat; 3] = [WebhookFormat::EasyPost, WebhookFormat::AfterShip, WebhookFormat::Shippo];
+
+    proptest! {
+        #[test]
+        fn arbitrary_bytes_give_events_or_an_error(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+            for format in FORMATS {
+                let _ = format.carrier_events(&bytes);
+                let _ = format.delivery_id(|_| None, &bytes);
+            }
+        }
+
+        /// JSON of the right general shape but wrong details reaches deeper
+        /// than random bytes do.
+        #[test]
+        fn arbitrary_json_gives_events_or_an_error(
+            status in "[a-z_]{0,12}", detail in proptest::option::of("[a-zA-Z_0-9]{0,12}"),
+            time in "[0-9T:Z+-]{0,25}", tracking in "[A-Z0-9 ]{0,20}",
+        ) {
+            let detail = serde_json::json!(detail);
+            let bodies = [
+                serde_json::json!({"description": "tracker.updated", "result": {"id": "t", "tracking_code": tracking, "status": status,
+                    "status_detail": detail, "updated_at": time, "tracking_details": [{"status": status, "status_detail": detail, "datetime": time}]}}),
+                serde_json::json!({"event": "tracking_update", "msg": {"tracking_number": tracking, "checkpoints": [
+                    {"checkpoint_time": time, "tag": status, "subtag": detail}]}}),
+                serde_json::json!({"event": "track_updated", "data": {"tracking_number": tracking, "tracking_status":
+                    {"status": status, "status_date": time, "substatus": {"code": detail}}, "tracking_history": []}}),
+            ];
+            for (format, body) in FORMATS.into_iter().zip(bodies) {
+                let _ = format.carrier_events(body.to_string().as_bytes());
+            }
+        }
+    }
+}

@@ -53,6 +53,8 @@ pub struct TimelineEntry {
     pub when: String,
     /// RFC 3339 in UTC, for the `<time datetime>` attribute.
     pub when_utc: String,
+    /// The time where it happened, when that zone differs from the ship-to's.
+    pub source_clock: Option<String>,
     pub location: Option<String>,
     pub shipment: Option<String>,
     pub is_exception: bool,

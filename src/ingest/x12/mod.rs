@@ -364,6 +364,41 @@ mod tests {
             let _ = parse(&bytes);
         }
 
+        /// Every transaction reader, on any transaction a damaged but
+        /// well-enveloped interchange yields, gives a value or an error.
+        #[test]
+        fn readers_never_panic_on_damaged_documents(
+            sample in 0usize..4, at in 0usize..1000, insert in "[*|^~>:'\n0-9A-Z]{0,6}", cut in 0usize..12,
+        ) {
+            let samples = [
+                include_str!("../../../tests/samples/edi/214_before_the_shipment_exists.x12"),
+                include_str!("../../../tests/samples/edi/214_delivered.x12"),
+                include_str!("../../../tests/samples/edi/856_pick_and_pack.x12"),
+                include_str!("../../../tests/samples/edi/850_855_purchase_order_and_acknowledgment.x12"),
+            ];
+            let mut text = samples[sample].to_string();
+            // Damage after the ISA so the envelope usually still parses.
+            let at = (106 + at).min(text.len());
+            if text.is_char_boundary(at) {
+                text.insert_str(at, &insert);
+                let end = (at + cut).min(text.len());
+                if text.is_char_boundary(end) {
+                    text.replace_range(at + insert.len()..end.max(at + insert.len()), "");
+                }
+            }
+            let Ok(interchange) = parse(text.as_bytes()) else { return Ok(()) };
+            for transaction in interchange.groups.iter().flat_map(|g| &g.transactions) {
+                if let Ok(status) = shipment_status::read(transaction, chrono_tz::UTC) {
+                    let _ = status.carrier_events("X");
+                }
+                let _ = ship_notice::read(transaction, chrono_tz::UTC);
+                let _ = purchase_order::read(transaction);
+                if let Ok(ack) = po_acknowledgment::read(transaction) {
+                    ack.lines.iter().for_each(|l| drop(l.change()));
+                }
+            }
+        }
+
         #[test]
         fn never_panics_on_damaged_interchanges(cut in 0usize..700, insert in any::<u8>(), at in 0usize..700) {
             let mut bytes = sample('*', '~', "\n").into_bytes();

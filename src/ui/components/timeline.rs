@@ -53,6 +53,7 @@ fn TimelineItem(entry: TimelineEntry, fresh: bool, hidden: Signal<bool>) -> impl
             <p class="text-sm text-slate-600">
                 <time datetime=entry.when_utc>{entry.when}</time>
                 {entry.location.map(|l| view! { <span>" · " {l}</span> })}
+                {entry.source_clock.map(|c| view! { <span class="text-slate-500" data-testid="source-clock">" (" {c} ")"</span> })}
                 {entry.shipment.map(|s| view! { <span>" · " {s}</span> })}
             </p>
             {(!entry.explanation.is_empty()).then(|| view! { <p class="text-sm text-slate-700">{entry.explanation}</p> })}
