@@ -20,6 +20,8 @@ const USAGE: &str = "usage: milepost [COMMAND]
   api-key revoke ID
   webhook-secret add --tenant SLUG --source SOURCE
   webhook-secret revoke ID
+  dictionary unmapped --tenant SLUG
+                 codes received that no dictionary row maps, most frequent first
   import FORMAT FILE --tenant SLUG
                  ingest a file as if it had arrived online: FORMAT is edi (an
                  X12 interchange), easypost, aftership or shippo (a webhook
@@ -81,6 +83,14 @@ async fn run(mut config: Config, args: &[String]) -> anyhow::Result<()> {
         }
         "api-key" => api_key_command(&pool, &args[1..]).await,
         "webhook-secret" => webhook_secret_command(&pool, &args[1..]).await,
+        "dictionary" if args.get(1).map(String::as_str) == Some("unmapped") => {
+            let tenant = tenant_id(&pool, option(args, "--tenant")?).await?;
+            println!("count\tlast seen\tsource\tcode");
+            for (source, code, count, last) in store::unmapped_codes(&pool, tenant).await? {
+                println!("{count}\t{}\t{source}\t{code}", last.format("%Y-%m-%d %H:%M"));
+            }
+            Ok(())
+        }
         "import" => import_command(AppState::new(config, pool), &args[1..]).await,
         "serve" => {
             let listener = tokio::net::TcpListener::bind(config.addr).await?;

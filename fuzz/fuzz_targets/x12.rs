@@ -20,7 +20,7 @@ fuzz_target!(|data: &[u8]| {
         }
         let _ = purchase_order::read(transaction);
         if let Ok(ack) = po_acknowledgment::read(transaction) {
-            ack.lines.iter().for_each(|l| drop(l.change()));
+            let _: Vec<_> = ack.lines.iter().map(|l| l.change()).collect();
         }
     }
 });

@@ -357,3 +357,20 @@ pub async fn event_id_by_source(
         .fetch_optional(executor)
         .await?)
 }
+
+/// Codes that arrived but no dictionary row knew, per source, with how often
+/// and when last: the work list for whoever maintains the dictionary.
+pub async fn unmapped_codes(pool: &super::Pool, tenant: TenantId) -> Result<Vec<(String, String, i64, DateTime<Utc>)>> {
+    Ok(sqlx::query_as(
+        "SELECT source, raw_code, COUNT(*), MAX(occurred_at) FROM (
+             SELECT source, raw_code, occurred_at FROM events WHERE tenant_id = ? AND canonical = 'unmapped'
+             UNION ALL
+             SELECT source, raw_code, occurred_at FROM unmatched_events
+             WHERE tenant_id = ? AND canonical = 'unmapped' AND matched_at IS NULL)
+         GROUP BY source, raw_code ORDER BY COUNT(*) DESC, source, raw_code",
+    )
+    .bind(tenant)
+    .bind(tenant)
+    .fetch_all(pool)
+    .await?)
+}

@@ -21,8 +21,8 @@ pub use edi::{
     LineAcknowledgment,
 };
 pub use events::{
-    append, append_by_tracking_number, event_id_by_source, events_after, latest_event_id, unmatched_count,
-    AppendOutcome, EventRecord, NewEvent, TrackedOutcome,
+    append, append_by_tracking_number, event_id_by_source, events_after, latest_event_id, unmapped_codes,
+    unmatched_count, AppendOutcome, EventRecord, NewEvent, TrackedOutcome,
 };
 pub use orders::{
     account_by_ref, create_shipment, find_order_by_number, line_quantities, order_snapshot, order_status, shipment_ids,

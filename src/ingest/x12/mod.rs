@@ -394,7 +394,7 @@ mod tests {
                 let _ = ship_notice::read(transaction, chrono_tz::UTC);
                 let _ = purchase_order::read(transaction);
                 if let Ok(ack) = po_acknowledgment::read(transaction) {
-                    ack.lines.iter().for_each(|l| drop(l.change()));
+                    let _: Vec<_> = ack.lines.iter().map(|l| l.change()).collect();
                 }
             }
         }
