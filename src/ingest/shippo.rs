@@ -132,10 +132,12 @@ mod tests {
 
     #[test]
     fn unknown_statuses_are_kept_unmapped() {
-        let odd = SAMPLE.replace("\"status\": \"PRE_TRANSIT\"", "\"status\": \"UNKNOWN\"");
+        let odd = SAMPLE
+            .replace("\"status\": \"PRE_TRANSIT\"", "\"status\": \"UNKNOWN\"")
+            .replace("\"information_received\"", "\"something_new\"");
         let events = parse(odd.as_bytes()).unwrap();
         let first = events[0].clone().into_new_event(SOURCE, &StatusDictionary::global());
         assert_eq!(first.canonical, Canonical::Unmapped);
-        assert_eq!(first.raw_code, "UNKNOWN/INFORMATION_RECEIVED");
+        assert_eq!(first.raw_code, "UNKNOWN/SOMETHING_NEW");
     }
 }
