@@ -114,7 +114,6 @@ pub async fn apply(
                     events: a.events,
                     ..result(a.status, a.message)
                 })),
-                Err(Failure::Edi(e)) => outcome.results.push(result("rejected", e.to_string())),
                 Err(Failure::Rejected(message)) => outcome.results.push(result("rejected", message)),
                 Err(Failure::Store(e)) => return Err(e),
             }
@@ -140,15 +139,16 @@ impl Applied {
     }
 }
 
+/// Why a transaction did not apply: the document's fault (reported, the
+/// rest of the interchange goes on) or the store's (the request fails).
 enum Failure {
-    Edi(EdiError),
     Rejected(String),
     Store(store::StoreError),
 }
 
 impl From<EdiError> for Failure {
     fn from(e: EdiError) -> Self {
-        Failure::Edi(e)
+        Failure::Rejected(e.to_string())
     }
 }
 
@@ -222,8 +222,15 @@ impl Context<'_> {
     async fn ship_notice(&self, transaction: &Transaction) -> Result<Vec<Applied>, Failure> {
         let notice = ship_notice::read(transaction, self.local)?;
         let mut results = Vec::new();
+        // Each order of a notice stands alone: one that cannot apply does
+        // not hide the others that did.
         for order in &notice.orders {
-            results.push(self.ship_order(&notice, order).await?);
+            results.push(match self.ship_order(&notice, order).await {
+                Err(Failure::Rejected(message)) => {
+                    Applied::new("rejected", format!("PO {}: {message}", order.po_number))
+                }
+                other => other?,
+            });
         }
         Ok(results)
     }
