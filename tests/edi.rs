@@ -166,3 +166,23 @@ fn the_cli_imports_an_interchange_into_a_database_file() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("cannot read /nonexistent.x12"));
 }
+
+#[tokio::test]
+async fn a_ship_notice_before_its_order_is_applied_when_the_order_arrives() {
+    let app = spawn_app().await;
+    let tenant = tenant(&app.pool, "northwind").await;
+    let key = api_key(&app.pool, tenant, &[Scope::Admin]).await;
+
+    let (_, outcome) = post_edi(&app, &key, ASN).await;
+    assert_eq!(statuses(&outcome), [("856".into(), "unmatched".into())]);
+    assert!(outcome["results"][0]["message"].as_str().unwrap().contains("applied when it appears"));
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM shipments").await, 0);
+
+    let (_, outcome) = post_edi(&app, &key, PO_AND_ACK).await;
+    assert_eq!(statuses(&outcome), [("850".into(), "created".into()), ("855".into(), "updated".into())]);
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM shipments").await, 1, "the waiting notice made its shipment");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM shipment_packs").await, 3);
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM edi_waiting WHERE applied_at IS NULL").await, 0);
+    let result: String = sqlx::query_scalar("SELECT result FROM edi_waiting").fetch_one(&app.pool).await.unwrap();
+    assert!(result.contains("created"), "{result}");
+}

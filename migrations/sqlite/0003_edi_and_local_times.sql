@@ -38,6 +38,21 @@ CREATE TABLE edi_interchanges (
     UNIQUE (tenant_id, sender, control_number)
 );
 
+-- Transaction sets (856, 855) that name a PO no order has yet: applied
+-- automatically when an order with that PO is saved, like carrier events
+-- waiting for their tracking number.
+CREATE TABLE edi_waiting (
+    id              INTEGER PRIMARY KEY,
+    tenant_id       INTEGER NOT NULL REFERENCES tenants(id),
+    po_number       TEXT NOT NULL,
+    interchange_id  INTEGER NOT NULL REFERENCES edi_interchanges(id),
+    group_control   TEXT NOT NULL,
+    set_control     TEXT NOT NULL,
+    applied_at      TEXT,
+    result          TEXT
+);
+CREATE INDEX edi_waiting_by_po ON edi_waiting (tenant_id, po_number) WHERE applied_at IS NULL;
+
 -- A PO acknowledgment (X12 855) can reject some or all of a line; what will
 -- never ship is no longer outstanding.
 ALTER TABLE order_lines ADD COLUMN cancelled_quantity INTEGER NOT NULL DEFAULT 0;

@@ -9,7 +9,7 @@
 use super::x12::po_acknowledgment::{self, LineChange};
 use super::x12::purchase_order::{self, PurchaseOrder, Purpose};
 use super::x12::ship_notice::{self, NoticeOrder, Pack, ShipNotice};
-use super::x12::{shipment_status, EdiError, Interchange, Transaction};
+use super::x12::{self, shipment_status, EdiError, Interchange, Transaction};
 use crate::auth::api_key::Scope;
 use crate::domain::{StatusDictionary, TenantId};
 use crate::state::AppState;
@@ -19,6 +19,7 @@ use chrono::TimeZone;
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use utoipa::ToSchema;
 
 /// Events from EDI are recorded under this source.
@@ -85,9 +86,8 @@ pub async fn apply(
         outcome.results = serde_json::from_value(results).map_err(store::corrupt)?;
         return Ok(outcome);
     }
-    let local: Tz = store::get_tenant(&state.pool, tenant).await?.time_zone.parse().unwrap_or(Tz::UTC);
-    let dictionary = state.dictionary_for(tenant).await?;
-    let context = Context { state, tenant, sender, local, dictionary: &dictionary };
+    let context = Context::new(state, tenant, sender).await?;
+    let mut waiting = Vec::new();
     for group in &interchange.groups {
         for transaction in &group.transactions {
             let result = |status: &str, message: String| TransactionResult {
@@ -102,17 +102,28 @@ pub async fn apply(
             };
             let applied = match transaction.set_id.as_str() {
                 "214" => context.shipment_status(transaction).await,
-                "856" => context.ship_notice(transaction).await,
                 "850" => context.purchase_order(transaction).await,
-                "855" => context.acknowledgment(transaction).await,
-                other => Ok(vec![Applied::new("unsupported", format!("transaction set {other} is kept but not read"))]),
+                set => context.order_document(transaction).await.map(|applied| {
+                    applied.unwrap_or_else(|| {
+                        vec![Applied::new("unsupported", format!("transaction set {set} is kept but not read"))]
+                    })
+                }),
             };
             match applied {
-                Ok(all) => outcome.results.extend(all.into_iter().map(|a| TransactionResult {
-                    order_number: a.order_number,
-                    tracking_number: a.tracking_number,
-                    events: a.events,
-                    ..result(a.status, a.message)
+                Ok(all) => outcome.results.extend(all.into_iter().map(|a| {
+                    if let Some(po_number) = a.waiting_for {
+                        waiting.push(store::WaitingDocument {
+                            po_number,
+                            group_control: group.control_number.clone(),
+                            set_control: transaction.control_number.clone(),
+                        });
+                    }
+                    TransactionResult {
+                        order_number: a.order_number,
+                        tracking_number: a.tracking_number,
+                        events: a.events,
+                        ..result(a.status, a.message)
+                    }
                 })),
                 Err(Failure::Rejected(message)) => outcome.results.push(result("rejected", message)),
                 Err(Failure::Store(e)) => return Err(e),
@@ -120,8 +131,39 @@ pub async fn apply(
         }
     }
     let results = serde_json::to_value(&outcome.results).map_err(store::corrupt)?;
-    store::record_edi_interchange(&state.pool, tenant, sender, &outcome.control_number, raw, &results).await?;
+    store::record_edi_interchange(&state.pool, tenant, sender, &outcome.control_number, raw, &results, &waiting)
+        .await?;
     Ok(outcome)
+}
+
+/// Applies the ship notices and acknowledgments that were waiting for an
+/// order with one of these PO numbers; called once such an order is saved.
+pub async fn apply_waiting(state: &AppState, tenant: TenantId, po_numbers: &[&str]) -> store::Result<()> {
+    for (id, raw, document) in store::waiting_edi_documents(&state.pool, tenant, po_numbers).await? {
+        // It parsed when it was accepted; the bytes have not changed since.
+        let interchange = x12::parse(&raw).map_err(store::corrupt)?;
+        let transaction = interchange
+            .groups
+            .iter()
+            .filter(|g| g.control_number == document.group_control)
+            .flat_map(|g| &g.transactions)
+            .find(|t| t.control_number == document.set_control)
+            .ok_or_else(|| store::corrupt("a waiting EDI document is missing from its interchange"))?;
+        let context = Context::new(state, tenant, &interchange.sender).await?;
+        let results: Vec<serde_json::Value> = match context.order_document(transaction).await {
+            Ok(applied) => applied
+                .unwrap_or_default()
+                .into_iter()
+                .map(
+                    |a| serde_json::json!({ "status": a.status, "message": a.message, "order_number": a.order_number }),
+                )
+                .collect(),
+            Err(Failure::Rejected(message)) => vec![serde_json::json!({ "status": "rejected", "message": message })],
+            Err(Failure::Store(e)) => return Err(e),
+        };
+        store::mark_edi_document_applied(&state.pool, id, &serde_json::json!(results)).await?;
+    }
+    Ok(())
 }
 
 /// What one transaction (or, for an 856, one of its orders) became.
@@ -131,11 +173,17 @@ struct Applied {
     order_number: Option<String>,
     tracking_number: Option<String>,
     events: usize,
+    /// The PO number whose order this document waits for.
+    waiting_for: Option<String>,
 }
 
 impl Applied {
     fn new(status: &'static str, message: String) -> Self {
-        Applied { status, message, order_number: None, tracking_number: None, events: 0 }
+        Applied { status, message, order_number: None, tracking_number: None, events: 0, waiting_for: None }
+    }
+
+    fn waiting(po_number: &str, message: String) -> Self {
+        Applied { waiting_for: Some(po_number.to_string()), ..Applied::new("unmatched", message) }
     }
 }
 
@@ -167,11 +215,26 @@ struct Context<'a> {
     state: &'a AppState,
     tenant: TenantId,
     sender: &'a str,
+    /// EDI times without a zone are the partner's local time: the tenant's.
     local: Tz,
-    dictionary: &'a StatusDictionary,
+    dictionary: Arc<StatusDictionary>,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
+    async fn new(state: &'a AppState, tenant: TenantId, sender: &'a str) -> store::Result<Self> {
+        let local = store::get_tenant(&state.pool, tenant).await?.time_zone.parse().unwrap_or(Tz::UTC);
+        Ok(Context { state, tenant, sender, local, dictionary: state.dictionary_for(tenant).await? })
+    }
+
+    /// The sets that belong to an existing order (856, 855); `None` for others.
+    async fn order_document(&self, transaction: &Transaction) -> Result<Option<Vec<Applied>>, Failure> {
+        match transaction.set_id.as_str() {
+            "856" => self.ship_notice(transaction).await.map(Some),
+            "855" => self.acknowledgment(transaction).await.map(Some),
+            _ => Ok(None),
+        }
+    }
+
     /// An EDI event read through the dictionary: `CODE/DETAIL` if it has a
     /// row, else `CODE`.
     fn event(&self, id: String, code: &str, detail: Option<&str>, at: chrono::DateTime<chrono::Utc>) -> NewEvent {
@@ -196,8 +259,11 @@ impl Context<'_> {
 
     async fn shipment_status(&self, transaction: &Transaction) -> Result<Vec<Applied>, Failure> {
         let status = shipment_status::read(transaction, self.local)?;
-        let events: Vec<NewEvent> =
-            status.carrier_events(self.sender).into_iter().map(|e| e.into_new_event(SOURCE, self.dictionary)).collect();
+        let events: Vec<NewEvent> = status
+            .carrier_events(self.sender)
+            .into_iter()
+            .map(|e| e.into_new_event(SOURCE, &self.dictionary))
+            .collect();
         let tracking = status.carrier_reference.clone();
         let outcome = super::append_by_tracking_number(self.state, self.tenant, &tracking, &events).await?;
         let applied = match outcome {
@@ -239,9 +305,9 @@ impl Context<'_> {
         let Some((order_id, order_number)) =
             store::find_order_by_po(&self.state.pool, self.tenant, &order.po_number).await?
         else {
-            return Ok(Applied::new(
-                "unmatched",
-                format!("no order has PO number {}; the notice is kept with this interchange", order.po_number),
+            return Ok(Applied::waiting(
+                &order.po_number,
+                format!("no order has PO number {} yet; the notice is applied when it appears", order.po_number),
             ));
         };
         let tracking_number = order
@@ -351,9 +417,9 @@ impl Context<'_> {
         let ack = po_acknowledgment::read(transaction)?;
         let Some((order, number)) = store::find_order_by_po(&self.state.pool, self.tenant, &ack.po_number).await?
         else {
-            return Ok(vec![Applied::new(
-                "unmatched",
-                format!("no order has PO number {}; the acknowledgment is kept with this interchange", ack.po_number),
+            return Ok(vec![Applied::waiting(
+                &ack.po_number,
+                format!("no order has PO number {} yet; the acknowledgment is applied when it appears", ack.po_number),
             )]);
         };
         let lines = store::order_lines(&self.state.pool, order).await?;

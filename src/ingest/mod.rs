@@ -62,6 +62,10 @@ pub async fn append_by_tracking_number(
 pub async fn save_order(state: &AppState, order: &NewOrder, placed: NewEvent) -> store::Result<SavedOrder> {
     let saved = store::upsert_order(&state.pool, order, Some(placed)).await?;
     publish(state, order.tenant, saved.id, saved.placed.inserted.iter().max().copied());
+    // Ship notices and acknowledgments that arrived before the order.
+    let keys: Vec<&str> =
+        [Some(order.order_number.as_str()), order.customer_po.as_deref()].into_iter().flatten().collect();
+    edi::apply_waiting(state, order.tenant, &keys).await?;
     Ok(saved)
 }
 

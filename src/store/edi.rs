@@ -47,8 +47,17 @@ pub async fn edi_interchange_results(
     Ok(stored.map(|json| json.0))
 }
 
-/// Keeps the interchange byte for byte with its results. A concurrent copy
-/// that got here first wins; every step before this was idempotent anyway.
+/// A transaction set waiting for an order with its PO number.
+#[derive(Clone, Debug)]
+pub struct WaitingDocument {
+    pub po_number: String,
+    pub group_control: String,
+    pub set_control: String,
+}
+
+/// Keeps the interchange byte for byte with its results and the sets that
+/// wait for their order, in one transaction. A concurrent copy that got here
+/// first wins; every step before this was idempotent anyway.
 pub async fn record_edi_interchange(
     pool: &Pool,
     tenant: TenantId,
@@ -56,10 +65,12 @@ pub async fn record_edi_interchange(
     control_number: &str,
     raw: &[u8],
     results: &serde_json::Value,
+    waiting: &[WaitingDocument],
 ) -> Result<()> {
-    sqlx::query(
+    let mut tx = super::write_tx(pool).await?;
+    let id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO edi_interchanges (tenant_id, sender, control_number, received_at, raw, results)
-         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, sender, control_number) DO NOTHING",
+         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, sender, control_number) DO NOTHING RETURNING id",
     )
     .bind(tenant)
     .bind(sender)
@@ -67,8 +78,61 @@ pub async fn record_edi_interchange(
     .bind(Utc::now())
     .bind(raw)
     .bind(sqlx::types::Json(results))
-    .execute(pool)
+    .fetch_optional(&mut *tx)
     .await?;
+    if let Some(id) = id {
+        for document in waiting {
+            sqlx::query(
+                "INSERT INTO edi_waiting (tenant_id, po_number, interchange_id, group_control, set_control)
+                 VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(tenant)
+            .bind(&document.po_number)
+            .bind(id)
+            .bind(&document.group_control)
+            .bind(&document.set_control)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Documents waiting for any of these PO numbers: (waiting id, raw
+/// interchange, the document), oldest first.
+pub async fn waiting_edi_documents(
+    pool: &Pool,
+    tenant: TenantId,
+    po_numbers: &[&str],
+) -> Result<Vec<(i64, Vec<u8>, WaitingDocument)>> {
+    let mut found = Vec::new();
+    for po in po_numbers {
+        let rows: Vec<(i64, Vec<u8>, String, String)> = sqlx::query_as(
+            "SELECT w.id, i.raw, w.group_control, w.set_control FROM edi_waiting w
+             JOIN edi_interchanges i ON i.id = w.interchange_id
+             WHERE w.tenant_id = ? AND w.po_number = ? AND w.applied_at IS NULL ORDER BY w.id",
+        )
+        .bind(tenant)
+        .bind(po)
+        .fetch_all(pool)
+        .await?;
+        found.extend(rows.into_iter().map(|(id, raw, group_control, set_control)| {
+            (id, raw, WaitingDocument { po_number: po.to_string(), group_control, set_control })
+        }));
+    }
+    found.sort_by_key(|(id, ..)| *id);
+    found.dedup_by_key(|(id, ..)| *id);
+    Ok(found)
+}
+
+pub async fn mark_edi_document_applied(pool: &Pool, id: i64, result: &serde_json::Value) -> Result<()> {
+    sqlx::query("UPDATE edi_waiting SET applied_at = ?, result = ? WHERE id = ?")
+        .bind(Utc::now())
+        .bind(sqlx::types::Json(result))
+        .bind(id)
+        .execute(pool)
+        .await?;
     Ok(())
 }
 

@@ -17,8 +17,8 @@ pub use webhooks::{
 };
 
 pub use edi::{
-    acknowledge_order, edi_interchange_results, find_order_by_po, order_lines, record_edi_interchange,
-    LineAcknowledgment,
+    acknowledge_order, edi_interchange_results, find_order_by_po, mark_edi_document_applied, order_lines,
+    record_edi_interchange, waiting_edi_documents, LineAcknowledgment, WaitingDocument,
 };
 pub use events::{
     append, append_by_tracking_number, event_id_by_source, events_after, latest_event_id, unmapped_codes,
