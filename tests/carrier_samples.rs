@@ -85,3 +85,28 @@ fn unknown_codes_are_kept_unmapped_with_their_raw_code() {
     let event = events.into_iter().next().unwrap().into_new_event("easypost", &dictionary);
     assert_eq!((event.raw_code.as_str(), event.canonical.code().as_str()), ("UNKNOWN/TELEPORTED", "unmapped"));
 }
+
+#[test]
+fn aftership_generic_subtags_leave_the_decision_to_the_carrier_code() {
+    assert_eq!(
+        mapped("aftership", "ups_generic_subtags_raw_tag_decides.json"),
+        pairs(&[
+            ("INTRANSIT/INTRANSIT_001", "shipped"),
+            ("INTRANSIT/INTRANSIT_001", "in_transit"),
+            // AfterShip calls it a generic exception; UPS says returned to shipper.
+            ("EXCEPTION/EXCEPTION_001", "exception:returned_to_sender"),
+        ])
+    );
+}
+
+#[test]
+fn shippo_fedex_address_issue_and_a_history_entry_without_substatus() {
+    assert_eq!(
+        mapped("shippo", "fedex_address_issue.json"),
+        pairs(&[
+            ("PRE_TRANSIT", "packed"),
+            ("TRANSIT/PACKAGE_DEPARTED", "in_transit"),
+            ("TRANSIT/ADDRESS_ISSUE", "exception:address_issue"),
+        ])
+    );
+}
