@@ -55,6 +55,13 @@ if [ ! -f public/leaflet/leaflet.js ] || [ node_modules/leaflet/dist/leaflet.js 
   cp -r node_modules/leaflet/dist/images public/leaflet/
 fi
 
+step "aiosmtpd (the SMTP server the notification tests send to)"
+if python3 -c "import aiosmtpd" 2>/dev/null; then
+  echo "    already installed"
+else
+  python3 -m pip install --quiet --disable-pip-version-check aiosmtpd
+fi
+
 step "Chromium (end-to-end tests)"
 if have chromium; then
   echo "    $(chromium --version 2>/dev/null || echo present)"

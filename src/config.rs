@@ -17,6 +17,17 @@ pub struct Config {
     pub max_connections: u32,
     /// `MILEPOST_LOG_FORMAT=json` for structured logs; anything else is human-readable.
     pub json_logs: bool,
+    /// `MILEPOST_SMTP_URL` (`smtp://127.0.0.1:2525`, `smtp://user:pass@host:587?tls=required`);
+    /// without it notifications queue and wait.
+    pub smtp_url: Option<String>,
+    /// `MILEPOST_SMTP_FROM`, the sender address; the tenant's brand is its name.
+    pub smtp_from: String,
+    /// `MILEPOST_NOTIFY_RETRY_BASE_MS`, default 30 s: the first retry delay, doubled each time.
+    pub notify_retry_base: chrono::Duration,
+    /// `MILEPOST_NOTIFY_MAX_ATTEMPTS`, default 8: then the message is dead-lettered.
+    pub notify_max_attempts: u32,
+    /// `MILEPOST_NOTIFY_POLL_MS`, default 1000: how often an idle worker looks for due messages.
+    pub notify_poll: std::time::Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -44,6 +55,16 @@ impl Config {
                 reason: format!("`{v}` is not a positive number"),
             })?,
         };
+        let number = |name: &'static str, default: u64| -> Result<u64, ConfigError> {
+            match get(name) {
+                None => Ok(default),
+                Some(v) => v
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| ConfigError { name, reason: format!("`{v}` is not a positive number") }),
+            }
+        };
         Ok(Config {
             database_url: get("MILEPOST_DATABASE_URL").unwrap_or_else(|| "sqlite://data/milepost.db".into()),
             addr,
@@ -53,6 +74,11 @@ impl Config {
                 .unwrap_or_else(|| "target/site".into()),
             max_connections,
             json_logs: get("MILEPOST_LOG_FORMAT").is_some_and(|v| v.eq_ignore_ascii_case("json")),
+            smtp_url: get("MILEPOST_SMTP_URL").filter(|v| !v.is_empty()),
+            smtp_from: get("MILEPOST_SMTP_FROM").unwrap_or_else(|| "notifications@milepost.localhost".into()),
+            notify_retry_base: chrono::Duration::milliseconds(number("MILEPOST_NOTIFY_RETRY_BASE_MS", 30_000)? as i64),
+            notify_max_attempts: number("MILEPOST_NOTIFY_MAX_ATTEMPTS", 8)? as u32,
+            notify_poll: std::time::Duration::from_millis(number("MILEPOST_NOTIFY_POLL_MS", 1_000)?),
         })
     }
 }

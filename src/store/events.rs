@@ -1,3 +1,4 @@
+use super::notifications::{enqueue_in_tx, Notable};
 use super::{Result, StoreError};
 use crate::domain::{derive_order_status, Canonical, EventFact, EventId, OrderId, ShipmentId, TenantId};
 use chrono::{DateTime, Utc};
@@ -130,6 +131,14 @@ pub(super) async fn insert_in_tx(
             }
         }
     }
+    // The messages these events call for commit or roll back with them.
+    let notable: Vec<Notable> = events
+        .iter()
+        .zip(&outcome.stored)
+        .filter(|(_, (_, created))| *created)
+        .map(|(e, (id, _))| Notable { id: *id, canonical: e.canonical, occurred_at: e.occurred_at })
+        .collect();
+    enqueue_in_tx(tx, tenant, order, &notable).await?;
     Ok(outcome)
 }
 

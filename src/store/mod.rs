@@ -5,6 +5,7 @@ mod api_keys;
 mod edi;
 mod events;
 mod idempotency;
+mod notifications;
 mod orders;
 mod tenants;
 mod tracking_links;
@@ -23,6 +24,10 @@ pub use edi::{
 pub use events::{
     append, append_by_tracking_number, event_id_by_source, events_after, latest_event_id, unmapped_codes,
     unmatched_count, AppendOutcome, EventRecord, NewEvent, TrackedOutcome,
+};
+pub use notifications::{
+    claim_notifications, mark_notification_failed, mark_notification_sent, order_notifications, DueNotification,
+    NotificationRecord,
 };
 pub use orders::{
     account_by_ref, create_shipment, find_order_by_number, line_quantities, order_snapshot, order_status, shipment_ids,

@@ -12,11 +12,17 @@ use tempfile::TempDir;
 pub struct TestApp {
     pub base_url: String,
     pub pool: Pool,
+    pub state: AppState,
     pub client: reqwest::Client,
     _dir: TempDir,
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// A server with extra configuration variables (SMTP, retry timings...).
+pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}", dir.path().join("milepost.db").display());
     let pool = store::connect(&url, 4).await.expect("open database");
@@ -27,13 +33,14 @@ pub async fn spawn_app() -> TestApp {
         "MILEPOST_DATABASE_URL" => Some(url.clone()),
         "MILEPOST_ADDR" => Some(listener.local_addr().unwrap().to_string()),
         "MILEPOST_PUBLIC_URL" => Some(base_url.clone()),
-        _ => None,
+        other => vars.iter().find(|(k, _)| *k == other).map(|(_, v)| v.to_string()),
     })
     .expect("config");
-    let app = server::router(AppState::new(config, pool.clone()));
+    let state = AppState::new(config, pool.clone());
+    let app = server::router(state.clone());
     tokio::spawn(async move { server::serve(listener, app).await.expect("server") });
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    TestApp { base_url, pool, client, _dir: dir }
+    TestApp { base_url, pool, client, state, _dir: dir }
 }
 
 impl TestApp {

@@ -1,0 +1,81 @@
+//! Email over SMTP (lettre): a branded plain-text and HTML message carrying
+//! the tracking link, from the tenant's brand name.
+
+use crate::domain::Canonical;
+use crate::store::DueNotification;
+use lettre::message::header::ContentType;
+use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use sha2::{Digest, Sha256};
+
+pub struct Mailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: lettre::Address,
+}
+
+impl Mailer {
+    /// `smtp://host:port` (plain, for a local sink), `smtp://...?tls=required`
+    /// (STARTTLS) or `smtps://...` (implicit TLS), credentials in the URL.
+    pub fn new(url: &str, from: &str) -> Result<Self, String> {
+        let transport =
+            AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map_err(|e| format!("MILEPOST_SMTP_URL: {e}"))?.build();
+        let from = from.parse().map_err(|e| format!("MILEPOST_SMTP_FROM `{from}`: {e}"))?;
+        Ok(Mailer { transport, from })
+    }
+
+    pub async fn send(&self, notification: &DueNotification, tracking_url: &str) -> Result<(), String> {
+        let message = compose(notification, tracking_url, &self.from)?;
+        self.transport.send(message).await.map(|_| ()).map_err(|e| e.to_string())
+    }
+}
+
+/// What the buyer reads for each trigger: a subject and one sentence.
+fn wording(trigger: &str, order: &str) -> (String, String) {
+    let canonical: Option<Canonical> = trigger.parse().ok();
+    let label = canonical.map(|c| c.presentation().label).unwrap_or("Update");
+    match trigger {
+        "confirmed" => (format!("We have your order {order}"), "Your order is confirmed and being prepared.".into()),
+        "shipped" => (format!("Your order {order} is on its way"), "Your order has left our warehouse.".into()),
+        "out_for_delivery" => (format!("Your order {order} arrives today"), "Your order is out for delivery.".into()),
+        "delivered" => (format!("Your order {order} was delivered"), "Your order has been delivered.".into()),
+        _ => (
+            format!("Update on your order {order}: {label}"),
+            canonical.map(|c| c.presentation().explanation).filter(|e| !e.is_empty()).unwrap_or(label).to_string(),
+        ),
+    }
+}
+
+pub fn compose(n: &DueNotification, tracking_url: &str, from: &lettre::Address) -> Result<Message, String> {
+    let (subject, sentence) = wording(&n.trigger, &n.order_number);
+    let help = n.support_email.as_deref().map(|e| format!("Questions? Write to {e}.")).unwrap_or_default();
+    // The link on a line of its own stays unbroken in plain 7-bit text.
+    let text = format!("{sentence}\n\nFollow it live:\n{tracking_url}\n\n{help}\n-- {}\n", n.brand_name);
+    let html = format!(
+        "<!doctype html><html><body style=\"font-family:sans-serif\"><h1 style=\"font-size:20px\">{}</h1>\
+         <p>{}</p><p><a href=\"{}\">Follow your order live</a></p><p style=\"color:#555\">{}</p>\
+         <p style=\"color:#555\">{}</p></body></html>",
+        escape(&subject),
+        escape(&sentence),
+        escape(tracking_url),
+        escape(&help),
+        escape(&n.brand_name)
+    );
+    // The same message always has the same id, so a receiver can drop the
+    // copy a crash between "accepted" and "marked sent" would cause.
+    let message_id = format!("<{}@milepost>", hex::encode(&Sha256::digest(n.idempotency_key.as_bytes())[..16]));
+    Message::builder()
+        .from(Mailbox::new(Some(n.brand_name.clone()), from.clone()))
+        .to(n.recipient.parse::<Mailbox>().map_err(|e| format!("recipient `{}`: {e}", n.recipient))?)
+        .subject(subject)
+        .message_id(Some(message_id))
+        .multipart(
+            MultiPart::alternative()
+                .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(text))
+                .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(html)),
+        )
+        .map_err(|e| e.to_string())
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}

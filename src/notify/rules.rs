@@ -1,0 +1,133 @@
+//! When a notification is due, pure and unit-tested: which events notify by
+//! default, which are urgent, when quiet hours end, how long to wait before
+//! retrying.
+
+use crate::domain::{Canonical, Milestone};
+use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+
+/// Buyers want about four updates per order and one at once when something
+/// goes wrong.
+pub fn notifies_by_default(canonical: Canonical) -> bool {
+    match canonical {
+        Canonical::Milestone(m) => {
+            matches!(m, Milestone::Confirmed | Milestone::Shipped | Milestone::OutForDelivery | Milestone::Delivered)
+        }
+        Canonical::Exception(_) => true,
+        Canonical::Unmapped => false,
+    }
+}
+
+/// Exceptions cannot wait for the morning; good news can.
+pub fn is_urgent(canonical: Canonical) -> bool {
+    matches!(canonical, Canonical::Exception(_))
+}
+
+/// An event that happened long ago (a backfill, a late carrier feed) is
+/// history, not news: nobody wants "out for delivery" two days later.
+pub const FRESH_FOR: Duration = Duration::hours(24);
+
+pub fn is_news(occurred_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    now - occurred_at <= FRESH_FOR
+}
+
+/// Non-urgent messages wait out quiet hours in the recipient's time zone.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct QuietHours {
+    pub start: NaiveTime,
+    pub end: NaiveTime,
+}
+
+impl Default for QuietHours {
+    fn default() -> Self {
+        QuietHours {
+            start: NaiveTime::from_hms_opt(21, 0, 0).expect("valid"),
+            end: NaiveTime::from_hms_opt(8, 0, 0).expect("valid"),
+        }
+    }
+}
+
+impl QuietHours {
+    fn contains(&self, t: NaiveTime) -> bool {
+        if self.start <= self.end {
+            self.start <= t && t < self.end
+        } else {
+            t >= self.start || t < self.end
+        }
+    }
+
+    /// The first moment at or after `now` the recipient may be messaged.
+    pub fn send_at(&self, now: DateTime<Utc>, tz: Tz, urgent: bool) -> DateTime<Utc> {
+        let local = now.with_timezone(&tz);
+        if urgent || !self.contains(local.time()) {
+            return now;
+        }
+        let day = if local.time() >= self.end { local.date_naive().succ_opt() } else { Some(local.date_naive()) };
+        day.map(|d| d.and_time(self.end))
+            .and_then(|end| tz.from_local_datetime(&end).earliest())
+            .map_or(now, |end| end.to_utc())
+    }
+}
+
+/// Exponential backoff with jitter: about `base` times 2^(attempt-1), capped
+/// at an hour, scaled by `jitter` in 0.5..1 so retries from many messages do
+/// not arrive at the provider together.
+pub fn retry_delay(attempt: u32, base: Duration, jitter: f64) -> Duration {
+    let exponential = base * 2_i32.saturating_pow(attempt.saturating_sub(1).min(16));
+    let capped = exponential.min(Duration::hours(1));
+    let scale = 0.5 + jitter.clamp(0.0, 1.0) / 2.0;
+    Duration::milliseconds((capped.num_milliseconds() as f64 * scale) as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ExceptionKind;
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn four_milestones_and_every_exception_notify() {
+        let notifying: Vec<Milestone> =
+            Milestone::ALL.into_iter().filter(|m| notifies_by_default(Canonical::Milestone(*m))).collect();
+        assert_eq!(
+            notifying,
+            [Milestone::Confirmed, Milestone::Shipped, Milestone::OutForDelivery, Milestone::Delivered]
+        );
+        assert!(ExceptionKind::ALL.into_iter().all(|x| notifies_by_default(Canonical::Exception(x))));
+        assert!(!notifies_by_default(Canonical::Unmapped));
+    }
+
+    #[test]
+    fn quiet_hours_hold_good_news_until_morning_but_not_bad_news() {
+        let chicago: Tz = "America/Chicago".parse().unwrap();
+        let quiet = QuietHours::default();
+        // 23:30 in Chicago (05:30 UTC next day): held until 08:00 Chicago.
+        let late = utc("2026-11-26T05:30:00Z");
+        assert_eq!(quiet.send_at(late, chicago, false), utc("2026-11-26T14:00:00Z"));
+        assert_eq!(quiet.send_at(late, chicago, true), late, "exceptions go at once");
+        // 21:15 Chicago: held until tomorrow 08:00.
+        assert_eq!(quiet.send_at(utc("2026-11-26T03:15:00Z"), chicago, false), utc("2026-11-26T14:00:00Z"));
+        // 12:00 Chicago: now.
+        let noon = utc("2026-11-26T18:00:00Z");
+        assert_eq!(quiet.send_at(noon, chicago, false), noon);
+    }
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_is_capped() {
+        let base = Duration::seconds(30);
+        assert_eq!(retry_delay(1, base, 1.0), Duration::seconds(30));
+        assert_eq!(retry_delay(3, base, 1.0), Duration::seconds(120));
+        assert_eq!(retry_delay(3, base, 0.0), Duration::seconds(60));
+        assert_eq!(retry_delay(40, base, 1.0), Duration::hours(1));
+    }
+
+    #[test]
+    fn old_events_are_history() {
+        let now = utc("2026-11-26T18:00:00Z");
+        assert!(is_news(utc("2026-11-26T09:00:00Z"), now));
+        assert!(!is_news(utc("2026-11-24T09:00:00Z"), now));
+    }
+}

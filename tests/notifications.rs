@@ -1,0 +1,239 @@
+//! Notifications against a real SMTP server (aiosmtpd, started here): the
+//! outbox row is written with its event, the worker delivers it once, retries
+//! transient failures with backoff, dead-letters after the last attempt, and
+//! a worker that dies holding a message leaves it for the next one.
+
+mod common;
+
+use chrono::{Timelike, Utc};
+use common::*;
+use milepost::auth::api_key::Scope;
+use milepost::notify::{self, email::Mailer};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+struct SmtpSink {
+    port: u16,
+    dir: tempfile::TempDir,
+    child: Child,
+}
+
+impl SmtpSink {
+    fn start(refuse_first: u32) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let dir = tempfile::tempdir().unwrap();
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/smtp_sink.py");
+        let mut child = Command::new("python3")
+            .arg(script)
+            .arg(port.to_string())
+            .arg(dir.path())
+            .args(["--fail", &refuse_first.to_string()])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("python3 with aiosmtpd (scripts/setup.sh installs it)");
+        let mut ready = String::new();
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().unwrap()), &mut ready).unwrap();
+        assert_eq!(ready.trim(), "ready", "the SMTP sink did not start");
+        SmtpSink { port, dir, child }
+    }
+
+    fn messages(&self) -> Vec<String> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(self.dir.path()).unwrap().map(|e| e.unwrap().path()).collect();
+        files.sort();
+        files.iter().map(|f| std::fs::read_to_string(f).unwrap()).collect()
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A zone where it is now daytime (10:00-18:59), or night (22:00-05:59), so
+/// quiet hours are tested without depending on when the test runs.
+fn zone_where_local_hour(day: bool) -> &'static str {
+    const ZONES: [&str; 12] = [
+        "Pacific/Kiritimati",
+        "Pacific/Auckland",
+        "Asia/Tokyo",
+        "Asia/Kolkata",
+        "Asia/Dubai",
+        "Europe/Berlin",
+        "UTC",
+        "America/Sao_Paulo",
+        "America/New_York",
+        "America/Chicago",
+        "America/Los_Angeles",
+        "Pacific/Honolulu",
+    ];
+    let now = Utc::now();
+    ZONES
+        .into_iter()
+        .find(|zone| {
+            let hour = now.with_timezone(&zone.parse::<chrono_tz::Tz>().unwrap()).hour();
+            if day {
+                (10..19).contains(&hour)
+            } else {
+                !(6..22).contains(&hour)
+            }
+        })
+        .expect("the zones above cover every hour")
+}
+
+async fn app_sending_to(sink: &SmtpSink) -> (TestApp, Mailer) {
+    let url = format!("smtp://127.0.0.1:{}", sink.port);
+    let app = spawn_app_with(&[
+        ("MILEPOST_SMTP_URL", &url),
+        ("MILEPOST_NOTIFY_RETRY_BASE_MS", "20"),
+        ("MILEPOST_NOTIFY_MAX_ATTEMPTS", "3"),
+    ])
+    .await;
+    let mailer = Mailer::new(&url, &app.state.config.smtp_from).unwrap();
+    (app, mailer)
+}
+
+/// An order whose buyer has an email address, shipping to `zone`.
+async fn order_for(app: &TestApp, zone: &str) -> String {
+    let tenant = tenant(&app.pool, "acme").await;
+    let key = api_key(&app.pool, tenant, &[Scope::Admin]).await;
+    let order = json!({
+        "contact": {"name": "Robin", "email": "robin@example.com"},
+        "ship_to": {"name": "Robin", "line1": "5 Elm St", "city": "Austin", "postcode": "78701", "country": "US", "time_zone": zone},
+        "lines": [{"sku": "A-1", "description": "Anvil", "quantity": 1}]
+    });
+    assert_eq!(app.put("/api/v1/orders/SO-1", &key, order).await.status(), 201);
+    key
+}
+
+async fn post_event(app: &TestApp, key: &str, source: &str, id: &str, code: &str) {
+    let event =
+        json!({"source": source, "event_id": id, "code": code, "occurred_at": Utc::now(), "order_number": "SO-1"});
+    assert_eq!(app.post("/api/v1/events", key, event).await.status(), 200);
+}
+
+/// Runs the worker until nothing is due.
+async fn drain(app: &TestApp, mailer: &Mailer) {
+    while notify::deliver_due(&app.state, mailer).await.unwrap() > 0 {}
+}
+
+async fn states(app: &TestApp) -> Vec<(String, String, i64)> {
+    sqlx::query_as("SELECT trigger, state, attempts FROM notifications ORDER BY id").fetch_all(&app.pool).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_delivery_is_mailed_once_with_a_working_tracking_link() {
+    let sink = SmtpSink::start(0);
+    let (app, mailer) = app_sending_to(&sink).await;
+    let key = order_for(&app, zone_where_local_hour(true)).await;
+    post_event(&app, &key, "wms", "p-1", "PICKED").await;
+    post_event(&app, &key, "carrier", "d-1", "DELIVERED").await;
+    // The same news from a second source is not a second message.
+    post_event(&app, &key, "ups", "d-2", "DELIVERED").await;
+    assert_eq!(states(&app).await, [("delivered".into(), "pending".into(), 0)]);
+
+    drain(&app, &mailer).await;
+    let messages = sink.messages();
+    assert_eq!(messages.len(), 1);
+    let message = &messages[0];
+    assert!(message.contains("Subject: Your order SO-1 was delivered"), "{message}");
+    assert!(message.contains("To: robin@example.com"));
+    assert!(message.contains("acme brand"), "sent in the tenant's name");
+    assert!(message.contains("Message-ID: <"));
+    let link =
+        message.lines().find(|l| l.starts_with(&app.base_url) && l.contains("/t/")).expect("a tracking link line");
+    let page = app.client.get(link.trim()).send().await.unwrap();
+    assert_eq!(page.status(), 200, "the mailed link opens the tracking page");
+    assert_eq!(states(&app).await, [("delivered".into(), "sent".into(), 1)]);
+    drain(&app, &mailer).await;
+    assert_eq!(sink.messages().len(), 1, "nothing is sent twice");
+}
+
+#[tokio::test]
+async fn a_refused_message_is_retried_and_then_delivered() {
+    let sink = SmtpSink::start(1);
+    let (app, mailer) = app_sending_to(&sink).await;
+    let key = order_for(&app, zone_where_local_hour(true)).await;
+    post_event(&app, &key, "carrier", "x-1", "DAMAGED").await;
+    drain(&app, &mailer).await;
+    let (_, state, attempts) = states(&app).await.remove(0);
+    assert_eq!((state.as_str(), attempts), ("pending", 1), "refused once, waiting for its retry");
+    tokio::time::sleep(Duration::from_millis(60)).await;
+    drain(&app, &mailer).await;
+    assert_eq!(states(&app).await, [("exception:damaged".into(), "sent".into(), 2)]);
+    assert_eq!(sink.messages().len(), 1);
+}
+
+#[tokio::test]
+async fn a_message_that_keeps_failing_is_dead_lettered_with_its_error() {
+    let sink = SmtpSink::start(100);
+    let (app, mailer) = app_sending_to(&sink).await;
+    let key = order_for(&app, zone_where_local_hour(true)).await;
+    post_event(&app, &key, "carrier", "o-1", "OUT_FOR_DELIVERY").await;
+    for _ in 0..40 {
+        drain(&app, &mailer).await;
+        if states(&app).await[0].1 == "dead" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(states(&app).await, [("out_for_delivery".into(), "dead".into(), 3)]);
+    let error: String = sqlx::query_scalar("SELECT last_error FROM notifications").fetch_one(&app.pool).await.unwrap();
+    assert!(error.contains("451"), "{error}");
+    assert!(sink.messages().is_empty());
+}
+
+#[tokio::test]
+async fn a_worker_that_dies_holding_a_message_leaves_it_to_the_next_one() {
+    let sink = SmtpSink::start(0);
+    let (app, mailer) = app_sending_to(&sink).await;
+    let key = order_for(&app, zone_where_local_hour(true)).await;
+    post_event(&app, &key, "carrier", "s-1", "PICKED_UP").await;
+    // A worker claims the message with a short lease and dies before sending.
+    let now = Utc::now();
+    let claimed = milepost::store::claim_notifications(&app.pool, now, now + chrono::Duration::milliseconds(200), 10)
+        .await
+        .unwrap();
+    assert_eq!(claimed.len(), 1);
+    drain(&app, &mailer).await;
+    assert!(sink.messages().is_empty(), "still leased to the dead worker");
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    drain(&app, &mailer).await;
+    assert_eq!(sink.messages().len(), 1);
+    assert_eq!(states(&app).await, [("shipped".into(), "sent".into(), 2)]);
+}
+
+#[tokio::test]
+async fn quiet_hours_hold_good_news_and_rules_can_turn_a_trigger_off() {
+    let sink = SmtpSink::start(0);
+    let (app, mailer) = app_sending_to(&sink).await;
+    let key = order_for(&app, zone_where_local_hour(false)).await;
+    sqlx::query(
+        "INSERT INTO notification_rules (tenant_id, trigger, channel, enabled) VALUES (1, 'confirmed', 'email', 0)",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    post_event(&app, &key, "oms", "c-1", "CONFIRMED").await;
+    post_event(&app, &key, "carrier", "o-1", "OUT_FOR_DELIVERY").await;
+    post_event(&app, &key, "carrier", "a-1", "ATTEMPT_FAIL").await;
+    drain(&app, &mailer).await;
+    let rows: Vec<(String, String, bool)> =
+        sqlx::query_as("SELECT trigger, state, next_attempt_at > ? FROM notifications ORDER BY id")
+            .bind(Utc::now())
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        rows,
+        [
+            ("out_for_delivery".into(), "pending".into(), true),
+            ("exception:failed_attempt".into(), "sent".into(), false),
+        ],
+        "confirmed is switched off; good news waits for morning; bad news goes now"
+    );
+    assert_eq!(sink.messages().len(), 1);
+}
