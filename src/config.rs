@@ -22,6 +22,14 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// `MILEPOST_SMTP_FROM`, the sender address; the tenant's brand is its name.
     pub smtp_from: String,
+    /// `MILEPOST_SMS_URL`: an HTTP endpoint taking a form-encoded `To`, `From`
+    /// and `Body` (Twilio's Messages API shape); without it SMS wait queued.
+    pub sms_url: Option<String>,
+    /// `MILEPOST_SMS_USER` and `MILEPOST_SMS_PASSWORD`: HTTP basic credentials.
+    pub sms_user: Option<String>,
+    pub sms_password: Option<String>,
+    /// `MILEPOST_SMS_FROM`: the sender number or name.
+    pub sms_from: String,
     /// `MILEPOST_NOTIFY_RETRY_BASE_MS`, default 30 s: the first retry delay, doubled each time.
     pub notify_retry_base: chrono::Duration,
     /// `MILEPOST_NOTIFY_MAX_ATTEMPTS`, default 8: then the message is dead-lettered.
@@ -76,6 +84,10 @@ impl Config {
             json_logs: get("MILEPOST_LOG_FORMAT").is_some_and(|v| v.eq_ignore_ascii_case("json")),
             smtp_url: get("MILEPOST_SMTP_URL").filter(|v| !v.is_empty()),
             smtp_from: get("MILEPOST_SMTP_FROM").unwrap_or_else(|| "notifications@milepost.localhost".into()),
+            sms_url: get("MILEPOST_SMS_URL").filter(|v| !v.is_empty()),
+            sms_user: get("MILEPOST_SMS_USER"),
+            sms_password: get("MILEPOST_SMS_PASSWORD"),
+            sms_from: get("MILEPOST_SMS_FROM").unwrap_or_else(|| "Milepost".into()),
             notify_retry_base: chrono::Duration::milliseconds(number("MILEPOST_NOTIFY_RETRY_BASE_MS", 30_000)? as i64),
             notify_max_attempts: number("MILEPOST_NOTIFY_MAX_ATTEMPTS", 8)? as u32,
             notify_poll: std::time::Duration::from_millis(number("MILEPOST_NOTIFY_POLL_MS", 1_000)?),

@@ -102,9 +102,7 @@ async fn run(mut config: Config, args: &[String]) -> anyhow::Result<()> {
                 print_demo_links(&pool, &public_url, value("--links-json")).await?;
             }
             let state = AppState::new(config, pool);
-            if milepost::notify::spawn_worker(state.clone()).is_none() {
-                tracing::info!("MILEPOST_SMTP_URL is not set: notifications are queued, not sent");
-            }
+            milepost::notify::spawn_worker(state.clone()).map_err(|e| anyhow::anyhow!(e))?;
             tracing::info!(%addr, "Milepost is listening on {public_url}");
             server::serve(listener, server::router(state)).await?;
             Ok(())

@@ -8,7 +8,7 @@ mod common;
 use chrono::{Timelike, Utc};
 use common::*;
 use milepost::auth::api_key::Scope;
-use milepost::notify::{self, email::Mailer};
+use milepost::notify::{self, Channels};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -84,7 +84,7 @@ fn zone_where_local_hour(day: bool) -> &'static str {
         .expect("the zones above cover every hour")
 }
 
-async fn app_sending_to(sink: &SmtpSink) -> (TestApp, Mailer) {
+async fn app_sending_to(sink: &SmtpSink) -> (TestApp, Channels) {
     let url = format!("smtp://127.0.0.1:{}", sink.port);
     let app = spawn_app_with(&[
         ("MILEPOST_SMTP_URL", &url),
@@ -92,8 +92,8 @@ async fn app_sending_to(sink: &SmtpSink) -> (TestApp, Mailer) {
         ("MILEPOST_NOTIFY_MAX_ATTEMPTS", "3"),
     ])
     .await;
-    let mailer = Mailer::new(&url, &app.state.config.smtp_from).unwrap();
-    (app, mailer)
+    let channels = Channels::from_config(&app.state).unwrap();
+    (app, channels)
 }
 
 /// An order whose buyer has an email address, shipping to `zone`.
@@ -116,8 +116,8 @@ async fn post_event(app: &TestApp, key: &str, source: &str, id: &str, code: &str
 }
 
 /// Runs the worker until nothing is due.
-async fn drain(app: &TestApp, mailer: &Mailer) {
-    while notify::deliver_due(&app.state, mailer).await.unwrap() > 0 {}
+async fn drain(app: &TestApp, channels: &Channels) {
+    while notify::deliver_due(&app.state, channels).await.unwrap() > 0 {}
 }
 
 async fn states(app: &TestApp) -> Vec<(String, String, i64)> {
@@ -194,9 +194,10 @@ async fn a_worker_that_dies_holding_a_message_leaves_it_to_the_next_one() {
     post_event(&app, &key, "carrier", "s-1", "PICKED_UP").await;
     // A worker claims the message with a short lease and dies before sending.
     let now = Utc::now();
-    let claimed = milepost::store::claim_notifications(&app.pool, now, now + chrono::Duration::milliseconds(200), 10)
-        .await
-        .unwrap();
+    let claimed =
+        milepost::store::claim_notifications(&app.pool, &["email"], now, now + chrono::Duration::milliseconds(200), 10)
+            .await
+            .unwrap();
     assert_eq!(claimed.len(), 1);
     drain(&app, &mailer).await;
     assert!(sink.messages().is_empty(), "still leased to the dead worker");

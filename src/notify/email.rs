@@ -3,7 +3,7 @@
 
 use crate::domain::Canonical;
 use crate::store::DueNotification;
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sha2::{Digest, Sha256};
@@ -23,14 +23,19 @@ impl Mailer {
         Ok(Mailer { transport, from })
     }
 
-    pub async fn send(&self, notification: &DueNotification, tracking_url: &str) -> Result<(), String> {
-        let message = compose(notification, tracking_url, &self.from)?;
+    pub async fn send(
+        &self,
+        notification: &DueNotification,
+        tracking_url: &str,
+        unsubscribe_url: Option<&str>,
+    ) -> Result<(), String> {
+        let message = compose(notification, tracking_url, unsubscribe_url, &self.from)?;
         self.transport.send(message).await.map(|_| ()).map_err(|e| e.to_string())
     }
 }
 
 /// What the buyer reads for each trigger: a subject and one sentence.
-fn wording(trigger: &str, order: &str) -> (String, String) {
+pub fn wording(trigger: &str, order: &str) -> (String, String) {
     let canonical: Option<Canonical> = trigger.parse().ok();
     let label = canonical.map(|c| c.presentation().label).unwrap_or("Update");
     match trigger {
@@ -45,25 +50,49 @@ fn wording(trigger: &str, order: &str) -> (String, String) {
     }
 }
 
-pub fn compose(n: &DueNotification, tracking_url: &str, from: &lettre::Address) -> Result<Message, String> {
+pub fn compose(
+    n: &DueNotification,
+    tracking_url: &str,
+    unsubscribe_url: Option<&str>,
+    from: &lettre::Address,
+) -> Result<Message, String> {
     let (subject, sentence) = wording(&n.trigger, &n.order_number);
-    let help = n.support_email.as_deref().map(|e| format!("Questions? Write to {e}.")).unwrap_or_default();
+    let mut help = n.support_email.as_deref().map(|e| format!("Questions? Write to {e}.")).unwrap_or_default();
+    if let Some(url) = unsubscribe_url {
+        help.push_str(&format!("\nNo more updates about this order:\n{url}"));
+    }
     // The link on a line of its own stays unbroken in plain 7-bit text.
     let text = format!("{sentence}\n\nFollow it live:\n{tracking_url}\n\n{help}\n-- {}\n", n.brand_name);
     let html = format!(
         "<!doctype html><html><body style=\"font-family:sans-serif\"><h1 style=\"font-size:20px\">{}</h1>\
          <p>{}</p><p><a href=\"{}\">Follow your order live</a></p><p style=\"color:#555\">{}</p>\
-         <p style=\"color:#555\">{}</p></body></html>",
+         <p style=\"color:#555\">{}</p>{}</body></html>",
         escape(&subject),
         escape(&sentence),
         escape(tracking_url),
-        escape(&help),
-        escape(&n.brand_name)
+        escape(n.support_email.as_deref().map(|e| format!("Questions? Write to {e}.")).as_deref().unwrap_or("")),
+        escape(&n.brand_name),
+        unsubscribe_url
+            .map(|u| format!(
+                "<p style=\"font-size:12px\"><a href=\"{}\">Unsubscribe from updates about this order</a></p>",
+                escape(u)
+            ))
+            .unwrap_or_default()
     );
     // The same message always has the same id, so a receiver can drop the
     // copy a crash between "accepted" and "marked sent" would cause.
     let message_id = format!("<{}@milepost>", hex::encode(&Sha256::digest(n.idempotency_key.as_bytes())[..16]));
-    Message::builder()
+    let mut builder = Message::builder();
+    if let Some(url) = unsubscribe_url {
+        // One click from the mail client (RFC 8058): a POST to the same link.
+        builder = builder
+            .raw_header(HeaderValue::new(HeaderName::new_from_ascii_str("List-Unsubscribe"), format!("<{url}>")))
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                "List-Unsubscribe=One-Click".into(),
+            ));
+    }
+    builder
         .from(Mailbox::new(Some(n.brand_name.clone()), from.clone()))
         .to(n.recipient.parse::<Mailbox>().map_err(|e| format!("recipient `{}`: {e}", n.recipient))?)
         .subject(subject)

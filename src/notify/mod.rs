@@ -1,35 +1,68 @@
 //! Notifications: the outbox rows the store queues with each event are
-//! delivered here, with retries, backoff and a dead-letter state.
+//! delivered here by email, SMS or signed webhook, with retries, backoff
+//! and a dead-letter state.
 
 pub mod email;
 pub mod rules;
 
-use crate::auth::tracking_link;
+use crate::auth::{tracking_link, webhook_signature};
 use crate::state::AppState;
-use crate::store;
+use crate::store::{self, DueNotification};
 use chrono::{Duration, Utc};
 use email::Mailer;
 use rand::Rng;
+use sha2::{Digest, Sha256};
 
 /// How long a claimed message is this worker's; after that another may take it.
 const LEASE: Duration = Duration::minutes(2);
-/// Tracking links mailed out stay valid this long.
+/// Tracking links sent out stay valid this long.
 const LINK_LIFETIME: Duration = Duration::days(90);
 
-/// Starts the delivery worker when SMTP is configured. Without it messages
-/// stay queued (never lost) until a node with SMTP runs.
-pub fn spawn_worker(state: AppState) -> Option<tokio::task::JoinHandle<()>> {
-    let url = state.config.smtp_url.clone()?;
-    let mailer = match Mailer::new(&url, &state.config.smtp_from) {
-        Ok(mailer) => mailer,
-        Err(e) => {
-            tracing::error!("notifications are not sent: {e}");
-            return None;
+/// The ways this node can deliver. A channel that is not configured here
+/// is not claimed: its messages wait, never lost, for a node that has it.
+pub struct Channels {
+    mailer: Option<Mailer>,
+    http: reqwest::Client,
+    sms: bool,
+}
+
+/// What a delivery attempt came to.
+pub struct Attempt {
+    pub result: Result<(), String>,
+    /// The HTTP status an endpoint or SMS provider answered.
+    pub status: Option<u16>,
+}
+
+impl Channels {
+    pub fn from_config(state: &AppState) -> Result<Self, String> {
+        let config = &state.config;
+        let mailer = config.smtp_url.as_deref().map(|url| Mailer::new(url, &config.smtp_from)).transpose()?;
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(10))
+            .build()
+            .map_err(|e| format!("HTTP client: {e}"))?;
+        Ok(Channels { mailer, http, sms: config.sms_url.is_some() })
+    }
+
+    fn names(&self) -> Vec<&'static str> {
+        let mut names = vec!["webhook"];
+        if self.mailer.is_some() {
+            names.push("email");
         }
-    };
-    Some(tokio::spawn(async move {
+        if self.sms {
+            names.push("sms");
+        }
+        names
+    }
+}
+
+/// Starts the delivery worker.
+pub fn spawn_worker(state: AppState) -> Result<tokio::task::JoinHandle<()>, String> {
+    let channels = Channels::from_config(&state)?;
+    tracing::info!(channels = ?channels.names(), "notification worker started");
+    Ok(tokio::spawn(async move {
         loop {
-            match deliver_due(&state, &mailer).await {
+            match deliver_due(&state, &channels).await {
                 Ok(0) => tokio::time::sleep(state.config.notify_poll).await,
                 Ok(_) => {}
                 Err(e) => {
@@ -42,16 +75,13 @@ pub fn spawn_worker(state: AppState) -> Option<tokio::task::JoinHandle<()>> {
 }
 
 /// Claims what is due and delivers it; returns how many were attempted.
-pub async fn deliver_due(state: &AppState, mailer: &Mailer) -> store::Result<usize> {
+pub async fn deliver_due(state: &AppState, channels: &Channels) -> store::Result<usize> {
     let now = Utc::now();
-    let due = store::claim_notifications(&state.pool, now, now + LEASE, 20).await?;
+    let due = store::claim_notifications(&state.pool, &channels.names(), now, now + LEASE, 20).await?;
     for notification in &due {
-        let token =
-            tracking_link::issue(&state.pool, notification.tenant_id, notification.order_id, Some(now + LINK_LIFETIME))
-                .await?;
-        let url = format!("{}/t/{}", state.public_url(), token.as_str());
-        match mailer.send(notification, &url).await {
-            Ok(()) => store::mark_notification_sent(&state.pool, notification.id).await?,
+        let attempt = deliver(state, channels, notification).await?;
+        match attempt.result {
+            Ok(()) => store::mark_notification_sent(&state.pool, notification.id, attempt.status).await?,
             Err(error) => {
                 let attempts = notification.attempts as u32;
                 let retry_at = (attempts < state.config.notify_max_attempts).then(|| {
@@ -61,9 +91,96 @@ pub async fn deliver_due(state: &AppState, mailer: &Mailer) -> store::Result<usi
                 if retry_at.is_none() {
                     tracing::warn!(id = notification.id, %error, "notification dead after {attempts} attempts");
                 }
-                store::mark_notification_failed(&state.pool, notification.id, &error, retry_at).await?;
+                store::mark_notification_failed(&state.pool, notification.id, &error, attempt.status, retry_at).await?;
             }
         }
     }
     Ok(due.len())
+}
+
+async fn deliver(state: &AppState, channels: &Channels, n: &DueNotification) -> store::Result<Attempt> {
+    let base = state.public_url();
+    let unsubscribe_url = n.unsubscribe_token.as_ref().map(|t| format!("{base}/unsubscribe/{t}"));
+    Ok(match (n.channel.as_str(), &channels.mailer) {
+        ("webhook", _) => webhook(channels, n).await,
+        (channel, mailer) => {
+            let token =
+                tracking_link::issue(&state.pool, n.tenant_id, n.order_id, Some(Utc::now() + LINK_LIFETIME)).await?;
+            let tracking_url = format!("{base}/t/{}", token.as_str());
+            match (channel, mailer) {
+                ("email", Some(mailer)) => {
+                    Attempt { result: mailer.send(n, &tracking_url, unsubscribe_url.as_deref()).await, status: None }
+                }
+                ("sms", _) => sms(state, channels, n, &tracking_url, unsubscribe_url.as_deref()).await,
+                (other, _) => {
+                    Attempt { result: Err(format!("channel `{other}` is not configured here")), status: None }
+                }
+            }
+        }
+    })
+}
+
+/// The id a receiver sees for this message, the same on every retry.
+fn message_id(n: &DueNotification) -> String {
+    format!("msg_{}", hex::encode(&Sha256::digest(n.idempotency_key.as_bytes())[..12]))
+}
+
+fn answered(response: Result<reqwest::Response, reqwest::Error>) -> Attempt {
+    match response {
+        Ok(r) if r.status().is_success() => Attempt { result: Ok(()), status: Some(r.status().as_u16()) },
+        Ok(r) => Attempt { result: Err(format!("HTTP {}", r.status())), status: Some(r.status().as_u16()) },
+        Err(e) => Attempt { result: Err(e.to_string()), status: None },
+    }
+}
+
+/// Signed per Standard Webhooks with the endpoint's secret.
+async fn webhook(channels: &Channels, n: &DueNotification) -> Attempt {
+    let body = serde_json::json!({
+        "type": "order.status",
+        "order_number": n.order_number,
+        "status": n.trigger,
+        "event_id": n.event_id,
+        "occurred_at": n.occurred_at,
+        "location": n.location,
+    })
+    .to_string();
+    let id = message_id(n);
+    let timestamp = Utc::now().timestamp();
+    let signature =
+        webhook_signature::sign(n.endpoint_secret.as_deref().unwrap_or_default(), &id, timestamp, body.as_bytes());
+    answered(
+        channels
+            .http
+            .post(&n.recipient)
+            .header("content-type", "application/json")
+            .header("webhook-id", id)
+            .header("webhook-timestamp", timestamp.to_string())
+            .header("webhook-signature", signature)
+            .body(body)
+            .send()
+            .await,
+    )
+}
+
+/// A short text with the link, through the configured HTTP provider.
+async fn sms(
+    state: &AppState,
+    channels: &Channels,
+    n: &DueNotification,
+    tracking_url: &str,
+    unsubscribe_url: Option<&str>,
+) -> Attempt {
+    let config = &state.config;
+    let Some(url) = config.sms_url.as_deref() else {
+        return Attempt { result: Err("MILEPOST_SMS_URL is not set".into()), status: None };
+    };
+    let (_, sentence) = email::wording(&n.trigger, &n.order_number);
+    let stop = unsubscribe_url.map(|u| format!(" Stop: {u}")).unwrap_or_default();
+    let text = format!("{}: {sentence} {tracking_url}{stop}", n.brand_name);
+    let mut request =
+        channels.http.post(url).form(&[("To", n.recipient.as_str()), ("From", &config.sms_from), ("Body", &text)]);
+    if let Some(user) = &config.sms_user {
+        request = request.basic_auth(user, config.sms_password.as_deref());
+    }
+    answered(request.send().await)
 }

@@ -16,8 +16,55 @@ pub(super) struct Notable {
     pub occurred_at: DateTime<Utc>,
 }
 
+/// Adds a subscription (or leaves an existing one as it is). Contacts are
+/// confirmed by being on the order; opt-ins wait for their code.
+pub(super) async fn subscribe_in_tx(
+    tx: &mut Transaction<'_, Sqlite>,
+    tenant: TenantId,
+    order: OrderId,
+    channel: &str,
+    address: &str,
+    origin: &str,
+    confirm_code_hash: Option<&str>,
+) -> Result<()> {
+    let now = Utc::now();
+    sqlx::query(
+        "INSERT INTO notification_subscriptions (tenant_id, order_id, channel, address, origin, confirm_code_hash,
+                                                 confirmed_at, unsubscribe_token, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (order_id, channel, address) DO NOTHING",
+    )
+    .bind(tenant)
+    .bind(order)
+    .bind(channel)
+    .bind(address)
+    .bind(origin)
+    .bind(confirm_code_hash)
+    .bind(confirm_code_hash.is_none().then_some(now))
+    .bind(random_token())
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+fn random_token() -> String {
+    use base64::Engine;
+    let mut bytes = [0u8; 16];
+    rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Someone who may be told about an order, and how.
+struct Recipient {
+    channel: String,
+    address: String,
+    subscription: Option<i64>,
+    endpoint: Option<i64>,
+}
+
 /// Queues the messages these new events call for, in the caller's
-/// transaction. Today the order's contact email is the recipient.
+/// transaction: one per (order, trigger, channel, recipient), for confirmed
+/// subscribers and the tenant's webhook endpoints, as the rules say.
 pub(super) async fn enqueue_in_tx(
     tx: &mut Transaction<'_, Sqlite>,
     tenant: TenantId,
@@ -25,27 +72,49 @@ pub(super) async fn enqueue_in_tx(
     events: &[Notable],
 ) -> Result<()> {
     let now = Utc::now();
-    let due: Vec<&Notable> = events
-        .iter()
-        .filter(|e| e.canonical != Canonical::Unmapped)
-        .filter(|e| rules::is_news(e.occurred_at, now))
-        .collect();
+    let due: Vec<&Notable> =
+        events.iter().filter(|e| e.canonical != Canonical::Unmapped && rules::is_news(e.occurred_at, now)).collect();
     if due.is_empty() {
         return Ok(());
     }
-    let contact: Option<(Option<String>, Option<i64>, String)> = sqlx::query_as(
-        "SELECT contact_email, account_id, ship_to_time_zone FROM orders WHERE id = ? AND tenant_id = ?",
+    let Some((account, zone)): Option<(Option<i64>, String)> =
+        sqlx::query_as("SELECT account_id, ship_to_time_zone FROM orders WHERE id = ? AND tenant_id = ?")
+            .bind(order)
+            .bind(tenant)
+            .fetch_optional(&mut **tx)
+            .await?
+    else {
+        return Ok(());
+    };
+    let people: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT id, channel, address FROM notification_subscriptions
+         WHERE order_id = ? AND confirmed_at IS NOT NULL AND unsubscribed_at IS NULL ORDER BY id",
     )
     .bind(order)
-    .bind(tenant)
-    .fetch_optional(&mut **tx)
+    .fetch_all(&mut **tx)
     .await?;
-    let Some((Some(recipient), account, zone)) = contact else { return Ok(()) };
+    let systems: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, url FROM webhook_endpoints WHERE tenant_id = ? AND disabled_at IS NULL ORDER BY id")
+            .bind(tenant)
+            .fetch_all(&mut **tx)
+            .await?;
+    let recipients: Vec<Recipient> = people
+        .into_iter()
+        .map(|(id, channel, address)| Recipient { channel, address, subscription: Some(id), endpoint: None })
+        .chain(systems.into_iter().map(|(id, url)| Recipient {
+            channel: "webhook".into(),
+            address: url,
+            subscription: None,
+            endpoint: Some(id),
+        }))
+        .collect();
+    if recipients.is_empty() {
+        return Ok(());
+    }
     // Account rows first, so they win over the tenant's.
-    let overrides: Vec<(String, bool)> = sqlx::query_as(
-        "SELECT trigger, enabled FROM notification_rules
-         WHERE tenant_id = ? AND channel = 'email' AND (account_id IS NULL OR account_id = ?)
-         ORDER BY account_id IS NULL",
+    let overrides: Vec<(String, String, bool)> = sqlx::query_as(
+        "SELECT trigger, channel, enabled FROM notification_rules
+         WHERE tenant_id = ? AND (account_id IS NULL OR account_id = ?) ORDER BY account_id IS NULL",
     )
     .bind(tenant)
     .bind(account)
@@ -54,30 +123,43 @@ pub(super) async fn enqueue_in_tx(
     let tz: Tz = zone.parse().unwrap_or(Tz::UTC);
     for event in due {
         let trigger = event.canonical.code();
-        let enabled = overrides
-            .iter()
-            .find(|(t, _)| *t == trigger)
-            .map_or_else(|| rules::notifies_by_default(event.canonical), |(_, enabled)| *enabled);
-        if !enabled {
-            continue;
+        for recipient in &recipients {
+            let enabled = overrides
+                .iter()
+                .find(|(t, c, _)| *t == trigger && *c == recipient.channel)
+                .map_or_else(|| rules::notifies_by_default(event.canonical), |(_, _, enabled)| *enabled);
+            if !enabled {
+                continue;
+            }
+            // Quiet hours are for people; systems take messages at any hour.
+            let urgent = rules::is_urgent(event.canonical) || recipient.channel == "webhook";
+            let send_at = QuietHours::default().send_at(now, tz, urgent);
+            let key = format!(
+                "{}:{trigger}:{}:{}",
+                order.0,
+                recipient.channel,
+                recipient.endpoint.map_or_else(|| recipient.address.to_ascii_lowercase(), |id| id.to_string())
+            );
+            sqlx::query(
+                "INSERT INTO notifications (tenant_id, order_id, event_id, channel, recipient, subscription_id,
+                                            endpoint_id, trigger, idempotency_key, state, next_attempt_at, created_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)
+                 ON CONFLICT (tenant_id, idempotency_key) DO NOTHING",
+            )
+            .bind(tenant)
+            .bind(order)
+            .bind(event.id)
+            .bind(&recipient.channel)
+            .bind(&recipient.address)
+            .bind(recipient.subscription)
+            .bind(recipient.endpoint)
+            .bind(&trigger)
+            .bind(key)
+            .bind(send_at)
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
         }
-        let send_at = QuietHours::default().send_at(now, tz, rules::is_urgent(event.canonical));
-        sqlx::query(
-            "INSERT INTO notifications (tenant_id, order_id, event_id, channel, recipient, trigger, idempotency_key,
-                                        state, next_attempt_at, created_at)
-             VALUES (?, ?, ?, 'email', ?, ?, ?, 'pending', ?, ?)
-             ON CONFLICT (tenant_id, idempotency_key) DO NOTHING",
-        )
-        .bind(tenant)
-        .bind(order)
-        .bind(event.id)
-        .bind(&recipient)
-        .bind(&trigger)
-        .bind(format!("{}:{trigger}:email:{}", order.0, recipient.to_ascii_lowercase()))
-        .bind(send_at)
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
     }
     Ok(())
 }
@@ -96,12 +178,18 @@ pub struct DueNotification {
     pub order_number: String,
     pub brand_name: String,
     pub support_email: Option<String>,
+    pub unsubscribe_token: Option<String>,
+    pub endpoint_secret: Option<String>,
+    pub event_id: i64,
+    pub occurred_at: DateTime<Utc>,
+    pub location: Option<String>,
 }
 
-/// Claims up to `limit` due messages until `lease_until`: pending ones whose
+/// Claims up to `limit` due messages on these channels until `lease_until`: pending ones whose
 /// time has come, and ones whose previous worker's lease ran out.
 pub async fn claim_notifications(
     pool: &Pool,
+    channels: &[&str],
     now: DateTime<Utc>,
     lease_until: DateTime<Utc>,
     limit: i64,
@@ -110,13 +198,15 @@ pub async fn claim_notifications(
     let ids: Vec<i64> = sqlx::query_scalar(
         "UPDATE notifications SET state = 'sending', attempts = attempts + 1, lease_until = ?
          WHERE id IN (SELECT id FROM notifications
-                      WHERE (state = 'pending' AND next_attempt_at <= ?) OR (state = 'sending' AND lease_until <= ?)
+                      WHERE ((state = 'pending' AND next_attempt_at <= ?) OR (state = 'sending' AND lease_until <= ?))
+                        AND channel IN (SELECT value FROM json_each(?))
                       ORDER BY next_attempt_at LIMIT ?)
          RETURNING id",
     )
     .bind(lease_until)
     .bind(now)
     .bind(now)
+    .bind(sqlx::types::Json(channels))
     .bind(limit)
     .fetch_all(&mut *tx)
     .await?;
@@ -125,8 +215,14 @@ pub async fn claim_notifications(
         claimed.push(
             sqlx::query_as(
                 "SELECT n.id, n.tenant_id, n.order_id, n.channel, n.recipient, n.trigger, n.idempotency_key, n.attempts,
-                        o.order_number, t.brand_name, t.support_email
-                 FROM notifications n JOIN orders o ON o.id = n.order_id JOIN tenants t ON t.id = n.tenant_id
+                        o.order_number, t.brand_name, t.support_email, s.unsubscribe_token, w.secret AS endpoint_secret,
+                        e.id AS event_id, e.occurred_at, e.location
+                 FROM notifications n
+                 JOIN orders o ON o.id = n.order_id
+                 JOIN tenants t ON t.id = n.tenant_id
+                 JOIN events e ON e.id = n.event_id
+                 LEFT JOIN notification_subscriptions s ON s.id = n.subscription_id
+                 LEFT JOIN webhook_endpoints w ON w.id = n.endpoint_id
                  WHERE n.id = ?",
             )
             .bind(id)
@@ -138,11 +234,13 @@ pub async fn claim_notifications(
     Ok(claimed)
 }
 
-pub async fn mark_notification_sent(pool: &Pool, id: i64) -> Result<()> {
+pub async fn mark_notification_sent(pool: &Pool, id: i64, response_status: Option<u16>) -> Result<()> {
     sqlx::query(
-        "UPDATE notifications SET state = 'sent', sent_at = ?, lease_until = NULL, last_error = NULL WHERE id = ?",
+        "UPDATE notifications SET state = 'sent', sent_at = ?, lease_until = NULL, last_error = NULL,
+                                  response_status = ? WHERE id = ?",
     )
     .bind(Utc::now())
+    .bind(response_status)
     .bind(id)
     .execute(pool)
     .await?;
@@ -154,15 +252,17 @@ pub async fn mark_notification_failed(
     pool: &Pool,
     id: i64,
     error: &str,
+    response_status: Option<u16>,
     retry_at: Option<DateTime<Utc>>,
 ) -> Result<()> {
     let state = if retry_at.is_some() { "pending" } else { "dead" };
     sqlx::query(
-        "UPDATE notifications SET state = ?, last_error = ?, next_attempt_at = COALESCE(?, next_attempt_at),
-                                  lease_until = NULL WHERE id = ?",
+        "UPDATE notifications SET state = ?, last_error = ?, response_status = ?,
+                                  next_attempt_at = COALESCE(?, next_attempt_at), lease_until = NULL WHERE id = ?",
     )
     .bind(state)
     .bind(error)
+    .bind(response_status)
     .bind(retry_at)
     .bind(id)
     .execute(pool)
@@ -170,9 +270,61 @@ pub async fn mark_notification_failed(
     Ok(())
 }
 
+/// Sends a message again (CS "resend"): back to pending, due now, with its
+/// attempts counted afresh. Scoped to the tenant.
+pub async fn resend_notification(pool: &Pool, tenant: TenantId, id: i64) -> Result<bool> {
+    let updated = sqlx::query(
+        "UPDATE notifications SET state = 'pending', attempts = 0, next_attempt_at = ?, lease_until = NULL
+         WHERE id = ? AND tenant_id = ? AND state != 'sending'",
+    )
+    .bind(Utc::now())
+    .bind(id)
+    .bind(tenant)
+    .execute(pool)
+    .await?;
+    Ok(updated.rows_affected() == 1)
+}
+
+/// One click in a message: no more messages to that subscription, and
+/// what was still queued for it is cancelled. Returns the order number.
+pub async fn unsubscribe(pool: &Pool, token: &str) -> Result<Option<String>> {
+    let mut tx = super::write_tx(pool).await?;
+    let found: Option<(i64, String)> = sqlx::query_as(
+        "UPDATE notification_subscriptions SET unsubscribed_at = COALESCE(unsubscribed_at, ?)
+         WHERE unsubscribe_token = ?
+         RETURNING id, (SELECT order_number FROM orders WHERE orders.id = notification_subscriptions.order_id)",
+    )
+    .bind(Utc::now())
+    .bind(token)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some((subscription, _)) = &found {
+        sqlx::query("UPDATE notifications SET state = 'cancelled' WHERE subscription_id = ? AND state = 'pending'")
+            .bind(subscription)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(found.map(|(_, number)| number))
+}
+
+/// Registers a customer system to receive signed webhooks; returns its id.
+pub async fn add_webhook_endpoint(pool: &Pool, tenant: TenantId, url: &str, secret: &str) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO webhook_endpoints (tenant_id, url, secret, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+    )
+    .bind(tenant)
+    .bind(url)
+    .bind(secret)
+    .bind(Utc::now())
+    .fetch_one(pool)
+    .await?)
+}
+
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct NotificationRecord {
     pub id: i64,
+    pub response_status: Option<i64>,
     pub channel: String,
     pub recipient: String,
     pub trigger: String,
@@ -185,7 +337,7 @@ pub struct NotificationRecord {
 
 pub async fn order_notifications(pool: &Pool, order: OrderId) -> Result<Vec<NotificationRecord>> {
     Ok(sqlx::query_as(
-        "SELECT id, channel, recipient, trigger, state, attempts, last_error, next_attempt_at, sent_at
+        "SELECT id, response_status, channel, recipient, trigger, state, attempts, last_error, next_attempt_at, sent_at
          FROM notifications WHERE order_id = ? ORDER BY id",
     )
     .bind(order)

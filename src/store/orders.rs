@@ -364,6 +364,11 @@ pub async fn upsert_order(pool: &Pool, order: &NewOrder, placed: Option<NewEvent
         .await?;
         lines.push(line_id);
     }
+    // The order's contacts hear about it unless they unsubscribe.
+    let contacts = [("email", &order.contact_email), ("sms", &order.contact_phone)];
+    for (channel, address) in contacts.iter().filter_map(|(c, a)| Some((*c, a.as_deref()?.trim()))) {
+        super::notifications::subscribe_in_tx(&mut tx, order.tenant, id, channel, address, "contact", None).await?;
+    }
     let placed = match placed.filter(|_| created) {
         Some(event) => insert_in_tx(&mut tx, order.tenant, id, &[event]).await?,
         None => AppendOutcome::default(),
