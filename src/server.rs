@@ -22,6 +22,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/openapi.json", get(crate::api::docs::openapi_json))
         .route("/api/docs", get(crate::api::docs::reference_page))
         .route("/t/{token}/events", get(crate::live::sse::tracking_stream))
+        .route("/unsubscribe/{token}", get(crate::notify::unsubscribe::ask).post(crate::notify::unsubscribe::confirm))
         .leptos_routes_with_context(
             &state,
             routes,

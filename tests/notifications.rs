@@ -98,10 +98,14 @@ async fn app_sending_to(sink: &SmtpSink) -> (TestApp, Channels) {
 
 /// An order whose buyer has an email address, shipping to `zone`.
 async fn order_for(app: &TestApp, zone: &str) -> String {
+    order_with_contact(app, zone, json!({"name": "Robin", "email": "robin@example.com"})).await
+}
+
+async fn order_with_contact(app: &TestApp, zone: &str, contact: serde_json::Value) -> String {
     let tenant = tenant(&app.pool, "acme").await;
     let key = api_key(&app.pool, tenant, &[Scope::Admin]).await;
     let order = json!({
-        "contact": {"name": "Robin", "email": "robin@example.com"},
+        "contact": contact,
         "ship_to": {"name": "Robin", "line1": "5 Elm St", "city": "Austin", "postcode": "78701", "country": "US", "time_zone": zone},
         "lines": [{"sku": "A-1", "description": "Anvil", "quantity": 1}]
     });
@@ -237,4 +241,130 @@ async fn quiet_hours_hold_good_news_and_rules_can_turn_a_trigger_off() {
         "confirmed is switched off; good news waits for morning; bad news goes now"
     );
     assert_eq!(sink.messages().len(), 1);
+}
+
+#[tokio::test]
+async fn one_click_unsubscribes_and_cs_can_see_and_resend() {
+    let sink = SmtpSink::start(0);
+    let (app, channels) = app_sending_to(&sink).await;
+    let key = order_for(&app, zone_where_local_hour(true)).await;
+    post_event(&app, &key, "carrier", "s-1", "PICKED_UP").await;
+    drain(&app, &channels).await;
+
+    // CS sees the message and sends it again.
+    let listed: Vec<serde_json::Value> =
+        app.send(reqwest::Method::GET, "/api/v1/orders/SO-1/notifications", &key, None).await.json().await.unwrap();
+    assert_eq!((listed[0]["state"].as_str(), listed[0]["channel"].as_str()), (Some("sent"), Some("email")));
+    let id = listed[0]["id"].as_i64().unwrap();
+    let resend = app.send(reqwest::Method::POST, &format!("/api/v1/notifications/{id}/resend"), &key, None).await;
+    assert_eq!(resend.status(), 202);
+    drain(&app, &channels).await;
+    assert_eq!(sink.messages().len(), 2);
+    let missing = app.send(reqwest::Method::POST, "/api/v1/notifications/999/resend", &key, None).await;
+    assert_eq!(missing.status(), 404);
+
+    let message = sink.messages().remove(0);
+    assert!(message.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"), "{message}");
+    let link = message
+        .lines()
+        .find(|l| l.starts_with(&app.base_url) && l.contains("/unsubscribe/"))
+        .expect("an unsubscribe line")
+        .trim()
+        .to_string();
+    // Following the link (as a mail scanner would) changes nothing.
+    let ask = app.client.get(&link).send().await.unwrap();
+    assert_eq!(ask.status(), 200);
+    assert!(ask.text().await.unwrap().contains("<form method=\"post\""));
+    post_event(&app, &key, "carrier", "o-1", "OUT_FOR_DELIVERY").await;
+    assert_eq!(states(&app).await.len(), 2, "still subscribed after a GET");
+
+    let done = app.client.post(&link).send().await.unwrap();
+    assert_eq!(done.status(), 200);
+    assert!(done.text().await.unwrap().contains("no more updates about order SO-1"));
+    assert_eq!(states(&app).await[1].1, "cancelled", "what was still queued is cancelled");
+    post_event(&app, &key, "carrier", "d-1", "DELIVERED").await;
+    assert_eq!(states(&app).await.len(), 2, "nothing new is queued");
+    assert_eq!(app.client.post(format!("{}/unsubscribe/nope", app.base_url)).send().await.unwrap().status(), 404);
+}
+
+/// An HTTP server that records what it receives and answers the first
+/// `fail_first` requests with 500.
+async fn receiver(
+    fail_first: usize,
+) -> (String, std::sync::Arc<std::sync::Mutex<Vec<(axum::http::HeaderMap, String)>>>) {
+    use std::sync::{Arc, Mutex};
+    let seen: Arc<Mutex<Vec<(axum::http::HeaderMap, String)>>> = Arc::default();
+    let record = seen.clone();
+    let app = axum::Router::new().fallback(move |headers: axum::http::HeaderMap, body: String| {
+        let record = record.clone();
+        async move {
+            let mut all = record.lock().unwrap();
+            all.push((headers, body));
+            if all.len() <= fail_first {
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR
+            } else {
+                axum::http::StatusCode::OK
+            }
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, seen)
+}
+
+#[tokio::test]
+async fn webhooks_are_signed_and_retried_and_sms_go_through_the_provider() {
+    let (base, seen) = receiver(1).await;
+    let sms_url = format!("{base}/sms");
+    let app = spawn_app_with(&[
+        ("MILEPOST_SMS_URL", &sms_url),
+        ("MILEPOST_SMS_USER", "AC123"),
+        ("MILEPOST_SMS_PASSWORD", "secret"),
+        ("MILEPOST_SMS_FROM", "+15550100"),
+        ("MILEPOST_NOTIFY_RETRY_BASE_MS", "20"),
+    ])
+    .await;
+    let channels = Channels::from_config(&app.state).unwrap();
+    let key = order_with_contact(&app, zone_where_local_hour(true), json!({"phone": "+15125550123"})).await;
+    let endpoint: serde_json::Value =
+        app.post("/api/v1/webhook-endpoints", &key, json!({"url": format!("{base}/hook")})).await.json().await.unwrap();
+    let secret = endpoint["secret"].as_str().unwrap().to_string();
+    let refused = app.post("/api/v1/webhook-endpoints", &key, json!({"url": "http://example.com/x"})).await;
+    assert_eq!(refused.status(), 422);
+
+    post_event(&app, &key, "carrier", "d-1", "DELIVERED").await;
+    drain(&app, &channels).await;
+    tokio::time::sleep(Duration::from_millis(60)).await;
+    drain(&app, &channels).await;
+
+    let requests = seen.lock().unwrap().clone();
+    let sms: Vec<_> = requests.iter().filter(|(_, body)| body.contains("Body=")).collect();
+    let hooks: Vec<_> = requests.iter().filter(|(_, body)| body.starts_with('{')).collect();
+    assert_eq!(requests.len(), 3, "one refused attempt, then the SMS and the webhook");
+    let (headers, body) = sms.last().unwrap();
+    assert!(body.contains("To=%2B15125550123") && body.contains("From=%2B15550100"), "{body}");
+    assert!(body.contains("%2Ft%2F"), "the text carries the tracking link: {body}");
+    assert!(headers["authorization"].to_str().unwrap().starts_with("Basic "));
+    let (headers, body) = hooks.last().unwrap();
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    milepost::auth::webhook_signature::verify(
+        &[secret],
+        header("webhook-id"),
+        header("webhook-timestamp"),
+        header("webhook-signature"),
+        body.as_bytes(),
+        Utc::now().timestamp(),
+    )
+    .expect("a valid Standard Webhooks signature");
+    let payload: serde_json::Value = serde_json::from_str(body).unwrap();
+    assert_eq!((payload["order_number"].as_str(), payload["status"].as_str()), (Some("SO-1"), Some("delivered")));
+    let log: Vec<(String, String, i64, Option<i64>)> =
+        sqlx::query_as("SELECT channel, state, attempts, response_status FROM notifications ORDER BY channel")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    let retried = log.iter().filter(|(_, _, attempts, _)| *attempts == 2).count();
+    assert_eq!(retried, 1, "the refused one was retried: {log:?}");
+    assert!(log.iter().all(|(_, state, _, status)| state == "sent" && *status == Some(200)), "{log:?}");
 }

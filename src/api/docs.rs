@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document, generated from the handlers and types above,
 //! and a readable reference page rendered from that same document.
 
-use super::{edi, events, orders, problem, warehouse};
+use super::{edi, events, notifications, orders, problem, warehouse};
 use crate::ingest::api_json;
 use axum::response::Html;
 use axum::Json;
@@ -20,6 +20,7 @@ use utoipa::{Modify, OpenApi};
         orders::get_order, orders::order_stream,
         warehouse::warehouse_step, warehouse::ship_confirm,
         events::post_events, events::receive_webhook, edi::post_edi,
+        notifications::order_notifications, notifications::resend, notifications::add_endpoint,
         crate::live::sse::tracking_stream,
     ),
     components(schemas(
@@ -29,6 +30,7 @@ use utoipa::{Modify, OpenApi};
         warehouse::ShipmentIn, warehouse::ShipmentLineIn, warehouse::ShipmentOut,
         api_json::EventIn, api_json::EventBatch, events::EventResult, events::EventsOut,
         crate::ingest::edi::EdiOutcome, crate::ingest::edi::TransactionResult,
+        notifications::NotificationOut, notifications::EndpointIn, notifications::EndpointOut,
     )),
     modifiers(&SecuritySchemes),
     tags(
@@ -37,6 +39,7 @@ use utoipa::{Modify, OpenApi};
         (name = "Events", description = "Status events from any source, one or up to 1,000 at a time."),
         (name = "Webhooks", description = "Signed carrier webhooks (Standard Webhooks)."),
         (name = "EDI", description = "ANSI X12 interchanges: 214, 856, 850, 855."),
+        (name = "Notifications", description = "Email, SMS and signed webhooks sent for milestones and exceptions."),
         (name = "Orders", description = "Reading an order's timeline, once or live."),
         (name = "Tracking", description = "The buyer's tracking link: no login, the token is the key."),
     )

@@ -5,6 +5,7 @@ pub mod docs;
 pub mod edi;
 pub mod events;
 pub mod extract;
+pub mod notifications;
 pub mod orders;
 pub mod problem;
 pub mod warehouse;
@@ -33,6 +34,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/orders/{order_number}/shipments", post(warehouse::ship_confirm))
         .route("/events", post(events::post_events))
         .route("/edi", post(edi::post_edi))
+        .route("/orders/{order_number}/notifications", get(notifications::order_notifications))
+        .route("/notifications/{id}/resend", post(notifications::resend))
+        .route("/webhook-endpoints", post(notifications::add_endpoint))
         // Layers run bottom-up: authenticate, then idempotency (needs the tenant).
         .layer(middleware::from_fn_with_state(state.clone(), idempotency))
         .layer(middleware::from_fn_with_state(state, require_api_key));

@@ -4,6 +4,7 @@
 
 pub mod email;
 pub mod rules;
+pub mod unsubscribe;
 
 use crate::auth::{tracking_link, webhook_signature};
 use crate::state::AppState;

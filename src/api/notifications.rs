@@ -1,0 +1,128 @@
+//! Notifications for customer service and integrators: every message of an
+//! order with its state and attempts, resend, and webhook endpoints.
+
+use super::extract::ApiJson;
+use super::orders::find_order;
+use super::problem::{ApiResult, Problem};
+use super::require;
+use crate::auth::api_key::{ApiCaller, Scope};
+use crate::auth::webhook_signature;
+use crate::state::AppState;
+use crate::store;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::{Extension, Json};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct NotificationOut {
+    pub id: i64,
+    /// `email`, `sms` or `webhook`.
+    pub channel: String,
+    /// The address, number or endpoint URL.
+    pub recipient: String,
+    /// The milestone or exception that caused it (`delivered`, `exception:damaged`).
+    pub trigger: String,
+    /// `pending`, `sending`, `sent`, `dead` (gave up; resend to try again) or
+    /// `cancelled` (the recipient unsubscribed).
+    pub state: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    /// The HTTP status the endpoint or SMS provider answered last.
+    pub response_status: Option<i64>,
+    pub next_attempt_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+/// Every notification of an order, oldest first.
+#[utoipa::path(get, path = "/api/v1/orders/{order_number}/notifications", tag = "Notifications",
+    params(("order_number" = String, Path)),
+    responses((status = 200, body = Vec<NotificationOut>), (status = 404, body = Problem, content_type = "application/problem+json")),
+    security(("api_key" = ["oms", "admin"])))]
+pub async fn order_notifications(
+    State(state): State<AppState>,
+    Extension(caller): Extension<ApiCaller>,
+    Path(order_number): Path<String>,
+) -> ApiResult<Json<Vec<NotificationOut>>> {
+    require(&caller, Scope::Oms)?;
+    let order = find_order(&state, &caller, &order_number).await?;
+    let records = store::order_notifications(&state.pool, order).await?;
+    Ok(Json(
+        records
+            .into_iter()
+            .map(|r| NotificationOut {
+                id: r.id,
+                channel: r.channel,
+                recipient: r.recipient,
+                trigger: r.trigger,
+                state: r.state,
+                attempts: r.attempts,
+                last_error: r.last_error,
+                response_status: r.response_status,
+                next_attempt_at: r.next_attempt_at,
+                sent_at: r.sent_at,
+            })
+            .collect(),
+    ))
+}
+
+/// Sends a notification again now, whatever became of it before.
+#[utoipa::path(post, path = "/api/v1/notifications/{id}/resend", tag = "Notifications",
+    params(("id" = i64, Path)),
+    responses((status = 202, description = "Queued to be sent now"), (status = 404, body = Problem, content_type = "application/problem+json")),
+    security(("api_key" = ["oms", "admin"])))]
+pub async fn resend(
+    State(state): State<AppState>,
+    Extension(caller): Extension<ApiCaller>,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
+    require(&caller, Scope::Oms)?;
+    if store::resend_notification(&state.pool, caller.tenant, id).await? {
+        Ok(StatusCode::ACCEPTED)
+    } else {
+        Err(Problem::new(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            "Not found",
+            "No such notification, or it is being sent right now.",
+        ))
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointIn {
+    /// Where to POST; must be https (http only for localhost).
+    pub url: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct EndpointOut {
+    pub id: i64,
+    pub url: String,
+    /// The signing secret (Standard Webhooks `whsec_...`), shown only now.
+    pub secret: String,
+}
+
+/// Registers an endpoint that receives every notifying event of the
+/// tenant's orders, signed per Standard Webhooks with its own secret.
+#[utoipa::path(post, path = "/api/v1/webhook-endpoints", tag = "Notifications", request_body = EndpointIn,
+    responses((status = 201, body = EndpointOut), (status = 422, body = Problem, content_type = "application/problem+json")),
+    security(("api_key" = ["admin"])))]
+pub async fn add_endpoint(
+    State(state): State<AppState>,
+    Extension(caller): Extension<ApiCaller>,
+    ApiJson(input): ApiJson<EndpointIn>,
+) -> ApiResult<(StatusCode, Json<EndpointOut>)> {
+    require(&caller, Scope::Admin)?;
+    let url = input.url.trim();
+    let local = url.starts_with("http://127.0.0.1") || url.starts_with("http://localhost");
+    if !(url.starts_with("https://") || local) || url.len() > 2000 || url.contains(char::is_whitespace) {
+        return Err(Problem::field("url", "must be an https URL (http only for localhost)"));
+    }
+    let secret = webhook_signature::generate_secret();
+    let id = store::add_webhook_endpoint(&state.pool, caller.tenant, url, &secret).await?;
+    Ok((StatusCode::CREATED, Json(EndpointOut { id, url: url.to_string(), secret })))
+}
