@@ -29,11 +29,12 @@ test-rust:
 test-e2e:
 	bash scripts/e2e.sh
 
-## Ingest throughput and live fan-out latency (not a test; prints a table).
+## Ingest throughput, live fan-out latency, notification delivery (not a test; prints tables).
 bench: setup
 	cargo build --release --features ssr --bin milepost
 	# 10,000 SSE subscribers need that many sockets in the client and the server.
 	ulimit -n $$(ulimit -Hn) && cargo bench --features ssr --bench ingest_and_live
+	cargo bench --features ssr --bench notifications
 
 ## Ten minutes of libFuzzer on the X12 parser (scripts/fuzz.sh SECONDS for other lengths).
 fuzz:

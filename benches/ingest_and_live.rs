@@ -6,70 +6,16 @@
 //! subscriber and round. The client shares the machine with the server, so
 //! read them as ratios more than absolutes.
 
+mod support;
+
 use serde_json::{json, Value};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use support::{median, percentile, start_server, Server};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::Mutex;
 
 const ORDERS: usize = 100;
-
-struct Server {
-    child: Child,
-    base: String,
-    key: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    fn rss_kib(&self, field: &str) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
-        status
-            .lines()
-            .find(|l| l.starts_with(field))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0)
-    }
-}
-
-fn start_server() -> Server {
-    let binary =
-        std::env::var("MILEPOST_BIN").map(PathBuf::from).unwrap_or_else(|_| PathBuf::from("target/release/milepost"));
-    let dir = tempfile::tempdir().unwrap();
-    let links = dir.path().join("links.json");
-    let child = Command::new(&binary)
-        .args(["serve", "--demo", "--links-json"])
-        .arg(&links)
-        .env("MILEPOST_DATABASE_URL", format!("sqlite://{}", dir.path().join("bench.db").display()))
-        .env("MILEPOST_ADDR", "127.0.0.1:0")
-        .env("MILEPOST_LOG", "warn")
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {}: {e} (run `make bench`, which builds it)", binary.display()));
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !links.exists() || std::fs::metadata(&links).map(|m| m.len()).unwrap_or(0) == 0 {
-        assert!(Instant::now() < deadline, "server did not start");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    std::thread::sleep(Duration::from_millis(100));
-    let demo: Value = serde_json::from_slice(&std::fs::read(&links).unwrap()).unwrap();
-    Server {
-        child,
-        base: demo["base_url"].as_str().unwrap().to_string(),
-        key: demo["api_keys"]["northwind"].as_str().unwrap().to_string(),
-        _dir: dir,
-    }
-}
 
 fn order_body() -> Value {
     json!({
@@ -86,15 +32,6 @@ fn event(run: &str, i: usize) -> Value {
         "occurred_at": chrono::Utc::now() - chrono::Duration::minutes((i % 600) as i64),
         "order_number": format!("BENCH-{}", i % ORDERS), "location": "Memphis, TN, US"
     })
-}
-
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    values[values.len() / 2]
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
 async fn ingest_single(client: &reqwest::Client, server: &Server, run: &str, count: usize, concurrency: usize) -> f64 {
@@ -272,7 +209,7 @@ async fn fan_out(client: &reqwest::Client, server: &Server, subscribers: usize, 
 
 #[tokio::main]
 async fn main() {
-    let server = start_server();
+    let server = start_server(&[]);
     let client = reqwest::Client::builder().pool_max_idle_per_host(64).build().unwrap();
     for i in 0..ORDERS {
         let r = client

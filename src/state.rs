@@ -14,6 +14,8 @@ pub struct AppState {
     pub dictionary: Arc<StatusDictionary>,
     pub config: Arc<Config>,
     pub hub: Arc<Hub>,
+    /// Wakes the notification worker after a commit that may have queued messages.
+    pub outbox: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
@@ -47,6 +49,7 @@ impl AppState {
             dictionary: Arc::new(StatusDictionary::global()),
             config: Arc::new(config),
             hub: Arc::default(),
+            outbox: Arc::default(),
         }
     }
 }

@@ -18,6 +18,8 @@ use crate::store::{self, AppendOutcome, NewEvent, NewOrder, NewShipment, SavedOr
 fn publish(state: &AppState, tenant: TenantId, order: OrderId, last: Option<EventId>) {
     if let Some(last) = last {
         state.hub.publish(tenant, order, last);
+        // New events may have queued notifications in their transaction.
+        state.outbox.notify_one();
     }
 }
 

@@ -64,7 +64,11 @@ pub fn spawn_worker(state: AppState) -> Result<tokio::task::JoinHandle<()>, Stri
     Ok(tokio::spawn(async move {
         loop {
             match deliver_due(&state, &channels).await {
-                Ok(0) => tokio::time::sleep(state.config.notify_poll).await,
+                // Idle: wait for a commit that may have queued something, or
+                // the poll interval (for retries and quiet hours coming due).
+                Ok(0) => {
+                    let _ = tokio::time::timeout(state.config.notify_poll, state.outbox.notified()).await;
+                }
                 Ok(_) => {}
                 Err(e) => {
                     tracing::warn!("notification worker: {e}");
