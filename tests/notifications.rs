@@ -368,3 +368,57 @@ async fn webhooks_are_signed_and_retried_and_sms_go_through_the_provider() {
     assert_eq!(retried, 1, "the refused one was retried: {log:?}");
     assert!(log.iter().all(|(_, state, _, status)| state == "sent" && *status == Some(200)), "{log:?}");
 }
+
+async fn server_fn(app: &TestApp, path: &str, form: &[(&str, &str)]) -> serde_json::Value {
+    let response = app.client.post(format!("{}/api/{path}", app.base_url)).form(form).send().await.unwrap();
+    assert_eq!(response.status(), 200, "{path}");
+    response.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_buyer_signs_up_on_the_tracking_page_with_a_code() {
+    let sink = SmtpSink::start(0);
+    let (app, channels) = app_sending_to(&sink).await;
+    let key = order_with_contact(&app, zone_where_local_hour(true), json!({"name": "Robin"})).await;
+    let link: serde_json::Value =
+        app.send(reqwest::Method::POST, "/api/v1/orders/SO-1/tracking-links", &key, None).await.json().await.unwrap();
+    let token = link["token"].as_str().unwrap();
+
+    let refused = server_fn(&app, "updates/request", &[("token", token), ("address", "robin@nowhere")]).await;
+    assert!(refused["Refused"].as_str().unwrap().contains("valid email"), "{refused}");
+    let stale = server_fn(&app, "updates/request", &[("token", "not-a-token"), ("address", "robin@example.com")]).await;
+    assert!(stale["Refused"].as_str().unwrap().contains("no longer valid"));
+
+    let sent = server_fn(&app, "updates/request", &[("token", token), ("address", "Robin@Example.com")]).await;
+    assert_eq!(sent, json!({"CodeSent": "robin@example.com"}));
+    drain(&app, &channels).await;
+    let message = sink.messages().pop().expect("the code message");
+    assert!(message.contains("Subject: Your code for updates on order SO-1"), "{message}");
+    let code: String = message
+        .split("Your code is ")
+        .nth(1)
+        .map(|rest| rest.chars().take_while(char::is_ascii_digit).collect())
+        .expect("a code in the message");
+    assert_eq!(code.len(), 6);
+    let secret: Option<String> = sqlx::query_scalar("SELECT secret FROM notifications").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(secret, None, "the code is not kept once sent");
+
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let no = server_fn(&app, "updates/confirm", &[("token", token), ("address", "robin@example.com"), ("code", wrong)]).await;
+    assert!(no["Refused"].as_str().unwrap().contains("not right"));
+    let yes = server_fn(&app, "updates/confirm", &[("token", token), ("address", "robin@example.com"), ("code", &code)]).await;
+    assert_eq!(yes, json!("Confirmed"));
+
+    post_event(&app, &key, "carrier", "o-1", "OUT_FOR_DELIVERY").await;
+    drain(&app, &channels).await;
+    let messages = sink.messages();
+    assert_eq!(messages.len(), 2);
+    assert!(messages[1].contains("To: robin@example.com") && messages[1].contains("arrives today"));
+    let again = server_fn(&app, "updates/request", &[("token", token), ("address", "robin@example.com")]).await;
+    assert!(again["Refused"].as_str().unwrap().contains("already gets updates"));
+    for _ in 0..3 {
+        server_fn(&app, "updates/request", &[("token", token), ("address", "+15125550123")]).await;
+    }
+    let limited = server_fn(&app, "updates/request", &[("token", token), ("address", "+15125550123")]).await;
+    assert!(limited["Refused"].as_str().unwrap().contains("try again in an hour"), "{limited}");
+}

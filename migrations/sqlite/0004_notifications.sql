@@ -23,6 +23,8 @@ CREATE TABLE notification_subscriptions (
     address             TEXT NOT NULL,
     origin              TEXT NOT NULL CHECK (origin IN ('contact', 'opt_in')),
     confirm_code_hash   TEXT,
+    -- Wrong codes so far; at five the opt-in must start over.
+    confirm_attempts    INTEGER NOT NULL DEFAULT 0,
     confirmed_at        TEXT,
     unsubscribe_token   TEXT NOT NULL UNIQUE,
     unsubscribed_at     TEXT,
@@ -48,13 +50,16 @@ CREATE TABLE notifications (
     id              INTEGER PRIMARY KEY,
     tenant_id       INTEGER NOT NULL REFERENCES tenants(id),
     order_id        INTEGER NOT NULL REFERENCES orders(id),
-    event_id        INTEGER NOT NULL REFERENCES events(id),
+    -- The event that caused it; none for a sign-up code.
+    event_id        INTEGER REFERENCES events(id),
     channel         TEXT NOT NULL,
     -- An address for email and SMS, the endpoint's URL for webhooks.
     recipient       TEXT NOT NULL,
     subscription_id INTEGER REFERENCES notification_subscriptions(id),
     endpoint_id     INTEGER REFERENCES webhook_endpoints(id),
     trigger         TEXT NOT NULL,
+    -- A sign-up code to deliver, kept only until it is sent.
+    secret          TEXT,
     idempotency_key TEXT NOT NULL,
     state           TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'sent', 'dead', 'cancelled')),
     attempts        INTEGER NOT NULL DEFAULT 0,

@@ -34,6 +34,24 @@ impl Mailer {
     }
 }
 
+impl Mailer {
+    /// The code a buyer types on the tracking page to confirm their sign-up.
+    pub async fn send_code(&self, n: &DueNotification, code: &str) -> Result<(), String> {
+        let message = Message::builder()
+            .from(Mailbox::new(Some(n.brand_name.clone()), self.from.clone()))
+            .to(n.recipient.parse::<Mailbox>().map_err(|e| format!("recipient `{}`: {e}", n.recipient))?)
+            .subject(format!("Your code for updates on order {}", n.order_number))
+            .header(ContentType::TEXT_PLAIN)
+            .body(format!(
+                "Your code is {code}\n\nType it on the tracking page to get updates about order {}.\n\
+                 If you did not ask for this, ignore this message.\n-- {}\n",
+                n.order_number, n.brand_name
+            ))
+            .map_err(|e| e.to_string())?;
+        self.transport.send(message).await.map(|_| ()).map_err(|e| e.to_string())
+    }
+}
+
 /// What the buyer reads for each trigger: a subject and one sentence.
 pub fn wording(trigger: &str, order: &str) -> (String, String) {
     let canonical: Option<Canonical> = trigger.parse().ok();

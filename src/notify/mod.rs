@@ -106,22 +106,34 @@ pub async fn deliver_due(state: &AppState, channels: &Channels) -> store::Result
 async fn deliver(state: &AppState, channels: &Channels, n: &DueNotification) -> store::Result<Attempt> {
     let base = state.public_url();
     let unsubscribe_url = n.unsubscribe_token.as_ref().map(|t| format!("{base}/unsubscribe/{t}"));
-    Ok(match (n.channel.as_str(), &channels.mailer) {
-        ("webhook", _) => webhook(channels, n).await,
-        (channel, mailer) => {
+    if n.channel == "webhook" {
+        return Ok(webhook(channels, n).await);
+    }
+    // A sign-up code goes alone; everything else carries a fresh tracking link.
+    let code = n.secret.as_deref().filter(|_| n.trigger == "subscription_code");
+    let tracking_url = match code {
+        Some(_) => None,
+        None => {
             let token =
                 tracking_link::issue(&state.pool, n.tenant_id, n.order_id, Some(Utc::now() + LINK_LIFETIME)).await?;
-            let tracking_url = format!("{base}/t/{}", token.as_str());
-            match (channel, mailer) {
-                ("email", Some(mailer)) => {
-                    Attempt { result: mailer.send(n, &tracking_url, unsubscribe_url.as_deref()).await, status: None }
-                }
-                ("sms", _) => sms(state, channels, n, &tracking_url, unsubscribe_url.as_deref()).await,
-                (other, _) => {
-                    Attempt { result: Err(format!("channel `{other}` is not configured here")), status: None }
-                }
-            }
+            Some(format!("{base}/t/{}", token.as_str()))
         }
+    };
+    Ok(match (n.channel.as_str(), &channels.mailer, code, tracking_url) {
+        ("email", Some(mailer), Some(code), _) => Attempt { result: mailer.send_code(n, code).await, status: None },
+        ("email", Some(mailer), None, Some(url)) => {
+            Attempt { result: mailer.send(n, &url, unsubscribe_url.as_deref()).await, status: None }
+        }
+        ("sms", _, Some(code), _) => {
+            let text = format!("{}: your code for updates on order {} is {code}", n.brand_name, n.order_number);
+            sms(state, channels, n, &text).await
+        }
+        ("sms", _, None, Some(url)) => {
+            let (_, sentence) = email::wording(&n.trigger, &n.order_number);
+            let stop = unsubscribe_url.map(|u| format!(" Stop: {u}")).unwrap_or_default();
+            sms(state, channels, n, &format!("{}: {sentence} {url}{stop}", n.brand_name)).await
+        }
+        (other, ..) => Attempt { result: Err(format!("channel `{other}` is not configured here")), status: None },
     })
 }
 
@@ -167,23 +179,14 @@ async fn webhook(channels: &Channels, n: &DueNotification) -> Attempt {
     )
 }
 
-/// A short text with the link, through the configured HTTP provider.
-async fn sms(
-    state: &AppState,
-    channels: &Channels,
-    n: &DueNotification,
-    tracking_url: &str,
-    unsubscribe_url: Option<&str>,
-) -> Attempt {
+/// A short text through the configured HTTP provider.
+async fn sms(state: &AppState, channels: &Channels, n: &DueNotification, text: &str) -> Attempt {
     let config = &state.config;
     let Some(url) = config.sms_url.as_deref() else {
         return Attempt { result: Err("MILEPOST_SMS_URL is not set".into()), status: None };
     };
-    let (_, sentence) = email::wording(&n.trigger, &n.order_number);
-    let stop = unsubscribe_url.map(|u| format!(" Stop: {u}")).unwrap_or_default();
-    let text = format!("{}: {sentence} {tracking_url}{stop}", n.brand_name);
     let mut request =
-        channels.http.post(url).form(&[("To", n.recipient.as_str()), ("From", &config.sms_from), ("Body", &text)]);
+        channels.http.post(url).form(&[("To", n.recipient.as_str()), ("From", &config.sms_from), ("Body", text)]);
     if let Some(user) = &config.sms_user {
         request = request.basic_auth(user, config.sms_password.as_deref());
     }

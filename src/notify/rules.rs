@@ -131,3 +131,43 @@ mod tests {
         assert!(!is_news(utc("2026-11-24T09:00:00Z"), now));
     }
 }
+
+/// Reads what a buyer typed to get updates: an email address, or a phone
+/// number written in international form (+ and 8 to 15 digits, spaces,
+/// dashes, dots and brackets allowed). Returns the channel and the address.
+pub fn contact_address(input: &str) -> Result<(&'static str, String), &'static str> {
+    let input = input.trim();
+    if input.contains('@') {
+        let (local, domain) = input.rsplit_once('@').ok_or("an email address")?;
+        let valid = !local.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && input.len() <= 254
+            && !input.chars().any(|c| c.is_whitespace() || c.is_control() || "<>,;\"".contains(c));
+        return if valid { Ok(("email", input.to_ascii_lowercase())) } else { Err("a valid email address") };
+    }
+    let digits: String = input.chars().filter(char::is_ascii_digit).collect();
+    let only_phone_marks = input.chars().all(|c| c.is_ascii_digit() || " +-.()".contains(c));
+    if input.starts_with('+') && only_phone_marks && (8..=15).contains(&digits.len()) {
+        Ok(("sms", format!("+{digits}")))
+    } else {
+        Err("an email address, or a phone number starting with + and the country code")
+    }
+}
+
+#[cfg(test)]
+mod contact_tests {
+    use super::contact_address;
+
+    #[test]
+    fn emails_and_international_numbers_are_accepted() {
+        assert_eq!(contact_address(" Robin@Example.com "), Ok(("email", "robin@example.com".into())));
+        assert_eq!(contact_address("+1 (512) 555-0123"), Ok(("sms", "+15125550123".into())));
+        for bad in
+            ["robin@", "@example.com", "robin@example", "a b@example.com", "5125550123", "+12", "+1 512 CALL ME", ""]
+        {
+            assert!(contact_address(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -26,8 +26,9 @@ pub use events::{
     unmatched_count, AppendOutcome, EventRecord, NewEvent, TrackedOutcome,
 };
 pub use notifications::{
-    add_webhook_endpoint, claim_notifications, mark_notification_failed, mark_notification_sent, order_notifications,
-    resend_notification, unsubscribe, DueNotification, NotificationRecord,
+    add_webhook_endpoint, claim_notifications, confirm_opt_in, mark_notification_failed, mark_notification_sent,
+    order_notifications, request_opt_in, resend_notification, unsubscribe, DueNotification, NotificationRecord,
+    OptInRefused,
 };
 pub use orders::{
     account_by_ref, create_shipment, find_order_by_number, line_quantities, order_snapshot, order_status, shipment_ids,

@@ -180,9 +180,11 @@ pub struct DueNotification {
     pub support_email: Option<String>,
     pub unsubscribe_token: Option<String>,
     pub endpoint_secret: Option<String>,
-    pub event_id: i64,
-    pub occurred_at: DateTime<Utc>,
+    pub event_id: Option<i64>,
+    pub occurred_at: Option<DateTime<Utc>>,
     pub location: Option<String>,
+    /// A sign-up code, for `subscription_code` messages.
+    pub secret: Option<String>,
 }
 
 /// Claims up to `limit` due messages on these channels until `lease_until`: pending ones whose
@@ -216,11 +218,11 @@ pub async fn claim_notifications(
             sqlx::query_as(
                 "SELECT n.id, n.tenant_id, n.order_id, n.channel, n.recipient, n.trigger, n.idempotency_key, n.attempts,
                         o.order_number, t.brand_name, t.support_email, s.unsubscribe_token, w.secret AS endpoint_secret,
-                        e.id AS event_id, e.occurred_at, e.location
+                        e.id AS event_id, e.occurred_at, e.location, n.secret
                  FROM notifications n
                  JOIN orders o ON o.id = n.order_id
                  JOIN tenants t ON t.id = n.tenant_id
-                 JOIN events e ON e.id = n.event_id
+                 LEFT JOIN events e ON e.id = n.event_id
                  LEFT JOIN notification_subscriptions s ON s.id = n.subscription_id
                  LEFT JOIN webhook_endpoints w ON w.id = n.endpoint_id
                  WHERE n.id = ?",
@@ -237,7 +239,7 @@ pub async fn claim_notifications(
 pub async fn mark_notification_sent(pool: &Pool, id: i64, response_status: Option<u16>) -> Result<()> {
     sqlx::query(
         "UPDATE notifications SET state = 'sent', sent_at = ?, lease_until = NULL, last_error = NULL,
-                                  response_status = ? WHERE id = ?",
+                                  response_status = ?, secret = NULL WHERE id = ?",
     )
     .bind(Utc::now())
     .bind(response_status)
@@ -343,4 +345,127 @@ pub async fn order_notifications(pool: &Pool, order: OrderId) -> Result<Vec<Noti
     .bind(order)
     .fetch_all(pool)
     .await?)
+}
+
+/// Why an opt-in was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum OptInRefused {
+    /// Three codes an hour per address are enough for a person, and too few
+    /// to make Milepost a spam cannon.
+    TooManyCodes,
+    AlreadySubscribed,
+}
+
+/// A buyer asks for updates on the tracking page: an unconfirmed
+/// subscription and a message carrying its code, queued together.
+pub async fn request_opt_in(
+    pool: &Pool,
+    tenant: TenantId,
+    order: OrderId,
+    channel: &str,
+    address: &str,
+    code: &str,
+) -> Result<std::result::Result<(), OptInRefused>> {
+    let now = Utc::now();
+    let mut tx = super::write_tx(pool).await?;
+    let confirmed: Option<bool> = sqlx::query_scalar(
+        "SELECT confirmed_at IS NOT NULL AND unsubscribed_at IS NULL FROM notification_subscriptions
+         WHERE order_id = ? AND channel = ? AND address = ?",
+    )
+    .bind(order)
+    .bind(channel)
+    .bind(address)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if confirmed == Some(true) {
+        return Ok(Err(OptInRefused::AlreadySubscribed));
+    }
+    let recent: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM notifications WHERE tenant_id = ? AND trigger = 'subscription_code' AND recipient = ?
+           AND created_at > ?",
+    )
+    .bind(tenant)
+    .bind(address)
+    .bind(now - chrono::Duration::hours(1))
+    .fetch_one(&mut *tx)
+    .await?;
+    if recent >= 3 {
+        return Ok(Err(OptInRefused::TooManyCodes));
+    }
+    let code_hash = hash_code(order, address, code);
+    // A new request replaces an older code, and lets someone who had
+    // unsubscribed sign up again.
+    let subscription: i64 = sqlx::query_scalar(
+        "INSERT INTO notification_subscriptions (tenant_id, order_id, channel, address, origin, confirm_code_hash,
+                                                 unsubscribe_token, created_at)
+         VALUES (?, ?, ?, ?, 'opt_in', ?, ?, ?)
+         ON CONFLICT (order_id, channel, address) DO UPDATE SET
+             confirm_code_hash = excluded.confirm_code_hash, confirm_attempts = 0, confirmed_at = NULL,
+             unsubscribed_at = NULL
+         RETURNING id",
+    )
+    .bind(tenant)
+    .bind(order)
+    .bind(channel)
+    .bind(address)
+    .bind(&code_hash)
+    .bind(random_token())
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO notifications (tenant_id, order_id, channel, recipient, subscription_id, trigger, secret,
+                                    idempotency_key, state, next_attempt_at, created_at)
+         VALUES (?, ?, ?, ?, ?, 'subscription_code', ?, ?, 'pending', ?, ?)",
+    )
+    .bind(tenant)
+    .bind(order)
+    .bind(channel)
+    .bind(address)
+    .bind(subscription)
+    .bind(code)
+    .bind(format!("{}:subscription_code:{channel}:{address}:{}", order.0, random_token()))
+    .bind(now)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(()))
+}
+
+/// Confirms an opt-in with its code; five wrong codes void it.
+pub async fn confirm_opt_in(pool: &Pool, order: OrderId, channel: &str, address: &str, code: &str) -> Result<bool> {
+    let mut tx = super::write_tx(pool).await?;
+    let confirmed = sqlx::query(
+        "UPDATE notification_subscriptions SET confirmed_at = ?, confirm_code_hash = NULL
+         WHERE order_id = ? AND channel = ? AND address = ? AND confirmed_at IS NULL AND confirm_attempts < 5
+           AND confirm_code_hash = ?",
+    )
+    .bind(Utc::now())
+    .bind(order)
+    .bind(channel)
+    .bind(address)
+    .bind(hash_code(order, address, code))
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if !confirmed {
+        sqlx::query(
+            "UPDATE notification_subscriptions SET confirm_attempts = confirm_attempts + 1
+             WHERE order_id = ? AND channel = ? AND address = ? AND confirmed_at IS NULL",
+        )
+        .bind(order)
+        .bind(channel)
+        .bind(address)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(confirmed)
+}
+
+fn hash_code(order: OrderId, address: &str, code: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(format!("{}:{address}:{code}", order.0).as_bytes()))
 }

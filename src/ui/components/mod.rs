@@ -2,3 +2,4 @@ pub mod line_table;
 pub mod progress;
 pub mod shipment_card;
 pub mod timeline;
+pub mod updates_signup;

@@ -2,6 +2,7 @@
 
 use crate::ui::components::{
     line_table::LineTable, progress::ProgressBar, shipment_card::ShipmentCard, timeline::Timeline,
+    updates_signup::UpdatesSignup,
 };
 use crate::ui::pages::not_found::NotFound;
 use crate::ui::tracking_view::{ExceptionNotice, TrackingView};
@@ -60,6 +61,7 @@ fn TrackingContent(view: TrackingView, token: String) -> impl IntoView {
     // live stream adds later is highlighted once.
     let rendered_ids: std::collections::HashSet<i64> = view.timeline.iter().map(|e| e.id).collect();
     let live = RwSignal::new(view);
+    let signup_token = token.clone();
     let announcement = RwSignal::new(String::new());
 
     // Effects only run in the browser, once the page is interactive.
@@ -123,6 +125,8 @@ fn TrackingContent(view: TrackingView, token: String) -> impl IntoView {
                     <h2 id="items-heading" class="text-lg font-semibold">"Items"</h2>
                     {move || view! { <LineTable lines=live.with(|v| v.lines.clone())/> }}
                 </section>
+
+                {(!live.with_untracked(|v| v.delivered)).then(|| view! { <UpdatesSignup token=signup_token.clone()/> })}
 
                 <section aria-labelledby="address-heading" class="grid gap-6 rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200 sm:grid-cols-2">
                     <div>
