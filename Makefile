@@ -5,7 +5,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # (leptos reads this at compile time); cargo-leptos sets the same value.
 export LEPTOS_OUTPUT_NAME := milepost
 
-.PHONY: setup build release run test test-rust test-e2e bench fuzz clean
+.PHONY: setup build release run run-with-mail test test-rust test-e2e bench fuzz clean
 
 setup:
 	@bash scripts/setup.sh
@@ -19,6 +19,13 @@ release: setup
 ## Build, migrate ./data/milepost.db, load demo data if empty, serve on :3000.
 run: build
 	MILEPOST_SITE_ROOT=target/site ./target/debug/milepost serve --demo
+
+## As `run`, with a local SMTP server (aiosmtpd on :2525) catching the demo's
+## notifications as files in data/mail/.
+run-with-mail: build
+	mkdir -p data/mail
+	python3 tests/support/smtp_sink.py 2525 data/mail & SINK=$$!; trap "kill $$SINK" EXIT; \
+	MILEPOST_SMTP_URL=smtp://127.0.0.1:2525 MILEPOST_SITE_ROOT=target/site ./target/debug/milepost serve --demo
 
 ## Every test: unit, property, integration (real SQLite + HTTP) and end-to-end (Chromium).
 test: setup test-rust build test-e2e

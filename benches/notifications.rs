@@ -97,6 +97,7 @@ async fn main() {
     let done = wait_for(mail.path(), base + burst).await;
     let throughput = burst as f64 / (done - started).as_secs_f64();
     let _ = sink.kill();
+    let _ = sink.wait();
 
     delays.sort_by(|a, b| a.partial_cmp(b).unwrap());
     println!();
