@@ -400,13 +400,17 @@ async fn a_buyer_signs_up_on_the_tracking_page_with_a_code() {
         .map(|rest| rest.chars().take_while(char::is_ascii_digit).collect())
         .expect("a code in the message");
     assert_eq!(code.len(), 6);
-    let secret: Option<String> = sqlx::query_scalar("SELECT secret FROM notifications").fetch_one(&app.pool).await.unwrap();
+    let secret: Option<String> =
+        sqlx::query_scalar("SELECT secret FROM notifications").fetch_one(&app.pool).await.unwrap();
     assert_eq!(secret, None, "the code is not kept once sent");
 
     let wrong = if code == "000000" { "111111" } else { "000000" };
-    let no = server_fn(&app, "updates/confirm", &[("token", token), ("address", "robin@example.com"), ("code", wrong)]).await;
+    let no = server_fn(&app, "updates/confirm", &[("token", token), ("address", "robin@example.com"), ("code", wrong)])
+        .await;
     assert!(no["Refused"].as_str().unwrap().contains("not right"));
-    let yes = server_fn(&app, "updates/confirm", &[("token", token), ("address", "robin@example.com"), ("code", &code)]).await;
+    let yes =
+        server_fn(&app, "updates/confirm", &[("token", token), ("address", "robin@example.com"), ("code", &code)])
+            .await;
     assert_eq!(yes, json!("Confirmed"));
 
     post_event(&app, &key, "carrier", "o-1", "OUT_FOR_DELIVERY").await;

@@ -79,28 +79,42 @@ pub fn spawn_worker(state: AppState) -> Result<tokio::task::JoinHandle<()>, Stri
     }))
 }
 
+/// Messages in flight at once: SMTP servers and HTTP endpoints answer in
+/// tens of milliseconds, so one at a time would leave the worker waiting.
+const CONCURRENCY: usize = 8;
+
 /// Claims what is due and delivers it; returns how many were attempted.
 pub async fn deliver_due(state: &AppState, channels: &Channels) -> store::Result<usize> {
+    use futures::stream::{self, StreamExt, TryStreamExt};
     let now = Utc::now();
-    let due = store::claim_notifications(&state.pool, &channels.names(), now, now + LEASE, 20).await?;
-    for notification in &due {
-        let attempt = deliver(state, channels, notification).await?;
-        match attempt.result {
-            Ok(()) => store::mark_notification_sent(&state.pool, notification.id, attempt.status).await?,
-            Err(error) => {
-                let attempts = notification.attempts as u32;
-                let retry_at = (attempts < state.config.notify_max_attempts).then(|| {
-                    let jitter = rand::thread_rng().gen::<f64>();
-                    Utc::now() + rules::retry_delay(attempts, state.config.notify_retry_base, jitter)
-                });
-                if retry_at.is_none() {
-                    tracing::warn!(id = notification.id, %error, "notification dead after {attempts} attempts");
-                }
-                store::mark_notification_failed(&state.pool, notification.id, &error, attempt.status, retry_at).await?;
+    let due = store::claim_notifications(&state.pool, &channels.names(), now, now + LEASE, 32).await?;
+    let count = due.len();
+    stream::iter(due)
+        .map(|notification| async move {
+            let attempt = deliver(state, channels, &notification).await?;
+            record(state, &notification, attempt).await
+        })
+        .buffer_unordered(CONCURRENCY)
+        .try_collect::<Vec<()>>()
+        .await?;
+    Ok(count)
+}
+
+async fn record(state: &AppState, notification: &DueNotification, attempt: Attempt) -> store::Result<()> {
+    match attempt.result {
+        Ok(()) => store::mark_notification_sent(&state.pool, notification.id, attempt.status).await,
+        Err(error) => {
+            let attempts = notification.attempts as u32;
+            let retry_at = (attempts < state.config.notify_max_attempts).then(|| {
+                let jitter = rand::thread_rng().gen::<f64>();
+                Utc::now() + rules::retry_delay(attempts, state.config.notify_retry_base, jitter)
+            });
+            if retry_at.is_none() {
+                tracing::warn!(id = notification.id, %error, "notification dead after {attempts} attempts");
             }
+            store::mark_notification_failed(&state.pool, notification.id, &error, attempt.status, retry_at).await
         }
     }
-    Ok(due.len())
 }
 
 async fn deliver(state: &AppState, channels: &Channels, n: &DueNotification) -> store::Result<Attempt> {
