@@ -216,12 +216,17 @@ async fn quiet_hours_hold_good_news_and_rules_can_turn_a_trigger_off() {
     let sink = SmtpSink::start(0);
     let (app, mailer) = app_sending_to(&sink).await;
     let key = order_for(&app, zone_where_local_hour(false)).await;
-    sqlx::query(
-        "INSERT INTO notification_rules (tenant_id, trigger, channel, enabled) VALUES (1, 'confirmed', 'email', 0)",
-    )
-    .execute(&app.pool)
-    .await
-    .unwrap();
+    let rule = json!({"trigger": "confirmed", "channel": "email", "enabled": false});
+    assert_eq!(app.put("/api/v1/notification-rules", &key, rule).await.status(), 204);
+    let bad = app
+        .put("/api/v1/notification-rules", &key, json!({"trigger": "teleported", "channel": "fax", "enabled": true}))
+        .await;
+    assert_eq!(bad.status(), 422);
+    let problem: serde_json::Value = bad.json().await.unwrap();
+    assert_eq!(
+        (problem["errors"][0]["field"].as_str(), problem["errors"][1]["field"].as_str()),
+        (Some("trigger"), Some("channel"))
+    );
     post_event(&app, &key, "oms", "c-1", "CONFIRMED").await;
     post_event(&app, &key, "carrier", "o-1", "OUT_FOR_DELIVERY").await;
     post_event(&app, &key, "carrier", "a-1", "ATTEMPT_FAIL").await;

@@ -21,6 +21,7 @@ use utoipa::{Modify, OpenApi};
         warehouse::warehouse_step, warehouse::ship_confirm,
         events::post_events, events::receive_webhook, edi::post_edi,
         notifications::order_notifications, notifications::resend, notifications::add_endpoint,
+        notifications::put_rule,
         crate::live::sse::tracking_stream,
     ),
     components(schemas(
@@ -30,7 +31,7 @@ use utoipa::{Modify, OpenApi};
         warehouse::ShipmentIn, warehouse::ShipmentLineIn, warehouse::ShipmentOut,
         api_json::EventIn, api_json::EventBatch, events::EventResult, events::EventsOut,
         crate::ingest::edi::EdiOutcome, crate::ingest::edi::TransactionResult,
-        notifications::NotificationOut, notifications::EndpointIn, notifications::EndpointOut,
+        notifications::NotificationOut, notifications::EndpointIn, notifications::EndpointOut, notifications::RuleIn,
     )),
     modifiers(&SecuritySchemes),
     tags(

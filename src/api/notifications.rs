@@ -126,3 +126,62 @@ pub async fn add_endpoint(
     let id = store::add_webhook_endpoint(&state.pool, caller.tenant, url, &secret).await?;
     Ok((StatusCode::CREATED, Json(EndpointOut { id, url: url.to_string(), secret })))
 }
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuleIn {
+    /// A milestone or exception code: `shipped`, `delivered`, `exception:delayed`...
+    pub trigger: String,
+    /// `email`, `sms` or `webhook`.
+    pub channel: String,
+    pub enabled: bool,
+    /// Limit the rule to one customer account (its external reference);
+    /// without it the rule is the tenant's.
+    pub account_ref: Option<String>,
+}
+
+/// Turns a trigger on or off for a channel, for the tenant or one account.
+/// Without a rule the defaults apply: confirmed, shipped, out for delivery,
+/// delivered and every exception notify on every channel.
+#[utoipa::path(put, path = "/api/v1/notification-rules", tag = "Notifications", request_body = RuleIn,
+    responses((status = 204, description = "Saved"), (status = 422, body = Problem, content_type = "application/problem+json")),
+    security(("api_key" = ["admin"])))]
+pub async fn put_rule(
+    State(state): State<AppState>,
+    Extension(caller): Extension<ApiCaller>,
+    ApiJson(input): ApiJson<RuleIn>,
+) -> ApiResult<StatusCode> {
+    require(&caller, Scope::Admin)?;
+    let mut errors = Vec::new();
+    if input.trigger.parse::<crate::domain::Canonical>().map_or(true, |c| c == crate::domain::Canonical::Unmapped) {
+        errors.push(super::problem::FieldError {
+            field: "trigger".into(),
+            message: "must be a milestone or exception code (see /status-dictionary)".into(),
+        });
+    }
+    if !["email", "sms", "webhook"].contains(&input.channel.as_str()) {
+        errors.push(super::problem::FieldError {
+            field: "channel".into(),
+            message: "must be email, sms or webhook".into(),
+        });
+    }
+    let account = match &input.account_ref {
+        Some(reference) => match store::account_by_ref(&state.pool, caller.tenant, reference).await? {
+            Some(account) => Some(account),
+            None => {
+                errors.push(super::problem::FieldError {
+                    field: "account_ref".into(),
+                    message: format!("no account `{reference}` in this tenant"),
+                });
+                None
+            }
+        },
+        None => None,
+    };
+    if !errors.is_empty() {
+        return Err(Problem::invalid(errors));
+    }
+    store::set_notification_rule(&state.pool, caller.tenant, account, &input.trigger, &input.channel, input.enabled)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

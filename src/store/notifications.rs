@@ -77,6 +77,24 @@ pub(super) async fn enqueue_in_tx(
     if due.is_empty() {
         return Ok(());
     }
+    // One query for everyone who could be told; most orders on the ingest
+    // hot path have nobody, and then nothing else is read.
+    let recipients: Vec<Recipient> = sqlx::query_as::<_, (Option<i64>, Option<i64>, String, String)>(
+        "SELECT id, NULL, channel, address FROM notification_subscriptions
+         WHERE order_id = ? AND confirmed_at IS NOT NULL AND unsubscribed_at IS NULL
+         UNION ALL
+         SELECT NULL, id, 'webhook', url FROM webhook_endpoints WHERE tenant_id = ? AND disabled_at IS NULL",
+    )
+    .bind(order)
+    .bind(tenant)
+    .fetch_all(&mut **tx)
+    .await?
+    .into_iter()
+    .map(|(subscription, endpoint, channel, address)| Recipient { channel, address, subscription, endpoint })
+    .collect();
+    if recipients.is_empty() {
+        return Ok(());
+    }
     let Some((account, zone)): Option<(Option<i64>, String)> =
         sqlx::query_as("SELECT account_id, ship_to_time_zone FROM orders WHERE id = ? AND tenant_id = ?")
             .bind(order)
@@ -86,31 +104,6 @@ pub(super) async fn enqueue_in_tx(
     else {
         return Ok(());
     };
-    let people: Vec<(i64, String, String)> = sqlx::query_as(
-        "SELECT id, channel, address FROM notification_subscriptions
-         WHERE order_id = ? AND confirmed_at IS NOT NULL AND unsubscribed_at IS NULL ORDER BY id",
-    )
-    .bind(order)
-    .fetch_all(&mut **tx)
-    .await?;
-    let systems: Vec<(i64, String)> =
-        sqlx::query_as("SELECT id, url FROM webhook_endpoints WHERE tenant_id = ? AND disabled_at IS NULL ORDER BY id")
-            .bind(tenant)
-            .fetch_all(&mut **tx)
-            .await?;
-    let recipients: Vec<Recipient> = people
-        .into_iter()
-        .map(|(id, channel, address)| Recipient { channel, address, subscription: Some(id), endpoint: None })
-        .chain(systems.into_iter().map(|(id, url)| Recipient {
-            channel: "webhook".into(),
-            address: url,
-            subscription: None,
-            endpoint: Some(id),
-        }))
-        .collect();
-    if recipients.is_empty() {
-        return Ok(());
-    }
     // Account rows first, so they win over the tenant's.
     let overrides: Vec<(String, String, bool)> = sqlx::query_as(
         "SELECT trigger, channel, enabled FROM notification_rules
@@ -468,4 +461,40 @@ pub async fn confirm_opt_in(pool: &Pool, order: OrderId, channel: &str, address:
 fn hash_code(order: OrderId, address: &str, code: &str) -> String {
     use sha2::{Digest, Sha256};
     hex::encode(Sha256::digest(format!("{}:{address}:{code}", order.0).as_bytes()))
+}
+
+/// Saves one rule (tenant-wide when `account` is `None`), replacing any
+/// earlier one for the same trigger and channel.
+pub async fn set_notification_rule(
+    pool: &Pool,
+    tenant: TenantId,
+    account: Option<crate::domain::AccountId>,
+    trigger: &str,
+    channel: &str,
+    enabled: bool,
+) -> Result<()> {
+    let mut tx = super::write_tx(pool).await?;
+    // NULL never equals NULL in a UNIQUE constraint, so tenant-wide rules are
+    // replaced explicitly.
+    sqlx::query(
+        "DELETE FROM notification_rules WHERE tenant_id = ? AND account_id IS ? AND trigger = ? AND channel = ?",
+    )
+    .bind(tenant)
+    .bind(account)
+    .bind(trigger)
+    .bind(channel)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO notification_rules (tenant_id, account_id, trigger, channel, enabled) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(tenant)
+    .bind(account)
+    .bind(trigger)
+    .bind(channel)
+    .bind(enabled)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
