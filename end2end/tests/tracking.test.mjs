@@ -68,3 +68,27 @@ test('a bad token shows the friendly not-found page', async () => {
   assert.match(await page.locator('h1').textContent(), /can't find that page/);
   await page.close();
 });
+
+test('a buyer asks for updates on the tracking page and is asked for the code', async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(link('exception: failed delivery attempt'));
+  await page.waitForFunction(() => document.body.dataset.hydrated === 'true', null, { timeout: 15000 });
+  const updates = page.getByTestId('updates');
+  await updates.getByLabel(/Email or mobile number/).fill('not an address');
+  await updates.getByRole('button', { name: 'Send me a code' }).click();
+  await updates.getByRole('alert').waitFor();
+  assert.match(await updates.getByRole('alert').textContent(), /Please enter an email address/);
+  await updates.getByLabel(/Email or mobile number/).fill('e2e-buyer@example.com');
+  await updates.getByRole('button', { name: 'Send me a code' }).click();
+  await updates.getByLabel('Code').waitFor();
+  assert.match(await updates.textContent(), /We sent a code to e2e-buyer@example.com/);
+  await updates.getByLabel('Code').fill('000000');
+  await updates.getByRole('button', { name: 'Confirm' }).click();
+  await updates.getByRole('alert').waitFor();
+  assert.match(await updates.getByRole('alert').textContent(), /not right/);
+  await page.screenshot({ path: join(output, 'updates-signup.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
