@@ -131,7 +131,7 @@ async fn states(app: &TestApp) -> Vec<(String, String, i64)> {
 #[tokio::test]
 async fn a_delivery_is_mailed_once_with_a_working_tracking_link() {
     let sink = SmtpSink::start(0);
-    let (app, mailer) = app_sending_to(&sink).await;
+    let (app, channels) = app_sending_to(&sink).await;
     let key = order_for(&app, zone_where_local_hour(true)).await;
     post_event(&app, &key, "wms", "p-1", "PICKED").await;
     post_event(&app, &key, "carrier", "d-1", "DELIVERED").await;
@@ -139,7 +139,7 @@ async fn a_delivery_is_mailed_once_with_a_working_tracking_link() {
     post_event(&app, &key, "ups", "d-2", "DELIVERED").await;
     assert_eq!(states(&app).await, [("delivered".into(), "pending".into(), 0)]);
 
-    drain(&app, &mailer).await;
+    drain(&app, &channels).await;
     let messages = sink.messages();
     assert_eq!(messages.len(), 1);
     let message = &messages[0];
@@ -152,21 +152,21 @@ async fn a_delivery_is_mailed_once_with_a_working_tracking_link() {
     let page = app.client.get(link.trim()).send().await.unwrap();
     assert_eq!(page.status(), 200, "the mailed link opens the tracking page");
     assert_eq!(states(&app).await, [("delivered".into(), "sent".into(), 1)]);
-    drain(&app, &mailer).await;
+    drain(&app, &channels).await;
     assert_eq!(sink.messages().len(), 1, "nothing is sent twice");
 }
 
 #[tokio::test]
 async fn a_refused_message_is_retried_and_then_delivered() {
     let sink = SmtpSink::start(1);
-    let (app, mailer) = app_sending_to(&sink).await;
+    let (app, channels) = app_sending_to(&sink).await;
     let key = order_for(&app, zone_where_local_hour(true)).await;
     post_event(&app, &key, "carrier", "x-1", "DAMAGED").await;
-    drain(&app, &mailer).await;
+    drain(&app, &channels).await;
     let (_, state, attempts) = states(&app).await.remove(0);
     assert_eq!((state.as_str(), attempts), ("pending", 1), "refused once, waiting for its retry");
     tokio::time::sleep(Duration::from_millis(60)).await;
-    drain(&app, &mailer).await;
+    drain(&app, &channels).await;
     assert_eq!(states(&app).await, [("exception:damaged".into(), "sent".into(), 2)]);
     assert_eq!(sink.messages().len(), 1);
 }
@@ -174,11 +174,11 @@ async fn a_refused_message_is_retried_and_then_delivered() {
 #[tokio::test]
 async fn a_message_that_keeps_failing_is_dead_lettered_with_its_error() {
     let sink = SmtpSink::start(100);
-    let (app, mailer) = app_sending_to(&sink).await;
+    let (app, channels) = app_sending_to(&sink).await;
     let key = order_for(&app, zone_where_local_hour(true)).await;
     post_event(&app, &key, "carrier", "o-1", "OUT_FOR_DELIVERY").await;
     for _ in 0..40 {
-        drain(&app, &mailer).await;
+        drain(&app, &channels).await;
         if states(&app).await[0].1 == "dead" {
             break;
         }
@@ -193,7 +193,7 @@ async fn a_message_that_keeps_failing_is_dead_lettered_with_its_error() {
 #[tokio::test]
 async fn a_worker_that_dies_holding_a_message_leaves_it_to_the_next_one() {
     let sink = SmtpSink::start(0);
-    let (app, mailer) = app_sending_to(&sink).await;
+    let (app, channels) = app_sending_to(&sink).await;
     let key = order_for(&app, zone_where_local_hour(true)).await;
     post_event(&app, &key, "carrier", "s-1", "PICKED_UP").await;
     // A worker claims the message with a short lease and dies before sending.
@@ -203,10 +203,10 @@ async fn a_worker_that_dies_holding_a_message_leaves_it_to_the_next_one() {
             .await
             .unwrap();
     assert_eq!(claimed.len(), 1);
-    drain(&app, &mailer).await;
+    drain(&app, &channels).await;
     assert!(sink.messages().is_empty(), "still leased to the dead worker");
     tokio::time::sleep(Duration::from_millis(250)).await;
-    drain(&app, &mailer).await;
+    drain(&app, &channels).await;
     assert_eq!(sink.messages().len(), 1);
     assert_eq!(states(&app).await, [("shipped".into(), "sent".into(), 2)]);
 }
@@ -214,7 +214,7 @@ async fn a_worker_that_dies_holding_a_message_leaves_it_to_the_next_one() {
 #[tokio::test]
 async fn quiet_hours_hold_good_news_and_rules_can_turn_a_trigger_off() {
     let sink = SmtpSink::start(0);
-    let (app, mailer) = app_sending_to(&sink).await;
+    let (app, channels) = app_sending_to(&sink).await;
     let key = order_for(&app, zone_where_local_hour(false)).await;
     let rule = json!({"trigger": "confirmed", "channel": "email", "enabled": false});
     assert_eq!(app.put("/api/v1/notification-rules", &key, rule).await.status(), 204);
@@ -230,7 +230,7 @@ async fn quiet_hours_hold_good_news_and_rules_can_turn_a_trigger_off() {
     post_event(&app, &key, "oms", "c-1", "CONFIRMED").await;
     post_event(&app, &key, "carrier", "o-1", "OUT_FOR_DELIVERY").await;
     post_event(&app, &key, "carrier", "a-1", "ATTEMPT_FAIL").await;
-    drain(&app, &mailer).await;
+    drain(&app, &channels).await;
     let rows: Vec<(String, String, bool)> =
         sqlx::query_as("SELECT trigger, state, next_attempt_at > ? FROM notifications ORDER BY id")
             .bind(Utc::now())
@@ -246,6 +246,15 @@ async fn quiet_hours_hold_good_news_and_rules_can_turn_a_trigger_off() {
         "confirmed is switched off; good news waits for morning; bad news goes now"
     );
     assert_eq!(sink.messages().len(), 1);
+
+    // A tenant without quiet hours: good news goes at night too.
+    let none = json!({"start": "00:00", "end": "00:00"});
+    assert_eq!(app.put("/api/v1/notification-settings/quiet-hours", &key, none).await.status(), 204);
+    let bad = app.put("/api/v1/notification-settings/quiet-hours", &key, json!({"start": "9pm", "end": "8am"})).await;
+    assert_eq!(bad.status(), 422);
+    post_event(&app, &key, "carrier", "d-1", "DELIVERED").await;
+    drain(&app, &channels).await;
+    assert_eq!(sink.messages().len(), 2);
 }
 
 #[tokio::test]

@@ -1,3 +1,8 @@
+-- Each tenant's quiet hours (local to the recipient): non-urgent messages
+-- to people wait until they end.
+ALTER TABLE tenants ADD COLUMN quiet_hours_start TEXT NOT NULL DEFAULT '21:00';
+ALTER TABLE tenants ADD COLUMN quiet_hours_end TEXT NOT NULL DEFAULT '08:00';
+
 -- Which milestones and exceptions notify which channel. Without a row the
 -- defaults in notify::rules apply; a tenant row overrides them and an account
 -- row overrides the tenant's.

@@ -21,7 +21,7 @@ use utoipa::{Modify, OpenApi};
         warehouse::warehouse_step, warehouse::ship_confirm,
         events::post_events, events::receive_webhook, edi::post_edi,
         notifications::order_notifications, notifications::resend, notifications::add_endpoint,
-        notifications::put_rule,
+        notifications::put_rule, notifications::put_quiet_hours,
         crate::live::sse::tracking_stream,
     ),
     components(schemas(
@@ -32,6 +32,7 @@ use utoipa::{Modify, OpenApi};
         api_json::EventIn, api_json::EventBatch, events::EventResult, events::EventsOut,
         crate::ingest::edi::EdiOutcome, crate::ingest::edi::TransactionResult,
         notifications::NotificationOut, notifications::EndpointIn, notifications::EndpointOut, notifications::RuleIn,
+        notifications::QuietHoursIn,
     )),
     modifiers(&SecuritySchemes),
     tags(

@@ -38,6 +38,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/notifications/{id}/resend", post(notifications::resend))
         .route("/webhook-endpoints", post(notifications::add_endpoint))
         .route("/notification-rules", put(notifications::put_rule))
+        .route("/notification-settings/quiet-hours", put(notifications::put_quiet_hours))
         // Layers run bottom-up: authenticate, then idempotency (needs the tenant).
         .layer(middleware::from_fn_with_state(state.clone(), idempotency))
         .layer(middleware::from_fn_with_state(state, require_api_key));

@@ -185,3 +185,28 @@ pub async fn put_rule(
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuietHoursIn {
+    /// `HH:MM` in each recipient's own time zone, e.g. `21:00`.
+    pub start: String,
+    /// `HH:MM`, e.g. `08:00`. Equal to `start` means no quiet hours.
+    pub end: String,
+}
+
+/// When non-urgent messages to people wait (exceptions and webhooks never do).
+#[utoipa::path(put, path = "/api/v1/notification-settings/quiet-hours", tag = "Notifications", request_body = QuietHoursIn,
+    responses((status = 204, description = "Saved"), (status = 422, body = Problem, content_type = "application/problem+json")),
+    security(("api_key" = ["admin"])))]
+pub async fn put_quiet_hours(
+    State(state): State<AppState>,
+    Extension(caller): Extension<ApiCaller>,
+    ApiJson(input): ApiJson<QuietHoursIn>,
+) -> ApiResult<StatusCode> {
+    require(&caller, Scope::Admin)?;
+    let quiet = crate::notify::rules::QuietHours::parse(&input.start, &input.end)
+        .ok_or_else(|| Problem::field("start", "start and end must be times as HH:MM"))?;
+    store::set_quiet_hours(&state.pool, caller.tenant, quiet).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

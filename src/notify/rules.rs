@@ -48,6 +48,12 @@ impl Default for QuietHours {
 }
 
 impl QuietHours {
+    /// From `HH:MM` texts; `None` if either is not a time.
+    pub fn parse(start: &str, end: &str) -> Option<Self> {
+        let time = |t: &str| NaiveTime::parse_from_str(t.trim(), "%H:%M").ok();
+        Some(QuietHours { start: time(start)?, end: time(end)? })
+    }
+
     fn contains(&self, t: NaiveTime) -> bool {
         if self.start <= self.end {
             self.start <= t && t < self.end
@@ -113,6 +119,17 @@ mod tests {
         // 12:00 Chicago: now.
         let noon = utc("2026-11-26T18:00:00Z");
         assert_eq!(quiet.send_at(noon, chicago, false), noon);
+    }
+
+    #[test]
+    fn tenants_set_their_own_quiet_hours() {
+        let quiet = QuietHours::parse("13:00", "15:30").unwrap();
+        let tokyo: Tz = "Asia/Tokyo".parse().unwrap();
+        // 14:00 in Tokyo is 05:00 UTC: held until 15:30 Tokyo, 06:30 UTC.
+        assert_eq!(quiet.send_at(utc("2026-11-26T05:00:00Z"), tokyo, false), utc("2026-11-26T06:30:00Z"));
+        let none = QuietHours::parse("00:00", "00:00").unwrap();
+        assert_eq!(none.send_at(utc("2026-11-26T05:00:00Z"), tokyo, false), utc("2026-11-26T05:00:00Z"));
+        assert_eq!(QuietHours::parse("25:00", "08:00"), None);
     }
 
     #[test]

@@ -27,8 +27,8 @@ pub use events::{
 };
 pub use notifications::{
     add_webhook_endpoint, claim_notifications, confirm_opt_in, mark_notification_failed, mark_notification_sent,
-    order_notifications, request_opt_in, resend_notification, set_notification_rule, unsubscribe, DueNotification,
-    NotificationRecord, OptInRefused,
+    order_notifications, request_opt_in, resend_notification, set_notification_rule, set_quiet_hours, unsubscribe,
+    DueNotification, NotificationRecord, OptInRefused,
 };
 pub use orders::{
     account_by_ref, create_shipment, find_order_by_number, line_quantities, order_snapshot, order_status, shipment_ids,

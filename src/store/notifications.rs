@@ -95,15 +95,18 @@ pub(super) async fn enqueue_in_tx(
     if recipients.is_empty() {
         return Ok(());
     }
-    let Some((account, zone)): Option<(Option<i64>, String)> =
-        sqlx::query_as("SELECT account_id, ship_to_time_zone FROM orders WHERE id = ? AND tenant_id = ?")
-            .bind(order)
-            .bind(tenant)
-            .fetch_optional(&mut **tx)
-            .await?
+    let Some((account, zone, quiet_start, quiet_end)): Option<(Option<i64>, String, String, String)> = sqlx::query_as(
+        "SELECT o.account_id, o.ship_to_time_zone, t.quiet_hours_start, t.quiet_hours_end
+         FROM orders o JOIN tenants t ON t.id = o.tenant_id WHERE o.id = ? AND o.tenant_id = ?",
+    )
+    .bind(order)
+    .bind(tenant)
+    .fetch_optional(&mut **tx)
+    .await?
     else {
         return Ok(());
     };
+    let quiet = QuietHours::parse(&quiet_start, &quiet_end).unwrap_or_default();
     // Account rows first, so they win over the tenant's.
     let overrides: Vec<(String, String, bool)> = sqlx::query_as(
         "SELECT trigger, channel, enabled FROM notification_rules
@@ -126,7 +129,7 @@ pub(super) async fn enqueue_in_tx(
             }
             // Quiet hours are for people; systems take messages at any hour.
             let urgent = rules::is_urgent(event.canonical) || recipient.channel == "webhook";
-            let send_at = QuietHours::default().send_at(now, tz, urgent);
+            let send_at = quiet.send_at(now, tz, urgent);
             let key = format!(
                 "{}:{trigger}:{}:{}",
                 order.0,
@@ -496,5 +499,16 @@ pub async fn set_notification_rule(
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Sets the tenant's quiet hours (`HH:MM`, local to each recipient).
+pub async fn set_quiet_hours(pool: &Pool, tenant: TenantId, quiet: QuietHours) -> Result<()> {
+    sqlx::query("UPDATE tenants SET quiet_hours_start = ?, quiet_hours_end = ? WHERE id = ?")
+        .bind(quiet.start.format("%H:%M").to_string())
+        .bind(quiet.end.format("%H:%M").to_string())
+        .bind(tenant)
+        .execute(pool)
+        .await?;
     Ok(())
 }
