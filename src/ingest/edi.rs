@@ -448,7 +448,7 @@ impl<'a> Context<'a> {
         );
         event.details = serde_json::json!({ "sender": self.sender, "acknowledgment": ack.acknowledgment, "line_changes": described });
         let outcome = store::acknowledge_order(&self.state.pool, self.tenant, order, &changes, event).await?;
-        super::publish(self.state, self.tenant, order, outcome.inserted.iter().max().copied());
+        super::publish(self.state, self.tenant, order, &[&outcome]);
         let status = if outcome.inserted.is_empty() { "duplicate" } else { "updated" };
         Ok(vec![Applied {
             order_number: Some(number),

@@ -11,14 +11,17 @@ pub mod shippo;
 pub mod webhook_format;
 pub mod x12;
 
-use crate::domain::{is_carrier_source, EventId, OrderId, TenantId};
+use crate::domain::{is_carrier_source, OrderId, TenantId};
 use crate::state::AppState;
 use crate::store::{self, AppendOutcome, NewEvent, NewOrder, NewShipment, SavedOrder, ShipmentCreated, TrackedOutcome};
 
-fn publish(state: &AppState, tenant: TenantId, order: OrderId, last: Option<EventId>) {
-    if let Some(last) = last {
-        state.hub.publish(tenant, order, last);
-        // New events may have queued notifications in their transaction.
+/// Tells live subscribers about what these appends committed, and wakes
+/// the notification worker only if they queued something for it.
+fn publish(state: &AppState, tenant: TenantId, order: OrderId, outcomes: &[&AppendOutcome]) {
+    if let Some(last) = outcomes.iter().flat_map(|o| &o.inserted).max() {
+        state.hub.publish(tenant, order, *last);
+    }
+    if outcomes.iter().any(|o| o.notifications > 0) {
         state.outbox.notify_one();
     }
 }
@@ -42,7 +45,7 @@ pub async fn append(
         }
     }
     let outcome = store::append(&state.pool, tenant, order, &events).await?;
-    publish(state, tenant, order, outcome.inserted.iter().max().copied());
+    publish(state, tenant, order, &[&outcome]);
     Ok(outcome)
 }
 
@@ -54,7 +57,7 @@ pub async fn append_by_tracking_number(
 ) -> store::Result<TrackedOutcome> {
     let outcome = store::append_by_tracking_number(&state.pool, tenant, tracking_number, events).await?;
     if let TrackedOutcome::Appended { order, outcome } = &outcome {
-        publish(state, tenant, *order, outcome.inserted.iter().max().copied());
+        publish(state, tenant, *order, &[outcome]);
     }
     Ok(outcome)
 }
@@ -63,7 +66,7 @@ pub async fn append_by_tracking_number(
 /// event in the same transaction.
 pub async fn save_order(state: &AppState, order: &NewOrder, placed: NewEvent) -> store::Result<SavedOrder> {
     let saved = store::upsert_order(&state.pool, order, Some(placed)).await?;
-    publish(state, order.tenant, saved.id, saved.placed.inserted.iter().max().copied());
+    publish(state, order.tenant, saved.id, &[&saved.placed]);
     // Ship notices and acknowledgments that arrived before the order.
     let keys: Vec<&str> =
         [Some(order.order_number.as_str()), order.customer_po.as_deref()].into_iter().flatten().collect();
@@ -80,6 +83,6 @@ pub async fn ship_confirm(
     confirm: NewEvent,
 ) -> store::Result<ShipmentCreated> {
     let created = store::create_shipment(&state.pool, shipment, Some(confirm)).await?;
-    publish(state, tenant, shipment.order, created.last_inserted());
+    publish(state, tenant, shipment.order, &[&created.confirmed, &created.attached]);
     Ok(created)
 }

@@ -48,6 +48,8 @@ pub struct AppendOutcome {
     /// For each event given, in order: its id (new or first stored) and
     /// whether this append created it.
     pub stored: Vec<(EventId, bool)>,
+    /// Notifications these events queued in the same transaction.
+    pub notifications: usize,
 }
 
 /// The one way events enter the store: in one transaction, skip duplicates,
@@ -138,7 +140,7 @@ pub(super) async fn insert_in_tx(
         .filter(|(_, (_, created))| *created)
         .map(|(e, (id, _))| Notable { id: *id, canonical: e.canonical, occurred_at: e.occurred_at })
         .collect();
-    enqueue_in_tx(tx, tenant, order, &notable).await?;
+    outcome.notifications = enqueue_in_tx(tx, tenant, order, &notable).await?;
     Ok(outcome)
 }
 

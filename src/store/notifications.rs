@@ -63,19 +63,19 @@ struct Recipient {
 }
 
 /// Queues the messages these new events call for, in the caller's
-/// transaction: one per (order, trigger, channel, recipient), for confirmed
+/// transaction, and says how many: one per (order, trigger, channel, recipient), for confirmed
 /// subscribers and the tenant's webhook endpoints, as the rules say.
 pub(super) async fn enqueue_in_tx(
     tx: &mut Transaction<'_, Sqlite>,
     tenant: TenantId,
     order: OrderId,
     events: &[Notable],
-) -> Result<()> {
+) -> Result<usize> {
     let now = Utc::now();
     let due: Vec<&Notable> =
         events.iter().filter(|e| e.canonical != Canonical::Unmapped && rules::is_news(e.occurred_at, now)).collect();
     if due.is_empty() {
-        return Ok(());
+        return Ok(0);
     }
     // One query for everyone who could be told; most orders on the ingest
     // hot path have nobody, and then nothing else is read.
@@ -93,7 +93,7 @@ pub(super) async fn enqueue_in_tx(
     .map(|(subscription, endpoint, channel, address)| Recipient { channel, address, subscription, endpoint })
     .collect();
     if recipients.is_empty() {
-        return Ok(());
+        return Ok(0);
     }
     let Some((account, zone, quiet_start, quiet_end)): Option<(Option<i64>, String, String, String)> = sqlx::query_as(
         "SELECT o.account_id, o.ship_to_time_zone, t.quiet_hours_start, t.quiet_hours_end
@@ -104,8 +104,9 @@ pub(super) async fn enqueue_in_tx(
     .fetch_optional(&mut **tx)
     .await?
     else {
-        return Ok(());
+        return Ok(0);
     };
+    let mut queued = 0;
     let quiet = QuietHours::parse(&quiet_start, &quiet_end).unwrap_or_default();
     // Account rows first, so they win over the tenant's.
     let overrides: Vec<(String, String, bool)> = sqlx::query_as(
@@ -136,7 +137,7 @@ pub(super) async fn enqueue_in_tx(
                 recipient.channel,
                 recipient.endpoint.map_or_else(|| recipient.address.to_ascii_lowercase(), |id| id.to_string())
             );
-            sqlx::query(
+            let inserted = sqlx::query(
                 "INSERT INTO notifications (tenant_id, order_id, event_id, channel, recipient, subscription_id,
                                             endpoint_id, trigger, idempotency_key, state, next_attempt_at, created_at)
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)
@@ -155,9 +156,10 @@ pub(super) async fn enqueue_in_tx(
             .bind(now)
             .execute(&mut **tx)
             .await?;
+            queued += inserted.rows_affected() as usize;
         }
     }
-    Ok(())
+    Ok(queued)
 }
 
 /// A message the worker holds a lease on, with what it needs to write it.

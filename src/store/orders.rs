@@ -214,13 +214,6 @@ pub struct ShipmentCreated {
     pub attached: AppendOutcome,
 }
 
-impl ShipmentCreated {
-    /// The newest event id this created, for publishing.
-    pub fn last_inserted(&self) -> Option<crate::domain::EventId> {
-        self.confirmed.inserted.iter().chain(&self.attached.inserted).max().copied()
-    }
-}
-
 pub async fn order_snapshot(pool: &Pool, tenant: TenantId, order: OrderId) -> Result<OrderSnapshot> {
     let mut conn = pool.acquire().await?;
     let order: OrderRecord = sqlx::query_as("SELECT * FROM orders WHERE id = ? AND tenant_id = ?")
