@@ -21,6 +21,8 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", crate::api::router(state.clone()))
         .route("/api/openapi.json", get(crate::api::docs::openapi_json))
         .route("/api/docs", get(crate::api::docs::reference_page))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(ready))
         .route("/t/{token}/events", get(crate::live::sse::tracking_stream))
         .route("/unsubscribe/{token}", get(crate::notify::unsubscribe::ask).post(crate::notify::unsubscribe::confirm))
         .leptos_routes_with_context(
@@ -36,6 +38,18 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), tracking_link_gate))
         .layer(middleware::from_fn(security_headers))
         .with_state(state)
+}
+
+/// Ready means the database answers: a load balancer sends no traffic to a
+/// node that cannot reach its store. `/healthz` only says the process runs.
+async fn ready(State(state): State<AppState>) -> Response {
+    match crate::store::ping(&state.pool).await {
+        Ok(()) => (StatusCode::OK, "ready").into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
 }
 
 /// Called while the shell renders: a CSP that admits only this response's

@@ -499,3 +499,15 @@ async fn a_tenants_dictionary_overrides_apply_to_its_events_only() {
         s.app.send(reqwest::Method::GET, "/api/v1/orders/SO-11", &key, None).await.json().await.unwrap();
     assert_eq!(theirs["events"].as_array().unwrap().last().unwrap()["milestone"], "unmapped");
 }
+
+#[tokio::test]
+async fn health_and_readiness_probes_answer() {
+    let app = spawn_app().await;
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    let ready = app.get("/readyz").await;
+    assert_eq!(ready.status(), 200);
+    assert_eq!(ready.text().await.unwrap(), "ready");
+    app.pool.close().await;
+    assert_eq!(app.get("/readyz").await.status(), 503, "a node without its database is not ready");
+    assert_eq!(app.get("/healthz").await.status(), 200);
+}

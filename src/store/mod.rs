@@ -84,6 +84,12 @@ pub(crate) async fn write_tx(pool: &Pool) -> Result<sqlx::Transaction<'static, s
     Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
 }
 
+/// Whether the database answers a query (for the readiness probe).
+pub async fn ping(pool: &Pool) -> Result<()> {
+    sqlx::query("SELECT 1").execute(pool).await?;
+    Ok(())
+}
+
 pub async fn migrate(pool: &Pool) -> Result<()> {
     sqlx::migrate!("./migrations/sqlite").run(pool).await?;
     Ok(())
