@@ -2,6 +2,7 @@
 //! Milepost: one live timeline per order.
 
 pub mod domain;
+pub mod html;
 pub mod ui;
 
 #[cfg(feature = "ssr")]

@@ -2,6 +2,7 @@
 //! and a readable reference page rendered from that same document.
 
 use super::{edi, events, notifications, orders, problem, warehouse};
+use crate::html::escape;
 use crate::ingest::api_json;
 use axum::response::Html;
 use axum::Json;
@@ -98,10 +99,6 @@ const PROBLEMS: [(&str, &str); 9] = [
     ("idempotency-key-reused", "422: an Idempotency-Key was reused with a different request."),
     ("internal", "500: nothing was changed; retry with the same Idempotency-Key."),
 ];
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
 
 fn schema_name(schema: &Value) -> String {
     if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {

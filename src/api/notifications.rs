@@ -3,10 +3,11 @@
 
 use super::extract::ApiJson;
 use super::orders::find_order;
-use super::problem::{ApiResult, Problem};
+use super::problem::{ApiResult, FieldError, Problem};
 use super::require;
 use crate::auth::api_key::{ApiCaller, Scope};
 use crate::auth::webhook_signature;
+use crate::domain::Canonical;
 use crate::state::AppState;
 use crate::store;
 use axum::extract::{Path, State};
@@ -153,29 +154,21 @@ pub async fn put_rule(
 ) -> ApiResult<StatusCode> {
     require(&caller, Scope::Admin)?;
     let mut errors = Vec::new();
-    if input.trigger.parse::<crate::domain::Canonical>().map_or(true, |c| c == crate::domain::Canonical::Unmapped) {
-        errors.push(super::problem::FieldError {
-            field: "trigger".into(),
-            message: "must be a milestone or exception code (see /status-dictionary)".into(),
-        });
+    let mut invalid = |field: &str, message: String| errors.push(FieldError { field: field.into(), message });
+    if input.trigger.parse::<Canonical>().map_or(true, |c| c == Canonical::Unmapped) {
+        invalid("trigger", "must be a milestone or exception code (see /status-dictionary)".into());
     }
     if !["email", "sms", "webhook"].contains(&input.channel.as_str()) {
-        errors.push(super::problem::FieldError {
-            field: "channel".into(),
-            message: "must be email, sms or webhook".into(),
-        });
+        invalid("channel", "must be email, sms or webhook".into());
     }
     let account = match &input.account_ref {
-        Some(reference) => match store::account_by_ref(&state.pool, caller.tenant, reference).await? {
-            Some(account) => Some(account),
-            None => {
-                errors.push(super::problem::FieldError {
-                    field: "account_ref".into(),
-                    message: format!("no account `{reference}` in this tenant"),
-                });
-                None
+        Some(reference) => {
+            let account = store::account_by_ref(&state.pool, caller.tenant, reference).await?;
+            if account.is_none() {
+                invalid("account_ref", format!("no account `{reference}` in this tenant"));
             }
-        },
+            account
+        }
         None => None,
     };
     if !errors.is_empty() {

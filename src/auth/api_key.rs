@@ -3,8 +3,6 @@
 
 use crate::domain::TenantId;
 use crate::store::{self, Pool};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -79,11 +77,9 @@ fn hash(key: &str) -> String {
 /// Creates a key and returns it in clear: the only time it is ever visible.
 pub async fn create(pool: &Pool, tenant: TenantId, name: &str, scopes: &[Scope]) -> store::Result<(i64, String)> {
     let mut prefix = [0u8; 6];
-    let mut secret = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut prefix);
-    rand::rngs::OsRng.fill_bytes(&mut secret);
     let prefix = hex::encode(prefix);
-    let key = format!("mp_{prefix}_{}", URL_SAFE_NO_PAD.encode(secret));
+    let key = format!("mp_{prefix}_{}", super::random_token(32));
     let scopes: Vec<&str> = scopes.iter().map(|s| s.as_str()).collect();
     let id = store::insert_api_key(pool, tenant, name, &prefix, &hash(&key), &scopes.join(",")).await?;
     Ok((id, key))

@@ -4,10 +4,7 @@
 
 use crate::domain::{OrderId, TenantId};
 use crate::store::{self, Pool, TrackingLinkTarget};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use chrono::{DateTime, Utc};
-use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 const TOKEN_BYTES: usize = 32;
@@ -26,9 +23,7 @@ impl std::fmt::Debug for TrackingToken {
 
 impl TrackingToken {
     pub fn generate() -> Self {
-        let mut bytes = [0u8; TOKEN_BYTES];
-        rand::rngs::OsRng.fill_bytes(&mut bytes);
-        TrackingToken(URL_SAFE_NO_PAD.encode(bytes))
+        TrackingToken(super::random_token(TOKEN_BYTES))
     }
 
     /// Accepts only strings of the exact shape we issue, so junk never

@@ -2,11 +2,11 @@
 //! the tracking link, from the tenant's brand name.
 
 use crate::domain::Canonical;
+use crate::html::escape;
 use crate::store::DueNotification;
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use sha2::{Digest, Sha256};
 
 pub struct Mailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
@@ -97,9 +97,7 @@ pub fn compose(
             ))
             .unwrap_or_default()
     );
-    // The same message always has the same id, so a receiver can drop the
-    // copy a crash between "accepted" and "marked sent" would cause.
-    let message_id = format!("<{}@milepost>", hex::encode(&Sha256::digest(n.idempotency_key.as_bytes())[..16]));
+    let message_id = format!("<{}@milepost>", super::message_id(n));
     let mut builder = Message::builder();
     if let Some(url) = unsubscribe_url {
         // One click from the mail client (RFC 8058): a POST to the same link.
@@ -121,8 +119,4 @@ pub fn compose(
                 .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(html)),
         )
         .map_err(|e| e.to_string())
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }

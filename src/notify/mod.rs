@@ -151,8 +151,9 @@ async fn deliver(state: &AppState, channels: &Channels, n: &DueNotification) -> 
     })
 }
 
-/// The id a receiver sees for this message, the same on every retry.
-fn message_id(n: &DueNotification) -> String {
+/// The id a receiver sees for this message (webhook-id, email Message-ID),
+/// the same on every retry, so a copy sent after a crash can be dropped.
+pub fn message_id(n: &DueNotification) -> String {
     format!("msg_{}", hex::encode(&Sha256::digest(n.idempotency_key.as_bytes())[..12]))
 }
 

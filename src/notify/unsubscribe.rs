@@ -2,6 +2,7 @@
 //! scanners follow links, and must not unsubscribe anyone); POST, from the
 //! page's button or the mail client's one-click (RFC 8058), does it.
 
+use crate::html::escape;
 use crate::state::AppState;
 use crate::store;
 use axum::extract::{Path, State};
@@ -45,7 +46,7 @@ pub async fn confirm(State(state): State<AppState>, Path(token): Path<String>) -
         Ok(Some(order)) => page(
             StatusCode::OK,
             "You are unsubscribed",
-            &format!("<p>You will get no more updates about order {}.</p>", html_escape(&order)),
+            &format!("<p>You will get no more updates about order {}.</p>", escape(&order)),
         ),
         Ok(None) => page(StatusCode::NOT_FOUND, "Link not recognised", "<p>This unsubscribe link is not valid.</p>"),
         Err(e) => {
@@ -53,8 +54,4 @@ pub async fn confirm(State(state): State<AppState>, Path(token): Path<String>) -
             page(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", "<p>Please try the link again later.</p>")
         }
     }
-}
-
-fn html_escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }

@@ -40,18 +40,11 @@ pub(super) async fn subscribe_in_tx(
     .bind(origin)
     .bind(confirm_code_hash)
     .bind(confirm_code_hash.is_none().then_some(now))
-    .bind(random_token())
+    .bind(crate::auth::random_token(16))
     .bind(now)
     .execute(&mut **tx)
     .await?;
     Ok(())
-}
-
-fn random_token() -> String {
-    use base64::Engine;
-    let mut bytes = [0u8; 16];
-    rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut bytes);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
 /// Someone who may be told about an order, and how.
@@ -210,26 +203,21 @@ pub async fn claim_notifications(
     .bind(limit)
     .fetch_all(&mut *tx)
     .await?;
-    let mut claimed = Vec::with_capacity(ids.len());
-    for id in ids {
-        claimed.push(
-            sqlx::query_as(
-                "SELECT n.id, n.tenant_id, n.order_id, n.channel, n.recipient, n.trigger, n.idempotency_key, n.attempts,
-                        o.order_number, t.brand_name, t.support_email, s.unsubscribe_token, w.secret AS endpoint_secret,
-                        e.id AS event_id, e.occurred_at, e.location, n.secret
-                 FROM notifications n
-                 JOIN orders o ON o.id = n.order_id
-                 JOIN tenants t ON t.id = n.tenant_id
-                 LEFT JOIN events e ON e.id = n.event_id
-                 LEFT JOIN notification_subscriptions s ON s.id = n.subscription_id
-                 LEFT JOIN webhook_endpoints w ON w.id = n.endpoint_id
-                 WHERE n.id = ?",
-            )
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?,
-        );
-    }
+    let claimed = sqlx::query_as(
+        "SELECT n.id, n.tenant_id, n.order_id, n.channel, n.recipient, n.trigger, n.idempotency_key, n.attempts,
+                o.order_number, t.brand_name, t.support_email, s.unsubscribe_token, w.secret AS endpoint_secret,
+                e.id AS event_id, e.occurred_at, e.location, n.secret
+         FROM notifications n
+         JOIN orders o ON o.id = n.order_id
+         JOIN tenants t ON t.id = n.tenant_id
+         LEFT JOIN events e ON e.id = n.event_id
+         LEFT JOIN notification_subscriptions s ON s.id = n.subscription_id
+         LEFT JOIN webhook_endpoints w ON w.id = n.endpoint_id
+         WHERE n.id IN (SELECT value FROM json_each(?))",
+    )
+    .bind(sqlx::types::Json(&ids))
+    .fetch_all(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(claimed)
 }
@@ -407,7 +395,7 @@ pub async fn request_opt_in(
     .bind(channel)
     .bind(address)
     .bind(&code_hash)
-    .bind(random_token())
+    .bind(crate::auth::random_token(16))
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
@@ -422,7 +410,7 @@ pub async fn request_opt_in(
     .bind(address)
     .bind(subscription)
     .bind(code)
-    .bind(format!("{}:subscription_code:{channel}:{address}:{}", order.0, random_token()))
+    .bind(format!("{}:subscription_code:{channel}:{address}:{}", order.0, crate::auth::random_token(16)))
     .bind(now)
     .bind(now)
     .execute(&mut *tx)

@@ -37,14 +37,23 @@ impl Segment {
         self.optional(n).ok_or_else(|| self.error_at(n, what))
     }
 
-    /// A whole number of units in element `n` (`12`, or `12.0` as some
-    /// partners write it).
+    /// A positive whole number of units in element `n` (`12`, or `12.0` as
+    /// some partners write it).
     pub fn quantity(&self, n: usize, what: &str) -> Result<i64, EdiError> {
+        self.whole_number(n, what, 1)
+    }
+
+    /// Like `quantity`, where zero is meaningful (nothing of a line ships).
+    pub fn count(&self, n: usize, what: &str) -> Result<i64, EdiError> {
+        self.whole_number(n, what, 0)
+    }
+
+    fn whole_number(&self, n: usize, what: &str, min: i64) -> Result<i64, EdiError> {
         let value = self.required(n, what)?;
         let (whole, fraction) = value.split_once('.').unwrap_or((value, ""));
         match whole.parse::<i64>() {
-            Ok(q) if q > 0 && fraction.chars().all(|c| c == '0') => Ok(q),
-            _ => Err(self.error_at(n, &format!("{what} as a positive whole number, found `{value}`"))),
+            Ok(q) if q >= min && fraction.chars().all(|c| c == '0') => Ok(q),
+            _ => Err(self.error_at(n, &format!("{what} as a whole number of at least {min}, found `{value}`"))),
         }
     }
 

@@ -76,8 +76,7 @@ pub fn read(transaction: &Transaction) -> Result<PoAcknowledgment, EdiError> {
                 let line = ack.lines.last_mut().ok_or_else(|| segment.error("a PO1 line before its ACK"))?;
                 let status = segment.required(1, "the line item status code")?.to_string();
                 let quantity = match segment.optional(2) {
-                    Some(_) if segment.element(2).trim().trim_start_matches('0').is_empty() => Some(0),
-                    Some(_) => Some(segment.quantity(2, "the quantity")?),
+                    Some(_) => Some(segment.count(2, "the quantity")?),
                     None => None,
                 };
                 line.statuses.push((status, quantity));
