@@ -62,6 +62,14 @@ else
   python3 -m pip install --quiet --disable-pip-version-check aiosmtpd
 fi
 
+step "PostgreSQL server (the scale-out backend's tests start their own throwaway cluster)"
+if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "    $(ls -d /usr/lib/postgresql/*/ | sort -V | tail -1)"
+else
+  as_root apt-get update
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql
+fi
+
 step "Chromium (end-to-end tests)"
 if have chromium; then
   echo "    $(chromium --version 2>/dev/null || echo present)"

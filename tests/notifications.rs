@@ -125,7 +125,10 @@ async fn drain(app: &TestApp, channels: &Channels) {
 }
 
 async fn states(app: &TestApp) -> Vec<(String, String, i64)> {
-    sqlx::query_as("SELECT trigger, state, attempts FROM notifications ORDER BY id").fetch_all(&app.pool).await.unwrap()
+    on_pool!(app.pool, |c| sqlx::query_as("SELECT trigger, state, attempts FROM notifications ORDER BY id")
+        .fetch_all(c)
+        .await
+        .unwrap())
 }
 
 #[tokio::test]
@@ -185,7 +188,8 @@ async fn a_message_that_keeps_failing_is_dead_lettered_with_its_error() {
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
     assert_eq!(states(&app).await, [("out_for_delivery".into(), "dead".into(), 3)]);
-    let error: String = sqlx::query_scalar("SELECT last_error FROM notifications").fetch_one(&app.pool).await.unwrap();
+    let error: String =
+        on_pool!(app.pool, |c| sqlx::query_scalar("SELECT last_error FROM notifications").fetch_one(c).await.unwrap());
     assert!(error.contains("451"), "{error}");
     assert!(sink.messages().is_empty());
 }
@@ -231,12 +235,13 @@ async fn quiet_hours_hold_good_news_and_rules_can_turn_a_trigger_off() {
     post_event(&app, &key, "carrier", "o-1", "OUT_FOR_DELIVERY").await;
     post_event(&app, &key, "carrier", "a-1", "ATTEMPT_FAIL").await;
     drain(&app, &channels).await;
-    let rows: Vec<(String, String, bool)> =
-        sqlx::query_as("SELECT trigger, state, next_attempt_at > ? FROM notifications ORDER BY id")
-            .bind(Utc::now())
-            .fetch_all(&app.pool)
-            .await
-            .unwrap();
+    let rows: Vec<(String, String, bool)> = on_pool!(app.pool, |c| sqlx::query_as(
+        "SELECT trigger, state, next_attempt_at > $1 FROM notifications ORDER BY id"
+    )
+    .bind(Utc::now())
+    .fetch_all(c)
+    .await
+    .unwrap());
     assert_eq!(
         rows,
         [
@@ -373,11 +378,12 @@ async fn webhooks_are_signed_and_retried_and_sms_go_through_the_provider() {
     .expect("a valid Standard Webhooks signature");
     let payload: serde_json::Value = serde_json::from_str(body).unwrap();
     assert_eq!((payload["order_number"].as_str(), payload["status"].as_str()), (Some("SO-1"), Some("delivered")));
-    let log: Vec<(String, String, i64, Option<i64>)> =
-        sqlx::query_as("SELECT channel, state, attempts, response_status FROM notifications ORDER BY channel")
-            .fetch_all(&app.pool)
-            .await
-            .unwrap();
+    let log: Vec<(String, String, i64, Option<i64>)> = on_pool!(app.pool, |c| sqlx::query_as(
+        "SELECT channel, state, attempts, response_status FROM notifications ORDER BY channel"
+    )
+    .fetch_all(c)
+    .await
+    .unwrap());
     let retried = log.iter().filter(|(_, _, attempts, _)| *attempts == 2).count();
     assert_eq!(retried, 1, "the refused one was retried: {log:?}");
     assert!(log.iter().all(|(_, state, _, status)| state == "sent" && *status == Some(200)), "{log:?}");
@@ -415,7 +421,7 @@ async fn a_buyer_signs_up_on_the_tracking_page_with_a_code() {
         .expect("a code in the message");
     assert_eq!(code.len(), 6);
     let secret: Option<String> =
-        sqlx::query_scalar("SELECT secret FROM notifications").fetch_one(&app.pool).await.unwrap();
+        on_pool!(app.pool, |c| sqlx::query_scalar("SELECT secret FROM notifications").fetch_one(c).await.unwrap());
     assert_eq!(secret, None, "the code is not kept once sent");
 
     let wrong = if code == "000000" { "111111" } else { "000000" };

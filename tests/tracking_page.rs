@@ -146,7 +146,10 @@ async fn the_demo_covers_every_state_and_its_links_render() {
         milepost::demo::seed(&app.pool, &milepost::domain::StatusDictionary::global(), Utc::now(), 25).await.unwrap();
     assert_eq!((summary.tenants, summary.orders), (2, 50));
     let headlines: Vec<String> =
-        sqlx::query_scalar("SELECT DISTINCT status_headline FROM orders").fetch_all(&app.pool).await.unwrap();
+        on_pool!(app.pool, |c| sqlx::query_scalar("SELECT DISTINCT status_headline FROM orders")
+            .fetch_all(c)
+            .await
+            .unwrap());
     for expected in [
         "Out for delivery",
         "Delivered",

@@ -1,3 +1,4 @@
+use super::on_pool;
 use super::{Pool, Result};
 use crate::domain::TenantId;
 use chrono::Utc;
@@ -19,8 +20,9 @@ pub async fn insert_api_key(
     hash: &str,
     scopes: &str,
 ) -> Result<i64> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO api_keys (tenant_id, name, key_prefix, key_hash, scopes, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+    Ok(on_pool!(pool, |c| {
+        sqlx::query_scalar(
+        "INSERT INTO api_keys (tenant_id, name, key_prefix, key_hash, scopes, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(tenant)
     .bind(name)
@@ -28,24 +30,27 @@ pub async fn insert_api_key(
     .bind(hash)
     .bind(scopes)
     .bind(Utc::now())
-    .fetch_one(pool)
-    .await?)
+    .fetch_one(c)
+    .await
+    })?)
 }
 
 pub async fn find_api_key(pool: &Pool, hash: &str) -> Result<Option<ApiKeyRecord>> {
-    Ok(sqlx::query_as(
-        "SELECT id, tenant_id, name, key_prefix, scopes FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL",
+    Ok(on_pool!(pool, |c| sqlx::query_as(
+        "SELECT id, tenant_id, name, key_prefix, scopes FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL",
     )
     .bind(hash)
-    .fetch_optional(pool)
-    .await?)
+    .fetch_optional(c)
+    .await)?)
 }
 
 pub async fn revoke_api_key(pool: &Pool, id: i64) -> Result<bool> {
-    let done = sqlx::query("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
-        .bind(Utc::now())
-        .bind(id)
-        .execute(pool)
-        .await?;
-    Ok(done.rows_affected() == 1)
+    let done =
+        on_pool!(pool, |c| sqlx::query("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+            .bind(Utc::now())
+            .bind(id)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
+    Ok(done == 1)
 }

@@ -1,9 +1,9 @@
 use super::notifications::{enqueue_in_tx, Notable};
+use super::{on_pool, on_tx};
 use super::{Result, StoreError};
 use crate::domain::{derive_order_status, Canonical, EventFact, EventId, OrderId, ShipmentId, TenantId};
 use chrono::{DateTime, Utc};
 use sqlx::types::Json;
-use sqlx::{Sqlite, Transaction};
 
 /// A canonical event on its way into the store. Adapters build these; the
 /// status dictionary has already turned `raw_code` into `canonical`.
@@ -67,7 +67,7 @@ pub async fn append(
 }
 
 async fn append_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut super::Tx,
     tenant: TenantId,
     order: OrderId,
     events: &[NewEvent],
@@ -81,23 +81,24 @@ async fn append_in_tx(
 
 /// Inserts what is new; the caller recomputes the status once at the end.
 pub(super) async fn insert_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut super::Tx,
     tenant: TenantId,
     order: OrderId,
     events: &[NewEvent],
 ) -> Result<AppendOutcome> {
+    tx.lock_order(order).await?;
     let recorded_at = Utc::now();
     let mut outcome = AppendOutcome::default();
     for event in events {
         // The SELECT keeps an event from being attached to another tenant's
         // order or to a shipment of a different order.
-        let id: Option<EventId> = sqlx::query_scalar(
+        let id: Option<EventId> = on_tx!(tx, |c| sqlx::query_scalar(
             "INSERT INTO events (tenant_id, order_id, shipment_id, source, source_event_id, raw_code, canonical,
                                  occurred_at, occurred_offset_minutes, recorded_at, location, details)
-             SELECT o.tenant_id, o.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+             SELECT o.tenant_id, o.id, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10
              FROM orders o
-             WHERE o.id = ? AND o.tenant_id = ?
-               AND (? IS NULL OR EXISTS (SELECT 1 FROM shipments s WHERE s.id = ? AND s.order_id = o.id))
+             WHERE o.id = $11 AND o.tenant_id = $12
+               AND ($13 IS NULL OR EXISTS (SELECT 1 FROM shipments s WHERE s.id = $14 AND s.order_id = o.id))
              ON CONFLICT (tenant_id, source, source_event_id) DO NOTHING
              RETURNING id",
         )
@@ -115,8 +116,8 @@ pub(super) async fn insert_in_tx(
         .bind(tenant)
         .bind(event.shipment)
         .bind(event.shipment)
-        .fetch_optional(&mut **tx)
-        .await?;
+        .fetch_optional(c)
+        .await)?;
         match id {
             Some(id) => {
                 outcome.inserted.push(id);
@@ -125,9 +126,13 @@ pub(super) async fn insert_in_tx(
             None => {
                 // Nothing inserted: either a repeat (report the first id) or
                 // an order/shipment that is not this tenant's.
-                let first = event_id_by_source(&mut **tx, tenant, &event.source, &event.source_event_id)
-                    .await?
-                    .ok_or(StoreError::NotFound("order or shipment"))?;
+                let first: Option<EventId> = on_tx!(tx, |c| sqlx::query_scalar(EVENT_BY_SOURCE)
+                    .bind(tenant)
+                    .bind(&event.source)
+                    .bind(&event.source_event_id)
+                    .fetch_optional(c)
+                    .await)?;
+                let first = first.ok_or(StoreError::NotFound("order or shipment"))?;
                 outcome.duplicates += 1;
                 outcome.stored.push((first, false));
             }
@@ -141,16 +146,20 @@ pub(super) async fn insert_in_tx(
         .map(|(e, (id, _))| Notable { id: *id, canonical: e.canonical, occurred_at: e.occurred_at })
         .collect();
     outcome.notifications = enqueue_in_tx(tx, tenant, order, &notable).await?;
+    if let Some(last) = outcome.inserted.iter().max() {
+        tx.notify_events(tenant, order, *last).await?;
+    }
     Ok(outcome)
 }
 
 /// Rewrites the order's and its shipments' derived status from all events.
-pub(super) async fn recompute_status(tx: &mut Transaction<'_, Sqlite>, order: OrderId) -> Result<()> {
+pub(super) async fn recompute_status(tx: &mut super::Tx, order: OrderId) -> Result<()> {
+    tx.lock_order(order).await?;
     let rows: Vec<(Option<ShipmentId>, String, DateTime<Utc>)> =
-        sqlx::query_as("SELECT shipment_id, canonical, occurred_at FROM events WHERE order_id = ?")
+        on_tx!(tx, |c| sqlx::query_as("SELECT shipment_id, canonical, occurred_at FROM events WHERE order_id = $1")
             .bind(order)
-            .fetch_all(&mut **tx)
-            .await?;
+            .fetch_all(c)
+            .await)?;
     let facts = rows
         .into_iter()
         .map(|(shipment, canonical, occurred_at)| {
@@ -161,32 +170,40 @@ pub(super) async fn recompute_status(tx: &mut Transaction<'_, Sqlite>, order: Or
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    let shipments: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM shipments WHERE order_id = ?").bind(order).fetch_all(&mut **tx).await?;
-    let lines_outstanding: bool = sqlx::query_scalar(
+    let shipments: Vec<i64> = on_tx!(tx, |c| sqlx::query_scalar("SELECT id FROM shipments WHERE order_id = $1")
+        .bind(order)
+        .fetch_all(c)
+        .await)?;
+    let lines_outstanding: bool = on_tx!(tx, |c| {
+        sqlx::query_scalar(
         "SELECT EXISTS (
              SELECT 1 FROM order_lines l
-             WHERE l.order_id = ?
+             WHERE l.order_id = $1
                AND l.quantity - l.cancelled_quantity > COALESCE((SELECT SUM(quantity) FROM shipment_lines WHERE order_line_id = l.id), 0))",
     )
     .bind(order)
-    .fetch_one(&mut **tx)
-    .await?;
+    .fetch_one(c)
+    .await
+    })?;
 
     let status = derive_order_status(&facts, &shipments, lines_outstanding);
-    sqlx::query("UPDATE orders SET status_milestone = ?, status_headline = ?, updated_at = ? WHERE id = ?")
-        .bind(status.milestone.map(|m| m.code()))
-        .bind(status.headline())
-        .bind(Utc::now())
-        .bind(order)
-        .execute(&mut **tx)
-        .await?;
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE orders SET status_milestone = $1, status_headline = $2, updated_at = $3 WHERE id = $4"
+    )
+    .bind(status.milestone.map(|m| m.code()))
+    .bind(status.headline())
+    .bind(Utc::now())
+    .bind(order)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
     for (id, shipment) in &status.shipments {
-        sqlx::query("UPDATE shipments SET status_milestone = ? WHERE id = ?")
+        on_tx!(tx, |c| sqlx::query("UPDATE shipments SET status_milestone = $1 WHERE id = $2")
             .bind(shipment.milestone.map(|m| m.code()))
             .bind(id)
-            .execute(&mut **tx)
-            .await?;
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
     }
     Ok(())
 }
@@ -198,16 +215,21 @@ pub async fn events_after(
     order: OrderId,
     after: EventId,
 ) -> Result<Vec<EventRecord>> {
-    Ok(sqlx::query_as("SELECT * FROM events WHERE tenant_id = ? AND order_id = ? AND id > ? ORDER BY id")
-        .bind(tenant)
-        .bind(order)
-        .bind(after)
-        .fetch_all(pool)
-        .await?)
+    Ok(on_pool!(pool, |c| sqlx::query_as(
+        "SELECT * FROM events WHERE tenant_id = $1 AND order_id = $2 AND id > $3 ORDER BY id"
+    )
+    .bind(tenant)
+    .bind(order)
+    .bind(after)
+    .fetch_all(c)
+    .await)?)
 }
 
 pub async fn latest_event_id(pool: &super::Pool, order: OrderId) -> Result<Option<EventId>> {
-    Ok(sqlx::query_scalar("SELECT MAX(id) FROM events WHERE order_id = ?").bind(order).fetch_one(pool).await?)
+    Ok(on_pool!(pool, |c| sqlx::query_scalar("SELECT MAX(id) FROM events WHERE order_id = $1")
+        .bind(order)
+        .fetch_one(c)
+        .await)?)
 }
 
 /// Where an event for a tracking number went.
@@ -234,13 +256,14 @@ pub async fn append_by_tracking_number(
     events: &[NewEvent],
 ) -> Result<TrackedOutcome> {
     let mut tx = super::write_tx(pool).await?;
-    let shipment: Option<(ShipmentId, OrderId)> = sqlx::query_as(
-        "SELECT id, order_id FROM shipments WHERE tenant_id = ? AND tracking_number = ? ORDER BY id DESC LIMIT 1",
+    tx.lock(&tracking_key(tenant, tracking_number)).await?;
+    let shipment: Option<(ShipmentId, OrderId)> = on_tx!(&mut tx, |c| sqlx::query_as(
+        "SELECT id, order_id FROM shipments WHERE tenant_id = $1 AND tracking_number = $2 ORDER BY id DESC LIMIT 1",
     )
     .bind(tenant)
     .bind(tracking_number)
-    .fetch_optional(&mut *tx)
-    .await?;
+    .fetch_optional(c)
+    .await)?;
     let result = match shipment {
         Some((shipment, order)) => {
             let attached: Vec<NewEvent> =
@@ -250,21 +273,24 @@ pub async fn append_by_tracking_number(
         None => {
             let mut duplicate = true;
             for event in events {
-                let known: bool = sqlx::query_scalar(
-                    "SELECT EXISTS (SELECT 1 FROM events WHERE tenant_id = ? AND source = ? AND source_event_id = ?)",
+                let known: bool = on_tx!(&mut tx, |c| {
+                    sqlx::query_scalar(
+                    "SELECT EXISTS (SELECT 1 FROM events WHERE tenant_id = $1 AND source = $2 AND source_event_id = $3)",
                 )
                 .bind(tenant)
                 .bind(&event.source)
                 .bind(&event.source_event_id)
-                .fetch_one(&mut *tx)
-                .await?;
+                .fetch_one(c)
+                .await
+                })?;
                 if known {
                     continue;
                 }
-                let inserted = sqlx::query(
+                let inserted = on_tx!(&mut tx, |c| {
+                    sqlx::query(
                     "INSERT INTO unmatched_events (tenant_id, tracking_number, source, source_event_id, raw_code, canonical,
                                                    occurred_at, occurred_offset_minutes, received_at, location, details)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
                      ON CONFLICT (tenant_id, source, source_event_id) DO NOTHING",
                 )
                 .bind(tenant)
@@ -278,9 +304,10 @@ pub async fn append_by_tracking_number(
                 .bind(Utc::now())
                 .bind(&event.location)
                 .bind(Json(&event.details))
-                .execute(&mut *tx)
-                .await?;
-                duplicate &= inserted.rows_affected() == 0;
+                .execute(c)
+                .await.map(|r| r.rows_affected())
+                })?;
+                duplicate &= inserted == 0;
             }
             TrackedOutcome::Unmatched { duplicate }
         }
@@ -289,10 +316,16 @@ pub async fn append_by_tracking_number(
     Ok(result)
 }
 
+/// The lock shared by events parked for a tracking number and the shipment
+/// that will carry it. Take it before the order's row lock.
+pub(super) fn tracking_key(tenant: TenantId, tracking_number: &str) -> String {
+    format!("tracking:{}:{tracking_number}", tenant.0)
+}
+
 /// Moves waiting events for this tracking number onto the new shipment.
 /// The caller recomputes the order's status.
 pub(super) async fn attach_unmatched(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut super::Tx,
     tenant: TenantId,
     order: OrderId,
     shipment: ShipmentId,
@@ -311,14 +344,16 @@ pub(super) async fn attach_unmatched(
         location: Option<String>,
         details: Json<serde_json::Value>,
     }
-    let waiting: Vec<Waiting> = sqlx::query_as(
+    let waiting: Vec<Waiting> = on_tx!(tx, |c| {
+        sqlx::query_as(
         "SELECT id, source, source_event_id, raw_code, canonical, occurred_at, occurred_offset_minutes, location, details
-         FROM unmatched_events WHERE tenant_id = ? AND tracking_number = ? AND matched_at IS NULL ORDER BY id",
+         FROM unmatched_events WHERE tenant_id = $1 AND tracking_number = $2 AND matched_at IS NULL ORDER BY id",
     )
     .bind(tenant)
     .bind(tracking_number)
-    .fetch_all(&mut **tx)
-    .await?;
+    .fetch_all(c)
+    .await
+    })?;
     if waiting.is_empty() {
         return Ok(AppendOutcome::default());
     }
@@ -338,50 +373,57 @@ pub(super) async fn attach_unmatched(
         .collect();
     let outcome = insert_in_tx(tx, tenant, order, &events).await?;
     for (w, (event_id, _)) in waiting.iter().zip(&outcome.stored) {
-        sqlx::query("UPDATE unmatched_events SET matched_at = ?, matched_event_id = ? WHERE id = ?")
-            .bind(Utc::now())
-            .bind(event_id)
-            .bind(w.id)
-            .execute(&mut **tx)
-            .await?;
+        on_tx!(tx, |c| sqlx::query(
+            "UPDATE unmatched_events SET matched_at = $1, matched_event_id = $2 WHERE id = $3"
+        )
+        .bind(Utc::now())
+        .bind(event_id)
+        .bind(w.id)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
     }
     Ok(outcome)
 }
 
 pub async fn unmatched_count(pool: &super::Pool, tenant: TenantId) -> Result<i64> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM unmatched_events WHERE tenant_id = ? AND matched_at IS NULL")
-        .bind(tenant)
-        .fetch_one(pool)
-        .await?)
+    Ok(on_pool!(pool, |c| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM unmatched_events WHERE tenant_id = $1 AND matched_at IS NULL"
+    )
+    .bind(tenant)
+    .fetch_one(c)
+    .await)?)
 }
 
 pub async fn event_id_by_source(
-    executor: impl sqlx::SqliteExecutor<'_>,
+    pool: &super::Pool,
     tenant: TenantId,
     source: &str,
     source_event_id: &str,
 ) -> Result<Option<EventId>> {
-    Ok(sqlx::query_scalar("SELECT id FROM events WHERE tenant_id = ? AND source = ? AND source_event_id = ?")
+    Ok(on_pool!(pool, |c| sqlx::query_scalar(EVENT_BY_SOURCE)
         .bind(tenant)
         .bind(source)
         .bind(source_event_id)
-        .fetch_optional(executor)
-        .await?)
+        .fetch_optional(c)
+        .await)?)
 }
+
+const EVENT_BY_SOURCE: &str = "SELECT id FROM events WHERE tenant_id = $1 AND source = $2 AND source_event_id = $3";
 
 /// Codes that arrived but no dictionary row knew, per source, with how often
 /// and when last: the work list for whoever maintains the dictionary.
 pub async fn unmapped_codes(pool: &super::Pool, tenant: TenantId) -> Result<Vec<(String, String, i64, DateTime<Utc>)>> {
-    Ok(sqlx::query_as(
+    Ok(on_pool!(pool, |c| sqlx::query_as(
         "SELECT source, raw_code, COUNT(*), MAX(occurred_at) FROM (
-             SELECT source, raw_code, occurred_at FROM events WHERE tenant_id = ? AND canonical = 'unmapped'
+             SELECT source, raw_code, occurred_at FROM events WHERE tenant_id = $1 AND canonical = 'unmapped'
              UNION ALL
              SELECT source, raw_code, occurred_at FROM unmatched_events
-             WHERE tenant_id = ? AND canonical = 'unmapped' AND matched_at IS NULL)
+             WHERE tenant_id = $2 AND canonical = 'unmapped' AND matched_at IS NULL)
          GROUP BY source, raw_code ORDER BY COUNT(*) DESC, source, raw_code",
     )
     .bind(tenant)
     .bind(tenant)
-    .fetch_all(pool)
-    .await?)
+    .fetch_all(c)
+    .await)?)
 }

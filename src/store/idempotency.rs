@@ -1,3 +1,4 @@
+use super::on_pool;
 use super::{Pool, Result};
 use crate::domain::TenantId;
 use chrono::Utc;
@@ -11,21 +12,22 @@ pub struct StoredResponse {
 }
 
 pub async fn find_idempotent_response(pool: &Pool, tenant: TenantId, key: &str) -> Result<Option<StoredResponse>> {
-    Ok(sqlx::query_as(
+    Ok(on_pool!(pool, |c| sqlx::query_as(
         "SELECT request_hash, status_code, response_body, content_type FROM idempotency_keys
-         WHERE tenant_id = ? AND idempotency_key = ?",
+         WHERE tenant_id = $1 AND idempotency_key = $2",
     )
     .bind(tenant)
     .bind(key)
-    .fetch_optional(pool)
-    .await?)
+    .fetch_optional(c)
+    .await)?)
 }
 
 /// First writer wins: a concurrent retry that raced us keeps the first answer.
 pub async fn remember_response(pool: &Pool, tenant: TenantId, key: &str, response: &StoredResponse) -> Result<()> {
-    sqlx::query(
+    on_pool!(pool, |c| {
+        sqlx::query(
         "INSERT INTO idempotency_keys (tenant_id, idempotency_key, request_hash, status_code, response_body, content_type, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
     )
     .bind(tenant)
     .bind(key)
@@ -34,7 +36,8 @@ pub async fn remember_response(pool: &Pool, tenant: TenantId, key: &str, respons
     .bind(&response.response_body)
     .bind(&response.content_type)
     .bind(Utc::now())
-    .execute(pool)
-    .await?;
+    .execute(c)
+    .await.map(|r| r.rows_affected())
+    })?;
     Ok(())
 }

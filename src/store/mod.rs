@@ -41,12 +41,57 @@ pub use tenants::{
 };
 pub use tracking_links::{insert_tracking_link, resolve_tracking_link, revoke_tracking_link, TrackingLinkTarget};
 
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 use std::str::FromStr;
 use std::time::Duration;
 
-pub type Pool = SqlitePool;
+/// The database, chosen by the URL: SQLite embedded (the default), or
+/// PostgreSQL when several nodes share one store.
+#[derive(Clone, Debug)]
+pub enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// The PostgreSQL channel that carries "tenant order last-event-id" after
+/// each commit that added events.
+pub const EVENTS_CHANNEL: &str = "milepost_events";
+
+/// A write transaction on either backend.
+pub(crate) enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+/// Runs `$body` with `$c` bound to the backend's own pool. The body is
+/// compiled once per backend, so each driver checks the same SQL's types.
+macro_rules! on_pool {
+    ($pool:expr, |$c:ident| $body:expr) => {
+        match $pool {
+            $crate::store::Pool::Sqlite($c) => $body,
+            $crate::store::Pool::Postgres($c) => $body,
+        }
+    };
+}
+
+/// As `on_pool!`, with `$c` bound to the transaction's connection.
+macro_rules! on_tx {
+    ($tx:expr, |$c:ident| $body:expr) => {
+        match $tx {
+            $crate::store::Tx::Sqlite(tx) => {
+                let $c = &mut **tx;
+                $body
+            }
+            $crate::store::Tx::Postgres(tx) => {
+                let $c = &mut **tx;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use {on_pool, on_tx};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -64,39 +109,127 @@ pub enum StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-/// Opens (creating if needed) the database with WAL, foreign keys and a busy
-/// timeout, so concurrent writers queue instead of failing.
+/// Opens the database the URL names. SQLite (`sqlite:`) is created if
+/// missing, with WAL, foreign keys and a busy timeout so concurrent writers
+/// queue instead of failing. PostgreSQL (`postgres:`) must exist.
 pub async fn connect(url: &str, max_connections: u32) -> Result<Pool> {
+    if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        let options = PgConnectOptions::from_str(url)?.application_name("milepost");
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await?;
+        return Ok(Pool::Postgres(pool));
+    }
     let options = SqliteConnectOptions::from_str(url)?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10));
+    if let Some(dir) = options.get_filename().parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
+    }
     let pool = SqlitePoolOptions::new().max_connections(max_connections).connect_with(options).await?;
-    Ok(pool)
+    Ok(Pool::Sqlite(pool))
 }
 
-/// A write transaction that takes SQLite's write lock up front. A deferred
+impl Pool {
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Pool::Postgres(_))
+    }
+
+    pub async fn close(&self) {
+        on_pool!(self, |p| p.close().await)
+    }
+}
+
+/// A write transaction. SQLite's takes the write lock up front: a deferred
 /// transaction that reads first and writes later can fail instead of waiting
-/// when another writer commits in between.
-pub(crate) async fn write_tx(pool: &Pool) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
-    Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
+/// when another writer commits in between. PostgreSQL's locks only the rows
+/// and keys it names (see `Tx::lock`).
+pub(crate) async fn write_tx(pool: &Pool) -> Result<Tx> {
+    Ok(match pool {
+        Pool::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+        Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
+    })
+}
+
+/// A read-only transaction: one consistent snapshot for a page's reads.
+pub(crate) async fn read_tx(pool: &Pool) -> Result<Tx> {
+    Ok(match pool {
+        Pool::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+        Pool::Postgres(p) => Tx::Postgres(p.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?),
+    })
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<()> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+
+    /// Holds the order's row until commit, so its events are numbered in
+    /// commit order and its derived status is computed from all of them.
+    /// (SQLite's write lock already does both.)
+    pub async fn lock_order(&mut self, order: crate::domain::OrderId) -> Result<()> {
+        if let Tx::Postgres(tx) = self {
+            sqlx::query("SELECT 1 FROM orders WHERE id = $1 FOR UPDATE").bind(order).execute(&mut **tx).await?;
+        }
+        Ok(())
+    }
+
+    /// Tells every node, at commit and only if it commits, that the order
+    /// has events up to `last`. SQLite has one process and publishes in it.
+    pub async fn notify_events(
+        &mut self,
+        tenant: crate::domain::TenantId,
+        order: crate::domain::OrderId,
+        last: crate::domain::EventId,
+    ) -> Result<()> {
+        if let Tx::Postgres(tx) = self {
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(EVENTS_CHANNEL)
+                .bind(format!("{} {} {}", tenant.0, order.0, last.0))
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Serialises transactions that name the same key (an order, a tracking
+    /// number) until commit. SQLite's write lock already serialises every
+    /// writer; on PostgreSQL this is a transaction-scoped advisory lock, so
+    /// two nodes cannot, say, park an event as unmatched while another
+    /// creates the shipment it was waiting for.
+    pub async fn lock(&mut self, key: &str) -> Result<()> {
+        if let Tx::Postgres(tx) = self {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))").bind(key).execute(&mut **tx).await?;
+        }
+        Ok(())
+    }
 }
 
 /// Whether the database answers a query (for the readiness probe).
 pub async fn ping(pool: &Pool) -> Result<()> {
-    sqlx::query("SELECT 1").execute(pool).await?;
+    on_pool!(pool, |p| sqlx::query("SELECT 1").execute(p).await.map(|_| ()))?;
     Ok(())
 }
 
 pub async fn migrate(pool: &Pool) -> Result<()> {
-    sqlx::migrate!("./migrations/sqlite").run(pool).await?;
+    match pool {
+        Pool::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await?,
+        Pool::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await?,
+    }
     Ok(())
 }
 
 pub async fn is_empty(pool: &Pool) -> Result<bool> {
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tenants").fetch_one(pool).await?;
+    let count: i64 = on_pool!(pool, |p| sqlx::query_scalar("SELECT COUNT(*) FROM tenants").fetch_one(p).await)?;
     Ok(count == 0)
 }
 

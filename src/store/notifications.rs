@@ -2,12 +2,12 @@
 //! claimed by the worker with a lease (so a worker that dies mid-delivery
 //! leaves its rows to be claimed again), marked sent, retried or dead.
 
+use super::{on_pool, on_tx};
 use super::{Pool, Result};
 use crate::domain::{Canonical, EventId, OrderId, TenantId};
 use crate::notify::rules::{self, QuietHours};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use sqlx::{Sqlite, Transaction};
 
 /// A new event that may notify.
 pub(super) struct Notable {
@@ -19,7 +19,7 @@ pub(super) struct Notable {
 /// Adds a subscription (or leaves an existing one as it is). Contacts are
 /// confirmed by being on the order; opt-ins wait for their code.
 pub(super) async fn subscribe_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut super::Tx,
     tenant: TenantId,
     order: OrderId,
     channel: &str,
@@ -28,10 +28,10 @@ pub(super) async fn subscribe_in_tx(
     confirm_code_hash: Option<&str>,
 ) -> Result<()> {
     let now = Utc::now();
-    sqlx::query(
+    on_tx!(tx, |c| sqlx::query(
         "INSERT INTO notification_subscriptions (tenant_id, order_id, channel, address, origin, confirm_code_hash,
                                                  confirmed_at, unsubscribe_token, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (order_id, channel, address) DO NOTHING",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (order_id, channel, address) DO NOTHING",
     )
     .bind(tenant)
     .bind(order)
@@ -42,8 +42,9 @@ pub(super) async fn subscribe_in_tx(
     .bind(confirm_code_hash.is_none().then_some(now))
     .bind(crate::auth::random_token(16))
     .bind(now)
-    .execute(&mut **tx)
-    .await?;
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -59,7 +60,7 @@ struct Recipient {
 /// transaction, and says how many: one per (order, trigger, channel, recipient), for confirmed
 /// subscribers and the tenant's webhook endpoints, as the rules say.
 pub(super) async fn enqueue_in_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut super::Tx,
     tenant: TenantId,
     order: OrderId,
     events: &[Notable],
@@ -72,44 +73,45 @@ pub(super) async fn enqueue_in_tx(
     }
     // One query for everyone who could be told; most orders on the ingest
     // hot path have nobody, and then nothing else is read.
-    let recipients: Vec<Recipient> = sqlx::query_as::<_, (Option<i64>, Option<i64>, String, String)>(
+    let recipients: Vec<Recipient> = on_tx!(tx, |c| sqlx::query_as::<_, (Option<i64>, Option<i64>, String, String)>(
         "SELECT id, NULL, channel, address FROM notification_subscriptions
-         WHERE order_id = ? AND confirmed_at IS NOT NULL AND unsubscribed_at IS NULL
+         WHERE order_id = $1 AND confirmed_at IS NOT NULL AND unsubscribed_at IS NULL
          UNION ALL
-         SELECT NULL, id, 'webhook', url FROM webhook_endpoints WHERE tenant_id = ? AND disabled_at IS NULL",
+         SELECT NULL, id, 'webhook', url FROM webhook_endpoints WHERE tenant_id = $2 AND disabled_at IS NULL",
     )
     .bind(order)
     .bind(tenant)
-    .fetch_all(&mut **tx)
-    .await?
+    .fetch_all(c)
+    .await)?
     .into_iter()
     .map(|(subscription, endpoint, channel, address)| Recipient { channel, address, subscription, endpoint })
     .collect();
     if recipients.is_empty() {
         return Ok(0);
     }
-    let Some((account, zone, quiet_start, quiet_end)): Option<(Option<i64>, String, String, String)> = sqlx::query_as(
-        "SELECT o.account_id, o.ship_to_time_zone, t.quiet_hours_start, t.quiet_hours_end
-         FROM orders o JOIN tenants t ON t.id = o.tenant_id WHERE o.id = ? AND o.tenant_id = ?",
-    )
-    .bind(order)
-    .bind(tenant)
-    .fetch_optional(&mut **tx)
-    .await?
+    let Some((account, zone, quiet_start, quiet_end)): Option<(Option<i64>, String, String, String)> =
+        on_tx!(tx, |c| sqlx::query_as(
+            "SELECT o.account_id, o.ship_to_time_zone, t.quiet_hours_start, t.quiet_hours_end
+         FROM orders o JOIN tenants t ON t.id = o.tenant_id WHERE o.id = $1 AND o.tenant_id = $2",
+        )
+        .bind(order)
+        .bind(tenant)
+        .fetch_optional(c)
+        .await)?
     else {
         return Ok(0);
     };
     let mut queued = 0;
     let quiet = QuietHours::parse(&quiet_start, &quiet_end).unwrap_or_default();
     // Account rows first, so they win over the tenant's.
-    let overrides: Vec<(String, String, bool)> = sqlx::query_as(
+    let overrides: Vec<(String, String, bool)> = on_tx!(tx, |c| sqlx::query_as(
         "SELECT trigger, channel, enabled FROM notification_rules
-         WHERE tenant_id = ? AND (account_id IS NULL OR account_id = ?) ORDER BY account_id IS NULL",
+         WHERE tenant_id = $1 AND (account_id IS NULL OR account_id = $2) ORDER BY account_id IS NULL",
     )
     .bind(tenant)
     .bind(account)
-    .fetch_all(&mut **tx)
-    .await?;
+    .fetch_all(c)
+    .await)?;
     let tz: Tz = zone.parse().unwrap_or(Tz::UTC);
     for event in due {
         let trigger = event.canonical.code();
@@ -130,10 +132,10 @@ pub(super) async fn enqueue_in_tx(
                 recipient.channel,
                 recipient.endpoint.map_or_else(|| recipient.address.to_ascii_lowercase(), |id| id.to_string())
             );
-            let inserted = sqlx::query(
+            let inserted = on_tx!(tx, |c| sqlx::query(
                 "INSERT INTO notifications (tenant_id, order_id, event_id, channel, recipient, subscription_id,
                                             endpoint_id, trigger, idempotency_key, state, next_attempt_at, created_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10, $11)
                  ON CONFLICT (tenant_id, idempotency_key) DO NOTHING",
             )
             .bind(tenant)
@@ -147,9 +149,10 @@ pub(super) async fn enqueue_in_tx(
             .bind(key)
             .bind(send_at)
             .bind(now)
-            .execute(&mut **tx)
-            .await?;
-            queued += inserted.rows_affected() as usize;
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
+            queued += inserted as usize;
         }
     }
     Ok(queued)
@@ -188,22 +191,42 @@ pub async fn claim_notifications(
     limit: i64,
 ) -> Result<Vec<DueNotification>> {
     let mut tx = super::write_tx(pool).await?;
-    let ids: Vec<i64> = sqlx::query_scalar(
-        "UPDATE notifications SET state = 'sending', attempts = attempts + 1, lease_until = ?
-         WHERE id IN (SELECT id FROM notifications
-                      WHERE ((state = 'pending' AND next_attempt_at <= ?) OR (state = 'sending' AND lease_until <= ?))
-                        AND channel IN (SELECT value FROM json_each(?))
-                      ORDER BY next_attempt_at LIMIT ?)
-         RETURNING id",
-    )
-    .bind(lease_until)
-    .bind(now)
-    .bind(now)
-    .bind(sqlx::types::Json(channels))
-    .bind(limit)
-    .fetch_all(&mut *tx)
-    .await?;
-    let claimed = sqlx::query_as(
+    // The same claim on both backends; PostgreSQL skips rows another node is
+    // claiming at this moment instead of waiting for them (SQLite's write
+    // lock lets one claimer in at a time).
+    let claim = |channels_in: &str, skip_locked: &str| {
+        format!(
+            "UPDATE notifications SET state = 'sending', attempts = attempts + 1, lease_until = $1
+             WHERE id IN (SELECT id FROM notifications
+                          WHERE ((state = 'pending' AND next_attempt_at <= $2) OR (state = 'sending' AND lease_until <= $3))
+                            AND {channels_in}
+                          ORDER BY next_attempt_at LIMIT $5 {skip_locked})
+             RETURNING id"
+        )
+    };
+    let ids: Vec<i64> = match &mut tx {
+        super::Tx::Sqlite(c) => {
+            sqlx::query_scalar(&claim("channel IN (SELECT value FROM json_each($4))", ""))
+                .bind(lease_until)
+                .bind(now)
+                .bind(now)
+                .bind(sqlx::types::Json(channels))
+                .bind(limit)
+                .fetch_all(&mut **c)
+                .await?
+        }
+        super::Tx::Postgres(c) => {
+            sqlx::query_scalar(&claim("channel = ANY($4)", "FOR UPDATE SKIP LOCKED"))
+                .bind(lease_until)
+                .bind(now)
+                .bind(now)
+                .bind(channels)
+                .bind(limit)
+                .fetch_all(&mut **c)
+                .await?
+        }
+    };
+    let details =
         "SELECT n.id, n.tenant_id, n.order_id, n.channel, n.recipient, n.trigger, n.idempotency_key, n.attempts,
                 o.order_number, t.brand_name, t.support_email, s.unsubscribe_token, w.secret AS endpoint_secret,
                 e.id AS event_id, e.occurred_at, e.location, n.secret
@@ -213,25 +236,33 @@ pub async fn claim_notifications(
          LEFT JOIN events e ON e.id = n.event_id
          LEFT JOIN notification_subscriptions s ON s.id = n.subscription_id
          LEFT JOIN webhook_endpoints w ON w.id = n.endpoint_id
-         WHERE n.id IN (SELECT value FROM json_each(?))",
-    )
-    .bind(sqlx::types::Json(&ids))
-    .fetch_all(&mut *tx)
-    .await?;
+         WHERE n.id";
+    let claimed = match &mut tx {
+        super::Tx::Sqlite(c) => {
+            sqlx::query_as(&format!("{details} IN (SELECT value FROM json_each($1))"))
+                .bind(sqlx::types::Json(&ids))
+                .fetch_all(&mut **c)
+                .await?
+        }
+        super::Tx::Postgres(c) => {
+            sqlx::query_as(&format!("{details} = ANY($1)")).bind(&ids).fetch_all(&mut **c).await?
+        }
+    };
     tx.commit().await?;
     Ok(claimed)
 }
 
 pub async fn mark_notification_sent(pool: &Pool, id: i64, response_status: Option<u16>) -> Result<()> {
-    sqlx::query(
-        "UPDATE notifications SET state = 'sent', sent_at = ?, lease_until = NULL, last_error = NULL,
-                                  response_status = ?, secret = NULL WHERE id = ?",
+    on_pool!(pool, |c| sqlx::query(
+        "UPDATE notifications SET state = 'sent', sent_at = $1, lease_until = NULL, last_error = NULL,
+                                  response_status = $2, secret = NULL WHERE id = $3",
     )
     .bind(Utc::now())
-    .bind(response_status)
+    .bind(response_status.map(i64::from))
     .bind(id)
-    .execute(pool)
-    .await?;
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -244,53 +275,58 @@ pub async fn mark_notification_failed(
     retry_at: Option<DateTime<Utc>>,
 ) -> Result<()> {
     let state = if retry_at.is_some() { "pending" } else { "dead" };
-    sqlx::query(
-        "UPDATE notifications SET state = ?, last_error = ?, response_status = ?,
-                                  next_attempt_at = COALESCE(?, next_attempt_at), lease_until = NULL WHERE id = ?",
+    on_pool!(pool, |c| sqlx::query(
+        "UPDATE notifications SET state = $1, last_error = $2, response_status = $3,
+                                  next_attempt_at = COALESCE($4, next_attempt_at), lease_until = NULL WHERE id = $5",
     )
     .bind(state)
     .bind(error)
-    .bind(response_status)
+    .bind(response_status.map(i64::from))
     .bind(retry_at)
     .bind(id)
-    .execute(pool)
-    .await?;
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
 /// Sends a message again (CS "resend"): back to pending, due now, with its
 /// attempts counted afresh. Scoped to the tenant.
 pub async fn resend_notification(pool: &Pool, tenant: TenantId, id: i64) -> Result<bool> {
-    let updated = sqlx::query(
-        "UPDATE notifications SET state = 'pending', attempts = 0, next_attempt_at = ?, lease_until = NULL
-         WHERE id = ? AND tenant_id = ? AND state != 'sending'",
+    let updated = on_pool!(pool, |c| sqlx::query(
+        "UPDATE notifications SET state = 'pending', attempts = 0, next_attempt_at = $1, lease_until = NULL
+         WHERE id = $2 AND tenant_id = $3 AND state != 'sending'",
     )
     .bind(Utc::now())
     .bind(id)
     .bind(tenant)
-    .execute(pool)
-    .await?;
-    Ok(updated.rows_affected() == 1)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(updated == 1)
 }
 
 /// One click in a message: no more messages to that subscription, and
 /// what was still queued for it is cancelled. Returns the order number.
 pub async fn unsubscribe(pool: &Pool, token: &str) -> Result<Option<String>> {
     let mut tx = super::write_tx(pool).await?;
-    let found: Option<(i64, String)> = sqlx::query_as(
-        "UPDATE notification_subscriptions SET unsubscribed_at = COALESCE(unsubscribed_at, ?)
-         WHERE unsubscribe_token = ?
+    let found: Option<(i64, String)> = on_tx!(&mut tx, |c| sqlx::query_as(
+        "UPDATE notification_subscriptions SET unsubscribed_at = COALESCE(unsubscribed_at, $1)
+         WHERE unsubscribe_token = $2
          RETURNING id, (SELECT order_number FROM orders WHERE orders.id = notification_subscriptions.order_id)",
     )
     .bind(Utc::now())
     .bind(token)
-    .fetch_optional(&mut *tx)
-    .await?;
+    .fetch_optional(c)
+    .await)?;
     if let Some((subscription, _)) = &found {
-        sqlx::query("UPDATE notifications SET state = 'cancelled' WHERE subscription_id = ? AND state = 'pending'")
-            .bind(subscription)
-            .execute(&mut *tx)
-            .await?;
+        on_tx!(&mut tx, |c| sqlx::query(
+            "UPDATE notifications SET state = 'cancelled' WHERE subscription_id = $1 AND state = 'pending'"
+        )
+        .bind(subscription)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
     }
     tx.commit().await?;
     Ok(found.map(|(_, number)| number))
@@ -298,15 +334,15 @@ pub async fn unsubscribe(pool: &Pool, token: &str) -> Result<Option<String>> {
 
 /// Registers a customer system to receive signed webhooks; returns its id.
 pub async fn add_webhook_endpoint(pool: &Pool, tenant: TenantId, url: &str, secret: &str) -> Result<i64> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO webhook_endpoints (tenant_id, url, secret, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+    Ok(on_pool!(pool, |c| sqlx::query_scalar(
+        "INSERT INTO webhook_endpoints (tenant_id, url, secret, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
     )
     .bind(tenant)
     .bind(url)
     .bind(secret)
     .bind(Utc::now())
-    .fetch_one(pool)
-    .await?)
+    .fetch_one(c)
+    .await)?)
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -324,13 +360,13 @@ pub struct NotificationRecord {
 }
 
 pub async fn order_notifications(pool: &Pool, order: OrderId) -> Result<Vec<NotificationRecord>> {
-    Ok(sqlx::query_as(
+    Ok(on_pool!(pool, |c| sqlx::query_as(
         "SELECT id, response_status, channel, recipient, trigger, state, attempts, last_error, next_attempt_at, sent_at
-         FROM notifications WHERE order_id = ? ORDER BY id",
+         FROM notifications WHERE order_id = $1 ORDER BY id",
     )
     .bind(order)
-    .fetch_all(pool)
-    .await?)
+    .fetch_all(c)
+    .await)?)
 }
 
 /// Why an opt-in was refused.
@@ -354,37 +390,40 @@ pub async fn request_opt_in(
 ) -> Result<std::result::Result<(), OptInRefused>> {
     let now = Utc::now();
     let mut tx = super::write_tx(pool).await?;
-    let confirmed: Option<bool> = sqlx::query_scalar(
+    let confirmed: Option<bool> = on_tx!(&mut tx, |c| sqlx::query_scalar(
         "SELECT confirmed_at IS NOT NULL AND unsubscribed_at IS NULL FROM notification_subscriptions
-         WHERE order_id = ? AND channel = ? AND address = ?",
+         WHERE order_id = $1 AND channel = $2 AND address = $3",
     )
     .bind(order)
     .bind(channel)
     .bind(address)
-    .fetch_optional(&mut *tx)
-    .await?;
+    .fetch_optional(c)
+    .await)?;
     if confirmed == Some(true) {
         return Ok(Err(OptInRefused::AlreadySubscribed));
     }
-    let recent: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM notifications WHERE tenant_id = ? AND trigger = 'subscription_code' AND recipient = ?
-           AND created_at > ?",
+    let recent: i64 =
+        on_tx!(&mut tx, |c| {
+            sqlx::query_scalar(
+        "SELECT COUNT(*) FROM notifications WHERE tenant_id = $1 AND trigger = 'subscription_code' AND recipient = $2
+           AND created_at > $3",
     )
     .bind(tenant)
     .bind(address)
     .bind(now - chrono::Duration::hours(1))
-    .fetch_one(&mut *tx)
-    .await?;
+    .fetch_one(c)
+    .await
+        })?;
     if recent >= 3 {
         return Ok(Err(OptInRefused::TooManyCodes));
     }
     let code_hash = hash_code(order, address, code);
     // A new request replaces an older code, and lets someone who had
     // unsubscribed sign up again.
-    let subscription: i64 = sqlx::query_scalar(
+    let subscription: i64 = on_tx!(&mut tx, |c| sqlx::query_scalar(
         "INSERT INTO notification_subscriptions (tenant_id, order_id, channel, address, origin, confirm_code_hash,
                                                  unsubscribe_token, created_at)
-         VALUES (?, ?, ?, ?, 'opt_in', ?, ?, ?)
+         VALUES ($1, $2, $3, $4, 'opt_in', $5, $6, $7)
          ON CONFLICT (order_id, channel, address) DO UPDATE SET
              confirm_code_hash = excluded.confirm_code_hash, confirm_attempts = 0, confirmed_at = NULL,
              unsubscribed_at = NULL
@@ -397,12 +436,12 @@ pub async fn request_opt_in(
     .bind(&code_hash)
     .bind(crate::auth::random_token(16))
     .bind(now)
-    .fetch_one(&mut *tx)
-    .await?;
-    sqlx::query(
+    .fetch_one(c)
+    .await)?;
+    on_tx!(&mut tx, |c| sqlx::query(
         "INSERT INTO notifications (tenant_id, order_id, channel, recipient, subscription_id, trigger, secret,
                                     idempotency_key, state, next_attempt_at, created_at)
-         VALUES (?, ?, ?, ?, ?, 'subscription_code', ?, ?, 'pending', ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, 'subscription_code', $6, $7, 'pending', $8, $9)",
     )
     .bind(tenant)
     .bind(order)
@@ -413,8 +452,9 @@ pub async fn request_opt_in(
     .bind(format!("{}:subscription_code:{channel}:{address}:{}", order.0, crate::auth::random_token(16)))
     .bind(now)
     .bind(now)
-    .execute(&mut *tx)
-    .await?;
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
     tx.commit().await?;
     Ok(Ok(()))
 }
@@ -422,30 +462,31 @@ pub async fn request_opt_in(
 /// Confirms an opt-in with its code; five wrong codes void it.
 pub async fn confirm_opt_in(pool: &Pool, order: OrderId, channel: &str, address: &str, code: &str) -> Result<bool> {
     let mut tx = super::write_tx(pool).await?;
-    let confirmed = sqlx::query(
-        "UPDATE notification_subscriptions SET confirmed_at = ?, confirm_code_hash = NULL
-         WHERE order_id = ? AND channel = ? AND address = ? AND confirmed_at IS NULL AND confirm_attempts < 5
-           AND confirm_code_hash = ?",
+    let confirmed = on_tx!(&mut tx, |c| sqlx::query(
+        "UPDATE notification_subscriptions SET confirmed_at = $1, confirm_code_hash = NULL
+         WHERE order_id = $2 AND channel = $3 AND address = $4 AND confirmed_at IS NULL AND confirm_attempts < 5
+           AND confirm_code_hash = $5",
     )
     .bind(Utc::now())
     .bind(order)
     .bind(channel)
     .bind(address)
     .bind(hash_code(order, address, code))
-    .execute(&mut *tx)
-    .await?
-    .rows_affected()
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?
         == 1;
     if !confirmed {
-        sqlx::query(
+        on_tx!(&mut tx, |c| sqlx::query(
             "UPDATE notification_subscriptions SET confirm_attempts = confirm_attempts + 1
-             WHERE order_id = ? AND channel = ? AND address = ? AND confirmed_at IS NULL",
+             WHERE order_id = $1 AND channel = $2 AND address = $3 AND confirmed_at IS NULL",
         )
         .bind(order)
         .bind(channel)
         .bind(address)
-        .execute(&mut *tx)
-        .await?;
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
     }
     tx.commit().await?;
     Ok(confirmed)
@@ -469,36 +510,40 @@ pub async fn set_notification_rule(
     let mut tx = super::write_tx(pool).await?;
     // NULL never equals NULL in a UNIQUE constraint, so tenant-wide rules are
     // replaced explicitly.
-    sqlx::query(
-        "DELETE FROM notification_rules WHERE tenant_id = ? AND account_id IS ? AND trigger = ? AND channel = ?",
+    on_tx!(&mut tx, |c| {
+        sqlx::query(
+        "DELETE FROM notification_rules WHERE tenant_id = $1 AND account_id IS NOT DISTINCT FROM $2 AND trigger = $3 AND channel = $4",
     )
     .bind(tenant)
     .bind(account)
     .bind(trigger)
     .bind(channel)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "INSERT INTO notification_rules (tenant_id, account_id, trigger, channel, enabled) VALUES (?, ?, ?, ?, ?)",
+    .execute(c)
+    .await.map(|r| r.rows_affected())
+    })?;
+    on_tx!(&mut tx, |c| sqlx::query(
+        "INSERT INTO notification_rules (tenant_id, account_id, trigger, channel, enabled) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(tenant)
     .bind(account)
     .bind(trigger)
     .bind(channel)
     .bind(enabled)
-    .execute(&mut *tx)
-    .await?;
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
     tx.commit().await?;
     Ok(())
 }
 
 /// Sets the tenant's quiet hours (`HH:MM`, local to each recipient).
 pub async fn set_quiet_hours(pool: &Pool, tenant: TenantId, quiet: QuietHours) -> Result<()> {
-    sqlx::query("UPDATE tenants SET quiet_hours_start = ?, quiet_hours_end = ? WHERE id = ?")
+    on_pool!(pool, |c| sqlx::query("UPDATE tenants SET quiet_hours_start = $1, quiet_hours_end = $2 WHERE id = $3")
         .bind(quiet.start.format("%H:%M").to_string())
         .bind(quiet.end.format("%H:%M").to_string())
         .bind(tenant)
-        .execute(pool)
-        .await?;
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
 }

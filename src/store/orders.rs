@@ -1,4 +1,5 @@
 use super::events::{attach_unmatched, insert_in_tx, recompute_status, AppendOutcome, EventRecord, NewEvent};
+use super::{on_pool, on_tx};
 use super::{Pool, Result, StoreError};
 use crate::domain::{AccountId, OrderId, OrderLineId, ShipmentId, TenantId};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -136,38 +137,49 @@ pub async fn create_shipment(
     confirm: Option<NewEvent>,
 ) -> Result<ShipmentCreated> {
     let mut tx = super::write_tx(pool).await?;
-    let (id, tenant): (ShipmentId, TenantId) = sqlx::query_as(
+    // Tracking number first, then the order: the order every writer locks in.
+    let tenant_of_order: Option<TenantId> =
+        on_tx!(&mut tx, |c| sqlx::query_scalar("SELECT tenant_id FROM orders WHERE id = $1")
+            .bind(shipment.order)
+            .fetch_optional(c)
+            .await)?;
+    let tenant_of_order = tenant_of_order.ok_or(StoreError::NotFound("order"))?;
+    tx.lock(&super::events::tracking_key(tenant_of_order, &shipment.tracking_number)).await?;
+    tx.lock_order(shipment.order).await?;
+    let (id, tenant): (ShipmentId, TenantId) = on_tx!(&mut tx, |c| sqlx::query_as(
         "INSERT INTO shipments (tenant_id, order_id, carrier, service, tracking_number, created_at)
-         SELECT tenant_id, id, ?, ?, ?, ? FROM orders WHERE id = ? RETURNING id, tenant_id",
+         SELECT tenant_id, id, $1, $2, $3, $4 FROM orders WHERE id = $5 RETURNING id, tenant_id",
     )
     .bind(&shipment.carrier)
     .bind(&shipment.service)
     .bind(&shipment.tracking_number)
     .bind(Utc::now())
     .bind(shipment.order)
-    .fetch_optional(&mut *tx)
-    .await?
+    .fetch_optional(c)
+    .await)?
     .ok_or(StoreError::NotFound("order"))?;
     for (line, quantity) in &shipment.lines {
         // The join keeps a shipment from claiming another order's line.
-        let inserted = sqlx::query(
+        let inserted = on_tx!(&mut tx, |c| sqlx::query(
             "INSERT INTO shipment_lines (shipment_id, order_line_id, quantity)
-             SELECT ?, id, ? FROM order_lines WHERE id = ? AND order_id = ?",
+             SELECT $1, id, $2 FROM order_lines WHERE id = $3 AND order_id = $4",
         )
         .bind(id)
         .bind(quantity)
         .bind(line)
         .bind(shipment.order)
-        .execute(&mut *tx)
-        .await?;
-        if inserted.rows_affected() != 1 {
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        if inserted != 1 {
             return Err(StoreError::Invalid(format!("order line {line} does not belong to order {}", shipment.order)));
         }
     }
     let mut pack_ids: Vec<i64> = Vec::with_capacity(shipment.packs.len());
     for pack in &shipment.packs {
-        let pack_id: i64 = sqlx::query_scalar(
-            "INSERT INTO shipment_packs (shipment_id, parent_id, kind, sscc, tracking_number) VALUES (?, ?, ?, ?, ?)
+        let pack_id: i64 = on_tx!(&mut tx, |c| {
+            sqlx::query_scalar(
+            "INSERT INTO shipment_packs (shipment_id, parent_id, kind, sscc, tracking_number) VALUES ($1, $2, $3, $4, $5)
              RETURNING id",
         )
         .bind(id)
@@ -175,21 +187,23 @@ pub async fn create_shipment(
         .bind(pack.kind)
         .bind(&pack.sscc)
         .bind(&pack.tracking_number)
-        .fetch_one(&mut *tx)
-        .await?;
+        .fetch_one(c)
+        .await
+        })?;
         pack_ids.push(pack_id);
         for (line, quantity) in &pack.items {
-            sqlx::query(
+            on_tx!(&mut tx, |c| sqlx::query(
                 "INSERT INTO pack_items (pack_id, order_line_id, quantity)
-                 SELECT ?, id, ? FROM order_lines WHERE id = ? AND order_id = ?
-                 ON CONFLICT (pack_id, order_line_id) DO UPDATE SET quantity = quantity + excluded.quantity",
+                 SELECT $1, id, $2 FROM order_lines WHERE id = $3 AND order_id = $4
+                 ON CONFLICT (pack_id, order_line_id) DO UPDATE SET quantity = pack_items.quantity + excluded.quantity",
             )
             .bind(pack_id)
             .bind(quantity)
             .bind(line)
             .bind(shipment.order)
-            .execute(&mut *tx)
-            .await?;
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
         }
     }
     let confirmed = match confirm {
@@ -215,45 +229,45 @@ pub struct ShipmentCreated {
 }
 
 pub async fn order_snapshot(pool: &Pool, tenant: TenantId, order: OrderId) -> Result<OrderSnapshot> {
-    let mut conn = pool.acquire().await?;
-    let order: OrderRecord = sqlx::query_as("SELECT * FROM orders WHERE id = ? AND tenant_id = ?")
-        .bind(order)
-        .bind(tenant)
-        .fetch_optional(&mut *conn)
-        .await?
+    // One read transaction, so the parts agree with each other.
+    let mut tx = super::read_tx(pool).await?;
+    let order: OrderRecord =
+        on_tx!(&mut tx, |c| sqlx::query_as("SELECT * FROM orders WHERE id = $1 AND tenant_id = $2")
+            .bind(order)
+            .bind(tenant)
+            .fetch_optional(c)
+            .await)?
         .ok_or(StoreError::NotFound("order"))?;
-    let lines = sqlx::query_as("SELECT * FROM order_lines WHERE order_id = ? ORDER BY line_number")
-        .bind(order.id)
-        .fetch_all(&mut *conn)
-        .await?;
-    let shipments = sqlx::query_as("SELECT * FROM shipments WHERE order_id = ? ORDER BY created_at, id")
-        .bind(order.id)
-        .fetch_all(&mut *conn)
-        .await?;
-    let shipment_lines = sqlx::query_as(
-        "SELECT sl.* FROM shipment_lines sl JOIN shipments s ON s.id = sl.shipment_id WHERE s.order_id = ?",
+    let lines =
+        on_tx!(&mut tx, |c| sqlx::query_as("SELECT * FROM order_lines WHERE order_id = $1 ORDER BY line_number")
+            .bind(order.id)
+            .fetch_all(c)
+            .await)?;
+    let shipments =
+        on_tx!(&mut tx, |c| sqlx::query_as("SELECT * FROM shipments WHERE order_id = $1 ORDER BY created_at, id")
+            .bind(order.id)
+            .fetch_all(c)
+            .await)?;
+    let shipment_lines = on_tx!(&mut tx, |c| sqlx::query_as(
+        "SELECT sl.* FROM shipment_lines sl JOIN shipments s ON s.id = sl.shipment_id WHERE s.order_id = $1",
     )
     .bind(order.id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let events = sqlx::query_as("SELECT * FROM events WHERE order_id = ? ORDER BY occurred_at, id")
-        .bind(order.id)
-        .fetch_all(&mut *conn)
-        .await?;
+    .fetch_all(c)
+    .await)?;
+    let events =
+        on_tx!(&mut tx, |c| sqlx::query_as("SELECT * FROM events WHERE order_id = $1 ORDER BY occurred_at, id")
+            .bind(order.id)
+            .fetch_all(c)
+            .await)?;
+    tx.commit().await?;
     Ok(OrderSnapshot { order, lines, shipments, shipment_lines, events })
 }
 
-pub async fn find_order_by_number(
-    executor: impl sqlx::SqliteExecutor<'_>,
-    tenant: TenantId,
-    order_number: &str,
-) -> Result<Option<OrderId>> {
-    Ok(sqlx::query_scalar("SELECT id FROM orders WHERE tenant_id = ? AND order_number = ?")
-        .bind(tenant)
-        .bind(order_number)
-        .fetch_optional(executor)
-        .await?)
+pub async fn find_order_by_number(pool: &Pool, tenant: TenantId, order_number: &str) -> Result<Option<OrderId>> {
+    Ok(on_pool!(pool, |c| sqlx::query_scalar(ORDER_BY_NUMBER).bind(tenant).bind(order_number).fetch_optional(c).await)?)
 }
+
+const ORDER_BY_NUMBER: &str = "SELECT id FROM orders WHERE tenant_id = $1 AND order_number = $2";
 
 /// An order as saved: its id, its line ids by position, whether it is new,
 /// and the `placed` event recorded with it.
@@ -275,15 +289,23 @@ pub async fn upsert_order(pool: &Pool, order: &NewOrder, placed: Option<NewEvent
         return Err(StoreError::Invalid("an order needs at least one line".into()));
     }
     let mut tx = super::write_tx(pool).await?;
-    let created = find_order_by_number(&mut *tx, order.tenant, &order.order_number).await?.is_none();
+    // Two first saves of one order number on two nodes must not both
+    // think they created it.
+    tx.lock(&format!("order:{}:{}", order.tenant.0, order.order_number)).await?;
+    let existing: Option<OrderId> = on_tx!(&mut tx, |c| sqlx::query_scalar(ORDER_BY_NUMBER)
+        .bind(order.tenant)
+        .bind(&order.order_number)
+        .fetch_optional(c)
+        .await)?;
+    let created = existing.is_none();
     let now = Utc::now();
     let s = &order.ship_to;
-    let id: OrderId = sqlx::query_scalar(
+    let id: OrderId = on_tx!(&mut tx, |c| sqlx::query_scalar(
         "INSERT INTO orders (tenant_id, account_id, order_number, customer_po, placed_at, promised_date,
              contact_name, contact_email, contact_phone,
              ship_to_name, ship_to_line1, ship_to_line2, ship_to_city, ship_to_region, ship_to_postcode,
              ship_to_country, ship_to_time_zone, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
          ON CONFLICT (tenant_id, order_number) DO UPDATE SET
              account_id = excluded.account_id, customer_po = excluded.customer_po,
              promised_date = excluded.promised_date, contact_name = excluded.contact_name,
@@ -314,17 +336,17 @@ pub async fn upsert_order(pool: &Pool, order: &NewOrder, placed: Option<NewEvent
     .bind(&s.time_zone)
     .bind(now)
     .bind(now)
-    .fetch_one(&mut *tx)
-    .await?;
+    .fetch_one(c)
+    .await)?;
 
     if !created {
-        let shipped: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT l.line_number, COALESCE(SUM(sl.quantity), 0) FROM order_lines l
-             LEFT JOIN shipment_lines sl ON sl.order_line_id = l.id WHERE l.order_id = ? GROUP BY l.id",
+        let shipped: Vec<(i64, i64)> = on_tx!(&mut tx, |c| sqlx::query_as(
+            "SELECT l.line_number, CAST(COALESCE(SUM(sl.quantity), 0) AS BIGINT) FROM order_lines l
+             LEFT JOIN shipment_lines sl ON sl.order_line_id = l.id WHERE l.order_id = $1 GROUP BY l.id",
         )
         .bind(id)
-        .fetch_all(&mut *tx)
-        .await?;
+        .fetch_all(c)
+        .await)?;
         for (number, shipped_quantity) in &shipped {
             let requested = order.lines.get(*number as usize - 1).map(|l| l.quantity);
             if *shipped_quantity > requested.unwrap_or(0) {
@@ -333,16 +355,18 @@ pub async fn upsert_order(pool: &Pool, order: &NewOrder, placed: Option<NewEvent
                 )));
             }
         }
-        sqlx::query("DELETE FROM order_lines WHERE order_id = ? AND line_number > ?")
+        on_tx!(&mut tx, |c| sqlx::query("DELETE FROM order_lines WHERE order_id = $1 AND line_number > $2")
             .bind(id)
             .bind(order.lines.len() as i64)
-            .execute(&mut *tx)
-            .await?;
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
     }
     let mut lines = Vec::with_capacity(order.lines.len());
     for (index, line) in order.lines.iter().enumerate() {
-        let line_id = sqlx::query_scalar(
-            "INSERT INTO order_lines (order_id, line_number, sku, description, quantity, unit) VALUES (?, ?, ?, ?, ?, ?)
+        let line_id = on_tx!(&mut tx, |c| {
+            sqlx::query_scalar(
+            "INSERT INTO order_lines (order_id, line_number, sku, description, quantity, unit) VALUES ($1, $2, $3, $4, $5, $6)
              ON CONFLICT (order_id, line_number) DO UPDATE SET
                  sku = excluded.sku, description = excluded.description, quantity = excluded.quantity, unit = excluded.unit
              RETURNING id",
@@ -353,8 +377,9 @@ pub async fn upsert_order(pool: &Pool, order: &NewOrder, placed: Option<NewEvent
         .bind(&line.description)
         .bind(line.quantity)
         .bind(&line.unit)
-        .fetch_one(&mut *tx)
-        .await?;
+        .fetch_one(c)
+        .await
+        })?;
         lines.push(line_id);
     }
     // The order's contacts hear about it unless they unsubscribe.
@@ -375,21 +400,25 @@ pub async fn upsert_order(pool: &Pool, order: &NewOrder, placed: Option<NewEvent
 /// Order line ids by line number, with what is still ordered (less what was
 /// cancelled) and what has shipped of each so far.
 pub async fn line_quantities(pool: &Pool, order: OrderId) -> Result<Vec<(i64, OrderLineId, i64, i64)>> {
-    Ok(sqlx::query_as(
-        "SELECT l.line_number, l.id, l.quantity - l.cancelled_quantity, COALESCE(SUM(sl.quantity), 0) FROM order_lines l
-         LEFT JOIN shipment_lines sl ON sl.order_line_id = l.id WHERE l.order_id = ? GROUP BY l.id ORDER BY l.line_number",
+    Ok(on_pool!(pool, |c| {
+        sqlx::query_as(
+        "SELECT l.line_number, l.id, l.quantity - l.cancelled_quantity, CAST(COALESCE(SUM(sl.quantity), 0) AS BIGINT) FROM order_lines l
+         LEFT JOIN shipment_lines sl ON sl.order_line_id = l.id WHERE l.order_id = $1 GROUP BY l.id ORDER BY l.line_number",
     )
     .bind(order)
-    .fetch_all(pool)
-    .await?)
+    .fetch_all(c)
+    .await
+    })?)
 }
 
 pub async fn account_by_ref(pool: &Pool, tenant: TenantId, external_ref: &str) -> Result<Option<AccountId>> {
-    Ok(sqlx::query_scalar("SELECT id FROM customer_accounts WHERE tenant_id = ? AND external_ref = ?")
-        .bind(tenant)
-        .bind(external_ref)
-        .fetch_optional(pool)
-        .await?)
+    Ok(on_pool!(pool, |c| sqlx::query_scalar(
+        "SELECT id FROM customer_accounts WHERE tenant_id = $1 AND external_ref = $2"
+    )
+    .bind(tenant)
+    .bind(external_ref)
+    .fetch_optional(c)
+    .await)?)
 }
 
 pub async fn tracking_number_taken(
@@ -398,31 +427,33 @@ pub async fn tracking_number_taken(
     carrier: &str,
     tracking_number: &str,
 ) -> Result<bool> {
-    Ok(sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM shipments WHERE tenant_id = ? AND carrier = ? AND tracking_number = ?)",
+    Ok(on_pool!(pool, |c| sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM shipments WHERE tenant_id = $1 AND carrier = $2 AND tracking_number = $3)",
     )
     .bind(tenant)
     .bind(carrier)
     .bind(tracking_number)
-    .fetch_one(pool)
-    .await?)
+    .fetch_one(c)
+    .await)?)
 }
 
 pub async fn shipment_ids(pool: &Pool, order: OrderId) -> Result<Vec<ShipmentId>> {
-    Ok(sqlx::query_scalar("SELECT id FROM shipments WHERE order_id = ? ORDER BY id")
+    Ok(on_pool!(pool, |c| sqlx::query_scalar("SELECT id FROM shipments WHERE order_id = $1 ORDER BY id")
         .bind(order)
-        .fetch_all(pool)
-        .await?)
+        .fetch_all(c)
+        .await)?)
 }
 
 /// The order's number and derived status, without its lines and events.
 pub async fn order_status(pool: &Pool, tenant: TenantId, order: OrderId) -> Result<OrderStatusRecord> {
-    sqlx::query_as("SELECT order_number, status_headline, status_milestone FROM orders WHERE id = ? AND tenant_id = ?")
-        .bind(order)
-        .bind(tenant)
-        .fetch_optional(pool)
-        .await?
-        .ok_or(StoreError::NotFound("order"))
+    on_pool!(pool, |c| sqlx::query_as(
+        "SELECT order_number, status_headline, status_milestone FROM orders WHERE id = $1 AND tenant_id = $2"
+    )
+    .bind(order)
+    .bind(tenant)
+    .fetch_optional(c)
+    .await)?
+    .ok_or(StoreError::NotFound("order"))
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]

@@ -1,3 +1,4 @@
+use super::on_pool;
 use super::{corrupt, Pool, Result};
 use crate::domain::{AccountId, BrandColor, DictionaryEntry, TenantId};
 use chrono::Utc;
@@ -32,9 +33,10 @@ pub struct TenantRecord {
 }
 
 pub async fn create_tenant(pool: &Pool, tenant: &NewTenant) -> Result<TenantId> {
-    let id = sqlx::query_scalar(
+    let id = on_pool!(pool, |c| {
+        sqlx::query_scalar(
         "INSERT INTO tenants (slug, brand_name, logo_url, primary_color, accent_color, support_email, support_phone, locale, time_zone, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
     .bind(&tenant.slug)
     .bind(&tenant.brand_name)
@@ -46,40 +48,44 @@ pub async fn create_tenant(pool: &Pool, tenant: &NewTenant) -> Result<TenantId> 
     .bind(&tenant.locale)
     .bind(&tenant.time_zone)
     .bind(Utc::now())
-    .fetch_one(pool)
-    .await?;
+    .fetch_one(c)
+    .await
+    })?;
     Ok(id)
 }
 
 pub async fn get_tenant(pool: &Pool, id: TenantId) -> Result<TenantRecord> {
-    let tenant = sqlx::query_as("SELECT * FROM tenants WHERE id = ?").bind(id).fetch_one(pool).await?;
+    let tenant = on_pool!(pool, |c| sqlx::query_as("SELECT * FROM tenants WHERE id = $1").bind(id).fetch_one(c).await)?;
     Ok(tenant)
 }
 
 pub async fn list_tenants(pool: &Pool) -> Result<Vec<TenantRecord>> {
-    Ok(sqlx::query_as("SELECT * FROM tenants ORDER BY id").fetch_all(pool).await?)
+    Ok(on_pool!(pool, |c| sqlx::query_as("SELECT * FROM tenants ORDER BY id").fetch_all(c).await)?)
 }
 
 pub async fn create_account(pool: &Pool, tenant: TenantId, name: &str, external_ref: &str) -> Result<AccountId> {
-    let id = sqlx::query_scalar(
-        "INSERT INTO customer_accounts (tenant_id, name, external_ref, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+    let id = on_pool!(pool, |c| {
+        sqlx::query_scalar(
+        "INSERT INTO customer_accounts (tenant_id, name, external_ref, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
     )
     .bind(tenant)
     .bind(name)
     .bind(external_ref)
     .bind(Utc::now())
-    .fetch_one(pool)
-    .await?;
+    .fetch_one(c)
+    .await
+    })?;
     Ok(id)
 }
 
 /// This tenant's overrides of the bundled status dictionary.
 pub async fn status_overrides(pool: &Pool, tenant: TenantId) -> Result<Vec<DictionaryEntry>> {
-    let rows: Vec<(String, String, String, String)> =
-        sqlx::query_as("SELECT source, code, canonical, meaning FROM status_code_overrides WHERE tenant_id = ?")
-            .bind(tenant)
-            .fetch_all(pool)
-            .await?;
+    let rows: Vec<(String, String, String, String)> = on_pool!(pool, |c| sqlx::query_as(
+        "SELECT source, code, canonical, meaning FROM status_code_overrides WHERE tenant_id = $1"
+    )
+    .bind(tenant)
+    .fetch_all(c)
+    .await)?;
     rows.into_iter()
         .map(|(source, code, canonical, meaning)| {
             let canonical = canonical.parse().map_err(corrupt)?;
@@ -90,8 +96,9 @@ pub async fn status_overrides(pool: &Pool, tenant: TenantId) -> Result<Vec<Dicti
 
 /// Overrides one row of the status dictionary for a tenant.
 pub async fn set_status_override(pool: &Pool, tenant: TenantId, entry: &DictionaryEntry) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO status_code_overrides (tenant_id, source, code, canonical, meaning) VALUES (?, ?, ?, ?, ?)
+    on_pool!(pool, |c| {
+        sqlx::query(
+        "INSERT INTO status_code_overrides (tenant_id, source, code, canonical, meaning) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (tenant_id, source, code) DO UPDATE SET canonical = excluded.canonical, meaning = excluded.meaning",
     )
     .bind(tenant)
@@ -99,7 +106,8 @@ pub async fn set_status_override(pool: &Pool, tenant: TenantId, entry: &Dictiona
     .bind(entry.code.trim().to_ascii_uppercase())
     .bind(entry.canonical.code())
     .bind(&entry.meaning)
-    .execute(pool)
-    .await?;
+    .execute(c)
+    .await.map(|r| r.rows_affected())
+    })?;
     Ok(())
 }

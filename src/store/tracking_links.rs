@@ -1,3 +1,4 @@
+use super::on_pool;
 use super::{Pool, Result};
 use crate::domain::{OrderId, TenantId};
 use chrono::{DateTime, Utc};
@@ -15,17 +16,18 @@ pub async fn insert_tracking_link(
     token_hash: &str,
     expires_at: Option<DateTime<Utc>>,
 ) -> Result<()> {
-    sqlx::query(
+    on_pool!(pool, |c| sqlx::query(
         "INSERT INTO tracking_links (tenant_id, order_id, token_hash, created_at, expires_at)
-         SELECT tenant_id, id, ?, ?, ? FROM orders WHERE id = ? AND tenant_id = ?",
+         SELECT tenant_id, id, $1, $2, $3 FROM orders WHERE id = $4 AND tenant_id = $5",
     )
     .bind(token_hash)
     .bind(Utc::now())
     .bind(expires_at)
     .bind(order)
     .bind(tenant)
-    .execute(pool)
-    .await?;
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -35,22 +37,25 @@ pub async fn resolve_tracking_link(
     token_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<TrackingLinkTarget>> {
-    let row: Option<(TenantId, OrderId)> = sqlx::query_as(
+    let row: Option<(TenantId, OrderId)> = on_pool!(pool, |c| sqlx::query_as(
         "SELECT tenant_id, order_id FROM tracking_links
-         WHERE token_hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)",
+         WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)",
     )
     .bind(token_hash)
     .bind(now)
-    .fetch_optional(pool)
-    .await?;
+    .fetch_optional(c)
+    .await)?;
     Ok(row.map(|(tenant, order)| TrackingLinkTarget { tenant, order }))
 }
 
 pub async fn revoke_tracking_link(pool: &Pool, token_hash: &str) -> Result<bool> {
-    let done = sqlx::query("UPDATE tracking_links SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL")
-        .bind(Utc::now())
-        .bind(token_hash)
-        .execute(pool)
-        .await?;
-    Ok(done.rows_affected() == 1)
+    let done = on_pool!(pool, |c| sqlx::query(
+        "UPDATE tracking_links SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL"
+    )
+    .bind(Utc::now())
+    .bind(token_hash)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(done == 1)
 }

@@ -1,4 +1,8 @@
-//! Test harness: a fresh SQLite file and the real HTTP server on port 0.
+//! Test harness: a fresh database and the real HTTP server on port 0.
+//!
+//! The database is a new SQLite file, or, when `MILEPOST_TEST_POSTGRES_URL`
+//! names a PostgreSQL server (scripts/with-postgres.sh sets it), a new
+//! database on that server: the same suite runs on both backends.
 #![allow(dead_code)]
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -24,7 +28,7 @@ pub async fn spawn_app() -> TestApp {
 /// A server with extra configuration variables (SMTP, retry timings...).
 pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}", dir.path().join("milepost.db").display());
+    let url = fresh_database_url(&dir).await;
     let pool = store::connect(&url, 4).await.expect("open database");
     store::migrate(&pool).await.expect("migrate");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
@@ -43,7 +47,38 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
     TestApp { base_url, pool, client, state, _dir: dir }
 }
 
+/// A database nobody else uses: a file in `dir`, or a new PostgreSQL database.
+pub async fn fresh_database_url(dir: &TempDir) -> String {
+    match std::env::var("MILEPOST_TEST_POSTGRES_URL") {
+        Ok(server) => {
+            use sqlx::Connection;
+            let name = format!("milepost_test_{:016x}", rand::random::<u64>());
+            let mut admin = sqlx::PgConnection::connect(&server).await.expect("connect to the test PostgreSQL");
+            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create database");
+            let (base, _) = server.rsplit_once('/').expect("a database URL");
+            format!("{base}/{name}")
+        }
+        Err(_) => format!("sqlite://{}", dir.path().join("milepost.db").display()),
+    }
+}
+
+/// Runs `$body` with `$c` bound to whichever backend's pool the test uses,
+/// for tests that look into tables directly (`$1` placeholders suit both).
+#[macro_export]
+macro_rules! on_pool {
+    ($pool:expr, |$c:ident| $body:expr) => {
+        match &$pool {
+            milepost::store::Pool::Sqlite($c) => $body,
+            milepost::store::Pool::Postgres($c) => $body,
+        }
+    };
+}
+
 impl TestApp {
+    pub fn is_postgres(&self) -> bool {
+        self.pool.is_postgres()
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(format!("{}{path}", self.base_url)).send().await.expect("request")
     }
