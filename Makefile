@@ -5,7 +5,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # (leptos reads this at compile time); cargo-leptos sets the same value.
 export LEPTOS_OUTPUT_NAME := milepost
 
-.PHONY: setup build release run run-with-mail test test-rust test-e2e bench fuzz clean
+.PHONY: setup build release run run-with-mail test test-rust test-postgres test-e2e bench fuzz clean
 
 setup:
 	@bash scripts/setup.sh
@@ -27,11 +27,16 @@ run-with-mail: build
 	python3 tests/support/smtp_sink.py 2525 data/mail & SINK=$$!; trap "kill $$SINK" EXIT; \
 	MILEPOST_SMTP_URL=smtp://127.0.0.1:2525 MILEPOST_SITE_ROOT=target/site ./target/debug/milepost serve --demo
 
-## Every test: unit, property, integration (real SQLite + HTTP) and end-to-end (Chromium).
-test: setup test-rust build test-e2e
+## Every test: unit, property, integration (real HTTP server, on SQLite and
+## again on a throwaway PostgreSQL) and end-to-end (Chromium).
+test: setup test-rust test-postgres build test-e2e
 
 test-rust:
 	cargo nextest run --features ssr
+
+## The integration suites (the tests/ binaries) against a real PostgreSQL.
+test-postgres:
+	bash scripts/with-postgres.sh cargo nextest run --features ssr -E 'kind(test)'
 
 test-e2e:
 	bash scripts/e2e.sh

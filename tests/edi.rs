@@ -74,8 +74,8 @@ async fn an_order_lives_its_whole_life_through_edi() {
     assert_eq!(outcome["results"][0]["events"], 3, "ship-confirm plus the two waiting statuses");
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM shipment_packs").await, 3);
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM shipment_packs WHERE parent_id IS NOT NULL").await, 2);
-    assert_eq!(scalar(&app, "SELECT SUM(quantity) FROM pack_items").await, 14);
-    assert_eq!(scalar(&app, "SELECT SUM(quantity) FROM shipment_lines").await, 14);
+    assert_eq!(scalar(&app, "SELECT CAST(SUM(quantity) AS BIGINT) FROM pack_items").await, 14);
+    assert_eq!(scalar(&app, "SELECT CAST(SUM(quantity) AS BIGINT) FROM shipment_lines").await, 14);
     assert_eq!(
         scalar(&app, "SELECT COUNT(*) FROM unmatched_events WHERE matched_at IS NULL").await,
         1,
