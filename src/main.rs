@@ -69,7 +69,6 @@ async fn run(mut config: Config, args: &[String]) -> anyhow::Result<()> {
         println!("{USAGE}");
         return Ok(());
     }
-    ensure_sqlite_dir(&config.database_url)?;
     let pool = store::connect(&config.database_url, config.max_connections).await?;
     store::migrate(&pool).await?;
     match command {
@@ -103,6 +102,7 @@ async fn run(mut config: Config, args: &[String]) -> anyhow::Result<()> {
             }
             let state = AppState::new(config, pool);
             milepost::notify::spawn_worker(state.clone()).map_err(|e| anyhow::anyhow!(e))?;
+            milepost::live::listener::spawn_listener(&state.pool, state.hub.clone());
             tracing::info!(%addr, "Milepost is listening on {public_url}");
             server::serve(listener, server::router(state)).await?;
             Ok(())
@@ -229,15 +229,3 @@ async fn webhook_secret_command(pool: &store::Pool, args: &[String]) -> anyhow::
     Ok(())
 }
 
-/// SQLite creates the file but not its folder; `./data` should just work.
-fn ensure_sqlite_dir(url: &str) -> anyhow::Result<()> {
-    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
-    let path = path.split('?').next().unwrap_or_default();
-    if path.is_empty() || path == ":memory:" {
-        return Ok(());
-    }
-    if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
-    Ok(())
-}

@@ -446,3 +446,55 @@ async fn a_buyer_signs_up_on_the_tracking_page_with_a_code() {
     let limited = server_fn(&app, "updates/request", &[("token", token), ("address", "+15125550123")]).await;
     assert!(limited["Refused"].as_str().unwrap().contains("try again in an hour"), "{limited}");
 }
+
+#[tokio::test]
+async fn two_workers_on_one_outbox_deliver_each_message_once() {
+    let sink = SmtpSink::start(0);
+    let (app, channels) = app_sending_to(&sink).await;
+    let tenant = tenant(&app.pool, "acme").await;
+    let key = api_key(&app.pool, tenant, &[Scope::Admin]).await;
+    const ORDERS: usize = 40;
+    for n in 0..ORDERS {
+        let order = json!({
+            "contact": {"name": "Robin", "email": format!("robin{n}@example.com")},
+            "ship_to": {"name": "Robin", "line1": "5 Elm St", "city": "Austin", "postcode": "78701", "country": "US",
+                        "time_zone": zone_where_local_hour(true)},
+            "lines": [{"sku": "A-1", "description": "Anvil", "quantity": 1}]
+        });
+        assert_eq!(app.put(&format!("/api/v1/orders/SO-{n}"), &key, order).await.status(), 201);
+        let event = json!({"source": "carrier", "event_id": format!("x-{n}"), "code": "OUT_FOR_DELIVERY",
+                           "occurred_at": Utc::now(), "order_number": format!("SO-{n}")});
+        assert_eq!(app.post("/api/v1/events", &key, event).await.status(), 200);
+    }
+    // A second node: its own pool on the same database, its own worker.
+    let pool = milepost::store::connect(&app.state.config.database_url, 4).await.unwrap();
+    let other = milepost::state::AppState::new((*app.state.config).clone(), pool);
+    drop(channels);
+    let worker = |state: milepost::state::AppState| {
+        let channels = Channels::from_config(&state).unwrap();
+        async move {
+            let mut delivered = 0;
+            loop {
+                match notify::deliver_due(&state, &channels).await.unwrap() {
+                    0 => return delivered,
+                    n => delivered += n,
+                }
+            }
+        }
+    };
+    let (first, second) = tokio::join!(worker(app.state.clone()), worker(other));
+    eprintln!("worker one delivered {first}, worker two {second}");
+    assert_eq!(first + second, ORDERS, "every message attempted once in all");
+    let rows = states(&app).await;
+    assert_eq!(rows.len(), ORDERS);
+    assert!(rows.iter().all(|(_, state, attempts)| state == "sent" && *attempts == 1), "{rows:?}");
+    let mut ids: Vec<String> = sink
+        .messages()
+        .iter()
+        .map(|m| m.lines().find(|l| l.to_ascii_lowercase().starts_with("message-id:")).unwrap().to_string())
+        .collect();
+    assert_eq!(ids.len(), ORDERS, "one email per message");
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), ORDERS, "no message sent twice");
+}

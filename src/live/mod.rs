@@ -4,6 +4,7 @@
 //! subscriber that falls behind is told it lagged and catches up from the
 //! store, so it misses nothing and blocks nobody.
 
+pub mod listener;
 pub mod sse;
 
 use crate::domain::{EventId, OrderId, TenantId};

@@ -411,6 +411,20 @@ pub async fn event_id_by_source(
 
 const EVENT_BY_SOURCE: &str = "SELECT id FROM events WHERE tenant_id = $1 AND source = $2 AND source_event_id = $3";
 
+/// Each order that recorded events since `since`, with its newest event:
+/// what a node that stopped hearing notifications must republish.
+pub async fn orders_with_events_since(
+    pool: &super::Pool,
+    since: DateTime<Utc>,
+) -> Result<Vec<(TenantId, OrderId, EventId)>> {
+    Ok(on_pool!(pool, |c| sqlx::query_as(
+        "SELECT tenant_id, order_id, MAX(id) FROM events WHERE recorded_at >= $1 GROUP BY tenant_id, order_id"
+    )
+    .bind(since)
+    .fetch_all(c)
+    .await)?)
+}
+
 /// Codes that arrived but no dictionary row knew, per source, with how often
 /// and when last: the work list for whoever maintains the dictionary.
 pub async fn unmapped_codes(pool: &super::Pool, tenant: TenantId) -> Result<Vec<(String, String, i64, DateTime<Utc>)>> {

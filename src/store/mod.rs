@@ -22,7 +22,8 @@ pub use edi::{
     record_edi_interchange, waiting_edi_documents, LineAcknowledgment, WaitingDocument,
 };
 pub use events::{
-    append, append_by_tracking_number, event_id_by_source, events_after, latest_event_id, unmapped_codes,
+    append, append_by_tracking_number, event_id_by_source, events_after, latest_event_id, orders_with_events_since,
+    unmapped_codes,
     unmatched_count, AppendOutcome, EventRecord, NewEvent, TrackedOutcome,
 };
 pub use notifications::{
@@ -114,7 +115,12 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// queue instead of failing. PostgreSQL (`postgres:`) must exist.
 pub async fn connect(url: &str, max_connections: u32) -> Result<Pool> {
     if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-        let options = PgConnectOptions::from_str(url)?.application_name("milepost");
+        // pg_stat_activity shows which node a connection belongs to when
+        // the URL names it (`?application_name=milepost-a`).
+        let mut options = PgConnectOptions::from_str(url)?;
+        if !url.contains("application_name=") {
+            options = options.application_name("milepost");
+        }
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(Duration::from_secs(10))
