@@ -228,4 +228,3 @@ async fn webhook_secret_command(pool: &store::Pool, args: &[String]) -> anyhow::
     }
     Ok(())
 }
-

@@ -23,8 +23,7 @@ pub use edi::{
 };
 pub use events::{
     append, append_by_tracking_number, event_id_by_source, events_after, latest_event_id, orders_with_events_since,
-    unmapped_codes,
-    unmatched_count, AppendOutcome, EventRecord, NewEvent, TrackedOutcome,
+    unmapped_codes, unmatched_count, AppendOutcome, EventRecord, NewEvent, TrackedOutcome,
 };
 pub use notifications::{
     add_webhook_endpoint, claim_notifications, confirm_opt_in, mark_notification_failed, mark_notification_sent,

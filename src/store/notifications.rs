@@ -402,9 +402,8 @@ pub async fn request_opt_in(
     if confirmed == Some(true) {
         return Ok(Err(OptInRefused::AlreadySubscribed));
     }
-    let recent: i64 =
-        on_tx!(&mut tx, |c| {
-            sqlx::query_scalar(
+    let recent: i64 = on_tx!(&mut tx, |c| {
+        sqlx::query_scalar(
         "SELECT COUNT(*) FROM notifications WHERE tenant_id = $1 AND trigger = 'subscription_code' AND recipient = $2
            AND created_at > $3",
     )
@@ -413,7 +412,7 @@ pub async fn request_opt_in(
     .bind(now - chrono::Duration::hours(1))
     .fetch_one(c)
     .await
-        })?;
+    })?;
     if recent >= 3 {
         return Ok(Err(OptInRefused::TooManyCodes));
     }
