@@ -1,6 +1,8 @@
-//! `make bench`: ingest throughput into SQLite and publish-to-subscriber
-//! latency over SSE at 1,000 and 10,000 concurrent subscribers, against the
-//! real release server in its own process (so its memory can be read).
+//! `make bench`: ingest throughput and publish-to-subscriber latency over SSE
+//! at 1,000 and 10,000 concurrent subscribers, against the real release
+//! server in its own process (so its memory can be read). On PostgreSQL it
+//! also measures across nodes: events posted to one server, subscribers on
+//! a second server on the same database.
 //!
 //! Figures are medians (ingest: of 3 runs) and percentiles over every
 //! subscriber and round. The client shares the machine with the server, so
@@ -11,7 +13,7 @@ mod support;
 use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use support::{median, percentile, start_server, Server};
+use support::{backend, median, percentile, start_server, Server};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::Mutex;
 
@@ -119,8 +121,17 @@ async fn subscriber(
     }
 }
 
-async fn fan_out(client: &reqwest::Client, server: &Server, subscribers: usize, rounds: usize) -> (f64, f64, usize) {
-    let order = format!("FAN-{subscribers}");
+/// Posts `rounds` events to `server` and times their arrival at `subscribers`
+/// streams held on `listening` (the same server, or another node).
+async fn fan_out(
+    client: &reqwest::Client,
+    server: &Server,
+    listening: &Server,
+    subscribers: usize,
+    rounds: usize,
+) -> (f64, f64, usize) {
+    let cross = if std::ptr::eq(server, listening) { "" } else { "-cross" };
+    let order = format!("FAN-{subscribers}{cross}");
     client
         .put(format!("{}/api/v1/orders/{order}", server.base))
         .bearer_auth(&server.key)
@@ -138,7 +149,7 @@ async fn fan_out(client: &reqwest::Client, server: &Server, subscribers: usize, 
         .await
         .unwrap();
     let token = link["token"].as_str().unwrap().to_string();
-    let addr = server.base.trim_start_matches("http://").to_string();
+    let addr = listening.base.trim_start_matches("http://").to_string();
     let detail: Value = client
         .get(format!("{}/api/v1/orders/{order}", server.base))
         .bearer_auth(&server.key)
@@ -171,7 +182,7 @@ async fn fan_out(client: &reqwest::Client, server: &Server, subscribers: usize, 
     let mut peak = 0;
     for round in 0..rounds {
         let sent = Instant::now();
-        let body = json!({"source": "carrier", "event_id": format!("fan-{subscribers}-{round}"), "code": "IN_TRANSIT", "occurred_at": chrono::Utc::now(), "order_number": order});
+        let body = json!({"source": "carrier", "event_id": format!("fan-{subscribers}{cross}-{round}"), "code": "IN_TRANSIT", "occurred_at": chrono::Utc::now(), "order_number": order});
         let result: Value = client
             .post(format!("{}/api/v1/events", server.base))
             .bearer_auth(&server.key)
@@ -193,7 +204,7 @@ async fn fan_out(client: &reqwest::Client, server: &Server, subscribers: usize, 
             }
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
-        peak = peak.max(server.rss_kib("VmRSS:"));
+        peak = peak.max(listening.rss_kib("VmRSS:"));
         eprintln!("  {subscribers} subscribers, round {round}: {} deliveries so far", latencies.len());
         arrivals.lock().await.clear();
         tokio::time::sleep(Duration::from_millis(200)).await;
@@ -225,7 +236,7 @@ async fn main() {
     // MILEPOST_BENCH_FANOUT_ONLY=N[,M..]: only fan-outs at these sizes (for profiling).
     if let Ok(list) = std::env::var("MILEPOST_BENCH_FANOUT_ONLY") {
         for n in list.split(',').filter_map(|v| v.trim().parse().ok()) {
-            let (p50, p99, rss) = fan_out(&client, &server, n, 3).await;
+            let (p50, p99, rss) = fan_out(&client, &server, &server, n, 3).await;
             println!("{n} subscribers: p50 {p50:.1} ms, p99 {p99:.1} ms, RSS {rss} MiB");
         }
         return;
@@ -239,13 +250,24 @@ async fn main() {
         batched.push(ingest_batched(&client, &server, &format!("batch{run}"), 10).await);
     }
     let rss_after_ingest = server.rss_kib("VmRSS:") / 1024;
-    let (p50_1k, p99_1k, rss_1k) = fan_out(&client, &server, 1_000, 10).await;
-    let (p50_10k, p99_10k, rss_10k) = fan_out(&client, &server, 10_000, 5).await;
+    let (p50_1k, p99_1k, rss_1k) = fan_out(&client, &server, &server, 1_000, 10).await;
+    let (p50_10k, p99_10k, rss_10k) = fan_out(&client, &server, &server, 10_000, 5).await;
     let peak = server.rss_kib("VmHWM:") / 1024;
+    let cross_node = if server.database_url.starts_with("postgres") {
+        let other = server.another_node();
+        Some((
+            fan_out(&client, &server, &other, 1, 50).await,
+            fan_out(&client, &server, &other, 1_000, 10).await,
+            fan_out(&client, &server, &other, 10_000, 5).await,
+        ))
+    } else {
+        None
+    };
 
     println!();
     println!(
-        "Milepost benchmark (SQLite, release build, server and client on one {}-core machine)",
+        "Milepost benchmark ({}, release build, server and client on one {}-core machine)",
+        backend(),
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
     println!();
@@ -264,4 +286,9 @@ async fn main() {
         "| server RSS after ingest / during 1k / during 10k fan-out | {rss_after_ingest} / {rss_1k} / {rss_10k} MiB |"
     );
     println!("| server peak RSS (VmHWM) | {peak} MiB |");
+    if let Some(((p50_1, p99_1, _), (p50_a, p99_a, _), (p50_b, p99_b, _))) = cross_node {
+        println!("| POST on node A -> SSE on node B, 1 subscriber, p50 / p99 (50 rounds) | {p50_1:.1} ms / {p99_1:.1} ms |");
+        println!("| POST on node A -> SSE on node B, 1,000 subscribers, p50 / p99 (10 rounds) | {p50_a:.1} ms / {p99_a:.1} ms |");
+        println!("| POST on node A -> SSE on node B, 10,000 subscribers, p50 / p99 (5 rounds) | {p50_b:.1} ms / {p99_b:.1} ms |");
+    }
 }

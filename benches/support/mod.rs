@@ -3,15 +3,17 @@
 #![allow(dead_code)]
 
 use serde_json::Value;
-use std::path::PathBuf;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 pub struct Server {
     pub child: Child,
     pub base: String,
     pub key: String,
-    _dir: tempfile::TempDir,
+    pub database_url: String,
+    _dir: std::sync::Arc<tempfile::TempDir>,
 }
 
 impl Drop for Server {
@@ -31,37 +33,86 @@ impl Server {
             .and_then(|v| v.parse().ok())
             .unwrap_or(0)
     }
+
+    /// A second node on the same database (PostgreSQL), without demo data.
+    pub fn another_node(&self) -> Server {
+        let (child, base) = spawn_node(&self.database_url, &[], &[]);
+        Server { child, base, key: self.key.clone(), database_url: self.database_url.clone(), _dir: self._dir.clone() }
+    }
+}
+
+/// "SQLite" or "PostgreSQL": the backend the benchmark runs on. PostgreSQL
+/// when MILEPOST_TEST_POSTGRES_URL names a server (`make bench` runs the
+/// benchmarks a second time through scripts/with-postgres.sh).
+pub fn backend() -> &'static str {
+    if std::env::var("MILEPOST_TEST_POSTGRES_URL").is_ok() {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    }
+}
+
+/// A new SQLite file in `dir`, or a new database on the PostgreSQL server.
+fn fresh_database(dir: &Path) -> String {
+    let Ok(server) = std::env::var("MILEPOST_TEST_POSTGRES_URL") else {
+        return format!("sqlite://{}", dir.join("bench.db").display());
+    };
+    let name = format!("milepost_bench_{:016x}", rand::random::<u64>());
+    let status = Command::new("psql")
+        .args([server.as_str(), "-qc", &format!("CREATE DATABASE {name}")])
+        .status()
+        .expect("psql");
+    assert!(status.success(), "could not create the benchmark database");
+    let (base, _) = server.rsplit_once('/').unwrap();
+    format!("{base}/{name}")
+}
+
+/// Starts `milepost serve ARGS` on a free port and returns it with its URL.
+fn spawn_node(database_url: &str, args: &[&std::ffi::OsStr], env: &[(&str, &str)]) -> (Child, String) {
+    let binary =
+        std::env::var("MILEPOST_BIN").map(PathBuf::from).unwrap_or_else(|_| PathBuf::from("target/release/milepost"));
+    let mut child = Command::new(&binary)
+        .arg("serve")
+        .args(args)
+        .env("MILEPOST_DATABASE_URL", database_url)
+        .env("MILEPOST_ADDR", "127.0.0.1:0")
+        .env("MILEPOST_LOG", "info,sqlx=warn")
+        .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e} (run `make bench`, which builds it)", binary.display()));
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    std::thread::spawn(move || {
+        for line in stderr.lines().map_while(Result::ok) {
+            if let Some(url) = line.split("listening on ").nth(1).and_then(|rest| rest.split_whitespace().next()) {
+                let _ = tx.send(url.to_string());
+            } else if line.contains("WARN") || line.contains("ERROR") {
+                eprintln!("server: {line}");
+            }
+        }
+    });
+    let base = rx.recv_timeout(Duration::from_secs(120)).expect("server did not start");
+    (child, base)
 }
 
 /// The release server with demo data, in its own process, with extra
 /// environment variables.
 pub fn start_server(env: &[(&str, &str)]) -> Server {
-    let binary =
-        std::env::var("MILEPOST_BIN").map(PathBuf::from).unwrap_or_else(|_| PathBuf::from("target/release/milepost"));
     let dir = tempfile::tempdir().unwrap();
     let links = dir.path().join("links.json");
-    let child = Command::new(&binary)
-        .args(["serve", "--demo", "--links-json"])
-        .arg(&links)
-        .env("MILEPOST_DATABASE_URL", format!("sqlite://{}", dir.path().join("bench.db").display()))
-        .env("MILEPOST_ADDR", "127.0.0.1:0")
-        .env("MILEPOST_LOG", "warn")
-        .envs(env.iter().copied())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {}: {e} (run `make bench`, which builds it)", binary.display()));
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !links.exists() || std::fs::metadata(&links).map(|m| m.len()).unwrap_or(0) == 0 {
-        assert!(Instant::now() < deadline, "server did not start");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    std::thread::sleep(Duration::from_millis(100));
+    let database_url = fresh_database(dir.path());
+    let args = [std::ffi::OsStr::new("--demo"), std::ffi::OsStr::new("--links-json"), links.as_os_str()];
+    let (child, base) = spawn_node(&database_url, &args, env);
     let demo: Value = serde_json::from_slice(&std::fs::read(&links).unwrap()).unwrap();
     Server {
         child,
-        base: demo["base_url"].as_str().unwrap().to_string(),
+        base,
         key: demo["api_keys"]["northwind"].as_str().unwrap().to_string(),
-        _dir: dir,
+        database_url,
+        _dir: std::sync::Arc::new(dir),
     }
 }
 
