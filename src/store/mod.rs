@@ -59,14 +59,15 @@ pub enum Pool {
 /// each commit that added events.
 pub const EVENTS_CHANNEL: &str = "milepost_events";
 
-/// A write transaction on either backend.
+/// A transaction on either backend.
 pub(crate) enum Tx {
     Sqlite(Transaction<'static, Sqlite>),
     Postgres(Transaction<'static, Postgres>),
 }
 
 /// Runs `$body` with `$c` bound to the backend's own pool. The body is
-/// compiled once per backend, so each driver checks the same SQL's types.
+/// compiled once per backend: one SQL text (`$1` placeholders suit both),
+/// bound and decoded by each driver's own rules.
 macro_rules! on_pool {
     ($pool:expr, |$c:ident| $body:expr) => {
         match $pool {
