@@ -3,11 +3,14 @@
 
 pub mod brand;
 pub mod dictionary;
+pub mod eta;
+pub mod geo;
 pub mod ids;
 pub mod milestone;
 pub mod status;
 
 pub use brand::BrandColor;
+pub use geo::{CoordinateError, LatLng};
 pub use dictionary::{is_carrier_source, DictionaryEntry, StatusDictionary};
 pub use ids::*;
 pub use milestone::{Canonical, ExceptionKind, Milestone};
