@@ -287,7 +287,9 @@ async fn main() {
     );
     println!("| server peak RSS (VmHWM) | {peak} MiB |");
     if let Some(((p50_1, p99_1, _), (p50_a, p99_a, _), (p50_b, p99_b, _))) = cross_node {
-        println!("| POST on node A -> SSE on node B, 1 subscriber, p50 / p99 (50 rounds) | {p50_1:.1} ms / {p99_1:.1} ms |");
+        println!(
+            "| POST on node A -> SSE on node B, 1 subscriber, p50 / p99 (50 rounds) | {p50_1:.1} ms / {p99_1:.1} ms |"
+        );
         println!("| POST on node A -> SSE on node B, 1,000 subscribers, p50 / p99 (10 rounds) | {p50_a:.1} ms / {p99_a:.1} ms |");
         println!("| POST on node A -> SSE on node B, 10,000 subscribers, p50 / p99 (5 rounds) | {p50_b:.1} ms / {p99_b:.1} ms |");
     }

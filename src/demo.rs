@@ -330,6 +330,8 @@ async fn seed_order(
             postcode,
             country: country.into(),
             time_zone: zone.into(),
+            latitude: None,
+            longitude: None,
         },
         lines,
     };

@@ -58,10 +58,8 @@ fn fresh_database(dir: &Path) -> String {
         return format!("sqlite://{}", dir.join("bench.db").display());
     };
     let name = format!("milepost_bench_{:016x}", rand::random::<u64>());
-    let status = Command::new("psql")
-        .args([server.as_str(), "-qc", &format!("CREATE DATABASE {name}")])
-        .status()
-        .expect("psql");
+    let status =
+        Command::new("psql").args([server.as_str(), "-qc", &format!("CREATE DATABASE {name}")]).status().expect("psql");
     assert!(status.success(), "could not create the benchmark database");
     let (base, _) = server.rsplit_once('/').unwrap();
     format!("{base}/{name}")

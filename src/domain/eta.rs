@@ -180,7 +180,8 @@ mod tests {
         assert_eq!(model.recent_speed(&[]), model.default_speed);
         assert!(model.estimate(&[], &[], north(1.0)).is_none());
         // A GPS jump (10 km in 2 minutes) is clamped to the top speed.
-        let jump = [Fix { at: t0(), point: north(0.0) }, Fix { at: t0() + Duration::minutes(2), point: north(10_000.0) }];
+        let jump =
+            [Fix { at: t0(), point: north(0.0) }, Fix { at: t0() + Duration::minutes(2), point: north(10_000.0) }];
         assert_eq!(model.recent_speed(&jump), model.max_speed);
     }
 
@@ -232,7 +233,10 @@ mod tests {
         for _ in 0..200 {
             let depot = LatLng { lat: 41.88, lng: -87.63 };
             let stops: Vec<LatLng> = (0..8)
-                .map(|_| LatLng { lat: depot.lat + rng.between(-0.045, 0.045), lng: depot.lng + rng.between(-0.06, 0.06) })
+                .map(|_| LatLng {
+                    lat: depot.lat + rng.between(-0.045, 0.045),
+                    lng: depot.lng + rng.between(-0.06, 0.06),
+                })
                 .collect();
             // Drive it: (time, position) every 30 s, and when each stop was reached.
             let mut fixes = vec![Fix { at: t0(), point: depot }];
@@ -260,10 +264,8 @@ mod tests {
             let truth = arrivals[7];
             for (i, fix) in fixes.iter().enumerate().filter(|(_, f)| f.at < truth) {
                 let done = arrivals.iter().filter(|a| **a <= fix.at).count();
-                let ahead: Vec<StopAhead> = stops[done..7]
-                    .iter()
-                    .map(|p| StopAhead { point: *p, service: Duration::minutes(4) })
-                    .collect();
+                let ahead: Vec<StopAhead> =
+                    stops[done..7].iter().map(|p| StopAhead { point: *p, service: Duration::minutes(4) }).collect();
                 let eta = model.estimate(&fixes[..=i], &ahead, stops[7]).unwrap();
                 let to_go = (truth - fix.at).num_seconds() as f64 / 60.0;
                 let inside = eta.earliest <= truth && truth <= eta.latest;

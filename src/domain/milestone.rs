@@ -19,6 +19,8 @@ pub enum Milestone {
     InTransit,
     ArrivedAtHub,
     OutForDelivery,
+    /// The vehicle is within the tenant's radius of the address.
+    ArrivingSoon,
     Delivered,
 }
 
@@ -57,7 +59,7 @@ pub struct Presentation {
 }
 
 impl Milestone {
-    pub const ALL: [Milestone; 10] = [
+    pub const ALL: [Milestone; 11] = [
         Milestone::Placed,
         Milestone::Confirmed,
         Milestone::ReleasedToWarehouse,
@@ -67,6 +69,7 @@ impl Milestone {
         Milestone::InTransit,
         Milestone::ArrivedAtHub,
         Milestone::OutForDelivery,
+        Milestone::ArrivingSoon,
         Milestone::Delivered,
     ];
 
@@ -81,6 +84,7 @@ impl Milestone {
             Milestone::InTransit => "in_transit",
             Milestone::ArrivedAtHub => "arrived_at_hub",
             Milestone::OutForDelivery => "out_for_delivery",
+            Milestone::ArrivingSoon => "arriving_soon",
             Milestone::Delivered => "delivered",
         }
     }
@@ -96,6 +100,7 @@ impl Milestone {
             Milestone::InTransit => ("In transit", "Your parcel is on its way.", true),
             Milestone::ArrivedAtHub => ("Arrived at local hub", "Your parcel reached the depot near you.", true),
             Milestone::OutForDelivery => ("Out for delivery", "Your parcel is on the delivery vehicle today.", true),
+            Milestone::ArrivingSoon => ("Arriving soon", "The driver is nearly at your address.", true),
             Milestone::Delivered => ("Delivered", "Your parcel has been delivered.", true),
         };
         Presentation { label, explanation, customer_visible, terminal: self == Milestone::Delivered }

@@ -10,8 +10,8 @@ pub mod milestone;
 pub mod status;
 
 pub use brand::BrandColor;
-pub use geo::{CoordinateError, LatLng};
 pub use dictionary::{is_carrier_source, DictionaryEntry, StatusDictionary};
+pub use geo::{CoordinateError, LatLng};
 pub use ids::*;
 pub use milestone::{Canonical, ExceptionKind, Milestone};
 pub use status::{derive_order_status, is_late, EventFact, OrderStatus, ShipmentStatus};

@@ -502,6 +502,8 @@ fn new_order(
             country: ship_to.country.clone().unwrap_or_else(|| "US".into()),
             // X12 addresses carry no zone; the tenant's is the best guess.
             time_zone: local.name().to_string(),
+            latitude: None,
+            longitude: None,
         },
         lines,
     })

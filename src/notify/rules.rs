@@ -11,16 +11,24 @@ use chrono_tz::Tz;
 pub fn notifies_by_default(canonical: Canonical) -> bool {
     match canonical {
         Canonical::Milestone(m) => {
-            matches!(m, Milestone::Confirmed | Milestone::Shipped | Milestone::OutForDelivery | Milestone::Delivered)
+            matches!(
+                m,
+                Milestone::Confirmed
+                    | Milestone::Shipped
+                    | Milestone::OutForDelivery
+                    | Milestone::ArrivingSoon
+                    | Milestone::Delivered
+            )
         }
         Canonical::Exception(_) => true,
         Canonical::Unmapped => false,
     }
 }
 
-/// Exceptions cannot wait for the morning; good news can.
+/// Exceptions cannot wait for the morning, nor can a driver at the door;
+/// other good news can.
 pub fn is_urgent(canonical: Canonical) -> bool {
-    matches!(canonical, Canonical::Exception(_))
+    matches!(canonical, Canonical::Exception(_) | Canonical::Milestone(Milestone::ArrivingSoon))
 }
 
 /// An event that happened long ago (a backfill, a late carrier feed) is
@@ -100,7 +108,13 @@ mod tests {
             Milestone::ALL.into_iter().filter(|m| notifies_by_default(Canonical::Milestone(*m))).collect();
         assert_eq!(
             notifying,
-            [Milestone::Confirmed, Milestone::Shipped, Milestone::OutForDelivery, Milestone::Delivered]
+            [
+                Milestone::Confirmed,
+                Milestone::Shipped,
+                Milestone::OutForDelivery,
+                Milestone::ArrivingSoon,
+                Milestone::Delivered
+            ]
         );
         assert!(ExceptionKind::ALL.into_iter().all(|x| notifies_by_default(Canonical::Exception(x))));
         assert!(!notifies_by_default(Canonical::Unmapped));

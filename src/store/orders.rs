@@ -4,7 +4,7 @@ use super::{Pool, Result, StoreError};
 use crate::domain::{AccountId, OrderId, OrderLineId, ShipmentId, TenantId};
 use chrono::{DateTime, NaiveDate, Utc};
 
-#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct ShipTo {
     #[sqlx(rename = "ship_to_name")]
     pub name: String,
@@ -23,6 +23,11 @@ pub struct ShipTo {
     /// IANA name; times on the tracking page are shown in this zone.
     #[sqlx(rename = "ship_to_time_zone")]
     pub time_zone: String,
+    /// Where the delivery goes on the map (and what the ETA aims at).
+    #[sqlx(rename = "ship_to_latitude")]
+    pub latitude: Option<f64>,
+    #[sqlx(rename = "ship_to_longitude")]
+    pub longitude: Option<f64>,
 }
 
 #[derive(Clone, Debug)]
@@ -304,8 +309,8 @@ pub async fn upsert_order(pool: &Pool, order: &NewOrder, placed: Option<NewEvent
         "INSERT INTO orders (tenant_id, account_id, order_number, customer_po, placed_at, promised_date,
              contact_name, contact_email, contact_phone,
              ship_to_name, ship_to_line1, ship_to_line2, ship_to_city, ship_to_region, ship_to_postcode,
-             ship_to_country, ship_to_time_zone, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+             ship_to_country, ship_to_time_zone, created_at, updated_at, ship_to_latitude, ship_to_longitude)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
          ON CONFLICT (tenant_id, order_number) DO UPDATE SET
              account_id = excluded.account_id, customer_po = excluded.customer_po,
              promised_date = excluded.promised_date, contact_name = excluded.contact_name,
@@ -314,6 +319,7 @@ pub async fn upsert_order(pool: &Pool, order: &NewOrder, placed: Option<NewEvent
              ship_to_line2 = excluded.ship_to_line2, ship_to_city = excluded.ship_to_city,
              ship_to_region = excluded.ship_to_region, ship_to_postcode = excluded.ship_to_postcode,
              ship_to_country = excluded.ship_to_country, ship_to_time_zone = excluded.ship_to_time_zone,
+             ship_to_latitude = excluded.ship_to_latitude, ship_to_longitude = excluded.ship_to_longitude,
              updated_at = excluded.updated_at
          RETURNING id",
     )
@@ -336,6 +342,8 @@ pub async fn upsert_order(pool: &Pool, order: &NewOrder, placed: Option<NewEvent
     .bind(&s.time_zone)
     .bind(now)
     .bind(now)
+    .bind(s.latitude)
+    .bind(s.longitude)
     .fetch_one(c)
     .await)?;
 

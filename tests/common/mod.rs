@@ -130,6 +130,8 @@ pub async fn order(pool: &Pool, tenant: TenantId, number: &str, promised: Option
                 postcode: "80202".into(),
                 country: "United States".into(),
                 time_zone: "America/Denver".into(),
+                latitude: Some(39.7392),
+                longitude: Some(-104.9903),
             },
             lines: vec![
                 NewOrderLine { sku: "SKU-A".into(), description: "Widget".into(), quantity: 10, unit: "EA".into() },
