@@ -36,6 +36,16 @@ pub struct Config {
     pub notify_max_attempts: u32,
     /// `MILEPOST_NOTIFY_POLL_MS`, default 1000: how often an idle worker looks for due messages.
     pub notify_poll: std::time::Duration,
+    /// The live map's tiles and their credit.
+    pub map: MapTiles,
+}
+
+/// `MILEPOST_MAP_TILES` (a `{z}/{x}/{y}` URL template, default
+/// OpenStreetMap's; empty for none) and `MILEPOST_MAP_ATTRIBUTION`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MapTiles {
+    pub url: Option<String>,
+    pub attribution: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -91,6 +101,14 @@ impl Config {
             notify_retry_base: chrono::Duration::milliseconds(number("MILEPOST_NOTIFY_RETRY_BASE_MS", 30_000)? as i64),
             notify_max_attempts: number("MILEPOST_NOTIFY_MAX_ATTEMPTS", 8)? as u32,
             notify_poll: std::time::Duration::from_millis(number("MILEPOST_NOTIFY_POLL_MS", 1_000)?),
+            map: MapTiles {
+                url: match get("MILEPOST_MAP_TILES") {
+                    None => Some("https://tile.openstreetmap.org/{z}/{x}/{y}.png".into()),
+                    Some(url) if url.trim().is_empty() => None,
+                    Some(url) => Some(url),
+                },
+                attribution: get("MILEPOST_MAP_ATTRIBUTION").unwrap_or_else(|| "© OpenStreetMap contributors".into()),
+            },
         })
     }
 }

@@ -1,9 +1,12 @@
 //! Builds the customer-facing tracking view from an order snapshot: status
 //! from the domain, times in the ship-to's zone, internal events left out.
 
+use crate::config::MapTiles;
+use crate::domain::eta::{EtaModel, Fix, StopAhead};
+use crate::domain::LatLng;
 use crate::domain::{derive_order_status, is_late, Canonical, EventFact, Milestone, ShipmentId};
 use crate::domain::{OrderId, TenantId};
-use crate::store::{self, OrderSnapshot, Pool, TenantRecord};
+use crate::store::{self, LastMileRecord, OrderSnapshot, Pool, ShipTo, TenantRecord};
 use crate::ui::tracking_view::*;
 use chrono::{DateTime, FixedOffset, Offset, Utc};
 use chrono_tz::Tz;
@@ -227,14 +230,69 @@ pub fn build_tracking_view(snapshot: &OrderSnapshot, tenant: &TenantRecord, now:
         exceptions,
         shipments,
         lines,
+        last_mile: None,
     }
 }
 
 /// Reads an order and its tenant and builds what the buyer sees now.
-pub async fn load_tracking_view(pool: &Pool, tenant: TenantId, order: OrderId) -> store::Result<TrackingView> {
+pub async fn load_tracking_view(
+    pool: &Pool,
+    map: &MapTiles,
+    tenant: TenantId,
+    order: OrderId,
+) -> store::Result<TrackingView> {
     let tenant = store::get_tenant(pool, tenant).await?;
     let snapshot = store::order_snapshot(pool, tenant.id, order).await?;
-    Ok(build_tracking_view(&snapshot, &tenant, Utc::now()))
+    let now = Utc::now();
+    let mut view = build_tracking_view(&snapshot, &tenant, now);
+    // The map follows the first shipment on the vehicle that has reported.
+    let on_its_way = |s: &&store::ShipmentRecord| {
+        matches!(s.status_milestone.as_deref(), Some("out_for_delivery" | "arriving_soon"))
+    };
+    for shipment in snapshot.shipments.iter().filter(on_its_way) {
+        let record = store::last_mile(pool, tenant.id, shipment.id, now - TRAIL).await?;
+        if let Some(last_mile) = build_last_mile(&record, &snapshot.order.ship_to, map, tenant.locale.as_str()) {
+            view.last_mile = Some(last_mile);
+            break;
+        }
+    }
+    Ok(view)
+}
+
+/// How much of the vehicle's path the map draws (and the ETA reads).
+const TRAIL: chrono::Duration = chrono::Duration::minutes(60);
+
+/// The map and the arrival window, if the vehicle has reported at all.
+pub fn build_last_mile(
+    record: &LastMileRecord,
+    ship_to: &ShipTo,
+    map: &MapTiles,
+    locale: &str,
+) -> Option<LastMileView> {
+    let (updated_at, vehicle) = *record.fixes.last()?;
+    let tz = zone(&ship_to.time_zone);
+    let clock = |at: DateTime<Utc>| {
+        let local = at.with_timezone(&tz);
+        if locale.eq_ignore_ascii_case("en-US") { local.format("%-I:%M %p") } else { local.format("%H:%M") }.to_string()
+    };
+    let destination = ship_to.latitude.zip(ship_to.longitude).and_then(|(lat, lng)| LatLng::parse(lat, lng).ok());
+    let fixes: Vec<Fix> = record.fixes.iter().map(|(at, point)| Fix { at: *at, point: *point }).collect();
+    let stops: Vec<StopAhead> = record
+        .stops_ahead
+        .iter()
+        .map(|(point, seconds)| StopAhead { point: *point, service: chrono::Duration::seconds(*seconds) })
+        .collect();
+    let eta = destination.and_then(|d| EtaModel::default().estimate(&fixes, &stops, d));
+    Some(LastMileView {
+        vehicle: [vehicle.lat, vehicle.lng],
+        trail: record.fixes.iter().map(|(_, p)| [p.lat, p.lng]).collect(),
+        destination: destination.map(|d| [d.lat, d.lng]),
+        eta: eta.map(|eta| format!("Arriving {} – {}", clock(eta.earliest), clock(eta.latest))),
+        stops_ahead: stops.len(),
+        updated: format!("Location updated {}", clock(updated_at)),
+        tiles: map.url.clone(),
+        attribution: map.attribution.clone(),
+    })
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document, generated from the handlers and types above,
 //! and a readable reference page rendered from that same document.
 
-use super::{edi, events, notifications, orders, problem, warehouse};
+use super::{edi, events, notifications, orders, positions, problem, warehouse};
 use crate::html::escape;
 use crate::ingest::api_json;
 use axum::response::Html;
@@ -23,6 +23,7 @@ use utoipa::{Modify, OpenApi};
         events::post_events, events::receive_webhook, edi::post_edi,
         notifications::order_notifications, notifications::resend, notifications::add_endpoint,
         notifications::put_rule, notifications::put_quiet_hours,
+        positions::post_positions, positions::put_route,
         crate::live::sse::tracking_stream,
     ),
     components(schemas(
@@ -34,6 +35,7 @@ use utoipa::{Modify, OpenApi};
         crate::ingest::edi::EdiOutcome, crate::ingest::edi::TransactionResult,
         notifications::NotificationOut, notifications::EndpointIn, notifications::EndpointOut, notifications::RuleIn,
         notifications::QuietHoursIn,
+        positions::PositionIn, positions::PositionBatch, positions::PositionsOut, positions::RouteIn, positions::StopIn,
     )),
     modifiers(&SecuritySchemes),
     tags(
@@ -42,6 +44,7 @@ use utoipa::{Modify, OpenApi};
         (name = "Events", description = "Status events from any source, one or up to 1,000 at a time."),
         (name = "Webhooks", description = "Signed carrier webhooks (Standard Webhooks)."),
         (name = "EDI", description = "ANSI X12 interchanges: 214, 856, 850, 855."),
+        (name = "Last mile", description = "GPS fixes (scope `carrier`) and vehicle routes (scope `wms`): the live map, the ETA, the arriving-soon milestone."),
         (name = "Notifications", description = "Email, SMS and signed webhooks sent for milestones and exceptions."),
         (name = "Orders", description = "Reading an order's timeline, once or live."),
         (name = "Tracking", description = "The buyer's tracking link: no login, the token is the key."),

@@ -7,6 +7,7 @@ pub mod events;
 pub mod extract;
 pub mod notifications;
 pub mod orders;
+pub mod positions;
 pub mod problem;
 pub mod warehouse;
 
@@ -33,6 +34,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/orders/{order_number}/warehouse/{step}", post(warehouse::warehouse_step))
         .route("/orders/{order_number}/shipments", post(warehouse::ship_confirm))
         .route("/events", post(events::post_events))
+        .route("/positions", post(positions::post_positions))
+        .route("/vehicles/{vehicle_id}/route", put(positions::put_route))
         .route("/edi", post(edi::post_edi))
         .route("/orders/{order_number}/notifications", get(notifications::order_notifications))
         .route("/notifications/{id}/resend", post(notifications::resend))

@@ -1,7 +1,8 @@
 //! Cross-node live updates on PostgreSQL. Every commit that adds events
-//! sends `NOTIFY milepost_events, 'tenant order last-event-id'` (see
-//! `store::Tx::notify_events`); every node LISTENs and publishes what it
-//! hears to its own hub, whose subscribers read the events from the store.
+//! sends `NOTIFY milepost_events, 'tenant order last-event-id'`, and one that
+//! stores positions `'tenant order moved'` (see `store::Tx::notify_live`);
+//! every node LISTENs and publishes what it hears to its own hub, whose
+//! subscribers read the events from the store.
 //!
 //! A notification sent while a node's listening connection is down is lost
 //! to that node, so after every reconnect the node republishes each order
@@ -61,7 +62,8 @@ async fn listen(pg: PgPool, pool: store::Pool, hub: Arc<Hub>) {
                 Ok(Some(notification)) => {
                     alive_at = Some(Utc::now());
                     match parse(notification.payload()) {
-                        Some((tenant, order, last)) => hub.publish(tenant, order, last),
+                        Some((tenant, order, Some(last))) => hub.publish(tenant, order, last),
+                        Some((tenant, order, None)) => hub.publish_moved(tenant, order),
                         None => tracing::warn!(payload = notification.payload(), "unreadable live notification"),
                     }
                 }
@@ -92,10 +94,16 @@ async fn catch_up(pool: &store::Pool, hub: &Hub, since: DateTime<Utc>) -> store:
     Ok(heads.len())
 }
 
-fn parse(payload: &str) -> Option<(TenantId, OrderId, EventId)> {
-    let mut parts = payload.split(' ').map(str::parse::<i64>);
-    let (tenant, order, last) = (parts.next()?.ok()?, parts.next()?.ok()?, parts.next()?.ok()?);
-    parts.next().is_none().then_some((TenantId(tenant), OrderId(order), EventId(last)))
+/// "tenant order last-event-id", or "tenant order moved" (`None`).
+fn parse(payload: &str) -> Option<(TenantId, OrderId, Option<EventId>)> {
+    let mut parts = payload.split(' ');
+    let tenant = parts.next()?.parse().ok()?;
+    let order = parts.next()?.parse().ok()?;
+    let change = match parts.next()? {
+        "moved" => None,
+        last => Some(EventId(last.parse().ok()?)),
+    };
+    parts.next().is_none().then_some((TenantId(tenant), OrderId(order), change))
 }
 
 #[cfg(test)]
@@ -104,8 +112,9 @@ mod tests {
 
     #[test]
     fn payloads_name_tenant_order_and_last_event() {
-        assert_eq!(parse("1 42 9001"), Some((TenantId(1), OrderId(42), EventId(9001))));
-        for bad in ["", "1 42", "1 42 x", "1 42 9001 7", "1  42 9001"] {
+        assert_eq!(parse("1 42 9001"), Some((TenantId(1), OrderId(42), Some(EventId(9001)))));
+        assert_eq!(parse("1 42 moved"), Some((TenantId(1), OrderId(42), None)));
+        for bad in ["", "1 42", "1 42 x", "1 42 9001 7", "1  42 9001", "1 42 moved 3"] {
             assert_eq!(parse(bad), None, "{bad:?}");
         }
     }

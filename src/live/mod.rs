@@ -23,6 +23,9 @@ pub struct Update {
     pub tenant: TenantId,
     pub order: OrderId,
     pub last_event_id: EventId,
+    /// A vehicle carrying the order moved: the map and the ETA change
+    /// without a new event (`last_event_id` is then 0).
+    pub moved: bool,
     /// The customer view as JSON (and the newest event id in it), built by
     /// the first subscriber that needs it.
     pub tracking_json: OnceCell<(i64, Arc<str>)>,
@@ -41,9 +44,19 @@ impl Hub {
 
     /// Called after commit. Cheap when nobody watches the order.
     pub fn publish(&self, tenant: TenantId, order: OrderId, last_event_id: EventId) {
+        self.send(Update { tenant, order, last_event_id, moved: false, tracking_json: OnceCell::new() });
+    }
+
+    /// Called after a position that moves the order's vehicle is stored.
+    pub fn publish_moved(&self, tenant: TenantId, order: OrderId) {
+        self.send(Update { tenant, order, last_event_id: EventId(0), moved: true, tracking_json: OnceCell::new() });
+    }
+
+    fn send(&self, update: Update) {
+        let order = update.order;
         let mut orders = self.orders.lock().expect("hub lock");
         let Some(sender) = orders.get(&order) else { return };
-        let update = Arc::new(Update { tenant, order, last_event_id, tracking_json: OnceCell::new() });
+        let update = Arc::new(update);
         if sender.send(update).is_err() {
             // Every subscriber has gone: forget the channel.
             orders.remove(&order);

@@ -45,7 +45,7 @@ impl Resume {
 /// what the SSE message id must say (the view may be newer than the update
 /// that triggered it).
 async fn tracking_json(state: &AppState, tenant: TenantId, order: OrderId) -> Option<(i64, Arc<str>)> {
-    match load_tracking_view(&state.pool, tenant, order).await {
+    match load_tracking_view(&state.pool, &state.config.map, tenant, order).await {
         Ok(view) => serde_json::to_string(&view).ok().map(|json| (view.last_event_id, Arc::from(json))),
         Err(e) => {
             tracing::error!(error = %e, order = %order, "building a live tracking update failed");
@@ -103,9 +103,9 @@ pub async fn tracking_stream(
             tokio::select! {
                 received = updates.recv() => match received {
                     Ok(update) => {
-                        if update.last_event_id.0 <= sent { continue; }
+                        if update.last_event_id.0 <= sent && !update.moved { continue; }
                         if let Some((last, json)) = shared_tracking_json(&state, &update).await {
-                            if last > sent {
+                            if last > sent || update.moved {
                                 yield Ok(tracking_event(last, &json));
                                 sent = last;
                             }

@@ -147,7 +147,7 @@ pub(super) async fn insert_in_tx(
         .collect();
     outcome.notifications = enqueue_in_tx(tx, tenant, order, &notable).await?;
     if let Some(last) = outcome.inserted.iter().max() {
-        tx.notify_events(tenant, order, *last).await?;
+        tx.notify_live(tenant, order, Some(*last)).await?;
     }
     Ok(outcome)
 }

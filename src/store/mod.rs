@@ -5,6 +5,7 @@ mod api_keys;
 mod edi;
 mod events;
 mod idempotency;
+mod last_mile;
 mod notifications;
 mod orders;
 mod tenants;
@@ -13,6 +14,9 @@ mod webhooks;
 
 pub use api_keys::{find_api_key, insert_api_key, revoke_api_key, ApiKeyRecord};
 pub use idempotency::{find_idempotent_response, remember_response, StoredResponse};
+pub use last_mile::{
+    foreign_shipments, last_mile, record_positions, set_route, LastMileRecord, MovedShipment, NewPosition,
+};
 pub use webhooks::{
     add_webhook_secret, live_webhook_secrets, record_webhook_receipt, revoke_webhook_secret, tenant_by_slug,
 };
@@ -56,7 +60,7 @@ pub enum Pool {
 }
 
 /// The PostgreSQL channel that carries "tenant order last-event-id" after
-/// each commit that added events.
+/// each commit that added events, and "tenant order moved" after positions.
 pub const EVENTS_CHANNEL: &str = "milepost_events";
 
 /// A transaction on either backend.
@@ -190,17 +194,19 @@ impl Tx {
     }
 
     /// Tells every node, at commit and only if it commits, that the order
-    /// has events up to `last`. SQLite has one process and publishes in it.
-    pub async fn notify_events(
+    /// has events up to `last` (or, with `None`, that its vehicle moved).
+    /// SQLite has one process and publishes in it.
+    pub async fn notify_live(
         &mut self,
         tenant: crate::domain::TenantId,
         order: crate::domain::OrderId,
-        last: crate::domain::EventId,
+        last: Option<crate::domain::EventId>,
     ) -> Result<()> {
         if let Tx::Postgres(tx) = self {
+            let change = last.map_or_else(|| "moved".to_string(), |id| id.0.to_string());
             sqlx::query("SELECT pg_notify($1, $2)")
                 .bind(EVENTS_CHANNEL)
-                .bind(format!("{} {} {}", tenant.0, order.0, last.0))
+                .bind(format!("{} {} {change}", tenant.0, order.0))
                 .execute(&mut **tx)
                 .await?;
         }

@@ -24,6 +24,27 @@ pub struct TrackingView {
     pub exceptions: Vec<ExceptionNotice>,
     pub shipments: Vec<ShipmentView>,
     pub lines: Vec<LineView>,
+    /// While a shipment is out for delivery and its vehicle reports.
+    pub last_mile: Option<LastMileView>,
+}
+
+/// The live map and the arrival window for the shipment on its way.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LastMileView {
+    /// `[latitude, longitude]` of the vehicle's latest fix.
+    pub vehicle: [f64; 2],
+    /// Where it has been over the last hour, oldest first.
+    pub trail: Vec<[f64; 2]>,
+    pub destination: Option<[f64; 2]>,
+    /// "Arriving 2:10 PM – 2:30 PM", when the destination is known.
+    pub eta: Option<String>,
+    /// Deliveries the driver makes before this one.
+    pub stops_ahead: usize,
+    /// "Location updated 2:02 PM".
+    pub updated: String,
+    /// Tile URL template (`{z}/{x}/{y}`); without one only markers show.
+    pub tiles: Option<String>,
+    pub attribution: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -1,4 +1,5 @@
 pub mod line_table;
+pub mod live_map;
 pub mod progress;
 pub mod shipment_card;
 pub mod timeline;

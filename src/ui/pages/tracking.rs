@@ -1,13 +1,13 @@
 //! The branded page a buyer opens from a tracking link.
 
 use crate::ui::components::{
-    line_table::LineTable, progress::ProgressBar, shipment_card::ShipmentCard, timeline::Timeline,
+    line_table::LineTable, live_map::LiveMap, progress::ProgressBar, shipment_card::ShipmentCard, timeline::Timeline,
     updates_signup::UpdatesSignup,
 };
 use crate::ui::pages::not_found::NotFound;
 use crate::ui::tracking_view::{ExceptionNotice, TrackingView};
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Script, Stylesheet, Title};
 use leptos_router::hooks::use_params_map;
 
 /// The tracking view for a token, or `None` for every kind of bad token.
@@ -22,7 +22,7 @@ pub async fn get_tracking(token: String) -> Result<Option<TrackingView>, ServerF
     let Some(target) = tracking_link::resolve(&state.pool, &token).await.map_err(failed)? else {
         return Ok(None);
     };
-    Ok(Some(load_tracking_view(&state.pool, target.tenant, target.order).await.map_err(failed)?))
+    Ok(Some(load_tracking_view(&state.pool, &state.config.map, target.tenant, target.order).await.map_err(failed)?))
 }
 
 #[component]
@@ -77,8 +77,12 @@ fn TrackingContent(view: TrackingView, token: String) -> impl IntoView {
 
     let title = move || live.with(|v| format!("Order {} · {}", v.order_number, v.brand.name));
     let timeline = Signal::derive(move || live.with(|v| v.timeline.clone()));
+    let last_mile = Signal::derive(move || live.with(|v| v.last_mile.clone()));
     view! {
         <Title text=title/>
+        // Leaflet itself (the `leaflet` crate binds to it), served from /public.
+        <Stylesheet href="/leaflet/leaflet.css"/>
+        <Script src="/leaflet/leaflet.js"/>
         <div style=brand_style class="min-h-screen">
             <header class="bg-[var(--brand)] text-[var(--brand-text)]">
                 <div class="mx-auto flex max-w-3xl items-center gap-3 px-4 py-4">
@@ -103,6 +107,8 @@ fn TrackingContent(view: TrackingView, token: String) -> impl IntoView {
                 </section>
 
                 {move || view! { <Exceptions notices=live.with(|v| v.exceptions.clone())/> }}
+
+                <LiveMap last_mile/>
 
                 <section aria-labelledby="timeline-heading" class="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
                     <h2 id="timeline-heading" class="text-lg font-semibold">"Tracking history"</h2>

@@ -1,0 +1,163 @@
+//! GPS fixes, routes, the live map's data, the ETA window and the
+//! arriving-soon geofence, through the real API and tracking page.
+
+mod common;
+
+use chrono::{Duration, Utc};
+use common::*;
+use milepost::auth::api_key::Scope;
+use milepost::auth::tracking_link;
+use milepost::domain::{ShipmentId, TenantId};
+use milepost::store;
+use serde_json::{json, Value};
+
+/// Denver, where `common::order` delivers.
+const HOME: (f64, f64) = (39.7392, -104.9903);
+
+/// A point `km` north of the delivery address.
+fn north_of_home(km: f64) -> (f64, f64) {
+    (HOME.0 + km / 111.195, HOME.1)
+}
+
+struct Delivery {
+    app: TestApp,
+    tenant: TenantId,
+    key: String,
+    shipment: ShipmentId,
+    token: String,
+}
+
+/// An order out for delivery on one shipment, with a tracking link.
+async fn out_for_delivery() -> Delivery {
+    let app = spawn_app().await;
+    let tenant = tenant(&app.pool, "acme").await;
+    let order = order(&app.pool, tenant, "SO-1", None).await;
+    let shipment = shipment(&app.pool, order.id, "1Z999", vec![(order.lines[0], 10), (order.lines[1], 4)]).await;
+    let at = Utc::now() - Duration::hours(1);
+    store::append(&app.pool, tenant, order.id, &[event("carrier", "OUT_FOR_DELIVERY", "ofd", at, Some(shipment))])
+        .await
+        .unwrap();
+    let key = api_key(&app.pool, tenant, &[Scope::Carrier, Scope::Wms]).await;
+    let token = tracking_link::issue(&app.pool, tenant, order.id, None).await.unwrap();
+    Delivery { app, tenant, key, shipment, token: token.as_str().to_string() }
+}
+
+fn fix(shipment: Option<ShipmentId>, vehicle: Option<&str>, (lat, lng): (f64, f64), minutes_ago: i64) -> Value {
+    json!({"shipment_id": shipment.map(|s| s.0), "vehicle_id": vehicle, "latitude": lat, "longitude": lng,
+           "recorded_at": Utc::now() - Duration::minutes(minutes_ago)})
+}
+
+async fn post(d: &Delivery, body: Value) -> (u16, Value) {
+    let response = d.app.post("/api/v1/positions", &d.key, body).await;
+    (response.status().as_u16(), response.json().await.unwrap())
+}
+
+fn fields(problem: &Value) -> Vec<&str> {
+    problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect()
+}
+
+#[tokio::test]
+async fn bad_fixes_are_refused_naming_the_field() {
+    let d = out_for_delivery().await;
+    let (status, problem) = post(&d, fix(Some(d.shipment), None, (91.0, 0.0), 0)).await;
+    assert_eq!((status, fields(&problem)), (422, vec!["latitude"]));
+    let (status, problem) = post(&d, fix(Some(d.shipment), None, (0.0, -181.0), 0)).await;
+    assert_eq!((status, fields(&problem)), (422, vec!["longitude"]));
+    let (status, problem) = post(&d, fix(Some(d.shipment), None, HOME, -10)).await;
+    assert_eq!((status, fields(&problem)), (422, vec!["recorded_at"]), "ten minutes in the future");
+    let (status, problem) = post(&d, fix(None, None, HOME, 0)).await;
+    assert_eq!((status, fields(&problem)), (422, vec!["vehicle_id"]));
+
+    let batch =
+        json!({"positions": [fix(Some(d.shipment), None, HOME, 1), fix(Some(ShipmentId(9999)), None, HOME, 0)]});
+    let (status, problem) = post(&d, batch).await;
+    assert_eq!((status, fields(&problem)), (422, vec!["positions[1].shipment_id"]));
+    assert!(store::last_mile(&d.app.pool, d.tenant, d.shipment, Utc::now() - Duration::hours(1))
+        .await
+        .unwrap()
+        .fixes
+        .is_empty());
+
+    // Another tenant's shipment is as unknown as a missing one.
+    let other = tenant(&d.app.pool, "other").await;
+    let their_key = api_key(&d.app.pool, other, &[Scope::Carrier]).await;
+    let response = d.app.post("/api/v1/positions", &their_key, fix(Some(d.shipment), None, HOME, 0)).await;
+    assert_eq!(response.status(), 422);
+    // And an OMS key may not post positions.
+    let oms = api_key(&d.app.pool, d.tenant, &[Scope::Oms]).await;
+    assert_eq!(d.app.post("/api/v1/positions", &oms, fix(Some(d.shipment), None, HOME, 0)).await.status(), 403);
+}
+
+#[tokio::test]
+async fn the_tracking_page_shows_the_vehicle_and_an_arrival_window_that_counts_stops_ahead() {
+    let d = out_for_delivery().await;
+    // Another order on the same van, delivered first.
+    let before = order(&d.app.pool, d.tenant, "SO-0", None).await;
+    let first = shipment(&d.app.pool, before.id, "1Z000", vec![(before.lines[0], 10)]).await;
+    let route = json!({"stops": [{"shipment_id": first.0, "service_minutes": 10}, {"shipment_id": d.shipment.0}]});
+    assert_eq!(d.app.put("/api/v1/vehicles/VAN-7/route", &d.key, route).await.status(), 204);
+    let bad = json!({"stops": [{"shipment_id": 424242}]});
+    let problem: Value = d.app.put("/api/v1/vehicles/VAN-7/route", &d.key, bad).await.json().await.unwrap();
+    assert!(problem["detail"].as_str().unwrap().contains("stops[0].shipment_id"), "{problem}");
+
+    // The van drives south towards Denver at 36 km/h: 600 m a minute.
+    let fixes: Vec<Value> =
+        (0..10).map(|i| fix(None, Some("VAN-7"), north_of_home(20.0 - 0.6 * i as f64), 9 - i)).collect();
+    let (status, outcome) = post(&d, json!({"positions": fixes})).await;
+    assert_eq!((status, outcome["recorded"].as_i64()), (200, Some(10)), "{outcome}");
+
+    let html = d.app.get(&format!("/t/{}", d.token)).await.text().await.unwrap();
+    assert!(html.contains("Arriving "), "an arrival window is rendered on the server");
+    assert!(html.contains("Location updated"));
+    assert!(html.contains("1 delivery before yours"), "the stop ahead is counted");
+    let view = tracking_view(&d).await;
+    let last_mile = &view["last_mile"];
+    assert_eq!(last_mile["stops_ahead"], 1);
+    assert_eq!(last_mile["trail"].as_array().unwrap().len(), 10);
+    assert_eq!(last_mile["destination"], json!([HOME.0, HOME.1]));
+    assert!(last_mile["eta"].as_str().unwrap().starts_with("Arriving "));
+}
+
+async fn tracking_view(d: &Delivery) -> Value {
+    let response = d.app.get(&format!("/t/{}/events?after=0", d.token)).await;
+    let mut stream = SseReader::new(response);
+    let message = stream.next(std::time::Duration::from_secs(5)).await.expect("a tracking message");
+    serde_json::from_str(&message.data).unwrap()
+}
+
+#[tokio::test]
+async fn arriving_soon_fires_once_when_the_vehicle_enters_the_radius() {
+    let d = out_for_delivery().await;
+    let far = fix(Some(d.shipment), None, north_of_home(3.0), 2);
+    assert_eq!(post(&d, far).await.1["arriving_soon"], json!([]));
+    let near = fix(Some(d.shipment), None, north_of_home(0.5), 1);
+    assert_eq!(post(&d, near).await.1["arriving_soon"], json!([d.shipment.0]));
+    let nearer = fix(Some(d.shipment), None, north_of_home(0.1), 0);
+    assert_eq!(post(&d, nearer).await.1["arriving_soon"], json!([]), "once per shipment");
+
+    let view = tracking_view(&d).await;
+    assert_eq!(view["headline"], "Arriving soon");
+    let arriving: Vec<&Value> =
+        view["timeline"].as_array().unwrap().iter().filter(|e| e["label"] == "Arriving soon").collect();
+    assert_eq!(arriving.len(), 1);
+}
+
+#[tokio::test]
+async fn a_new_fix_reaches_the_open_tracking_stream() {
+    let d = out_for_delivery().await;
+    post(&d, fix(Some(d.shipment), None, north_of_home(5.0), 1)).await;
+    let response = d.app.get(&format!("/t/{}/events?after=0", d.token)).await;
+    let mut stream = SseReader::new(response);
+    let first: Value =
+        serde_json::from_str(&stream.next(std::time::Duration::from_secs(5)).await.unwrap().data).unwrap();
+    assert_eq!(first["last_mile"]["vehicle"][0].as_f64(), Some(north_of_home(5.0).0));
+    post(&d, fix(Some(d.shipment), None, north_of_home(4.0), 0)).await;
+    let moved: Value =
+        serde_json::from_str(&stream.next(std::time::Duration::from_secs(5)).await.unwrap().data).unwrap();
+    assert_eq!(
+        moved["last_mile"]["vehicle"][0].as_f64(),
+        Some(north_of_home(4.0).0),
+        "the map moves without a new event"
+    );
+    assert_eq!(moved["last_event_id"], first["last_event_id"]);
+}
