@@ -15,6 +15,7 @@ trap cleanup EXIT
 
 MILEPOST_DATABASE_URL="sqlite://$work/milepost.db" \
 MILEPOST_ADDR=127.0.0.1:0 \
+MILEPOST_DEMO_REPLAY=off \
 MILEPOST_SITE_ROOT=target/site \
   ./target/debug/milepost serve --demo --links-json "$work/links.json" >"$work/server.log" 2>&1 &
 server_pid=$!

@@ -2,8 +2,8 @@
 //! every state, fed through the same `store::append` path as real sources.
 
 use crate::auth::tracking_link::{self, TrackingToken};
-use crate::domain::{BrandColor, OrderLineId, StatusDictionary, TenantId};
-use crate::store::{self, NewEvent, NewOrder, NewOrderLine, NewShipment, NewTenant, Pool, ShipTo};
+use crate::domain::{BrandColor, LatLng, OrderLineId, StatusDictionary, TenantId};
+use crate::store::{self, NewEvent, NewOrder, NewOrderLine, NewPosition, NewShipment, NewTenant, Pool, ShipTo};
 use chrono::{DateTime, Duration, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -32,10 +32,14 @@ pub enum Scenario {
     Released,
     Confirmed,
     Placed,
+    /// Out for delivery with a van reporting its position (and, under
+    /// `serve --demo`, driving towards the address).
+    OnTheMap,
 }
 
 impl Scenario {
-    pub const ALL: [Scenario; 20] = [
+    /// New scenarios go at the end: order numbers follow this order.
+    pub const ALL: [Scenario; 21] = [
         Scenario::OutForDelivery,
         Scenario::Delivered,
         Scenario::SplitPartlyDelivered,
@@ -56,6 +60,7 @@ impl Scenario {
         Scenario::Released,
         Scenario::Confirmed,
         Scenario::Placed,
+        Scenario::OnTheMap,
     ];
 
     pub fn describe(self) -> &'static str {
@@ -80,11 +85,13 @@ impl Scenario {
             Scenario::Released => "released to warehouse",
             Scenario::Confirmed => "confirmed",
             Scenario::Placed => "placed",
+            Scenario::OnTheMap => "out for delivery, live on the map",
         }
     }
 
     /// Scenarios that make the best first impression, printed by `make run`.
-    pub const SHOWCASE: [Scenario; 8] = [
+    pub const SHOWCASE: [Scenario; 9] = [
+        Scenario::OnTheMap,
         Scenario::OutForDelivery,
         Scenario::Delivered,
         Scenario::SplitPartlyDelivered,
@@ -96,8 +103,9 @@ impl Scenario {
     ];
 }
 
-/// name, line 1, line 2, city, "region postcode" (or just postcode), time zone
-type Address = (&'static str, &'static str, Option<&'static str>, &'static str, &'static str, &'static str);
+/// name, line 1, line 2, city, "region postcode" (or just postcode), time
+/// zone, (latitude, longitude)
+type Address = (&'static str, &'static str, Option<&'static str>, &'static str, &'static str, &'static str, (f64, f64));
 
 struct Brand {
     tenant: NewTenant,
@@ -135,9 +143,33 @@ fn brands() -> Vec<Brand> {
                 ("NW-FLT-HV-20", "HVAC filter MERV 13, 20x20x2", "EA"),
             ],
             addresses: &[
-                ("Receiving Dock 4", "1200 W Fulton Market", None, "Chicago", "IL 60607", "America/Chicago"),
-                ("Central Stores", "455 Lakeshore Dr", Some("Building B"), "Cleveland", "OH 44114", "America/New_York"),
-                ("Plant 2 Receiving", "88 Industrial Pkwy", None, "Denver", "CO 80216", "America/Denver"),
+                (
+                    "Receiving Dock 4",
+                    "1200 W Fulton Market",
+                    None,
+                    "Chicago",
+                    "IL 60607",
+                    "America/Chicago",
+                    (41.8867, -87.6581),
+                ),
+                (
+                    "Central Stores",
+                    "455 Lakeshore Dr",
+                    Some("Building B"),
+                    "Cleveland",
+                    "OH 44114",
+                    "America/New_York",
+                    (41.5079, -81.696),
+                ),
+                (
+                    "Plant 2 Receiving",
+                    "88 Industrial Pkwy",
+                    None,
+                    "Denver",
+                    "CO 80216",
+                    "America/Denver",
+                    (39.785, -104.956),
+                ),
                 (
                     "Materials Management",
                     "1001 Harbor Ave",
@@ -145,6 +177,7 @@ fn brands() -> Vec<Brand> {
                     "Seattle",
                     "WA 98104",
                     "America/Los_Angeles",
+                    (47.587, -122.37),
                 ),
             ],
             carriers: &[("UPS", "Ground", "1Z"), ("FedEx", "Freight Economy", "7"), ("XPO", "LTL", "XPO")],
@@ -173,10 +206,18 @@ fn brands() -> Vec<Brand> {
                 ("BB-FERN-12", "Boston fern, 12 cm pot", "EA"),
             ],
             addresses: &[
-                ("Amelia Hart", "14 Rosebery Avenue", None, "London", "EC1R 4SX", "Europe/London"),
-                ("Harbour Vets Ltd", "3 Quay Street", Some("Unit 5"), "Manchester", "M3 3HN", "Europe/London"),
-                ("Callum Reid", "27 Dundas Street", None, "Edinburgh", "EH3 6QQ", "Europe/London"),
-                ("Sophie Martin", "8 Rue des Lilas", None, "Paris", "75019", "Europe/Paris"),
+                ("Amelia Hart", "14 Rosebery Avenue", None, "London", "EC1R 4SX", "Europe/London", (51.5258, -0.109)),
+                (
+                    "Harbour Vets Ltd",
+                    "3 Quay Street",
+                    Some("Unit 5"),
+                    "Manchester",
+                    "M3 3HN",
+                    "Europe/London",
+                    (53.479, -2.253),
+                ),
+                ("Callum Reid", "27 Dundas Street", None, "Edinburgh", "EH3 6QQ", "Europe/London", (55.957, -3.199)),
+                ("Sophie Martin", "8 Rue des Lilas", None, "Paris", "75019", "Europe/Paris", (48.877, 2.395)),
             ],
             carriers: &[("Royal Mail", "Tracked 48", "RM"), ("DPD", "Next Day", "15"), ("Evri", "Standard", "H0")],
             hubs: &["Rugby, GB", "Birmingham, GB", "Coventry, GB", "Hinckley, GB"],
@@ -264,7 +305,7 @@ async fn seed_order(
         Shipped => (6, None),
         InTransit | Late => (7, None),
         ArrivedAtHub => (8, None),
-        OutForDelivery => (9, None),
+        OutForDelivery | OnTheMap => (9, None),
         Delivered | SplitPartlyDelivered | PartialShipment => (10, None),
         FailedAttempt => (9, Some("ATTEMPT_FAIL")),
         AddressIssue => (8, Some("ADDRESS_ISSUE")),
@@ -282,7 +323,8 @@ async fn seed_order(
         _ => rng.gen_range(0..3),
     };
     let placed_at = now - Duration::hours(last_hour + slack_hours) - Duration::minutes(rng.gen_range(5..55));
-    let (name, line1, line2, city, region_postcode, zone) = brand.addresses[rng.gen_range(0..brand.addresses.len())];
+    let (name, line1, line2, city, region_postcode, zone, (latitude, longitude)) =
+        brand.addresses[rng.gen_range(0..brand.addresses.len())];
     let (region, postcode) = match region_postcode.split_once(' ') {
         Some((r, p)) if r.len() == 2 => (Some(r.to_string()), p.to_string()),
         _ => (None, region_postcode.to_string()),
@@ -330,8 +372,8 @@ async fn seed_order(
             postcode,
             country: country.into(),
             time_zone: zone.into(),
-            latitude: None,
-            longitude: None,
+            latitude: Some(latitude),
+            longitude: Some(longitude),
         },
         lines,
     };
@@ -410,6 +452,24 @@ async fn seed_order(
             carrier_events.push(event("carrier", code, at(last_hour), Some(shipment), Some(city)));
         }
         count += store::append(pool, tenant, order_id, &carrier_events).await?.inserted.len();
+        if scenario == OnTheMap {
+            let vehicle = demo_vehicle(brand.prefix);
+            store::set_route(pool, tenant, &vehicle, &[(shipment, 240)]).await?;
+            // The start of its drive, as the replay would have reported it.
+            let destination = LatLng { lat: latitude, lng: longitude };
+            let fixes: Vec<NewPosition> = (0..=10)
+                .map(|step| NewPosition {
+                    shipment: None,
+                    vehicle: Some(vehicle.clone()),
+                    point: replay_point(destination, step as f64),
+                    accuracy_m: Some(8.0),
+                    speed_mps: Some(13.0),
+                    heading_deg: None,
+                    recorded_at: now - Duration::seconds(5 * (10 - step)),
+                })
+                .collect();
+            store::record_positions(pool, tenant, &fixes).await?;
+        }
     }
     Ok(count)
 }
@@ -435,4 +495,57 @@ pub async fn showcase_links(pool: &Pool) -> store::Result<Vec<(String, Scenario,
         }
     }
     Ok(links)
+}
+
+/// The van that carries a brand's "on the map" order.
+pub fn demo_vehicle(prefix: &str) -> String {
+    format!("{prefix}-VAN-1")
+}
+
+/// The demo drive: from 8 km north-east of the address straight to it, in
+/// `REPLAY_STEPS` fixes five seconds apart (about ten minutes of driving).
+const REPLAY_STEPS: usize = 120;
+const REPLAY_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+fn replay_point(destination: LatLng, step: f64) -> LatLng {
+    let start = LatLng { lat: destination.lat + 0.05, lng: destination.lng + 0.065 };
+    start.towards(destination, (step / REPLAY_STEPS as f64).min(1.0))
+}
+
+/// `serve --demo`: drives each brand's van towards its "on the map" order,
+/// one fix every five seconds through the real ingest path (the map moves,
+/// the ETA updates, "arriving soon" fires), then starts over.
+pub async fn replay_route(state: crate::state::AppState) {
+    let index = Scenario::ALL.iter().position(|s| *s == Scenario::OnTheMap).expect("in ALL");
+    let mut vans = Vec::new();
+    for (slug, prefix) in [("northwind", "NW"), ("bloombark", "BB")] {
+        let Ok(Some(tenant)) = store::tenant_by_slug(&state.pool, slug).await else { continue };
+        let number = format!("{prefix}-{}", 100_001 + index);
+        let Ok(Some(order)) = store::find_order_by_number(&state.pool, tenant, &number).await else { continue };
+        let Ok(snapshot) = store::order_snapshot(&state.pool, tenant, order).await else { continue };
+        let ship_to = &snapshot.order.ship_to;
+        if let Some(destination) = ship_to.latitude.zip(ship_to.longitude).map(|(lat, lng)| LatLng { lat, lng }) {
+            vans.push((tenant, demo_vehicle(prefix), destination));
+        }
+    }
+    // Pick up where the seeded trail ended.
+    let mut step = 10;
+    loop {
+        tokio::time::sleep(REPLAY_EVERY).await;
+        step = if step >= REPLAY_STEPS { 0 } else { step + 1 };
+        for (tenant, vehicle, destination) in &vans {
+            let fix = NewPosition {
+                shipment: None,
+                vehicle: Some(vehicle.clone()),
+                point: replay_point(*destination, step as f64),
+                accuracy_m: Some(8.0),
+                speed_mps: Some(13.0),
+                heading_deg: None,
+                recorded_at: Utc::now(),
+            };
+            if let Err(e) = crate::ingest::positions::record(&state, *tenant, &[fix]).await {
+                tracing::warn!(error = %e, "demo replay could not record a position");
+            }
+        }
+    }
 }

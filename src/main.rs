@@ -101,6 +101,9 @@ async fn run(mut config: Config, args: &[String]) -> anyhow::Result<()> {
                 print_demo_links(&pool, &public_url, value("--links-json")).await?;
             }
             let state = AppState::new(config, pool);
+            if flag("--demo") && std::env::var("MILEPOST_DEMO_REPLAY").map_or(true, |v| v != "off") {
+                tokio::spawn(demo::replay_route(state.clone()));
+            }
             milepost::notify::spawn_worker(state.clone()).map_err(|e| anyhow::anyhow!(e))?;
             milepost::live::listener::spawn_listener(&state.pool, state.hub.clone());
             tracing::info!(%addr, "Milepost is listening on {public_url}");
@@ -140,7 +143,12 @@ async fn print_demo_links(pool: &store::Pool, public_url: &str, json_file: Optio
     }
     println!();
     if let Some(path) = json_file {
-        let document = serde_json::json!({ "links": json, "api_keys": api_keys, "base_url": public_url });
+        let document = serde_json::json!({
+            "links": json,
+            "api_keys": api_keys,
+            "base_url": public_url,
+            "vehicles": { "northwind": demo::demo_vehicle("NW"), "bloombark": demo::demo_vehicle("BB") },
+        });
         std::fs::write(&path, serde_json::to_vec_pretty(&document)?)?;
     }
     Ok(())

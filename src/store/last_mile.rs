@@ -95,9 +95,8 @@ pub async fn record_positions(pool: &Pool, tenant: TenantId, fixes: &[NewPositio
     }
     let mut result = Vec::with_capacity(moved.len());
     for (shipment, latest_at, latest) in moved {
-        let row: (OrderId, Option<String>, Option<f64>, Option<f64>, f64) =
-            on_tx!(&mut tx, |c| {
-                sqlx::query_as(
+        let row: (OrderId, Option<String>, Option<f64>, Option<f64>, f64) = on_tx!(&mut tx, |c| {
+            sqlx::query_as(
             "SELECT s.order_id, s.status_milestone, o.ship_to_latitude, o.ship_to_longitude, t.arriving_soon_radius_m
              FROM shipments s JOIN orders o ON o.id = s.order_id JOIN tenants t ON t.id = s.tenant_id
              WHERE s.id = $1 AND s.tenant_id = $2"
@@ -106,7 +105,7 @@ pub async fn record_positions(pool: &Pool, tenant: TenantId, fixes: &[NewPositio
         .bind(tenant)
         .fetch_one(c)
         .await
-            })?;
+        })?;
         let (order, status_milestone, lat, lng, radius) = row;
         tx.notify_live(tenant, order, None).await?;
         let destination = lat.zip(lng).and_then(|(lat, lng)| LatLng::parse(lat, lng).ok());

@@ -23,6 +23,9 @@ pub fn LiveMap(last_mile: Signal<Option<LastMileView>>) -> impl IntoView {
                 1 => "1 delivery before yours".to_string(),
                 n => format!("{n} deliveries before yours"),
             };
+            // Where things are, for scripts and tests (the map itself is canvas and tiles).
+            let vehicle = format!("{},{}", lm.vehicle[0], lm.vehicle[1]);
+            let destination = lm.destination.map(|[lat, lng]| format!("{lat},{lng}"));
             view! {
                 <section aria-labelledby="last-mile-heading" class="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
                     <h2 id="last-mile-heading" class="text-lg font-semibold">"On its way to you"</h2>
@@ -30,7 +33,7 @@ pub fn LiveMap(last_mile: Signal<Option<LastMileView>>) -> impl IntoView {
                         <p data-testid="eta" class="mt-1 text-xl font-semibold text-[var(--brand)]">{eta}</p>
                     })}
                     <p class="mt-1 text-sm text-slate-700">{ahead} " · " <span data-testid="position-updated">{lm.updated.clone()}</span></p>
-                    <div id="live-map" data-testid="live-map" role="img" aria-label="Map of the delivery vehicle and your address"
+                    <div id="live-map" data-testid="live-map" data-vehicle=vehicle data-destination=destination role="img" aria-label="Map of the delivery vehicle and your address"
                          class="mt-3 h-72 w-full overflow-hidden rounded-lg bg-slate-100"></div>
                 </section>
             }
