@@ -21,8 +21,9 @@ async function postFix(lat, lng) {
       vehicle_id: demo.vehicles.northwind, latitude: lat, longitude: lng, recorded_at: new Date().toISOString(),
     }),
   });
-  assert.equal(response.status, 200, await response.text());
-  return response.json();
+  const body = await response.text();
+  assert.equal(response.status, 200, body);
+  return JSON.parse(body);
 }
 
 test('the van marker moves as positions arrive, and arriving soon follows', async () => {
@@ -36,6 +37,12 @@ test('the van marker moves as positions arrive, and arriving soon follows', asyn
   const van = page.locator('#live-map .leaflet-marker-icon[title="Delivery vehicle"]');
   await van.waitFor({ timeout: 5000 });
   await page.locator('#live-map .leaflet-marker-icon[title="Delivery address"]').waitFor();
+  // The marker images load and take their size (Leaflet's stylesheet applies).
+  await page.waitForFunction(
+    () => [...document.querySelectorAll('#live-map img.leaflet-marker-icon')]
+      .every((i) => i.complete && i.naturalWidth > 0 && i.getBoundingClientRect().width > 0),
+    null, { timeout: 5000 },
+  );
   assert.match(await page.getByTestId('eta').textContent(), /^Arriving \d/);
   const [destLat, destLng] = (await map.getAttribute('data-destination')).split(',').map(Number);
   const placeBefore = await van.evaluate((el) => el.style.transform);
@@ -50,6 +57,7 @@ test('the van marker moves as positions arrive, and arriving soon follows', asyn
   );
   assert.equal(await map.getAttribute('data-vehicle'), `${destLat + 0.02},${destLng}`);
   assert.equal(await page.getByTestId('headline').textContent(), 'Out for delivery');
+  assert.ok(await van.evaluate((el) => el.getBoundingClientRect().width > 0), 'the van is still drawn after the update');
 
   // 200 m away: the geofence fires once, and the page says so.
   const close = await postFix(destLat + 0.0018, destLng);

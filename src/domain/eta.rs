@@ -96,10 +96,11 @@ impl EtaModel {
         let total = Duration::milliseconds((driving * 1000.0) as i64) + Duration::seconds(service);
         let at = from.at + total;
         // Uncertainty grows with what is left: a fifth of it, at least five
-        // minutes either side, shown on five-minute marks.
+        // minutes either side, shown on five-minute marks, and never
+        // starting before the vehicle's latest fix.
         let half = (total / 5).max(Duration::minutes(5));
         let five = Duration::minutes(5);
-        let earliest = (at - half).duration_trunc(five).unwrap_or(at - half);
+        let earliest = (at - half).duration_trunc(five).unwrap_or(at - half).max(from.at);
         let latest = (at + half).duration_round_up(five).unwrap_or(at + half);
         Some(Eta { at, earliest, latest, remaining_m, stops_ahead: stops_ahead.len() })
     }
@@ -139,6 +140,7 @@ mod tests {
         assert!((eta.at - expected).num_seconds().abs() <= 2, "{} vs {expected}", eta.at);
         assert!((eta.remaining_m - 6000.0).abs() < 5.0);
         assert_eq!((eta.earliest, eta.latest), (expected - Duration::minutes(5), expected + Duration::minutes(5)));
+        assert!(eta.earliest > fixes.last().unwrap().at);
     }
 
     #[test]
@@ -191,11 +193,13 @@ mod tests {
             (0..=4).map(|i| Fix { at: t0() + Duration::seconds(30 * i + 7), point: north(150.0 * i as f64) }).collect();
         let far = straight_model().estimate(&fixes, &[], north(30_000.0)).unwrap();
         let near = straight_model().estimate(&fixes, &[], north(1_000.0)).unwrap();
+        let latest_fix = fixes.last().unwrap().at;
         for eta in [far, near] {
-            assert_eq!(eta.earliest.timestamp() % 300, 0);
+            assert!(eta.earliest.timestamp() % 300 == 0 || eta.earliest == latest_fix);
             assert_eq!(eta.latest.timestamp() % 300, 0);
             assert!(eta.earliest <= eta.at && eta.at <= eta.latest);
         }
+        assert_eq!(near.earliest, latest_fix, "a window never opens in the past");
         assert!(far.latest - far.earliest > near.latest - near.earliest);
         assert!(near.latest - near.earliest <= Duration::minutes(15));
     }

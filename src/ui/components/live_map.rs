@@ -16,28 +16,38 @@ pub fn LiveMap(last_mile: Signal<Option<LastMileView>>) -> impl IntoView {
             }
         });
     }
+    // The section is built once when the van first reports and then only
+    // its texts and data attributes change: Leaflet owns the map element
+    // (and its classes) from then on.
+    let shown = Memo::new(move |_| last_mile.with(Option::is_some));
+    let text = move |pick: fn(&LastMileView) -> Option<String>| move || last_mile.with(|lm| lm.as_ref().and_then(pick));
     move || {
-        last_mile.get().map(|lm| {
-            let ahead = match lm.stops_ahead {
-                0 => "You're the next delivery".to_string(),
-                1 => "1 delivery before yours".to_string(),
-                n => format!("{n} deliveries before yours"),
-            };
-            // Where things are, for scripts and tests (the map itself is canvas and tiles).
-            let vehicle = format!("{},{}", lm.vehicle[0], lm.vehicle[1]);
-            let destination = lm.destination.map(|[lat, lng]| format!("{lat},{lng}"));
+        shown.get().then(|| {
             view! {
                 <section aria-labelledby="last-mile-heading" class="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
                     <h2 id="last-mile-heading" class="text-lg font-semibold">"On its way to you"</h2>
-                    {lm.eta.clone().map(|eta| view! {
-                        <p data-testid="eta" class="mt-1 text-xl font-semibold text-[var(--brand)]">{eta}</p>
-                    })}
-                    <p class="mt-1 text-sm text-slate-700">{ahead} " · " <span data-testid="position-updated">{lm.updated.clone()}</span></p>
-                    <div id="live-map" data-testid="live-map" data-vehicle=vehicle data-destination=destination role="img" aria-label="Map of the delivery vehicle and your address"
+                    <p data-testid="eta" class="mt-1 text-xl font-semibold text-[var(--brand)]">{text(|lm| lm.eta.clone())}</p>
+                    <p class="mt-1 text-sm text-slate-700">
+                        {text(|lm| Some(stops_ahead(lm.stops_ahead)))} " · "
+                        <span data-testid="position-updated">{text(|lm| Some(lm.updated.clone()))}</span>
+                    </p>
+                    // Where things are, for scripts and tests (the map itself is tiles and SVG).
+                    <div id="live-map" data-testid="live-map" role="img"
+                         aria-label="Map of the delivery vehicle and your address"
+                         data-vehicle=text(|lm| Some(format!("{},{}", lm.vehicle[0], lm.vehicle[1])))
+                         data-destination=text(|lm| lm.destination.map(|[lat, lng]| format!("{lat},{lng}")))
                          class="mt-3 h-72 w-full overflow-hidden rounded-lg bg-slate-100"></div>
                 </section>
             }
         })
+    }
+}
+
+fn stops_ahead(count: usize) -> String {
+    match count {
+        0 => "You're the next delivery".to_string(),
+        1 => "1 delivery before yours".to_string(),
+        n => format!("{n} deliveries before yours"),
     }
 }
 
