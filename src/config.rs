@@ -38,6 +38,9 @@ pub struct Config {
     pub notify_poll: std::time::Duration,
     /// The live map's tiles and their credit.
     pub map: MapTiles,
+    /// `MILEPOST_DATA_DIR`, default `data`: proof-of-delivery images are
+    /// kept under `pod/` in it.
+    pub data_dir: std::path::PathBuf,
 }
 
 /// `MILEPOST_MAP_TILES` (a `{z}/{x}/{y}` URL template, default
@@ -101,6 +104,7 @@ impl Config {
             notify_retry_base: chrono::Duration::milliseconds(number("MILEPOST_NOTIFY_RETRY_BASE_MS", 30_000)? as i64),
             notify_max_attempts: number("MILEPOST_NOTIFY_MAX_ATTEMPTS", 8)? as u32,
             notify_poll: std::time::Duration::from_millis(number("MILEPOST_NOTIFY_POLL_MS", 1_000)?),
+            data_dir: get("MILEPOST_DATA_DIR").unwrap_or_else(|| "data".into()).into(),
             map: MapTiles {
                 url: match get("MILEPOST_MAP_TILES") {
                     None => Some("https://tile.openstreetmap.org/{z}/{x}/{y}.png".into()),

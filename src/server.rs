@@ -24,6 +24,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         .route("/t/{token}/events", get(crate::live::sse::tracking_stream))
+        .route("/t/{token}/pod/{sha256}", get(tracking_pod_file))
         .route("/unsubscribe/{token}", get(crate::notify::unsubscribe::ask).post(crate::notify::unsubscribe::confirm))
         .leptos_routes_with_context(
             &state,
@@ -38,6 +39,28 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), tracking_link_gate))
         .layer(middleware::from_fn(security_headers))
         .with_state(state)
+}
+
+/// A proof-of-delivery image of the tracking link's own order (the gate has
+/// checked the token); anything else is the same 404 as a bad token.
+async fn tracking_pod_file(
+    State(state): State<AppState>,
+    axum::Extension(target): axum::Extension<crate::store::TrackingLinkTarget>,
+    axum::extract::Path((_, sha256)): axum::extract::Path<(String, String)>,
+) -> Response {
+    let pods = match crate::store::order_pods(&state.pool, target.tenant, target.order).await {
+        Ok(pods) => pods,
+        Err(e) => {
+            tracing::error!(error = %e, "loading proofs of delivery failed");
+            return (StatusCode::SERVICE_UNAVAILABLE, Html(UNAVAILABLE_PAGE)).into_response();
+        }
+    };
+    let Some(file) = pods.iter().flat_map(|p| &p.files).find(|f| f.sha256 == sha256) else {
+        return tracking_not_found();
+    };
+    crate::api::pod::file_response(&state, file, None)
+        .await
+        .unwrap_or_else(|()| (StatusCode::SERVICE_UNAVAILABLE, Html(UNAVAILABLE_PAGE)).into_response())
 }
 
 /// Ready means the database answers: a load balancer sends no traffic to a

@@ -1,3 +1,4 @@
+use crate::blob::{BlobStore, LocalBlobStore};
 use crate::config::Config;
 use crate::domain::StatusDictionary;
 use crate::live::Hub;
@@ -16,6 +17,8 @@ pub struct AppState {
     pub hub: Arc<Hub>,
     /// Wakes the notification worker after a commit that may have queued messages.
     pub outbox: Arc<tokio::sync::Notify>,
+    /// Proof-of-delivery images (a local directory unless replaced).
+    pub blobs: Arc<dyn BlobStore>,
 }
 
 impl AppState {
@@ -43,6 +46,7 @@ impl AppState {
             .site_pkg_dir("pkg")
             .site_addr(config.addr)
             .build();
+        let blobs = Arc::new(LocalBlobStore::new(config.data_dir.join("pod")));
         AppState {
             leptos_options,
             pool,
@@ -50,6 +54,7 @@ impl AppState {
             config: Arc::new(config),
             hub: Arc::default(),
             outbox: Arc::default(),
+            blobs,
         }
     }
 }

@@ -231,6 +231,7 @@ pub fn build_tracking_view(snapshot: &OrderSnapshot, tenant: &TenantRecord, now:
         shipments,
         lines,
         last_mile: None,
+        proof_of_delivery: Vec::new(),
     }
 }
 
@@ -245,6 +246,28 @@ pub async fn load_tracking_view(
     let snapshot = store::order_snapshot(pool, tenant.id, order).await?;
     let now = Utc::now();
     let mut view = build_tracking_view(&snapshot, &tenant, now);
+    let tz = zone(&snapshot.order.ship_to.time_zone);
+    let shipment_count = snapshot.shipments.len();
+    view.proof_of_delivery = store::order_pods(pool, tenant.id, order)
+        .await?
+        .into_iter()
+        .map(|pod| {
+            let index = snapshot.shipments.iter().position(|s| s.id == pod.shipment).unwrap_or_default();
+            let of_kind =
+                |kind: &str| pod.files.iter().filter(|f| f.kind == kind).map(|f| f.sha256.clone()).collect::<Vec<_>>();
+            PodView {
+                shipment: if shipment_count > 1 {
+                    format!("Shipment {} of {shipment_count}", index + 1)
+                } else {
+                    "Shipment".into()
+                },
+                receiver_name: pod.receiver_name.clone(),
+                when: format_time(pod.delivered_at, tz, tenant.locale.as_str()),
+                signature: of_kind("signature").into_iter().next(),
+                photos: of_kind("photo"),
+            }
+        })
+        .collect();
     // The map follows the first shipment on the vehicle that has reported.
     let on_its_way = |s: &&store::ShipmentRecord| {
         matches!(s.status_milestone.as_deref(), Some("out_for_delivery" | "arriving_soon"))

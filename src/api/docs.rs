@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document, generated from the handlers and types above,
 //! and a readable reference page rendered from that same document.
 
-use super::{edi, events, notifications, orders, positions, problem, warehouse};
+use super::{edi, events, notifications, orders, pod, positions, problem, warehouse};
 use crate::html::escape;
 use crate::ingest::api_json;
 use axum::response::Html;
@@ -24,6 +24,7 @@ use utoipa::{Modify, OpenApi};
         notifications::order_notifications, notifications::resend, notifications::add_endpoint,
         notifications::put_rule, notifications::put_quiet_hours,
         positions::post_positions, positions::put_route,
+        pod::post_pod, pod::get_pod, pod::get_pod_file,
         crate::live::sse::tracking_stream,
     ),
     components(schemas(
@@ -35,6 +36,7 @@ use utoipa::{Modify, OpenApi};
         crate::ingest::edi::EdiOutcome, crate::ingest::edi::TransactionResult,
         notifications::NotificationOut, notifications::EndpointIn, notifications::EndpointOut, notifications::RuleIn,
         notifications::QuietHoursIn,
+        pod::PodForm, pod::PodOut, pod::PodFileOut,
         positions::PositionIn, positions::PositionBatch, positions::PositionsOut, positions::RouteIn, positions::StopIn,
     )),
     modifiers(&SecuritySchemes),
@@ -45,6 +47,7 @@ use utoipa::{Modify, OpenApi};
         (name = "Webhooks", description = "Signed carrier webhooks (Standard Webhooks)."),
         (name = "EDI", description = "ANSI X12 interchanges: 214, 856, 850, 855."),
         (name = "Last mile", description = "GPS fixes (scope `carrier`) and vehicle routes (scope `wms`): the live map, the ETA, the arriving-soon milestone."),
+        (name = "Proof of delivery", description = "Receiver, time, GPS stamp, signature and photos (upload: scope `carrier`; read and download: any scope)."),
         (name = "Notifications", description = "Email, SMS and signed webhooks sent for milestones and exceptions."),
         (name = "Orders", description = "Reading an order's timeline, once or live."),
         (name = "Tracking", description = "The buyer's tracking link: no login, the token is the key."),

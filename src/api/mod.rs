@@ -7,6 +7,7 @@ pub mod events;
 pub mod extract;
 pub mod notifications;
 pub mod orders;
+pub mod pod;
 pub mod positions;
 pub mod problem;
 pub mod warehouse;
@@ -35,6 +36,11 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/orders/{order_number}/shipments", post(warehouse::ship_confirm))
         .route("/events", post(events::post_events))
         .route("/positions", post(positions::post_positions))
+        .route(
+            "/shipments/{shipment_id}/pod",
+            post(pod::post_pod).get(pod::get_pod).layer(axum::extract::DefaultBodyLimit::max(pod::MAX_BODY_BYTES)),
+        )
+        .route("/shipments/{shipment_id}/pod/files/{sha256}", get(pod::get_pod_file))
         .route("/vehicles/{vehicle_id}/route", put(positions::put_route))
         .route("/edi", post(edi::post_edi))
         .route("/orders/{order_number}/notifications", get(notifications::order_notifications))

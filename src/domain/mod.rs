@@ -6,6 +6,7 @@ pub mod dictionary;
 pub mod eta;
 pub mod geo;
 pub mod ids;
+pub mod image;
 pub mod milestone;
 pub mod status;
 

@@ -7,6 +7,7 @@ pub mod api_json;
 pub mod carrier_event;
 pub mod easypost;
 pub mod edi;
+pub mod pod;
 pub mod positions;
 pub mod shippo;
 pub mod webhook_format;

@@ -8,6 +8,7 @@ mod idempotency;
 mod last_mile;
 mod notifications;
 mod orders;
+mod proof_of_delivery;
 mod tenants;
 mod tracking_links;
 mod webhooks;
@@ -17,6 +18,7 @@ pub use idempotency::{find_idempotent_response, remember_response, StoredRespons
 pub use last_mile::{
     foreign_shipments, last_mile, record_positions, set_route, LastMileRecord, MovedShipment, NewPosition,
 };
+pub use proof_of_delivery::{order_pods, save_pod, shipment_pod, NewPod, PodFile, PodRecord, PodSaved};
 pub use webhooks::{
     add_webhook_secret, live_webhook_secrets, record_webhook_receipt, revoke_webhook_secret, tenant_by_slug,
 };

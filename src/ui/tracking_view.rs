@@ -26,6 +26,20 @@ pub struct TrackingView {
     pub lines: Vec<LineView>,
     /// While a shipment is out for delivery and its vehicle reports.
     pub last_mile: Option<LastMileView>,
+    /// Who signed for which shipment, when.
+    pub proof_of_delivery: Vec<PodView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PodView {
+    /// "Shipment 1 of 2", or "Shipment".
+    pub shipment: String,
+    pub receiver_name: String,
+    /// Local time at the ship-to.
+    pub when: String,
+    /// SHA-256 of the signature image (served under the tracking link).
+    pub signature: Option<String>,
+    pub photos: Vec<String>,
 }
 
 /// The live map and the arrival window for the shipment on its way.

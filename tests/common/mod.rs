@@ -37,6 +37,7 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
         "MILEPOST_DATABASE_URL" => Some(url.clone()),
         "MILEPOST_ADDR" => Some(listener.local_addr().unwrap().to_string()),
         "MILEPOST_PUBLIC_URL" => Some(base_url.clone()),
+        "MILEPOST_DATA_DIR" => Some(dir.path().join("data").display().to_string()),
         other => vars.iter().find(|(k, _)| *k == other).map(|(_, v)| v.to_string()),
     })
     .expect("config");

@@ -1,8 +1,8 @@
 //! The branded page a buyer opens from a tracking link.
 
 use crate::ui::components::{
-    line_table::LineTable, live_map::LiveMap, progress::ProgressBar, shipment_card::ShipmentCard, timeline::Timeline,
-    updates_signup::UpdatesSignup,
+    line_table::LineTable, live_map::LiveMap, progress::ProgressBar, proof_of_delivery::ProofOfDelivery,
+    shipment_card::ShipmentCard, timeline::Timeline, updates_signup::UpdatesSignup,
 };
 use crate::ui::pages::not_found::NotFound;
 use crate::ui::tracking_view::{ExceptionNotice, TrackingView};
@@ -62,6 +62,7 @@ fn TrackingContent(view: TrackingView, token: String) -> impl IntoView {
     let rendered_ids: std::collections::HashSet<i64> = view.timeline.iter().map(|e| e.id).collect();
     let live = RwSignal::new(view);
     let signup_token = token.clone();
+    let pod_token = token.clone();
     let announcement = RwSignal::new(String::new());
 
     // Effects only run in the browser, once the page is interactive.
@@ -109,6 +110,8 @@ fn TrackingContent(view: TrackingView, token: String) -> impl IntoView {
                 {move || view! { <Exceptions notices=live.with(|v| v.exceptions.clone())/> }}
 
                 <LiveMap last_mile/>
+
+                {move || view! { <ProofOfDelivery pods=live.with(|v| v.proof_of_delivery.clone()) token=pod_token.clone()/> }}
 
                 <section aria-labelledby="timeline-heading" class="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
                     <h2 id="timeline-heading" class="text-lg font-semibold">"Tracking history"</h2>
