@@ -82,9 +82,9 @@ test('a buyer asks for updates on the tracking page and is asked for the code', 
   assert.match(await updates.getByRole('alert').textContent(), /Please enter an email address/);
   await updates.getByLabel(/Email or mobile number/).fill('e2e-buyer@example.com');
   await updates.getByRole('button', { name: 'Send me a code' }).click();
-  await updates.getByLabel('Code').waitFor();
+  await updates.getByLabel('Code', { exact: true }).waitFor();
   assert.match(await updates.textContent(), /We sent a code to e2e-buyer@example.com/);
-  await updates.getByLabel('Code').fill('000000');
+  await updates.getByLabel('Code', { exact: true }).fill('000000');
   await updates.getByRole('button', { name: 'Confirm' }).click();
   await updates.getByRole('alert').waitFor();
   assert.match(await updates.getByRole('alert').textContent(), /not right/);

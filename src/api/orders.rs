@@ -405,9 +405,18 @@ pub struct OrderDetail {
     pub order_number: String,
     pub status: String,
     pub milestone: Option<String>,
+    pub shipments: Vec<ShipmentSummary>,
     /// Every event, internal ones included, in the order they happened.
     #[schema(value_type = Vec<Object>)]
     pub events: Vec<serde_json::Value>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ShipmentSummary {
+    pub shipment_id: i64,
+    pub carrier: String,
+    pub tracking_number: String,
+    pub milestone: Option<String>,
 }
 
 /// An order's status and full internal timeline (any scope).
@@ -426,6 +435,16 @@ pub async fn get_order(
         order_number: snapshot.order.order_number,
         status: snapshot.order.status_headline,
         milestone: snapshot.order.status_milestone,
+        shipments: snapshot
+            .shipments
+            .iter()
+            .map(|s| ShipmentSummary {
+                shipment_id: s.id.0,
+                carrier: s.carrier.clone(),
+                tracking_number: s.tracking_number.clone(),
+                milestone: s.status_milestone.clone(),
+            })
+            .collect(),
         events: snapshot.events.iter().map(crate::live::sse::event_json).collect(),
     }))
 }

@@ -63,9 +63,8 @@ pub async fn save_pod(pool: &Pool, tenant: TenantId, pod: &NewPod, delivered: Ne
     let order = order.ok_or(super::StoreError::NotFound("shipment"))?;
     tx.lock_order(order).await?;
     let (lat, lng) = pod.location.map_or((None, None), |p| (Some(p.lat), Some(p.lng)));
-    let id: Option<i64> =
-        on_tx!(&mut tx, |c| {
-            sqlx::query_scalar(
+    let id: Option<i64> = on_tx!(&mut tx, |c| {
+        sqlx::query_scalar(
         "INSERT INTO pods (tenant_id, order_id, shipment_id, receiver_name, delivered_at, latitude, longitude, note,
                            created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
@@ -82,7 +81,7 @@ pub async fn save_pod(pool: &Pool, tenant: TenantId, pod: &NewPod, delivered: Ne
     .bind(Utc::now())
     .fetch_optional(c)
     .await
-        })?;
+    })?;
     let Some(id) = id else {
         return Ok(PodSaved::AlreadyRecorded);
     };
