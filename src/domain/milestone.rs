@@ -36,6 +36,9 @@ pub enum ExceptionKind {
     Held,
     ReturnedToSender,
     Cancelled,
+    /// A sensor read outside the shipment's limits (temperature, shock...).
+    /// Internal unless the tenant shows condition alerts to buyers.
+    ConditionExcursion,
 }
 
 /// What an event means once the status dictionary has read its source code.
@@ -45,6 +48,9 @@ pub enum ExceptionKind {
 pub enum Canonical {
     Milestone(Milestone),
     Exception(ExceptionKind),
+    /// The exception is over (a sensor back in range): it closes the
+    /// open exception of that kind in the same shipment or order.
+    Resolved(ExceptionKind),
     Unmapped,
 }
 
@@ -108,7 +114,7 @@ impl Milestone {
 }
 
 impl ExceptionKind {
-    pub const ALL: [ExceptionKind; 7] = [
+    pub const ALL: [ExceptionKind; 8] = [
         ExceptionKind::Delayed,
         ExceptionKind::FailedAttempt,
         ExceptionKind::AddressIssue,
@@ -116,6 +122,7 @@ impl ExceptionKind {
         ExceptionKind::Held,
         ExceptionKind::ReturnedToSender,
         ExceptionKind::Cancelled,
+        ExceptionKind::ConditionExcursion,
     ];
 
     pub fn code(self) -> &'static str {
@@ -127,6 +134,7 @@ impl ExceptionKind {
             ExceptionKind::Held => "held",
             ExceptionKind::ReturnedToSender => "returned_to_sender",
             ExceptionKind::Cancelled => "cancelled",
+            ExceptionKind::ConditionExcursion => "condition_excursion",
         }
     }
 
@@ -157,11 +165,15 @@ impl ExceptionKind {
                 "Your parcel is on its way back to us. Please contact support to arrange a new delivery or a refund.",
             ),
             ExceptionKind::Cancelled => ("Cancelled", "This order was cancelled."),
+            ExceptionKind::ConditionExcursion => (
+                "Condition alert",
+                "A sensor travelling with your shipment reported conditions outside the agreed range. Our team is checking the goods.",
+            ),
         };
         Presentation {
             label,
             explanation,
-            customer_visible: true,
+            customer_visible: self != ExceptionKind::ConditionExcursion,
             terminal: matches!(self, ExceptionKind::ReturnedToSender | ExceptionKind::Cancelled),
         }
     }
@@ -172,6 +184,16 @@ impl Canonical {
         match self {
             Canonical::Milestone(m) => m.presentation(),
             Canonical::Exception(e) => e.presentation(),
+            Canonical::Resolved(e) => Presentation {
+                label: if e == ExceptionKind::ConditionExcursion {
+                    "Conditions back in range"
+                } else {
+                    "Problem resolved"
+                },
+                explanation: "",
+                customer_visible: false,
+                terminal: false,
+            },
             Canonical::Unmapped => {
                 Presentation { label: "Status update", explanation: "", customer_visible: false, terminal: false }
             }
@@ -184,6 +206,7 @@ impl Canonical {
         match self {
             Canonical::Milestone(m) => m.code().to_string(),
             Canonical::Exception(e) => format!("exception:{}", e.code()),
+            Canonical::Resolved(e) => format!("resolved:{}", e.code()),
             Canonical::Unmapped => "unmapped".to_string(),
         }
     }
@@ -219,8 +242,11 @@ impl FromStr for Canonical {
         if s == "unmapped" {
             return Ok(Canonical::Unmapped);
         }
-        match s.strip_prefix("exception:") {
-            Some(kind) => kind.parse().map(Canonical::Exception),
+        if let Some(kind) = s.strip_prefix("exception:") {
+            return kind.parse().map(Canonical::Exception);
+        }
+        match s.strip_prefix("resolved:") {
+            Some(kind) => kind.parse().map(Canonical::Resolved),
             None => s.parse().map(Canonical::Milestone),
         }
     }

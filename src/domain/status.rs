@@ -70,12 +70,22 @@ fn scope_status(events: &[&EventFact]) -> ShipmentStatus {
         })
         .filter(|&(kind, at)| {
             // Terminal exceptions end the lifecycle: nothing resolves them.
-            // Others close on delivery or on any milestone that happened later.
-            kind.presentation().terminal || !(delivered || latest_milestone_at(at))
+            // Others close on delivery, on any milestone that happened later,
+            // or when a later event says that very problem is over.
+            kind.presentation().terminal || !(delivered || latest_milestone_at(at) || resolved_after(events, kind, at))
         })
         .map(|(kind, _)| kind)
         .collect();
     ShipmentStatus { milestone, open_exceptions: open.into_iter().collect() }
+}
+
+/// Whether a `Resolved(kind)` event at or after `at` closes the exception.
+fn resolved_after<'a>(
+    events: impl IntoIterator<Item = &'a &'a EventFact>,
+    kind: ExceptionKind,
+    at: DateTime<Utc>,
+) -> bool {
+    events.into_iter().any(|e| e.canonical == Canonical::Resolved(kind) && e.occurred_at >= at)
 }
 
 /// Derives the order's status from all of its events.
@@ -115,7 +125,7 @@ pub fn derive_order_status(events: &[EventFact], shipments: &[i64], lines_outsta
             || events
                 .iter()
                 .filter(|e| e.shipment.is_none() && e.canonical == Canonical::Exception(*kind))
-                .any(|e| !any_milestone_after(e.occurred_at))
+                .any(|e| !any_milestone_after(e.occurred_at) && !resolved_after(&order_events, *kind, e.occurred_at))
     });
     let mut open_exceptions: Vec<OpenException> =
         order_exceptions.map(|kind| OpenException { kind, shipment: None }).collect();
@@ -230,6 +240,29 @@ mod tests {
 
         events.push(m(Some(1), Milestone::OutForDelivery, 30));
         assert!(derive_order_status(&events, &[1], false).open_exceptions.is_empty());
+    }
+
+    #[test]
+    fn a_later_resolution_of_the_same_kind_closes_an_exception() {
+        let excursion = ExceptionKind::ConditionExcursion;
+        let resolved =
+            |hour| EventFact { shipment: Some(1), canonical: Canonical::Resolved(excursion), occurred_at: at(hour) };
+        let mut events = vec![m(Some(1), Milestone::InTransit, 1), x(Some(1), excursion, 3)];
+        let open = |events: &[EventFact]| derive_order_status(events, &[1], false).open_exceptions;
+        assert_eq!(open(&events), vec![OpenException { kind: excursion, shipment: Some(1) }]);
+        // Another kind's resolution, or one from before, changes nothing.
+        events.push(EventFact {
+            shipment: Some(1),
+            canonical: Canonical::Resolved(ExceptionKind::Delayed),
+            occurred_at: at(4),
+        });
+        events.push(resolved(2));
+        assert_eq!(open(&events).len(), 1);
+        events.push(resolved(5));
+        assert!(open(&events).is_empty());
+        // A new excursion after that is open again.
+        events.push(x(Some(1), excursion, 6));
+        assert_eq!(open(&events).len(), 1);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! default, which are urgent, when quiet hours end, how long to wait before
 //! retrying.
 
-use crate::domain::{Canonical, Milestone};
+use crate::domain::{Canonical, ExceptionKind, Milestone};
 use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
@@ -20,8 +20,10 @@ pub fn notifies_by_default(canonical: Canonical) -> bool {
                     | Milestone::Delivered
             )
         }
-        Canonical::Exception(_) => true,
-        Canonical::Unmapped => false,
+        // Condition alerts are for the tenant's own people unless a rule
+        // says otherwise; buyers may not even see them.
+        Canonical::Exception(kind) => kind != ExceptionKind::ConditionExcursion,
+        Canonical::Resolved(_) | Canonical::Unmapped => false,
     }
 }
 
@@ -116,7 +118,11 @@ mod tests {
                 Milestone::Delivered
             ]
         );
-        assert!(ExceptionKind::ALL.into_iter().all(|x| notifies_by_default(Canonical::Exception(x))));
+        assert!(ExceptionKind::ALL
+            .into_iter()
+            .filter(|x| *x != ExceptionKind::ConditionExcursion)
+            .all(|x| notifies_by_default(Canonical::Exception(x))));
+        assert!(!notifies_by_default(Canonical::Exception(ExceptionKind::ConditionExcursion)));
         assert!(!notifies_by_default(Canonical::Unmapped));
     }
 
