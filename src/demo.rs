@@ -429,6 +429,7 @@ async fn seed_order(
                 tracking_number: format!("{tracking_prefix}{:012}", rng.gen_range(10_000_000_000u64..999_999_999_999)),
                 lines,
                 packs: Vec::new(),
+                product_class: None,
             },
             None,
         )

@@ -4,7 +4,7 @@
 use crate::config::MapTiles;
 use crate::domain::eta::{EtaModel, Fix, StopAhead};
 use crate::domain::LatLng;
-use crate::domain::{derive_order_status, is_late, Canonical, EventFact, Milestone, ShipmentId};
+use crate::domain::{derive_order_status, is_late, Canonical, EventFact, ExceptionKind, Milestone, ShipmentId};
 use crate::domain::{OrderId, TenantId};
 use crate::store::{self, LastMileRecord, OrderSnapshot, Pool, ShipTo, TenantRecord};
 use crate::ui::tracking_view::*;
@@ -60,6 +60,15 @@ pub fn build_tracking_view(snapshot: &OrderSnapshot, tenant: &TenantRecord, now:
     let order = &snapshot.order;
     let tz = zone(&order.ship_to.time_zone);
     let locale = tenant.locale.as_str();
+    // Sensor excursions are internal unless the tenant shows them to buyers.
+    let shows_condition = |canonical: Canonical| {
+        tenant.buyers_see_condition_alerts
+            && matches!(
+                canonical,
+                Canonical::Exception(ExceptionKind::ConditionExcursion)
+                    | Canonical::Resolved(ExceptionKind::ConditionExcursion)
+            )
+    };
 
     let facts: Vec<EventFact> = snapshot
         .events
@@ -108,7 +117,7 @@ pub fn build_tracking_view(snapshot: &OrderSnapshot, tenant: &TenantRecord, now:
         .events
         .iter()
         .rev()
-        .filter(|e| e.canonical.presentation().customer_visible)
+        .filter(|e| e.canonical.presentation().customer_visible || shows_condition(e.canonical))
         .map(|e| {
             let p = e.canonical.presentation();
             TimelineEntry {
@@ -128,6 +137,7 @@ pub fn build_tracking_view(snapshot: &OrderSnapshot, tenant: &TenantRecord, now:
     let exceptions = status
         .open_exceptions
         .iter()
+        .filter(|x| x.kind.presentation().customer_visible || shows_condition(Canonical::Exception(x.kind)))
         .map(|x| {
             let p = x.kind.presentation();
             ExceptionNotice {
@@ -149,7 +159,8 @@ pub fn build_tracking_view(snapshot: &OrderSnapshot, tenant: &TenantRecord, now:
             let derived = status.shipments.get(&s.id.0).cloned().unwrap_or_default();
             let status_label = derived
                 .open_exceptions
-                .first()
+                .iter()
+                .find(|x| x.presentation().customer_visible || shows_condition(Canonical::Exception(**x)))
                 .map(|x| x.presentation().label)
                 .or(derived.milestone.map(|m| m.presentation().label))
                 .unwrap_or("Packed, waiting for the carrier");

@@ -74,6 +74,7 @@ async fn nothing_crosses_tenants() {
             tracking_number: "X".into(),
             lines: vec![(their_order.lines[0], 1)],
             packs: Vec::new(),
+            product_class: None,
         },
         None,
     )

@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document, generated from the handlers and types above,
 //! and a readable reference page rendered from that same document.
 
-use super::{edi, events, notifications, orders, pod, positions, problem, warehouse};
+use super::{conditions, edi, events, notifications, orders, pod, positions, problem, warehouse};
 use crate::html::escape;
 use crate::ingest::api_json;
 use axum::response::Html;
@@ -25,6 +25,8 @@ use utoipa::{Modify, OpenApi};
         notifications::put_rule, notifications::put_quiet_hours,
         positions::post_positions, positions::put_route,
         pod::post_pod, pod::get_pod, pod::get_pod_file,
+        conditions::post_readings, conditions::put_limit, conditions::put_device, conditions::put_settings,
+        conditions::chart,
         crate::live::sse::tracking_stream,
     ),
     components(schemas(
@@ -37,6 +39,8 @@ use utoipa::{Modify, OpenApi};
         notifications::NotificationOut, notifications::EndpointIn, notifications::EndpointOut, notifications::RuleIn,
         notifications::QuietHoursIn,
         pod::PodForm, pod::PodOut, pod::PodFileOut,
+        conditions::ReadingIn, conditions::ReadingBatch, conditions::ReadingsOut, conditions::LimitIn,
+        conditions::DeviceIn, conditions::ConditionSettingsIn,
         positions::PositionIn, positions::PositionBatch, positions::PositionsOut, positions::RouteIn, positions::StopIn,
     )),
     modifiers(&SecuritySchemes),
@@ -48,6 +52,7 @@ use utoipa::{Modify, OpenApi};
         (name = "EDI", description = "ANSI X12 interchanges: 214, 856, 850, 855."),
         (name = "Last mile", description = "GPS fixes (scope `carrier`) and vehicle routes (scope `wms`): the live map, the ETA, the arriving-soon milestone."),
         (name = "Proof of delivery", description = "Receiver, time, GPS stamp, signature and photos (upload: scope `carrier`; read and download: any scope)."),
+        (name = "Conditions", description = "IoT sensor readings (scope `carrier`), limits and devices (scope `wms`), excursions and their chart."),
         (name = "Notifications", description = "Email, SMS and signed webhooks sent for milestones and exceptions."),
         (name = "Orders", description = "Reading an order's timeline, once or live."),
         (name = "Tracking", description = "The buyer's tracking link: no login, the token is the key."),

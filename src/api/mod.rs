@@ -1,6 +1,7 @@
 //! The REST API under `/api/v1`: thin handlers over `ingest` and `store`,
 //! authenticated with per-tenant API keys, errors as problem+json.
 
+pub mod conditions;
 pub mod docs;
 pub mod edi;
 pub mod events;
@@ -41,6 +42,11 @@ pub fn router(state: AppState) -> Router<AppState> {
             post(pod::post_pod).get(pod::get_pod).layer(axum::extract::DefaultBodyLimit::max(pod::MAX_BODY_BYTES)),
         )
         .route("/shipments/{shipment_id}/pod/files/{sha256}", get(pod::get_pod_file))
+        .route("/sensor-readings", post(conditions::post_readings))
+        .route("/condition-limits", put(conditions::put_limit))
+        .route("/condition-settings", put(conditions::put_settings))
+        .route("/devices/{device_id}", put(conditions::put_device))
+        .route("/shipments/{shipment_id}/conditions/{metric}/chart.svg", get(conditions::chart))
         .route("/vehicles/{vehicle_id}/route", put(positions::put_route))
         .route("/edi", post(edi::post_edi))
         .route("/orders/{order_number}/notifications", get(notifications::order_notifications))

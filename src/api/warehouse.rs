@@ -52,6 +52,8 @@ pub struct ShipmentIn {
     pub event_id: Option<String>,
     /// What is in this shipment: at least one line.
     pub lines: Vec<ShipmentLineIn>,
+    /// Selects condition limits set per product class (e.g. `refrigerated`).
+    pub product_class: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
@@ -152,6 +154,7 @@ pub async fn ship_confirm(
         tracking_number: tracking_number.clone(),
         lines,
         packs: Vec::new(),
+        product_class: input.product_class.map(|c| c.trim().to_ascii_lowercase()).filter(|c| !c.is_empty()),
     };
     let created = ingest::ship_confirm(&state, caller.tenant, &shipment, confirm).await?;
     let out = ShipmentOut {

@@ -2,6 +2,7 @@
 //! derivation. No I/O, no framework types: everything here is unit-tested.
 
 pub mod brand;
+pub mod condition;
 pub mod dictionary;
 pub mod eta;
 pub mod geo;

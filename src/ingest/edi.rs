@@ -354,6 +354,7 @@ impl<'a> Context<'a> {
             tracking_number: tracking_number.clone(),
             lines: shipped.into_values().collect(),
             packs,
+            product_class: None,
         };
         let mut confirm = self.event(event_id, "856", None, notice.shipped_at.utc);
         confirm.occurred_offset_minutes = notice.shipped_at.offset_minutes;

@@ -5,6 +5,7 @@
 pub mod aftership;
 pub mod api_json;
 pub mod carrier_event;
+pub mod conditions;
 pub mod easypost;
 pub mod edi;
 pub mod pod;

@@ -2,6 +2,7 @@
 //! in domain types; pages and handlers never see a query.
 
 mod api_keys;
+mod conditions;
 mod edi;
 mod events;
 mod idempotency;
@@ -14,6 +15,10 @@ mod tracking_links;
 mod webhooks;
 
 pub use api_keys::{find_api_key, insert_api_key, revoke_api_key, ApiKeyRecord};
+pub use conditions::{
+    assign_device, buyers_see_condition_alerts, condition_history, device_shipment, record_readings,
+    set_buyers_see_condition_alerts, set_condition_limit, LimitTarget, NewReading, ReadingsOutcome,
+};
 pub use idempotency::{find_idempotent_response, remember_response, StoredResponse};
 pub use last_mile::{
     foreign_shipments, last_mile, record_positions, set_route, LastMileRecord, MovedShipment, NewPosition,

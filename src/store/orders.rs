@@ -64,6 +64,8 @@ pub struct NewShipment {
     /// Tares and packs as an advance ship notice lists them; parents come
     /// before their children.
     pub packs: Vec<NewPack>,
+    /// Selects the condition limits that apply (e.g. `refrigerated`).
+    pub product_class: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -152,14 +154,15 @@ pub async fn create_shipment(
     tx.lock(&super::events::tracking_key(tenant_of_order, &shipment.tracking_number)).await?;
     tx.lock_order(shipment.order).await?;
     let (id, tenant): (ShipmentId, TenantId) = on_tx!(&mut tx, |c| sqlx::query_as(
-        "INSERT INTO shipments (tenant_id, order_id, carrier, service, tracking_number, created_at)
-         SELECT tenant_id, id, $1, $2, $3, $4 FROM orders WHERE id = $5 RETURNING id, tenant_id",
+        "INSERT INTO shipments (tenant_id, order_id, carrier, service, tracking_number, created_at, product_class)
+         SELECT tenant_id, id, $1, $2, $3, $4, $6 FROM orders WHERE id = $5 RETURNING id, tenant_id",
     )
     .bind(&shipment.carrier)
     .bind(&shipment.service)
     .bind(&shipment.tracking_number)
     .bind(Utc::now())
     .bind(shipment.order)
+    .bind(&shipment.product_class)
     .fetch_optional(c)
     .await)?
     .ok_or(StoreError::NotFound("order"))?;

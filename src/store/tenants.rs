@@ -30,6 +30,8 @@ pub struct TenantRecord {
     pub support_phone: Option<String>,
     pub locale: String,
     pub time_zone: String,
+    /// Condition alerts (sensor excursions) shown on tracking pages too.
+    pub buyers_see_condition_alerts: bool,
 }
 
 pub async fn create_tenant(pool: &Pool, tenant: &NewTenant) -> Result<TenantId> {

@@ -156,6 +156,7 @@ pub async fn shipment(pool: &Pool, order: OrderId, tracking: &str, lines: Vec<(O
             tracking_number: tracking.into(),
             lines,
             packs: Vec::new(),
+            product_class: None,
         },
         None,
     )
