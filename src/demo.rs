@@ -35,11 +35,14 @@ pub enum Scenario {
     /// Out for delivery with a van reporting its position (and, under
     /// `serve --demo`, driving towards the address).
     OnTheMap,
+    /// Refrigerated freight in transit whose logger went above 8 °C for an
+    /// hour and came back into range.
+    ColdChain,
 }
 
 impl Scenario {
     /// New scenarios go at the end: order numbers follow this order.
-    pub const ALL: [Scenario; 21] = [
+    pub const ALL: [Scenario; 22] = [
         Scenario::OutForDelivery,
         Scenario::Delivered,
         Scenario::SplitPartlyDelivered,
@@ -61,6 +64,7 @@ impl Scenario {
         Scenario::Confirmed,
         Scenario::Placed,
         Scenario::OnTheMap,
+        Scenario::ColdChain,
     ];
 
     pub fn describe(self) -> &'static str {
@@ -86,12 +90,14 @@ impl Scenario {
             Scenario::Confirmed => "confirmed",
             Scenario::Placed => "placed",
             Scenario::OnTheMap => "out for delivery, live on the map",
+            Scenario::ColdChain => "cold chain, temperature excursion",
         }
     }
 
     /// Scenarios that make the best first impression, printed by `make run`.
-    pub const SHOWCASE: [Scenario; 9] = [
+    pub const SHOWCASE: [Scenario; 10] = [
         Scenario::OnTheMap,
+        Scenario::ColdChain,
         Scenario::OutForDelivery,
         Scenario::Delivered,
         Scenario::SplitPartlyDelivered,
@@ -303,7 +309,7 @@ async fn seed_order(
         Picked => (4, None),
         Packed => (5, None),
         Shipped => (6, None),
-        InTransit | Late => (7, None),
+        InTransit | Late | ColdChain => (7, None),
         ArrivedAtHub => (8, None),
         OutForDelivery | OnTheMap => (9, None),
         Delivered | SplitPartlyDelivered | PartialShipment => (10, None),
@@ -429,7 +435,7 @@ async fn seed_order(
                 tracking_number: format!("{tracking_prefix}{:012}", rng.gen_range(10_000_000_000u64..999_999_999_999)),
                 lines,
                 packs: Vec::new(),
-                product_class: None,
+                product_class: (scenario == ColdChain).then(|| "refrigerated".to_string()),
             },
             None,
         )
@@ -453,6 +459,9 @@ async fn seed_order(
             carrier_events.push(event("carrier", code, at(last_hour), Some(shipment), Some(city)));
         }
         count += store::append(pool, tenant, order_id, &carrier_events).await?.inserted.len();
+        if scenario == ColdChain {
+            seed_cold_chain(pool, tenant, brand.prefix, shipment, now).await?;
+        }
         if scenario == OnTheMap {
             let vehicle = demo_vehicle(brand.prefix);
             store::set_route(pool, tenant, &vehicle, &[(shipment, 240)]).await?;
@@ -496,6 +505,43 @@ pub async fn showcase_links(pool: &Pool) -> store::Result<Vec<(String, Scenario,
         }
     }
     Ok(links)
+}
+
+/// A temperature logger on refrigerated freight: readings every 20 minutes
+/// for twelve hours, 3-6 °C except for an hour above the 8 °C limit (a door
+/// left open at the hub), which opened and closed one excursion.
+async fn seed_cold_chain(
+    pool: &Pool,
+    tenant: TenantId,
+    prefix: &str,
+    shipment: crate::domain::ShipmentId,
+    now: DateTime<Utc>,
+) -> store::Result<()> {
+    use crate::domain::condition::{Limits, Metric};
+    let refrigerated = store::LimitTarget::ProductClass("refrigerated".into());
+    store::set_condition_limit(pool, tenant, &refrigerated, Metric::TemperatureC, Limits { min: Some(2.0), max: Some(8.0) })
+        .await?;
+    let device = format!("{prefix}-LOGGER-1");
+    store::assign_device(pool, tenant, &device, shipment).await?;
+    let readings: Vec<store::NewReading> = (0..36)
+        .map(|i| {
+            let value = match i {
+                14..=16 => 9.0 + (i - 14) as f64 * 0.8,
+                _ => 4.5 + ((i * 7) % 10) as f64 / 6.0,
+            };
+            store::NewReading {
+                shipment,
+                device: Some(device.clone()),
+                metric: Metric::TemperatureC,
+                value,
+                recorded_at: now - Duration::minutes(20 * (36 - i)),
+            }
+        })
+        .collect();
+    store::record_readings(pool, tenant, &readings).await?;
+    // Northwind's hospital customers want to see it; Bloom & Bark keeps
+    // condition alerts internal (the default).
+    store::set_buyers_see_condition_alerts(pool, tenant, prefix == "NW").await
 }
 
 /// The van that carries a brand's "on the map" order.

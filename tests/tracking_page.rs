@@ -161,13 +161,22 @@ async fn the_demo_covers_every_state_and_its_links_render() {
         assert!(headlines.iter().any(|h| h == expected), "no demo order is `{expected}`: {headlines:?}");
     }
     let links = milepost::demo::showcase_links(&app.pool).await.unwrap();
-    assert_eq!(links.len(), 18);
-    for (_, scenario, token) in links {
+    assert_eq!(links.len(), 20);
+    for (brand, scenario, token) in links {
         let response = app.get(&format!("/t/{}", token.as_str())).await;
         assert_eq!(response.status(), 200, "{scenario:?}");
-        if scenario == milepost::demo::Scenario::OnTheMap {
-            let html = response.text().await.unwrap();
-            assert!(html.contains("data-testid=\"live-map\"") && html.contains("Arriving "), "the van is on the map");
+        let html = response.text().await.unwrap();
+        match scenario {
+            milepost::demo::Scenario::OnTheMap => {
+                assert!(html.contains("data-testid=\"live-map\"") && html.contains("Arriving "), "the van is on the map");
+            }
+            // Northwind shows its buyers condition alerts; Bloom & Bark keeps them internal.
+            milepost::demo::Scenario::ColdChain => assert_eq!(
+                html.contains("Condition alert") && html.contains("Conditions back in range"),
+                brand.starts_with("Northwind"),
+                "{brand}"
+            ),
+            _ => {}
         }
     }
 }
