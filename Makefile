@@ -41,16 +41,17 @@ test-postgres:
 test-e2e:
 	bash scripts/e2e.sh
 
-## Ingest throughput, live fan-out latency (SQLite, then PostgreSQL with two nodes),
-## notification delivery (not a test; prints tables).
+## Ingest throughput, live fan-out latency, notification delivery, GPS fix ingest
+## (SQLite, then PostgreSQL with two nodes). Not a test; prints tables.
 bench: setup
 	cargo build --release --features ssr --bin milepost
 	# 10,000 SSE subscribers need that many sockets in the client and the server.
 	ulimit -n $$(ulimit -Hn) && cargo bench --features ssr --bench ingest_and_live
 	cargo bench --features ssr --bench notifications
+	cargo bench --features ssr --bench last_mile
 	# The same on PostgreSQL (fsync on), plus two nodes: posted to one, heard on the other.
 	ulimit -n $$(ulimit -Hn) && MILEPOST_PG_DURABLE=1 bash scripts/with-postgres.sh \
-	  cargo bench --features ssr --bench ingest_and_live
+	  bash -c 'cargo bench --features ssr --bench ingest_and_live && cargo bench --features ssr --bench last_mile'
 
 ## Ten minutes of libFuzzer on the X12 parser (scripts/fuzz.sh SECONDS for other lengths).
 fuzz:
