@@ -519,8 +519,14 @@ async fn seed_cold_chain(
 ) -> store::Result<()> {
     use crate::domain::condition::{Limits, Metric};
     let refrigerated = store::LimitTarget::ProductClass("refrigerated".into());
-    store::set_condition_limit(pool, tenant, &refrigerated, Metric::TemperatureC, Limits { min: Some(2.0), max: Some(8.0) })
-        .await?;
+    store::set_condition_limit(
+        pool,
+        tenant,
+        &refrigerated,
+        Metric::TemperatureC,
+        Limits { min: Some(2.0), max: Some(8.0) },
+    )
+    .await?;
     let device = format!("{prefix}-LOGGER-1");
     store::assign_device(pool, tenant, &device, shipment).await?;
     let readings: Vec<store::NewReading> = (0..36)

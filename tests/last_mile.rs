@@ -161,3 +161,34 @@ async fn a_new_fix_reaches_the_open_tracking_stream() {
     );
     assert_eq!(moved["last_event_id"], first["last_event_id"]);
 }
+
+#[tokio::test]
+async fn the_trail_can_be_read_and_the_radius_set_per_tenant() {
+    let d = out_for_delivery().await;
+    for (i, km) in [5.0, 4.0, 3.0].into_iter().enumerate() {
+        post(&d, fix(Some(d.shipment), None, north_of_home(km), 3 - i as i64)).await;
+    }
+    let url = format!("/api/v1/shipments/{}/positions", d.shipment.0);
+    let trail: Value = d.app.send(reqwest::Method::GET, &url, &d.key, None).await.json().await.unwrap();
+    assert_eq!(trail["trail"].as_array().unwrap().len(), 3);
+    assert_eq!(trail["latest"]["latitude"].as_f64(), Some(north_of_home(3.0).0));
+    let bad = d.app.send(reqwest::Method::GET, &format!("{url}?hours=48"), &d.key, None).await;
+    assert_eq!(bad.status(), 422);
+
+    // Only admins change the radius; a 5 km radius makes the van 3 km out "arriving soon".
+    let admin = api_key(&d.app.pool, d.tenant, &[Scope::Admin]).await;
+    assert_eq!(
+        d.app.put("/api/v1/last-mile-settings", &d.key, json!({"arriving_soon_radius_m": 5000.0})).await.status(),
+        403
+    );
+    assert_eq!(
+        d.app.put("/api/v1/last-mile-settings", &admin, json!({"arriving_soon_radius_m": 10.0})).await.status(),
+        422
+    );
+    assert_eq!(
+        d.app.put("/api/v1/last-mile-settings", &admin, json!({"arriving_soon_radius_m": 5000.0})).await.status(),
+        204
+    );
+    let outcome = post(&d, fix(Some(d.shipment), None, north_of_home(3.0), 0)).await.1;
+    assert_eq!(outcome["arriving_soon"], json!([d.shipment.0]));
+}

@@ -168,7 +168,10 @@ async fn the_demo_covers_every_state_and_its_links_render() {
         let html = response.text().await.unwrap();
         match scenario {
             milepost::demo::Scenario::OnTheMap => {
-                assert!(html.contains("data-testid=\"live-map\"") && html.contains("Arriving "), "the van is on the map");
+                assert!(
+                    html.contains("data-testid=\"live-map\"") && html.contains("Arriving "),
+                    "the van is on the map"
+                );
             }
             // Northwind shows its buyers condition alerts; Bloom & Bark keeps them internal.
             milepost::demo::Scenario::ColdChain => assert_eq!(

@@ -23,7 +23,7 @@ use utoipa::{Modify, OpenApi};
         events::post_events, events::receive_webhook, edi::post_edi,
         notifications::order_notifications, notifications::resend, notifications::add_endpoint,
         notifications::put_rule, notifications::put_quiet_hours,
-        positions::post_positions, positions::put_route,
+        positions::post_positions, positions::put_route, positions::get_positions, positions::put_settings,
         pod::post_pod, pod::get_pod, pod::get_pod_file,
         conditions::post_readings, conditions::put_limit, conditions::put_device, conditions::put_settings,
         conditions::chart,
@@ -42,6 +42,7 @@ use utoipa::{Modify, OpenApi};
         conditions::ReadingIn, conditions::ReadingBatch, conditions::ReadingsOut, conditions::LimitIn,
         conditions::DeviceIn, conditions::ConditionSettingsIn,
         positions::PositionIn, positions::PositionBatch, positions::PositionsOut, positions::RouteIn, positions::StopIn,
+        positions::TrailOut, positions::FixOut, positions::LastMileSettingsIn,
     )),
     modifiers(&SecuritySchemes),
     tags(

@@ -48,6 +48,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/devices/{device_id}", put(conditions::put_device))
         .route("/shipments/{shipment_id}/conditions/{metric}/chart.svg", get(conditions::chart))
         .route("/vehicles/{vehicle_id}/route", put(positions::put_route))
+        .route("/shipments/{shipment_id}/positions", get(positions::get_positions))
+        .route("/last-mile-settings", put(positions::put_settings))
         .route("/edi", post(edi::post_edi))
         .route("/orders/{order_number}/notifications", get(notifications::order_notifications))
         .route("/notifications/{id}/resend", post(notifications::resend))

@@ -152,6 +152,80 @@ pub async fn post_positions(
     Ok(Json(PositionsOut { recorded: outcome.recorded, arriving_soon: outcome.arriving_soon }))
 }
 
+/// Where a shipment is: its latest fix and its trail (its own fixes and its
+/// vehicle's) over the last `hours` (default 1, at most 24).
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+pub struct TrailOut {
+    pub shipment_id: i64,
+    pub latest: Option<FixOut>,
+    /// Oldest first.
+    pub trail: Vec<FixOut>,
+}
+
+#[derive(Copy, Clone, Debug, Deserialize, Serialize, ToSchema)]
+pub struct FixOut {
+    pub latitude: f64,
+    pub longitude: f64,
+    pub recorded_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct TrailQuery {
+    /// How far back the trail goes, in hours (1 to 24; default 1).
+    pub hours: Option<i64>,
+}
+
+/// A shipment's latest position and recent trail (any scope).
+#[utoipa::path(get, path = "/api/v1/shipments/{shipment_id}/positions", tag = "Last mile",
+    params(("shipment_id" = i64, Path), TrailQuery),
+    responses((status = 200, body = TrailOut), (status = 404, body = Problem, content_type = "application/problem+json"),
+              (status = 422, body = Problem, content_type = "application/problem+json")),
+    security(("api_key" = [])))]
+pub async fn get_positions(
+    State(state): State<AppState>,
+    Extension(caller): Extension<ApiCaller>,
+    Path(shipment_id): Path<i64>,
+    axum::extract::Query(query): axum::extract::Query<TrailQuery>,
+) -> ApiResult<Json<TrailOut>> {
+    let hours = query.hours.unwrap_or(1);
+    if !(1..=24).contains(&hours) {
+        return Err(Problem::field("hours", "must be from 1 to 24"));
+    }
+    let shipment = ShipmentId(shipment_id);
+    if !store::foreign_shipments(&state.pool, caller.tenant, &[shipment]).await?.is_empty() {
+        return Err(Problem::not_found("shipment", "shipment_id", &shipment_id.to_string()));
+    }
+    let record = store::last_mile(&state.pool, caller.tenant, shipment, Utc::now() - Duration::hours(hours)).await?;
+    let trail: Vec<FixOut> =
+        record.fixes.iter().map(|(at, p)| FixOut { latitude: p.lat, longitude: p.lng, recorded_at: *at }).collect();
+    let latest = trail.last().copied();
+    Ok(Json(TrailOut { shipment_id, latest, trail }))
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LastMileSettingsIn {
+    /// How close (metres, 50 to 20,000) a vehicle gets before "arriving soon" fires.
+    pub arriving_soon_radius_m: f64,
+}
+
+/// The tenant's arriving-soon radius (default 800 m).
+#[utoipa::path(put, path = "/api/v1/last-mile-settings", tag = "Last mile", request_body = LastMileSettingsIn,
+    responses((status = 204), (status = 422, body = Problem, content_type = "application/problem+json")),
+    security(("api_key" = ["admin"])))]
+pub async fn put_settings(
+    State(state): State<AppState>,
+    Extension(caller): Extension<ApiCaller>,
+    ApiJson(input): ApiJson<LastMileSettingsIn>,
+) -> ApiResult<StatusCode> {
+    require(&caller, Scope::Admin)?;
+    if !(50.0..=20_000.0).contains(&input.arriving_soon_radius_m) {
+        return Err(Problem::field("arriving_soon_radius_m", "must be from 50 to 20,000 metres"));
+    }
+    store::set_arriving_soon_radius(&state.pool, caller.tenant, input.arriving_soon_radius_m).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RouteIn {

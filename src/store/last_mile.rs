@@ -32,8 +32,11 @@ pub struct MovedShipment {
 
 /// Of these shipment ids, the ones that are not this tenant's.
 pub async fn foreign_shipments(pool: &Pool, tenant: TenantId, ids: &[ShipmentId]) -> Result<Vec<ShipmentId>> {
+    let mut distinct = ids.to_vec();
+    distinct.sort_by_key(|id| id.0);
+    distinct.dedup();
     let mut foreign = Vec::new();
-    for id in ids {
+    for id in &distinct {
         let ours: bool = on_pool!(pool, |c| sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM shipments WHERE id = $1 AND tenant_id = $2)"
         )
@@ -55,6 +58,8 @@ pub async fn record_positions(pool: &Pool, tenant: TenantId, fixes: &[NewPositio
     let mut tx = super::write_tx(pool).await?;
     let received_at = Utc::now();
     let mut moved: Vec<(ShipmentId, DateTime<Utc>, LatLng)> = Vec::new();
+    // A batch is usually one vehicle's trail: look its route up once.
+    let mut routes: std::collections::HashMap<&str, Vec<ShipmentId>> = std::collections::HashMap::new();
     for fix in fixes {
         on_tx!(&mut tx, |c| sqlx::query(
             "INSERT INTO positions (tenant_id, shipment_id, vehicle_id, latitude, longitude, accuracy_m, speed_mps,
@@ -75,15 +80,18 @@ pub async fn record_positions(pool: &Pool, tenant: TenantId, fixes: &[NewPositio
         .await
         .map(|_| ()))?;
         let mut carried: Vec<ShipmentId> = fix.shipment.into_iter().collect();
-        if let Some(vehicle) = &fix.vehicle {
-            let on_route: Vec<ShipmentId> = on_tx!(&mut tx, |c| sqlx::query_scalar(
-                "SELECT shipment_id FROM route_stops WHERE tenant_id = $1 AND vehicle_id = $2"
-            )
-            .bind(tenant)
-            .bind(vehicle)
-            .fetch_all(c)
-            .await)?;
-            carried.extend(on_route);
+        if let Some(vehicle) = fix.vehicle.as_deref() {
+            if !routes.contains_key(vehicle) {
+                let on_route: Vec<ShipmentId> = on_tx!(&mut tx, |c| sqlx::query_scalar(
+                    "SELECT shipment_id FROM route_stops WHERE tenant_id = $1 AND vehicle_id = $2"
+                )
+                .bind(tenant)
+                .bind(vehicle)
+                .fetch_all(c)
+                .await)?;
+                routes.insert(vehicle, on_route);
+            }
+            carried.extend(routes[vehicle].iter().copied());
         }
         for shipment in carried {
             match moved.iter_mut().find(|(s, ..)| *s == shipment) {
@@ -157,6 +165,17 @@ pub async fn set_route(pool: &Pool, tenant: TenantId, vehicle: &str, stops: &[(S
         }
     }
     tx.commit().await?;
+    Ok(())
+}
+
+/// Sets the tenant's arriving-soon radius in metres.
+pub async fn set_arriving_soon_radius(pool: &Pool, tenant: TenantId, metres: f64) -> Result<()> {
+    on_pool!(pool, |c| sqlx::query("UPDATE tenants SET arriving_soon_radius_m = $1 WHERE id = $2")
+        .bind(metres)
+        .bind(tenant)
+        .execute(c)
+        .await
+        .map(|_| ()))?;
     Ok(())
 }
 

@@ -21,7 +21,8 @@ pub use conditions::{
 };
 pub use idempotency::{find_idempotent_response, remember_response, StoredResponse};
 pub use last_mile::{
-    foreign_shipments, last_mile, record_positions, set_route, LastMileRecord, MovedShipment, NewPosition,
+    foreign_shipments, last_mile, record_positions, set_arriving_soon_radius, set_route, LastMileRecord, MovedShipment,
+    NewPosition,
 };
 pub use proof_of_delivery::{order_pods, save_pod, shipment_pod, NewPod, PodFile, PodRecord, PodSaved};
 pub use webhooks::{
