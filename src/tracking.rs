@@ -101,17 +101,8 @@ pub fn build_tracking_view(snapshot: &OrderSnapshot, tenant: &TenantRecord, now:
     let status = derive_order_status(&facts, &shipment_ids, lines_outstanding);
 
     let shipment_count = snapshot.shipments.len();
-    let shipment_label: HashMap<ShipmentId, String> = snapshot
-        .shipments
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            (
-                s.id,
-                if shipment_count > 1 { format!("Shipment {} of {shipment_count}", i + 1) } else { "Shipment".into() },
-            )
-        })
-        .collect();
+    let shipment_label: HashMap<ShipmentId, String> =
+        snapshot.shipments.iter().enumerate().map(|(i, s)| (s.id, shipment_label(i, shipment_count))).collect();
 
     let timeline: Vec<TimelineEntry> = snapshot
         .events
@@ -246,6 +237,15 @@ pub fn build_tracking_view(snapshot: &OrderSnapshot, tenant: &TenantRecord, now:
     }
 }
 
+/// "Shipment 2 of 3", or just "Shipment" when there is one.
+fn shipment_label(index: usize, count: usize) -> String {
+    if count > 1 {
+        format!("Shipment {} of {count}", index + 1)
+    } else {
+        "Shipment".into()
+    }
+}
+
 /// Reads an order and its tenant and builds what the buyer sees now.
 pub async fn load_tracking_view(
     pool: &Pool,
@@ -267,11 +267,7 @@ pub async fn load_tracking_view(
             let of_kind =
                 |kind: &str| pod.files.iter().filter(|f| f.kind == kind).map(|f| f.sha256.clone()).collect::<Vec<_>>();
             PodView {
-                shipment: if shipment_count > 1 {
-                    format!("Shipment {} of {shipment_count}", index + 1)
-                } else {
-                    "Shipment".into()
-                },
+                shipment: shipment_label(index, shipment_count),
                 receiver_name: pod.receiver_name.clone(),
                 when: format_time(pod.delivered_at, tz, tenant.locale.as_str()),
                 signature: of_kind("signature").into_iter().next(),
