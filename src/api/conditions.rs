@@ -1,7 +1,7 @@
 //! Condition monitoring endpoints: sensor readings (IoT gateways), limits
 //! and device assignments (operations), and the readings chart.
 
-use super::extract::{json_body, parse_json, ApiJson};
+use super::extract::{json_body, one_or_batch, ApiJson};
 use super::problem::{ApiResult, FieldError, Problem};
 use super::require;
 use crate::auth::api_key::{ApiCaller, Scope};
@@ -63,16 +63,7 @@ pub async fn post_readings(
 ) -> ApiResult<Json<ReadingsOut>> {
     require(&caller, Scope::Carrier)?;
     let body = json_body(request, &state).await?;
-    let value: serde_json::Value = parse_json(&body)?;
-    let (inputs, batch) = if value.get("readings").is_some() {
-        let batch: ReadingBatch = parse_json(&body)?;
-        if batch.readings.is_empty() || batch.readings.len() > MAX_BATCH {
-            return Err(Problem::field("readings", format!("must hold 1 to {MAX_BATCH} readings")));
-        }
-        (batch.readings, true)
-    } else {
-        (vec![parse_json::<ReadingIn>(&body)?], false)
-    };
+    let (inputs, batch) = one_or_batch(&body, "readings", MAX_BATCH, |b: ReadingBatch| b.readings)?;
     let now = Utc::now();
     let mut errors = Vec::new();
     let mut readings = Vec::with_capacity(inputs.len());

@@ -1,6 +1,6 @@
 //! Posting events (one or a batch) and the signed carrier webhook receiver.
 
-use super::extract::{json_body, parse_json};
+use super::extract::{json_body, one_or_batch};
 use super::problem::{ApiResult, FieldError, Problem};
 use crate::auth::api_key::ApiCaller;
 use crate::auth::webhook_signature;
@@ -38,19 +38,7 @@ pub struct EventsOut {
 
 /// Accepts one event object or `{"events": [...]}`.
 fn parse_events(body: &[u8]) -> ApiResult<(Vec<EventIn>, bool)> {
-    let value: serde_json::Value = parse_json(body)?;
-    if value.get("events").is_some() {
-        let batch: EventBatch = parse_json(body)?;
-        if batch.events.is_empty() || batch.events.len() > MAX_BATCH {
-            return Err(Problem::field(
-                "events",
-                format!("must hold 1 to {MAX_BATCH} events (got {})", batch.events.len()),
-            ));
-        }
-        Ok((batch.events, true))
-    } else {
-        Ok((vec![parse_json::<EventIn>(body)?], false))
-    }
+    one_or_batch(body, "events", MAX_BATCH, |batch: EventBatch| batch.events)
 }
 
 /// Validates, resolves and appends events; shared by the API and webhooks.

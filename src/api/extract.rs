@@ -81,6 +81,26 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
     })
 }
 
+/// One object, or `{"<key>": [...]}` with 1 to `max` of them, read as the
+/// batch type `B` (so errors name `<key>[3].field`) and unwrapped by
+/// `items`. Returns the objects and whether they came as a batch.
+pub fn one_or_batch<T: DeserializeOwned, B: DeserializeOwned>(
+    bytes: &[u8],
+    key: &str,
+    max: usize,
+    items: impl FnOnce(B) -> Vec<T>,
+) -> Result<(Vec<T>, bool), Problem> {
+    let value: serde_json::Value = parse_json(bytes)?;
+    if value.get(key).is_none() {
+        return Ok((vec![parse_json(bytes)?], false));
+    }
+    let batch = items(parse_json(bytes)?);
+    if batch.is_empty() || batch.len() > max {
+        return Err(Problem::field(key, format!("must hold 1 to {max} (got {})", batch.len())));
+    }
+    Ok((batch, true))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,6 @@
 //! Telematics endpoints: GPS fixes and the routes vehicles drive.
 
-use super::extract::{json_body, parse_json, ApiJson};
+use super::extract::{json_body, one_or_batch, ApiJson};
 use super::problem::{ApiResult, FieldError, Problem};
 use super::require;
 use crate::auth::api_key::{ApiCaller, Scope};
@@ -118,16 +118,7 @@ pub async fn post_positions(
 ) -> ApiResult<Json<PositionsOut>> {
     require(&caller, Scope::Carrier)?;
     let body = json_body(request, &state).await?;
-    let value: serde_json::Value = parse_json(&body)?;
-    let (inputs, batch) = if value.get("positions").is_some() {
-        let batch: PositionBatch = parse_json(&body)?;
-        if batch.positions.is_empty() || batch.positions.len() > MAX_BATCH {
-            return Err(Problem::field("positions", format!("must hold 1 to {MAX_BATCH} fixes")));
-        }
-        (batch.positions, true)
-    } else {
-        (vec![parse_json::<PositionIn>(&body)?], false)
-    };
+    let (inputs, batch) = one_or_batch(&body, "positions", MAX_BATCH, |b: PositionBatch| b.positions)?;
     let now = Utc::now();
     let mut errors = Vec::new();
     let mut fixes = Vec::with_capacity(inputs.len());
