@@ -148,21 +148,7 @@ fn validate_order(
             message: format!("`{}` is not an IANA time zone such as America/Chicago", s.time_zone),
         });
     }
-    match (s.latitude, s.longitude) {
-        (None, None) => {}
-        (Some(lat), Some(lng)) => match crate::domain::LatLng::parse(lat, lng) {
-            Ok(_) => {}
-            Err(crate::domain::CoordinateError::Latitude(_)) => {
-                errors.push(FieldError { field: "ship_to.latitude".into(), message: "must be from -90 to 90".into() })
-            }
-            Err(crate::domain::CoordinateError::Longitude(_)) => errors
-                .push(FieldError { field: "ship_to.longitude".into(), message: "must be from -180 to 180".into() }),
-        },
-        (lat, _) => errors.push(FieldError {
-            field: if lat.is_none() { "ship_to.latitude" } else { "ship_to.longitude" }.into(),
-            message: "latitude and longitude come together".into(),
-        }),
-    }
+    FieldError::check_coordinates(&mut errors, "ship_to.", s.latitude, s.longitude);
     if let Some(email) = input.contact.as_ref().and_then(|c| c.email.as_deref()) {
         if !email.contains('@') || email.len() > 254 {
             errors.push(FieldError { field: "contact.email".into(), message: "is not an email address".into() });

@@ -4,7 +4,7 @@
 use super::problem::{ApiResult, FieldError, Problem};
 use super::require;
 use crate::auth::api_key::{ApiCaller, Scope};
-use crate::domain::{LatLng, ShipmentId};
+use crate::domain::ShipmentId;
 use crate::ingest::pod::{PodError, PodIn, Upload};
 use crate::state::AppState;
 use crate::store::{self, PodRecord, PodSaved};
@@ -193,23 +193,7 @@ pub async fn post_pod(
     };
     let latitude = number(&mut errors, "latitude", fields.latitude.as_deref());
     let longitude = number(&mut errors, "longitude", fields.longitude.as_deref());
-    let location = match (latitude, longitude) {
-        (None, None) => None,
-        (Some(lat), Some(lng)) => match LatLng::parse(lat, lng) {
-            Ok(point) => Some(point),
-            Err(e) => {
-                let field =
-                    if matches!(e, crate::domain::CoordinateError::Latitude(_)) { "latitude" } else { "longitude" };
-                errors.push(FieldError { field: field.into(), message: e.to_string() });
-                None
-            }
-        },
-        _ => {
-            let field = if latitude.is_none() { "latitude" } else { "longitude" };
-            errors.push(FieldError { field: field.into(), message: "latitude and longitude come together".into() });
-            None
-        }
-    };
+    let location = FieldError::check_coordinates(&mut errors, "", latitude, longitude);
     let note = fields.note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
     if note.as_ref().is_some_and(|n| n.chars().count() > 1000) {
         errors.push(FieldError { field: "note".into(), message: "must be at most 1,000 characters".into() });

@@ -4,7 +4,7 @@ use super::extract::{json_body, one_or_batch, ApiJson};
 use super::problem::{ApiResult, FieldError, Problem};
 use super::require;
 use crate::auth::api_key::{ApiCaller, Scope};
-use crate::domain::{CoordinateError, LatLng, ShipmentId};
+use crate::domain::ShipmentId;
 use crate::ingest;
 use crate::state::AppState;
 use crate::store::{self, NewPosition};
@@ -55,19 +55,9 @@ pub struct PositionsOut {
 
 /// Checks one fix; errors name `{prefix}field`.
 fn position(input: PositionIn, prefix: &str, now: DateTime<Utc>, errors: &mut Vec<FieldError>) -> Option<NewPosition> {
+    let point = FieldError::check_coordinates(errors, prefix, Some(input.latitude), Some(input.longitude));
     let mut error = |field: &str, message: &str| {
         errors.push(FieldError { field: format!("{prefix}{field}"), message: message.into() });
-    };
-    let point = match LatLng::parse(input.latitude, input.longitude) {
-        Ok(point) => Some(point),
-        Err(CoordinateError::Latitude(_)) => {
-            error("latitude", "must be from -90 to 90");
-            None
-        }
-        Err(CoordinateError::Longitude(_)) => {
-            error("longitude", "must be from -180 to 180");
-            None
-        }
     };
     let vehicle = input.vehicle_id.map(|v| v.trim().to_string());
     if input.shipment_id.is_none() && vehicle.is_none() {

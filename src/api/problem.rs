@@ -26,6 +26,28 @@ impl FieldError {
         };
         errors.push(FieldError { field: field.into(), message });
     }
+
+    /// An optional latitude/longitude pair (`{prefix}latitude`,
+    /// `{prefix}longitude`): both or neither, each in range.
+    pub fn check_coordinates(
+        errors: &mut Vec<FieldError>,
+        prefix: &str,
+        latitude: Option<f64>,
+        longitude: Option<f64>,
+    ) -> Option<crate::domain::LatLng> {
+        let error = |field: &str, message: String| FieldError { field: format!("{prefix}{field}"), message };
+        match (latitude, longitude) {
+            (None, None) => None,
+            (Some(lat), Some(lng)) => {
+                crate::domain::LatLng::parse(lat, lng).map_err(|e| errors.push(error(e.field(), e.to_string()))).ok()
+            }
+            (lat, _) => {
+                let missing = if lat.is_none() { "latitude" } else { "longitude" };
+                errors.push(error(missing, "latitude and longitude come together".into()));
+                None
+            }
+        }
+    }
 }
 
 /// An RFC 9457 problem document.

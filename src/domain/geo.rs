@@ -18,6 +18,16 @@ pub enum CoordinateError {
     Longitude(f64),
 }
 
+impl CoordinateError {
+    /// Which field of a latitude/longitude pair is wrong.
+    pub fn field(&self) -> &'static str {
+        match self {
+            CoordinateError::Latitude(_) => "latitude",
+            CoordinateError::Longitude(_) => "longitude",
+        }
+    }
+}
+
 const EARTH_RADIUS_M: f64 = 6_371_008.8;
 
 impl LatLng {
