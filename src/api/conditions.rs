@@ -67,6 +67,8 @@ pub async fn post_readings(
     let now = Utc::now();
     let mut errors = Vec::new();
     let mut readings = Vec::with_capacity(inputs.len());
+    // A batch is usually one logger's: look each device up once.
+    let mut devices: std::collections::HashMap<String, Option<ShipmentId>> = std::collections::HashMap::new();
     for (i, input) in inputs.into_iter().enumerate() {
         let prefix = if batch { format!("readings[{i}].") } else { String::new() };
         let mut error =
@@ -92,7 +94,14 @@ pub async fn post_readings(
         let shipment = match (input.shipment_id, input.device_id.as_deref()) {
             (Some(id), _) => Some(ShipmentId(id)),
             (None, Some(device)) => {
-                let found = store::device_shipment(&state.pool, caller.tenant, device.trim()).await?;
+                let device = device.trim();
+                let found = match devices.get(device) {
+                    Some(known) => *known,
+                    None => {
+                        let found = store::device_shipment(&state.pool, caller.tenant, device).await?;
+                        *devices.entry(device.to_string()).or_insert(found)
+                    }
+                };
                 if found.is_none() {
                     error("device_id", format!("device `{device}` is not assigned to a shipment"));
                 }

@@ -18,9 +18,14 @@ pub struct PositionsOutcome {
 pub async fn record(state: &AppState, tenant: TenantId, fixes: &[NewPosition]) -> store::Result<PositionsOutcome> {
     let moved = store::record_positions(&state.pool, tenant, fixes).await?;
     let mut outcome = PositionsOutcome { recorded: fixes.len(), ..Default::default() };
-    let dictionary = state.dictionary_for(tenant).await?;
+    // One map update per order, however many of its shipments the van carries.
+    let mut orders: Vec<_> = moved.iter().map(|m| m.order).collect();
+    orders.sort_by_key(|o| o.0);
+    orders.dedup();
+    for order in orders {
+        state.hub.publish_moved(tenant, order);
+    }
     for shipment in &moved {
-        state.hub.publish_moved(tenant, shipment.order);
         let out_for_delivery = shipment.status_milestone.as_deref() == Some(Milestone::OutForDelivery.code());
         let Some(destination) = shipment.destination.filter(|_| out_for_delivery) else { continue };
         if !within(shipment.arriving_soon_radius_m, shipment.latest, destination) {
@@ -31,7 +36,8 @@ pub async fn record(state: &AppState, tenant: TenantId, fixes: &[NewPosition]) -
             source: "gps".into(),
             source_event_id: format!("arriving_soon:{}", shipment.shipment.0),
             raw_code: "ARRIVING_SOON".into(),
-            canonical: dictionary.map("gps", "ARRIVING_SOON"),
+            // Read only when the geofence fires: most fixes need no dictionary.
+            canonical: state.dictionary_for(tenant).await?.map("gps", "ARRIVING_SOON"),
             occurred_at: shipment.latest_at,
             occurred_offset_minutes: None,
             location: None,

@@ -7,6 +7,7 @@ use super::{on_pool, on_tx, Pool, Result, StoreError};
 use crate::domain::condition::{change, Change, Limits, Metric, Span};
 use crate::domain::{Canonical, ExceptionKind, OrderId, ShipmentId, TenantId};
 use chrono::{DateTime, Utc};
+use std::collections::HashMap;
 
 /// Where a limit applies: one shipment, or every shipment of a product class.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -123,7 +124,8 @@ pub struct NewReading {
     pub recorded_at: DateTime<Utc>,
 }
 
-/// What readings did to excursions, and the events they appended per order.
+/// What readings did to excursions, and the events they appended, one
+/// entry per order.
 #[derive(Clone, Debug, Default)]
 pub struct ReadingsOutcome {
     pub opened: Vec<i64>,
@@ -147,6 +149,31 @@ async fn limits_in_tx(tx: &mut super::Tx, tenant: TenantId, shipment: ShipmentId
     Ok(row.map(|(min, max)| Limits { min, max }).unwrap_or_default())
 }
 
+/// What a batch knows about one shipment's metric while it works through
+/// its readings: read once, then kept up to date here.
+struct Tracked {
+    order: OrderId,
+    limits: Limits,
+    /// The open excursion: its id and worst value so far.
+    open: Option<(i64, f64)>,
+}
+
+async fn track(tx: &mut super::Tx, tenant: TenantId, shipment: ShipmentId, metric: Metric) -> Result<Tracked> {
+    let limits = limits_in_tx(tx, tenant, shipment, metric).await?;
+    let open: Option<(i64, f64)> = on_tx!(tx, |c| sqlx::query_as(
+        "SELECT id, worst_value FROM excursions WHERE shipment_id = $1 AND metric = $2 AND closed_at IS NULL"
+    )
+    .bind(shipment)
+    .bind(metric.code())
+    .fetch_optional(c)
+    .await)?;
+    let order: OrderId = on_tx!(tx, |c| sqlx::query_scalar("SELECT order_id FROM shipments WHERE id = $1")
+        .bind(shipment)
+        .fetch_one(c)
+        .await)?;
+    Ok(Tracked { order, limits, open })
+}
+
 /// Stores readings (oldest first; the caller has checked the shipments are
 /// the tenant's) and opens or closes excursions, each with its event.
 pub async fn record_readings(pool: &Pool, tenant: TenantId, readings: &[NewReading]) -> Result<ReadingsOutcome> {
@@ -155,6 +182,8 @@ pub async fn record_readings(pool: &Pool, tenant: TenantId, readings: &[NewReadi
     let received_at = Utc::now();
     let mut sorted: Vec<&NewReading> = readings.iter().collect();
     sorted.sort_by_key(|r| r.recorded_at);
+    let mut tracked: HashMap<(ShipmentId, Metric), Tracked> = HashMap::new();
+    let mut events: Vec<(OrderId, NewEvent)> = Vec::new();
     for reading in sorted {
         on_tx!(&mut tx, |c| sqlx::query(
             "INSERT INTO sensor_readings (tenant_id, shipment_id, device_id, metric, value, recorded_at, received_at)
@@ -170,24 +199,24 @@ pub async fn record_readings(pool: &Pool, tenant: TenantId, readings: &[NewReadi
         .execute(c)
         .await
         .map(|_| ()))?;
-        let limits = limits_in_tx(&mut tx, tenant, reading.shipment, reading.metric).await?;
-        let open: Option<(i64, f64)> = on_tx!(&mut tx, |c| sqlx::query_as(
-            "SELECT id, worst_value FROM excursions WHERE shipment_id = $1 AND metric = $2 AND closed_at IS NULL"
-        )
-        .bind(reading.shipment)
-        .bind(reading.metric.code())
-        .fetch_optional(c)
-        .await)?;
-        let (id, canonical, code) = match change(limits, open.is_some(), reading.value) {
+        let key = (reading.shipment, reading.metric);
+        if !tracked.contains_key(&key) {
+            let state = track(&mut tx, tenant, reading.shipment, reading.metric).await?;
+            tracked.insert(key, state);
+        }
+        let state = tracked.get_mut(&key).expect("tracked above");
+        let limits = state.limits;
+        let (id, canonical, code) = match change(limits, state.open.is_some(), reading.value) {
             Change::Nothing => continue,
             Change::Continues => {
-                let (id, worst) = open.expect("continues an open excursion");
+                let (id, worst) = state.open.as_mut().expect("continues an open excursion");
                 // Worst means furthest from the range, on whichever side.
                 let distance = |v: f64| limits.min.map_or(0.0, |m| m - v).max(limits.max.map_or(0.0, |m| v - m));
-                if distance(reading.value) > distance(worst) {
+                if distance(reading.value) > distance(*worst) {
+                    *worst = reading.value;
                     on_tx!(&mut tx, |c| sqlx::query("UPDATE excursions SET worst_value = $1 WHERE id = $2")
                         .bind(reading.value)
-                        .bind(id)
+                        .bind(*id)
                         .execute(c)
                         .await
                         .map(|_| ()))?;
@@ -210,11 +239,12 @@ pub async fn record_readings(pool: &Pool, tenant: TenantId, readings: &[NewReadi
                 .fetch_one(c)
                 .await
                 })?;
+                state.open = Some((id, reading.value));
                 outcome.opened.push(id);
                 (id, Canonical::Exception(ExceptionKind::ConditionExcursion), "EXCURSION")
             }
             Change::Closes => {
-                let (id, _) = open.expect("closes an open excursion");
+                let (id, _) = state.open.take().expect("closes an open excursion");
                 on_tx!(&mut tx, |c| sqlx::query("UPDATE excursions SET closed_at = $1 WHERE id = $2")
                     .bind(reading.recorded_at)
                     .bind(id)
@@ -225,10 +255,6 @@ pub async fn record_readings(pool: &Pool, tenant: TenantId, readings: &[NewReadi
                 (id, Canonical::Resolved(ExceptionKind::ConditionExcursion), "BACK_IN_RANGE")
             }
         };
-        let order: OrderId = on_tx!(&mut tx, |c| sqlx::query_scalar("SELECT order_id FROM shipments WHERE id = $1")
-            .bind(reading.shipment)
-            .fetch_one(c)
-            .await)?;
         let event = NewEvent {
             shipment: Some(reading.shipment),
             source: "sensor".into(),
@@ -243,7 +269,16 @@ pub async fn record_readings(pool: &Pool, tenant: TenantId, readings: &[NewReadi
                 "min": limits.min, "max": limits.max, "device_id": reading.device,
             }),
         };
-        let appended = insert_in_tx(&mut tx, tenant, order, &[event]).await?;
+        events.push((state.order, event));
+    }
+    // Each order's events go in together and its status is derived once.
+    let mut orders: Vec<OrderId> = events.iter().map(|(order, _)| *order).collect();
+    orders.sort_by_key(|o| o.0);
+    orders.dedup();
+    for order in orders {
+        let of_order: Vec<NewEvent> =
+            events.iter().filter(|(o, _)| *o == order).map(|(_, event)| event.clone()).collect();
+        let appended = insert_in_tx(&mut tx, tenant, order, &of_order).await?;
         recompute_status(&mut tx, order).await?;
         outcome.appended.push((order, appended));
     }
