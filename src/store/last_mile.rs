@@ -194,57 +194,38 @@ pub async fn last_mile(
     shipment: ShipmentId,
     since: DateTime<Utc>,
 ) -> Result<LastMileRecord> {
-    let vehicle: Option<String> = on_pool!(pool, |c| sqlx::query_scalar(
-        "SELECT vehicle_id FROM route_stops WHERE tenant_id = $1 AND shipment_id = $2"
-    )
-    .bind(tenant)
-    .bind(shipment)
-    .fetch_optional(c)
-    .await)?;
-    let mut rows: Vec<(DateTime<Utc>, f64, f64)> = on_pool!(pool, |c| sqlx::query_as(
+    let rows: Vec<(DateTime<Utc>, f64, f64)> = on_pool!(pool, |c| sqlx::query_as(
         "SELECT recorded_at, latitude, longitude FROM positions
-         WHERE shipment_id = $1 AND tenant_id = $2 AND recorded_at >= $3"
+         WHERE shipment_id = $1 AND tenant_id = $2 AND recorded_at >= $3
+         UNION ALL
+         SELECT p.recorded_at, p.latitude, p.longitude
+         FROM route_stops r JOIN positions p ON p.tenant_id = r.tenant_id AND p.vehicle_id = r.vehicle_id
+         WHERE r.shipment_id = $1 AND r.tenant_id = $2 AND p.recorded_at >= $3
+         ORDER BY 1"
     )
     .bind(shipment)
     .bind(tenant)
     .bind(since)
     .fetch_all(c)
     .await)?;
-    let mut stops_ahead = Vec::new();
-    if let Some(vehicle) = &vehicle {
-        let of_vehicle: Vec<(DateTime<Utc>, f64, f64)> = on_pool!(pool, |c| sqlx::query_as(
-            "SELECT recorded_at, latitude, longitude FROM positions
-             WHERE tenant_id = $1 AND vehicle_id = $2 AND recorded_at >= $3"
-        )
-        .bind(tenant)
-        .bind(vehicle)
-        .bind(since)
-        .fetch_all(c)
-        .await)?;
-        rows.extend(of_vehicle);
-        let ahead: Vec<(Option<f64>, Option<f64>, i64)> = on_pool!(pool, |c| sqlx::query_as(
-            "SELECT o.ship_to_latitude, o.ship_to_longitude, r.service_seconds
-             FROM route_stops mine
-             JOIN route_stops r ON r.tenant_id = mine.tenant_id AND r.vehicle_id = mine.vehicle_id
-                               AND r.sequence < mine.sequence
-             JOIN shipments s ON s.id = r.shipment_id
-             JOIN orders o ON o.id = s.order_id
-             WHERE mine.tenant_id = $1 AND mine.shipment_id = $2
-               AND (s.status_milestone IS NULL OR s.status_milestone <> 'delivered')
-             ORDER BY r.sequence"
-        )
-        .bind(tenant)
-        .bind(shipment)
-        .fetch_all(c)
-        .await)?;
-        // A stop without coordinates cannot be placed; its time still counts
-        // only if we know where it is, so it is left out.
-        stops_ahead = ahead
-            .into_iter()
-            .filter_map(|(lat, lng, service)| Some((LatLng::parse(lat?, lng?).ok()?, service)))
-            .collect();
-    }
-    rows.sort_by_key(|(at, ..)| *at);
+    let ahead: Vec<(Option<f64>, Option<f64>, i64)> = on_pool!(pool, |c| sqlx::query_as(
+        "SELECT o.ship_to_latitude, o.ship_to_longitude, r.service_seconds
+         FROM route_stops mine
+         JOIN route_stops r ON r.tenant_id = mine.tenant_id AND r.vehicle_id = mine.vehicle_id
+                           AND r.sequence < mine.sequence
+         JOIN shipments s ON s.id = r.shipment_id
+         JOIN orders o ON o.id = s.order_id
+         WHERE mine.tenant_id = $1 AND mine.shipment_id = $2
+           AND (s.status_milestone IS NULL OR s.status_milestone <> 'delivered')
+         ORDER BY r.sequence"
+    )
+    .bind(tenant)
+    .bind(shipment)
+    .fetch_all(c)
+    .await)?;
+    // A stop without coordinates cannot be placed on the way, so it is left out.
+    let stops_ahead =
+        ahead.into_iter().filter_map(|(lat, lng, service)| Some((LatLng::parse(lat?, lng?).ok()?, service))).collect();
     let fixes =
         rows.into_iter().filter_map(|(at, lat, lng)| LatLng::parse(lat, lng).ok().map(|point| (at, point))).collect();
     Ok(LastMileRecord { fixes, stops_ahead })
