@@ -44,8 +44,16 @@ fn source_clock(at: DateTime<Utc>, offset_minutes: Option<i32>, tz: Tz, locale: 
         return None;
     }
     let there = at.with_timezone(&offset);
-    let clock = if locale.eq_ignore_ascii_case("en-US") { "%-I:%M %p" } else { "%H:%M" };
-    Some(format!("{} local time (UTC{})", there.format(clock), there.format("%:z")))
+    Some(format!("{} local time (UTC{})", there.format(clock_format(locale)), there.format("%:z")))
+}
+
+/// A time of day as the locale writes it: "2:05 PM" or "14:05".
+fn clock_format(locale: &str) -> &'static str {
+    if locale.eq_ignore_ascii_case("en-US") {
+        "%-I:%M %p"
+    } else {
+        "%H:%M"
+    }
 }
 
 fn format_date(date: chrono::NaiveDate, locale: &str) -> String {
@@ -301,10 +309,7 @@ pub fn build_last_mile(
 ) -> Option<LastMileView> {
     let (updated_at, vehicle) = *record.fixes.last()?;
     let tz = zone(&ship_to.time_zone);
-    let clock = |at: DateTime<Utc>| {
-        let local = at.with_timezone(&tz);
-        if locale.eq_ignore_ascii_case("en-US") { local.format("%-I:%M %p") } else { local.format("%H:%M") }.to_string()
-    };
+    let clock = |at: DateTime<Utc>| at.with_timezone(&tz).format(clock_format(locale)).to_string();
     let destination = ship_to.latitude.zip(ship_to.longitude).and_then(|(lat, lng)| LatLng::parse(lat, lng).ok());
     let fixes: Vec<Fix> = record.fixes.iter().map(|(at, point)| Fix { at: *at, point: *point }).collect();
     let stops: Vec<StopAhead> = record
