@@ -7,6 +7,7 @@ mod common;
 
 use common::*;
 use milepost::auth::api_key::Scope;
+use milepost::on_pool;
 use serde_json::Value;
 
 const PO_AND_ACK: &str = include_str!("samples/edi/850_855_purchase_order_and_acknowledgment.x12");
@@ -38,7 +39,7 @@ fn statuses(outcome: &Value) -> Vec<(String, String)> {
 }
 
 async fn scalar(app: &TestApp, sql: &str) -> i64 {
-    on_pool!(app.pool, |c| sqlx::query_scalar(sql).fetch_one(c).await.unwrap())
+    on_pool!(&app.pool, |c| sqlx::query_scalar(sql).fetch_one(c).await.unwrap())
 }
 
 #[tokio::test]
@@ -52,7 +53,7 @@ async fn an_order_lives_its_whole_life_through_edi() {
     assert_eq!(status, 200, "{outcome}");
     assert_eq!(statuses(&outcome), [("850".into(), "created".into()), ("855".into(), "updated".into())]);
     assert_eq!(outcome["results"][0]["order_number"], "4500012345");
-    let lines: Vec<(i64, i64, i64)> = on_pool!(app.pool, |c| sqlx::query_as(
+    let lines: Vec<(i64, i64, i64)> = on_pool!(&app.pool, |c| sqlx::query_as(
         "SELECT line_number, quantity, cancelled_quantity FROM order_lines ORDER BY line_number"
     )
     .fetch_all(c)
@@ -94,12 +95,12 @@ async fn an_order_lives_its_whole_life_through_edi() {
     assert_eq!(status, 200, "{outcome}");
     assert_eq!(statuses(&outcome), [("214".into(), "created".into())]);
     let (headline, milestone): (String, Option<String>) =
-        on_pool!(app.pool, |c| sqlx::query_as("SELECT status_headline, status_milestone FROM orders")
+        on_pool!(&app.pool, |c| sqlx::query_as("SELECT status_headline, status_milestone FROM orders")
             .fetch_one(c)
             .await
             .unwrap());
     assert_eq!(milestone.as_deref(), Some("delivered"), "{headline}");
-    let (at, offset): (chrono::DateTime<chrono::Utc>, Option<i32>) = on_pool!(app.pool, |c| sqlx::query_as(
+    let (at, offset): (chrono::DateTime<chrono::Utc>, Option<i32>) = on_pool!(&app.pool, |c| sqlx::query_as(
         "SELECT occurred_at, occurred_offset_minutes FROM events WHERE raw_code = 'D1/NS'"
     )
     .fetch_one(c)
@@ -188,7 +189,7 @@ async fn a_ship_notice_before_its_order_is_applied_when_the_order_arrives() {
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM shipments").await, 1, "the waiting notice made its shipment");
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM shipment_packs").await, 3);
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM edi_waiting WHERE applied_at IS NULL").await, 0);
-    let result: String = on_pool!(app.pool, |c| sqlx::query_scalar("SELECT CAST(result AS TEXT) FROM edi_waiting")
+    let result: String = on_pool!(&app.pool, |c| sqlx::query_scalar("SELECT CAST(result AS TEXT) FROM edi_waiting")
         .fetch_one(c)
         .await
         .unwrap());

@@ -9,6 +9,7 @@ use chrono::{Timelike, Utc};
 use common::*;
 use milepost::auth::api_key::Scope;
 use milepost::notify::{self, Channels};
+use milepost::on_pool;
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -125,7 +126,7 @@ async fn drain(app: &TestApp, channels: &Channels) {
 }
 
 async fn states(app: &TestApp) -> Vec<(String, String, i64)> {
-    on_pool!(app.pool, |c| sqlx::query_as("SELECT trigger, state, attempts FROM notifications ORDER BY id")
+    on_pool!(&app.pool, |c| sqlx::query_as("SELECT trigger, state, attempts FROM notifications ORDER BY id")
         .fetch_all(c)
         .await
         .unwrap())
@@ -189,7 +190,7 @@ async fn a_message_that_keeps_failing_is_dead_lettered_with_its_error() {
     }
     assert_eq!(states(&app).await, [("out_for_delivery".into(), "dead".into(), 3)]);
     let error: String =
-        on_pool!(app.pool, |c| sqlx::query_scalar("SELECT last_error FROM notifications").fetch_one(c).await.unwrap());
+        on_pool!(&app.pool, |c| sqlx::query_scalar("SELECT last_error FROM notifications").fetch_one(c).await.unwrap());
     assert!(error.contains("451"), "{error}");
     assert!(sink.messages().is_empty());
 }
@@ -235,7 +236,7 @@ async fn quiet_hours_hold_good_news_and_rules_can_turn_a_trigger_off() {
     post_event(&app, &key, "carrier", "o-1", "OUT_FOR_DELIVERY").await;
     post_event(&app, &key, "carrier", "a-1", "ATTEMPT_FAIL").await;
     drain(&app, &channels).await;
-    let rows: Vec<(String, String, bool)> = on_pool!(app.pool, |c| sqlx::query_as(
+    let rows: Vec<(String, String, bool)> = on_pool!(&app.pool, |c| sqlx::query_as(
         "SELECT trigger, state, next_attempt_at > $1 FROM notifications ORDER BY id"
     )
     .bind(Utc::now())
@@ -378,7 +379,7 @@ async fn webhooks_are_signed_and_retried_and_sms_go_through_the_provider() {
     .expect("a valid Standard Webhooks signature");
     let payload: serde_json::Value = serde_json::from_str(body).unwrap();
     assert_eq!((payload["order_number"].as_str(), payload["status"].as_str()), (Some("SO-1"), Some("delivered")));
-    let log: Vec<(String, String, i64, Option<i64>)> = on_pool!(app.pool, |c| sqlx::query_as(
+    let log: Vec<(String, String, i64, Option<i64>)> = on_pool!(&app.pool, |c| sqlx::query_as(
         "SELECT channel, state, attempts, response_status FROM notifications ORDER BY channel"
     )
     .fetch_all(c)
@@ -421,7 +422,7 @@ async fn a_buyer_signs_up_on_the_tracking_page_with_a_code() {
         .expect("a code in the message");
     assert_eq!(code.len(), 6);
     let secret: Option<String> =
-        on_pool!(app.pool, |c| sqlx::query_scalar("SELECT secret FROM notifications").fetch_one(c).await.unwrap());
+        on_pool!(&app.pool, |c| sqlx::query_scalar("SELECT secret FROM notifications").fetch_one(c).await.unwrap());
     assert_eq!(secret, None, "the code is not kept once sent");
 
     let wrong = if code == "000000" { "111111" } else { "000000" };

@@ -4,6 +4,7 @@ mod common;
 
 use chrono::{Duration, Utc};
 use common::*;
+use milepost::on_pool;
 use milepost::store::{self, StoreError};
 
 #[tokio::test]
@@ -47,9 +48,9 @@ async fn events_are_append_only() {
     let tenant = tenant(&app.pool, "acme").await;
     let order = order(&app.pool, tenant, "SO-1", None).await;
     store::append(&app.pool, tenant, order.id, &[event("oms", "ORDER_PLACED", "p", Utc::now(), None)]).await.unwrap();
-    let update = on_pool!(app.pool, |c| sqlx::query("UPDATE events SET raw_code = 'X'").execute(c).await.map(|_| ()));
+    let update = on_pool!(&app.pool, |c| sqlx::query("UPDATE events SET raw_code = 'X'").execute(c).await.map(|_| ()));
     assert!(update.unwrap_err().to_string().contains("append-only"));
-    let delete = on_pool!(app.pool, |c| sqlx::query("DELETE FROM events").execute(c).await.map(|_| ()));
+    let delete = on_pool!(&app.pool, |c| sqlx::query("DELETE FROM events").execute(c).await.map(|_| ()));
     assert!(delete.unwrap_err().to_string().contains("append-only"));
 }
 

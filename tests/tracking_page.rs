@@ -5,6 +5,7 @@ mod common;
 use chrono::{Duration, TimeZone, Utc};
 use common::*;
 use milepost::auth::tracking_link;
+use milepost::on_pool;
 use milepost::store;
 
 #[tokio::test]
@@ -146,7 +147,7 @@ async fn the_demo_covers_every_state_and_its_links_render() {
         milepost::demo::seed(&app.pool, &milepost::domain::StatusDictionary::global(), Utc::now(), 25).await.unwrap();
     assert_eq!((summary.tenants, summary.orders), (2, 50));
     let headlines: Vec<String> =
-        on_pool!(app.pool, |c| sqlx::query_scalar("SELECT DISTINCT status_headline FROM orders")
+        on_pool!(&app.pool, |c| sqlx::query_scalar("SELECT DISTINCT status_headline FROM orders")
             .fetch_all(c)
             .await
             .unwrap());

@@ -79,7 +79,9 @@ pub(crate) enum Tx {
 
 /// Runs `$body` with `$c` bound to the backend's own pool. The body is
 /// compiled once per backend: one SQL text (`$1` placeholders suit both),
-/// bound and decoded by each driver's own rules.
+/// bound and decoded by each driver's own rules. Exported for tests that
+/// look into tables directly.
+#[macro_export]
 macro_rules! on_pool {
     ($pool:expr, |$c:ident| $body:expr) => {
         match $pool {
@@ -104,7 +106,8 @@ macro_rules! on_tx {
         }
     };
 }
-pub(crate) use {on_pool, on_tx};
+pub(crate) use crate::on_pool;
+pub(crate) use on_tx;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -63,18 +63,6 @@ pub async fn fresh_database_url(dir: &TempDir) -> String {
     }
 }
 
-/// Runs `$body` with `$c` bound to whichever backend's pool the test uses,
-/// for tests that look into tables directly (`$1` placeholders suit both).
-#[macro_export]
-macro_rules! on_pool {
-    ($pool:expr, |$c:ident| $body:expr) => {
-        match &$pool {
-            milepost::store::Pool::Sqlite($c) => $body,
-            milepost::store::Pool::Postgres($c) => $body,
-        }
-    };
-}
-
 impl TestApp {
     pub fn is_postgres(&self) -> bool {
         self.pool.is_postgres()
