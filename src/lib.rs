@@ -3,6 +3,7 @@
 
 pub mod domain;
 pub mod html;
+pub mod policy;
 pub mod ui;
 
 #[cfg(feature = "ssr")]

@@ -18,4 +18,4 @@ macro_rules! id_type {
     )*};
 }
 
-id_type!(TenantId, AccountId, OrderId, OrderLineId, ShipmentId, EventId);
+id_type!(TenantId, AccountId, OrderId, OrderLineId, ShipmentId, EventId, UserId);

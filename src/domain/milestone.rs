@@ -39,6 +39,8 @@ pub enum ExceptionKind {
     /// A sensor read outside the shipment's limits (temperature, shock...).
     /// Internal unless the tenant shows condition alerts to buyers.
     ConditionExcursion,
+    /// The receiver counted a different quantity than was shipped.
+    ReceivingDiscrepancy,
 }
 
 /// What an event means once the status dictionary has read its source code.
@@ -51,6 +53,9 @@ pub enum Canonical {
     /// The exception is over (a sensor back in range): it closes the
     /// open exception of that kind in the same shipment or order.
     Resolved(ExceptionKind),
+    /// A record that changes no status: a customer-service note, a
+    /// delivery received in full. Internal; its details carry the text.
+    Note,
     Unmapped,
 }
 
@@ -114,7 +119,7 @@ impl Milestone {
 }
 
 impl ExceptionKind {
-    pub const ALL: [ExceptionKind; 8] = [
+    pub const ALL: [ExceptionKind; 9] = [
         ExceptionKind::Delayed,
         ExceptionKind::FailedAttempt,
         ExceptionKind::AddressIssue,
@@ -123,6 +128,7 @@ impl ExceptionKind {
         ExceptionKind::ReturnedToSender,
         ExceptionKind::Cancelled,
         ExceptionKind::ConditionExcursion,
+        ExceptionKind::ReceivingDiscrepancy,
     ];
 
     pub fn code(self) -> &'static str {
@@ -135,6 +141,7 @@ impl ExceptionKind {
             ExceptionKind::ReturnedToSender => "returned_to_sender",
             ExceptionKind::Cancelled => "cancelled",
             ExceptionKind::ConditionExcursion => "condition_excursion",
+            ExceptionKind::ReceivingDiscrepancy => "receiving_discrepancy",
         }
     }
 
@@ -169,6 +176,10 @@ impl ExceptionKind {
                 "Condition alert",
                 "A sensor travelling with your shipment reported conditions outside the agreed range. Our team is checking the goods.",
             ),
+            ExceptionKind::ReceivingDiscrepancy => (
+                "Quantity discrepancy at receiving",
+                "The quantity counted at receiving differs from what was shipped. Our team is looking into it.",
+            ),
         };
         Presentation {
             label,
@@ -194,6 +205,7 @@ impl Canonical {
                 customer_visible: false,
                 terminal: false,
             },
+            Canonical::Note => Presentation { label: "Note", explanation: "", customer_visible: false, terminal: false },
             Canonical::Unmapped => {
                 Presentation { label: "Status update", explanation: "", customer_visible: false, terminal: false }
             }
@@ -207,6 +219,7 @@ impl Canonical {
             Canonical::Milestone(m) => m.code().to_string(),
             Canonical::Exception(e) => format!("exception:{}", e.code()),
             Canonical::Resolved(e) => format!("resolved:{}", e.code()),
+            Canonical::Note => "note".to_string(),
             Canonical::Unmapped => "unmapped".to_string(),
         }
     }
@@ -239,8 +252,10 @@ impl FromStr for ExceptionKind {
 impl FromStr for Canonical {
     type Err = UnknownCode;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        if s == "unmapped" {
-            return Ok(Canonical::Unmapped);
+        match s {
+            "unmapped" => return Ok(Canonical::Unmapped),
+            "note" => return Ok(Canonical::Note),
+            _ => {}
         }
         if let Some(kind) = s.strip_prefix("exception:") {
             return kind.parse().map(Canonical::Exception);
@@ -283,6 +298,7 @@ mod tests {
             assert_eq!(c.code().parse::<Canonical>().unwrap(), c);
         }
         assert_eq!("unmapped".parse::<Canonical>().unwrap(), Canonical::Unmapped);
+        assert_eq!("note".parse::<Canonical>().unwrap(), Canonical::Note);
         assert!("exception:bogus".parse::<Canonical>().is_err());
         assert!("teleported".parse::<Canonical>().is_err());
     }

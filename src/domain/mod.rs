@@ -9,6 +9,8 @@ pub mod geo;
 pub mod ids;
 pub mod image;
 pub mod milestone;
+pub mod receiving;
+pub mod search;
 pub mod status;
 
 pub use brand::BrandColor;

@@ -23,7 +23,7 @@ pub fn notifies_by_default(canonical: Canonical) -> bool {
         // Condition alerts are for the tenant's own people unless a rule
         // says otherwise; buyers may not even see them.
         Canonical::Exception(kind) => kind != ExceptionKind::ConditionExcursion,
-        Canonical::Resolved(_) | Canonical::Unmapped => false,
+        Canonical::Resolved(_) | Canonical::Note | Canonical::Unmapped => false,
     }
 }
 

@@ -186,14 +186,20 @@ pub(super) async fn recompute_status(tx: &mut super::Tx, order: OrderId) -> Resu
     .await
     })?;
 
+    let last_event_at = facts.iter().map(|f| f.occurred_at).max();
     let status = derive_order_status(&facts, &shipments, lines_outstanding);
+    // What customer service's exceptions queue filters on, kept beside the status.
+    let open_exceptions: Vec<&str> = status.open_exceptions.iter().map(|e| e.kind.code()).collect();
     on_tx!(tx, |c| sqlx::query(
-        "UPDATE orders SET status_milestone = $1, status_headline = $2, updated_at = $3 WHERE id = $4"
+        "UPDATE orders SET status_milestone = $1, status_headline = $2, updated_at = $3, open_exceptions = $5,
+             last_event_at = $6 WHERE id = $4"
     )
     .bind(status.milestone.map(|m| m.code()))
     .bind(status.headline())
     .bind(Utc::now())
     .bind(order)
+    .bind(open_exceptions.join(","))
+    .bind(last_event_at)
     .execute(c)
     .await
     .map(|r| r.rows_affected()))?;

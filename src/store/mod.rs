@@ -9,7 +9,10 @@ mod idempotency;
 mod last_mile;
 mod notifications;
 mod orders;
+mod people;
+mod portal;
 mod proof_of_delivery;
+mod search;
 mod tenants;
 mod tracking_links;
 mod webhooks;
@@ -24,6 +27,19 @@ pub use last_mile::{
     foreign_shipments, last_mile, record_positions, set_arriving_soon_radius, set_route, LastMileRecord, MovedShipment,
     NewPosition,
 };
+pub use people::{
+    accounts, clear_login_failures, create_session, create_sign_in_link, create_user, disable_user, list_users,
+    live_session, login_failures_since, peek_sign_in_link, record_login_failure, revoke_session, revoke_user_sessions,
+    set_password, set_role, touch_session, use_sign_in_link, user_for_sign_in, LinkPurpose, NewUser, SessionRecord,
+    UserRecord,
+};
+pub use portal::{
+    awaiting_receipt, deliveries, exceptions_queue, inbound_orders, list_orders, order_audit, order_owner,
+    order_tracking_links, received_quantities, record_audit, revoke_order_tracking_links, save_receipt,
+    shipment_expected_lines, shipment_packs, sites, AuditRecord, AwaitingReceipt, DeliveryRow, ExpectedLine, NewReceipt,
+    OrderFilter, OrderListRow, PackItemRow, PackRow, SiteRecord,
+};
+pub use search::{index_unindexed_orders, search_orders, SearchHit};
 pub use proof_of_delivery::{order_pods, save_pod, shipment_pod, NewPod, PodFile, PodRecord, PodSaved};
 pub use webhooks::{
     add_webhook_secret, live_webhook_secrets, record_webhook_receipt, revoke_webhook_secret, tenant_by_slug,

@@ -89,6 +89,8 @@ pub struct OrderRecord {
     pub placed_at: DateTime<Utc>,
     pub promised_date: Option<NaiveDate>,
     pub contact_name: Option<String>,
+    pub contact_email: Option<String>,
+    pub contact_phone: Option<String>,
     #[sqlx(flatten)]
     pub ship_to: ShipTo,
     pub status_milestone: Option<String>,
@@ -223,6 +225,8 @@ pub async fn create_shipment(
     let attached = attach_unmatched(&mut tx, tenant, shipment.order, id, &shipment.tracking_number).await?;
     // Once, whatever was inserted: the order has one more shipment either way.
     recompute_status(&mut tx, shipment.order).await?;
+    // Its tracking number now finds the order.
+    super::search::reindex_order(&mut tx, shipment.order).await?;
     tx.commit().await?;
     Ok(ShipmentCreated { id, confirmed, attached })
 }
@@ -404,6 +408,7 @@ pub async fn upsert_order(pool: &Pool, order: &NewOrder, placed: Option<NewEvent
     };
     // New events, or changed quantities, can change the status.
     recompute_status(&mut tx, id).await?;
+    super::search::reindex_order(&mut tx, id).await?;
     tx.commit().await?;
     Ok(SavedOrder { id, lines, created, placed })
 }

@@ -1,0 +1,150 @@
+//! A receiving confirmation: what the receiver counted against what the
+//! shipment said, and what that means for the timeline.
+
+use super::milestone::{Canonical, ExceptionKind};
+use serde::{Deserialize, Serialize};
+
+/// One line of a shipment as counted at the dock. `counted` is every unit
+/// that arrived, damaged ones included; `damaged` is how many of those.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CountedLine {
+    pub line_number: i64,
+    pub sku: String,
+    /// What the shipment (its ASN) said it carried of this line.
+    pub expected: i64,
+    pub counted: i64,
+    pub damaged: i64,
+}
+
+impl CountedLine {
+    pub fn shortage(&self) -> i64 {
+        (self.expected - self.counted).max(0)
+    }
+
+    pub fn overage(&self) -> i64 {
+        (self.counted - self.expected).max(0)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ReceiptError {
+    #[error("line {line}: {field} must be zero or more")]
+    Negative { line: i64, field: &'static str },
+    #[error("line {line}: damaged ({damaged}) cannot exceed counted ({counted})")]
+    MoreDamagedThanCounted { line: i64, damaged: i64, counted: i64 },
+    #[error("a receipt needs at least one line")]
+    Empty,
+}
+
+/// What a receipt comes to: the event it records and the words for it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReceiptAssessment {
+    /// Damage first (goods need replacing), then a count that differs,
+    /// else a plain note that the delivery was received in full.
+    pub canonical: Canonical,
+    pub summary: String,
+    pub shortage: bool,
+    pub overage: bool,
+    pub damaged: bool,
+}
+
+pub fn assess(lines: &[CountedLine]) -> Result<ReceiptAssessment, ReceiptError> {
+    if lines.is_empty() {
+        return Err(ReceiptError::Empty);
+    }
+    for line in lines {
+        if line.counted < 0 {
+            return Err(ReceiptError::Negative { line: line.line_number, field: "counted" });
+        }
+        if line.damaged < 0 {
+            return Err(ReceiptError::Negative { line: line.line_number, field: "damaged" });
+        }
+        if line.damaged > line.counted {
+            return Err(ReceiptError::MoreDamagedThanCounted {
+                line: line.line_number,
+                damaged: line.damaged,
+                counted: line.counted,
+            });
+        }
+    }
+    let shortage = lines.iter().any(|l| l.shortage() > 0);
+    let overage = lines.iter().any(|l| l.overage() > 0);
+    let damaged = lines.iter().any(|l| l.damaged > 0);
+    let issues: Vec<String> = lines
+        .iter()
+        .filter_map(|l| {
+            let mut parts = Vec::new();
+            if l.shortage() > 0 {
+                parts.push(format!("{} short", l.shortage()));
+            }
+            if l.overage() > 0 {
+                parts.push(format!("{} over", l.overage()));
+            }
+            if l.damaged > 0 {
+                parts.push(format!("{} damaged", l.damaged));
+            }
+            (!parts.is_empty())
+                .then(|| format!("line {} ({}): {} of {} counted, {}", l.line_number, l.sku, l.counted, l.expected, parts.join(", ")))
+        })
+        .collect();
+    let units: i64 = lines.iter().map(|l| l.counted).sum();
+    let summary = if issues.is_empty() {
+        format!("Received in full: {units} units on {} lines", lines.len())
+    } else {
+        format!("Received with issues: {}", issues.join("; "))
+    };
+    let canonical = if damaged {
+        Canonical::Exception(ExceptionKind::Damaged)
+    } else if shortage || overage {
+        Canonical::Exception(ExceptionKind::ReceivingDiscrepancy)
+    } else {
+        Canonical::Note
+    };
+    Ok(ReceiptAssessment { canonical, summary, shortage, overage, damaged })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(n: i64, expected: i64, counted: i64, damaged: i64) -> CountedLine {
+        CountedLine { line_number: n, sku: format!("SKU-{n}"), expected, counted, damaged }
+    }
+
+    #[test]
+    fn a_full_count_is_a_note() {
+        let a = assess(&[line(1, 10, 10, 0), line(2, 4, 4, 0)]).unwrap();
+        assert_eq!(a.canonical, Canonical::Note);
+        assert!(!a.shortage && !a.overage && !a.damaged);
+        assert_eq!(a.summary, "Received in full: 14 units on 2 lines");
+    }
+
+    #[test]
+    fn shortages_and_overages_are_a_discrepancy_naming_each_line() {
+        let a = assess(&[line(1, 10, 8, 0), line(2, 4, 5, 0), line(3, 1, 1, 0)]).unwrap();
+        assert_eq!(a.canonical, Canonical::Exception(ExceptionKind::ReceivingDiscrepancy));
+        assert!(a.shortage && a.overage && !a.damaged);
+        assert_eq!(
+            a.summary,
+            "Received with issues: line 1 (SKU-1): 8 of 10 counted, 2 short; line 2 (SKU-2): 5 of 4 counted, 1 over"
+        );
+    }
+
+    #[test]
+    fn damage_wins_over_a_discrepancy() {
+        let a = assess(&[line(1, 10, 9, 3)]).unwrap();
+        assert_eq!(a.canonical, Canonical::Exception(ExceptionKind::Damaged));
+        assert!(a.shortage && a.damaged);
+        assert!(a.summary.contains("1 short, 3 damaged"));
+    }
+
+    #[test]
+    fn impossible_counts_are_refused() {
+        assert_eq!(assess(&[]), Err(ReceiptError::Empty));
+        assert_eq!(assess(&[line(2, 1, -1, 0)]), Err(ReceiptError::Negative { line: 2, field: "counted" }));
+        assert_eq!(
+            assess(&[line(3, 5, 2, 3)]),
+            Err(ReceiptError::MoreDamagedThanCounted { line: 3, damaged: 3, counted: 2 })
+        );
+    }
+}

@@ -1,0 +1,395 @@
+//! Reads and writes of the signed-in portal: order lists in a person's
+//! reach, the receiver's inbound board and receipts, accounts payable's
+//! deliveries, customer service's exceptions queue, and the audit log.
+
+use super::events::{insert_in_tx, recompute_status, AppendOutcome, NewEvent};
+use super::{on_pool, on_tx, Pool, Result};
+use crate::domain::{AccountId, OrderId, OrderLineId, ShipmentId, TenantId, UserId};
+use crate::policy::{Owner, Reach};
+use chrono::{DateTime, NaiveDate, Utc};
+
+/// An order found by its number in a tenant, with whose it is (the policy
+/// decides whether the person asking may know it exists).
+pub async fn order_owner(pool: &Pool, tenant: TenantId, order_number: &str) -> Result<Option<(OrderId, Owner)>> {
+    let row: Option<(OrderId, TenantId, Option<AccountId>)> = on_pool!(pool, |c| sqlx::query_as(
+        "SELECT id, tenant_id, account_id FROM orders WHERE tenant_id = $1 AND order_number = $2"
+    )
+    .bind(tenant)
+    .bind(order_number)
+    .fetch_optional(c)
+    .await)?;
+    Ok(row.map(|(id, tenant, account)| (id, Owner { tenant, account })))
+}
+
+/// One row of an order list.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct OrderListRow {
+    pub id: OrderId,
+    pub order_number: String,
+    pub customer_po: Option<String>,
+    pub placed_at: DateTime<Utc>,
+    pub promised_date: Option<NaiveDate>,
+    pub status_milestone: Option<String>,
+    pub status_headline: String,
+    pub open_exceptions: String,
+    pub ship_to_name: String,
+    pub ship_to_city: String,
+    pub ship_to_postcode: String,
+    pub ship_to_time_zone: String,
+    pub account_name: Option<String>,
+    pub last_event_at: Option<DateTime<Utc>>,
+}
+
+const LIST_COLUMNS: &str = "o.id, o.order_number, o.customer_po, o.placed_at, o.promised_date, o.status_milestone,
+    o.status_headline, o.open_exceptions, o.ship_to_name, o.ship_to_city, o.ship_to_postcode, o.ship_to_time_zone,
+    a.name AS account_name, o.last_event_at
+    FROM orders o LEFT JOIN customer_accounts a ON a.id = o.account_id";
+
+/// What a buyer narrows their list by.
+#[derive(Clone, Debug, Default)]
+pub struct OrderFilter {
+    /// A milestone code, `open` (not delivered) or `late`.
+    pub status: Option<String>,
+    pub placed_from: Option<DateTime<Utc>>,
+    pub placed_before: Option<DateTime<Utc>>,
+    /// Part of an order or PO number, any case.
+    pub number: Option<String>,
+    pub today: Option<NaiveDate>,
+    pub limit: i64,
+}
+
+pub async fn list_orders(pool: &Pool, reach: Reach, filter: &OrderFilter) -> Result<Vec<OrderListRow>> {
+    let pattern = filter.number.as_ref().map(|n| format!("%{}%", n.trim().to_lowercase().replace(['%', '_'], "")));
+    let (milestone, open, late) = match filter.status.as_deref() {
+        Some("open") => (None, true, false),
+        Some("late") => (None, true, true),
+        Some(code) => (Some(code.to_string()), false, false),
+        None => (None, false, false),
+    };
+    let sql = format!(
+        "SELECT {LIST_COLUMNS}
+         WHERE o.tenant_id = $1 AND ($2 IS NULL OR o.account_id = $2)
+           AND ($3 IS NULL OR o.status_milestone = $3)
+           AND ($4 = FALSE OR o.status_milestone IS DISTINCT FROM 'delivered')
+           AND ($5 = FALSE OR o.promised_date < $6)
+           AND ($7 IS NULL OR o.placed_at >= $7) AND ($8 IS NULL OR o.placed_at < $8)
+           AND ($9 IS NULL OR LOWER(o.order_number) LIKE $9 OR LOWER(COALESCE(o.customer_po, '')) LIKE $9)
+         ORDER BY o.placed_at DESC, o.id DESC LIMIT $10"
+    );
+    Ok(on_pool!(pool, |c| sqlx::query_as(&sql)
+        .bind(reach.tenant)
+        .bind(reach.account)
+        .bind(&milestone)
+        .bind(open)
+        .bind(late)
+        .bind(filter.today)
+        .bind(filter.placed_from)
+        .bind(filter.placed_before)
+        .bind(&pattern)
+        .bind(filter.limit)
+        .fetch_all(c)
+        .await)?)
+}
+
+/// A ship-to site of an account: where its receivers work.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct SiteRecord {
+    pub ship_to_name: String,
+    pub ship_to_postcode: String,
+    pub ship_to_city: String,
+}
+
+pub async fn sites(pool: &Pool, reach: Reach) -> Result<Vec<SiteRecord>> {
+    Ok(on_pool!(pool, |c| sqlx::query_as(
+        "SELECT DISTINCT ship_to_name, ship_to_postcode, ship_to_city FROM orders
+         WHERE tenant_id = $1 AND ($2 IS NULL OR account_id = $2) ORDER BY ship_to_name, ship_to_postcode"
+    )
+    .bind(reach.tenant)
+    .bind(reach.account)
+    .fetch_all(c)
+    .await)?)
+}
+
+/// Orders to a site that are not delivered yet, soonest first.
+pub async fn inbound_orders(pool: &Pool, reach: Reach, site: &SiteRecord) -> Result<Vec<OrderListRow>> {
+    let sql = format!(
+        "SELECT {LIST_COLUMNS}
+         WHERE o.tenant_id = $1 AND ($2 IS NULL OR o.account_id = $2) AND o.ship_to_name = $3 AND o.ship_to_postcode = $4
+           AND o.status_milestone IS DISTINCT FROM 'delivered' AND o.open_exceptions NOT LIKE '%cancelled%'
+         ORDER BY o.promised_date, o.placed_at LIMIT 500"
+    );
+    Ok(on_pool!(pool, |c| sqlx::query_as(&sql)
+        .bind(reach.tenant)
+        .bind(reach.account)
+        .bind(&site.ship_to_name)
+        .bind(&site.ship_to_postcode)
+        .fetch_all(c)
+        .await)?)
+}
+
+/// A delivered shipment nobody has counted yet.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct AwaitingReceipt {
+    pub order_number: String,
+    pub customer_po: Option<String>,
+    pub shipment_id: ShipmentId,
+    pub carrier: String,
+    pub tracking_number: String,
+}
+
+pub async fn awaiting_receipt(pool: &Pool, reach: Reach, site: &SiteRecord) -> Result<Vec<AwaitingReceipt>> {
+    Ok(on_pool!(pool, |c| sqlx::query_as(
+        "SELECT o.order_number, o.customer_po, s.id AS shipment_id, s.carrier, s.tracking_number
+         FROM shipments s JOIN orders o ON o.id = s.order_id
+         WHERE o.tenant_id = $1 AND ($2 IS NULL OR o.account_id = $2) AND o.ship_to_name = $3 AND o.ship_to_postcode = $4
+           AND s.status_milestone = 'delivered' AND NOT EXISTS (SELECT 1 FROM receipts r WHERE r.shipment_id = s.id)
+         ORDER BY s.id LIMIT 500"
+    )
+    .bind(reach.tenant)
+    .bind(reach.account)
+    .bind(&site.ship_to_name)
+    .bind(&site.ship_to_postcode)
+    .fetch_all(c)
+    .await)?)
+}
+
+/// One delivered shipment, as accounts payable matches it to an invoice.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct DeliveryRow {
+    pub order_id: OrderId,
+    pub order_number: String,
+    pub customer_po: Option<String>,
+    pub shipment_id: ShipmentId,
+    pub carrier: String,
+    pub tracking_number: String,
+    pub shipped_quantity: i64,
+    /// What the receiver counted, once they have.
+    pub counted_quantity: Option<i64>,
+    pub delivered_at: DateTime<Utc>,
+    pub pod_id: Option<i64>,
+    pub receiver_name: Option<String>,
+    pub shortage: bool,
+}
+
+/// Shipments of the reach delivered in `[from, to)`, oldest first.
+pub async fn deliveries(pool: &Pool, reach: Reach, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<DeliveryRow>> {
+    Ok(on_pool!(pool, |c| sqlx::query_as(
+        "SELECT o.id AS order_id, o.order_number, o.customer_po, s.id AS shipment_id, s.carrier, s.tracking_number,
+                CAST((SELECT COALESCE(SUM(sl.quantity), 0) FROM shipment_lines sl WHERE sl.shipment_id = s.id) AS BIGINT)
+                    AS shipped_quantity,
+                CAST((SELECT SUM(rl.counted) FROM receipt_lines rl JOIN receipts r ON r.id = rl.receipt_id
+                      WHERE r.shipment_id = s.id) AS BIGINT) AS counted_quantity,
+                d.delivered_at, p.id AS pod_id, p.receiver_name,
+                EXISTS (SELECT 1 FROM receipt_lines rl JOIN receipts r ON r.id = rl.receipt_id
+                        WHERE r.shipment_id = s.id AND rl.counted < rl.expected) AS shortage
+         FROM shipments s
+         JOIN orders o ON o.id = s.order_id
+         JOIN (SELECT shipment_id, MIN(occurred_at) AS delivered_at FROM events
+               WHERE tenant_id = $1 AND canonical = 'delivered' AND shipment_id IS NOT NULL GROUP BY shipment_id) d
+           ON d.shipment_id = s.id
+         LEFT JOIN pods p ON p.shipment_id = s.id
+         WHERE o.tenant_id = $1 AND ($2 IS NULL OR o.account_id = $2) AND d.delivered_at >= $3 AND d.delivered_at < $4
+         ORDER BY d.delivered_at, s.id LIMIT 10000"
+    )
+    .bind(reach.tenant)
+    .bind(reach.account)
+    .bind(from)
+    .bind(to)
+    .fetch_all(c)
+    .await)?)
+}
+
+/// Orders that need customer service: an open exception, late, or no
+/// event since `stuck_before` while not delivered.
+pub async fn exceptions_queue(
+    pool: &Pool,
+    tenant: TenantId,
+    today: NaiveDate,
+    stuck_before: DateTime<Utc>,
+) -> Result<Vec<OrderListRow>> {
+    let sql = format!(
+        "SELECT {LIST_COLUMNS}
+         WHERE o.tenant_id = $1 AND (o.open_exceptions <> ''
+            OR (o.status_milestone IS DISTINCT FROM 'delivered' AND (o.promised_date < $2 OR o.last_event_at < $3)))
+         ORDER BY o.open_exceptions = '', o.promised_date, o.id LIMIT 500"
+    );
+    Ok(on_pool!(pool, |c| sqlx::query_as(&sql).bind(tenant).bind(today).bind(stuck_before).fetch_all(c).await)?)
+}
+
+/// A shipment's lines as its ASN lists them: what the receiver counts against.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ExpectedLine {
+    pub order_line_id: OrderLineId,
+    pub line_number: i64,
+    pub sku: String,
+    pub description: String,
+    pub quantity: i64,
+}
+
+pub async fn shipment_expected_lines(pool: &Pool, order: OrderId, shipment: ShipmentId) -> Result<Vec<ExpectedLine>> {
+    Ok(on_pool!(pool, |c| sqlx::query_as(
+        "SELECT l.id AS order_line_id, l.line_number, l.sku, l.description, sl.quantity
+         FROM shipment_lines sl JOIN order_lines l ON l.id = sl.order_line_id JOIN shipments s ON s.id = sl.shipment_id
+         WHERE sl.shipment_id = $1 AND s.order_id = $2 ORDER BY l.line_number"
+    )
+    .bind(shipment)
+    .bind(order)
+    .fetch_all(c)
+    .await)?)
+}
+
+pub struct NewReceipt<'a> {
+    pub tenant: TenantId,
+    pub order: OrderId,
+    pub shipment: ShipmentId,
+    pub user: UserId,
+    pub note: Option<&'a str>,
+    /// (order line, expected, counted, damaged)
+    pub lines: Vec<(OrderLineId, i64, i64, i64)>,
+    pub event: NewEvent,
+}
+
+/// Records the receipt and its timeline event in one transaction. `None`
+/// when the shipment was already received (a receipt is never replaced).
+pub async fn save_receipt(pool: &Pool, receipt: NewReceipt<'_>) -> Result<Option<AppendOutcome>> {
+    let mut tx = super::write_tx(pool).await?;
+    tx.lock_order(receipt.order).await?;
+    let id: Option<i64> = on_tx!(&mut tx, |c| sqlx::query_scalar(
+        "INSERT INTO receipts (tenant_id, order_id, shipment_id, user_id, received_at, note)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (shipment_id) DO NOTHING RETURNING id"
+    )
+    .bind(receipt.tenant)
+    .bind(receipt.order)
+    .bind(receipt.shipment)
+    .bind(receipt.user)
+    .bind(receipt.event.occurred_at)
+    .bind(receipt.note)
+    .fetch_optional(c)
+    .await)?;
+    let Some(id) = id else { return Ok(None) };
+    for (line, expected, counted, damaged) in &receipt.lines {
+        on_tx!(&mut tx, |c| sqlx::query(
+            "INSERT INTO receipt_lines (receipt_id, order_line_id, expected, counted, damaged) VALUES ($1, $2, $3, $4, $5)"
+        )
+        .bind(id)
+        .bind(line)
+        .bind(expected)
+        .bind(counted)
+        .bind(damaged)
+        .execute(c)
+        .await.map(|r| r.rows_affected()))?;
+    }
+    let outcome = insert_in_tx(&mut tx, receipt.tenant, receipt.order, &[receipt.event]).await?;
+    recompute_status(&mut tx, receipt.order).await?;
+    if let Some(last) = outcome.inserted.iter().max() {
+        tx.notify_live(receipt.tenant, receipt.order, Some(*last)).await?;
+    }
+    tx.commit().await?;
+    Ok(Some(outcome))
+}
+
+/// What was counted of each order line, over every receipt of the order:
+/// (order line, counted, damaged), and the shipments received.
+pub async fn received_quantities(pool: &Pool, order: OrderId) -> Result<(Vec<(OrderLineId, i64, i64)>, Vec<ShipmentId>)> {
+    let lines = on_pool!(pool, |c| sqlx::query_as(
+        "SELECT rl.order_line_id, CAST(SUM(rl.counted) AS BIGINT), CAST(SUM(rl.damaged) AS BIGINT)
+         FROM receipt_lines rl JOIN receipts r ON r.id = rl.receipt_id WHERE r.order_id = $1 GROUP BY rl.order_line_id"
+    )
+    .bind(order)
+    .fetch_all(c)
+    .await)?;
+    let shipments =
+        on_pool!(pool, |c| sqlx::query_scalar("SELECT shipment_id FROM receipts WHERE order_id = $1 ORDER BY id")
+            .bind(order)
+            .fetch_all(c)
+            .await)?;
+    Ok((lines, shipments))
+}
+
+/// Packs of a shipment's ASN with their items: (pack id, parent, kind, SSCC,
+/// tracking number) and (pack id, line number, sku, quantity).
+pub type PackRow = (i64, Option<i64>, String, Option<String>, Option<String>);
+pub type PackItemRow = (i64, i64, String, i64);
+
+pub async fn shipment_packs(pool: &Pool, shipment: ShipmentId) -> Result<(Vec<PackRow>, Vec<PackItemRow>)> {
+    let packs = on_pool!(pool, |c| sqlx::query_as(
+        "SELECT id, parent_id, kind, sscc, tracking_number FROM shipment_packs WHERE shipment_id = $1 ORDER BY id"
+    )
+    .bind(shipment)
+    .fetch_all(c)
+    .await)?;
+    let items = on_pool!(pool, |c| sqlx::query_as(
+        "SELECT pi.pack_id, l.line_number, l.sku, pi.quantity FROM pack_items pi
+         JOIN shipment_packs p ON p.id = pi.pack_id JOIN order_lines l ON l.id = pi.order_line_id
+         WHERE p.shipment_id = $1 ORDER BY pi.pack_id, l.line_number"
+    )
+    .bind(shipment)
+    .fetch_all(c)
+    .await)?;
+    Ok((packs, items))
+}
+
+/// Appends an audit entry. Every portal action that changes something calls it.
+pub async fn record_audit(
+    pool: &Pool,
+    tenant: TenantId,
+    order: Option<OrderId>,
+    user: UserId,
+    action: &str,
+    detail: &str,
+) -> Result<()> {
+    on_pool!(pool, |c| sqlx::query(
+        "INSERT INTO audit_log (tenant_id, order_id, user_id, action, detail, at) VALUES ($1, $2, $3, $4, $5, $6)"
+    )
+    .bind(tenant)
+    .bind(order)
+    .bind(user)
+    .bind(action)
+    .bind(detail)
+    .bind(Utc::now())
+    .execute(c)
+    .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct AuditRecord {
+    pub at: DateTime<Utc>,
+    pub user_name: Option<String>,
+    pub action: String,
+    pub detail: String,
+}
+
+pub async fn order_audit(pool: &Pool, order: OrderId) -> Result<Vec<AuditRecord>> {
+    Ok(on_pool!(pool, |c| sqlx::query_as(
+        "SELECT a.at, u.name AS user_name, a.action, a.detail FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
+         WHERE a.order_id = $1 ORDER BY a.id DESC"
+    )
+    .bind(order)
+    .fetch_all(c)
+    .await)?)
+}
+
+/// The order's current tracking link rows: (id, created, expires, revoked).
+pub async fn order_tracking_links(
+    pool: &Pool,
+    order: OrderId,
+) -> Result<Vec<(i64, DateTime<Utc>, Option<DateTime<Utc>>, Option<DateTime<Utc>>)>> {
+    Ok(on_pool!(pool, |c| sqlx::query_as(
+        "SELECT id, created_at, expires_at, revoked_at FROM tracking_links WHERE order_id = $1 ORDER BY id DESC"
+    )
+    .bind(order)
+    .fetch_all(c)
+    .await)?)
+}
+
+/// Revokes every live tracking link of the order (customer service does
+/// this when a link was forwarded to the wrong person).
+pub async fn revoke_order_tracking_links(pool: &Pool, order: OrderId) -> Result<u64> {
+    Ok(on_pool!(pool, |c| sqlx::query("UPDATE tracking_links SET revoked_at = $1 WHERE order_id = $2 AND revoked_at IS NULL")
+        .bind(Utc::now())
+        .bind(order)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?)
+}
