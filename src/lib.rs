@@ -29,6 +29,8 @@ pub mod state;
 #[cfg(feature = "ssr")]
 pub mod store;
 #[cfg(feature = "ssr")]
+pub mod portal;
+#[cfg(feature = "ssr")]
 pub mod tracking;
 
 #[cfg(feature = "hydrate")]
@@ -37,3 +39,5 @@ pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(ui::app::App);
 }
+#[cfg(feature = "ssr")]
+pub mod proof_of_delivery_archive;

@@ -19,6 +19,7 @@ pub fn router(state: AppState) -> Router {
     let shell_options = state.leptos_options.clone();
     Router::new()
         .nest("/api/v1", crate::api::router(state.clone()))
+        .merge(crate::portal::router())
         .route("/api/openapi.json", get(crate::api::docs::openapi_json))
         .route("/api/docs", get(crate::api::docs::reference_page))
         .route("/healthz", get(|| async { "ok" }))
@@ -37,6 +38,7 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(leptos::nonce::provide_nonce, shell))
         .layer(middleware::from_fn_with_state(state.clone(), tracking_link_gate))
+        .layer(middleware::from_fn(crate::portal::same_origin_only))
         .layer(middleware::from_fn(security_headers))
         .with_state(state)
 }
@@ -158,7 +160,10 @@ const UNAVAILABLE_PAGE: &str = r#"<!DOCTYPE html>
 
 /// Serves until Ctrl-C or SIGTERM, then lets in-flight requests finish.
 pub async fn serve(listener: tokio::net::TcpListener, app: Router) -> std::io::Result<()> {
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
+    // With the client's address: sign-in attempts are limited per address.
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
 }
 
 async fn shutdown_signal() {

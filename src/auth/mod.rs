@@ -2,6 +2,8 @@
 //! Standard Webhooks signatures for carriers.
 
 pub mod api_key;
+pub mod password;
+pub mod session;
 pub mod tracking_link;
 pub mod webhook_signature;
 

@@ -9,6 +9,7 @@ pub mod geo;
 pub mod ids;
 pub mod image;
 pub mod milestone;
+pub mod pod_document;
 pub mod receiving;
 pub mod search;
 pub mod status;

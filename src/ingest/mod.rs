@@ -20,7 +20,7 @@ use crate::store::{self, AppendOutcome, NewEvent, NewOrder, NewShipment, SavedOr
 
 /// Tells live subscribers about what these appends committed, and wakes
 /// the notification worker only if they queued something for it.
-fn publish(state: &AppState, tenant: TenantId, order: OrderId, outcomes: &[&AppendOutcome]) {
+pub(crate) fn publish(state: &AppState, tenant: TenantId, order: OrderId, outcomes: &[&AppendOutcome]) {
     if let Some(last) = outcomes.iter().flat_map(|o| &o.inserted).max() {
         state.hub.publish(tenant, order, *last);
     }

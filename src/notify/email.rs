@@ -120,3 +120,22 @@ pub fn compose(
         )
         .map_err(|e| e.to_string())
 }
+
+impl Mailer {
+    /// A one-time link to sign in to the portal, or to accept an invitation.
+    pub async fn send_sign_in_link(&self, to: &str, brand: &str, url: &str, invitation: bool) -> Result<(), String> {
+        let (subject, sentence) = if invitation {
+            (format!("You are invited to {brand} order tracking"), "Choose a password to start (the link works once, for 7 days):")
+        } else {
+            (format!("Your sign-in link for {brand}"), "Sign in with this link (it works once, for 15 minutes):")
+        };
+        let message = Message::builder()
+            .from(Mailbox::new(Some(brand.to_string()), self.from.clone()))
+            .to(to.parse::<Mailbox>().map_err(|e| format!("recipient `{to}`: {e}"))?)
+            .subject(subject)
+            .header(ContentType::TEXT_PLAIN)
+            .body(format!("{sentence}\n{url}\n\nIf you did not ask for this, ignore this message.\n-- {brand}\n"))
+            .map_err(|e| e.to_string())?;
+        self.transport.send(message).await.map(|_| ()).map_err(|e| e.to_string())
+    }
+}

@@ -95,6 +95,8 @@ pub struct OrderRecord {
     pub ship_to: ShipTo,
     pub status_milestone: Option<String>,
     pub status_headline: String,
+    /// Open exception kinds, comma-separated (kept by every status change).
+    pub open_exceptions: String,
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]

@@ -1,6 +1,10 @@
 use crate::ui::pages::{
     home::HomePage, not_found::NotFound, status_dictionary::StatusDictionaryPage, tracking::TrackingPage,
 };
+use crate::ui::pages::portal::{
+    deliveries::DeliveriesPage, inbound::InboundPage, order::OrderPage, orders::OrdersPage, people::PeoplePage,
+    service::{ExceptionsPage, SearchPage}, sign_in::{SignInLinkPage, SignInPage},
+};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
@@ -44,6 +48,15 @@ pub fn App() -> impl IntoView {
                 // Async: the whole page (and its 404 status) is decided before
                 // the first byte, so nothing shifts while it streams in.
                 <Route path=path!("/t/:token") view=TrackingPage ssr=SsrMode::Async/>
+                <Route path=path!("/login") view=SignInPage/>
+                <Route path=path!("/login/link/:token") view=SignInLinkPage ssr=SsrMode::Async/>
+                <Route path=path!("/portal/orders") view=OrdersPage ssr=SsrMode::Async/>
+                <Route path=path!("/portal/orders/:number") view=OrderPage ssr=SsrMode::Async/>
+                <Route path=path!("/portal/inbound") view=InboundPage ssr=SsrMode::Async/>
+                <Route path=path!("/portal/deliveries") view=DeliveriesPage ssr=SsrMode::Async/>
+                <Route path=path!("/portal/cs") view=SearchPage ssr=SsrMode::Async/>
+                <Route path=path!("/portal/cs/exceptions") view=ExceptionsPage ssr=SsrMode::Async/>
+                <Route path=path!("/portal/admin/users") view=PeoplePage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -6,4 +6,5 @@ pub mod components;
 #[cfg(feature = "hydrate")]
 pub mod live_updates;
 pub mod pages;
+pub mod portal_view;
 pub mod tracking_view;

@@ -1,4 +1,5 @@
 pub mod home;
 pub mod not_found;
+pub mod portal;
 pub mod status_dictionary;
 pub mod tracking;

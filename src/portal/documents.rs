@@ -1,0 +1,242 @@
+//! Downloads for accounts payable (and anyone who may see the order's
+//! documents): proof-of-delivery files, the generated POD PDF, and, for a
+//! date range, the CSV for invoice matching and a ZIP of every POD.
+
+use super::pages::date_range;
+use super::views::{shipment_label, time_in, zone};
+use super::{forbidden, get_session, not_found, order_for, unavailable};
+use crate::auth::session::SignedIn;
+use crate::domain::pod_document::{render_pdf, PodDocument, PodLine};
+use crate::domain::{OrderId, ShipmentId, TenantId};
+use crate::policy::{self, Action, Decision};
+use crate::proof_of_delivery_archive::{build_zip, safe_segment, ArchiveEntry};
+use crate::state::AppState;
+use crate::store::{self, DeliveryRow, PodRecord};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+fn attachment(bytes: Vec<u8>, content_type: &'static str, filename: &str) -> Response {
+    let mut response = ([(header::CONTENT_TYPE, content_type)], bytes).into_response();
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{}\"", safe_segment(filename))) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    response
+}
+
+/// One of the order's original POD files (signature or photo).
+pub async fn pod_file(
+    State(state): State<AppState>,
+    Path((number, sha256)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let signed_in = match get_session(&state, &headers).await {
+        Ok(s) => s,
+        Err(response) => return response,
+    };
+    let (order, owner) = match order_for(&state, &signed_in, &number, Action::DownloadProofOfDelivery).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let pods = match store::order_pods(&state.pool, owner.tenant, order).await {
+        Ok(pods) => pods,
+        Err(e) => return unavailable(e),
+    };
+    let Some(file) = pods.iter().flat_map(|p| &p.files).find(|f| f.sha256 == sha256) else { return not_found() };
+    let extension = if file.content_type == "image/png" { "png" } else { "jpg" };
+    let name = format!("{}-{}-{}.{extension}", safe_segment(&number), file.kind, &file.sha256[..12]);
+    crate::api::pod::file_response(&state, file, Some(&name)).await.unwrap_or_else(|()| {
+        unavailable(store::StoreError::Corrupt(format!("proof-of-delivery file {}", file.sha256)))
+    })
+}
+
+/// The generated PDF of one shipment's proof of delivery.
+pub async fn pod_pdf(
+    State(state): State<AppState>,
+    Path((number, shipment)): Path<(String, i64)>,
+    headers: HeaderMap,
+) -> Response {
+    let signed_in = match get_session(&state, &headers).await {
+        Ok(s) => s,
+        Err(response) => return response,
+    };
+    let (order, owner) = match order_for(&state, &signed_in, &number, Action::DownloadProofOfDelivery).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    match pod_document(&state, owner.tenant, order, ShipmentId(shipment)).await {
+        Ok(Some(doc)) => attachment(render_pdf(&doc), "application/pdf", &format!("{}-{}.pdf", number, doc.pod_id)),
+        Ok(None) => not_found(),
+        Err(e) => unavailable(e),
+    }
+}
+
+/// What the PDF of a shipment's POD says, or `None` if it has no POD.
+async fn pod_document(
+    state: &AppState,
+    tenant: TenantId,
+    order: OrderId,
+    shipment: ShipmentId,
+) -> store::Result<Option<PodDocument>> {
+    let pods = store::order_pods(&state.pool, tenant, order).await?;
+    let Some(pod) = pods.into_iter().find(|p| p.shipment == shipment) else { return Ok(None) };
+    let snapshot = store::order_snapshot(&state.pool, tenant, order).await?;
+    let brand = store::get_tenant(&state.pool, tenant).await?.brand_name;
+    let expected = store::shipment_expected_lines(&state.pool, order, shipment).await?;
+    Ok(Some(document(&brand, &snapshot, &pod, &expected)))
+}
+
+fn document(brand: &str, snapshot: &store::OrderSnapshot, pod: &PodRecord, lines: &[store::ExpectedLine]) -> PodDocument {
+    let o = &snapshot.order;
+    let tz = zone(&o.ship_to.time_zone);
+    let shipment = snapshot
+        .shipments
+        .iter()
+        .find(|s| s.id == pod.shipment)
+        .map(|s| shipment_label(&s.carrier, &s.tracking_number))
+        .unwrap_or_default();
+    PodDocument {
+        brand_name: brand.to_string(),
+        order_number: o.order_number.clone(),
+        customer_po: o.customer_po.clone(),
+        shipment,
+        receiver_name: pod.receiver_name.clone(),
+        delivered_at: time_in(pod.delivered_at, tz),
+        place: pod.location.map(|l| format!("{:.5}, {:.5}", l.lat, l.lng)),
+        ship_to: [Some(o.ship_to.name.clone()), Some(o.ship_to.line1.clone()), o.ship_to.line2.clone(),
+            Some(format!("{} {}", o.ship_to.postcode, o.ship_to.city)), Some(o.ship_to.country.clone())]
+        .into_iter()
+        .flatten()
+        .collect(),
+        lines: lines
+            .iter()
+            .map(|l| PodLine {
+                line_number: l.line_number,
+                sku: l.sku.clone(),
+                description: l.description.clone(),
+                quantity: l.quantity,
+                unit: snapshot.lines.iter().find(|x| x.id == l.order_line_id).map_or("EA".into(), |x| x.unit.clone()),
+            })
+            .collect(),
+        note: pod.note.clone(),
+        pod_id: format!("POD-{}", pod.id),
+        files: pod.files.iter().map(|f| format!("{} sha256:{}", f.kind, f.sha256)).collect(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Range {
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+}
+
+/// Deliveries in the range within the person's reach, if they may export them.
+async fn deliveries_for(state: &AppState, signed_in: &SignedIn, range: &Range) -> Result<(String, Vec<DeliveryRow>), Response> {
+    if policy::decide_role(&signed_in.person, Action::ExportDeliveries) != Decision::Allow {
+        return Err(forbidden());
+    }
+    let (from, to, start, end) = date_range(&range.from, &range.to);
+    let rows = store::deliveries(&state.pool, policy::reach(&signed_in.person), start, end).await.map_err(unavailable)?;
+    Ok((format!("{from}_{to}"), rows))
+}
+
+/// PO, order, shipment, delivered quantity, delivered at, POD id, shortage.
+pub async fn deliveries_csv(State(state): State<AppState>, Query(range): Query<Range>, headers: HeaderMap) -> Response {
+    let signed_in = match get_session(&state, &headers).await {
+        Ok(s) => s,
+        Err(response) => return response,
+    };
+    let (period, rows) = match deliveries_for(&state, &signed_in, &range).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    attachment(deliveries_csv_text(&rows).into_bytes(), "text/csv; charset=utf-8", &format!("deliveries_{period}.csv"))
+}
+
+pub fn deliveries_csv_text(rows: &[DeliveryRow]) -> String {
+    let mut csv = String::from("po,order,shipment,delivered_quantity,delivered_at,pod_id,shortage\r\n");
+    for r in rows {
+        let fields = [
+            r.customer_po.clone().unwrap_or_default(),
+            r.order_number.clone(),
+            shipment_label(&r.carrier, &r.tracking_number),
+            r.counted_quantity.unwrap_or(r.shipped_quantity).to_string(),
+            r.delivered_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            r.pod_id.map(|id| format!("POD-{id}")).unwrap_or_default(),
+            if r.shortage { "yes" } else { "no" }.to_string(),
+        ];
+        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        csv.push_str(&line.join(","));
+        csv.push_str("\r\n");
+    }
+    csv
+}
+
+/// RFC 4180 quoting, and a leading quote mark on anything a spreadsheet
+/// would run as a formula (CSV injection).
+fn csv_field(value: &str) -> String {
+    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_string() };
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value
+    }
+}
+
+/// Every POD in the range: per shipment, the generated PDF and the original files.
+pub async fn deliveries_zip(State(state): State<AppState>, Query(range): Query<Range>, headers: HeaderMap) -> Response {
+    let signed_in = match get_session(&state, &headers).await {
+        Ok(s) => s,
+        Err(response) => return response,
+    };
+    let (period, rows) = match deliveries_for(&state, &signed_in, &range).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let tenant = signed_in.person.tenant;
+    let mut entries = vec![ArchiveEntry { path: "deliveries.csv".into(), bytes: deliveries_csv_text(&rows).into_bytes() }];
+    for row in rows.iter().filter(|r| r.pod_id.is_some()) {
+        let folder = format!("{}/{}", safe_segment(&row.order_number), safe_segment(&format!("{}-{}", row.carrier, row.tracking_number)));
+        let doc = match pod_document(&state, tenant, row.order_id, row.shipment_id).await {
+            Ok(Some(doc)) => doc,
+            Ok(None) => continue,
+            Err(e) => return unavailable(e),
+        };
+        entries.push(ArchiveEntry { path: format!("{folder}/{}.pdf", doc.pod_id), bytes: render_pdf(&doc) });
+        let pods = match store::order_pods(&state.pool, tenant, row.order_id).await {
+            Ok(pods) => pods,
+            Err(e) => return unavailable(e),
+        };
+        for file in pods.iter().filter(|p| p.shipment == row.shipment_id).flat_map(|p| &p.files) {
+            let bytes = match state.blobs.get(&file.sha256).await {
+                Ok(bytes) => bytes,
+                Err(e) => return unavailable(store::StoreError::Corrupt(format!("proof-of-delivery file {}: {e}", file.sha256))),
+            };
+            let extension = if file.content_type == "image/png" { "png" } else { "jpg" };
+            entries.push(ArchiveEntry { path: format!("{folder}/{}.{extension}", file.kind), bytes: bytes.to_vec() });
+        }
+    }
+    match build_zip(&entries) {
+        Ok(zip) => attachment(zip, "application/zip", &format!("proof-of-delivery_{period}.zip")),
+        Err(e) => unavailable(store::StoreError::Corrupt(format!("building a ZIP: {e}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_and_formulas_defused() {
+        assert_eq!(csv_field("PO-1"), "PO-1");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_field("-5"), "'-5");
+    }
+}

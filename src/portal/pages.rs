@@ -1,0 +1,380 @@
+//! What each portal page's server function answers, already authorized:
+//! the policy decides, the store reads only within the person's reach.
+
+use super::views::{self, line_progress, order_row, shipment_label, time_in, timeline, zone};
+use crate::auth::session::SignedIn;
+use crate::domain::search::SearchQuery;
+use crate::domain::{Canonical, ExceptionKind, Milestone};
+use crate::policy::{self, Action, Decision};
+use crate::state::AppState;
+use crate::store::{self, OrderFilter, SiteRecord};
+use crate::ui::portal_view::*;
+use chrono::{Duration, NaiveDate, Utc};
+
+type Page<T> = store::Result<PortalPage<T>>;
+
+/// The signed-in person if their role may `action` at all; otherwise the
+/// page to show instead.
+fn allowed(signed_in: Option<SignedIn>, action: Action) -> Result<SignedIn, PortalPage<()>> {
+    let signed_in = signed_in.ok_or(PortalPage::SignIn)?;
+    match policy::decide_role(&signed_in.person, action) {
+        Decision::Allow => Ok(signed_in),
+        _ => Err(PortalPage::Forbidden),
+    }
+}
+
+fn refuse<T>(page: PortalPage<()>) -> PortalPage<T> {
+    match page {
+        PortalPage::SignIn => PortalPage::SignIn,
+        PortalPage::NotFound => PortalPage::NotFound,
+        _ => PortalPage::Forbidden,
+    }
+}
+
+macro_rules! allowed_or_return {
+    ($signed_in:expr, $action:expr) => {
+        match allowed($signed_in, $action) {
+            Ok(s) => s,
+            Err(page) => return Ok(refuse(page)),
+        }
+    };
+}
+
+async fn viewer(state: &AppState, signed_in: &SignedIn) -> store::Result<Viewer> {
+    let tenant = store::get_tenant(&state.pool, signed_in.person.tenant).await?;
+    Ok(views::viewer(signed_in, &tenant.brand_name))
+}
+
+fn parse_date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
+}
+
+pub async fn orders(state: &AppState, signed_in: Option<SignedIn>, query: OrdersQuery) -> Page<OrderList> {
+    let signed_in = allowed_or_return!(signed_in, Action::ViewOrder);
+    let now = Utc::now();
+    let filter = OrderFilter {
+        status: Some(query.status.trim().to_string()).filter(|s| STATUS_FILTERS.iter().any(|(c, _)| c == s) && !s.is_empty()),
+        placed_from: parse_date(&query.from).map(|d| d.and_hms_opt(0, 0, 0).expect("midnight").and_utc()),
+        placed_before: parse_date(&query.to).map(|d| (d + Duration::days(1)).and_hms_opt(0, 0, 0).expect("midnight").and_utc()),
+        number: Some(query.number.trim().to_string()).filter(|n| !n.is_empty()),
+        today: Some(now.date_naive()),
+        limit: 200,
+    };
+    let rows = store::list_orders(&state.pool, policy::reach(&signed_in.person), &filter).await?;
+    Ok(PortalPage::Ready(OrderList {
+        viewer: viewer(state, &signed_in).await?,
+        rows: rows.iter().map(|r| order_row(r, now, None)).collect(),
+    }))
+}
+
+pub async fn order(state: &AppState, signed_in: Option<SignedIn>, number: &str) -> Page<PortalOrder> {
+    let Some(signed_in) = signed_in else { return Ok(PortalPage::SignIn) };
+    let person = &signed_in.person;
+    let Some((order, owner)) = store::order_owner(&state.pool, person.tenant, number).await? else {
+        return Ok(PortalPage::NotFound);
+    };
+    match policy::decide(person, Action::ViewOrder, owner) {
+        Decision::Allow => {}
+        Decision::Forbidden => return Ok(PortalPage::Forbidden),
+        Decision::NotFound => return Ok(PortalPage::NotFound),
+    }
+    let may = |action| policy::decide(person, action, owner) == Decision::Allow;
+    let tenant = store::get_tenant(&state.pool, person.tenant).await?;
+    let snapshot = store::order_snapshot(&state.pool, person.tenant, order).await?;
+    let (received, received_shipments) = store::received_quantities(&state.pool, order).await?;
+    let pods = store::order_pods(&state.pool, person.tenant, order).await?;
+    let o = &snapshot.order;
+    let tz = zone(&o.ship_to.time_zone);
+    let staff = may(Action::ViewInternal);
+
+    let mut shipments = Vec::new();
+    for s in &snapshot.shipments {
+        let (packs, items) = store::shipment_packs(&state.pool, s.id).await?;
+        let packs = packs
+            .iter()
+            .map(|(id, _, kind, sscc, tracking)| PackLine {
+                label: format!(
+                    "{} {}",
+                    if kind == "tare" { "Pallet" } else { "Carton" },
+                    sscc.clone().or_else(|| tracking.clone()).unwrap_or_else(|| format!("#{id}"))
+                ),
+                items: items
+                    .iter()
+                    .filter(|(pack, ..)| pack == id)
+                    .map(|(_, line, sku, qty)| format!("line {line} {sku} × {qty}"))
+                    .collect(),
+            })
+            .collect();
+        let pod = pods.iter().find(|p| p.shipment == s.id).filter(|_| may(Action::DownloadProofOfDelivery)).map(|p| PodLinks {
+            id: format!("POD-{}", p.id),
+            receiver: p.receiver_name.clone(),
+            when: time_in(p.delivered_at, tz),
+            pdf: format!("/portal/orders/{}/shipments/{}/pod.pdf", o.order_number, s.id),
+            files: p
+                .files
+                .iter()
+                .map(|f| (format!("{} ({} KB)", f.kind, (f.size_bytes + 1023) / 1024), format!("/portal/orders/{}/pod/{}", o.order_number, f.sha256)))
+                .collect(),
+        });
+        let received_already = received_shipments.contains(&s.id);
+        let to_count = if may(Action::Receive) && !received_already {
+            store::shipment_expected_lines(&state.pool, order, s.id)
+                .await?
+                .into_iter()
+                .map(|l| ExpectedItem {
+                    order_line_id: l.order_line_id.0,
+                    line_number: l.line_number,
+                    sku: l.sku,
+                    description: l.description,
+                    quantity: l.quantity,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let receipt = snapshot
+            .events
+            .iter()
+            .rev()
+            .find(|e| e.source == views::RECEIVING_SOURCE && e.details.0.get("shipment_id").and_then(|v| v.as_i64()) == Some(s.id.0))
+            .and_then(|e| e.details.0.get("text").and_then(|t| t.as_str()).map(str::to_string));
+        shipments.push(PortalShipment {
+            id: s.id.0,
+            label: shipment_label(&s.carrier, &s.tracking_number),
+            status: s
+                .status_milestone
+                .as_deref()
+                .and_then(|m| m.parse::<Milestone>().ok())
+                .map_or("Awaiting carrier scan", |m| m.presentation().label)
+                .to_string(),
+            packs,
+            pod,
+            receipt,
+            to_count,
+        });
+    }
+
+    let desk = if staff { Some(service_desk(state, &snapshot, order, tz).await?) } else { None };
+    let delivered = o.status_milestone.as_deref() == Some("delivered");
+    Ok(PortalPage::Ready(PortalOrder {
+        viewer: viewer(state, &signed_in).await?,
+        number: o.order_number.clone(),
+        po: o.customer_po.clone(),
+        headline: o.status_headline.clone(),
+        promised: o.promised_date.map(|d| d.format("%Y-%m-%d").to_string()),
+        late: crate::domain::is_late(o.promised_date, delivered, views::today_in(tz, Utc::now())),
+        ship_to: [Some(o.ship_to.name.clone()), Some(o.ship_to.line1.clone()), o.ship_to.line2.clone(),
+            Some(format!("{} {}", o.ship_to.postcode, o.ship_to.city)), Some(o.ship_to.country.clone())]
+        .into_iter()
+        .flatten()
+        .collect(),
+        timeline: timeline(&snapshot, staff, tenant.buyers_see_condition_alerts, tz),
+        lines: line_progress(&snapshot, &received),
+        shipments,
+        desk,
+        last_event_id: snapshot.events.iter().map(|e| e.id.0).max().unwrap_or(0),
+    }))
+}
+
+async fn service_desk(state: &AppState, snapshot: &store::OrderSnapshot, order: crate::domain::OrderId, tz: chrono_tz::Tz) -> store::Result<ServiceDesk> {
+    let o = &snapshot.order;
+    let notifications = store::order_notifications(&state.pool, order)
+        .await?
+        .into_iter()
+        .map(|n| NotificationItem { id: n.id, channel: n.channel, recipient: n.recipient, trigger: n.trigger, state: n.state })
+        .collect();
+    let tracking_links = store::order_tracking_links(&state.pool, order)
+        .await?
+        .into_iter()
+        .map(|(id, created, expires, revoked)| {
+            let state_text = match (revoked, expires) {
+                (Some(at), _) => format!("revoked {}", time_in(at, tz)),
+                (None, Some(at)) if at < Utc::now() => format!("expired {}", time_in(at, tz)),
+                (None, Some(at)) => format!("live until {}", time_in(at, tz)),
+                (None, None) => "live".to_string(),
+            };
+            format!("Link #{id}, issued {}: {state_text}", time_in(created, tz))
+        })
+        .collect();
+    let open_exceptions = o
+        .open_exceptions
+        .split(',')
+        .filter_map(|code| code.parse::<ExceptionKind>().ok())
+        .map(|k| (Canonical::Resolved(k).code(), format!("Resolve: {}", k.presentation().label)))
+        .collect();
+    let statuses = Milestone::ALL
+        .into_iter()
+        .map(|m| (Canonical::Milestone(m).code(), format!("Set: {}", m.presentation().label)))
+        .chain(ExceptionKind::ALL.into_iter().map(|k| (Canonical::Exception(k).code(), format!("Raise: {}", k.presentation().label))))
+        .collect();
+    let audit = store::order_audit(&state.pool, order)
+        .await?
+        .into_iter()
+        .map(|a| AuditItem { when: time_in(a.at, tz), who: a.user_name.unwrap_or_default(), action: a.action, detail: a.detail })
+        .collect();
+    let contact = [o.contact_name.clone(), o.contact_email.clone(), o.contact_phone.clone()].into_iter().flatten().collect();
+    Ok(ServiceDesk { contact, notifications, tracking_links, open_exceptions, statuses, audit })
+}
+
+/// A site's key in the URL: name and postcode (what tells two docks apart).
+pub fn site_key(site: &SiteRecord) -> String {
+    format!("{}|{}", site.ship_to_name, site.ship_to_postcode)
+}
+
+pub async fn inbound(state: &AppState, signed_in: Option<SignedIn>, site: &str) -> Page<InboundBoard> {
+    let signed_in = allowed_or_return!(signed_in, Action::ViewInbound);
+    let reach = policy::reach(&signed_in.person);
+    let sites = store::sites(&state.pool, reach).await?;
+    let chosen = sites.iter().find(|s| site_key(s) == site).or(sites.first()).cloned();
+    let now = Utc::now();
+    let mut board = InboundBoard {
+        viewer: viewer(state, &signed_in).await?,
+        sites: sites.iter().map(|s| (site_key(s), format!("{} ({} {})", s.ship_to_name, s.ship_to_postcode, s.ship_to_city))).collect(),
+        site: chosen.as_ref().map(site_key),
+        late: vec![],
+        today: vec![],
+        this_week: vec![],
+        later: vec![],
+        to_receive: vec![],
+    };
+    let Some(site) = chosen else { return Ok(PortalPage::Ready(board)) };
+    for row in store::inbound_orders(&state.pool, reach, &site).await? {
+        let today = views::today_in(zone(&row.ship_to_time_zone), now);
+        let view = order_row(&row, now, None);
+        match row.promised_date {
+            Some(d) if d < today => board.late.push(view),
+            Some(d) if d == today => board.today.push(view),
+            Some(d) if d < today + Duration::days(7) => board.this_week.push(view),
+            _ => board.later.push(view),
+        }
+    }
+    board.to_receive = store::awaiting_receipt(&state.pool, reach, &site)
+        .await?
+        .into_iter()
+        .map(|a| (a.order_number, shipment_label(&a.carrier, &a.tracking_number)))
+        .collect();
+    Ok(PortalPage::Ready(board))
+}
+
+/// `[from, to]` as dates (default: the last 30 days) and as instants `[from, to + 1 day)`.
+pub fn date_range(from: &str, to: &str) -> (NaiveDate, NaiveDate, chrono::DateTime<Utc>, chrono::DateTime<Utc>) {
+    let today = Utc::now().date_naive();
+    let to = parse_date(to).unwrap_or(today);
+    let from = parse_date(from).unwrap_or(to - Duration::days(30)).min(to);
+    let start = from.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
+    let end = (to + Duration::days(1)).and_hms_opt(0, 0, 0).expect("midnight").and_utc();
+    (from, to, start, end)
+}
+
+pub async fn deliveries(state: &AppState, signed_in: Option<SignedIn>, from: &str, to: &str) -> Page<DeliveriesPage> {
+    let signed_in = allowed_or_return!(signed_in, Action::ExportDeliveries);
+    let (from, to, start, end) = date_range(from, to);
+    let rows = store::deliveries(&state.pool, policy::reach(&signed_in.person), start, end).await?;
+    let query = format!("from={from}&to={to}");
+    Ok(PortalPage::Ready(DeliveriesPage {
+        viewer: viewer(state, &signed_in).await?,
+        from: from.to_string(),
+        to: to.to_string(),
+        rows: rows
+            .into_iter()
+            .map(|r| DeliveryLine {
+                pod_pdf: r.pod_id.map(|_| format!("/portal/orders/{}/shipments/{}/pod.pdf", r.order_number, r.shipment_id)),
+                order_number: r.order_number,
+                po: r.customer_po,
+                shipment: shipment_label(&r.carrier, &r.tracking_number),
+                delivered_quantity: r.counted_quantity.unwrap_or(r.shipped_quantity),
+                delivered_at: r.delivered_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                pod: r.pod_id.map(|id| format!("POD-{id}")),
+                receiver: r.receiver_name,
+                shortage: r.shortage,
+            })
+            .collect(),
+        csv_href: format!("/portal/deliveries.csv?{query}"),
+        zip_href: format!("/portal/deliveries.zip?{query}"),
+    }))
+}
+
+pub async fn search(state: &AppState, signed_in: Option<SignedIn>, q: &str) -> Page<OrderList> {
+    let signed_in = allowed_or_return!(signed_in, Action::SearchAllOrders);
+    let rows = match SearchQuery::parse(q) {
+        Some(query) => store::search_orders(&state.pool, policy::reach(&signed_in.person), &query, 50).await?,
+        None => Vec::new(),
+    };
+    Ok(PortalPage::Ready(OrderList {
+        viewer: viewer(state, &signed_in).await?,
+        rows: rows
+            .into_iter()
+            .map(|h| OrderRow {
+                number: h.order_number,
+                po: h.customer_po,
+                account: h.contact_name,
+                placed: h.placed_at.format("%Y-%m-%d").to_string(),
+                promised: h.promised_date.map(|d| d.format("%Y-%m-%d").to_string()),
+                headline: h.status_headline,
+                late: false,
+                exception: false,
+                ship_to: format!("{}, {}", h.ship_to_name, h.ship_to_postcode),
+                reason: Some(format!("matched on {}", h.matched.label())),
+            })
+            .collect(),
+    }))
+}
+
+pub async fn exceptions(state: &AppState, signed_in: Option<SignedIn>, stuck_hours: Option<i64>) -> Page<OrderList> {
+    let signed_in = allowed_or_return!(signed_in, Action::SearchAllOrders);
+    let now = Utc::now();
+    let hours = stuck_hours.unwrap_or(DEFAULT_STUCK_HOURS).clamp(1, 24 * 90);
+    let tenant = store::get_tenant(&state.pool, signed_in.person.tenant).await?;
+    let today = views::today_in(zone(&tenant.time_zone), now);
+    let rows = store::exceptions_queue(&state.pool, signed_in.person.tenant, today, now - Duration::hours(hours)).await?;
+    Ok(PortalPage::Ready(OrderList {
+        viewer: views::viewer(&signed_in, &tenant.brand_name),
+        rows: rows
+            .iter()
+            .map(|r| {
+                let reason = if !r.open_exceptions.is_empty() {
+                    let labels: Vec<&str> = r
+                        .open_exceptions
+                        .split(',')
+                        .filter_map(|c| c.parse::<ExceptionKind>().ok())
+                        .map(|k| k.presentation().label)
+                        .collect();
+                    format!("Open: {}", labels.join(", "))
+                } else if r.promised_date.is_some_and(|d| d < today) {
+                    "Late".to_string()
+                } else {
+                    format!("No update for over {hours} h")
+                };
+                order_row(r, now, Some(reason))
+            })
+            .collect(),
+    }))
+}
+
+pub async fn people(state: &AppState, signed_in: Option<SignedIn>) -> Page<PeoplePage> {
+    let signed_in = allowed_or_return!(signed_in, Action::ManageUsers);
+    let tenant = signed_in.person.tenant;
+    let people = store::list_users(&state.pool, tenant)
+        .await?
+        .into_iter()
+        .filter_map(|u| {
+            Some(PersonRow {
+                id: u.id.0,
+                role: u.role.parse().ok()?,
+                name: u.name,
+                email: u.email,
+                account: u.account_name,
+                status: if u.disabled { "disabled" } else if u.has_password { "active" } else { "invited" }.to_string(),
+            })
+        })
+        .collect();
+    let accounts = store::accounts(&state.pool, tenant).await?.into_iter().map(|(id, name)| (id.0, name)).collect();
+    Ok(PortalPage::Ready(PeoplePage { viewer: viewer(state, &signed_in).await?, people, accounts }))
+}
+
+/// Whose a one-time link is, for the page that asks before using it:
+/// (name, is an invitation).
+pub async fn sign_in_link(state: &AppState, token: &str) -> store::Result<Option<(String, bool)>> {
+    let found = store::peek_sign_in_link(&state.pool, &crate::auth::session::link_hash(token), Utc::now()).await?;
+    Ok(found.map(|(person, purpose)| (person.name, purpose == store::LinkPurpose::Invite)))
+}

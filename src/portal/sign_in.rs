@@ -1,0 +1,232 @@
+//! Signing in and out: password, one-time link by email, invitations.
+//!
+//! Every failure answers the same way whether or not the person exists.
+//! Failed passwords are counted per account and per client address; past
+//! the limit, no password is even checked until the window has passed.
+
+use super::{redirect, ClientAddress};
+use crate::auth::{password, random_token, session};
+use crate::state::AppState;
+use crate::store::{self, LinkPurpose};
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use chrono::{Duration, Utc};
+use serde::Deserialize;
+
+/// Failed passwords per account, and per address, within [`WINDOW`].
+pub const ACCOUNT_LIMIT: i64 = 5;
+pub const ADDRESS_LIMIT: i64 = 20;
+pub const WINDOW: Duration = Duration::minutes(15);
+/// Sign-in links one account may ask for within the window.
+const LINK_LIMIT: i64 = 3;
+const SIGN_IN_LINK_LIFETIME: Duration = Duration::minutes(15);
+pub const INVITATION_LIFETIME: Duration = Duration::days(7);
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    pub tenant: String,
+    pub email: String,
+    pub password: String,
+    #[serde(default)]
+    pub next: String,
+}
+
+fn login_page(tenant: &str, problem: &str) -> String {
+    format!("/login?tenant={}&error={problem}", urlencode(tenant))
+}
+
+pub fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Where to go after signing in: back where the person was headed if that
+/// is a portal page (never another site), else their role's home.
+fn after_sign_in(next: &str, home: &str) -> String {
+    let safe = next.starts_with("/portal") && !next.contains("//") && !next.contains('\\');
+    if safe { next.to_string() } else { home.to_string() }
+}
+
+pub async fn with_password(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    Form(form): Form<PasswordForm>,
+) -> Response {
+    match try_password(&state, address, &form).await {
+        Ok(response) => response,
+        Err(e) => super::unavailable(e),
+    }
+}
+
+async fn try_password(state: &AppState, address: String, form: &PasswordForm) -> store::Result<Response> {
+    let email = form.email.trim().to_lowercase();
+    let tenant = store::tenant_by_slug(&state.pool, form.tenant.trim()).await?;
+    let account_bucket = format!("account:{}:{email}", tenant.map_or(0, |t| t.0));
+    let address_bucket = format!("address:{address}");
+    let since = Utc::now() - WINDOW;
+    if store::login_failures_since(&state.pool, &account_bucket, since).await? >= ACCOUNT_LIMIT
+        || store::login_failures_since(&state.pool, &address_bucket, since).await? >= ADDRESS_LIMIT
+    {
+        tracing::warn!(%address, "sign-in refused: too many failed attempts");
+        return Ok(redirect(&login_page(&form.tenant, "locked")));
+    }
+    let found = match tenant {
+        Some(tenant) => store::user_for_sign_in(&state.pool, tenant, &email).await?,
+        None => None,
+    };
+    let (person, hash) = found.map_or((None, None), |(p, h)| (Some(p), h));
+    let attempt = form.password.clone();
+    // argon2 takes tens of milliseconds of CPU: off the async workers.
+    let verified = tokio::task::spawn_blocking(move || password::verify(&attempt, hash.as_deref()))
+        .await
+        .unwrap_or(false);
+    let Some(person) = person.filter(|_| verified) else {
+        store::record_login_failure(&state.pool, &[&account_bucket, &address_bucket], Utc::now()).await?;
+        return Ok(redirect(&login_page(&form.tenant, "invalid")));
+    };
+    store::clear_login_failures(&state.pool, &account_bucket).await?;
+    let cookie = session::start(state, &person).await?;
+    tracing::info!(user = person.id.0, role = %person.role, "signed in with a password");
+    let mut response = redirect(&after_sign_in(&form.next, person.role.home()));
+    response.headers_mut().insert(header::SET_COOKIE, cookie);
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+pub struct LinkRequestForm {
+    pub tenant: String,
+    pub email: String,
+}
+
+/// Emails a one-time sign-in link if the person exists; the answer is the
+/// same either way.
+pub async fn request_link(State(state): State<AppState>, Form(form): Form<LinkRequestForm>) -> Response {
+    let sent = redirect(&format!("/login?tenant={}&notice=link-sent", urlencode(&form.tenant)));
+    match try_request_link(&state, &form).await {
+        Ok(()) => sent,
+        Err(e) => super::unavailable(e),
+    }
+}
+
+async fn try_request_link(state: &AppState, form: &LinkRequestForm) -> store::Result<()> {
+    let Some(tenant) = store::tenant_by_slug(&state.pool, form.tenant.trim()).await? else { return Ok(()) };
+    let email = form.email.trim().to_lowercase();
+    let Some((person, _)) = store::user_for_sign_in(&state.pool, tenant, &email).await? else { return Ok(()) };
+    let bucket = format!("link:{}", person.id.0);
+    if store::login_failures_since(&state.pool, &bucket, Utc::now() - WINDOW).await? >= LINK_LIMIT {
+        tracing::warn!(user = person.id.0, "sign-in link refused: too many asked for");
+        return Ok(());
+    }
+    store::record_login_failure(&state.pool, &[&bucket], Utc::now()).await?;
+    send_link(state, &person, LinkPurpose::SignIn).await.map(|_| ())
+}
+
+/// Creates a one-time link for the person and emails it (when this node
+/// has SMTP). Returns the link, which an administrator's invitation shows
+/// once so it can be handed over another way.
+pub async fn send_link(state: &AppState, person: &crate::policy::Person, purpose: LinkPurpose) -> store::Result<String> {
+    let token = random_token(32);
+    let lifetime = if purpose == LinkPurpose::Invite { INVITATION_LIFETIME } else { SIGN_IN_LINK_LIFETIME };
+    store::create_sign_in_link(&state.pool, person.id, &session::link_hash(&token), purpose, Utc::now() + lifetime)
+        .await?;
+    let url = format!("{}/login/link/{token}", state.public_url());
+    let brand = store::get_tenant(&state.pool, person.tenant).await?.brand_name;
+    match state.config.smtp_url.as_deref() {
+        Some(smtp) => {
+            let (smtp, from, to) = (smtp.to_string(), state.config.smtp_from.clone(), person.email.clone());
+            let link = url.clone();
+            // Sent in the background: the answer must not wait on (or reveal) the mail server.
+            tokio::spawn(async move {
+                let result = match crate::notify::email::Mailer::new(&smtp, &from) {
+                    Ok(mailer) => mailer.send_sign_in_link(&to, &brand, &link, purpose == LinkPurpose::Invite).await,
+                    Err(e) => Err(e),
+                };
+                if let Err(e) = result {
+                    tracing::error!(error = %e, "sending a sign-in link failed");
+                }
+            });
+        }
+        None => tracing::warn!(user = person.id.0, "a sign-in link was created but MILEPOST_SMTP_URL is not set"),
+    }
+    Ok(url)
+}
+
+#[derive(Deserialize)]
+pub struct UseLinkForm {
+    /// Only for invitations: the password the person chooses.
+    #[serde(default)]
+    pub password: String,
+}
+
+/// Uses a one-time link (from the page that asked "sign in as …?", so a
+/// mail scanner that opens links does not use it up).
+pub async fn use_link(State(state): State<AppState>, Path(token): Path<String>, Form(form): Form<UseLinkForm>) -> Response {
+    match try_use_link(&state, &token, &form).await {
+        Ok(response) => response,
+        Err(e) => super::unavailable(e),
+    }
+}
+
+async fn try_use_link(state: &AppState, token: &str, form: &UseLinkForm) -> store::Result<Response> {
+    let hash = session::link_hash(token);
+    let now = Utc::now();
+    // An invitation's password is checked before the link is used up.
+    if let Some((_, LinkPurpose::Invite)) = store::peek_sign_in_link(&state.pool, &hash, now).await? {
+        if let Err(problem) = password::check_new(&form.password) {
+            return Ok(redirect(&format!("/login/link/{token}?error={}", urlencode(&problem))));
+        }
+    }
+    let Some((person, purpose)) = store::use_sign_in_link(&state.pool, &hash, now).await? else {
+        return Ok(redirect("/login?error=link"));
+    };
+    if purpose == LinkPurpose::Invite {
+        let chosen = form.password.clone();
+        let hashed = tokio::task::spawn_blocking(move || password::hash(&chosen)).await.map_err(store::corrupt)?;
+        store::set_password(&state.pool, person.id, &hashed).await?;
+    }
+    let cookie = session::start(state, &person).await?;
+    tracing::info!(user = person.id.0, "signed in with a one-time link");
+    let mut response = redirect(person.role.home());
+    response.headers_mut().insert(header::SET_COOKIE, cookie);
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+pub struct SignOutForm {
+    #[serde(default)]
+    pub csrf: String,
+}
+
+pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<SignOutForm>) -> Response {
+    let Some(token) = session::token_from(&headers) else { return redirect("/login") };
+    if !session::csrf_matches(&token, &form.csrf) {
+        return (StatusCode::FORBIDDEN, "This form has expired. Go back, reload the page and try again.").into_response();
+    }
+    match session::end(&state, &token).await {
+        Ok(cookie) => {
+            let mut response = redirect("/login?notice=signed-out");
+            response.headers_mut().insert(header::SET_COOKIE, cookie);
+            response
+        }
+        Err(e) => super::unavailable(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_portal_pages_are_followed_after_sign_in() {
+        assert_eq!(after_sign_in("/portal/orders/NW-1", "/portal/orders"), "/portal/orders/NW-1");
+        for bad in ["https://evil.example/", "//evil.example", "/portal//evil", "/api/v1/orders", "", "/portal\\x"] {
+            assert_eq!(after_sign_in(bad, "/portal/cs"), "/portal/cs", "{bad}");
+        }
+    }
+}

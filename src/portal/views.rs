@@ -1,0 +1,211 @@
+//! Builds what portal pages show from store records: formatted, and with
+//! only what the person's role may see.
+
+use crate::auth::session::SignedIn;
+use crate::domain::{Canonical, OrderLineId, ShipmentId};
+use crate::store::{EventRecord, OrderListRow, OrderSnapshot};
+use crate::ui::portal_view::*;
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use std::collections::HashMap;
+
+pub fn viewer(signed_in: &SignedIn, brand: &str) -> Viewer {
+    let p = &signed_in.person;
+    Viewer { name: p.name.clone(), email: p.email.clone(), role: p.role, brand: brand.to_string(), csrf: signed_in.csrf() }
+}
+
+pub fn zone(name: &str) -> Tz {
+    name.parse().unwrap_or(Tz::UTC)
+}
+
+/// B2B people compare these with documents: unambiguous, sortable.
+pub fn time_in(at: DateTime<Utc>, tz: Tz) -> String {
+    at.with_timezone(&tz).format("%Y-%m-%d %H:%M %Z").to_string()
+}
+
+pub fn today_in(tz: Tz, now: DateTime<Utc>) -> NaiveDate {
+    now.with_timezone(&tz).date_naive()
+}
+
+pub fn order_row(row: &OrderListRow, now: DateTime<Utc>, reason: Option<String>) -> OrderRow {
+    let tz = zone(&row.ship_to_time_zone);
+    let delivered = row.status_milestone.as_deref() == Some("delivered");
+    OrderRow {
+        number: row.order_number.clone(),
+        po: row.customer_po.clone(),
+        account: row.account_name.clone(),
+        placed: row.placed_at.with_timezone(&tz).format("%Y-%m-%d").to_string(),
+        promised: row.promised_date.map(|d| d.format("%Y-%m-%d").to_string()),
+        headline: row.status_headline.clone(),
+        late: crate::domain::is_late(row.promised_date, delivered, today_in(tz, now)),
+        exception: !row.open_exceptions.is_empty(),
+        ship_to: format!("{}, {} {}", row.ship_to_name, row.ship_to_postcode, row.ship_to_city),
+        reason,
+    }
+}
+
+pub fn shipment_label(carrier: &str, tracking_number: &str) -> String {
+    format!("{} {}", carrier.to_uppercase(), tracking_number)
+}
+
+/// Each line's ordered, shipped (and in which shipment), delivered,
+/// outstanding and received quantities, across split and partial shipments.
+pub fn line_progress(snapshot: &OrderSnapshot, received: &[(OrderLineId, i64, i64)]) -> Vec<LineProgress> {
+    let labels: HashMap<ShipmentId, (String, bool)> = snapshot
+        .shipments
+        .iter()
+        .map(|s| {
+            (s.id, (shipment_label(&s.carrier, &s.tracking_number), s.status_milestone.as_deref() == Some("delivered")))
+        })
+        .collect();
+    snapshot
+        .lines
+        .iter()
+        .map(|line| {
+            let carried: Vec<_> = snapshot.shipment_lines.iter().filter(|sl| sl.order_line_id == line.id).collect();
+            let shipped_in: Vec<(String, i64)> = carried
+                .iter()
+                .map(|sl| (labels.get(&sl.shipment_id).map(|l| l.0.clone()).unwrap_or_default(), sl.quantity))
+                .collect();
+            let shipped = carried.iter().map(|sl| sl.quantity).sum();
+            let delivered =
+                carried.iter().filter(|sl| labels.get(&sl.shipment_id).is_some_and(|l| l.1)).map(|sl| sl.quantity).sum();
+            let ordered = line.quantity - line.cancelled_quantity;
+            let counted = received.iter().find(|(id, _, _)| *id == line.id);
+            LineProgress {
+                line_number: line.line_number,
+                sku: line.sku.clone(),
+                description: line.description.clone(),
+                unit: line.unit.clone(),
+                ordered,
+                shipped_in,
+                shipped,
+                delivered,
+                outstanding: (ordered - delivered).max(0),
+                received: counted.map(|c| c.1),
+                damaged: counted.map_or(0, |c| c.2),
+            }
+        })
+        .collect()
+}
+
+/// Who may see an event in the portal: account people see what buyers see
+/// on a tracking link plus their own receipts; staff see everything.
+fn visible_to_account(event: &EventRecord, buyers_see_conditions: bool) -> bool {
+    use crate::domain::ExceptionKind::ConditionExcursion;
+    match event.canonical {
+        Canonical::Exception(ConditionExcursion) | Canonical::Resolved(ConditionExcursion) => buyers_see_conditions,
+        _ => event.source == RECEIVING_SOURCE || event.canonical.presentation().customer_visible,
+    }
+}
+
+/// Events recorded by receivers in the portal.
+pub const RECEIVING_SOURCE: &str = "receiving";
+/// Events recorded by customer service in the portal.
+pub const SERVICE_SOURCE: &str = "customer_service";
+
+pub fn timeline(snapshot: &OrderSnapshot, staff: bool, buyers_see_conditions: bool, tz: Tz) -> Vec<TimelineItem> {
+    let labels: HashMap<ShipmentId, String> =
+        snapshot.shipments.iter().map(|s| (s.id, shipment_label(&s.carrier, &s.tracking_number))).collect();
+    let mut items: Vec<TimelineItem> = snapshot
+        .events
+        .iter()
+        .filter(|e| staff || visible_to_account(e, buyers_see_conditions))
+        .map(|e| {
+            let presentation = e.canonical.presentation();
+            let text = e.details.0.get("text").and_then(|t| t.as_str()).map(str::to_string);
+            let label = match e.canonical {
+                Canonical::Unmapped => format!("Unmapped code {} from {}", e.raw_code, e.source),
+                _ => presentation.label.to_string(),
+            };
+            TimelineItem {
+                id: e.id.0,
+                label,
+                detail: text.or_else(|| e.location.clone()),
+                when: time_in(e.occurred_at, tz),
+                shipment: e.shipment_id.and_then(|s| labels.get(&s).cloned()),
+                source: e.source.clone(),
+                exception: matches!(e.canonical, Canonical::Exception(_)),
+                internal: !visible_to_account(e, buyers_see_conditions),
+            }
+        })
+        .collect();
+    items.reverse();
+    items
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{AccountId, OrderId, TenantId};
+    use crate::store::{LineRecord, OrderRecord, ShipTo, ShipmentLineRecord, ShipmentRecord};
+
+    fn snapshot() -> OrderSnapshot {
+        let line = |id, n, q, cancelled| LineRecord {
+            id: OrderLineId(id),
+            line_number: n,
+            sku: format!("SKU-{n}"),
+            description: String::new(),
+            quantity: q,
+            unit: "EA".into(),
+            cancelled_quantity: cancelled,
+        };
+        let shipment = |id, tracking: &str, status: Option<&str>| ShipmentRecord {
+            id: ShipmentId(id),
+            carrier: "ups".into(),
+            service: None,
+            tracking_number: tracking.into(),
+            status_milestone: status.map(str::to_string),
+        };
+        let carried = |s, l, q| ShipmentLineRecord { shipment_id: ShipmentId(s), order_line_id: OrderLineId(l), quantity: q };
+        OrderSnapshot {
+            order: OrderRecord {
+                id: OrderId(1),
+                tenant_id: TenantId(1),
+                account_id: Some(AccountId(1)),
+                order_number: "A-1".into(),
+                customer_po: None,
+                placed_at: Utc::now(),
+                promised_date: None,
+                contact_name: None,
+                contact_email: None,
+                contact_phone: None,
+                ship_to: ShipTo {
+                    name: "Dock".into(),
+                    line1: "1 Road".into(),
+                    line2: None,
+                    city: "Town".into(),
+                    region: None,
+                    postcode: "1".into(),
+                    country: "GB".into(),
+                    time_zone: "Europe/London".into(),
+                    latitude: None,
+                    longitude: None,
+                },
+                status_milestone: None,
+                status_headline: String::new(),
+                open_exceptions: String::new(),
+            },
+            lines: vec![line(10, 1, 10, 0), line(11, 2, 5, 1), line(12, 3, 2, 0)],
+            shipments: vec![shipment(100, "T1", Some("delivered")), shipment(101, "T2", Some("in_transit"))],
+            shipment_lines: vec![carried(100, 10, 6), carried(101, 10, 4), carried(100, 11, 4)],
+            events: vec![],
+        }
+    }
+
+    #[test]
+    fn split_and_partial_shipments_add_up_per_line() {
+        let lines = line_progress(&snapshot(), &[(OrderLineId(10), 5, 1)]);
+        let first = &lines[0];
+        assert_eq!(first.shipped_in, vec![("UPS T1".to_string(), 6), ("UPS T2".to_string(), 4)]);
+        assert_eq!((first.ordered, first.shipped, first.delivered, first.outstanding), (10, 10, 6, 4));
+        assert_eq!((first.received, first.damaged), (Some(5), 1));
+        let second = &lines[1];
+        // One of five was cancelled: four ordered, all delivered.
+        assert_eq!((second.ordered, second.shipped, second.delivered, second.outstanding), (4, 4, 4, 0));
+        assert_eq!(second.received, None);
+        let third = &lines[2];
+        assert!(third.shipped_in.is_empty());
+        assert_eq!((third.ordered, third.shipped, third.delivered, third.outstanding), (2, 0, 0, 2));
+    }
+}

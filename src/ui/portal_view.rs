@@ -1,0 +1,279 @@
+//! What the signed-in portal's pages show, built on the server (already
+//! authorized, formatted and scoped) and sent to the browser as is.
+
+use crate::policy::Role;
+use serde::{Deserialize, Serialize};
+
+/// Who is looking, for the header and every form.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub brand: String,
+    /// Goes into every form as the `csrf` field.
+    pub csrf: String,
+}
+
+impl Viewer {
+    /// The pages this role works in, for the navigation bar.
+    pub fn nav(&self) -> Vec<(&'static str, &'static str)> {
+        let mut nav = Vec::new();
+        match self.role {
+            Role::Buyer => nav.push(("Orders", "/portal/orders")),
+            Role::Receiver => {
+                nav.push(("Inbound", "/portal/inbound"));
+                nav.push(("Orders", "/portal/orders"));
+            }
+            Role::Ap => {
+                nav.push(("Deliveries", "/portal/deliveries"));
+                nav.push(("Orders", "/portal/orders"));
+            }
+            Role::Cs | Role::Admin => {
+                nav.push(("Search", "/portal/cs"));
+                nav.push(("Exceptions", "/portal/cs/exceptions"));
+                nav.push(("Deliveries", "/portal/deliveries"));
+            }
+        }
+        if self.role == Role::Admin {
+            nav.push(("People", "/portal/admin/users"));
+        }
+        nav
+    }
+}
+
+/// A page's answer: the content, or why there is none.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum PortalPage<T> {
+    Ready(T),
+    /// Not signed in (or the session ended): go to the sign-in page.
+    SignIn,
+    /// Signed in, but this page is not for this role.
+    Forbidden,
+    /// No such record (or one this person may not know exists).
+    NotFound,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrderRow {
+    pub number: String,
+    pub po: Option<String>,
+    pub account: Option<String>,
+    pub placed: String,
+    pub promised: Option<String>,
+    pub headline: String,
+    pub late: bool,
+    pub exception: bool,
+    pub ship_to: String,
+    /// Why customer service sees it (queue) or what it matched (search).
+    pub reason: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrderList {
+    pub viewer: Viewer,
+    pub rows: Vec<OrderRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InboundBoard {
+    pub viewer: Viewer,
+    /// (key, label) of every site; the selected one first.
+    pub sites: Vec<(String, String)>,
+    pub site: Option<String>,
+    pub late: Vec<OrderRow>,
+    pub today: Vec<OrderRow>,
+    pub this_week: Vec<OrderRow>,
+    pub later: Vec<OrderRow>,
+    /// Delivered shipments nobody has counted yet: (order number, shipment label).
+    pub to_receive: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryLine {
+    pub order_number: String,
+    pub po: Option<String>,
+    pub shipment: String,
+    pub delivered_quantity: i64,
+    pub delivered_at: String,
+    pub pod: Option<String>,
+    pub pod_pdf: Option<String>,
+    pub receiver: Option<String>,
+    pub shortage: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DeliveriesPage {
+    pub viewer: Viewer,
+    pub from: String,
+    pub to: String,
+    pub rows: Vec<DeliveryLine>,
+    pub csv_href: String,
+    pub zip_href: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TimelineItem {
+    pub id: i64,
+    pub label: String,
+    pub detail: Option<String>,
+    pub when: String,
+    pub shipment: Option<String>,
+    pub source: String,
+    pub exception: bool,
+    /// Not shown to buyers (only staff see these).
+    pub internal: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LineProgress {
+    pub line_number: i64,
+    pub sku: String,
+    pub description: String,
+    pub unit: String,
+    pub ordered: i64,
+    /// (shipment label, quantity) for every shipment carrying this line.
+    pub shipped_in: Vec<(String, i64)>,
+    pub shipped: i64,
+    pub delivered: i64,
+    /// Ordered, not delivered yet.
+    pub outstanding: i64,
+    /// What receivers counted (damaged included), once they have.
+    pub received: Option<i64>,
+    pub damaged: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PackLine {
+    pub label: String,
+    pub items: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExpectedItem {
+    pub order_line_id: i64,
+    pub line_number: i64,
+    pub sku: String,
+    pub description: String,
+    pub quantity: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PodLinks {
+    pub id: String,
+    pub receiver: String,
+    pub when: String,
+    pub pdf: String,
+    /// (label, href) of each original file.
+    pub files: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PortalShipment {
+    pub id: i64,
+    pub label: String,
+    pub status: String,
+    pub packs: Vec<PackLine>,
+    pub pod: Option<PodLinks>,
+    /// What receiving recorded, once it has.
+    pub receipt: Option<String>,
+    /// Lines to count, when this person may receive it and nobody has.
+    pub to_count: Vec<ExpectedItem>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NotificationItem {
+    pub id: i64,
+    pub channel: String,
+    pub recipient: String,
+    pub trigger: String,
+    pub state: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditItem {
+    pub when: String,
+    pub who: String,
+    pub action: String,
+    pub detail: String,
+}
+
+/// Customer service's part of the order page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ServiceDesk {
+    pub contact: Vec<String>,
+    pub notifications: Vec<NotificationItem>,
+    /// One line per tracking link: created, expires, revoked.
+    pub tracking_links: Vec<String>,
+    /// (code, label) of open exceptions, for "resolve".
+    pub open_exceptions: Vec<(String, String)>,
+    /// (code, label) of every status customer service may set.
+    pub statuses: Vec<(String, String)>,
+    pub audit: Vec<AuditItem>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PortalOrder {
+    pub viewer: Viewer,
+    pub number: String,
+    pub po: Option<String>,
+    pub headline: String,
+    pub promised: Option<String>,
+    pub late: bool,
+    pub ship_to: Vec<String>,
+    pub timeline: Vec<TimelineItem>,
+    pub lines: Vec<LineProgress>,
+    pub shipments: Vec<PortalShipment>,
+    pub desk: Option<ServiceDesk>,
+    pub last_event_id: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PersonRow {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub account: Option<String>,
+    pub status: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PeoplePage {
+    pub viewer: Viewer,
+    pub people: Vec<PersonRow>,
+    /// (id, name) of the tenant's customer accounts.
+    pub accounts: Vec<(i64, String)>,
+}
+
+/// What a buyer narrows their order list by (all optional).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct OrdersQuery {
+    /// A milestone code, `open` or `late`.
+    #[serde(default)]
+    pub status: String,
+    /// Placed on or after (YYYY-MM-DD).
+    #[serde(default)]
+    pub from: String,
+    /// Placed on or before (YYYY-MM-DD).
+    #[serde(default)]
+    pub to: String,
+    /// Part of an order or PO number.
+    #[serde(default)]
+    pub number: String,
+}
+
+/// The statuses a buyer can filter by: (code, label).
+pub const STATUS_FILTERS: [(&str, &str); 8] = [
+    ("", "Any status"),
+    ("open", "Not delivered yet"),
+    ("late", "Late"),
+    ("placed", "Placed"),
+    ("packed", "Packed"),
+    ("shipped", "Shipped"),
+    ("in_transit", "In transit"),
+    ("delivered", "Delivered"),
+];
+
+/// Stuck: no event for this many hours while not delivered (the queue's default).
+pub const DEFAULT_STUCK_HOURS: i64 = 48;
