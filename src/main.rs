@@ -71,13 +71,18 @@ async fn run(mut config: Config, args: &[String]) -> anyhow::Result<()> {
     }
     let pool = store::connect(&config.database_url, config.max_connections).await?;
     store::migrate(&pool).await?;
+    // Orders saved before the search index existed become searchable.
+    let indexed = store::index_unindexed_orders(&pool).await?;
+    if indexed > 0 {
+        tracing::info!(orders = indexed, "indexed orders for search");
+    }
     match command {
         "migrate" => {
             tracing::info!(database = %config.database_url, "migrations applied");
             Ok(())
         }
         "demo" => {
-            load_demo(&pool).await?;
+            load_demo(&pool, &config).await?;
             Ok(())
         }
         "api-key" => api_key_command(&pool, &args[1..]).await,
@@ -97,7 +102,7 @@ async fn run(mut config: Config, args: &[String]) -> anyhow::Result<()> {
             let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
             config.public_url = Some(public_url.clone());
             if flag("--demo") {
-                load_demo(&pool).await?;
+                load_demo(&pool, &config).await?;
                 print_demo_links(&pool, &public_url, value("--links-json")).await?;
             }
             let state = AppState::new(config, pool);
@@ -114,7 +119,7 @@ async fn run(mut config: Config, args: &[String]) -> anyhow::Result<()> {
     }
 }
 
-async fn load_demo(pool: &store::Pool) -> anyhow::Result<()> {
+async fn load_demo(pool: &store::Pool, config: &Config) -> anyhow::Result<()> {
     if !store::is_empty(pool).await? {
         tracing::info!("database already has data; demo not loaded again");
         return Ok(());
@@ -122,6 +127,9 @@ async fn load_demo(pool: &store::Pool) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let dictionary = milepost::domain::StatusDictionary::global();
     let summary = demo::seed(pool, &dictionary, chrono::Utc::now(), 150).await?;
+    let blobs = milepost::blob::LocalBlobStore::new(config.data_dir.join("pod"));
+    let proofs = demo::seed_proofs_of_delivery(pool, &blobs).await?;
+    tracing::info!(proofs, "demo proofs of delivery stored");
     tracing::info!(?summary, elapsed_ms = started.elapsed().as_millis() as u64, "demo data loaded");
     Ok(())
 }
@@ -141,10 +149,19 @@ async fn print_demo_links(pool: &store::Pool, public_url: &str, json_file: Optio
         println!("  API key (admin) for {:<15} {key}", tenant.slug);
         api_keys.insert(tenant.slug, key.into());
     }
+    println!("\nDemo sign-ins at {public_url}/login (passwords new each start):");
+    let mut sign_ins = Vec::new();
+    for s in demo::sign_ins(pool).await? {
+        println!("  {:<10} {:<18} {:<32} {}", s.tenant, s.role.label(), s.email, s.password);
+        sign_ins.push(serde_json::json!({
+            "tenant": s.tenant, "role": s.role.code(), "email": s.email, "password": s.password,
+        }));
+    }
     println!();
     if let Some(path) = json_file {
         let document = serde_json::json!({
             "links": json,
+            "sign_ins": sign_ins,
             "api_keys": api_keys,
             "base_url": public_url,
             "vehicles": { "northwind": demo::demo_vehicle("NW"), "bloombark": demo::demo_vehicle("BB") },

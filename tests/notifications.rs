@@ -11,48 +11,7 @@ use milepost::auth::api_key::Scope;
 use milepost::notify::{self, Channels};
 use milepost::on_pool;
 use serde_json::json;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
-
-struct SmtpSink {
-    port: u16,
-    dir: tempfile::TempDir,
-    child: Child,
-}
-
-impl SmtpSink {
-    fn start(refuse_first: u32) -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let dir = tempfile::tempdir().unwrap();
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/smtp_sink.py");
-        let mut child = Command::new("python3")
-            .arg(script)
-            .arg(port.to_string())
-            .arg(dir.path())
-            .args(["--fail", &refuse_first.to_string()])
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("python3 with aiosmtpd (scripts/setup.sh installs it)");
-        let mut ready = String::new();
-        std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().unwrap()), &mut ready).unwrap();
-        assert_eq!(ready.trim(), "ready", "the SMTP sink did not start");
-        SmtpSink { port, dir, child }
-    }
-
-    fn messages(&self) -> Vec<String> {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(self.dir.path()).unwrap().map(|e| e.unwrap().path()).collect();
-        files.sort();
-        files.iter().map(|f| std::fs::read_to_string(f).unwrap()).collect()
-    }
-}
-
-impl Drop for SmtpSink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// A zone where it is now daytime (10:00-18:59), or night (22:00-05:59), so
 /// quiet hours are tested without depending on when the test runs.

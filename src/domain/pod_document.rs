@@ -814,7 +814,7 @@ mod tests {
         let pdf = render_pdf(&doc);
         assert!(page_count(&pdf) > 1);
         // Everything from the last content stream on is ASCII.
-        let startxref = pdf.len() - find(&pdf.iter().rev().copied().collect::<Vec<u8>>(), b"\nferxtrats").unwrap() - 10;
+        let startxref = pdf.windows(10).rposition(|w| w == b"startxref\n").unwrap();
         let tail = std::str::from_utf8(&pdf[startxref..]).unwrap();
         let xref: usize = tail.lines().nth(1).unwrap().trim().parse().unwrap();
         assert!(pdf[xref..].starts_with(b"xref\n"), "startxref points at the xref table");

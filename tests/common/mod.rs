@@ -7,10 +7,12 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use milepost::config::Config;
-use milepost::domain::{BrandColor, OrderId, OrderLineId, ShipmentId, StatusDictionary, TenantId};
+use milepost::domain::{AccountId, BrandColor, OrderId, OrderLineId, ShipmentId, StatusDictionary, TenantId};
 use milepost::server;
 use milepost::state::AppState;
 use milepost::store::{self, NewEvent, NewOrder, NewOrderLine, NewShipment, NewTenant, Pool, ShipTo};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 use tempfile::TempDir;
 
 pub struct TestApp {
@@ -98,11 +100,22 @@ pub struct TestOrder {
 }
 
 pub async fn order(pool: &Pool, tenant: TenantId, number: &str, promised: Option<NaiveDate>) -> TestOrder {
+    order_in(pool, tenant, None, number, promised).await
+}
+
+/// An order of a customer account.
+pub async fn order_in(
+    pool: &Pool,
+    tenant: TenantId,
+    account: Option<AccountId>,
+    number: &str,
+    promised: Option<NaiveDate>,
+) -> TestOrder {
     let saved = store::upsert_order(
         pool,
         &NewOrder {
             tenant,
-            account: None,
+            account,
             order_number: number.into(),
             customer_po: Some("PO-777".into()),
             placed_at: Utc::now() - Duration::days(2),
@@ -240,4 +253,109 @@ impl SseReader {
             self.buffer.push_str(&String::from_utf8_lossy(&chunk));
         }
     }
+}
+
+/// A local SMTP server (aiosmtpd) writing each message to a file.
+pub struct SmtpSink {
+    pub port: u16,
+    dir: tempfile::TempDir,
+    child: Child,
+}
+
+impl SmtpSink {
+    pub fn start(refuse_first: u32) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let dir = tempfile::tempdir().unwrap();
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/smtp_sink.py");
+        let mut child = Command::new("python3")
+            .arg(script)
+            .arg(port.to_string())
+            .arg(dir.path())
+            .args(["--fail", &refuse_first.to_string()])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("python3 with aiosmtpd (scripts/setup.sh installs it)");
+        let mut ready = String::new();
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().unwrap()), &mut ready).unwrap();
+        assert_eq!(ready.trim(), "ready", "the SMTP sink did not start");
+        SmtpSink { port, dir, child }
+    }
+
+    pub fn messages(&self) -> Vec<String> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(self.dir.path()).unwrap().map(|e| e.unwrap().path()).collect();
+        files.sort();
+        files.iter().map(|f| std::fs::read_to_string(f).unwrap()).collect()
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+
+/// A signed-in browser: its session cookie and the CSRF token its forms carry.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+/// A person with a password; returns the password.
+pub async fn person(
+    pool: &Pool,
+    tenant: TenantId,
+    account: Option<AccountId>,
+    role: milepost::policy::Role,
+    email: &str,
+) -> String {
+    let password = format!("pw-{email}-long-enough");
+    let hash = milepost::auth::password::hash(&password);
+    let new = store::NewUser { tenant, account, email, name: email, role, password_hash: Some(&hash) };
+    store::create_user(pool, &new).await.expect("create user");
+    password
+}
+
+impl TestApp {
+    /// POSTs a form as our own pages would (same Origin), with the session's
+    /// cookie and CSRF token when given.
+    pub async fn form(&self, session: Option<&Session>, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let mut fields: Vec<(String, String)> = fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let mut request = self.client.post(format!("{}{path}", self.base_url)).header("origin", &self.base_url);
+        if let Some(s) = session {
+            if !fields.iter().any(|(k, _)| k == "csrf") {
+                fields.push(("csrf".into(), s.csrf.clone()));
+            }
+            request = request.header("cookie", &s.cookie);
+        }
+        request.form(&fields).send().await.expect("request")
+    }
+
+    pub async fn page(&self, session: Option<&Session>, path: &str) -> reqwest::Response {
+        let mut request = self.client.get(format!("{}{path}", self.base_url));
+        if let Some(s) = session {
+            request = request.header("cookie", &s.cookie);
+        }
+        request.send().await.expect("request")
+    }
+
+    pub async fn sign_in(&self, tenant: &str, email: &str, password: &str) -> Session {
+        let response =
+            self.form(None, "/login", &[("tenant", tenant), ("email", email), ("password", password)]).await;
+        assert_eq!(response.status(), 303, "sign-in answers with a redirect");
+        session_from(&response).unwrap_or_else(|| panic!("{email} could not sign in: {:?}", response.headers().get("location")))
+    }
+}
+
+/// The session a response's Set-Cookie started, if any.
+pub fn session_from(response: &reqwest::Response) -> Option<Session> {
+    let set_cookie = response.headers().get("set-cookie")?.to_str().ok()?;
+    let pair = set_cookie.split(';').next()?;
+    let token = pair.strip_prefix("milepost_session=")?;
+    (!token.is_empty()).then(|| Session {
+        cookie: pair.to_string(),
+        csrf: milepost::auth::session::csrf_token(token),
+    })
 }

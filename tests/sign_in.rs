@@ -1,0 +1,205 @@
+//! Signing in and out through the real server: passwords (argon2id),
+//! rate limits per account and per address, session cookies that are
+//! HttpOnly and revocable, CSRF on every form, one-time links by email
+//! (through a real SMTP server) and invitations.
+
+mod common;
+
+use common::*;
+use milepost::policy::Role;
+
+async fn with_buyer() -> (TestApp, String) {
+    let app = spawn_app().await;
+    let tenant = tenant(&app.pool, "acme").await;
+    let account = milepost::store::create_account(&app.pool, tenant, "Buyer Co", "BC-1").await.unwrap();
+    let password = person(&app.pool, tenant, Some(account), Role::Buyer, "Bea@Buyer.example").await;
+    (app, password)
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_password_signs_in_to_the_roles_home_with_a_safe_cookie_and_sign_out_ends_the_session() {
+    let (app, password) = with_buyer().await;
+    // Email in any case.
+    let response = app.form(None, "/login", &[("tenant", "acme"), ("email", "bea@BUYER.example"), ("password", &password)]).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), "/portal/orders");
+    let cookie = response.headers().get("set-cookie").unwrap().to_str().unwrap().to_string();
+    for attribute in ["HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=43200"] {
+        assert!(cookie.contains(attribute), "{cookie} lacks {attribute}");
+    }
+    let session = session_from(&response).unwrap();
+    assert_eq!(app.page(Some(&session), "/portal/orders").await.status(), 200);
+    assert_eq!(location(&app.page(Some(&session), "/portal").await), "/portal/orders");
+
+    // Sign-out needs the session's CSRF token.
+    let forged = app.form(Some(&session), "/logout", &[("csrf", "0000")]).await;
+    assert_eq!(forged.status(), 403);
+    let out = app.form(Some(&session), "/logout", &[]).await;
+    assert_eq!(location(&out), "/login?notice=signed-out");
+    assert!(out.headers().get("set-cookie").unwrap().to_str().unwrap().contains("Max-Age=0"));
+    // The old cookie is dead on the server, not just in the browser.
+    let after = app.page(Some(&session), "/portal/orders").await;
+    assert_eq!(after.status(), 302);
+    assert!(location(&after).starts_with("/login?next=%2Fportal%2Forders"));
+}
+
+#[tokio::test]
+async fn wrong_passwords_and_unknown_people_get_the_same_answer_and_lock_the_account() {
+    let (app, password) = with_buyer().await;
+    let wrong = app.form(None, "/login", &[("tenant", "acme"), ("email", "bea@buyer.example"), ("password", "nope")]).await;
+    let unknown = app.form(None, "/login", &[("tenant", "acme"), ("email", "nobody@x.example"), ("password", "nope")]).await;
+    let no_tenant = app.form(None, "/login", &[("tenant", "zzz"), ("email", "bea@buyer.example"), ("password", "nope")]).await;
+    assert_eq!(location(&wrong), "/login?tenant=acme&error=invalid");
+    assert_eq!(location(&unknown), "/login?tenant=acme&error=invalid");
+    assert_eq!(location(&no_tenant), "/login?tenant=zzz&error=invalid");
+    assert!(wrong.headers().get("set-cookie").is_none());
+    for _ in 0..4 {
+        app.form(None, "/login", &[("tenant", "acme"), ("email", "bea@buyer.example"), ("password", "nope")]).await;
+    }
+    // Five failures: now even the right password is not checked.
+    let locked = app.form(None, "/login", &[("tenant", "acme"), ("email", "bea@buyer.example"), ("password", &password)]).await;
+    assert_eq!(location(&locked), "/login?tenant=acme&error=locked");
+    assert!(session_from(&locked).is_none());
+}
+
+#[tokio::test]
+async fn one_address_guessing_many_accounts_is_stopped() {
+    let (app, password) = with_buyer().await;
+    for i in 0..20 {
+        let email = format!("guess{i}@x.example");
+        app.form(None, "/login", &[("tenant", "acme"), ("email", &email), ("password", "nope")]).await;
+    }
+    let blocked = app.form(None, "/login", &[("tenant", "acme"), ("email", "bea@buyer.example"), ("password", &password)]).await;
+    assert_eq!(location(&blocked), "/login?tenant=acme&error=locked");
+}
+
+#[tokio::test]
+async fn forms_from_other_sites_and_without_the_csrf_token_are_refused() {
+    let (app, password) = with_buyer().await;
+    let cross_site = app
+        .client
+        .post(format!("{}/login", app.base_url))
+        .header("origin", "https://evil.example")
+        .form(&[("tenant", "acme"), ("email", "bea@buyer.example"), ("password", password.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross_site.status(), 403);
+    let no_origin = app
+        .client
+        .post(format!("{}/login", app.base_url))
+        .form(&[("tenant", "acme"), ("email", "bea@buyer.example"), ("password", password.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_origin.status(), 403);
+    let fetch_metadata = app
+        .client
+        .post(format!("{}/login", app.base_url))
+        .header("sec-fetch-site", "cross-site")
+        .header("origin", &app.base_url)
+        .form(&[("tenant", "acme"), ("email", "bea@buyer.example"), ("password", password.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fetch_metadata.status(), 403);
+}
+
+#[tokio::test]
+async fn a_one_time_link_by_email_signs_in_once() {
+    let sink = SmtpSink::start(0);
+    let smtp = format!("smtp://127.0.0.1:{}", sink.port);
+    let app = spawn_app_with(&[("MILEPOST_SMTP_URL", &smtp)]).await;
+    let tenant = tenant(&app.pool, "acme").await;
+    person(&app.pool, tenant, None, Role::Cs, "cs@acme.example").await;
+
+    let asked = app.form(None, "/login/link", &[("tenant", "acme"), ("email", "CS@acme.example")]).await;
+    assert_eq!(location(&asked), "/login?tenant=acme&notice=link-sent");
+    // Nobody by that address: the same answer, and no mail.
+    let nobody = app.form(None, "/login/link", &[("tenant", "acme"), ("email", "who@acme.example")]).await;
+    assert_eq!(location(&nobody), "/login?tenant=acme&notice=link-sent");
+
+    let mut mail = Vec::new();
+    for _ in 0..100 {
+        mail = sink.messages();
+        if !mail.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(mail.len(), 1, "one message, to the person who exists");
+    assert!(mail[0].contains("To: cs@acme.example"));
+    let url = mail[0].lines().find(|l| l.contains("/login/link/")).expect("the link").trim().to_string();
+    let path = url.strip_prefix(&app.base_url).unwrap().to_string();
+
+    // Opening the link (a mail scanner might) does not use it.
+    let page = app.page(None, &path).await;
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("Sign in as cs@acme.example"));
+    let used = app.form(None, &path, &[]).await;
+    assert_eq!(location(&used), "/portal/cs");
+    let session = session_from(&used).expect("signed in");
+    assert_eq!(app.page(Some(&session), "/portal/cs").await.status(), 200);
+    let again = app.form(None, &path, &[]).await;
+    assert_eq!(location(&again), "/login?error=link");
+    assert!(app.page(None, &path).await.text().await.unwrap().contains("This link no longer works"));
+}
+
+#[tokio::test]
+async fn an_admin_invites_a_receiver_who_chooses_a_password_and_a_role_change_ends_their_sessions() {
+    let app = spawn_app().await;
+    let tenant = tenant(&app.pool, "acme").await;
+    let account = milepost::store::create_account(&app.pool, tenant, "Buyer Co", "BC-1").await.unwrap();
+    let admin_password = person(&app.pool, tenant, None, Role::Admin, "admin@acme.example").await;
+    let admin = app.sign_in("acme", "admin@acme.example", &admin_password).await;
+
+    // A receiver needs an account; staff must have none.
+    let refused = app
+        .form(Some(&admin), "/portal/admin/users", &[("name", "Rita"), ("email", "rita@bc.example"), ("role", "receiver"), ("account", "")])
+        .await;
+    assert!(location(&refused).contains("error="));
+    let account_id = account.0.to_string();
+    let invited = app
+        .form(
+            Some(&admin),
+            "/portal/admin/users",
+            &[("name", "Rita"), ("email", "rita@bc.example"), ("role", "receiver"), ("account", &account_id)],
+        )
+        .await;
+    assert_eq!(invited.status(), 200);
+    let body = invited.text().await.unwrap();
+    let link = body.split("data-testid=\"invite-link\">").nth(1).unwrap().split('<').next().unwrap().to_string();
+    let path = link.strip_prefix(&app.base_url).unwrap().to_string();
+
+    let short = app.form(None, &path, &[("password", "short")]).await;
+    assert!(location(&short).contains("error=Use%20at%20least%2012"));
+    let accepted = app.form(None, &path, &[("password", "a long enough password")]).await;
+    assert_eq!(location(&accepted), "/portal/inbound");
+    let rita = session_from(&accepted).unwrap();
+    assert_eq!(app.page(Some(&rita), "/portal/inbound").await.status(), 200);
+    let again = app.sign_in("acme", "rita@bc.example", "a long enough password").await;
+
+    // The admin makes Rita a buyer: her sessions end.
+    let users = milepost::store::list_users(&app.pool, tenant).await.unwrap();
+    let rita_id = users.iter().find(|u| u.email == "rita@bc.example").unwrap().id.0;
+    let changed = app
+        .form(Some(&admin), &format!("/portal/admin/users/{rita_id}"), &[("role", "buyer"), ("account", &account_id)])
+        .await;
+    assert!(location(&changed).contains("notice="));
+    assert_eq!(app.page(Some(&again), "/portal/orders").await.status(), 302);
+    let as_buyer = app.sign_in("acme", "rita@bc.example", "a long enough password").await;
+    assert_eq!(app.page(Some(&as_buyer), "/portal/inbound").await.status(), 403);
+    assert_eq!(app.page(Some(&as_buyer), "/portal/orders").await.status(), 200);
+
+    // Disabled: cannot sign in any more.
+    app.form(Some(&admin), &format!("/portal/admin/users/{rita_id}"), &[("action", "disable")]).await;
+    let disabled = app.form(None, "/login", &[("tenant", "acme"), ("email", "rita@bc.example"), ("password", "a long enough password")]).await;
+    assert!(location(&disabled).ends_with("error=invalid"));
+    // The admin's page lists everyone, and the audit log has the changes.
+    let people = app.page(Some(&admin), "/portal/admin/users").await.text().await.unwrap();
+    assert!(people.contains("rita@bc.example") && people.contains("disabled"));
+}
