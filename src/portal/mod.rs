@@ -220,13 +220,25 @@ pub fn answer<T>(
     let status = match &page {
         PortalPage::Ready(_) => None,
         PortalPage::SignIn => {
-            // While rendering a page, come back to it after signing in.
-            let next = use_context::<Parts>()
+            // While rendering a page: a redirect that comes back to it after
+            // signing in. A server function called by the browser tells its
+            // client to go there instead.
+            let page = use_context::<Parts>()
                 .map(|p| p.uri.to_string())
                 .filter(|uri| uri.starts_with("/portal/") && !uri.starts_with("/portal/fn/"));
-            let to = next.map_or_else(|| "/login".to_string(), |n| format!("/login?next={}", sign_in::urlencode(&n)));
-            leptos_axum::redirect(&to);
-            None
+            match (page, use_context::<leptos_axum::ResponseOptions>()) {
+                (Some(page), Some(response)) => {
+                    let to = format!("/login?next={}", sign_in::urlencode(&page));
+                    if let Ok(location) = axum::http::HeaderValue::from_str(&to) {
+                        response.insert_header(header::LOCATION, location);
+                    }
+                    Some(StatusCode::FOUND)
+                }
+                _ => {
+                    leptos_axum::redirect("/login");
+                    None
+                }
+            }
         }
         PortalPage::Forbidden => Some(StatusCode::FORBIDDEN),
         PortalPage::NotFound => Some(StatusCode::NOT_FOUND),

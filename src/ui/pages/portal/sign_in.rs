@@ -88,7 +88,7 @@ pub fn SignInLinkPage() -> impl IntoView {
                     let action = format!("/login/link/{}", token());
                     match link.await {
                         Ok(Some((name, true))) => view! {
-                            <h1 class="text-2xl font-semibold">"Welcome, " {name}</h1>
+                            <h1 class="text-2xl font-semibold">{format!("Welcome, {name}")}</h1>
                             {error().map(|e| view! { <p role="alert" class="rounded border border-red-300 bg-red-50 px-3 py-2 text-red-900">{e}</p> })}
                             <form method="post" action=action class="space-y-4 rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
                                 <label class="block">"Choose a password (at least 12 characters)"
@@ -98,7 +98,7 @@ pub fn SignInLinkPage() -> impl IntoView {
                             </form>
                         }.into_any(),
                         Ok(Some((name, false))) => view! {
-                            <h1 class="text-2xl font-semibold">"Sign in as " {name} "?"</h1>
+                            <h1 class="text-2xl font-semibold">{format!("Sign in as {name}?")}</h1>
                             <form method="post" action=action>
                                 <button class="mt-4 w-full rounded bg-slate-900 px-4 py-2 font-medium text-white">"Sign in"</button>
                             </form>
