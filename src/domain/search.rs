@@ -96,9 +96,16 @@ pub fn normalize(text: &str) -> String {
     text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
-/// The words of a value, normalized, that are worth a term of their own.
-fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric()).map(normalize).filter(|w| w.chars().count() >= 2)
+/// The value from each word after the first to its end, normalized
+/// ("PO 4471/B" gives "4471b"): so input that starts mid-value is still a
+/// prefix. The whole value is a term of its own.
+fn tails(text: &str) -> impl Iterator<Item = String> + '_ {
+    let starts: Vec<usize> = text
+        .char_indices()
+        .filter(|&(i, c)| c.is_alphanumeric() && text[..i].chars().next_back().is_some_and(|p| !p.is_alphanumeric()))
+        .map(|(i, _)| i)
+        .collect();
+    starts.into_iter().map(move |i| normalize(&text[i..])).filter(|t| t.chars().count() >= 2)
 }
 
 /// Every key of an order that search should find it by.
@@ -118,7 +125,7 @@ pub fn order_terms(keys: &OrderKeys) -> Vec<(SearchKind, String)> {
     let mut terms = Vec::new();
     let whole_and_words = |kind: SearchKind, value: &str, terms: &mut Vec<(SearchKind, String)>| {
         terms.push((kind, normalize(value)));
-        terms.extend(words(value).map(|w| (kind, w)));
+        terms.extend(tails(value).map(|w| (kind, w)));
     };
     whole_and_words(SearchKind::OrderNumber, keys.order_number, &mut terms);
     if let Some(po) = keys.customer_po {
@@ -134,7 +141,7 @@ pub fn order_terms(keys: &OrderKeys) -> Vec<(SearchKind, String)> {
         if let Some((local, domain)) = email.split_once('@') {
             terms.push((SearchKind::Email, normalize(local)));
             terms.push((SearchKind::Email, normalize(domain)));
-            terms.extend(words(local).map(|w| (SearchKind::Email, w)));
+            terms.extend(tails(local).map(|w| (SearchKind::Email, w)));
         }
     }
     if let Some(phone) = keys.phone {
@@ -229,6 +236,8 @@ mod tests {
         assert!(finds("10023", SearchKind::OrderNumber));
         assert!(finds("po4471", SearchKind::CustomerPo));
         assert!(finds("4471", SearchKind::CustomerPo));
+        assert!(finds("4471/b", SearchKind::CustomerPo));
+        assert!(finds("dock 3", SearchKind::Name));
         assert!(finds("1z999aa", SearchKind::TrackingNumber));
         assert!(finds("456784", SearchKind::TrackingSuffix));
         assert!(finds("jane.doe@acme", SearchKind::Email));
