@@ -658,8 +658,10 @@ pub async fn seed_proofs_of_delivery(pool: &Pool, blobs: &dyn crate::blob::BlobS
         let delivered = store::deliveries(
             pool,
             crate::policy::Reach { tenant: tenant.id, account: None },
-            DateTime::<Utc>::MIN_UTC,
-            DateTime::<Utc>::MAX_UTC,
+            // Every demo delivery happened in the last year. (Extreme bounds
+            // would not compare as text in SQLite.)
+            Utc::now() - Duration::days(366),
+            Utc::now() + Duration::days(1),
         )
         .await?;
         for row in delivered.iter().filter(|r| r.pod_id.is_none()) {

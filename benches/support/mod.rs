@@ -16,6 +16,26 @@ pub struct Server {
     _dir: std::sync::Arc<tempfile::TempDir>,
 }
 
+impl Server {
+    /// The demo's links, keys and sign-ins, as `serve --links-json` wrote them.
+    pub fn links_path(&self) -> PathBuf {
+        self._dir.path().join("links.json")
+    }
+
+    /// The SQLite file's size (with its WAL), or PostgreSQL's database size.
+    pub fn database_size_mib(&self) -> f64 {
+        if let Some(path) = self.database_url.strip_prefix("sqlite://") {
+            let size = |p: &str| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+            return (size(path) + size(&format!("{path}-wal"))) as f64 / 1048576.0;
+        }
+        let output = Command::new("psql")
+            .args([self.database_url.as_str(), "-Atc", "SELECT pg_database_size(current_database())"])
+            .output()
+            .expect("psql");
+        String::from_utf8_lossy(&output.stdout).trim().parse::<f64>().unwrap_or(0.0) / 1048576.0
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();

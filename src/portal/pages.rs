@@ -45,8 +45,10 @@ async fn viewer(state: &AppState, signed_in: &SignedIn) -> store::Result<Viewer>
     Ok(views::viewer(signed_in, &tenant.brand_name))
 }
 
+/// A YYYY-MM-DD date in a range the stores compare correctly as text.
 fn parse_date(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
+    use chrono::Datelike;
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok().filter(|d| (1970..=9999).contains(&d.year()))
 }
 
 pub async fn orders(state: &AppState, signed_in: Option<SignedIn>, query: OrdersQuery) -> Page<OrderList> {

@@ -59,7 +59,7 @@ pub use notifications::{
     DueNotification, NotificationRecord, OptInRefused,
 };
 pub use orders::{
-    account_by_ref, create_shipment, find_order_by_number, line_quantities, order_snapshot, order_status, shipment_ids,
+    account_by_ref, create_shipment, find_order_by_number, import_orders, ImportedOrder, line_quantities, order_snapshot, order_status, shipment_ids,
     tracking_number_taken, upsert_order, LineRecord, NewOrder, NewOrderLine, NewPack, NewShipment, OrderRecord,
     OrderSnapshot, OrderStatusRecord, SavedOrder, ShipTo, ShipmentCreated, ShipmentLineRecord, ShipmentRecord,
 };

@@ -480,3 +480,95 @@ pub struct OrderStatusRecord {
     pub status_headline: String,
     pub status_milestone: Option<String>,
 }
+
+/// An order from another system's history: its header and lines, and the
+/// tracking number it shipped under, if any.
+#[derive(Clone, Debug)]
+pub struct ImportedOrder {
+    pub order: NewOrder,
+    pub shipment: Option<(String, String)>,
+}
+
+/// Loads many orders at once, in one transaction, without events: for
+/// bringing over an older system's history (and for the search benchmark's
+/// million orders). Their status stays "Order placed" until events arrive.
+/// Every order is indexed for search. Order numbers must be new.
+pub async fn import_orders(pool: &Pool, orders: &[ImportedOrder]) -> Result<usize> {
+    let mut tx = super::write_tx(pool).await?;
+    let now = Utc::now();
+    for imported in orders {
+        let order = &imported.order;
+        let s = &order.ship_to;
+        let id: OrderId = on_tx!(&mut tx, |c| sqlx::query_scalar(
+            "INSERT INTO orders (tenant_id, account_id, order_number, customer_po, placed_at, promised_date,
+                 contact_name, contact_email, contact_phone,
+                 ship_to_name, ship_to_line1, ship_to_line2, ship_to_city, ship_to_region, ship_to_postcode,
+                 ship_to_country, ship_to_time_zone, created_at, updated_at, ship_to_latitude, ship_to_longitude)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19, $20)
+             RETURNING id",
+        )
+        .bind(order.tenant)
+        .bind(order.account)
+        .bind(&order.order_number)
+        .bind(&order.customer_po)
+        .bind(order.placed_at)
+        .bind(order.promised_date)
+        .bind(&order.contact_name)
+        .bind(&order.contact_email)
+        .bind(&order.contact_phone)
+        .bind(&s.name)
+        .bind(&s.line1)
+        .bind(&s.line2)
+        .bind(&s.city)
+        .bind(&s.region)
+        .bind(&s.postcode)
+        .bind(&s.country)
+        .bind(&s.time_zone)
+        .bind(now)
+        .bind(s.latitude)
+        .bind(s.longitude)
+        .fetch_one(c)
+        .await)?;
+        for (i, line) in order.lines.iter().enumerate() {
+            on_tx!(&mut tx, |c| sqlx::query(
+                "INSERT INTO order_lines (order_id, line_number, sku, description, quantity, unit) VALUES ($1, $2, $3, $4, $5, $6)"
+            )
+            .bind(id)
+            .bind(i as i64 + 1)
+            .bind(&line.sku)
+            .bind(&line.description)
+            .bind(line.quantity)
+            .bind(&line.unit)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
+        }
+        if let Some((carrier, tracking)) = &imported.shipment {
+            on_tx!(&mut tx, |c| sqlx::query(
+                "INSERT INTO shipments (tenant_id, order_id, carrier, tracking_number, created_at) VALUES ($1, $2, $3, $4, $5)"
+            )
+            .bind(order.tenant)
+            .bind(id)
+            .bind(carrier)
+            .bind(tracking)
+            .bind(now)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
+        }
+        let mut names = vec![s.name.as_str()];
+        names.extend(order.contact_name.as_deref());
+        let terms = crate::domain::search::order_terms(&crate::domain::search::OrderKeys {
+            order_number: &order.order_number,
+            customer_po: order.customer_po.as_deref(),
+            tracking_numbers: imported.shipment.iter().map(|(_, t)| t.as_str()).collect(),
+            email: order.contact_email.as_deref(),
+            phone: order.contact_phone.as_deref(),
+            names,
+            postcode: Some(&s.postcode),
+        });
+        super::search::insert_terms(&mut tx, order.tenant, id, &terms).await?;
+    }
+    tx.commit().await?;
+    Ok(orders.len())
+}

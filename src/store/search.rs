@@ -37,17 +37,23 @@ pub(crate) async fn reindex_order(tx: &mut Tx, order: OrderId) -> Result<()> {
         postcode: Some(&postcode),
     });
     on_tx!(tx, |c| sqlx::query("DELETE FROM order_search_terms WHERE order_id = $1").bind(order).execute(c).await.map(|r| r.rows_affected()))?;
-    for (kind, term) in terms {
-        on_tx!(tx, |c| sqlx::query(
-            "INSERT INTO order_search_terms (tenant_id, term, kind, order_id) VALUES ($1, $2, $3, $4)"
-        )
-        .bind(tenant)
-        .bind(&term)
-        .bind(kind.code())
-        .bind(order)
-        .execute(c)
-        .await.map(|r| r.rows_affected()))?;
+    insert_terms(tx, tenant, order, &terms).await
+}
+
+/// One multi-row INSERT for all of an order's terms.
+pub(crate) async fn insert_terms(tx: &mut Tx, tenant: TenantId, order: OrderId, terms: &[(SearchKind, String)]) -> Result<()> {
+    if terms.is_empty() {
+        return Ok(());
     }
+    let rows: Vec<String> = (0..terms.len()).map(|i| format!("($1, $2, ${}, ${})", 2 * i + 3, 2 * i + 4)).collect();
+    let sql = format!("INSERT INTO order_search_terms (tenant_id, order_id, term, kind) VALUES {}", rows.join(", "));
+    on_tx!(tx, |c| {
+        let mut q = sqlx::query(&sql).bind(tenant).bind(order);
+        for (kind, term) in terms {
+            q = q.bind(term).bind(kind.code());
+        }
+        q.execute(c).await.map(|r| r.rows_affected())
+    })?;
     Ok(())
 }
 

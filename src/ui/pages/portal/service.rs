@@ -30,7 +30,7 @@ pub fn SearchPage() -> impl IntoView {
                 render(results.await, move |list| view! {
                     <PortalShell viewer=list.viewer title="Find an order".into()>
                         <form method="get" action="/portal/cs" role="search" class="flex gap-2">
-                            <input class="block w-full rounded border border-slate-300 px-3 py-2" name="q" value=current.clone() autofocus
+                            <input class="block w-full rounded border border-slate-300 px-3 py-2" type="search" name="q" value=current.clone() autofocus
                                 aria-label="Order, PO or tracking number, email, phone, name or postcode"
                                 placeholder="Order, PO or tracking number, email, phone, name or postcode"/>
                             <button class="rounded bg-slate-900 px-4 py-2 text-white">"Search"</button>

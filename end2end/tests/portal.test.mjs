@@ -1,0 +1,126 @@
+// End-to-end: each role's main path in Chromium, signed in with the demo's
+// printed logins: a buyer follows an order live, a receiver counts a
+// delivery, accounts payable downloads proofs of delivery, customer service
+// finds an order and resolves its exception.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { launchBrowser } from './browser.mjs';
+
+const demo = JSON.parse(readFileSync(process.env.MILEPOST_LINKS, 'utf8'));
+const output = process.env.E2E_OUTPUT ?? 'end2end/test-results';
+const login = (role, tenant = 'northwind') => demo.sign_ins.find((s) => s.tenant === tenant && s.role === role);
+
+let browser;
+before(async () => { browser = await launchBrowser(); });
+after(async () => { await browser?.close(); });
+
+async function signIn(role, tenant = 'northwind') {
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const who = login(role, tenant);
+  await page.goto(`${demo.base_url}/login?tenant=${tenant}`);
+  await page.getByLabel('Email', { exact: true }).first().fill(who.email);
+  await page.getByLabel('Password', { exact: true }).fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/portal\//);
+  return { page, errors, context };
+}
+
+async function hydrated(page) {
+  await page.waitForFunction(() => document.querySelector('[data-testid="who"]') !== null);
+}
+
+test('a buyer finds an order and sees a new event arrive without reloading', async () => {
+  const { page, errors } = await signIn('buyer');
+  assert.match(page.url(), /\/portal\/orders$/);
+  await hydrated(page);
+  assert.ok(await page.getByTestId('order-row').count() > 0);
+  // Filter to orders on their way and open the first.
+  await page.getByLabel('Status').selectOption('in_transit');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await page.waitForURL(/status=in_transit/);
+  const first = page.getByTestId('order-row').first().locator('a');
+  const number = (await first.textContent()).trim();
+  await first.click();
+  await page.waitForURL(new RegExp(`/portal/orders/${number}$`));
+  await page.waitForFunction(() => document.body.dataset.hydrated === 'true', null, { timeout: 15000 });
+  await page.getByTestId('lines').waitFor();
+  const before = await page.getByTestId('timeline-item').count();
+  await page.waitForTimeout(500); // the EventSource connects after hydration
+
+  const response = await fetch(`${demo.base_url}/api/v1/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${demo.api_keys.northwind}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      source: 'ups', event_id: `e2e-buyer-${Date.now()}`, code: 'ARRIVED_AT_HUB',
+      occurred_at: new Date().toISOString(), order_number: number, location: 'Chicago hub',
+    }),
+  });
+  assert.equal(response.status, 200, await response.text());
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="timeline-item"]').length > n, before, { timeout: 10000 });
+  assert.match(await page.getByTestId('timeline').textContent(), /Chicago hub/);
+  await page.screenshot({ path: join(output, 'portal-buyer-order.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+});
+
+test('a receiver counts a delivery one short and the shortage is flagged', async () => {
+  const { page, errors } = await signIn('receiver');
+  assert.match(page.url(), /\/portal\/inbound$/);
+  await page.getByTestId('to-receive').locator('a').first().click();
+  await page.waitForURL(/\/portal\/orders\//);
+  const form = page.getByTestId('receive-form').first();
+  const counted = form.locator('input[name^="counted_"]').first();
+  const expected = Number(await counted.inputValue());
+  await counted.fill(String(expected - 1));
+  await form.getByRole('button', { name: 'Confirm receipt' }).click();
+  await page.getByTestId('notice').waitFor();
+  assert.match(await page.getByTestId('notice').textContent(), /Receipt saved\. Received with issues: line \d+ \(.+\): \d+ of \d+ counted, 1 short/);
+  assert.match(await page.getByTestId('receipt').first().textContent(), /1 short/);
+  assert.match(await page.getByTestId('timeline-item').first().textContent(), /Quantity discrepancy at receiving/);
+  await page.screenshot({ path: join(output, 'portal-receiver.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+});
+
+test('accounts payable downloads a proof of delivery as PDF and the CSV for invoice matching', async () => {
+  const { page, errors } = await signIn('ap');
+  assert.match(page.url(), /\/portal\/deliveries$/);
+  await page.getByTestId('delivery-row').first().waitFor();
+  const [pdf] = await Promise.all([page.waitForEvent('download'), page.getByTestId('pod-pdf').first().click()]);
+  const pdfBytes = readFileSync(await pdf.path());
+  assert.equal(pdfBytes.subarray(0, 8).toString(), '%PDF-1.4');
+  assert.match(pdf.suggestedFilename(), /^NW-\d+-POD-\d+\.pdf$/);
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('csv').click()]);
+  const lines = readFileSync(await csv.path(), 'utf8').trim().split('\r\n');
+  assert.equal(lines[0], 'po,order,shipment,delivered_quantity,delivered_at,pod_id,shortage');
+  assert.ok(lines.length > 1);
+  assert.ok(lines.slice(1).some((l) => /,POD-\d+,/.test(l)));
+  await page.screenshot({ path: join(output, 'portal-ap.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+});
+
+test('customer service finds an order by partial tracking data and resolves its exception', async () => {
+  const { page, errors } = await signIn('cs');
+  assert.match(page.url(), /\/portal\/cs$/);
+  // The demo's failed-attempt order, found by part of its number.
+  await page.getByRole('searchbox').fill('nw-100006');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.waitForURL(/q=nw-100006/);
+  await page.getByTestId('order-row').first().locator('a').click();
+  await page.waitForURL(/\/portal\/orders\/NW-100006$/);
+  const form = page.getByTestId('override-form');
+  const resolve = form.locator('option', { hasText: 'Resolve:' }).first();
+  const label = (await resolve.textContent()).trim();
+  await form.getByLabel('New status').selectOption({ label });
+  await form.getByLabel('Reason (required)').fill('Customer rebooked delivery by phone');
+  await form.getByRole('button', { name: 'Record' }).click();
+  await page.getByTestId('notice').waitFor();
+  assert.match(await page.getByTestId('notice').textContent(), /recorded/);
+  assert.match(await page.getByTestId('audit').textContent(), /status_override.*Customer rebooked delivery by phone/);
+  assert.equal(await form.locator('option', { hasText: label }).count(), 0, 'the exception is closed');
+  await page.screenshot({ path: join(output, 'portal-cs.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+});
