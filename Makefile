@@ -41,7 +41,8 @@ test-postgres:
 test-e2e:
 	bash scripts/e2e.sh
 
-## Ingest throughput, live fan-out latency, notification delivery, GPS fix ingest
+## Ingest throughput, live fan-out latency, notification delivery, GPS fix ingest,
+## CS search on a million orders
 ## (SQLite, then PostgreSQL with two nodes). Not a test; prints tables.
 bench: setup
 	cargo build --release --features ssr --bin milepost
@@ -49,6 +50,8 @@ bench: setup
 	ulimit -n $$(ulimit -Hn) && cargo bench --features ssr --bench ingest_and_live
 	cargo bench --features ssr --bench notifications
 	cargo bench --features ssr --bench last_mile
+	# Customer-service search over a million generated orders (a few minutes to load).
+	cargo bench --features ssr --bench cs_search
 	# The same on PostgreSQL (fsync on), plus two nodes: posted to one, heard on the other.
 	ulimit -n $$(ulimit -Hn) && MILEPOST_PG_DURABLE=1 bash scripts/with-postgres.sh \
 	  bash -c 'cargo bench --features ssr --bench ingest_and_live && cargo bench --features ssr --bench last_mile'

@@ -149,6 +149,13 @@ pub async fn accounts(pool: &Pool, tenant: TenantId) -> Result<Vec<(AccountId, S
 
 pub async fn create_session(pool: &Pool, user: UserId, token_hash: &str, expires_at: DateTime<Utc>) -> Result<()> {
     let now = Utc::now();
+    // The person's sessions that can never be used again go.
+    on_pool!(pool, |c| sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at < $2")
+        .bind(user)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
     on_pool!(pool, |c| sqlx::query(
         "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at) VALUES ($1, $2, $3, $4, $3)"
     )
@@ -295,6 +302,13 @@ pub async fn use_sign_in_link(pool: &Pool, token_hash: &str, now: DateTime<Utc>)
 
 pub async fn record_login_failure(pool: &Pool, buckets: &[&str], now: DateTime<Utc>) -> Result<()> {
     for bucket in buckets {
+        // Only the last window counts; older rows of the bucket go.
+        on_pool!(pool, |c| sqlx::query("DELETE FROM login_failures WHERE bucket = $1 AND at < $2")
+            .bind(bucket)
+            .bind(now - chrono::Duration::days(1))
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
         on_pool!(pool, |c| sqlx::query("INSERT INTO login_failures (bucket, at) VALUES ($1, $2)")
             .bind(bucket)
             .bind(now)
