@@ -622,7 +622,11 @@ pub async fn sign_ins(pool: &Pool) -> store::Result<Vec<DemoSignIn>> {
         let account = store::account_by_ref(pool, tenant.id, account_ref).await?;
         for role in Role::ALL {
             let (email, name, account) = if role.is_staff() {
-                (format!("{}@{}.example", role.code(), tenant.slug), format!("{} ({})", role.label(), brand.tenant.brand_name), None)
+                (
+                    format!("{}@{}.example", role.code(), tenant.slug),
+                    format!("{} ({})", role.label(), brand.tenant.brand_name),
+                    None,
+                )
             } else {
                 let domain = account_ref.to_lowercase();
                 (format!("{}@{domain}.example", role.code()), format!("{} at {account_name}", role.label()), account)
@@ -667,13 +671,17 @@ pub async fn seed_proofs_of_delivery(pool: &Pool, blobs: &dyn crate::blob::BlobS
         for row in delivered.iter().filter(|r| r.pod_id.is_none()) {
             let snapshot = store::order_snapshot(pool, tenant.id, row.order_id).await?;
             let Some(event) = snapshot.events.iter().find(|e| {
-                e.shipment_id == Some(row.shipment_id) && e.canonical == crate::domain::Canonical::Milestone(crate::domain::Milestone::Delivered)
+                e.shipment_id == Some(row.shipment_id)
+                    && e.canonical == crate::domain::Canonical::Milestone(crate::domain::Milestone::Delivered)
             }) else {
                 continue;
             };
             let receiver = snapshot.order.contact_name.clone().unwrap_or_else(|| "Front desk".to_string());
             let signature = signature_png(row.shipment_id.0 as u64);
-            let sha256 = blobs.put(&signature).await.map_err(|e| store::StoreError::Invalid(format!("storing a signature: {e}")))?;
+            let sha256 = blobs
+                .put(&signature)
+                .await
+                .map_err(|e| store::StoreError::Invalid(format!("storing a signature: {e}")))?;
             let ship_to = &snapshot.order.ship_to;
             let pod = store::NewPod {
                 shipment: row.shipment_id,

@@ -176,7 +176,8 @@ fn allow_if(allowed: bool) -> Decision {
 }
 
 fn within_reach(person: &Person, owner: Owner) -> bool {
-    person.tenant == owner.tenant && (person.role.is_staff() || (person.account.is_some() && person.account == owner.account))
+    person.tenant == owner.tenant
+        && (person.role.is_staff() || (person.account.is_some() && person.account == owner.account))
 }
 
 /// Which records a list may show this person: the store filters by it.

@@ -83,8 +83,16 @@ pub fn assess(lines: &[CountedLine]) -> Result<ReceiptAssessment, ReceiptError> 
             if l.damaged > 0 {
                 parts.push(format!("{} damaged", l.damaged));
             }
-            (!parts.is_empty())
-                .then(|| format!("line {} ({}): {} of {} counted, {}", l.line_number, l.sku, l.counted, l.expected, parts.join(", ")))
+            (!parts.is_empty()).then(|| {
+                format!(
+                    "line {} ({}): {} of {} counted, {}",
+                    l.line_number,
+                    l.sku,
+                    l.counted,
+                    l.expected,
+                    parts.join(", ")
+                )
+            })
         })
         .collect();
     let units: i64 = lines.iter().map(|l| l.counted).sum();

@@ -255,7 +255,8 @@ mod tests {
 
     #[test]
     fn terms_are_deduplicated_and_never_empty() {
-        let terms = order_terms(&OrderKeys { order_number: "A-1", names: vec!["--", "Ann", "ann"], ..Default::default() });
+        let terms =
+            order_terms(&OrderKeys { order_number: "A-1", names: vec!["--", "Ann", "ann"], ..Default::default() });
         assert!(terms.iter().all(|(_, t)| !t.is_empty()));
         assert_eq!(terms.iter().filter(|(k, t)| *k == SearchKind::Name && t == "ann").count(), 1);
     }

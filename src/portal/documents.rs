@@ -32,25 +32,23 @@ pub async fn pod_file(
     State(state): State<AppState>,
     Path((number, sha256)): Path<(String, String)>,
     headers: HeaderMap,
-) -> Response {
-    let signed_in = match get_session(&state, &headers).await {
-        Ok(s) => s,
-        Err(response) => return response,
-    };
-    let (order, owner) = match order_for(&state, &signed_in, &number, Action::DownloadProofOfDelivery).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
-    let pods = match store::order_pods(&state.pool, owner.tenant, order).await {
-        Ok(pods) => pods,
-        Err(e) => return unavailable(e),
-    };
-    let Some(file) = pods.iter().flat_map(|p| &p.files).find(|f| f.sha256 == sha256) else { return not_found() };
-    let extension = if file.content_type == "image/png" { "png" } else { "jpg" };
-    let name = format!("{}-{}-{}.{extension}", safe_segment(&number), file.kind, &file.sha256[..12]);
-    crate::api::pod::file_response(&state, file, Some(&name)).await.unwrap_or_else(|()| {
-        unavailable(store::StoreError::Corrupt(format!("proof-of-delivery file {}", file.sha256)))
-    })
+) -> Result<Response, Response> {
+    let signed_in = get_session(&state, &headers).await?;
+    let (order, owner) = order_for(&state, &signed_in, &number, Action::DownloadProofOfDelivery).await?;
+    let pods = store::order_pods(&state.pool, owner.tenant, order).await.map_err(unavailable)?;
+    let file = pods.iter().flat_map(|p| &p.files).find(|f| f.sha256 == sha256).ok_or_else(not_found)?;
+    let name = format!("{}-{}-{}.{}", safe_segment(&number), file.kind, &file.sha256[..12], extension(file));
+    crate::api::pod::file_response(&state, file, Some(&name))
+        .await
+        .map_err(|()| unavailable(store::StoreError::Corrupt(format!("proof-of-delivery file {}", file.sha256))))
+}
+
+fn extension(file: &store::PodFile) -> &'static str {
+    if file.content_type == "image/png" {
+        "png"
+    } else {
+        "jpg"
+    }
 }
 
 /// The generated PDF of one shipment's proof of delivery.
@@ -58,20 +56,14 @@ pub async fn pod_pdf(
     State(state): State<AppState>,
     Path((number, shipment)): Path<(String, i64)>,
     headers: HeaderMap,
-) -> Response {
-    let signed_in = match get_session(&state, &headers).await {
-        Ok(s) => s,
-        Err(response) => return response,
-    };
-    let (order, owner) = match order_for(&state, &signed_in, &number, Action::DownloadProofOfDelivery).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
-    match pod_document(&state, owner.tenant, order, ShipmentId(shipment)).await {
-        Ok(Some(doc)) => attachment(render_pdf(&doc), "application/pdf", &format!("{}-{}.pdf", number, doc.pod_id)),
-        Ok(None) => not_found(),
-        Err(e) => unavailable(e),
-    }
+) -> Result<Response, Response> {
+    let signed_in = get_session(&state, &headers).await?;
+    let (order, owner) = order_for(&state, &signed_in, &number, Action::DownloadProofOfDelivery).await?;
+    let doc = pod_document(&state, owner.tenant, order, ShipmentId(shipment))
+        .await
+        .map_err(unavailable)?
+        .ok_or_else(not_found)?;
+    Ok(attachment(render_pdf(&doc), "application/pdf", &format!("{}-{}.pdf", number, doc.pod_id)))
 }
 
 /// What the PDF of a shipment's POD says, or `None` if it has no POD.
@@ -89,7 +81,12 @@ async fn pod_document(
     Ok(Some(document(&brand, &snapshot, &pod, &expected)))
 }
 
-fn document(brand: &str, snapshot: &store::OrderSnapshot, pod: &PodRecord, lines: &[store::ExpectedLine]) -> PodDocument {
+fn document(
+    brand: &str,
+    snapshot: &store::OrderSnapshot,
+    pod: &PodRecord,
+    lines: &[store::ExpectedLine],
+) -> PodDocument {
     let o = &snapshot.order;
     let tz = zone(&o.ship_to.time_zone);
     let shipment = snapshot
@@ -106,8 +103,13 @@ fn document(brand: &str, snapshot: &store::OrderSnapshot, pod: &PodRecord, lines
         receiver_name: pod.receiver_name.clone(),
         delivered_at: time_in(pod.delivered_at, tz),
         place: pod.location.map(|l| format!("{:.5}, {:.5}", l.lat, l.lng)),
-        ship_to: [Some(o.ship_to.name.clone()), Some(o.ship_to.line1.clone()), o.ship_to.line2.clone(),
-            Some(format!("{} {}", o.ship_to.postcode, o.ship_to.city)), Some(o.ship_to.country.clone())]
+        ship_to: [
+            Some(o.ship_to.name.clone()),
+            Some(o.ship_to.line1.clone()),
+            o.ship_to.line2.clone(),
+            Some(format!("{} {}", o.ship_to.postcode, o.ship_to.city)),
+            Some(o.ship_to.country.clone()),
+        ]
         .into_iter()
         .flatten()
         .collect(),
@@ -136,26 +138,33 @@ pub struct Range {
 }
 
 /// Deliveries in the range within the person's reach, if they may export them.
-async fn deliveries_for(state: &AppState, signed_in: &SignedIn, range: &Range) -> Result<(String, Vec<DeliveryRow>), Response> {
+async fn deliveries_for(
+    state: &AppState,
+    signed_in: &SignedIn,
+    range: &Range,
+) -> Result<(String, Vec<DeliveryRow>), Response> {
     if policy::decide_role(&signed_in.person, Action::ExportDeliveries) != Decision::Allow {
         return Err(forbidden());
     }
     let (from, to, start, end) = date_range(&range.from, &range.to);
-    let rows = store::deliveries(&state.pool, policy::reach(&signed_in.person), start, end).await.map_err(unavailable)?;
+    let rows =
+        store::deliveries(&state.pool, policy::reach(&signed_in.person), start, end).await.map_err(unavailable)?;
     Ok((format!("{from}_{to}"), rows))
 }
 
 /// PO, order, shipment, delivered quantity, delivered at, POD id, shortage.
-pub async fn deliveries_csv(State(state): State<AppState>, Query(range): Query<Range>, headers: HeaderMap) -> Response {
-    let signed_in = match get_session(&state, &headers).await {
-        Ok(s) => s,
-        Err(response) => return response,
-    };
-    let (period, rows) = match deliveries_for(&state, &signed_in, &range).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
-    attachment(deliveries_csv_text(&rows).into_bytes(), "text/csv; charset=utf-8", &format!("deliveries_{period}.csv"))
+pub async fn deliveries_csv(
+    State(state): State<AppState>,
+    Query(range): Query<Range>,
+    headers: HeaderMap,
+) -> Result<Response, Response> {
+    let signed_in = get_session(&state, &headers).await?;
+    let (period, rows) = deliveries_for(&state, &signed_in, &range).await?;
+    Ok(attachment(
+        deliveries_csv_text(&rows).into_bytes(),
+        "text/csv; charset=utf-8",
+        &format!("deliveries_{period}.csv"),
+    ))
 }
 
 pub fn deliveries_csv_text(rows: &[DeliveryRow]) -> String {
@@ -180,7 +189,8 @@ pub fn deliveries_csv_text(rows: &[DeliveryRow]) -> String {
 /// RFC 4180 quoting, and a leading quote mark on anything a spreadsheet
 /// would run as a formula (CSV injection).
 fn csv_field(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_string() };
+    let value =
+        if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_string() };
     if value.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", value.replace('"', "\"\""))
     } else {
@@ -189,42 +199,37 @@ fn csv_field(value: &str) -> String {
 }
 
 /// Every POD in the range: per shipment, the generated PDF and the original files.
-pub async fn deliveries_zip(State(state): State<AppState>, Query(range): Query<Range>, headers: HeaderMap) -> Response {
-    let signed_in = match get_session(&state, &headers).await {
-        Ok(s) => s,
-        Err(response) => return response,
-    };
-    let (period, rows) = match deliveries_for(&state, &signed_in, &range).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
+pub async fn deliveries_zip(
+    State(state): State<AppState>,
+    Query(range): Query<Range>,
+    headers: HeaderMap,
+) -> Result<Response, Response> {
+    let signed_in = get_session(&state, &headers).await?;
+    let (period, rows) = deliveries_for(&state, &signed_in, &range).await?;
     let tenant = signed_in.person.tenant;
-    let mut entries = vec![ArchiveEntry { path: "deliveries.csv".into(), bytes: deliveries_csv_text(&rows).into_bytes() }];
+    let mut entries =
+        vec![ArchiveEntry { path: "deliveries.csv".into(), bytes: deliveries_csv_text(&rows).into_bytes() }];
     for row in rows.iter().filter(|r| r.pod_id.is_some()) {
-        let folder = format!("{}/{}", safe_segment(&row.order_number), safe_segment(&format!("{}-{}", row.carrier, row.tracking_number)));
-        let doc = match pod_document(&state, tenant, row.order_id, row.shipment_id).await {
-            Ok(Some(doc)) => doc,
-            Ok(None) => continue,
-            Err(e) => return unavailable(e),
+        let folder = format!(
+            "{}/{}",
+            safe_segment(&row.order_number),
+            safe_segment(&format!("{}-{}", row.carrier, row.tracking_number))
+        );
+        let Some(doc) = pod_document(&state, tenant, row.order_id, row.shipment_id).await.map_err(unavailable)? else {
+            continue;
         };
         entries.push(ArchiveEntry { path: format!("{folder}/{}.pdf", doc.pod_id), bytes: render_pdf(&doc) });
-        let pods = match store::order_pods(&state.pool, tenant, row.order_id).await {
-            Ok(pods) => pods,
-            Err(e) => return unavailable(e),
-        };
+        let pods = store::order_pods(&state.pool, tenant, row.order_id).await.map_err(unavailable)?;
         for file in pods.iter().filter(|p| p.shipment == row.shipment_id).flat_map(|p| &p.files) {
-            let bytes = match state.blobs.get(&file.sha256).await {
-                Ok(bytes) => bytes,
-                Err(e) => return unavailable(store::StoreError::Corrupt(format!("proof-of-delivery file {}: {e}", file.sha256))),
-            };
-            let extension = if file.content_type == "image/png" { "png" } else { "jpg" };
-            entries.push(ArchiveEntry { path: format!("{folder}/{}.{extension}", file.kind), bytes: bytes.to_vec() });
+            let bytes = state.blobs.get(&file.sha256).await.map_err(|e| {
+                unavailable(store::StoreError::Corrupt(format!("proof-of-delivery file {}: {e}", file.sha256)))
+            })?;
+            entries.push(ArchiveEntry { path: format!("{folder}/{}.{}", file.kind, extension(file)), bytes });
         }
     }
-    match build_zip(&entries) {
-        Ok(zip) => attachment(zip, "application/zip", &format!("proof-of-delivery_{period}.zip")),
-        Err(e) => unavailable(store::StoreError::Corrupt(format!("building a ZIP: {e}"))),
-    }
+    let zip =
+        build_zip(&entries).map_err(|e| unavailable(store::StoreError::Corrupt(format!("building a ZIP: {e}"))))?;
+    Ok(attachment(zip, "application/zip", &format!("proof-of-delivery_{period}.zip")))
 }
 
 #[cfg(test)]

@@ -3,10 +3,11 @@
 
 use super::sign_in::urlencode;
 use super::views::{RECEIVING_SOURCE, SERVICE_SOURCE};
-use super::{form_session, forbidden, get_session, not_found, order_for, redirect, unavailable};
+use super::{forbidden, form_session, get_session, not_found, order_for, page, redirect, unavailable};
 use crate::auth::{random_token, session::SignedIn, tracking_link};
 use crate::domain::receiving::{assess, CountedLine};
 use crate::domain::{derive_order_status, AccountId, Canonical, EventFact, OrderId, ShipmentId, UserId};
+use crate::html::escape;
 use crate::policy::{self, Action, Decision, Owner, Role};
 use crate::state::AppState;
 use crate::store::{self, LinkPurpose, NewEvent, NewReceipt};
@@ -43,10 +44,6 @@ async fn order_action(
     Ok((signed_in, order, owner))
 }
 
-fn audit_failed(e: store::StoreError) -> Response {
-    unavailable(e)
-}
-
 /// A receiver counts a shipment: quantities per line (damaged included in
 /// the count), which becomes a timeline event flagging shortages, overages
 /// and damage.
@@ -55,18 +52,15 @@ pub async fn receive(
     Path(number): Path<String>,
     headers: HeaderMap,
     Form(fields): Form<Fields>,
-) -> Response {
-    let (signed_in, order, owner) = match order_action(&state, &headers, &fields, &number, Action::Receive).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
+) -> Result<Response, Response> {
+    let (signed_in, order, owner) = order_action(&state, &headers, &fields, &number, Action::Receive).await?;
     let Ok(shipment) = field(&fields, "shipment").parse::<i64>().map(ShipmentId) else {
-        return order_page(&number, "error", "Choose the shipment you counted.");
+        return Err(order_page(&number, "error", "Choose the shipment you counted."));
     };
     let expected = match store::shipment_expected_lines(&state.pool, order, shipment).await {
         Ok(lines) if !lines.is_empty() => lines,
-        Ok(_) => return not_found(),
-        Err(e) => return unavailable(e),
+        Ok(_) => return Err(not_found()),
+        Err(e) => return Err(unavailable(e)),
     };
     let mut counted = Vec::new();
     for line in &expected {
@@ -75,7 +69,8 @@ pub async fn receive(
             if raw.is_empty() {
                 return Ok(default);
             }
-            raw.parse::<i64>().map_err(|_| format!("Line {}: {name} must be a whole number, not “{raw}”.", line.line_number))
+            raw.parse::<i64>()
+                .map_err(|_| format!("Line {}: {name} must be a whole number, not “{raw}”.", line.line_number))
         };
         match (read("counted", line.quantity), read("damaged", 0)) {
             (Ok(c), Ok(d)) => counted.push(CountedLine {
@@ -85,12 +80,12 @@ pub async fn receive(
                 counted: c,
                 damaged: d,
             }),
-            (Err(problem), _) | (_, Err(problem)) => return order_page(&number, "error", &problem),
+            (Err(problem), _) | (_, Err(problem)) => return Err(order_page(&number, "error", &problem)),
         }
     }
     let assessment = match assess(&counted) {
         Ok(a) => a,
-        Err(e) => return order_page(&number, "error", &format!("{}.", capitalize(&e.to_string()))),
+        Err(e) => return Err(order_page(&number, "error", &format!("{}.", capitalize(&e.to_string())))),
     };
     let note = Some(field(&fields, "note")).filter(|n| !n.is_empty()).map(|n| n.chars().take(1000).collect::<String>());
     let raw_code = match assessment.canonical {
@@ -136,17 +131,14 @@ pub async fn receive(
             .collect(),
         event,
     };
-    match store::save_receipt(&state.pool, receipt).await {
-        Ok(Some(outcome)) => {
-            crate::ingest::publish(&state, owner.tenant, order, &[&outcome]);
-            if let Err(e) = store::record_audit(&state.pool, owner.tenant, Some(order), signed_in.person.id, "receipt", &text).await {
-                return audit_failed(e);
-            }
-            order_page(&number, "notice", &format!("Receipt saved. {}", assessment.summary))
-        }
-        Ok(None) => order_page(&number, "error", "This shipment was already received."),
-        Err(e) => unavailable(e),
-    }
+    let Some(outcome) = store::save_receipt(&state.pool, receipt).await.map_err(unavailable)? else {
+        return Err(order_page(&number, "error", "This shipment was already received."));
+    };
+    crate::ingest::publish(&state, owner.tenant, order, &[&outcome]);
+    store::record_audit(&state.pool, owner.tenant, Some(order), signed_in.person.id, "receipt", &text)
+        .await
+        .map_err(unavailable)?;
+    Ok(order_page(&number, "notice", &format!("Receipt saved. {}", assessment.summary)))
 }
 
 fn capitalize(text: &str) -> String {
@@ -167,10 +159,16 @@ async fn service_events(
     crate::ingest::append(state, owner.tenant, order, &events).await.map_err(unavailable)?;
     store::record_audit(&state.pool, owner.tenant, Some(order), signed_in.person.id, action, detail)
         .await
-        .map_err(audit_failed)
+        .map_err(unavailable)
 }
 
-fn service_event(signed_in: &SignedIn, shipment: Option<ShipmentId>, canonical: Canonical, raw_code: &str, text: String) -> NewEvent {
+fn service_event(
+    signed_in: &SignedIn,
+    shipment: Option<ShipmentId>,
+    canonical: Canonical,
+    raw_code: &str,
+    text: String,
+) -> NewEvent {
     NewEvent {
         shipment,
         source: SERVICE_SOURCE.into(),
@@ -189,20 +187,15 @@ pub async fn add_note(
     Path(number): Path<String>,
     headers: HeaderMap,
     Form(fields): Form<Fields>,
-) -> Response {
-    let (signed_in, order, owner) = match order_action(&state, &headers, &fields, &number, Action::AddNote).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
+) -> Result<Response, Response> {
+    let (signed_in, order, owner) = order_action(&state, &headers, &fields, &number, Action::AddNote).await?;
     let text = field(&fields, "text");
     if text.is_empty() || text.chars().count() > 2000 {
-        return order_page(&number, "error", "A note needs some text (at most 2,000 characters).");
+        return Err(order_page(&number, "error", "A note needs some text (at most 2,000 characters)."));
     }
     let event = service_event(&signed_in, None, Canonical::Note, "NOTE", text.to_string());
-    match service_events(&state, &signed_in, order, owner, vec![event], "note", text).await {
-        Ok(()) => order_page(&number, "notice", "Note added."),
-        Err(response) => response,
-    }
+    service_events(&state, &signed_in, order, owner, vec![event], "note", text).await?;
+    Ok(order_page(&number, "notice", "Note added."))
 }
 
 /// Sets a milestone, raises an exception or resolves one, with a reason.
@@ -213,38 +206,33 @@ pub async fn override_status(
     Path(number): Path<String>,
     headers: HeaderMap,
     Form(fields): Form<Fields>,
-) -> Response {
-    let (signed_in, order, owner) = match order_action(&state, &headers, &fields, &number, Action::OverrideStatus).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
+) -> Result<Response, Response> {
+    let (signed_in, order, owner) = order_action(&state, &headers, &fields, &number, Action::OverrideStatus).await?;
     let reason = field(&fields, "reason");
     if reason.is_empty() || reason.chars().count() > 500 {
-        return order_page(&number, "error", "Give a reason for the change (at most 500 characters).");
+        return Err(order_page(&number, "error", "Give a reason for the change (at most 500 characters)."));
     }
     let Ok(canonical) = field(&fields, "status").parse::<Canonical>() else {
-        return order_page(&number, "error", "Choose a status.");
+        return Err(order_page(&number, "error", "Choose a status."));
     };
     let label = match canonical {
         Canonical::Milestone(m) => format!("Set: {}", m.presentation().label),
         Canonical::Exception(k) => format!("Raise: {}", k.presentation().label),
         Canonical::Resolved(k) => format!("Resolve: {}", k.presentation().label),
-        Canonical::Note | Canonical::Unmapped => return order_page(&number, "error", "Choose a status."),
+        Canonical::Note | Canonical::Unmapped => return Err(order_page(&number, "error", "Choose a status.")),
     };
     let text = format!("{label} (customer service: {reason})");
     let scopes: Vec<Option<ShipmentId>> = match canonical {
-        Canonical::Resolved(kind) => match open_scopes(&state, owner, order, kind).await {
-            Ok(scopes) if !scopes.is_empty() => scopes,
-            Ok(_) => return order_page(&number, "error", "That exception is not open."),
-            Err(e) => return unavailable(e),
+        Canonical::Resolved(kind) => match open_scopes(&state, owner, order, kind).await.map_err(unavailable)? {
+            scopes if !scopes.is_empty() => scopes,
+            _ => return Err(order_page(&number, "error", "That exception is not open.")),
         },
         _ => vec![None],
     };
-    let events = scopes.into_iter().map(|s| service_event(&signed_in, s, canonical, "OVERRIDE", text.clone())).collect();
-    match service_events(&state, &signed_in, order, owner, events, "status_override", &text).await {
-        Ok(()) => order_page(&number, "notice", &format!("{label} recorded.")),
-        Err(response) => response,
-    }
+    let events =
+        scopes.into_iter().map(|s| service_event(&signed_in, s, canonical, "OVERRIDE", text.clone())).collect();
+    service_events(&state, &signed_in, order, owner, events, "status_override", &text).await?;
+    Ok(order_page(&number, "notice", &format!("{label} recorded.")))
 }
 
 /// Where an exception of this kind is open: shipments, or the order itself (`None`).
@@ -270,30 +258,21 @@ pub async fn resend_notification(
     Path((number, id)): Path<(String, i64)>,
     headers: HeaderMap,
     Form(fields): Form<Fields>,
-) -> Response {
+) -> Result<Response, Response> {
     let (signed_in, order, owner) =
-        match order_action(&state, &headers, &fields, &number, Action::ResendNotification).await {
-            Ok(found) => found,
-            Err(response) => return response,
-        };
+        order_action(&state, &headers, &fields, &number, Action::ResendNotification).await?;
     // Only this order's messages: an id from another order is not found.
-    let ours = match store::order_notifications(&state.pool, order).await {
-        Ok(list) => list.into_iter().find(|n| n.id == id),
-        Err(e) => return unavailable(e),
-    };
-    let Some(message) = ours else { return not_found() };
-    match store::resend_notification(&state.pool, owner.tenant, id).await {
-        Ok(true) => {
-            state.outbox.notify_one();
-            let detail = format!("{} to {} ({})", message.channel, message.recipient, message.trigger);
-            if let Err(e) = store::record_audit(&state.pool, owner.tenant, Some(order), signed_in.person.id, "resend", &detail).await {
-                return audit_failed(e);
-            }
-            order_page(&number, "notice", "The message is queued to send again.")
-        }
-        Ok(false) => order_page(&number, "error", "That message is being sent right now; try again in a moment."),
-        Err(e) => unavailable(e),
+    let ours = store::order_notifications(&state.pool, order).await.map_err(unavailable)?;
+    let message = ours.into_iter().find(|n| n.id == id).ok_or_else(not_found)?;
+    if !store::resend_notification(&state.pool, owner.tenant, id).await.map_err(unavailable)? {
+        return Err(order_page(&number, "error", "That message is being sent right now; try again in a moment."));
     }
+    state.outbox.notify_one();
+    let detail = format!("{} to {} ({})", message.channel, message.recipient, message.trigger);
+    store::record_audit(&state.pool, owner.tenant, Some(order), signed_in.person.id, "resend", &detail)
+        .await
+        .map_err(unavailable)?;
+    Ok(order_page(&number, "notice", "The message is queued to send again."))
 }
 
 /// Revokes the order's tracking links, and with `reissue` makes a new one,
@@ -303,113 +282,117 @@ pub async fn tracking_link(
     Path(number): Path<String>,
     headers: HeaderMap,
     Form(fields): Form<Fields>,
-) -> Response {
+) -> Result<Response, Response> {
     let (signed_in, order, owner) =
-        match order_action(&state, &headers, &fields, &number, Action::ManageTrackingLink).await {
-            Ok(found) => found,
-            Err(response) => return response,
-        };
+        order_action(&state, &headers, &fields, &number, Action::ManageTrackingLink).await?;
     let reissue = match field(&fields, "action") {
         "revoke" => false,
         "reissue" => true,
-        _ => return order_page(&number, "error", "Choose revoke or reissue."),
+        _ => return Err(order_page(&number, "error", "Choose revoke or reissue.")),
     };
-    let revoked = match store::revoke_order_tracking_links(&state.pool, order).await {
-        Ok(n) => n,
-        Err(e) => return unavailable(e),
-    };
-    let detail = if reissue { format!("revoked {revoked} and issued a new link") } else { format!("revoked {revoked}") };
-    if let Err(e) = store::record_audit(&state.pool, owner.tenant, Some(order), signed_in.person.id, "tracking_link", &detail).await {
-        return audit_failed(e);
-    }
+    let revoked = store::revoke_order_tracking_links(&state.pool, order).await.map_err(unavailable)?;
+    let detail =
+        if reissue { format!("revoked {revoked} and issued a new link") } else { format!("revoked {revoked}") };
+    store::record_audit(&state.pool, owner.tenant, Some(order), signed_in.person.id, "tracking_link", &detail)
+        .await
+        .map_err(unavailable)?;
     if !reissue {
-        return order_page(&number, "notice", &format!("Revoked {revoked} tracking link(s)."));
+        return Ok(order_page(&number, "notice", &format!("Revoked {revoked} tracking link(s).")));
     }
-    match tracking_link::issue(&state.pool, owner.tenant, order, None).await {
-        Ok(token) => {
-            let url = format!("{}/t/{}", state.public_url(), token.as_str());
-            let back = format!("/portal/orders/{}", urlencode(&number));
-            Html(format!(
-                "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>New tracking link</title>\
-                 <link rel=\"stylesheet\" href=\"/pkg/milepost.css\"></head><body class=\"bg-slate-50\"><main class=\"mx-auto max-w-2xl px-4 py-16\">\
-                 <h1 class=\"text-2xl font-semibold\">New tracking link for order {}</h1>\
-                 <p class=\"mt-4\">The old links no longer work. Copy this one now; it is not shown again:</p>\
-                 <p class=\"mt-2 break-all rounded bg-white p-3 font-mono ring-1 ring-slate-200\" data-testid=\"new-link\">{}</p>\
-                 <p class=\"mt-6\"><a class=\"underline\" href=\"{}\">Back to the order</a></p></main></body></html>",
-                crate::html::escape(&number),
-                crate::html::escape(&url),
-                crate::html::escape(&back)
-            ))
-            .into_response()
-        }
-        Err(e) => unavailable(e),
+    let token = tracking_link::issue(&state.pool, owner.tenant, order, None).await.map_err(unavailable)?;
+    let url = format!("{}/t/{}", state.public_url(), token.as_str());
+    let back = format!("/portal/orders/{}", urlencode(&number));
+    Ok(Html(page(
+        &format!("New tracking link for order {number}"),
+        &format!(
+            "<p class=\"mt-4\">The old links no longer work. Copy this one now; it is not shown again:</p>\
+             <p class=\"mt-2 break-all rounded bg-white p-3 font-mono ring-1 ring-slate-200\" data-testid=\"new-link\">{}</p>\
+             <p class=\"mt-6\"><a class=\"underline\" href=\"{}\">Back to the order</a></p>",
+            escape(&url),
+            escape(&back)
+        ),
+    ))
+    .into_response())
+}
+
+fn people_page(key: &str, message: &str) -> Response {
+    redirect(&format!("/portal/admin/users?{key}={}", urlencode(message)))
+}
+
+/// A form post by someone who may manage people.
+async fn admin_session(state: &AppState, headers: &HeaderMap, fields: &Fields) -> Result<SignedIn, Response> {
+    let signed_in = form_session(state, headers, field(fields, "csrf")).await?;
+    match policy::decide_role(&signed_in.person, Action::ManageUsers) {
+        Decision::Allow => Ok(signed_in),
+        _ => Err(forbidden()),
     }
+}
+
+/// The role and account a form gives someone: an account of this tenant
+/// for account roles, none for staff.
+async fn assignment(
+    state: &AppState,
+    signed_in: &SignedIn,
+    fields: &Fields,
+) -> Result<(Role, Option<AccountId>), Response> {
+    let role = field(fields, "role").parse::<Role>().map_err(|_| people_page("error", "Choose a role."))?;
+    let raw = field(fields, "account");
+    let account = if raw.is_empty() {
+        None
+    } else {
+        let accounts = store::accounts(&state.pool, signed_in.person.tenant).await.map_err(unavailable)?;
+        let wanted = raw.parse::<i64>().ok();
+        Some(accounts.into_iter().map(|(id, _)| id).find(|id| Some(id.0) == wanted).ok_or_else(not_found)?)
+    };
+    if !policy::valid_assignment(role, account) {
+        return Err(people_page(
+            "error",
+            "Buyers, receivers and accounts payable belong to a customer account; staff do not.",
+        ));
+    }
+    Ok((role, account))
 }
 
 /// An administrator invites someone: the person is created without a
 /// password and gets a one-time link to choose one.
-pub async fn invite(State(state): State<AppState>, headers: HeaderMap, Form(fields): Form<Fields>) -> Response {
-    let signed_in = match form_session(&state, &headers, field(&fields, "csrf")).await {
-        Ok(s) => s,
-        Err(response) => return response,
-    };
-    if policy::decide_role(&signed_in.person, Action::ManageUsers) != Decision::Allow {
-        return forbidden();
-    }
-    let back = |key: &str, message: &str| redirect(&format!("/portal/admin/users?{key}={}", urlencode(message)));
+pub async fn invite(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(fields): Form<Fields>,
+) -> Result<Response, Response> {
+    let signed_in = admin_session(&state, &headers, &fields).await?;
     let email = field(&fields, "email");
     let name = field(&fields, "name");
     if !email.contains('@') || email.len() > 254 || email.chars().any(char::is_whitespace) {
-        return back("error", "Enter the person's email address.");
+        return Err(people_page("error", "Enter the person's email address."));
     }
     if name.is_empty() || name.chars().count() > 200 {
-        return back("error", "Enter the person's name.");
+        return Err(people_page("error", "Enter the person's name."));
     }
-    let Ok(role) = field(&fields, "role").parse::<Role>() else { return back("error", "Choose a role.") };
-    let account = match account_of_tenant(&state, &signed_in, field(&fields, "account")).await {
-        Ok(a) => a,
-        Err(response) => return response,
-    };
-    if !policy::valid_assignment(role, account) {
-        return back("error", "Buyers, receivers and accounts payable belong to a customer account; staff do not.");
-    }
+    let (role, account) = assignment(&state, &signed_in, &fields).await?;
     let tenant = signed_in.person.tenant;
     let new = store::NewUser { tenant, account, email, name, role, password_hash: None };
-    let id = match store::create_user(&state.pool, &new).await {
-        Ok(id) => id,
-        Err(store::StoreError::Invalid(problem)) => return back("error", &problem),
-        Err(e) => return unavailable(e),
-    };
+    let id = store::create_user(&state.pool, &new).await.map_err(|e| match e {
+        store::StoreError::Invalid(problem) => people_page("error", &problem),
+        e => unavailable(e),
+    })?;
     let person = policy::Person { id, tenant, account, role, name: name.to_string(), email: email.to_lowercase() };
-    let link = match super::sign_in::send_link(&state, &person, LinkPurpose::Invite).await {
-        Ok(link) => link,
-        Err(e) => return unavailable(e),
-    };
+    let link = super::sign_in::send_link(&state, &person, LinkPurpose::Invite).await.map_err(unavailable)?;
     let detail = format!("invited {} as {}", person.email, role.label());
-    if let Err(e) = store::record_audit(&state.pool, tenant, None, signed_in.person.id, "invite", &detail).await {
-        return audit_failed(e);
-    }
-    Html(format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Invitation sent</title>\
-         <link rel=\"stylesheet\" href=\"/pkg/milepost.css\"></head><body class=\"bg-slate-50\"><main class=\"mx-auto max-w-2xl px-4 py-16\">\
-         <h1 class=\"text-2xl font-semibold\">{} is invited</h1><p class=\"mt-4\">We emailed them a link to choose a password. \
-         If the email does not arrive, give them this link yourself (it works once, for 7 days):</p>\
-         <p class=\"mt-2 break-all rounded bg-white p-3 font-mono ring-1 ring-slate-200\" data-testid=\"invite-link\">{}</p>\
-         <p class=\"mt-6\"><a class=\"underline\" href=\"/portal/admin/users\">Back to people</a></p></main></body></html>",
-        crate::html::escape(name),
-        crate::html::escape(&link)
+    store::record_audit(&state.pool, tenant, None, signed_in.person.id, "invite", &detail)
+        .await
+        .map_err(unavailable)?;
+    Ok(Html(page(
+        &format!("{name} is invited"),
+        &format!(
+            "<p class=\"mt-4\">We emailed them a link to choose a password. If the email does not arrive, \
+             give them this link yourself (it works once, for 7 days):</p>\
+             <p class=\"mt-2 break-all rounded bg-white p-3 font-mono ring-1 ring-slate-200\" data-testid=\"invite-link\">{}</p>\
+             <p class=\"mt-6\"><a class=\"underline\" href=\"/portal/admin/users\">Back to people</a></p>",
+            escape(&link)
+        ),
     ))
-    .into_response()
-}
-
-/// An account id from a form, if it is one of this tenant's accounts.
-async fn account_of_tenant(state: &AppState, signed_in: &SignedIn, raw: &str) -> Result<Option<AccountId>, Response> {
-    if raw.is_empty() {
-        return Ok(None);
-    }
-    let accounts = store::accounts(&state.pool, signed_in.person.tenant).await.map_err(unavailable)?;
-    let wanted = raw.parse::<i64>().ok();
-    accounts.into_iter().map(|(id, _)| id).find(|id| Some(id.0) == wanted).map(Some).ok_or_else(not_found)
+    .into_response())
 }
 
 /// An administrator changes someone's role (their sessions end) or disables them.
@@ -418,56 +401,35 @@ pub async fn change_person(
     Path(id): Path<i64>,
     headers: HeaderMap,
     Form(fields): Form<Fields>,
-) -> Response {
-    let signed_in = match form_session(&state, &headers, field(&fields, "csrf")).await {
-        Ok(s) => s,
-        Err(response) => return response,
-    };
-    if policy::decide_role(&signed_in.person, Action::ManageUsers) != Decision::Allow {
-        return forbidden();
-    }
-    let back = |key: &str, message: &str| redirect(&format!("/portal/admin/users?{key}={}", urlencode(message)));
+) -> Result<Response, Response> {
+    let signed_in = admin_session(&state, &headers, &fields).await?;
     let tenant = signed_in.person.tenant;
     let user = UserId(id);
     if user == signed_in.person.id {
-        return back("error", "Ask another administrator to change your own access.");
+        return Err(people_page("error", "Ask another administrator to change your own access."));
     }
     let (changed, detail) = if field(&fields, "action") == "disable" {
         (store::disable_user(&state.pool, tenant, user).await, format!("disabled user {id}"))
     } else {
-        let Ok(role) = field(&fields, "role").parse::<Role>() else { return back("error", "Choose a role.") };
-        let account = match account_of_tenant(&state, &signed_in, field(&fields, "account")).await {
-            Ok(a) => a,
-            Err(response) => return response,
-        };
-        if !policy::valid_assignment(role, account) {
-            return back("error", "Buyers, receivers and accounts payable belong to a customer account; staff do not.");
-        }
+        let (role, account) = assignment(&state, &signed_in, &fields).await?;
         (store::set_role(&state.pool, tenant, user, role, account).await, format!("set user {id} to {}", role.label()))
     };
-    match changed {
-        Ok(true) => {
-            if let Err(e) = store::record_audit(&state.pool, tenant, None, signed_in.person.id, "user", &detail).await {
-                return audit_failed(e);
-            }
-            back("notice", "Saved. Their open sessions have ended.")
-        }
-        Ok(false) => not_found(),
-        Err(e) => unavailable(e),
+    if !changed.map_err(unavailable)? {
+        return Err(not_found());
     }
+    store::record_audit(&state.pool, tenant, None, signed_in.person.id, "user", &detail).await.map_err(unavailable)?;
+    Ok(people_page("notice", "Saved. Their open sessions have ended."))
 }
 
 /// "This order changed": the page reloads its data on each. Ends when the
 /// session does (checked every 30 s).
-pub async fn order_stream(State(state): State<AppState>, Path(number): Path<String>, headers: HeaderMap) -> Response {
-    let signed_in = match get_session(&state, &headers).await {
-        Ok(s) => s,
-        Err(response) => return response,
-    };
-    let (order, _) = match order_for(&state, &signed_in, &number, Action::ViewOrder).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
+pub async fn order_stream(
+    State(state): State<AppState>,
+    Path(number): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, Response> {
+    let signed_in = get_session(&state, &headers).await?;
+    let (order, _) = order_for(&state, &signed_in, &number, Action::ViewOrder).await?;
     let mut updates = state.hub.subscribe(order);
     let stream = async_stream::stream! {
         let mut recheck = tokio::time::interval(Duration::from_secs(30));
@@ -487,5 +449,5 @@ pub async fn order_stream(State(state): State<AppState>, Path(number): Path<Stri
             }
         }
     };
-    Sse::new(stream).keep_alive(KeepAlive::default()).into_response()
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()).into_response())
 }

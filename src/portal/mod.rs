@@ -65,7 +65,8 @@ pub fn unavailable(e: store::StoreError) -> Response {
 }
 
 pub fn not_found() -> Response {
-    (StatusCode::NOT_FOUND, Html(message_page("Not found", "There is nothing here, or nothing you can see."))).into_response()
+    (StatusCode::NOT_FOUND, Html(message_page("Not found", "There is nothing here, or nothing you can see.")))
+        .into_response()
 }
 
 pub fn forbidden() -> Response {
@@ -73,11 +74,23 @@ pub fn forbidden() -> Response {
 }
 
 fn message_page(title: &str, text: &str) -> String {
+    page(
+        title,
+        &format!(
+            "<p class=\"mt-4\">{text}</p><p class=\"mt-4\"><a class=\"underline\" href=\"/portal\">Back to the portal</a></p>"
+        ),
+    )
+}
+
+/// A page built on the server alone (answers to forms, errors): the
+/// portal's stylesheet, a heading and `body` (HTML the caller escaped).
+pub fn page(title: &str, body: &str) -> String {
+    let title = crate::html::escape(title);
     format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <link rel=\"stylesheet\" href=\"/pkg/milepost.css\"></head><body class=\"bg-slate-50\">\
-         <main class=\"mx-auto max-w-xl px-4 py-16\"><h1 class=\"text-2xl font-semibold\">{title}</h1>\
-         <p class=\"mt-4\">{text}</p><p class=\"mt-4\"><a class=\"underline\" href=\"/portal\">Back to the portal</a></p></main></body></html>"
+         <main class=\"mx-auto max-w-2xl px-4 py-16\"><h1 class=\"text-2xl font-semibold\">{title}</h1>{body}</main></body></html>"
     )
 }
 
@@ -143,7 +156,8 @@ pub async fn order_for(
 /// the request and are left alone.
 pub async fn same_origin_only(request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    let cookie_authenticated = ["/login", "/logout", "/portal"].iter().any(|p| path == *p || path.starts_with(&format!("{p}/")));
+    let cookie_authenticated =
+        ["/login", "/logout", "/portal"].iter().any(|p| path == *p || path.starts_with(&format!("{p}/")));
     if !cookie_authenticated || matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(request).await;
     }

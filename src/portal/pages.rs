@@ -55,9 +55,11 @@ pub async fn orders(state: &AppState, signed_in: Option<SignedIn>, query: Orders
     let signed_in = allowed_or_return!(signed_in, Action::ViewOrder);
     let now = Utc::now();
     let filter = OrderFilter {
-        status: Some(query.status.trim().to_string()).filter(|s| STATUS_FILTERS.iter().any(|(c, _)| c == s) && !s.is_empty()),
+        status: Some(query.status.trim().to_string())
+            .filter(|s| STATUS_FILTERS.iter().any(|(c, _)| c == s) && !s.is_empty()),
         placed_from: parse_date(&query.from).map(|d| d.and_hms_opt(0, 0, 0).expect("midnight").and_utc()),
-        placed_before: parse_date(&query.to).map(|d| (d + Duration::days(1)).and_hms_opt(0, 0, 0).expect("midnight").and_utc()),
+        placed_before: parse_date(&query.to)
+            .map(|d| (d + Duration::days(1)).and_hms_opt(0, 0, 0).expect("midnight").and_utc()),
         number: Some(query.number.trim().to_string()).filter(|n| !n.is_empty()),
         today: Some(now.date_naive()),
         limit: 200,
@@ -107,16 +109,23 @@ pub async fn order(state: &AppState, signed_in: Option<SignedIn>, number: &str) 
                     .collect(),
             })
             .collect();
-        let pod = pods.iter().find(|p| p.shipment == s.id).filter(|_| may(Action::DownloadProofOfDelivery)).map(|p| PodLinks {
-            id: format!("POD-{}", p.id),
-            receiver: p.receiver_name.clone(),
-            when: time_in(p.delivered_at, tz),
-            pdf: format!("/portal/orders/{}/shipments/{}/pod.pdf", o.order_number, s.id),
-            files: p
-                .files
-                .iter()
-                .map(|f| (format!("{} ({} KB)", f.kind, (f.size_bytes + 1023) / 1024), format!("/portal/orders/{}/pod/{}", o.order_number, f.sha256)))
-                .collect(),
+        let pod = pods.iter().find(|p| p.shipment == s.id).filter(|_| may(Action::DownloadProofOfDelivery)).map(|p| {
+            PodLinks {
+                id: format!("POD-{}", p.id),
+                receiver: p.receiver_name.clone(),
+                when: time_in(p.delivered_at, tz),
+                pdf: format!("/portal/orders/{}/shipments/{}/pod.pdf", o.order_number, s.id),
+                files: p
+                    .files
+                    .iter()
+                    .map(|f| {
+                        (
+                            format!("{} ({} KB)", f.kind, (f.size_bytes + 1023) / 1024),
+                            format!("/portal/orders/{}/pod/{}", o.order_number, f.sha256),
+                        )
+                    })
+                    .collect(),
+            }
         });
         let received_already = received_shipments.contains(&s.id);
         let to_count = if may(Action::Receive) && !received_already {
@@ -138,7 +147,10 @@ pub async fn order(state: &AppState, signed_in: Option<SignedIn>, number: &str) 
             .events
             .iter()
             .rev()
-            .find(|e| e.source == views::RECEIVING_SOURCE && e.details.0.get("shipment_id").and_then(|v| v.as_i64()) == Some(s.id.0))
+            .find(|e| {
+                e.source == views::RECEIVING_SOURCE
+                    && e.details.0.get("shipment_id").and_then(|v| v.as_i64()) == Some(s.id.0)
+            })
             .and_then(|e| e.details.0.get("text").and_then(|t| t.as_str()).map(str::to_string));
         shipments.push(PortalShipment {
             id: s.id.0,
@@ -165,8 +177,13 @@ pub async fn order(state: &AppState, signed_in: Option<SignedIn>, number: &str) 
         headline: o.status_headline.clone(),
         promised: o.promised_date.map(|d| d.format("%Y-%m-%d").to_string()),
         late: crate::domain::is_late(o.promised_date, delivered, views::today_in(tz, Utc::now())),
-        ship_to: [Some(o.ship_to.name.clone()), Some(o.ship_to.line1.clone()), o.ship_to.line2.clone(),
-            Some(format!("{} {}", o.ship_to.postcode, o.ship_to.city)), Some(o.ship_to.country.clone())]
+        ship_to: [
+            Some(o.ship_to.name.clone()),
+            Some(o.ship_to.line1.clone()),
+            o.ship_to.line2.clone(),
+            Some(format!("{} {}", o.ship_to.postcode, o.ship_to.city)),
+            Some(o.ship_to.country.clone()),
+        ]
         .into_iter()
         .flatten()
         .collect(),
@@ -178,12 +195,23 @@ pub async fn order(state: &AppState, signed_in: Option<SignedIn>, number: &str) 
     }))
 }
 
-async fn service_desk(state: &AppState, snapshot: &store::OrderSnapshot, order: crate::domain::OrderId, tz: chrono_tz::Tz) -> store::Result<ServiceDesk> {
+async fn service_desk(
+    state: &AppState,
+    snapshot: &store::OrderSnapshot,
+    order: crate::domain::OrderId,
+    tz: chrono_tz::Tz,
+) -> store::Result<ServiceDesk> {
     let o = &snapshot.order;
     let notifications = store::order_notifications(&state.pool, order)
         .await?
         .into_iter()
-        .map(|n| NotificationItem { id: n.id, channel: n.channel, recipient: n.recipient, trigger: n.trigger, state: n.state })
+        .map(|n| NotificationItem {
+            id: n.id,
+            channel: n.channel,
+            recipient: n.recipient,
+            trigger: n.trigger,
+            state: n.state,
+        })
         .collect();
     let tracking_links = store::order_tracking_links(&state.pool, order)
         .await?
@@ -207,14 +235,24 @@ async fn service_desk(state: &AppState, snapshot: &store::OrderSnapshot, order: 
     let statuses = Milestone::ALL
         .into_iter()
         .map(|m| (Canonical::Milestone(m).code(), format!("Set: {}", m.presentation().label)))
-        .chain(ExceptionKind::ALL.into_iter().map(|k| (Canonical::Exception(k).code(), format!("Raise: {}", k.presentation().label))))
+        .chain(
+            ExceptionKind::ALL
+                .into_iter()
+                .map(|k| (Canonical::Exception(k).code(), format!("Raise: {}", k.presentation().label))),
+        )
         .collect();
     let audit = store::order_audit(&state.pool, order)
         .await?
         .into_iter()
-        .map(|a| AuditItem { when: time_in(a.at, tz), who: a.user_name.unwrap_or_default(), action: a.action, detail: a.detail })
+        .map(|a| AuditItem {
+            when: time_in(a.at, tz),
+            who: a.user_name.unwrap_or_default(),
+            action: a.action,
+            detail: a.detail,
+        })
         .collect();
-    let contact = [o.contact_name.clone(), o.contact_email.clone(), o.contact_phone.clone()].into_iter().flatten().collect();
+    let contact =
+        [o.contact_name.clone(), o.contact_email.clone(), o.contact_phone.clone()].into_iter().flatten().collect();
     Ok(ServiceDesk { contact, notifications, tracking_links, open_exceptions, statuses, audit })
 }
 
@@ -231,7 +269,10 @@ pub async fn inbound(state: &AppState, signed_in: Option<SignedIn>, site: &str) 
     let now = Utc::now();
     let mut board = InboundBoard {
         viewer: viewer(state, &signed_in).await?,
-        sites: sites.iter().map(|s| (site_key(s), format!("{} ({} {})", s.ship_to_name, s.ship_to_postcode, s.ship_to_city))).collect(),
+        sites: sites
+            .iter()
+            .map(|s| (site_key(s), format!("{} ({} {})", s.ship_to_name, s.ship_to_postcode, s.ship_to_city)))
+            .collect(),
         site: chosen.as_ref().map(site_key),
         late: vec![],
         today: vec![],
@@ -280,7 +321,9 @@ pub async fn deliveries(state: &AppState, signed_in: Option<SignedIn>, from: &st
         rows: rows
             .into_iter()
             .map(|r| DeliveryLine {
-                pod_pdf: r.pod_id.map(|_| format!("/portal/orders/{}/shipments/{}/pod.pdf", r.order_number, r.shipment_id)),
+                pod_pdf: r
+                    .pod_id
+                    .map(|_| format!("/portal/orders/{}/shipments/{}/pod.pdf", r.order_number, r.shipment_id)),
                 order_number: r.order_number,
                 po: r.customer_po,
                 shipment: shipment_label(&r.carrier, &r.tracking_number),
@@ -328,7 +371,8 @@ pub async fn exceptions(state: &AppState, signed_in: Option<SignedIn>, stuck_hou
     let hours = stuck_hours.unwrap_or(DEFAULT_STUCK_HOURS).clamp(1, 24 * 90);
     let tenant = store::get_tenant(&state.pool, signed_in.person.tenant).await?;
     let today = views::today_in(zone(&tenant.time_zone), now);
-    let rows = store::exceptions_queue(&state.pool, signed_in.person.tenant, today, now - Duration::hours(hours)).await?;
+    let rows =
+        store::exceptions_queue(&state.pool, signed_in.person.tenant, today, now - Duration::hours(hours)).await?;
     Ok(PortalPage::Ready(OrderList {
         viewer: views::viewer(&signed_in, &tenant.brand_name),
         rows: rows
@@ -366,7 +410,14 @@ pub async fn people(state: &AppState, signed_in: Option<SignedIn>) -> Page<Peopl
                 name: u.name,
                 email: u.email,
                 account: u.account_name,
-                status: if u.disabled { "disabled" } else if u.has_password { "active" } else { "invited" }.to_string(),
+                status: if u.disabled {
+                    "disabled"
+                } else if u.has_password {
+                    "active"
+                } else {
+                    "invited"
+                }
+                .to_string(),
             })
         })
         .collect();

@@ -50,7 +50,11 @@ pub fn urlencode(text: &str) -> String {
 /// is a portal page (never another site), else their role's home.
 fn after_sign_in(next: &str, home: &str) -> String {
     let safe = next.starts_with("/portal") && !next.contains("//") && !next.contains('\\');
-    if safe { next.to_string() } else { home.to_string() }
+    if safe {
+        next.to_string()
+    } else {
+        home.to_string()
+    }
 }
 
 pub async fn with_password(
@@ -83,9 +87,8 @@ async fn try_password(state: &AppState, address: String, form: &PasswordForm) ->
     let (person, hash) = found.map_or((None, None), |(p, h)| (Some(p), h));
     let attempt = form.password.clone();
     // argon2 takes tens of milliseconds of CPU: off the async workers.
-    let verified = tokio::task::spawn_blocking(move || password::verify(&attempt, hash.as_deref()))
-        .await
-        .unwrap_or(false);
+    let verified =
+        tokio::task::spawn_blocking(move || password::verify(&attempt, hash.as_deref())).await.unwrap_or(false);
     let Some(person) = person.filter(|_| verified) else {
         store::record_login_failure(&state.pool, &[&account_bucket, &address_bucket], Utc::now()).await?;
         return Ok(redirect(&login_page(&form.tenant, "invalid")));
@@ -130,7 +133,11 @@ async fn try_request_link(state: &AppState, form: &LinkRequestForm) -> store::Re
 /// Creates a one-time link for the person and emails it (when this node
 /// has SMTP). Returns the link, which an administrator's invitation shows
 /// once so it can be handed over another way.
-pub async fn send_link(state: &AppState, person: &crate::policy::Person, purpose: LinkPurpose) -> store::Result<String> {
+pub async fn send_link(
+    state: &AppState,
+    person: &crate::policy::Person,
+    purpose: LinkPurpose,
+) -> store::Result<String> {
     let token = random_token(32);
     let lifetime = if purpose == LinkPurpose::Invite { INVITATION_LIFETIME } else { SIGN_IN_LINK_LIFETIME };
     store::create_sign_in_link(&state.pool, person.id, &session::link_hash(&token), purpose, Utc::now() + lifetime)
@@ -166,7 +173,11 @@ pub struct UseLinkForm {
 
 /// Uses a one-time link (from the page that asked "sign in as …?", so a
 /// mail scanner that opens links does not use it up).
-pub async fn use_link(State(state): State<AppState>, Path(token): Path<String>, Form(form): Form<UseLinkForm>) -> Response {
+pub async fn use_link(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Form(form): Form<UseLinkForm>,
+) -> Response {
     match try_use_link(&state, &token, &form).await {
         Ok(response) => response,
         Err(e) => super::unavailable(e),
@@ -206,7 +217,8 @@ pub struct SignOutForm {
 pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<SignOutForm>) -> Response {
     let Some(token) = session::token_from(&headers) else { return redirect("/login") };
     if !session::csrf_matches(&token, &form.csrf) {
-        return (StatusCode::FORBIDDEN, "This form has expired. Go back, reload the page and try again.").into_response();
+        return (StatusCode::FORBIDDEN, "This form has expired. Go back, reload the page and try again.")
+            .into_response();
     }
     match session::end(&state, &token).await {
         Ok(cookie) => {

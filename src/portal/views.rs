@@ -11,7 +11,13 @@ use std::collections::HashMap;
 
 pub fn viewer(signed_in: &SignedIn, brand: &str) -> Viewer {
     let p = &signed_in.person;
-    Viewer { name: p.name.clone(), email: p.email.clone(), role: p.role, brand: brand.to_string(), csrf: signed_in.csrf() }
+    Viewer {
+        name: p.name.clone(),
+        email: p.email.clone(),
+        role: p.role,
+        brand: brand.to_string(),
+        csrf: signed_in.csrf(),
+    }
 }
 
 pub fn zone(name: &str) -> Tz {
@@ -68,8 +74,11 @@ pub fn line_progress(snapshot: &OrderSnapshot, received: &[(OrderLineId, i64, i6
                 .map(|sl| (labels.get(&sl.shipment_id).map(|l| l.0.clone()).unwrap_or_default(), sl.quantity))
                 .collect();
             let shipped = carried.iter().map(|sl| sl.quantity).sum();
-            let delivered =
-                carried.iter().filter(|sl| labels.get(&sl.shipment_id).is_some_and(|l| l.1)).map(|sl| sl.quantity).sum();
+            let delivered = carried
+                .iter()
+                .filter(|sl| labels.get(&sl.shipment_id).is_some_and(|l| l.1))
+                .map(|sl| sl.quantity)
+                .sum();
             let ordered = line.quantity - line.cancelled_quantity;
             let counted = received.iter().find(|(id, _, _)| *id == line.id);
             LineProgress {
@@ -157,7 +166,8 @@ mod tests {
             tracking_number: tracking.into(),
             status_milestone: status.map(str::to_string),
         };
-        let carried = |s, l, q| ShipmentLineRecord { shipment_id: ShipmentId(s), order_line_id: OrderLineId(l), quantity: q };
+        let carried =
+            |s, l, q| ShipmentLineRecord { shipment_id: ShipmentId(s), order_line_id: OrderLineId(l), quantity: q };
         OrderSnapshot {
             order: OrderRecord {
                 id: OrderId(1),

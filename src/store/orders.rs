@@ -530,7 +530,8 @@ pub async fn import_orders(pool: &Pool, orders: &[ImportedOrder]) -> Result<usiz
         .fetch_one(c)
         .await)?;
         for (i, line) in order.lines.iter().enumerate() {
-            on_tx!(&mut tx, |c| sqlx::query(
+            on_tx!(&mut tx, |c| {
+                sqlx::query(
                 "INSERT INTO order_lines (order_id, line_number, sku, description, quantity, unit) VALUES ($1, $2, $3, $4, $5, $6)"
             )
             .bind(id)
@@ -541,10 +542,12 @@ pub async fn import_orders(pool: &Pool, orders: &[ImportedOrder]) -> Result<usiz
             .bind(&line.unit)
             .execute(c)
             .await
-            .map(|r| r.rows_affected()))?;
+            .map(|r| r.rows_affected())
+            })?;
         }
         if let Some((carrier, tracking)) = &imported.shipment {
-            on_tx!(&mut tx, |c| sqlx::query(
+            on_tx!(&mut tx, |c| {
+                sqlx::query(
                 "INSERT INTO shipments (tenant_id, order_id, carrier, tracking_number, created_at) VALUES ($1, $2, $3, $4, $5)"
             )
             .bind(order.tenant)
@@ -554,7 +557,8 @@ pub async fn import_orders(pool: &Pool, orders: &[ImportedOrder]) -> Result<usiz
             .bind(now)
             .execute(c)
             .await
-            .map(|r| r.rows_affected()))?;
+            .map(|r| r.rows_affected())
+            })?;
         }
         let mut names = vec![s.name.as_str()];
         names.extend(order.contact_name.as_deref());

@@ -19,7 +19,14 @@ struct PersonRow {
 impl PersonRow {
     fn into_person(self) -> Result<Person> {
         let role = self.role.parse().map_err(super::corrupt)?;
-        Ok(Person { id: self.id, tenant: self.tenant_id, account: self.account_id, role, name: self.name, email: self.email })
+        Ok(Person {
+            id: self.id,
+            tenant: self.tenant_id,
+            account: self.account_id,
+            role,
+            name: self.name,
+            email: self.email,
+        })
     }
 }
 
@@ -63,8 +70,11 @@ pub async fn create_user(pool: &Pool, user: &NewUser<'_>) -> Result<UserId> {
 /// invited person sets one). Disabled people are not found.
 pub async fn user_for_sign_in(pool: &Pool, tenant: TenantId, email: &str) -> Result<Option<(Person, Option<String>)>> {
     let sql = format!("SELECT {PERSON}, u.password_hash FROM users u WHERE u.tenant_id = $1 AND u.email = $2 AND u.disabled_at IS NULL");
-    let found: Option<PersonRowWithHash> =
-        on_pool!(pool, |c| sqlx::query_as(&sql).bind(tenant).bind(email.trim().to_lowercase()).fetch_optional(c).await)?;
+    let found: Option<PersonRowWithHash> = on_pool!(pool, |c| sqlx::query_as(&sql)
+        .bind(tenant)
+        .bind(email.trim().to_lowercase())
+        .fetch_optional(c)
+        .await)?;
     found.map(|r| Ok((r.person.into_person()?, r.password_hash))).transpose()
 }
 
@@ -76,7 +86,12 @@ struct PersonRowWithHash {
 }
 
 pub async fn set_password(pool: &Pool, user: UserId, hash: &str) -> Result<()> {
-    on_pool!(pool, |c| sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(hash).bind(user).execute(c).await.map(|r| r.rows_affected()))?;
+    on_pool!(pool, |c| sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(hash)
+        .bind(user)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -107,7 +122,13 @@ pub async fn list_users(pool: &Pool, tenant: TenantId) -> Result<Vec<UserRecord>
 
 /// Changes a person's role (and account); their sessions end, so the new
 /// role applies from their next sign-in. `false` if no such person here.
-pub async fn set_role(pool: &Pool, tenant: TenantId, user: UserId, role: Role, account: Option<AccountId>) -> Result<bool> {
+pub async fn set_role(
+    pool: &Pool,
+    tenant: TenantId,
+    user: UserId,
+    role: Role,
+    account: Option<AccountId>,
+) -> Result<bool> {
     let changed = on_pool!(pool, |c| sqlx::query(
         "UPDATE users SET role = $1, account_id = $2 WHERE id = $3 AND tenant_id = $4
          AND ($2 IS NULL OR EXISTS (SELECT 1 FROM customer_accounts a WHERE a.id = $2 AND a.tenant_id = $4))"
@@ -164,7 +185,8 @@ pub async fn create_session(pool: &Pool, user: UserId, token_hash: &str, expires
     .bind(now)
     .bind(expires_at)
     .execute(c)
-    .await.map(|r| r.rows_affected()))?;
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -203,16 +225,24 @@ pub async fn live_session(
 }
 
 pub async fn touch_session(pool: &Pool, session: i64, now: DateTime<Utc>) -> Result<()> {
-    on_pool!(pool, |c| sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2").bind(now).bind(session).execute(c).await.map(|r| r.rows_affected()))?;
+    on_pool!(pool, |c| sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(session)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
 pub async fn revoke_session(pool: &Pool, token_hash: &str) -> Result<()> {
-    on_pool!(pool, |c| sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL")
-        .bind(Utc::now())
-        .bind(token_hash)
-        .execute(c)
-        .await.map(|r| r.rows_affected()))?;
+    on_pool!(pool, |c| sqlx::query(
+        "UPDATE sessions SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL"
+    )
+    .bind(Utc::now())
+    .bind(token_hash)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -221,7 +251,8 @@ pub async fn revoke_user_sessions(pool: &Pool, user: UserId) -> Result<()> {
         .bind(Utc::now())
         .bind(user)
         .execute(c)
-        .await.map(|r| r.rows_affected()))?;
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -264,7 +295,8 @@ pub async fn create_sign_in_link(
     .bind(Utc::now())
     .bind(expires_at)
     .execute(c)
-    .await.map(|r| r.rows_affected()))?;
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -280,14 +312,23 @@ const LINK_PERSON: &str = "FROM sign_in_links l JOIN users u ON u.id = l.user_id
 
 /// Whose unused, unexpired link this is, without using it (the page that
 /// asks "sign in as …?" before a click does).
-pub async fn peek_sign_in_link(pool: &Pool, token_hash: &str, now: DateTime<Utc>) -> Result<Option<(Person, LinkPurpose)>> {
+pub async fn peek_sign_in_link(
+    pool: &Pool,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(Person, LinkPurpose)>> {
     let sql = format!("SELECT l.purpose, {PERSON} {LINK_PERSON}");
-    let row: Option<LinkRow> = on_pool!(pool, |c| sqlx::query_as(&sql).bind(token_hash).bind(now).fetch_optional(c).await)?;
+    let row: Option<LinkRow> =
+        on_pool!(pool, |c| sqlx::query_as(&sql).bind(token_hash).bind(now).fetch_optional(c).await)?;
     row.map(|r| Ok((r.person.into_person()?, LinkPurpose::from_code(&r.purpose)?))).transpose()
 }
 
 /// Uses the link: only the first of any number of concurrent uses gets the person.
-pub async fn use_sign_in_link(pool: &Pool, token_hash: &str, now: DateTime<Utc>) -> Result<Option<(Person, LinkPurpose)>> {
+pub async fn use_sign_in_link(
+    pool: &Pool,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(Person, LinkPurpose)>> {
     let found = peek_sign_in_link(pool, token_hash, now).await?;
     let used = on_pool!(pool, |c| sqlx::query(
         "UPDATE sign_in_links SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2"
@@ -313,7 +354,8 @@ pub async fn record_login_failure(pool: &Pool, buckets: &[&str], now: DateTime<U
             .bind(bucket)
             .bind(now)
             .execute(c)
-            .await.map(|r| r.rows_affected()))?;
+            .await
+            .map(|r| r.rows_affected()))?;
     }
     Ok(())
 }
@@ -329,6 +371,10 @@ pub async fn login_failures_since(pool: &Pool, bucket: &str, since: DateTime<Utc
 /// A successful sign-in clears the account's count (not the address's:
 /// one good password must not reopen an address that is guessing others).
 pub async fn clear_login_failures(pool: &Pool, bucket: &str) -> Result<()> {
-    on_pool!(pool, |c| sqlx::query("DELETE FROM login_failures WHERE bucket = $1").bind(bucket).execute(c).await.map(|r| r.rows_affected()))?;
+    on_pool!(pool, |c| sqlx::query("DELETE FROM login_failures WHERE bucket = $1")
+        .bind(bucket)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
 }

@@ -138,7 +138,8 @@ pub struct AwaitingReceipt {
 }
 
 pub async fn awaiting_receipt(pool: &Pool, reach: Reach, site: &SiteRecord) -> Result<Vec<AwaitingReceipt>> {
-    Ok(on_pool!(pool, |c| sqlx::query_as(
+    Ok(on_pool!(pool, |c| {
+        sqlx::query_as(
         "SELECT o.order_number, o.customer_po, s.id AS shipment_id, s.carrier, s.tracking_number
          FROM shipments s JOIN orders o ON o.id = s.order_id
          WHERE o.tenant_id = $1 AND ($2 IS NULL OR o.account_id = $2) AND o.ship_to_name = $3 AND o.ship_to_postcode = $4
@@ -150,7 +151,8 @@ pub async fn awaiting_receipt(pool: &Pool, reach: Reach, site: &SiteRecord) -> R
     .bind(&site.ship_to_name)
     .bind(&site.ship_to_postcode)
     .fetch_all(c)
-    .await)?)
+    .await
+    })?)
 }
 
 /// One delivered shipment, as accounts payable matches it to an invoice.
@@ -173,7 +175,8 @@ pub struct DeliveryRow {
 
 /// Shipments of the reach delivered in `[from, to)`, oldest first.
 pub async fn deliveries(pool: &Pool, reach: Reach, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<DeliveryRow>> {
-    Ok(on_pool!(pool, |c| sqlx::query_as(
+    Ok(on_pool!(pool, |c| {
+        sqlx::query_as(
         "SELECT o.id AS order_id, o.order_number, o.customer_po, s.id AS shipment_id, s.carrier, s.tracking_number,
                 CAST((SELECT COALESCE(SUM(sl.quantity), 0) FROM shipment_lines sl WHERE sl.shipment_id = s.id) AS BIGINT)
                     AS shipped_quantity,
@@ -196,7 +199,8 @@ pub async fn deliveries(pool: &Pool, reach: Reach, from: DateTime<Utc>, to: Date
     .bind(from)
     .bind(to)
     .fetch_all(c)
-    .await)?)
+    .await
+    })?)
 }
 
 /// Orders that need customer service: an open exception, late, or no
@@ -268,7 +272,8 @@ pub async fn save_receipt(pool: &Pool, receipt: NewReceipt<'_>) -> Result<Option
     .await)?;
     let Some(id) = id else { return Ok(None) };
     for (line, expected, counted, damaged) in &receipt.lines {
-        on_tx!(&mut tx, |c| sqlx::query(
+        on_tx!(&mut tx, |c| {
+            sqlx::query(
             "INSERT INTO receipt_lines (receipt_id, order_line_id, expected, counted, damaged) VALUES ($1, $2, $3, $4, $5)"
         )
         .bind(id)
@@ -277,7 +282,8 @@ pub async fn save_receipt(pool: &Pool, receipt: NewReceipt<'_>) -> Result<Option
         .bind(counted)
         .bind(damaged)
         .execute(c)
-        .await.map(|r| r.rows_affected()))?;
+        .await.map(|r| r.rows_affected())
+        })?;
     }
     let outcome = insert_in_tx(&mut tx, receipt.tenant, receipt.order, &[receipt.event]).await?;
     recompute_status(&mut tx, receipt.order).await?;
@@ -290,7 +296,10 @@ pub async fn save_receipt(pool: &Pool, receipt: NewReceipt<'_>) -> Result<Option
 
 /// What was counted of each order line, over every receipt of the order:
 /// (order line, counted, damaged), and the shipments received.
-pub async fn received_quantities(pool: &Pool, order: OrderId) -> Result<(Vec<(OrderLineId, i64, i64)>, Vec<ShipmentId>)> {
+pub async fn received_quantities(
+    pool: &Pool,
+    order: OrderId,
+) -> Result<(Vec<(OrderLineId, i64, i64)>, Vec<ShipmentId>)> {
     let lines = on_pool!(pool, |c| sqlx::query_as(
         "SELECT rl.order_line_id, CAST(SUM(rl.counted) AS BIGINT), CAST(SUM(rl.damaged) AS BIGINT)
          FROM receipt_lines rl JOIN receipts r ON r.id = rl.receipt_id WHERE r.order_id = $1 GROUP BY rl.order_line_id"
@@ -348,7 +357,8 @@ pub async fn record_audit(
     .bind(detail)
     .bind(Utc::now())
     .execute(c)
-    .await.map(|r| r.rows_affected()))?;
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -386,10 +396,12 @@ pub async fn order_tracking_links(
 /// Revokes every live tracking link of the order (customer service does
 /// this when a link was forwarded to the wrong person).
 pub async fn revoke_order_tracking_links(pool: &Pool, order: OrderId) -> Result<u64> {
-    Ok(on_pool!(pool, |c| sqlx::query("UPDATE tracking_links SET revoked_at = $1 WHERE order_id = $2 AND revoked_at IS NULL")
-        .bind(Utc::now())
-        .bind(order)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?)
+    Ok(on_pool!(pool, |c| sqlx::query(
+        "UPDATE tracking_links SET revoked_at = $1 WHERE order_id = $2 AND revoked_at IS NULL"
+    )
+    .bind(Utc::now())
+    .bind(order)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?)
 }

@@ -9,14 +9,24 @@ use chrono::{DateTime, NaiveDate, Utc};
 /// Rewrites the order's search terms from its current keys. Called in the
 /// transaction that changed them (an order saved, a shipment added).
 pub(crate) async fn reindex_order(tx: &mut Tx, order: OrderId) -> Result<()> {
-    let keys: Option<(TenantId, String, Option<String>, Option<String>, Option<String>, Option<String>, String, String)> =
-        on_tx!(tx, |c| sqlx::query_as(
+    let keys: Option<(
+        TenantId,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        String,
+        String,
+    )> = on_tx!(tx, |c| {
+        sqlx::query_as(
             "SELECT tenant_id, order_number, customer_po, contact_email, contact_phone, contact_name, ship_to_name, ship_to_postcode
              FROM orders WHERE id = $1"
         )
         .bind(order)
         .fetch_optional(c)
-        .await)?;
+        .await
+    })?;
     let Some((tenant, number, po, email, phone, contact, ship_to_name, postcode)) = keys else {
         return Ok(());
     };
@@ -36,12 +46,21 @@ pub(crate) async fn reindex_order(tx: &mut Tx, order: OrderId) -> Result<()> {
         names,
         postcode: Some(&postcode),
     });
-    on_tx!(tx, |c| sqlx::query("DELETE FROM order_search_terms WHERE order_id = $1").bind(order).execute(c).await.map(|r| r.rows_affected()))?;
+    on_tx!(tx, |c| sqlx::query("DELETE FROM order_search_terms WHERE order_id = $1")
+        .bind(order)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
     insert_terms(tx, tenant, order, &terms).await
 }
 
 /// One multi-row INSERT for all of an order's terms.
-pub(crate) async fn insert_terms(tx: &mut Tx, tenant: TenantId, order: OrderId, terms: &[(SearchKind, String)]) -> Result<()> {
+pub(crate) async fn insert_terms(
+    tx: &mut Tx,
+    tenant: TenantId,
+    order: OrderId,
+    terms: &[(SearchKind, String)],
+) -> Result<()> {
     if terms.is_empty() {
         return Ok(());
     }
@@ -169,7 +188,8 @@ pub async fn search_orders(pool: &Pool, reach: Reach, query: &SearchQuery, limit
     Ok(hits)
 }
 
-type Summary = (OrderId, String, Option<String>, Option<String>, String, String, String, DateTime<Utc>, Option<NaiveDate>);
+type Summary =
+    (OrderId, String, Option<String>, Option<String>, String, String, String, DateTime<Utc>, Option<NaiveDate>);
 
 async fn order_summaries(pool: &Pool, reach: Reach, ids: &[i64]) -> Result<Vec<Summary>> {
     if ids.is_empty() {

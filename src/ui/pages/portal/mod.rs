@@ -16,10 +16,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 /// Renders a page's answer: the content, or why there is none.
-pub fn render<T: 'static>(
-    page: Result<PortalPage<T>, ServerFnError>,
-    content: impl FnOnce(T) -> AnyView,
-) -> AnyView {
+pub fn render<T: 'static>(page: Result<PortalPage<T>, ServerFnError>, content: impl FnOnce(T) -> AnyView) -> AnyView {
     match page {
         Ok(PortalPage::Ready(data)) => content(data),
         Ok(PortalPage::SignIn) => message(
@@ -29,10 +26,9 @@ pub fn render<T: 'static>(
         Ok(PortalPage::Forbidden) => {
             message("Not available", view! { <span>"Your role does not include this page."</span> }.into_any())
         }
-        Ok(PortalPage::NotFound) => message(
-            "Not found",
-            view! { <span>"There is nothing here, or nothing you can see."</span> }.into_any(),
-        ),
+        Ok(PortalPage::NotFound) => {
+            message("Not found", view! { <span>"There is nothing here, or nothing you can see."</span> }.into_any())
+        }
         Err(_) => message(
             "Something went wrong",
             view! { <span>"We couldn't load this page just now. Please try again in a minute."</span> }.into_any(),

@@ -17,7 +17,9 @@ fn problem_text(code: &str) -> &'static str {
 
 fn notice_text(code: &str) -> &'static str {
     match code {
-        "link-sent" => "If that address has an account, we have emailed it a sign-in link. It works once, for 15 minutes.",
+        "link-sent" => {
+            "If that address has an account, we have emailed it a sign-in link. It works once, for 15 minutes."
+        }
         "signed-out" => "You are signed out.",
         _ => "",
     }
