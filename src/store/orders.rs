@@ -313,14 +313,11 @@ pub async fn upsert_order(pool: &Pool, order: &NewOrder, placed: Option<NewEvent
         .await)?;
     let created = existing.is_none();
     let now = Utc::now();
-    let s = &order.ship_to;
-    let id: OrderId = on_tx!(&mut tx, |c| sqlx::query_scalar(
-        "INSERT INTO orders (tenant_id, account_id, order_number, customer_po, placed_at, promised_date,
-             contact_name, contact_email, contact_phone,
-             ship_to_name, ship_to_line1, ship_to_line2, ship_to_city, ship_to_region, ship_to_postcode,
-             ship_to_country, ship_to_time_zone, created_at, updated_at, ship_to_latitude, ship_to_longitude)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
-         ON CONFLICT (tenant_id, order_number) DO UPDATE SET
+    let id = insert_order_header(
+        &mut tx,
+        order,
+        now,
+        "ON CONFLICT (tenant_id, order_number) DO UPDATE SET
              account_id = excluded.account_id, customer_po = excluded.customer_po,
              promised_date = excluded.promised_date, contact_name = excluded.contact_name,
              contact_email = excluded.contact_email, contact_phone = excluded.contact_phone,
@@ -329,32 +326,9 @@ pub async fn upsert_order(pool: &Pool, order: &NewOrder, placed: Option<NewEvent
              ship_to_region = excluded.ship_to_region, ship_to_postcode = excluded.ship_to_postcode,
              ship_to_country = excluded.ship_to_country, ship_to_time_zone = excluded.ship_to_time_zone,
              ship_to_latitude = excluded.ship_to_latitude, ship_to_longitude = excluded.ship_to_longitude,
-             updated_at = excluded.updated_at
-         RETURNING id",
+             updated_at = excluded.updated_at",
     )
-    .bind(order.tenant)
-    .bind(order.account)
-    .bind(&order.order_number)
-    .bind(&order.customer_po)
-    .bind(order.placed_at)
-    .bind(order.promised_date)
-    .bind(&order.contact_name)
-    .bind(&order.contact_email)
-    .bind(&order.contact_phone)
-    .bind(&s.name)
-    .bind(&s.line1)
-    .bind(&s.line2)
-    .bind(&s.city)
-    .bind(&s.region)
-    .bind(&s.postcode)
-    .bind(&s.country)
-    .bind(&s.time_zone)
-    .bind(now)
-    .bind(now)
-    .bind(s.latitude)
-    .bind(s.longitude)
-    .fetch_one(c)
-    .await)?;
+    .await?;
 
     if !created {
         let shipped: Vec<(i64, i64)> = on_tx!(&mut tx, |c| sqlx::query_as(
@@ -413,6 +387,43 @@ pub async fn upsert_order(pool: &Pool, order: &NewOrder, placed: Option<NewEvent
     super::search::reindex_order(&mut tx, id).await?;
     tx.commit().await?;
     Ok(SavedOrder { id, lines, created, placed })
+}
+
+/// Inserts an order's header (`on_conflict` says what to do if its number
+/// exists) and returns its id.
+async fn insert_order_header(tx: &mut super::Tx, order: &NewOrder, now: DateTime<Utc>, on_conflict: &str) -> Result<OrderId> {
+    let s = &order.ship_to;
+    let sql = format!(
+        "INSERT INTO orders (tenant_id, account_id, order_number, customer_po, placed_at, promised_date,
+             contact_name, contact_email, contact_phone,
+             ship_to_name, ship_to_line1, ship_to_line2, ship_to_city, ship_to_region, ship_to_postcode,
+             ship_to_country, ship_to_time_zone, created_at, updated_at, ship_to_latitude, ship_to_longitude)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19, $20)
+         {on_conflict} RETURNING id"
+    );
+    Ok(on_tx!(tx, |c| sqlx::query_scalar(&sql)
+        .bind(order.tenant)
+        .bind(order.account)
+        .bind(&order.order_number)
+        .bind(&order.customer_po)
+        .bind(order.placed_at)
+        .bind(order.promised_date)
+        .bind(&order.contact_name)
+        .bind(&order.contact_email)
+        .bind(&order.contact_phone)
+        .bind(&s.name)
+        .bind(&s.line1)
+        .bind(&s.line2)
+        .bind(&s.city)
+        .bind(&s.region)
+        .bind(&s.postcode)
+        .bind(&s.country)
+        .bind(&s.time_zone)
+        .bind(now)
+        .bind(s.latitude)
+        .bind(s.longitude)
+        .fetch_one(c)
+        .await)?)
 }
 
 /// Order line ids by line number, with what is still ordered (less what was
@@ -499,36 +510,7 @@ pub async fn import_orders(pool: &Pool, orders: &[ImportedOrder]) -> Result<usiz
     for imported in orders {
         let order = &imported.order;
         let s = &order.ship_to;
-        let id: OrderId = on_tx!(&mut tx, |c| sqlx::query_scalar(
-            "INSERT INTO orders (tenant_id, account_id, order_number, customer_po, placed_at, promised_date,
-                 contact_name, contact_email, contact_phone,
-                 ship_to_name, ship_to_line1, ship_to_line2, ship_to_city, ship_to_region, ship_to_postcode,
-                 ship_to_country, ship_to_time_zone, created_at, updated_at, ship_to_latitude, ship_to_longitude)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19, $20)
-             RETURNING id",
-        )
-        .bind(order.tenant)
-        .bind(order.account)
-        .bind(&order.order_number)
-        .bind(&order.customer_po)
-        .bind(order.placed_at)
-        .bind(order.promised_date)
-        .bind(&order.contact_name)
-        .bind(&order.contact_email)
-        .bind(&order.contact_phone)
-        .bind(&s.name)
-        .bind(&s.line1)
-        .bind(&s.line2)
-        .bind(&s.city)
-        .bind(&s.region)
-        .bind(&s.postcode)
-        .bind(&s.country)
-        .bind(&s.time_zone)
-        .bind(now)
-        .bind(s.latitude)
-        .bind(s.longitude)
-        .fetch_one(c)
-        .await)?;
+        let id = insert_order_header(&mut tx, order, now, "").await?;
         for (i, line) in order.lines.iter().enumerate() {
             on_tx!(&mut tx, |c| {
                 sqlx::query(
