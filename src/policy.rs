@@ -198,6 +198,16 @@ pub fn valid_assignment(role: Role, account: Option<AccountId>) -> bool {
     role.is_staff() == account.is_none()
 }
 
+/// Systems calling the API are decided here too. A key may do what its
+/// scopes say, and an admin key everything; only within its own tenant,
+/// since every API query is scoped by the key's tenant (another tenant's
+/// record is a 404, as for people).
+#[cfg(feature = "ssr")]
+pub fn key_allows(caller: &crate::auth::api_key::ApiCaller, scope: crate::auth::api_key::Scope) -> bool {
+    use crate::auth::api_key::Scope;
+    caller.scopes.contains(&scope) || caller.scopes.contains(&Scope::Admin)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

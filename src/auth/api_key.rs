@@ -51,9 +51,9 @@ pub struct ApiCaller {
 }
 
 impl ApiCaller {
-    /// Admin keys may do everything the other scopes may.
+    /// Whether the key may act where `scope` is needed (`policy` decides).
     pub fn has(&self, scope: Scope) -> bool {
-        self.scopes.contains(&scope) || self.scopes.contains(&Scope::Admin)
+        crate::policy::key_allows(self, scope)
     }
 
     /// Which scope may post events under a given source name: the OMS and
