@@ -433,8 +433,8 @@ async fn seed_order(
                 carrier: carrier.into(),
                 service: Some(service.into()),
                 tracking_number: format!("{tracking_prefix}{:012}", rng.gen_range(10_000_000_000u64..999_999_999_999)),
+                packs: if account.is_some() { advance_ship_notice(order_number, index, &lines) } else { Vec::new() },
                 lines,
-                packs: Vec::new(),
                 product_class: (scenario == ColdChain).then(|| "refrigerated".to_string()),
             },
             None,
@@ -482,6 +482,23 @@ async fn seed_order(
         }
     }
     Ok(count)
+}
+
+/// A business customer's shipment comes with an ASN: one pallet, with a
+/// carton per line. SSCCs are derived from the order number, so the demo's
+/// random choices stay as they were.
+fn advance_ship_notice(order_number: &str, parcel: usize, lines: &[(OrderLineId, i64)]) -> Vec<store::NewPack> {
+    let serial: u64 = order_number.chars().filter(char::is_ascii_digit).collect::<String>().parse().unwrap_or(0);
+    let sscc = |n: usize| format!("0061414{:011}", (serial * 10 + parcel as u64) * 100 + n as u64);
+    let mut packs = vec![store::NewPack { kind: "tare", parent: None, sscc: Some(sscc(0)), tracking_number: None, items: vec![] }];
+    packs.extend(lines.iter().enumerate().map(|(i, line)| store::NewPack {
+        kind: "pack",
+        parent: Some(0),
+        sscc: Some(sscc(i + 1)),
+        tracking_number: None,
+        items: vec![*line],
+    }));
+    packs
 }
 
 /// Issues fresh tracking links for one order of each showcase state per tenant.

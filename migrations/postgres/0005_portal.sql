@@ -87,3 +87,4 @@ ALTER TABLE orders ADD COLUMN open_exceptions TEXT NOT NULL DEFAULT '';
 ALTER TABLE orders ADD COLUMN last_event_at TIMESTAMPTZ;
 CREATE INDEX orders_with_open_exceptions ON orders (tenant_id) WHERE open_exceptions <> '';
 CREATE INDEX orders_by_promised_date ON orders (tenant_id, promised_date);
+CREATE INDEX orders_by_placed_at ON orders (tenant_id, placed_at);

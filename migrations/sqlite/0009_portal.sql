@@ -103,3 +103,5 @@ ALTER TABLE orders ADD COLUMN open_exceptions TEXT NOT NULL DEFAULT '';
 ALTER TABLE orders ADD COLUMN last_event_at TEXT;
 CREATE INDEX orders_with_open_exceptions ON orders (tenant_id) WHERE open_exceptions <> '';
 CREATE INDEX orders_by_promised_date ON orders (tenant_id, promised_date);
+-- Staff lists of all a tenant's orders, newest first.
+CREATE INDEX orders_by_placed_at ON orders (tenant_id, placed_at);

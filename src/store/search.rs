@@ -197,10 +197,13 @@ async fn order_summaries(pool: &Pool, reach: Reach, ids: &[i64]) -> Result<Vec<S
     }
     // A handful of ids, bound one by one: the same text on both backends.
     let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 3)).collect();
+    // `+tenant_id`: look the ids up by primary key, then check the reach.
+    // Without the `+`, SQLite walks a tenant index over every order.
     let sql = format!(
         "SELECT id, order_number, customer_po, contact_name, ship_to_name, ship_to_postcode, status_headline, placed_at, promised_date
-         FROM orders WHERE tenant_id = $1 AND ($2 IS NULL OR account_id = $2) AND id IN ({})",
-        placeholders.join(", ")
+         FROM orders WHERE id IN ({}) AND {}",
+        placeholders.join(", "),
+        super::portal::reach_sql(reach, "+tenant_id", "account_id")
     );
     on_pool!(pool, |c| {
         let mut q = sqlx::query_as(&sql).bind(reach.tenant).bind(reach.account);
