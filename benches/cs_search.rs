@@ -19,16 +19,59 @@ use std::time::Instant;
 use support::{backend, percentile, start_server};
 
 const FIRST: [&str; 24] = [
-    "james", "mary", "robert", "patricia", "john", "jennifer", "michael", "linda", "david", "elizabeth", "william",
-    "barbara", "richard", "susan", "joseph", "jessica", "thomas", "sarah", "priya", "mohammed", "wei", "olga",
-    "kwame", "lucia",
+    "james",
+    "mary",
+    "robert",
+    "patricia",
+    "john",
+    "jennifer",
+    "michael",
+    "linda",
+    "david",
+    "elizabeth",
+    "william",
+    "barbara",
+    "richard",
+    "susan",
+    "joseph",
+    "jessica",
+    "thomas",
+    "sarah",
+    "priya",
+    "mohammed",
+    "wei",
+    "olga",
+    "kwame",
+    "lucia",
 ];
 const LAST: [&str; 24] = [
-    "smith", "johnson", "williams", "brown", "jones", "garcia", "miller", "davis", "rodriguez", "martinez",
-    "hernandez", "lopez", "gonzalez", "wilson", "anderson", "thomas", "taylor", "moore", "jackson", "martin", "lee",
-    "perez", "thompson", "okafor",
+    "smith",
+    "johnson",
+    "williams",
+    "brown",
+    "jones",
+    "garcia",
+    "miller",
+    "davis",
+    "rodriguez",
+    "martinez",
+    "hernandez",
+    "lopez",
+    "gonzalez",
+    "wilson",
+    "anderson",
+    "thomas",
+    "taylor",
+    "moore",
+    "jackson",
+    "martin",
+    "lee",
+    "perez",
+    "thompson",
+    "okafor",
 ];
-const DOMAINS: [&str; 6] = ["example.com", "mail.example", "acme.example", "corp.example", "shop.example", "post.example"];
+const DOMAINS: [&str; 6] =
+    ["example.com", "mail.example", "acme.example", "corp.example", "shop.example", "post.example"];
 
 struct Generated {
     number: String,
@@ -52,7 +95,14 @@ fn generate(i: usize, rng: &mut StdRng) -> Generated {
         email: format!("{first}.{last}{}@{}", rng.gen_range(1..999), DOMAINS[rng.gen_range(0..DOMAINS.len())]),
         phone: format!("+1 {} {} {:04}", rng.gen_range(200..999), rng.gen_range(200..999), rng.gen_range(0..10_000)),
         last,
-        postcode: format!("{}{} {}{}{}", ["LS", "M", "B", "SW", "EC"][rng.gen_range(0..5)], rng.gen_range(1..30), rng.gen_range(1..9), (b'A' + rng.gen_range(0..26)) as char, (b'A' + rng.gen_range(0..26)) as char),
+        postcode: format!(
+            "{}{} {}{}{}",
+            ["LS", "M", "B", "SW", "EC"][rng.gen_range(0..5)],
+            rng.gen_range(1..30),
+            rng.gen_range(1..9),
+            (b'A' + rng.gen_range(0..26)) as char,
+            (b'A' + rng.gen_range(0..26)) as char
+        ),
     }
 }
 
@@ -81,7 +131,12 @@ fn imported(tenant: milepost::domain::TenantId, g: &Generated, rng: &mut StdRng)
                 latitude: None,
                 longitude: None,
             },
-            lines: vec![NewOrderLine { sku: "SKU-1".into(), description: "Item".into(), quantity: 1, unit: "EA".into() }],
+            lines: vec![NewOrderLine {
+                sku: "SKU-1".into(),
+                description: "Item".into(),
+                quantity: 1,
+                unit: "EA".into(),
+            }],
         },
         shipment: g.tracking.clone().map(|t| ("ups".to_string(), t)),
     }
@@ -94,7 +149,9 @@ fn query_for(g: &Generated, turn: usize, rng: &mut StdRng) -> (&'static str, Str
         0 => ("order number", g.number.clone()),
         1 => ("order number, partial", g.number[3..8].to_string()),
         2 => ("PO", g.po.clone().unwrap_or_else(|| g.number.to_lowercase())),
-        3 => ("tracking, last 6", g.tracking.as_ref().map_or_else(|| g.number.clone(), |t| t[t.len() - 6..].to_string())),
+        3 => {
+            ("tracking, last 6", g.tracking.as_ref().map_or_else(|| g.number.clone(), |t| t[t.len() - 6..].to_string()))
+        }
         4 => ("email, partial", g.email.split('@').next().unwrap().to_uppercase()),
         5 => ("phone, last 4", g.phone[g.phone.len() - 4..].to_string()),
         6 => ("surname", g.last.to_string()),
@@ -108,8 +165,7 @@ fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     runtime.block_on(async move {
         let server = start_server(&[("MILEPOST_DEMO_REPLAY", "off")]);
-        let links: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(server.links_path()).unwrap()).unwrap();
+        let links: serde_json::Value = serde_json::from_slice(&std::fs::read(server.links_path()).unwrap()).unwrap();
         let pool = store::connect(&server.database_url, 4).await.unwrap();
         let tenant = store::tenant_by_slug(&pool, "northwind").await.unwrap().unwrap();
 
@@ -117,7 +173,8 @@ fn main() {
         let started = Instant::now();
         let mut samples = Vec::new();
         for chunk_start in (0..orders).step_by(5_000) {
-            let chunk: Vec<Generated> = (chunk_start..(chunk_start + 5_000).min(orders)).map(|i| generate(i, &mut rng)).collect();
+            let chunk: Vec<Generated> =
+                (chunk_start..(chunk_start + 5_000).min(orders)).map(|i| generate(i, &mut rng)).collect();
             let batch: Vec<ImportedOrder> = chunk.iter().map(|g| imported(tenant, g, &mut rng)).collect();
             store::import_orders(&pool, &batch).await.unwrap();
             samples.extend(chunk.into_iter().filter(|_| rng.gen_ratio(1, (orders / 2_500).max(1) as u32)));
@@ -126,18 +183,28 @@ fn main() {
         let size_mib = server.database_size_mib();
 
         // Sign in as the demo's customer-service person.
-        let cs = links["sign_ins"].as_array().unwrap().iter().find(|s| s["tenant"] == "northwind" && s["role"] == "cs").unwrap();
+        let cs = links["sign_ins"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["tenant"] == "northwind" && s["role"] == "cs")
+            .unwrap();
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
         let response = client
             .post(format!("{}/login", server.base))
             .header("origin", &server.base)
-            .form(&[("tenant", "northwind"), ("email", cs["email"].as_str().unwrap()), ("password", cs["password"].as_str().unwrap())])
+            .form(&[
+                ("tenant", "northwind"),
+                ("email", cs["email"].as_str().unwrap()),
+                ("password", cs["password"].as_str().unwrap()),
+            ])
             .send()
             .await
             .unwrap();
         let cookie = response.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
 
-        let queries: Vec<(&str, String)> = samples.iter().take(2_000).enumerate().map(|(i, g)| query_for(g, i, &mut rng)).collect();
+        let queries: Vec<(&str, String)> =
+            samples.iter().take(2_000).enumerate().map(|(i, g)| query_for(g, i, &mut rng)).collect();
         let reach = milepost::policy::Reach { tenant, account: None };
         let mut http = Vec::new();
         let mut in_store = Vec::new();
@@ -169,7 +236,10 @@ fn main() {
             v.sort_by(|a, b| a.partial_cmp(b).unwrap());
         }
         println!("\n## Customer-service search ({}), {orders} generated orders + demo", backend());
-        println!("loaded in {load_seconds:.0} s ({:.0} orders/s); database {size_mib:.0} MiB", orders as f64 / load_seconds);
+        println!(
+            "loaded in {load_seconds:.0} s ({:.0} orders/s); database {size_mib:.0} MiB",
+            orders as f64 / load_seconds
+        );
         println!("{} queries, {found_first} with results", queries.len());
         println!("| path | p50 | p90 | p99 | max |");
         println!("|---|---|---|---|---|");

@@ -490,7 +490,8 @@ async fn seed_order(
 fn advance_ship_notice(order_number: &str, parcel: usize, lines: &[(OrderLineId, i64)]) -> Vec<store::NewPack> {
     let serial: u64 = order_number.chars().filter(char::is_ascii_digit).collect::<String>().parse().unwrap_or(0);
     let sscc = |n: usize| format!("0061414{:011}", (serial * 10 + parcel as u64) * 100 + n as u64);
-    let mut packs = vec![store::NewPack { kind: "tare", parent: None, sscc: Some(sscc(0)), tracking_number: None, items: vec![] }];
+    let mut packs =
+        vec![store::NewPack { kind: "tare", parent: None, sscc: Some(sscc(0)), tracking_number: None, items: vec![] }];
     packs.extend(lines.iter().enumerate().map(|(i, line)| store::NewPack {
         kind: "pack",
         parent: Some(0),

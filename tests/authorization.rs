@@ -71,25 +71,95 @@ const ROUTES: &[Route] = &[
     Route { kind: Kind::Page, path: "/portal/cs/exceptions", fields: &[], needs: Needs::Roles(STAFF) },
     Route { kind: Kind::Page, path: "/portal/admin/users", fields: &[], needs: Needs::Roles(&[Admin]) },
     // Server functions (what the pages load in the browser)
-    Route { kind: Kind::ServerFn, path: "/portal/fn/orders", fields: &[("query[number]", "SO")], needs: Needs::Roles(EVERYONE) },
-    Route { kind: Kind::ServerFn, path: "/portal/fn/order", fields: &[("number", "{order}")], needs: Needs::RolesOnOrder(EVERYONE) },
-    Route { kind: Kind::ServerFn, path: "/portal/fn/inbound", fields: &[("site", "")], needs: Needs::Roles(&[Receiver]) },
-    Route { kind: Kind::ServerFn, path: "/portal/fn/deliveries", fields: &[("from", ""), ("to", "")], needs: Needs::Roles(&[Ap, Cs, Admin]) },
+    Route {
+        kind: Kind::ServerFn,
+        path: "/portal/fn/orders",
+        fields: &[("query[number]", "SO")],
+        needs: Needs::Roles(EVERYONE),
+    },
+    Route {
+        kind: Kind::ServerFn,
+        path: "/portal/fn/order",
+        fields: &[("number", "{order}")],
+        needs: Needs::RolesOnOrder(EVERYONE),
+    },
+    Route {
+        kind: Kind::ServerFn,
+        path: "/portal/fn/inbound",
+        fields: &[("site", "")],
+        needs: Needs::Roles(&[Receiver]),
+    },
+    Route {
+        kind: Kind::ServerFn,
+        path: "/portal/fn/deliveries",
+        fields: &[("from", ""), ("to", "")],
+        needs: Needs::Roles(&[Ap, Cs, Admin]),
+    },
     Route { kind: Kind::ServerFn, path: "/portal/fn/search", fields: &[("q", "{order}")], needs: Needs::Roles(STAFF) },
     Route { kind: Kind::ServerFn, path: "/portal/fn/exceptions", fields: &[], needs: Needs::Roles(STAFF) },
     Route { kind: Kind::ServerFn, path: "/portal/fn/people", fields: &[], needs: Needs::Roles(&[Admin]) },
     // Form actions
-    Route { kind: Kind::Form, path: "/portal/orders/{order}/receipts", fields: &[("shipment", "{shipment}")], needs: Needs::RolesOnOrder(&[Receiver]) },
-    Route { kind: Kind::Form, path: "/portal/orders/{order}/notes", fields: &[("text", "matrix note")], needs: Needs::RolesOnOrder(STAFF) },
-    Route { kind: Kind::Form, path: "/portal/orders/{order}/status", fields: &[("status", "in_transit"), ("reason", "matrix")], needs: Needs::RolesOnOrder(STAFF) },
-    Route { kind: Kind::Form, path: "/portal/orders/{order}/notifications/{notification}/resend", fields: &[], needs: Needs::RolesOnOrder(STAFF) },
-    Route { kind: Kind::Form, path: "/portal/orders/{order}/tracking-link", fields: &[("action", "revoke")], needs: Needs::RolesOnOrder(STAFF) },
-    Route { kind: Kind::Form, path: "/portal/admin/users", fields: &[("name", ""), ("email", "")], needs: Needs::Roles(&[Admin]) },
-    Route { kind: Kind::Form, path: "/portal/admin/users/{person}", fields: &[("role", "buyer"), ("account", "{account}")], needs: Needs::RolesOnPerson(&[Admin]) },
+    Route {
+        kind: Kind::Form,
+        path: "/portal/orders/{order}/receipts",
+        fields: &[("shipment", "{shipment}")],
+        needs: Needs::RolesOnOrder(&[Receiver]),
+    },
+    Route {
+        kind: Kind::Form,
+        path: "/portal/orders/{order}/notes",
+        fields: &[("text", "matrix note")],
+        needs: Needs::RolesOnOrder(STAFF),
+    },
+    Route {
+        kind: Kind::Form,
+        path: "/portal/orders/{order}/status",
+        fields: &[("status", "in_transit"), ("reason", "matrix")],
+        needs: Needs::RolesOnOrder(STAFF),
+    },
+    Route {
+        kind: Kind::Form,
+        path: "/portal/orders/{order}/notifications/{notification}/resend",
+        fields: &[],
+        needs: Needs::RolesOnOrder(STAFF),
+    },
+    Route {
+        kind: Kind::Form,
+        path: "/portal/orders/{order}/tracking-link",
+        fields: &[("action", "revoke")],
+        needs: Needs::RolesOnOrder(STAFF),
+    },
+    Route {
+        kind: Kind::Form,
+        path: "/portal/admin/users",
+        fields: &[("name", ""), ("email", "")],
+        needs: Needs::Roles(&[Admin]),
+    },
+    Route {
+        kind: Kind::Form,
+        path: "/portal/admin/users/{person}",
+        fields: &[("role", "buyer"), ("account", "{account}")],
+        needs: Needs::RolesOnPerson(&[Admin]),
+    },
     // Downloads and the live stream
-    Route { kind: Kind::Download, path: "/portal/orders/{order}/shipments/{shipment}/pod.pdf", fields: &[], needs: Needs::RolesOnOrder(EVERYONE) },
-    Route { kind: Kind::Download, path: "/portal/orders/{order}/pod/{sha256}", fields: &[], needs: Needs::RolesOnOrder(EVERYONE) },
-    Route { kind: Kind::Download, path: "/portal/orders/{order}/events", fields: &[], needs: Needs::RolesOnOrder(EVERYONE) },
+    Route {
+        kind: Kind::Download,
+        path: "/portal/orders/{order}/shipments/{shipment}/pod.pdf",
+        fields: &[],
+        needs: Needs::RolesOnOrder(EVERYONE),
+    },
+    Route {
+        kind: Kind::Download,
+        path: "/portal/orders/{order}/pod/{sha256}",
+        fields: &[],
+        needs: Needs::RolesOnOrder(EVERYONE),
+    },
+    Route {
+        kind: Kind::Download,
+        path: "/portal/orders/{order}/events",
+        fields: &[],
+        needs: Needs::RolesOnOrder(EVERYONE),
+    },
     Route { kind: Kind::Download, path: "/portal/deliveries.csv", fields: &[], needs: Needs::Roles(&[Ap, Cs, Admin]) },
     Route { kind: Kind::Download, path: "/portal/deliveries.zip", fields: &[], needs: Needs::Roles(&[Ap, Cs, Admin]) },
 ];
@@ -132,7 +202,14 @@ struct World {
     records: Vec<(Record, Ids)>,
 }
 
-async fn record_order(app: &TestApp, tenant: TenantId, account: AccountId, number: &str, person: String, home_account: AccountId) -> Ids {
+async fn record_order(
+    app: &TestApp,
+    tenant: TenantId,
+    account: AccountId,
+    number: &str,
+    person: String,
+    home_account: AccountId,
+) -> Ids {
     let order = order_in(&app.pool, tenant, Some(account), number, Some(Utc::now().date_naive())).await;
     let tracking = format!("1Z{number}");
     let shipment = shipment(&app.pool, order.id, &tracking, vec![(order.lines[0], 10)]).await;
@@ -144,11 +221,20 @@ async fn record_order(app: &TestApp, tenant: TenantId, account: AccountId, numbe
         delivered_at: Utc::now() - Duration::minutes(5),
         location: None,
         note: None,
-        files: vec![milepost::store::PodFile { kind: "signature".into(), sha256: sha256.clone(), content_type: "image/png".into(), size_bytes: signature.len() as i64 }],
+        files: vec![milepost::store::PodFile {
+            kind: "signature".into(),
+            sha256: sha256.clone(),
+            content_type: "image/png".into(),
+            size_bytes: signature.len() as i64,
+        }],
     };
-    let delivered = event("carrier", "DELIVERED", &format!("d-{number}"), Utc::now() - Duration::minutes(5), Some(shipment));
+    let delivered =
+        event("carrier", "DELIVERED", &format!("d-{number}"), Utc::now() - Duration::minutes(5), Some(shipment));
     milepost::store::save_pod(&app.pool, tenant, &pod, delivered).await.unwrap();
-    milepost::store::request_opt_in(&app.pool, tenant, order.id, "email", "buyer@example.com", "123456").await.unwrap().unwrap();
+    milepost::store::request_opt_in(&app.pool, tenant, order.id, "email", "buyer@example.com", "123456")
+        .await
+        .unwrap()
+        .unwrap();
     let notification = milepost::store::order_notifications(&app.pool, order.id).await.unwrap()[0].id;
     Ids {
         order: number.to_string(),
@@ -176,7 +262,9 @@ async fn world() -> World {
     }
     // People an admin may (or may not) manage: one per record.
     let mut people = Vec::new();
-    for (tenant, account, email) in [(acme, a, "own@a.example"), (acme, b, "other@b.example"), (other, c, "far@c.example")] {
+    for (tenant, account, email) in
+        [(acme, a, "own@a.example"), (acme, b, "other@b.example"), (other, c, "far@c.example")]
+    {
         person(&app.pool, tenant, Some(account), Buyer, email).await;
         let users = milepost::store::list_users(&app.pool, tenant).await.unwrap();
         people.push(users.iter().find(|u| u.email == email).unwrap().id.0.to_string());
@@ -250,7 +338,10 @@ async fn every_role_gets_exactly_what_its_job_needs() {
                 let (got, detail) = outcome(&w.app, *session, route, ids).await;
                 checked += 1;
                 if got != want {
-                    wrong.push(format!("{role:?} {:?} {} on {record:?}: want {want:?}, got {got:?} ({detail})", route.kind, route.path));
+                    wrong.push(format!(
+                        "{role:?} {:?} {} on {record:?}: want {want:?}, got {got:?} ({detail})",
+                        route.kind, route.path
+                    ));
                 }
             }
         }
@@ -291,7 +382,8 @@ async fn a_session_cookie_opens_no_api_route_and_no_tracking_link() {
     let paths = spec["paths"].as_object().unwrap();
     assert!(paths.len() >= 15);
     for (path, methods) in paths {
-        let concrete: String = path.split('/').map(|s| if s.starts_with('{') { "1" } else { s }).collect::<Vec<_>>().join("/");
+        let concrete: String =
+            path.split('/').map(|s| if s.starts_with('{') { "1" } else { s }).collect::<Vec<_>>().join("/");
         let concrete = if concrete.starts_with("/api/") { concrete } else { format!("/api/v1{concrete}") };
         for method in methods.as_object().unwrap().keys() {
             let method: reqwest::Method = method.to_uppercase().parse().unwrap();

@@ -33,7 +33,10 @@ async fn split_order() -> Portal {
         &app.pool,
         tenant,
         order.id,
-        &[event("carrier", "DELIVERED", "d-1", at, Some(first)), event("carrier", "IN_TRANSIT", "t-2", at, Some(second))],
+        &[
+            event("carrier", "DELIVERED", "d-1", at, Some(first)),
+            event("carrier", "IN_TRANSIT", "t-2", at, Some(second)),
+        ],
     )
     .await
     .unwrap();
@@ -70,7 +73,10 @@ async fn a_receiver_sees_quantities_across_split_shipments_and_records_a_receipt
     assert_eq!(lines[0]["shipped_in"], serde_json::json!([["UPS 1ZFIRST", 6], ["UPS 1ZSECOND", 4]]));
     assert_eq!(lines[0]["delivered"], 6);
     assert_eq!(lines[0]["outstanding"], 4);
-    assert_eq!((lines[1]["ordered"].as_i64(), lines[1]["delivered"].as_i64(), lines[1]["outstanding"].as_i64()), (Some(4), Some(4), Some(0)));
+    assert_eq!(
+        (lines[1]["ordered"].as_i64(), lines[1]["delivered"].as_i64(), lines[1]["outstanding"].as_i64()),
+        (Some(4), Some(4), Some(0))
+    );
     // Both shipments can be counted (a truck may arrive before its scan).
     let shipments = order["shipments"].as_array().unwrap();
     assert_eq!(shipments[0]["to_count"].as_array().unwrap().len(), 2);
@@ -82,10 +88,25 @@ async fn a_receiver_sees_quantities_across_split_shipments_and_records_a_receipt
     let first = p.first.0.to_string();
     let bad = p
         .app
-        .form(Some(&receiver), "/portal/orders/SO-1/receipts", &[("shipment", &first), (&format!("counted_{line_b}"), "1"), (&format!("damaged_{line_b}"), "2")])
+        .form(
+            Some(&receiver),
+            "/portal/orders/SO-1/receipts",
+            &[("shipment", &first), (&format!("counted_{line_b}"), "1"), (&format!("damaged_{line_b}"), "2")],
+        )
         .await;
-    assert!(location(&bad).contains("error=Line%202%3A%20damaged%20%282%29%20cannot%20exceed%20counted%20%281%29"), "{}", location(&bad));
-    let bad = p.app.form(Some(&receiver), "/portal/orders/SO-1/receipts", &[("shipment", &first), (&format!("counted_{line_a}"), "six")]).await;
+    assert!(
+        location(&bad).contains("error=Line%202%3A%20damaged%20%282%29%20cannot%20exceed%20counted%20%281%29"),
+        "{}",
+        location(&bad)
+    );
+    let bad = p
+        .app
+        .form(
+            Some(&receiver),
+            "/portal/orders/SO-1/receipts",
+            &[("shipment", &first), (&format!("counted_{line_a}"), "six")],
+        )
+        .await;
     assert!(location(&bad).contains("whole%20number"));
 
     // One short on line 1, one damaged on line 2.
@@ -94,7 +115,13 @@ async fn a_receiver_sees_quantities_across_split_shipments_and_records_a_receipt
         .form(
             Some(&receiver),
             "/portal/orders/SO-1/receipts",
-            &[("shipment", &first), (&format!("counted_{line_a}"), "5"), (&format!("counted_{line_b}"), "4"), (&format!("damaged_{line_b}"), "1"), ("note", "pallet wrap torn")],
+            &[
+                ("shipment", &first),
+                (&format!("counted_{line_a}"), "5"),
+                (&format!("counted_{line_b}"), "4"),
+                (&format!("damaged_{line_b}"), "1"),
+                ("note", "pallet wrap torn"),
+            ],
         )
         .await;
     assert!(location(&saved).starts_with("/portal/orders/SO-1?notice=Receipt%20saved"), "{}", location(&saved));
@@ -143,7 +170,12 @@ async fn accounts_payable_downloads_each_pod_as_pdf_and_original_and_all_of_them
         delivered_at: Utc::now() - Duration::minutes(5),
         location: None,
         note: Some("left at dock 3".into()),
-        files: vec![milepost::store::PodFile { kind: "signature".into(), sha256: sha256.clone(), content_type: "image/png".into(), size_bytes: signature.len() as i64 }],
+        files: vec![milepost::store::PodFile {
+            kind: "signature".into(),
+            sha256: sha256.clone(),
+            content_type: "image/png".into(),
+            size_bytes: signature.len() as i64,
+        }],
     };
     let delivered = event("carrier", "DELIVERED", "d-2", Utc::now() - Duration::minutes(5), Some(p.second));
     milepost::store::save_pod(&p.app.pool, p.tenant, &pod, delivered).await.unwrap();
@@ -204,7 +236,14 @@ async fn customer_service_finds_an_order_by_any_key_and_acts_on_it_with_an_audit
     assert!(nothing["Ready"]["rows"].as_array().unwrap().is_empty());
 
     // The queue: a late order (promised today? not late) with an exception.
-    milepost::store::append(&p.app.pool, p.tenant, p.order, &[event("carrier", "WEATHER_DELAY", "x-1", Utc::now(), Some(p.second))]).await.unwrap();
+    milepost::store::append(
+        &p.app.pool,
+        p.tenant,
+        p.order,
+        &[event("carrier", "WEATHER_DELAY", "x-1", Utc::now(), Some(p.second))],
+    )
+    .await
+    .unwrap();
     let (_, queue) = server_fn(&p.app, &cs, "exceptions", &[]).await;
     let rows = queue["Ready"]["rows"].as_array().unwrap();
     let row = rows.iter().find(|r| r["number"] == "SO-1").expect("SO-1 is in the queue");
@@ -217,7 +256,10 @@ async fn customer_service_finds_an_order_by_any_key_and_acts_on_it_with_an_audit
     let code = open[0][0].as_str().unwrap().to_string();
     let no_reason = p.app.form(Some(&cs), "/portal/orders/SO-1/status", &[("status", &code), ("reason", "")]).await;
     assert!(location(&no_reason).contains("error=Give%20a%20reason"));
-    let resolved = p.app.form(Some(&cs), "/portal/orders/SO-1/status", &[("status", &code), ("reason", "carrier confirmed by phone")]).await;
+    let resolved = p
+        .app
+        .form(Some(&cs), "/portal/orders/SO-1/status", &[("status", &code), ("reason", "carrier confirmed by phone")])
+        .await;
     assert!(location(&resolved).contains("notice="), "{}", location(&resolved));
     let noted = p.app.form(Some(&cs), "/portal/orders/SO-1/notes", &[("text", "customer called about delivery")]).await;
     assert!(location(&noted).contains("notice=Note%20added"));
@@ -225,7 +267,8 @@ async fn customer_service_finds_an_order_by_any_key_and_acts_on_it_with_an_audit
     let (_, page) = server_fn(&p.app, &cs, "order", &[("number", "SO-1")]).await;
     let desk = &page["Ready"]["desk"];
     assert!(desk["open_exceptions"].as_array().unwrap().is_empty());
-    let audit: Vec<String> = desk["audit"].as_array().unwrap().iter().map(|a| format!("{} {}", a["action"], a["detail"])).collect();
+    let audit: Vec<String> =
+        desk["audit"].as_array().unwrap().iter().map(|a| format!("{} {}", a["action"], a["detail"])).collect();
     assert!(audit[0].contains("note") && audit[0].contains("customer called"), "{audit:?}");
     assert!(audit[1].contains("status_override") && audit[1].contains("carrier confirmed by phone"), "{audit:?}");
     let timeline = page["Ready"]["timeline"].as_array().unwrap();

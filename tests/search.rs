@@ -70,10 +70,62 @@ async fn every_key_finds_its_order_in_any_case_and_in_part_and_the_best_match_co
     let app = spawn_app().await;
     let acme = tenant(&app.pool, "acme").await;
     let other = tenant(&app.pool, "other").await;
-    let jane = save(&app, acme, Keys { number: "NW-10023", po: Some("PO 4471/B"), email: Some("Jane.Doe@Example.com"), phone: Some("+44 20 7946 0958"), name: "Jane Doe", postcode: "LS1 4AP", days_ago: 3 }).await;
-    save(&app, acme, Keys { number: "NW-100234", po: None, email: Some("ops@northwind.example"), phone: None, name: "Bob Smith", postcode: "LS2 7EW", days_ago: 2 }).await;
-    save(&app, acme, Keys { number: "NW-20001", po: Some("10023"), email: None, phone: None, name: "Cara Jones", postcode: "M1 1AE", days_ago: 1 }).await;
-    save(&app, other, Keys { number: "NW-10023", po: None, email: Some("jane.doe@example.com"), phone: None, name: "Jane Doe", postcode: "LS1 4AP", days_ago: 1 }).await;
+    let jane = save(
+        &app,
+        acme,
+        Keys {
+            number: "NW-10023",
+            po: Some("PO 4471/B"),
+            email: Some("Jane.Doe@Example.com"),
+            phone: Some("+44 20 7946 0958"),
+            name: "Jane Doe",
+            postcode: "LS1 4AP",
+            days_ago: 3,
+        },
+    )
+    .await;
+    save(
+        &app,
+        acme,
+        Keys {
+            number: "NW-100234",
+            po: None,
+            email: Some("ops@northwind.example"),
+            phone: None,
+            name: "Bob Smith",
+            postcode: "LS2 7EW",
+            days_ago: 2,
+        },
+    )
+    .await;
+    save(
+        &app,
+        acme,
+        Keys {
+            number: "NW-20001",
+            po: Some("10023"),
+            email: None,
+            phone: None,
+            name: "Cara Jones",
+            postcode: "M1 1AE",
+            days_ago: 1,
+        },
+    )
+    .await;
+    save(
+        &app,
+        other,
+        Keys {
+            number: "NW-10023",
+            po: None,
+            email: Some("jane.doe@example.com"),
+            phone: None,
+            name: "Jane Doe",
+            postcode: "LS1 4AP",
+            days_ago: 1,
+        },
+    )
+    .await;
     let shipment = shipment(&app.pool, jane, "1Z999AA10123456784", vec![]).await;
     let _ = shipment;
     let password = person(&app.pool, acme, None, Role::Cs, "cs@acme.example").await;
@@ -117,8 +169,18 @@ async fn every_key_finds_its_order_in_any_case_and_in_part_and_the_best_match_co
 async fn orders_saved_before_the_index_are_indexed_at_start() {
     let app = spawn_app().await;
     let acme = tenant(&app.pool, "acme").await;
-    let order = save(&app, acme, Keys { number: "OLD-1", po: None, email: None, phone: None, name: "Old Customer", postcode: "X1", days_ago: 9 }).await;
-    milepost::on_pool!(&app.pool, |c| sqlx::query("DELETE FROM order_search_terms WHERE order_id = $1").bind(order).execute(c).await.map(|_| ())).unwrap();
+    let order = save(
+        &app,
+        acme,
+        Keys { number: "OLD-1", po: None, email: None, phone: None, name: "Old Customer", postcode: "X1", days_ago: 9 },
+    )
+    .await;
+    milepost::on_pool!(&app.pool, |c| sqlx::query("DELETE FROM order_search_terms WHERE order_id = $1")
+        .bind(order)
+        .execute(c)
+        .await
+        .map(|_| ()))
+    .unwrap();
     let password = person(&app.pool, acme, None, Role::Cs, "cs@acme.example").await;
     let cs = app.sign_in("acme", "cs@acme.example", &password).await;
     assert!(search(&app, &cs, "old-1").await.is_empty());

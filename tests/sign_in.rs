@@ -24,7 +24,8 @@ fn location(response: &reqwest::Response) -> String {
 async fn a_password_signs_in_to_the_roles_home_with_a_safe_cookie_and_sign_out_ends_the_session() {
     let (app, password) = with_buyer().await;
     // Email in any case.
-    let response = app.form(None, "/login", &[("tenant", "acme"), ("email", "bea@BUYER.example"), ("password", &password)]).await;
+    let response =
+        app.form(None, "/login", &[("tenant", "acme"), ("email", "bea@BUYER.example"), ("password", &password)]).await;
     assert_eq!(response.status(), 303);
     assert_eq!(location(&response), "/portal/orders");
     let cookie = response.headers().get("set-cookie").unwrap().to_str().unwrap().to_string();
@@ -50,9 +51,12 @@ async fn a_password_signs_in_to_the_roles_home_with_a_safe_cookie_and_sign_out_e
 #[tokio::test]
 async fn wrong_passwords_and_unknown_people_get_the_same_answer_and_lock_the_account() {
     let (app, password) = with_buyer().await;
-    let wrong = app.form(None, "/login", &[("tenant", "acme"), ("email", "bea@buyer.example"), ("password", "nope")]).await;
-    let unknown = app.form(None, "/login", &[("tenant", "acme"), ("email", "nobody@x.example"), ("password", "nope")]).await;
-    let no_tenant = app.form(None, "/login", &[("tenant", "zzz"), ("email", "bea@buyer.example"), ("password", "nope")]).await;
+    let wrong =
+        app.form(None, "/login", &[("tenant", "acme"), ("email", "bea@buyer.example"), ("password", "nope")]).await;
+    let unknown =
+        app.form(None, "/login", &[("tenant", "acme"), ("email", "nobody@x.example"), ("password", "nope")]).await;
+    let no_tenant =
+        app.form(None, "/login", &[("tenant", "zzz"), ("email", "bea@buyer.example"), ("password", "nope")]).await;
     assert_eq!(location(&wrong), "/login?tenant=acme&error=invalid");
     assert_eq!(location(&unknown), "/login?tenant=acme&error=invalid");
     assert_eq!(location(&no_tenant), "/login?tenant=zzz&error=invalid");
@@ -61,7 +65,8 @@ async fn wrong_passwords_and_unknown_people_get_the_same_answer_and_lock_the_acc
         app.form(None, "/login", &[("tenant", "acme"), ("email", "bea@buyer.example"), ("password", "nope")]).await;
     }
     // Five failures: now even the right password is not checked.
-    let locked = app.form(None, "/login", &[("tenant", "acme"), ("email", "bea@buyer.example"), ("password", &password)]).await;
+    let locked =
+        app.form(None, "/login", &[("tenant", "acme"), ("email", "bea@buyer.example"), ("password", &password)]).await;
     assert_eq!(location(&locked), "/login?tenant=acme&error=locked");
     assert!(session_from(&locked).is_none());
 }
@@ -73,7 +78,8 @@ async fn one_address_guessing_many_accounts_is_stopped() {
         let email = format!("guess{i}@x.example");
         app.form(None, "/login", &[("tenant", "acme"), ("email", &email), ("password", "nope")]).await;
     }
-    let blocked = app.form(None, "/login", &[("tenant", "acme"), ("email", "bea@buyer.example"), ("password", &password)]).await;
+    let blocked =
+        app.form(None, "/login", &[("tenant", "acme"), ("email", "bea@buyer.example"), ("password", &password)]).await;
     assert_eq!(location(&blocked), "/login?tenant=acme&error=locked");
 }
 
@@ -162,7 +168,11 @@ async fn an_admin_invites_a_receiver_who_chooses_a_password_and_a_role_change_en
 
     // A receiver needs an account; staff must have none.
     let refused = app
-        .form(Some(&admin), "/portal/admin/users", &[("name", "Rita"), ("email", "rita@bc.example"), ("role", "receiver"), ("account", "")])
+        .form(
+            Some(&admin),
+            "/portal/admin/users",
+            &[("name", "Rita"), ("email", "rita@bc.example"), ("role", "receiver"), ("account", "")],
+        )
         .await;
     assert!(location(&refused).contains("error="));
     let account_id = account.0.to_string();
@@ -200,7 +210,13 @@ async fn an_admin_invites_a_receiver_who_chooses_a_password_and_a_role_change_en
 
     // Disabled: cannot sign in any more.
     app.form(Some(&admin), &format!("/portal/admin/users/{rita_id}"), &[("action", "disable")]).await;
-    let disabled = app.form(None, "/login", &[("tenant", "acme"), ("email", "rita@bc.example"), ("password", "a long enough password")]).await;
+    let disabled = app
+        .form(
+            None,
+            "/login",
+            &[("tenant", "acme"), ("email", "rita@bc.example"), ("password", "a long enough password")],
+        )
+        .await;
     assert!(location(&disabled).ends_with("error=invalid"));
     // The admin's page lists everyone, and the audit log has the changes.
     let people = app.page(Some(&admin), "/portal/admin/users").await.text().await.unwrap();

@@ -205,7 +205,9 @@ impl Canonical {
                 customer_visible: false,
                 terminal: false,
             },
-            Canonical::Note => Presentation { label: "Note", explanation: "", customer_visible: false, terminal: false },
+            Canonical::Note => {
+                Presentation { label: "Note", explanation: "", customer_visible: false, terminal: false }
+            }
             Canonical::Unmapped => {
                 Presentation { label: "Status update", explanation: "", customer_visible: false, terminal: false }
             }

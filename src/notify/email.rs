@@ -125,7 +125,10 @@ impl Mailer {
     /// A one-time link to sign in to the portal, or to accept an invitation.
     pub async fn send_sign_in_link(&self, to: &str, brand: &str, url: &str, invitation: bool) -> Result<(), String> {
         let (subject, sentence) = if invitation {
-            (format!("You are invited to {brand} order tracking"), "Choose a password to start (the link works once, for 7 days):")
+            (
+                format!("You are invited to {brand} order tracking"),
+                "Choose a password to start (the link works once, for 7 days):",
+            )
         } else {
             (format!("Your sign-in link for {brand}"), "Sign in with this link (it works once, for 15 minutes):")
         };

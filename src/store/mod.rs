@@ -36,11 +36,11 @@ pub use people::{
 pub use portal::{
     awaiting_receipt, deliveries, exceptions_queue, inbound_orders, list_orders, order_audit, order_owner,
     order_tracking_links, received_quantities, record_audit, revoke_order_tracking_links, save_receipt,
-    shipment_expected_lines, shipment_packs, sites, AuditRecord, AwaitingReceipt, DeliveryRow, ExpectedLine, NewReceipt,
-    OrderFilter, OrderListRow, PackItemRow, PackRow, SiteRecord,
+    shipment_expected_lines, shipment_packs, sites, AuditRecord, AwaitingReceipt, DeliveryRow, ExpectedLine,
+    NewReceipt, OrderFilter, OrderListRow, PackItemRow, PackRow, SiteRecord,
 };
-pub use search::{index_unindexed_orders, search_orders, SearchHit};
 pub use proof_of_delivery::{order_pods, save_pod, shipment_pod, NewPod, PodFile, PodRecord, PodSaved};
+pub use search::{index_unindexed_orders, search_orders, SearchHit};
 pub use webhooks::{
     add_webhook_secret, live_webhook_secrets, record_webhook_receipt, revoke_webhook_secret, tenant_by_slug,
 };
@@ -59,9 +59,10 @@ pub use notifications::{
     DueNotification, NotificationRecord, OptInRefused,
 };
 pub use orders::{
-    account_by_ref, create_shipment, find_order_by_number, import_orders, ImportedOrder, line_quantities, order_snapshot, order_status, shipment_ids,
-    tracking_number_taken, upsert_order, LineRecord, NewOrder, NewOrderLine, NewPack, NewShipment, OrderRecord,
-    OrderSnapshot, OrderStatusRecord, SavedOrder, ShipTo, ShipmentCreated, ShipmentLineRecord, ShipmentRecord,
+    account_by_ref, create_shipment, find_order_by_number, import_orders, line_quantities, order_snapshot,
+    order_status, shipment_ids, tracking_number_taken, upsert_order, ImportedOrder, LineRecord, NewOrder, NewOrderLine,
+    NewPack, NewShipment, OrderRecord, OrderSnapshot, OrderStatusRecord, SavedOrder, ShipTo, ShipmentCreated,
+    ShipmentLineRecord, ShipmentRecord,
 };
 pub use tenants::{
     create_account, create_tenant, get_tenant, list_tenants, set_status_override, status_overrides, NewTenant,

@@ -391,7 +391,12 @@ pub async fn upsert_order(pool: &Pool, order: &NewOrder, placed: Option<NewEvent
 
 /// Inserts an order's header (`on_conflict` says what to do if its number
 /// exists) and returns its id.
-async fn insert_order_header(tx: &mut super::Tx, order: &NewOrder, now: DateTime<Utc>, on_conflict: &str) -> Result<OrderId> {
+async fn insert_order_header(
+    tx: &mut super::Tx,
+    order: &NewOrder,
+    now: DateTime<Utc>,
+    on_conflict: &str,
+) -> Result<OrderId> {
     let s = &order.ship_to;
     let sql = format!(
         "INSERT INTO orders (tenant_id, account_id, order_number, customer_po, placed_at, promised_date,

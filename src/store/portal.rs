@@ -153,19 +153,19 @@ pub struct AwaitingReceipt {
 pub async fn awaiting_receipt(pool: &Pool, reach: Reach, site: &SiteRecord) -> Result<Vec<AwaitingReceipt>> {
     Ok(on_pool!(pool, |c| {
         sqlx::query_as(&format!(
-        "SELECT o.order_number, o.customer_po, s.id AS shipment_id, s.carrier, s.tracking_number
+            "SELECT o.order_number, o.customer_po, s.id AS shipment_id, s.carrier, s.tracking_number
          FROM shipments s JOIN orders o ON o.id = s.order_id
          WHERE {reach} AND o.ship_to_name = $3 AND o.ship_to_postcode = $4
            AND s.status_milestone = 'delivered' AND NOT EXISTS (SELECT 1 FROM receipts r WHERE r.shipment_id = s.id)
          ORDER BY s.id LIMIT 500",
-        reach = reach_sql(reach, "o.tenant_id", "o.account_id")
-    ))
-    .bind(reach.tenant)
-    .bind(reach.account)
-    .bind(&site.ship_to_name)
-    .bind(&site.ship_to_postcode)
-    .fetch_all(c)
-    .await
+            reach = reach_sql(reach, "o.tenant_id", "o.account_id")
+        ))
+        .bind(reach.tenant)
+        .bind(reach.account)
+        .bind(&site.ship_to_name)
+        .bind(&site.ship_to_postcode)
+        .fetch_all(c)
+        .await
     })?)
 }
 

@@ -1,9 +1,14 @@
+use crate::ui::pages::portal::{
+    deliveries::DeliveriesPage,
+    inbound::InboundPage,
+    order::OrderPage,
+    orders::OrdersPage,
+    people::PeoplePage,
+    service::{ExceptionsPage, SearchPage},
+    sign_in::{SignInLinkPage, SignInPage},
+};
 use crate::ui::pages::{
     home::HomePage, not_found::NotFound, status_dictionary::StatusDictionaryPage, tracking::TrackingPage,
-};
-use crate::ui::pages::portal::{
-    deliveries::DeliveriesPage, inbound::InboundPage, order::OrderPage, orders::OrdersPage, people::PeoplePage,
-    service::{ExceptionsPage, SearchPage}, sign_in::{SignInLinkPage, SignInPage},
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};

@@ -295,7 +295,6 @@ impl Drop for SmtpSink {
     }
 }
 
-
 /// A signed-in browser: its session cookie and the CSRF token its forms carry.
 #[derive(Clone, Debug)]
 pub struct Session {
@@ -342,10 +341,10 @@ impl TestApp {
     }
 
     pub async fn sign_in(&self, tenant: &str, email: &str, password: &str) -> Session {
-        let response =
-            self.form(None, "/login", &[("tenant", tenant), ("email", email), ("password", password)]).await;
+        let response = self.form(None, "/login", &[("tenant", tenant), ("email", email), ("password", password)]).await;
         assert_eq!(response.status(), 303, "sign-in answers with a redirect");
-        session_from(&response).unwrap_or_else(|| panic!("{email} could not sign in: {:?}", response.headers().get("location")))
+        session_from(&response)
+            .unwrap_or_else(|| panic!("{email} could not sign in: {:?}", response.headers().get("location")))
     }
 }
 
@@ -354,8 +353,5 @@ pub fn session_from(response: &reqwest::Response) -> Option<Session> {
     let set_cookie = response.headers().get("set-cookie")?.to_str().ok()?;
     let pair = set_cookie.split(';').next()?;
     let token = pair.strip_prefix("milepost_session=")?;
-    (!token.is_empty()).then(|| Session {
-        cookie: pair.to_string(),
-        csrf: milepost::auth::session::csrf_token(token),
-    })
+    (!token.is_empty()).then(|| Session { cookie: pair.to_string(), csrf: milepost::auth::session::csrf_token(token) })
 }
