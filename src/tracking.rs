@@ -21,7 +21,7 @@ const PROGRESS: [(&str, Milestone); 5] = [
     ("Delivered", Milestone::Delivered),
 ];
 
-fn zone(name: &str) -> Tz {
+pub fn zone(name: &str) -> Tz {
     // An unknown zone in stored data should not take the page down; UTC is
     // at least unambiguous, and the page says which zone it uses.
     name.parse().unwrap_or(Tz::UTC)
@@ -197,24 +197,7 @@ pub fn build_tracking_view(snapshot: &OrderSnapshot, tenant: &TenantRecord, now:
         .collect();
 
     let today_at_ship_to = now.with_timezone(&tz).date_naive();
-    let s = &order.ship_to;
-    let ship_to = [
-        Some(s.name.clone()),
-        Some(s.line1.clone()),
-        s.line2.clone(),
-        Some(
-            [Some(s.city.as_str()), s.region.as_deref(), Some(s.postcode.as_str())]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" "),
-        ),
-        Some(s.country.clone()),
-    ]
-    .into_iter()
-    .flatten()
-    .filter(|l| !l.trim().is_empty())
-    .collect();
+    let ship_to = order.ship_to.address_lines();
 
     TrackingView {
         last_event_id: snapshot.events.iter().map(|e| e.id.0).max().unwrap_or(0),

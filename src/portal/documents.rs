@@ -103,16 +103,7 @@ fn document(
         receiver_name: pod.receiver_name.clone(),
         delivered_at: time_in(pod.delivered_at, tz),
         place: pod.location.map(|l| format!("{:.5}, {:.5}", l.lat, l.lng)),
-        ship_to: [
-            Some(o.ship_to.name.clone()),
-            Some(o.ship_to.line1.clone()),
-            o.ship_to.line2.clone(),
-            Some(format!("{} {}", o.ship_to.postcode, o.ship_to.city)),
-            Some(o.ship_to.country.clone()),
-        ]
-        .into_iter()
-        .flatten()
-        .collect(),
+        ship_to: o.ship_to.address_lines(),
         lines: lines
             .iter()
             .map(|l| PodLine {

@@ -177,16 +177,7 @@ pub async fn order(state: &AppState, signed_in: Option<SignedIn>, number: &str) 
         headline: o.status_headline.clone(),
         promised: o.promised_date.map(|d| d.format("%Y-%m-%d").to_string()),
         late: crate::domain::is_late(o.promised_date, delivered, views::today_in(tz, Utc::now())),
-        ship_to: [
-            Some(o.ship_to.name.clone()),
-            Some(o.ship_to.line1.clone()),
-            o.ship_to.line2.clone(),
-            Some(format!("{} {}", o.ship_to.postcode, o.ship_to.city)),
-            Some(o.ship_to.country.clone()),
-        ]
-        .into_iter()
-        .flatten()
-        .collect(),
+        ship_to: o.ship_to.address_lines(),
         timeline: timeline(&snapshot, staff, tenant.buyers_see_condition_alerts, tz),
         lines: line_progress(&snapshot, &received),
         shipments,
@@ -341,6 +332,7 @@ pub async fn deliveries(state: &AppState, signed_in: Option<SignedIn>, from: &st
 
 pub async fn search(state: &AppState, signed_in: Option<SignedIn>, q: &str) -> Page<OrderList> {
     let signed_in = allowed_or_return!(signed_in, Action::SearchAllOrders);
+    let now = Utc::now();
     let rows = match SearchQuery::parse(q) {
         Some(query) => store::search_orders(&state.pool, policy::reach(&signed_in.person), &query, 50).await?,
         None => Vec::new(),
@@ -348,19 +340,8 @@ pub async fn search(state: &AppState, signed_in: Option<SignedIn>, q: &str) -> P
     Ok(PortalPage::Ready(OrderList {
         viewer: viewer(state, &signed_in).await?,
         rows: rows
-            .into_iter()
-            .map(|h| OrderRow {
-                number: h.order_number,
-                po: h.customer_po,
-                account: h.contact_name,
-                placed: h.placed_at.format("%Y-%m-%d").to_string(),
-                promised: h.promised_date.map(|d| d.format("%Y-%m-%d").to_string()),
-                headline: h.status_headline,
-                late: false,
-                exception: false,
-                ship_to: format!("{}, {}", h.ship_to_name, h.ship_to_postcode),
-                reason: Some(format!("matched on {}", h.matched.label())),
-            })
+            .iter()
+            .map(|h| order_row(&h.order, now, Some(format!("matched on {}", h.matched.label()))))
             .collect(),
     }))
 }

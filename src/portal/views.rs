@@ -4,6 +4,7 @@
 use crate::auth::session::SignedIn;
 use crate::domain::{Canonical, OrderLineId, ShipmentId};
 use crate::store::{EventRecord, OrderListRow, OrderSnapshot};
+pub use crate::tracking::zone;
 use crate::ui::portal_view::*;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -18,10 +19,6 @@ pub fn viewer(signed_in: &SignedIn, brand: &str) -> Viewer {
         brand: brand.to_string(),
         csrf: signed_in.csrf(),
     }
-}
-
-pub fn zone(name: &str) -> Tz {
-    name.parse().unwrap_or(Tz::UTC)
 }
 
 /// B2B people compare these with documents: unambiguous, sortable.

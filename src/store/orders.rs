@@ -30,6 +30,21 @@ pub struct ShipTo {
     pub longitude: Option<f64>,
 }
 
+impl ShipTo {
+    /// The address as it is written on a label, one line each.
+    pub fn address_lines(&self) -> Vec<String> {
+        let town = [Some(self.city.as_str()), self.region.as_deref(), Some(self.postcode.as_str())]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        [Some(self.name.clone()), Some(self.line1.clone()), self.line2.clone(), Some(town), Some(self.country.clone())]
+            .into_iter()
+            .flatten()
+            .collect()
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct NewOrderLine {
     pub sku: String,

@@ -1,10 +1,10 @@
 //! The order search index (`order_search_terms`) and the queries over it.
 
+use super::portal::OrderListRow;
 use super::{on_pool, on_tx, Pool, Result, Tx};
 use crate::domain::search::{order_terms, OrderKeys, SearchKind, SearchQuery};
 use crate::domain::{OrderId, TenantId};
 use crate::policy::Reach;
-use chrono::{DateTime, NaiveDate, Utc};
 
 /// Rewrites the order's search terms from its current keys. Called in the
 /// transaction that changed them (an order saved, a shipment added).
@@ -101,19 +101,11 @@ const RANGE_CANDIDATES: i64 = 2_000;
 const EXACT_CANDIDATES: i64 = 500;
 
 /// One order found, with what it matched on.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct SearchHit {
-    pub order: OrderId,
     pub score: u32,
     pub matched: SearchKind,
-    pub order_number: String,
-    pub customer_po: Option<String>,
-    pub contact_name: Option<String>,
-    pub ship_to_name: String,
-    pub ship_to_postcode: String,
-    pub status_headline: String,
-    pub placed_at: DateTime<Utc>,
-    pub promised_date: Option<NaiveDate>,
+    pub order: OrderListRow,
 }
 
 /// The best `limit` orders in reach for the query, best first; ties go to
@@ -155,62 +147,23 @@ pub async fn search_orders(pool: &Pool, reach: Reach, query: &SearchQuery, limit
         }
     }
     // Account users' reach is narrower than the index's tenant: the
-    // summaries query applies it, so read a few more than asked for.
+    // orders query applies it, so read a few more than asked for.
     let mut ranked: Vec<(OrderId, u32, SearchKind)> = best.into_iter().map(|(o, (s, k))| (o, s, k)).collect();
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
     let mut hits = Vec::new();
     for chunk in ranked.chunks(limit.max(1) * 2) {
-        let ids: Vec<i64> = chunk.iter().map(|(o, _, _)| o.0).collect();
-        let summaries = order_summaries(pool, reach, &ids).await?;
+        let ids: Vec<OrderId> = chunk.iter().map(|(o, _, _)| *o).collect();
+        let rows = super::portal::orders_by_id(pool, reach, &ids).await?;
         for &(order, score, matched) in chunk {
-            if let Some(s) = summaries.iter().find(|s| s.0 == order) {
-                hits.push(SearchHit {
-                    order,
-                    score,
-                    matched,
-                    order_number: s.1.clone(),
-                    customer_po: s.2.clone(),
-                    contact_name: s.3.clone(),
-                    ship_to_name: s.4.clone(),
-                    ship_to_postcode: s.5.clone(),
-                    status_headline: s.6.clone(),
-                    placed_at: s.7,
-                    promised_date: s.8,
-                });
+            if let Some(row) = rows.iter().find(|r| r.id == order) {
+                hits.push(SearchHit { score, matched, order: row.clone() });
             }
         }
         if hits.len() >= limit {
             break;
         }
     }
-    hits.sort_by(|a, b| b.score.cmp(&a.score).then(b.placed_at.cmp(&a.placed_at)));
+    hits.sort_by(|a, b| b.score.cmp(&a.score).then(b.order.placed_at.cmp(&a.order.placed_at)));
     hits.truncate(limit);
     Ok(hits)
-}
-
-type Summary =
-    (OrderId, String, Option<String>, Option<String>, String, String, String, DateTime<Utc>, Option<NaiveDate>);
-
-async fn order_summaries(pool: &Pool, reach: Reach, ids: &[i64]) -> Result<Vec<Summary>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    // A handful of ids, bound one by one: the same text on both backends.
-    let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 3)).collect();
-    // `+tenant_id`: look the ids up by primary key, then check the reach.
-    // Without the `+`, SQLite walks a tenant index over every order.
-    let sql = format!(
-        "SELECT id, order_number, customer_po, contact_name, ship_to_name, ship_to_postcode, status_headline, placed_at, promised_date
-         FROM orders WHERE id IN ({}) AND {}",
-        placeholders.join(", "),
-        super::portal::reach_sql(reach, "+tenant_id", "account_id")
-    );
-    on_pool!(pool, |c| {
-        let mut q = sqlx::query_as(&sql).bind(reach.tenant).bind(reach.account);
-        for id in ids {
-            q = q.bind(id);
-        }
-        q.fetch_all(c).await
-    })
-    .map_err(Into::into)
 }
