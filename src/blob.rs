@@ -13,6 +13,8 @@ pub trait BlobStore: Send + Sync {
     fn put<'a>(&'a self, bytes: &'a [u8]) -> BoxFuture<'a, io::Result<String>>;
     /// The bytes named by this SHA-256, verified against it.
     fn get<'a>(&'a self, sha256: &'a str) -> BoxFuture<'a, io::Result<Vec<u8>>>;
+    /// Deletes the file if it is there (a refused upload's images).
+    fn remove<'a>(&'a self, sha256: &'a str) -> BoxFuture<'a, io::Result<()>>;
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -78,6 +80,15 @@ impl BlobStore for LocalBlobStore {
             Ok(bytes)
         })
     }
+
+    fn remove<'a>(&'a self, sha256: &'a str) -> BoxFuture<'a, io::Result<()>> {
+        Box::pin(async move {
+            match tokio::fs::remove_file(self.path(sha256)?).await {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+                _ => Ok(()),
+            }
+        })
+    }
 }
 
 #[cfg(test)]
@@ -102,5 +113,10 @@ mod tests {
         assert_eq!(std::fs::read(&path).unwrap(), b"tampered", "never overwritten");
 
         assert_eq!(store.get("../../etc/passwd").await.unwrap_err().kind(), io::ErrorKind::InvalidInput);
+
+        store.remove(&sha).await.unwrap();
+        assert!(!path.exists());
+        store.remove(&sha).await.expect("removing what is not there is not an error");
+        assert_eq!(store.remove("../x").await.unwrap_err().kind(), io::ErrorKind::InvalidInput);
     }
 }

@@ -41,6 +41,9 @@ pub struct Config {
     /// `MILEPOST_DATA_DIR`, default `data`: proof-of-delivery images are
     /// kept under `pod/` in it.
     pub data_dir: std::path::PathBuf,
+    /// `MILEPOST_IDEMPOTENCY_TTL_HOURS`, default 24: how long an
+    /// `Idempotency-Key` and its response are kept; then the key is new again.
+    pub idempotency_ttl: chrono::Duration,
 }
 
 /// `MILEPOST_MAP_TILES` (a `{z}/{x}/{y}` URL template, default
@@ -105,6 +108,7 @@ impl Config {
             notify_max_attempts: number("MILEPOST_NOTIFY_MAX_ATTEMPTS", 8)? as u32,
             notify_poll: std::time::Duration::from_millis(number("MILEPOST_NOTIFY_POLL_MS", 1_000)?),
             data_dir: get("MILEPOST_DATA_DIR").unwrap_or_else(|| "data".into()).into(),
+            idempotency_ttl: chrono::Duration::hours(number("MILEPOST_IDEMPOTENCY_TTL_HOURS", 24)? as i64),
             map: MapTiles {
                 url: match get("MILEPOST_MAP_TILES") {
                     None => Some("https://tile.openstreetmap.org/{z}/{x}/{y}.png".into()),

@@ -511,3 +511,87 @@ async fn health_and_readiness_probes_answer() {
     assert_eq!(app.get("/readyz").await.status(), 503, "a node without its database is not ready");
     assert_eq!(app.get("/healthz").await.status(), 200);
 }
+
+#[tokio::test]
+async fn json_with_anything_after_the_document_is_refused() {
+    let s = setup().await;
+    let mut body = serde_json::to_vec(&order_body()).unwrap();
+    body.extend_from_slice(b" xyz");
+    let response = s
+        .app
+        .client
+        .put(format!("{}/api/v1/orders/SO-TRAIL", s.app.base_url))
+        .bearer_auth(&s.admin)
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fields(&problem(response, 422).await), ["body"]);
+    let order = s.app.send(reqwest::Method::GET, "/api/v1/orders/SO-TRAIL", &s.admin, None).await;
+    assert_eq!(order.status(), 404, "nothing was saved");
+}
+
+#[tokio::test]
+async fn every_error_is_a_problem_document() {
+    let s = setup().await;
+    create_order(&s, "SO-P").await;
+    let url = |path: &str| format!("{}{path}", s.app.base_url);
+    let client = &s.app.client;
+
+    // A path parameter that does not parse.
+    let response = client.get(url("/api/v1/shipments/not-a-number/pod")).bearer_auth(&s.admin).send().await.unwrap();
+    assert_eq!(fields(&problem(response, 400).await), ["path"]);
+    // A query string that does not parse.
+    let response = client
+        .get(url("/api/v1/shipments/1/positions?hours=yesterday"))
+        .bearer_auth(&s.admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fields(&problem(response, 400).await), ["query"]);
+    // A method the endpoint does not take; the allowed ones are still named.
+    let response = client.delete(url("/api/v1/orders/SO-P")).bearer_auth(&s.admin).send().await.unwrap();
+    assert!(response.headers()["allow"].to_str().unwrap().contains("PUT"));
+    problem(response, 405).await;
+    // JSON sent as something else.
+    let response = client
+        .put(url("/api/v1/orders/SO-P"))
+        .bearer_auth(&s.admin)
+        .header("content-type", "text/plain")
+        .body(serde_json::to_vec(&order_body()).unwrap())
+        .send()
+        .await
+        .unwrap();
+    problem(response, 415).await;
+    // A proof of delivery that is not a multipart form.
+    let response = client.post(url("/api/v1/shipments/1/pod")).bearer_auth(&s.admin).json(&json!({})).send().await;
+    let response = response.unwrap();
+    assert!(response.status().is_client_error());
+    let status = response.status().as_u16();
+    problem(response, status).await;
+    // An EDI interchange over the limit.
+    let response = client
+        .post(url("/api/v1/edi"))
+        .bearer_auth(&s.admin)
+        .header("content-type", "application/edi-x12")
+        .body(vec![b'A'; 3 * 1024 * 1024])
+        .send()
+        .await
+        .unwrap();
+    let too_large = problem(response, 413).await;
+    assert!(too_large["detail"].as_str().unwrap().contains(&(2 * 1024 * 1024).to_string()), "{too_large}");
+    // No API key at all.
+    let response = client.get(url("/api/v1/orders/SO-P")).send().await.unwrap();
+    problem(response, 401).await;
+    // An Idempotency-Key that is not a header value we take.
+    let response = client
+        .put(url("/api/v1/orders/SO-P"))
+        .bearer_auth(&s.admin)
+        .header("idempotency-key", "k".repeat(300))
+        .json(&order_body())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fields(&problem(response, 422).await), ["Idempotency-Key"]);
+}

@@ -214,3 +214,51 @@ async fn files_are_served_only_for_their_own_order_and_never_when_damaged() {
     let url = format!("/api/v1/shipments/{}/pod/files/{sha}", d.shipment.0);
     assert_eq!(d.app.send(reqwest::Method::GET, &url, &d.key, None).await.status(), 500);
 }
+
+/// Every file under the data directory's `pod/` folder.
+fn stored_files(d: &Delivery) -> Vec<std::path::PathBuf> {
+    fn walk(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, found);
+            } else {
+                found.push(path);
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(&d.app.state.config.data_dir.join("pod"), &mut found);
+    found
+}
+
+#[tokio::test]
+async fn refused_uploads_leave_no_files_behind() {
+    let d = shipped().await;
+    let (status, problem) = upload(&d, &d.key, ShipmentId(999_999), form()).await;
+    assert_eq!(status, 404, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "shipment_id");
+    assert_eq!(stored_files(&d), Vec::<std::path::PathBuf>::new(), "nothing written for a shipment that does not exist");
+
+    // Another tenant's shipment is as unknown, and as clean.
+    let other = tenant(&d.app.pool, "other").await;
+    let their_key = api_key(&d.app.pool, other, &[Scope::Carrier]).await;
+    assert_eq!(upload(&d, &their_key, d.shipment, form()).await.0, 404);
+    assert!(stored_files(&d).is_empty());
+
+    // A second proof for a delivered shipment is refused, and its new images are not kept.
+    let (status, first) = upload(&d, &d.key, d.shipment, form()).await;
+    assert_eq!(status, 201, "{first}");
+    let kept = stored_files(&d);
+    assert_eq!(kept.len(), 2);
+    let mut photo = photo_jpeg();
+    let scan_byte = photo.len() - 4;
+    photo[scan_byte] = 0x57;
+    let other_photo = Form::new()
+        .text("receiver_name", "Someone Else")
+        .text("delivered_at", Utc::now().to_rfc3339())
+        .part("signature", Part::bytes(signature_png()).file_name("s.png").mime_str("image/png").unwrap())
+        .part("photo", Part::bytes(photo).file_name("p.jpg").mime_str("image/jpeg").unwrap());
+    assert_eq!(upload(&d, &d.key, d.shipment, other_photo).await.0, 409);
+    assert_eq!(stored_files(&d), kept, "the first proof's files, and only them");
+}

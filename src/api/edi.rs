@@ -1,11 +1,11 @@
 //! `POST /api/v1/edi`: an X12 interchange as the raw body.
 
+use super::extract::RawBody;
 use super::problem::{ApiResult, Problem};
 use crate::auth::api_key::ApiCaller;
 use crate::ingest::edi::{self, EdiOutcome};
 use crate::ingest::x12;
 use crate::state::AppState;
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::{Extension, Json};
 
@@ -30,7 +30,7 @@ use axum::{Extension, Json};
 pub async fn post_edi(
     State(state): State<AppState>,
     Extension(caller): Extension<ApiCaller>,
-    body: Bytes,
+    RawBody(body): RawBody,
 ) -> ApiResult<Json<EdiOutcome>> {
     let interchange = x12::parse(&body).map_err(|e| Problem::field("body", e.to_string()))?;
     for transaction in interchange.groups.iter().flat_map(|g| &g.transactions) {

@@ -2,12 +2,51 @@
 
 use super::problem::{FieldError, Problem};
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{DefaultBodyLimit, FromRequest, Request};
 use axum::http::header;
+use axum::{Extension, Router};
 use serde::de::DeserializeOwned;
 
 /// The most any API body may be: a batch of 1,000 events fits with room.
 pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// The body limit of the route a request is for, set by `with_body_limit`
+/// next to axum's own, so refusals can say what the limit is.
+#[derive(Clone, Copy, Debug)]
+pub struct BodyLimit(pub usize);
+
+/// Bodies of these routes may be up to `limit` bytes, for axum's extractors
+/// and for any layer added to the routes before this.
+pub fn with_body_limit<S: Clone + Send + Sync + 'static>(routes: Router<S>, limit: usize) -> Router<S> {
+    routes.layer(DefaultBodyLimit::max(limit)).layer(Extension(BodyLimit(limit)))
+}
+
+/// The limit `with_body_limit` set for this request.
+pub fn body_limit<B>(request: &axum::http::Request<B>) -> usize {
+    request.extensions().get::<BodyLimit>().map_or(BODY_LIMIT, |limit| limit.0)
+}
+
+/// The raw body (EDI, signed webhooks), refused as problem+json when too large.
+pub struct RawBody(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for RawBody {
+    type Rejection = Problem;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Problem> {
+        read_body(request, state).await.map(RawBody)
+    }
+}
+
+async fn read_body<S: Send + Sync>(request: Request, state: &S) -> Result<Bytes, Problem> {
+    let limit = body_limit(&request);
+    Bytes::from_request(request, state).await.map_err(|rejection| {
+        if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            Problem::too_large(limit)
+        } else {
+            Problem::field("body", "could not be read")
+        }
+    })
+}
 
 /// JSON body whose errors name the exact field (`lines[1].quantity`).
 pub struct ApiJson<T>(pub T);
@@ -56,18 +95,13 @@ pub async fn json_body<S: Send + Sync>(request: Request, state: &S) -> Result<By
             "Send the body as JSON with `Content-Type: application/json`.",
         ));
     }
-    Bytes::from_request(request, state).await.map_err(|rejection| {
-        if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-            Problem::too_large(BODY_LIMIT)
-        } else {
-            Problem::field("body", "could not be read")
-        }
-    })
+    read_body(request, state).await
 }
 
+/// One JSON document, and nothing after it but whitespace.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
-    let deserializer = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();
         let inner = error.into_inner();
         let field = if path == "." { "body".to_string() } else { path };
@@ -78,7 +112,11 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
             inner.to_string().split(" at line ").next().unwrap_or_default().to_string()
         };
         Problem::invalid(vec![FieldError { field, message }])
-    })
+    })?;
+    deserializer.end().map_err(|inner| {
+        Problem::invalid(vec![FieldError { field: "body".into(), message: format!("is not valid JSON ({inner})") }])
+    })?;
+    Ok(value)
 }
 
 /// One object, or `{"<key>": [...]}` with 1 to `max` of them, read as the
@@ -125,5 +163,14 @@ mod tests {
         assert!(missing.errors[0].message.contains("missing field `lines`"));
         let broken = parse_json::<Order>(b"{").unwrap_err();
         assert!(broken.errors[0].message.contains("not valid JSON"));
+    }
+
+    #[test]
+    fn nothing_may_follow_the_document() {
+        let trailing = parse_json::<Order>(br#"{"lines":[]} xyz"#).unwrap_err();
+        assert_eq!(trailing.errors[0].field, "body");
+        assert!(trailing.errors[0].message.contains("not valid JSON"), "{}", trailing.errors[0].message);
+        assert!(parse_json::<Order>(br#"{"lines":[]}{"lines":[]}"#).is_err(), "two documents");
+        assert!(parse_json::<Order>(b"{\"lines\":[]} \n\t").is_ok(), "whitespace is fine");
     }
 }

@@ -15,19 +15,21 @@ pub mod warehouse;
 
 use crate::auth::api_key::{self, ApiCaller, Scope};
 use crate::state::AppState;
-use crate::store::{self, StoredResponse};
+use crate::store::{self, IdempotencyClaim, StoredResponse};
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{header, HeaderValue, Method};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::Router;
+use chrono::Utc;
 use problem::{ApiResult, Problem};
 use sha2::{Digest, Sha256};
 
 pub fn router(state: AppState) -> Router<AppState> {
-    let authenticated = Router::new()
+    let idempotent = || middleware::from_fn_with_state(state.clone(), idempotency);
+    let json = Router::new()
         .route("/orders/{order_number}", put(orders::upsert_order).get(orders::get_order))
         .route("/orders/{order_number}/confirm", post(orders::confirm_order))
         .route("/orders/{order_number}/cancel", post(orders::cancel_order))
@@ -37,10 +39,6 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/orders/{order_number}/shipments", post(warehouse::ship_confirm))
         .route("/events", post(events::post_events))
         .route("/positions", post(positions::post_positions))
-        .route(
-            "/shipments/{shipment_id}/pod",
-            post(pod::post_pod).get(pod::get_pod).layer(axum::extract::DefaultBodyLimit::max(pod::MAX_BODY_BYTES)),
-        )
         .route("/shipments/{shipment_id}/pod/files/{sha256}", get(pod::get_pod_file))
         .route("/sensor-readings", post(conditions::post_readings))
         .route("/condition-limits", put(conditions::put_limit))
@@ -56,21 +54,25 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/webhook-endpoints", post(notifications::add_endpoint))
         .route("/notification-rules", put(notifications::put_rule))
         .route("/notification-settings/quiet-hours", put(notifications::put_quiet_hours))
-        // Layers run bottom-up: authenticate, then idempotency (needs the tenant).
-        .layer(middleware::from_fn_with_state(state.clone(), idempotency))
-        .layer(middleware::from_fn_with_state(state, require_api_key));
-    Router::new()
-        .merge(authenticated)
-        .route("/webhooks/{source}", post(events::receive_webhook))
-        .fallback(|| async {
+        .layer(idempotent());
+    // Photos are larger than JSON. The limit is set outside the idempotency
+    // layer, so the layer buffers with the same limit as the handler.
+    let uploads =
+        Router::new().route("/shipments/{shipment_id}/pod", post(pod::post_pod).get(pod::get_pod)).layer(idempotent());
+    let uploads = extract::with_body_limit(uploads, pod::MAX_BODY_BYTES);
+    // Layers run bottom-up: authenticate, then idempotency (needs the tenant).
+    let authenticated = json.merge(uploads).layer(middleware::from_fn_with_state(state, require_api_key));
+    let api = Router::new().merge(authenticated).route("/webhooks/{source}", post(events::receive_webhook)).fallback(
+        || async {
             Problem::new(
                 axum::http::StatusCode::NOT_FOUND,
                 "not-found",
                 "Not found",
                 "No such API endpoint; see /api/docs.",
             )
-        })
-        .layer(DefaultBodyLimit::max(extract::BODY_LIMIT))
+        },
+    );
+    extract::with_body_limit(api, extract::BODY_LIMIT).layer(middleware::from_fn(problem::plain_errors_as_problems))
 }
 
 /// Checks `Authorization: Bearer mp_...` and hands the caller to handlers.
@@ -110,8 +112,14 @@ pub fn require(caller: &ApiCaller, scope: Scope) -> ApiResult<()> {
     }
 }
 
+/// How long a request waits for an earlier one with the same
+/// `Idempotency-Key` to finish before it is told to retry.
+const WAIT_FOR_FIRST: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// `Idempotency-Key`: a retried write returns the first response and
-/// changes nothing. Server errors are not remembered, so a retry can succeed.
+/// changes nothing. The key is claimed before the work starts, so of
+/// concurrent requests with one key exactly one does the work. Server errors
+/// are not remembered, so a retry can succeed.
 async fn idempotency(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let Some(key) = request.headers().get("idempotency-key").cloned() else {
         return next.run(request).await;
@@ -133,47 +141,106 @@ async fn remembered(state: &AppState, key: HeaderValue, request: Request, next: 
         .ok_or_else(|| Problem::field("Idempotency-Key", "must be 1 to 255 visible ASCII characters"))?
         .to_string();
     let tenant = request.extensions().get::<ApiCaller>().map(|c| c.tenant).ok_or_else(Problem::internal)?;
+    // The route's own limit (a proof of delivery is larger than JSON), so a
+    // key never changes which bodies are accepted.
+    let limit = extract::body_limit(&request);
     let (parts, body) = request.into_parts();
-    let bytes =
-        axum::body::to_bytes(body, extract::BODY_LIMIT).await.map_err(|_| Problem::too_large(extract::BODY_LIMIT))?;
+    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| Problem::too_large(limit))?;
     let mut hasher = Sha256::new();
     hasher.update(parts.method.as_str());
     hasher.update(parts.uri.path());
     hasher.update(&bytes);
     let request_hash = hex::encode(hasher.finalize());
 
-    if let Some(stored) = store::find_idempotent_response(&state.pool, tenant, &key).await? {
-        if stored.request_hash != request_hash {
-            return Err(Problem::new(
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                "idempotency-key-reused",
-                "Idempotency-Key reused",
-                "This Idempotency-Key was already used for a different request. Use a new key for a new request.",
-            ));
+    let ttl = state.config.idempotency_ttl;
+    let deadline = tokio::time::Instant::now() + WAIT_FOR_FIRST;
+    let mut claim = store::claim_idempotency_key(&state.pool, tenant, &key, &request_hash, Utc::now(), ttl).await?;
+    loop {
+        match claim {
+            IdempotencyClaim::Claimed => break,
+            IdempotencyClaim::Taken { request_hash: theirs, .. } if theirs != request_hash => {
+                return Err(Problem::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "idempotency-key-reused",
+                    "Idempotency-Key reused",
+                    "This Idempotency-Key was already used for a different request. Use a new key for a new request.",
+                ));
+            }
+            IdempotencyClaim::Taken { response: Some(stored), .. } => return Ok(replay(stored)),
+            IdempotencyClaim::Taken { response: None, .. } => {
+                if tokio::time::Instant::now() >= deadline {
+                    let mut response = Problem::new(
+                        StatusCode::CONFLICT,
+                        "idempotency-key-in-progress",
+                        "Request in progress",
+                        "A request with this Idempotency-Key is still in progress. Retry it shortly for its answer.",
+                    )
+                    .into_response();
+                    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+                    return Ok(response);
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                claim = match store::find_idempotency_key(&state.pool, tenant, &key).await? {
+                    Some(taken) => taken,
+                    // Released after a server error: this request may do the work.
+                    None => {
+                        store::claim_idempotency_key(&state.pool, tenant, &key, &request_hash, Utc::now(), ttl).await?
+                    }
+                }
+            }
         }
-        let mut response = Response::new(Body::from(stored.response_body));
-        *response.status_mut() = axum::http::StatusCode::from_u16(stored.status_code as u16).unwrap_or_default();
-        if let Ok(content_type) = HeaderValue::from_str(&stored.content_type) {
-            response.headers_mut().insert(header::CONTENT_TYPE, content_type);
-        }
-        response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
-        return Ok(response);
     }
 
-    let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
-    if response.status().is_server_error() {
-        return Ok(response);
+    // The work runs to the end and its answer is stored even if the client
+    // hangs up meanwhile: its retry then gets that answer, not a key stuck
+    // in progress.
+    let pool = state.pool.clone();
+    let claimed = key.clone();
+    let work = tokio::spawn(async move {
+        let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
+        if response.status().is_server_error() {
+            if let Err(e) = store::release_idempotency_key(&pool, tenant, &key).await {
+                tracing::error!(error = %e, "releasing an Idempotency-Key after a server error failed");
+            }
+            return response;
+        }
+        let (parts, body) = response.into_parts();
+        let Ok(body) = axum::body::to_bytes(body, usize::MAX).await else {
+            let _ = store::release_idempotency_key(&pool, tenant, &key).await;
+            return Problem::internal().into_response();
+        };
+        let content_type =
+            parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("application/json");
+        let stored = StoredResponse {
+            request_hash,
+            status_code: parts.status.as_u16() as i64,
+            response_body: body.to_vec(),
+            content_type: content_type.to_string(),
+        };
+        if let Err(e) = store::complete_idempotency_key(&pool, tenant, &key, &stored).await {
+            // The work is done, so the key stays claimed rather than let a
+            // retry do it twice; the claim is abandoned after a while.
+            tracing::error!(error = %e, "storing an Idempotency-Key's response failed");
+        }
+        Response::from_parts(parts, Body::from(body))
+    });
+    match work.await {
+        Ok(response) => Ok(response),
+        Err(e) => {
+            tracing::error!(error = %e, "a request with an Idempotency-Key panicked");
+            store::release_idempotency_key(&state.pool, tenant, &claimed).await?;
+            Err(Problem::internal())
+        }
     }
-    let (parts, body) = response.into_parts();
-    let body = axum::body::to_bytes(body, usize::MAX).await.map_err(|_| Problem::internal())?;
-    let content_type =
-        parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("application/json");
-    let stored = StoredResponse {
-        request_hash,
-        status_code: parts.status.as_u16() as i64,
-        response_body: body.to_vec(),
-        content_type: content_type.to_string(),
-    };
-    store::remember_response(&state.pool, tenant, &key, &stored).await?;
-    Ok(Response::from_parts(parts, Body::from(body)))
+}
+
+/// The stored answer of the request that first used the key.
+fn replay(stored: StoredResponse) -> Response {
+    let mut response = Response::new(Body::from(stored.response_body));
+    *response.status_mut() = StatusCode::from_u16(stored.status_code as u16).unwrap_or_default();
+    if let Ok(content_type) = HeaderValue::from_str(&stored.content_type) {
+        response.headers_mut().insert(header::CONTENT_TYPE, content_type);
+    }
+    response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+    response
 }

@@ -109,9 +109,7 @@ impl Problem {
             StatusCode::PAYLOAD_TOO_LARGE,
             "too-large",
             "Request body too large",
-            format!(
-                "The body is larger than {limit} bytes. Split a batch into several requests of at most 1,000 events."
-            ),
+            format!("The body is larger than {limit} bytes, the most this endpoint takes. Split a batch into several requests."),
         )
     }
 
@@ -155,3 +153,70 @@ impl From<crate::store::StoreError> for Problem {
 }
 
 pub type ApiResult<T> = Result<T, Problem>;
+
+/// The most of a plain-text error body kept as a problem's detail.
+const MAX_DETAIL: usize = 1024;
+
+/// Makes every error the API sends problem+json, including the ones axum
+/// answers before a handler runs: a path or query string that does not
+/// parse, an unsupported method, a body over the limit. Our own errors are
+/// problem+json already and pass through untouched.
+pub async fn plain_errors_as_problems(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, MAX_DETAIL * 4).await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&text);
+    let problem = plain_error(status, text.trim());
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/problem+json"));
+    Response::from_parts(parts, axum::body::Body::from(serde_json::to_vec(&problem).unwrap_or_default()))
+}
+
+/// The problem for one of axum's plain-text rejections, naming the path
+/// parameter or query string that did not parse.
+fn plain_error(status: StatusCode, text: &str) -> Problem {
+    let detail: String = text.chars().take(MAX_DETAIL).collect();
+    match status {
+        StatusCode::METHOD_NOT_ALLOWED => Problem::new(
+            status,
+            "method-not-allowed",
+            "Method not allowed",
+            "This endpoint does not take this method; the `Allow` header lists the ones it takes.",
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => Problem::new(status, "too-large", "Request body too large", detail),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            Problem::new(status, "unsupported-media-type", "Unsupported media type", detail)
+        }
+        StatusCode::NOT_FOUND => Problem::new(status, "not-found", "Not found", "No such API endpoint; see /api/docs."),
+        _ if status.is_client_error() => {
+            // axum says "Invalid URL: Cannot parse `abc` to a `i64`" or
+            // "Failed to deserialize query string: ...".
+            let field = if detail.starts_with("Invalid URL") {
+                "path"
+            } else if detail.contains("query string") {
+                "query"
+            } else {
+                "request"
+            };
+            let message = if detail.is_empty() { "is not valid".to_string() } else { detail.clone() };
+            Problem {
+                errors: vec![FieldError { field: field.into(), message }],
+                ..Problem::new(
+                    status,
+                    "bad-request",
+                    "Bad request",
+                    if detail.is_empty() { "The request is not valid.".into() } else { detail },
+                )
+            }
+        }
+        _ => Problem::internal(),
+    }
+}

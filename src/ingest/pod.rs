@@ -5,7 +5,7 @@
 use crate::domain::image::{self, ImageError};
 use crate::domain::{LatLng, ShipmentId, TenantId};
 use crate::state::AppState;
-use crate::store::{self, NewEvent, NewPod, PodFile, PodSaved};
+use crate::store::{self, NewEvent, NewPod, PodFile, PodSaved, PodSlot};
 use chrono::{DateTime, Utc};
 
 /// An image as uploaded, before it is checked.
@@ -38,9 +38,15 @@ pub enum PodError {
 }
 
 /// Checks and stores the images, then saves the proof and its delivered
-/// event. Images already stored stay (content-addressed, harmless) if the
-/// proof is refused as a duplicate.
+/// event. Nothing is written for a shipment that is unknown or already has
+/// its proof, and images written for a proof that is then not saved are
+/// removed again (unless another proof uses the same bytes).
 pub async fn record(state: &AppState, tenant: TenantId, pod: PodIn) -> Result<(PodSaved, Vec<PodFile>), PodError> {
+    match store::pod_slot(&state.pool, tenant, pod.shipment).await? {
+        PodSlot::NoSuchShipment => return Err(store::StoreError::NotFound("shipment").into()),
+        PodSlot::Recorded => return Ok((PodSaved::AlreadyRecorded, Vec::new())),
+        PodSlot::Open => {}
+    }
     let mut cleaned = Vec::with_capacity(pod.uploads.len());
     for upload in &pod.uploads {
         let (kind, bytes) =
@@ -49,7 +55,13 @@ pub async fn record(state: &AppState, tenant: TenantId, pod: PodIn) -> Result<(P
     }
     let mut files = Vec::with_capacity(cleaned.len());
     for (role, kind, bytes) in &cleaned {
-        let sha256 = state.blobs.put(bytes).await?;
+        let sha256 = match state.blobs.put(bytes).await {
+            Ok(sha256) => sha256,
+            Err(e) => {
+                discard_unused(state, &files).await;
+                return Err(e.into());
+            }
+        };
         files.push(PodFile {
             kind: role.to_string(),
             sha256,
@@ -57,6 +69,19 @@ pub async fn record(state: &AppState, tenant: TenantId, pod: PodIn) -> Result<(P
             size_bytes: bytes.len() as i64,
         });
     }
+    let saved = save(state, tenant, pod, &files).await;
+    if !matches!(saved, Ok(PodSaved::Saved { .. })) {
+        // Lost a race with another proof for the shipment, or the database failed.
+        discard_unused(state, &files).await;
+    }
+    let saved = saved?;
+    if let PodSaved::Saved { order, delivered, .. } = &saved {
+        super::publish(state, tenant, *order, &[delivered]);
+    }
+    Ok((saved, files))
+}
+
+async fn save(state: &AppState, tenant: TenantId, pod: PodIn, files: &[PodFile]) -> Result<PodSaved, PodError> {
     let delivered = NewEvent {
         shipment: Some(pod.shipment),
         source: "pod".into(),
@@ -74,11 +99,22 @@ pub async fn record(state: &AppState, tenant: TenantId, pod: PodIn) -> Result<(P
         delivered_at: pod.delivered_at,
         location: pod.location,
         note: pod.note,
-        files: files.clone(),
+        files: files.to_vec(),
     };
-    let saved = store::save_pod(&state.pool, tenant, &new, delivered).await?;
-    if let PodSaved::Saved { order, delivered, .. } = &saved {
-        super::publish(state, tenant, *order, &[delivered]);
+    Ok(store::save_pod(&state.pool, tenant, &new, delivered).await?)
+}
+
+/// Removes the files no saved proof refers to. Failing to remove one leaves
+/// a harmless orphan, so it is logged, not raised.
+async fn discard_unused(state: &AppState, files: &[PodFile]) {
+    for file in files {
+        let removed = match store::pod_file_in_use(&state.pool, &file.sha256).await {
+            Ok(true) => Ok(()),
+            Ok(false) => state.blobs.remove(&file.sha256).await.map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        if let Err(e) = removed {
+            tracing::warn!(error = %e, sha256 = file.sha256, "an unused proof-of-delivery image was not removed");
+        }
     }
-    Ok((saved, files))
 }

@@ -22,7 +22,10 @@ pub use conditions::{
     assign_device, buyers_see_condition_alerts, condition_history, device_shipment, record_readings,
     set_buyers_see_condition_alerts, set_condition_limit, LimitTarget, NewReading, ReadingsOutcome,
 };
-pub use idempotency::{find_idempotent_response, remember_response, StoredResponse};
+pub use idempotency::{
+    claim_idempotency_key, complete_idempotency_key, find_idempotency_key, release_idempotency_key, IdempotencyClaim,
+    StoredResponse,
+};
 pub use last_mile::{
     foreign_shipments, last_mile, record_positions, set_arriving_soon_radius, set_route, LastMileRecord, MovedShipment,
     NewPosition,
@@ -39,7 +42,9 @@ pub use portal::{
     shipment_expected_lines, shipment_packs, sites, AuditRecord, AwaitingReceipt, DeliveryRow, ExpectedLine,
     NewReceipt, OrderFilter, OrderListRow, PackItemRow, PackRow, SiteRecord,
 };
-pub use proof_of_delivery::{order_pods, save_pod, shipment_pod, NewPod, PodFile, PodRecord, PodSaved};
+pub use proof_of_delivery::{
+    order_pods, pod_file_in_use, pod_slot, save_pod, shipment_pod, NewPod, PodFile, PodRecord, PodSaved, PodSlot,
+};
 pub use search::{index_unindexed_orders, search_orders, SearchHit};
 pub use webhooks::{
     add_webhook_secret, live_webhook_secrets, record_webhook_receipt, revoke_webhook_secret, tenant_by_slug,

@@ -115,6 +115,43 @@ pub async fn save_pod(pool: &Pool, tenant: TenantId, pod: &NewPod, delivered: Ne
     Ok(PodSaved::Saved { pod: id, order, delivered })
 }
 
+/// Whether a shipment can take a proof of delivery.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PodSlot {
+    /// Not a shipment of this tenant.
+    NoSuchShipment,
+    /// It has its proof already (never replaced).
+    Recorded,
+    Open,
+}
+
+/// Asked before any image is written, so a refused upload leaves no files.
+pub async fn pod_slot(pool: &Pool, tenant: TenantId, shipment: ShipmentId) -> Result<PodSlot> {
+    let found: Option<(i64, Option<i64>)> = on_pool!(pool, |c| sqlx::query_as(
+        "SELECT s.id, p.id FROM shipments s LEFT JOIN pods p ON p.shipment_id = s.id
+         WHERE s.id = $1 AND s.tenant_id = $2"
+    )
+    .bind(shipment)
+    .bind(tenant)
+    .fetch_optional(c)
+    .await)?;
+    Ok(match found {
+        None => PodSlot::NoSuchShipment,
+        Some((_, Some(_))) => PodSlot::Recorded,
+        Some((_, None)) => PodSlot::Open,
+    })
+}
+
+/// Whether any proof of delivery (of any tenant) refers to this file.
+pub async fn pod_file_in_use(pool: &Pool, sha256: &str) -> Result<bool> {
+    let found: Option<i64> =
+        on_pool!(pool, |c| sqlx::query_scalar("SELECT pod_id FROM pod_files WHERE sha256 = $1 LIMIT 1")
+            .bind(sha256)
+            .fetch_optional(c)
+            .await)?;
+    Ok(found.is_some())
+}
+
 type PodRow = (i64, OrderId, ShipmentId, String, DateTime<Utc>, Option<f64>, Option<f64>, Option<String>);
 
 const POD_COLUMNS: &str =
