@@ -197,3 +197,33 @@ async fn the_status_dictionary_page_lists_every_code() {
     }
     assert!(html.contains("exception:returned_to_sender") && html.contains("(internal) Picked"));
 }
+
+/// Hundreds of buyers opening pages at once: every render answers in full.
+/// (leptos_meta read a reactive title after the page's owner was gone and
+/// panicked about a quarter of renders from 16 concurrent requests on.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn hundreds_of_concurrent_renders_all_succeed() {
+    // One client address for all: the per-address page limit is not under test here.
+    let app = spawn_app_with(&[("MILEPOST_RATE_LIMIT_TRACKING", "off")]).await;
+    let summary =
+        milepost::demo::seed(&app.pool, &milepost::domain::StatusDictionary::global(), Utc::now(), 5).await.unwrap();
+    assert!(summary.orders > 0);
+    let links = milepost::demo::showcase_links(&app.pool).await.unwrap();
+    let paths: Vec<String> = links.iter().map(|(_, _, token)| format!("/t/{}", token.as_str())).collect();
+    let requests = (0..400).map(|i| {
+        let url = format!("{}{}", app.base_url, paths[i % paths.len()]);
+        let client = app.client.clone();
+        tokio::spawn(async move {
+            let response = client.get(url).send().await.map_err(|e| format!("request {i}: {e}"))?;
+            let status = response.status();
+            let html = response.text().await.map_err(|e| format!("body {i}: {e}"))?;
+            if status != 200 || !html.contains("<title>Order ") || !html.contains("</body></html>") {
+                return Err(format!("request {i}: status {status}, {} bytes", html.len()));
+            }
+            Ok(())
+        })
+    });
+    let outcomes = futures_util::future::join_all(requests).await;
+    let failures: Vec<String> = outcomes.into_iter().filter_map(|o| o.expect("task").err()).collect();
+    assert!(failures.is_empty(), "{} of 400 renders failed: {:?}", failures.len(), &failures[..failures.len().min(5)]);
+}

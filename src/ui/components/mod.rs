@@ -5,3 +5,4 @@ pub mod proof_of_delivery;
 pub mod shipment_card;
 pub mod timeline;
 pub mod updates_signup;
+pub mod page_title;

@@ -2,7 +2,7 @@
 //! generated from the same data the ingest path maps codes with.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
+use crate::ui::components::page_title::PageTitle;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -40,7 +40,7 @@ pub async fn get_status_dictionary() -> Result<Vec<DictionaryRow>, ServerFnError
 pub fn StatusDictionaryPage() -> impl IntoView {
     let rows = Resource::new(|| (), |_| get_status_dictionary());
     view! {
-        <Title text="Status dictionary · Milepost"/>
+        <PageTitle text="Status dictionary · Milepost"/>
         <main class="mx-auto max-w-5xl px-4 py-10">
             <h1 class="text-3xl font-semibold">"Status dictionary"</h1>
             <p class="mt-3 max-w-3xl text-slate-700">

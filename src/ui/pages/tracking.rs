@@ -7,7 +7,8 @@ use crate::ui::components::{
 use crate::ui::pages::not_found::NotFound;
 use crate::ui::tracking_view::{ExceptionNotice, TrackingView};
 use leptos::prelude::*;
-use leptos_meta::{Script, Stylesheet, Title};
+use crate::ui::components::page_title::PageTitle;
+use leptos_meta::{Script, Stylesheet};
 use leptos_router::hooks::use_params_map;
 
 /// The tracking view for a token, or `None` for every kind of bad token.
@@ -60,6 +61,8 @@ fn TrackingContent(view: TrackingView, token: String) -> impl IntoView {
     // Entries present when the page was rendered are not "new"; anything the
     // live stream adds later is highlighted once.
     let rendered_ids: std::collections::HashSet<i64> = view.timeline.iter().map(|e| e.id).collect();
+    // Neither the order number nor the brand changes while the page is open.
+    let title = format!("Order {} · {}", view.order_number, brand.name);
     let live = RwSignal::new(view);
     let signup_token = token.clone();
     let pod_token = token.clone();
@@ -76,11 +79,10 @@ fn TrackingContent(view: TrackingView, token: String) -> impl IntoView {
         let _ = &token;
     });
 
-    let title = move || live.with(|v| format!("Order {} · {}", v.order_number, v.brand.name));
     let timeline = Signal::derive(move || live.with(|v| v.timeline.clone()));
     let last_mile = Signal::derive(move || live.with(|v| v.last_mile.clone()));
     view! {
-        <Title text=title/>
+        <PageTitle text=title/>
         // Leaflet itself (the `leaflet` crate binds to it), served from /public.
         <Stylesheet href="/leaflet/leaflet.css"/>
         <Script src="/leaflet/leaflet.js"/>

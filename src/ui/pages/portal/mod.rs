@@ -12,7 +12,7 @@ pub mod sign_in;
 
 use crate::ui::portal_view::{PortalPage, Viewer};
 use leptos::prelude::*;
-use leptos_meta::Title;
+use crate::ui::components::page_title::PageTitle;
 use leptos_router::hooks::use_query_map;
 
 /// Renders a page's answer: the content, or why there is none.
@@ -38,7 +38,7 @@ pub fn render<T: 'static>(page: Result<PortalPage<T>, ServerFnError>, content: i
 
 fn message(title: &'static str, body: AnyView) -> AnyView {
     view! {
-        <Title text=title/>
+        <PageTitle text=title/>
         <main class="mx-auto max-w-xl px-4 py-16">
             <h1 class="text-2xl font-semibold">{title}</h1>
             <p class="mt-4 text-slate-700">{body}</p>
@@ -56,7 +56,7 @@ pub fn PortalShell(viewer: Viewer, title: String, children: Children) -> impl In
     let error = move || query.read().get("error");
     let nav = viewer.nav();
     view! {
-        <Title text=format!("{title} · {}", viewer.brand)/>
+        <PageTitle text=format!("{title} · {}", viewer.brand)/>
         <header class="bg-slate-900 text-white">
             <div class="mx-auto flex max-w-6xl flex-wrap items-center gap-4 px-4 py-3">
                 <span class="font-semibold">{viewer.brand.clone()}</span>

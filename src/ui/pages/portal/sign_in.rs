@@ -2,7 +2,7 @@
 //! one-time link (or an invitation) opens.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
+use crate::ui::components::page_title::PageTitle;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 fn problem_text(code: &str) -> &'static str {
@@ -35,7 +35,7 @@ pub fn SignInPage() -> impl IntoView {
     let notice = Some(notice_text(&get("notice"))).filter(|n| !n.is_empty());
     let input = "mt-1 block w-full rounded border border-slate-300 px-3 py-2";
     view! {
-        <Title text="Sign in · Milepost"/>
+        <PageTitle text="Sign in · Milepost"/>
         <main class="mx-auto max-w-md space-y-6 px-4 py-12">
             <h1 class="text-2xl font-semibold">"Sign in to order tracking"</h1>
             {problem.map(|p| view! { <p role="alert" data-testid="sign-in-error" class="rounded border border-red-300 bg-red-50 px-3 py-2 text-red-900">{p}</p> })}
@@ -83,7 +83,7 @@ pub fn SignInLinkPage() -> impl IntoView {
     let query = use_query_map();
     let error = move || query.read().get("error");
     view! {
-        <Title text="Sign in · Milepost"/>
+        <PageTitle text="Sign in · Milepost"/>
         <main class="mx-auto max-w-md space-y-6 px-4 py-12">
             <Suspense fallback=|| view! { <p>"Checking your link…"</p> }>
                 {move || Suspend::new(async move {
