@@ -41,6 +41,20 @@ pub struct Config {
     /// `MILEPOST_DATA_DIR`, default `data`: proof-of-delivery images are
     /// kept under `pod/` in it.
     pub data_dir: std::path::PathBuf,
+    /// `MILEPOST_WEBHOOK_ALLOW_HTTP=1` (development only): webhook endpoints
+    /// may be plain http. Off by default: https only.
+    pub webhook_allow_http: bool,
+    /// `MILEPOST_WEBHOOK_ALLOW_PRIVATE=1` (development only): webhook
+    /// endpoints may be on loopback, private or link-local addresses (a
+    /// receiver on the same machine). Cloud metadata addresses never are.
+    pub webhook_allow_private: bool,
+    /// `MILEPOST_SECRET_KEY`: base64 of 32 random bytes; webhook signing
+    /// secrets are sealed with it in the database. Unset, a key is made once
+    /// in `MILEPOST_DATA_DIR/secret.key` (mode 0600) and used from then on.
+    pub secret_key: Option<crate::secret_box::SecretKey>,
+    /// `MILEPOST_POSITION_RETENTION_DAYS`, default 30: GPS fixes older than
+    /// this are deleted (each vehicle's and shipment's latest fix is kept).
+    pub position_retention: chrono::Duration,
     /// `MILEPOST_IDEMPOTENCY_TTL_HOURS`, default 24: how long an
     /// `Idempotency-Key` and its response are kept; then the key is new again.
     pub idempotency_ttl: chrono::Duration,
@@ -52,6 +66,11 @@ pub struct Config {
 pub struct MapTiles {
     pub url: Option<String>,
     pub attribution: String,
+}
+
+/// A switch variable: `1`, `true`, `yes` or `on` turn it on.
+fn is_on(value: &str) -> bool {
+    ["1", "true", "yes", "on"].iter().any(|on| value.trim().eq_ignore_ascii_case(on))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -108,6 +127,14 @@ impl Config {
             notify_max_attempts: number("MILEPOST_NOTIFY_MAX_ATTEMPTS", 8)? as u32,
             notify_poll: std::time::Duration::from_millis(number("MILEPOST_NOTIFY_POLL_MS", 1_000)?),
             data_dir: get("MILEPOST_DATA_DIR").unwrap_or_else(|| "data".into()).into(),
+            webhook_allow_http: get("MILEPOST_WEBHOOK_ALLOW_HTTP").is_some_and(|v| is_on(&v)),
+            webhook_allow_private: get("MILEPOST_WEBHOOK_ALLOW_PRIVATE").is_some_and(|v| is_on(&v)),
+            secret_key: get("MILEPOST_SECRET_KEY")
+                .filter(|v| !v.trim().is_empty())
+                .map(|v| crate::secret_box::SecretKey::from_base64(&v))
+                .transpose()
+                .map_err(|reason| ConfigError { name: "MILEPOST_SECRET_KEY", reason })?,
+            position_retention: chrono::Duration::days(number("MILEPOST_POSITION_RETENTION_DAYS", 30)? as i64),
             idempotency_ttl: chrono::Duration::hours(number("MILEPOST_IDEMPOTENCY_TTL_HOURS", 24)? as i64),
             map: MapTiles {
                 url: match get("MILEPOST_MAP_TILES") {
@@ -137,6 +164,26 @@ mod tests {
         assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
         assert_eq!(c.database_url, "sqlite://data/milepost.db");
         assert_eq!(c.max_connections, 8);
+    }
+
+    #[test]
+    fn webhook_targets_secrets_and_retention_have_safe_defaults() {
+        let c = config(&[]).unwrap();
+        assert!(!c.webhook_allow_http && !c.webhook_allow_private && c.secret_key.is_none());
+        assert_eq!(c.position_retention, chrono::Duration::days(30));
+        let key = crate::secret_box::SecretKey::generate().to_base64();
+        let c = config(&[
+            ("MILEPOST_WEBHOOK_ALLOW_HTTP", "1"),
+            ("MILEPOST_WEBHOOK_ALLOW_PRIVATE", "true"),
+            ("MILEPOST_SECRET_KEY", &key),
+            ("MILEPOST_POSITION_RETENTION_DAYS", "7"),
+        ])
+        .unwrap();
+        assert!(c.webhook_allow_http && c.webhook_allow_private);
+        assert_eq!(c.secret_key.unwrap().to_base64(), key);
+        assert_eq!(c.position_retention, chrono::Duration::days(7));
+        assert_eq!(config(&[("MILEPOST_SECRET_KEY", "c2hvcnQ=")]).unwrap_err().name, "MILEPOST_SECRET_KEY");
+        assert_eq!(config(&[("MILEPOST_POSITION_RETENTION_DAYS", "0")]).unwrap_err().name, "MILEPOST_POSITION_RETENTION_DAYS");
     }
 
     #[test]

@@ -41,3 +41,7 @@ pub fn hydrate() {
 }
 #[cfg(feature = "ssr")]
 pub mod proof_of_delivery_archive;
+#[cfg(feature = "ssr")]
+pub mod retention;
+#[cfg(feature = "ssr")]
+pub mod secret_box;

@@ -71,6 +71,15 @@ async fn run(mut config: Config, args: &[String]) -> anyhow::Result<()> {
     }
     let pool = store::connect(&config.database_url, config.max_connections).await?;
     store::migrate(&pool).await?;
+    // Webhook secrets are sealed with this key: settle it before anything
+    // reads one, refuse to start with a key that does not open them, and
+    // seal what an older version stored in clear.
+    let secret_key = milepost::secret_box::SecretKey::for_config(&config).map_err(anyhow::Error::msg)?;
+    let sealed = store::seal_clear_secrets(&pool, &secret_key).await?;
+    if sealed > 0 {
+        tracing::info!(secrets = sealed, "sealed webhook secrets that were stored in clear");
+    }
+    config.secret_key = Some(secret_key.clone());
     // Orders saved before the search index existed become searchable.
     let indexed = store::index_unindexed_orders(&pool).await?;
     if indexed > 0 {
@@ -86,7 +95,7 @@ async fn run(mut config: Config, args: &[String]) -> anyhow::Result<()> {
             Ok(())
         }
         "api-key" => api_key_command(&pool, &args[1..]).await,
-        "webhook-secret" => webhook_secret_command(&pool, &args[1..]).await,
+        "webhook-secret" => webhook_secret_command(&pool, &secret_key, &args[1..]).await,
         "dictionary" if args.get(1).map(String::as_str) == Some("unmapped") => {
             let tenant = tenant_id(&pool, option(args, "--tenant")?).await?;
             println!("count\tlast seen\tsource\tcode");
@@ -110,6 +119,7 @@ async fn run(mut config: Config, args: &[String]) -> anyhow::Result<()> {
                 tokio::spawn(demo::replay_route(state.clone()));
             }
             milepost::notify::spawn_worker(state.clone()).map_err(|e| anyhow::anyhow!(e))?;
+            milepost::retention::spawn_position_pruner(state.clone());
             milepost::live::listener::spawn_listener(&state.pool, state.hub.clone());
             tracing::info!(%addr, "Milepost is listening on {public_url}");
             server::serve(listener, server::router(state)).await?;
@@ -235,13 +245,17 @@ async fn import_command(state: AppState, args: &[String]) -> anyhow::Result<()> 
     Ok(())
 }
 
-async fn webhook_secret_command(pool: &store::Pool, args: &[String]) -> anyhow::Result<()> {
+async fn webhook_secret_command(
+    pool: &store::Pool,
+    key: &milepost::secret_box::SecretKey,
+    args: &[String],
+) -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
         Some("add") => {
             let tenant = tenant_id(pool, option(args, "--tenant")?).await?;
             let source = option(args, "--source")?.to_ascii_lowercase();
             let secret = milepost::auth::webhook_signature::generate_secret();
-            let id = store::add_webhook_secret(pool, tenant, &source, &secret).await?;
+            let id = store::add_webhook_secret(pool, key, tenant, &source, &secret).await?;
             println!("Webhook secret {id} for {source} (older secrets stay valid until revoked):\n{secret}");
         }
         Some("revoke") => {

@@ -19,6 +19,9 @@ pub struct AppState {
     pub outbox: Arc<tokio::sync::Notify>,
     /// Proof-of-delivery images (a local directory unless replaced).
     pub blobs: Arc<dyn BlobStore>,
+    /// Seals webhook signing secrets in the database (`secret_box`): from
+    /// `MILEPOST_SECRET_KEY`, or the key file in the data directory.
+    pub secret_key: crate::secret_box::SecretKey,
 }
 
 impl AppState {
@@ -39,7 +42,11 @@ impl AppState {
         self.config.public_url.clone().unwrap_or_else(|| format!("http://{}", self.config.addr))
     }
 
-    pub fn new(config: Config, pool: Pool) -> Self {
+    /// Panics if there is no `MILEPOST_SECRET_KEY` and the key file cannot
+    /// be read or made; `main` settles the key first, with a proper error.
+    pub fn new(mut config: Config, pool: Pool) -> Self {
+        let secret_key = crate::secret_box::SecretKey::for_config(&config).unwrap_or_else(|e| panic!("{e}"));
+        config.secret_key = Some(secret_key.clone());
         let leptos_options = LeptosOptions::builder()
             .output_name("milepost")
             .site_root(config.site_root.clone())
@@ -55,6 +62,7 @@ impl AppState {
             hub: Arc::default(),
             outbox: Arc::default(),
             blobs,
+            secret_key,
         }
     }
 }

@@ -306,8 +306,12 @@ async fn webhooks_need_a_fresh_valid_signature() {
     create_order(&s, "SO-6").await;
     let old_secret = webhook_signature::generate_secret();
     let new_secret = webhook_signature::generate_secret();
-    milepost::store::add_webhook_secret(&s.app.pool, s.tenant, "ups", &old_secret).await.unwrap();
-    milepost::store::add_webhook_secret(&s.app.pool, s.tenant, "ups", &new_secret).await.unwrap();
+    milepost::store::add_webhook_secret(&s.app.pool, &s.app.state.secret_key, s.tenant, "ups", &old_secret)
+        .await
+        .unwrap();
+    milepost::store::add_webhook_secret(&s.app.pool, &s.app.state.secret_key, s.tenant, "ups", &new_secret)
+        .await
+        .unwrap();
 
     let body =
         json!({"event_id": "wh-1", "code": "OUT_FOR_DELIVERY", "occurred_at": Utc::now(), "order_number": "SO-6"})

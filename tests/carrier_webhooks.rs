@@ -40,7 +40,7 @@ async fn easypost_updates_move_the_order_and_bad_signatures_are_refused() {
     let tenant = tenant(&app.pool, "acme").await;
     let key = setup_order(&app, tenant, "9400100000000000000001").await;
     let secret = "easypost-webhook-secret";
-    milepost::store::add_webhook_secret(&app.pool, tenant, "easypost", secret).await.unwrap();
+    milepost::store::add_webhook_secret(&app.pool, &app.state.secret_key, tenant, "easypost", secret).await.unwrap();
     let send = |body: String, signature: String| {
         app.client
             .post(format!("{}/api/v1/webhooks/easypost?tenant=acme", app.base_url))
@@ -75,7 +75,7 @@ async fn aftership_checkpoints_for_unknown_parcels_wait_in_the_unmatched_queue()
     let app = spawn_app().await;
     let tenant = tenant(&app.pool, "acme").await;
     let secret = "aftership-secret";
-    milepost::store::add_webhook_secret(&app.pool, tenant, "aftership", secret).await.unwrap();
+    milepost::store::add_webhook_secret(&app.pool, &app.state.secret_key, tenant, "aftership", secret).await.unwrap();
     let body = json!({
         "event": "tracking_update", "event_id": "as-1",
         "msg": {"id": "t1", "tracking_number": "1ZNOTYETKNOWN", "slug": "ups",
@@ -104,7 +104,7 @@ async fn shippo_payloads_are_signed_per_standard_webhooks_and_validated() {
     let tenant = tenant(&app.pool, "acme").await;
     setup_order(&app, tenant, "9205590175547700027199").await;
     let secret = webhook_signature::generate_secret();
-    milepost::store::add_webhook_secret(&app.pool, tenant, "shippo", &secret).await.unwrap();
+    milepost::store::add_webhook_secret(&app.pool, &app.state.secret_key, tenant, "shippo", &secret).await.unwrap();
     let deliver = |id: &str, body: String| {
         let now = Utc::now().timestamp();
         app.client
@@ -125,4 +125,113 @@ async fn shippo_payloads_are_signed_per_standard_webhooks_and_validated() {
     assert_eq!(response.status(), 422);
     let problem: Value = response.json().await.unwrap();
     assert_eq!(problem["errors"][0]["field"], "data.tracking_status.status_date");
+}
+
+fn stored_secrets(app: &TestApp) -> impl std::future::Future<Output = Vec<String>> + '_ {
+    async move {
+        milepost::on_pool!(&app.pool, |c| sqlx::query_scalar("SELECT secret FROM webhook_secrets ORDER BY id")
+            .fetch_all(c)
+            .await
+            .unwrap())
+    }
+}
+
+#[tokio::test]
+async fn carrier_webhook_secrets_are_sealed_at_rest_and_still_verify() {
+    let app = spawn_app().await;
+    let tenant = tenant(&app.pool, "acme").await;
+    setup_order(&app, tenant, "9400100000000000000001").await;
+    let secret = "easypost-webhook-secret";
+    milepost::store::add_webhook_secret(&app.pool, &app.state.secret_key, tenant, "easypost", secret).await.unwrap();
+    let stored = stored_secrets(&app).await;
+    assert!(stored[0].starts_with("v1:") && !stored[0].contains(secret), "in clear: {stored:?}");
+
+    let body = easypost_body("evt_1", "9400100000000000000001");
+    let signature = format!("hmac-sha256-hex={}", hex::encode(webhook_signature::hmac_sha256(secret, body.as_bytes())));
+    let response = app
+        .client
+        .post(format!("{}/api/v1/webhooks/easypost?tenant=acme", app.base_url))
+        .header("x-hmac-signature", signature)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "the sealed secret still verifies the carrier's signature");
+}
+
+#[tokio::test]
+async fn secrets_left_in_clear_are_sealed_at_start_and_a_wrong_key_stops_the_start() {
+    let app = spawn_app().await;
+    let tenant = tenant(&app.pool, "acme").await;
+    setup_order(&app, tenant, "9400100000000000000001").await;
+    // What an older version left: a carrier secret and an endpoint secret in clear.
+    let secret = "easypost-webhook-secret";
+    milepost::on_pool!(&app.pool, |c| {
+        sqlx::query(
+            "INSERT INTO webhook_secrets (tenant_id, source, secret, created_at) VALUES ($1, 'easypost', $2, $3)",
+        )
+        .bind(tenant)
+        .bind(secret)
+        .bind(Utc::now())
+        .execute(c)
+        .await
+        .unwrap();
+        sqlx::query("INSERT INTO webhook_endpoints (tenant_id, url, secret, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(tenant)
+            .bind("https://hooks.example.com/in")
+            .bind("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+            .bind(Utc::now())
+            .execute(c)
+            .await
+            .unwrap();
+    });
+    let key = &app.state.secret_key;
+    assert_eq!(milepost::store::seal_clear_secrets(&app.pool, key).await.unwrap(), 2);
+    assert_eq!(milepost::store::seal_clear_secrets(&app.pool, key).await.unwrap(), 0, "sealed once");
+    let endpoint: String =
+        milepost::on_pool!(&app.pool, |c| sqlx::query_scalar("SELECT secret FROM webhook_endpoints")
+            .fetch_one(c)
+            .await
+            .unwrap());
+    let stored = stored_secrets(&app).await;
+    assert!(stored[0].starts_with("v1:") && !stored[0].contains(secret), "{stored:?}");
+    assert!(endpoint.starts_with("v1:") && !endpoint.contains("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"), "{endpoint}");
+
+    let body = easypost_body("evt_1", "9400100000000000000001");
+    let signature = format!("hmac-sha256-hex={}", hex::encode(webhook_signature::hmac_sha256(secret, body.as_bytes())));
+    let response = app
+        .client
+        .post(format!("{}/api/v1/webhooks/easypost?tenant=acme", app.base_url))
+        .header("x-hmac-signature", signature)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "the secret sealed at start still verifies");
+
+    let wrong = milepost::secret_box::SecretKey::generate();
+    let refused = milepost::store::seal_clear_secrets(&app.pool, &wrong).await.unwrap_err().to_string();
+    assert!(refused.contains("MILEPOST_SECRET_KEY"), "{refused}");
+    assert_eq!(stored_secrets(&app).await, stored, "nothing rewritten under the wrong key");
+}
+
+#[tokio::test]
+async fn a_server_with_another_key_fails_loudly_instead_of_accepting_forgeries() {
+    let app = spawn_app().await;
+    let tenant = tenant(&app.pool, "acme").await;
+    setup_order(&app, tenant, "9400100000000000000001").await;
+    let secret = "easypost-webhook-secret";
+    let other = milepost::secret_box::SecretKey::generate();
+    milepost::store::add_webhook_secret(&app.pool, &other, tenant, "easypost", secret).await.unwrap();
+    let body = easypost_body("evt_1", "9400100000000000000001");
+    let signature = format!("hmac-sha256-hex={}", hex::encode(webhook_signature::hmac_sha256(secret, body.as_bytes())));
+    let response = app
+        .client
+        .post(format!("{}/api/v1/webhooks/easypost?tenant=acme", app.base_url))
+        .header("x-hmac-signature", signature)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 500, "an unreadable secret is a server fault, not a bad signature");
 }

@@ -192,3 +192,60 @@ async fn the_trail_can_be_read_and_the_radius_set_per_tenant() {
     let outcome = post(&d, fix(Some(d.shipment), None, north_of_home(3.0), 0)).await.1;
     assert_eq!(outcome["arriving_soon"], json!([d.shipment.0]));
 }
+
+#[tokio::test]
+async fn positions_past_the_retention_are_pruned_but_the_last_known_one_stays() {
+    let d = out_for_delivery().await;
+    let days_ago = |days: i64| Utc::now() - Duration::days(days);
+    let at = |shipment: Option<ShipmentId>, vehicle: Option<&str>, km: f64, when| store::NewPosition {
+        shipment,
+        vehicle: vehicle.map(str::to_string),
+        point: milepost::domain::LatLng::parse(north_of_home(km).0, north_of_home(km).1).unwrap(),
+        accuracy_m: None,
+        speed_mps: None,
+        heading_deg: None,
+        recorded_at: when,
+    };
+    store::record_positions(
+        &d.app.pool,
+        d.tenant,
+        &[
+            // A parcel tracker that went quiet long ago: only its last fix stays.
+            at(Some(d.shipment), None, 9.0, days_ago(60)),
+            at(Some(d.shipment), None, 8.0, days_ago(45)),
+            // A van still reporting: its old trail goes, its recent one stays.
+            at(None, Some("VAN-1"), 7.0, days_ago(50)),
+            at(None, Some("VAN-1"), 6.0, days_ago(40)),
+            at(None, Some("VAN-1"), 5.0, days_ago(2)),
+            at(None, Some("VAN-1"), 4.0, days_ago(1)),
+            // A van that went quiet: its last fix stays.
+            at(None, Some("VAN-2"), 3.0, days_ago(90)),
+            at(None, Some("VAN-2"), 2.0, days_ago(80)),
+        ],
+    )
+    .await
+    .unwrap();
+    let remaining = || async {
+        let rows: Vec<(Option<i64>, Option<String>, f64)> = milepost::on_pool!(&d.app.pool, |c| sqlx::query_as(
+            "SELECT shipment_id, vehicle_id, latitude FROM positions ORDER BY recorded_at"
+        )
+        .fetch_all(c)
+        .await
+        .unwrap());
+        rows.into_iter()
+            .map(|(s, v, lat)| (s.map(|_| "parcel".to_string()).or(v).unwrap(), ((lat - HOME.0) * 111.195).round()))
+            .collect::<Vec<_>>()
+    };
+    let deleted = store::prune_positions(&d.app.pool, days_ago(30)).await.unwrap();
+    assert_eq!(deleted, 4);
+    assert_eq!(
+        remaining().await,
+        [
+            ("VAN-2".to_string(), 2.0),
+            ("parcel".to_string(), 8.0),
+            ("VAN-1".to_string(), 5.0),
+            ("VAN-1".to_string(), 4.0)
+        ]
+    );
+    assert_eq!(store::prune_positions(&d.app.pool, days_ago(30)).await.unwrap(), 0, "nothing more to prune");
+}

@@ -297,6 +297,8 @@ async fn webhooks_are_signed_and_retried_and_sms_go_through_the_provider() {
     let (base, seen) = receiver(1).await;
     let sms_url = format!("{base}/sms");
     let app = spawn_app_with(&[
+        LOCAL_RECEIVERS[0],
+        LOCAL_RECEIVERS[1],
         ("MILEPOST_SMS_URL", &sms_url),
         ("MILEPOST_SMS_USER", "AC123"),
         ("MILEPOST_SMS_PASSWORD", "secret"),
@@ -309,7 +311,7 @@ async fn webhooks_are_signed_and_retried_and_sms_go_through_the_provider() {
     let endpoint: serde_json::Value =
         app.post("/api/v1/webhook-endpoints", &key, json!({"url": format!("{base}/hook")})).await.json().await.unwrap();
     let secret = endpoint["secret"].as_str().unwrap().to_string();
-    let refused = app.post("/api/v1/webhook-endpoints", &key, json!({"url": "http://example.com/x"})).await;
+    let refused = app.post("/api/v1/webhook-endpoints", &key, json!({"url": "http://169.254.169.254/x"})).await;
     assert_eq!(refused.status(), 422);
 
     post_event(&app, &key, "carrier", "d-1", "DELIVERED").await;
@@ -457,4 +459,196 @@ async fn two_workers_on_one_outbox_deliver_each_message_once() {
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), ORDERS, "no message sent twice");
+}
+
+/// The dev escape hatches the local receivers above need: plain http, and
+/// addresses on this machine.
+const LOCAL_RECEIVERS: [(&str, &str); 2] =
+    [("MILEPOST_WEBHOOK_ALLOW_HTTP", "1"), ("MILEPOST_WEBHOOK_ALLOW_PRIVATE", "1")];
+
+async fn register(app: &TestApp, key: &str, url: &str) -> (u16, serde_json::Value) {
+    let response = app.post("/api/v1/webhook-endpoints", key, json!({ "url": url })).await;
+    (response.status().as_u16(), response.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn webhook_endpoints_cannot_target_internal_addresses() {
+    let app = spawn_app().await;
+    let tenant = tenant(&app.pool, "acme").await;
+    let key = api_key(&app.pool, tenant, &[Scope::Admin]).await;
+    let internal = [
+        "http://127.0.0.1@evil.example/",
+        "https://127.0.0.1@evil.example/",
+        "https://user:pass@example.com/hook",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://10.0.0.1/",
+        "https://172.16.5.4/",
+        "https://192.168.1.1/",
+        "https://100.64.0.1/",
+        "https://127.0.0.1:8443/hook",
+        "https://0.0.0.0/",
+        "https://224.0.0.1/",
+        "https://255.255.255.255/",
+        "https://192.0.2.10/",
+        // The same loopback address written as the WHATWG parser reads it.
+        "https://0x7f.1/",
+        "https://2130706433/",
+        "https://[::1]/",
+        "https://[::]/",
+        "https://[fe80::1]/",
+        "https://[fd00:ec2::254]/",
+        "https://[fc00::1]/",
+        "https://[::ffff:127.0.0.1]/",
+        "https://[::ffff:a9fe:a9fe]/",
+        "https://[64:ff9b::a00:1]/",
+        "https://[2001:db8::1]/",
+        "https://[ff02::1]/",
+        "https://metadata.google.internal/computeMetadata/v1/",
+        "https://METADATA.google.internal./",
+        // A name that resolves to this machine.
+        "https://localhost/hook",
+        // Plain http to a public host, and not a URL at all.
+        "http://example.com/hook",
+        "ftp://example.com/hook",
+        "not a url",
+    ];
+    for url in internal {
+        let (status, problem) = register(&app, &key, url).await;
+        assert_eq!(status, 422, "{url} was accepted: {problem}");
+        assert_eq!(problem["errors"][0]["field"], "url", "{url}: {problem}");
+        let message = problem["errors"][0]["message"].as_str().unwrap();
+        assert!(message.len() > 20 && message.contains(' '), "{url}: a sentence, not a code: {message}");
+    }
+    let stored: i64 = on_pool!(&app.pool, |c| sqlx::query_scalar("SELECT COUNT(*) FROM webhook_endpoints")
+        .fetch_one(c)
+        .await
+        .unwrap());
+    assert_eq!(stored, 0);
+}
+
+#[tokio::test]
+async fn the_development_escape_hatches_never_open_cloud_metadata_or_credentials_in_urls() {
+    let app = spawn_app_with(&LOCAL_RECEIVERS).await;
+    let tenant = tenant(&app.pool, "acme").await;
+    let key = api_key(&app.pool, tenant, &[Scope::Admin]).await;
+    for url in [
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[fd00:ec2::254]/",
+        "http://metadata.google.internal/",
+        "http://127.0.0.1@evil.example/",
+    ] {
+        let (status, problem) = register(&app, &key, url).await;
+        assert_eq!((status, problem["errors"][0]["field"].as_str()), (422, Some("url")), "{url}: {problem}");
+    }
+    let (status, _) = register(&app, &key, "http://127.0.0.1:9/hook").await;
+    assert_eq!(status, 201, "a local receiver is allowed in development");
+}
+
+/// A receiver whose `/hook` answers 302 to its own `/elsewhere`, recording
+/// every path it is asked for.
+async fn redirecting_receiver() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use axum::response::IntoResponse;
+    use std::sync::{Arc, Mutex};
+    let seen: Arc<Mutex<Vec<String>>> = Arc::default();
+    let record = seen.clone();
+    let app = axum::Router::new().fallback(move |uri: axum::http::Uri| {
+        let record = record.clone();
+        async move {
+            record.lock().unwrap().push(uri.path().to_string());
+            if uri.path() == "/hook" {
+                (axum::http::StatusCode::FOUND, [("location", "/elsewhere")]).into_response()
+            } else {
+                axum::http::StatusCode::OK.into_response()
+            }
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, seen)
+}
+#[tokio::test]
+async fn a_redirecting_webhook_endpoint_is_not_followed_and_the_delivery_fails() {
+    let (base, seen) = redirecting_receiver().await;
+    let mut vars = LOCAL_RECEIVERS.to_vec();
+    vars.push(("MILEPOST_NOTIFY_MAX_ATTEMPTS", "1"));
+    let app = spawn_app_with(&vars).await;
+    let channels = Channels::from_config(&app.state).unwrap();
+    let key = order_with_contact(&app, zone_where_local_hour(true), json!({"name": "Robin"})).await;
+    let (status, _) = register(&app, &key, &format!("{base}/hook")).await;
+    assert_eq!(status, 201);
+    post_event(&app, &key, "carrier", "d-1", "DELIVERED").await;
+    drain(&app, &channels).await;
+    assert_eq!(*seen.lock().unwrap(), ["/hook"], "the redirect target is never asked");
+    let (state, status, error): (String, Option<i64>, Option<String>) = on_pool!(&app.pool, |c| sqlx::query_as(
+        "SELECT state, response_status, last_error FROM notifications WHERE channel = 'webhook'"
+    )
+    .fetch_one(c)
+    .await
+    .unwrap());
+    assert_eq!((state.as_str(), status), ("dead", Some(302)), "{error:?}");
+    assert!(error.unwrap_or_default().contains("302"));
+}
+
+#[tokio::test]
+async fn an_endpoint_that_became_internal_is_refused_at_send_time() {
+    let (base, seen) = receiver(0).await;
+    let port = base.rsplit(':').next().unwrap().to_string();
+    let app = spawn_app_with(&LOCAL_RECEIVERS).await;
+    let key = order_with_contact(&app, zone_where_local_hour(true), json!({"name": "Robin"})).await;
+    // Registered while local targets were allowed (or before the check
+    // existed): one by address, one by a name that resolves to loopback.
+    for url in [format!("{base}/by-address"), format!("http://localhost:{port}/by-name")] {
+        assert_eq!(register(&app, &key, &url).await.0, 201, "{url}");
+    }
+    // The same database served without the escape hatch.
+    let mut config = (*app.state.config).clone();
+    config.webhook_allow_private = false;
+    let strict = milepost::state::AppState::new(config, app.pool.clone());
+    let channels = Channels::from_config(&strict).unwrap();
+    post_event(&app, &key, "carrier", "d-1", "DELIVERED").await;
+    while notify::deliver_due(&strict, &channels).await.unwrap() > 0 {}
+    assert!(seen.lock().unwrap().is_empty(), "nothing reached the internal receiver");
+    let rows: Vec<(String, Option<String>)> = on_pool!(&app.pool, |c| sqlx::query_as(
+        "SELECT state, last_error FROM notifications WHERE channel = 'webhook' ORDER BY recipient"
+    )
+    .fetch_all(c)
+    .await
+    .unwrap());
+    assert_eq!(rows.len(), 2);
+    for (state, error) in rows {
+        let error = error.unwrap_or_default();
+        assert_eq!(state, "pending", "failed, waiting for a retry");
+        assert!(error.contains("loopback"), "{error}");
+    }
+}
+
+#[tokio::test]
+async fn endpoint_signing_secrets_are_sealed_at_rest_and_still_sign() {
+    let (base, seen) = receiver(0).await;
+    let app = spawn_app_with(&LOCAL_RECEIVERS).await;
+    let channels = Channels::from_config(&app.state).unwrap();
+    let key = order_with_contact(&app, zone_where_local_hour(true), json!({"name": "Robin"})).await;
+    let (status, endpoint) = register(&app, &key, &format!("{base}/hook")).await;
+    assert_eq!(status, 201);
+    let secret = endpoint["secret"].as_str().unwrap().to_string();
+    let stored: String =
+        on_pool!(&app.pool, |c| sqlx::query_scalar("SELECT secret FROM webhook_endpoints").fetch_one(c).await.unwrap());
+    let bare = secret.trim_start_matches("whsec_");
+    assert!(!stored.contains(bare), "the secret is in clear in the database: {stored}");
+    assert!(stored.starts_with("v1:"), "{stored}");
+
+    post_event(&app, &key, "carrier", "d-1", "DELIVERED").await;
+    drain(&app, &channels).await;
+    let (headers, body) = seen.lock().unwrap().pop().expect("the webhook arrived");
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    milepost::auth::webhook_signature::verify(
+        &[secret],
+        header("webhook-id"),
+        header("webhook-timestamp"),
+        header("webhook-signature"),
+        body.as_bytes(),
+        Utc::now().timestamp(),
+    )
+    .expect("signed with the secret handed out at registration");
 }

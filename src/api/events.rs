@@ -209,7 +209,7 @@ pub async fn receive_webhook(
     let tenant = store::tenant_by_slug(&state.pool, &query.tenant).await?;
     let secrets = match tenant {
         Some(tenant) if crate::domain::is_carrier_source(&source) => {
-            store::live_webhook_secrets(&state.pool, tenant, &source).await?
+            store::live_webhook_secrets(&state.pool, &state.secret_key, tenant, &source).await?
         }
         _ => Vec::new(),
     };

@@ -8,6 +8,7 @@ use super::require;
 use crate::auth::api_key::{ApiCaller, Scope};
 use crate::auth::webhook_signature;
 use crate::domain::Canonical;
+use crate::notify::webhook_target::TargetPolicy;
 use crate::state::AppState;
 use crate::store;
 use axum::extract::{Path, State};
@@ -95,7 +96,8 @@ pub async fn resend(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EndpointIn {
-    /// Where to POST; must be https (http only for localhost).
+    /// Where to POST: an https URL without credentials whose host resolves
+    /// only to public addresses. Redirects are not followed.
     pub url: String,
 }
 
@@ -118,14 +120,15 @@ pub async fn add_endpoint(
     ApiJson(input): ApiJson<EndpointIn>,
 ) -> ApiResult<(StatusCode, Json<EndpointOut>)> {
     require(&caller, Scope::Admin)?;
-    let url = input.url.trim();
-    let local = url.starts_with("http://127.0.0.1") || url.starts_with("http://localhost");
-    if !(url.starts_with("https://") || local) || url.len() > 2000 || url.contains(char::is_whitespace) {
-        return Err(Problem::field("url", "must be an https URL (http only for localhost)"));
-    }
+    // Vetted as the sender will see it (resolved, every address checked);
+    // the sender checks again before each delivery.
+    let url = TargetPolicy::of(&state.config)
+        .vet(input.url.trim())
+        .await
+        .map_err(|refused| Problem::field("url", refused.to_string()))?;
     let secret = webhook_signature::generate_secret();
-    let id = store::add_webhook_endpoint(&state.pool, caller.tenant, url, &secret).await?;
-    Ok((StatusCode::CREATED, Json(EndpointOut { id, url: url.to_string(), secret })))
+    let id = store::add_webhook_endpoint(&state.pool, &state.secret_key, caller.tenant, url.as_str(), &secret).await?;
+    Ok((StatusCode::CREATED, Json(EndpointOut { id, url: url.into(), secret })))
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]

@@ -5,6 +5,7 @@
 pub mod email;
 pub mod rules;
 pub mod unsubscribe;
+pub mod webhook_target;
 
 use crate::auth::{tracking_link, webhook_signature};
 use crate::state::AppState;
@@ -13,6 +14,7 @@ use chrono::{Duration, Utc};
 use email::Mailer;
 use rand::Rng;
 use sha2::{Digest, Sha256};
+use webhook_target::TargetPolicy;
 
 /// How long a claimed message is this worker's; after that another may take it.
 const LEASE: Duration = Duration::minutes(2);
@@ -23,7 +25,12 @@ const LINK_LIFETIME: Duration = Duration::days(90);
 /// is not claimed: its messages wait, never lost, for a node that has it.
 pub struct Channels {
     mailer: Option<Mailer>,
+    /// For the SMS provider the operator configured.
     http: reqwest::Client,
+    /// For tenants' webhook endpoints: only to addresses the policy allows,
+    /// never following a redirect.
+    webhooks: reqwest::Client,
+    targets: TargetPolicy,
     sms: bool,
 }
 
@@ -42,7 +49,9 @@ impl Channels {
             .timeout(std::time::Duration::from_secs(10))
             .build()
             .map_err(|e| format!("HTTP client: {e}"))?;
-        Ok(Channels { mailer, http, sms: config.sms_url.is_some() })
+        let targets = TargetPolicy::of(config);
+        let webhooks = webhook_target::client(targets).map_err(|e| format!("webhook HTTP client: {e}"))?;
+        Ok(Channels { mailer, http, webhooks, targets, sms: config.sms_url.is_some() })
     }
 
     fn names(&self) -> Vec<&'static str> {
@@ -121,7 +130,7 @@ async fn deliver(state: &AppState, channels: &Channels, n: &DueNotification) -> 
     let base = state.public_url();
     let unsubscribe_url = n.unsubscribe_token.as_ref().map(|t| format!("{base}/unsubscribe/{t}"));
     if n.channel == "webhook" {
-        return Ok(webhook(channels, n).await);
+        return Ok(webhook(state, channels, n).await);
     }
     // A sign-up code goes alone; everything else carries a fresh tracking link.
     let code = n.secret.as_deref().filter(|_| n.trigger == "subscription_code");
@@ -160,13 +169,50 @@ pub fn message_id(n: &DueNotification) -> String {
 fn answered(response: Result<reqwest::Response, reqwest::Error>) -> Attempt {
     match response {
         Ok(r) if r.status().is_success() => Attempt { result: Ok(()), status: Some(r.status().as_u16()) },
+        Ok(r) if r.status().is_redirection() => Attempt {
+            result: Err(format!("HTTP {}: redirects are not followed; register the final URL", r.status())),
+            status: Some(r.status().as_u16()),
+        },
         Ok(r) => Attempt { result: Err(format!("HTTP {}", r.status())), status: Some(r.status().as_u16()) },
-        Err(e) => Attempt { result: Err(e.to_string()), status: None },
+        Err(e) => Attempt { result: Err(error_chain(&e)), status: None },
     }
 }
 
-/// Signed per Standard Webhooks with the endpoint's secret.
-async fn webhook(channels: &Channels, n: &DueNotification) -> Attempt {
+/// An error with its causes: reqwest's own message is "error sending
+/// request", and why (refused address, DNS, TLS) is in the sources.
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text = format!("{text}: {cause_text}");
+        }
+        source = cause.source();
+    }
+    text
+}
+
+fn failed(error: String) -> Attempt {
+    Attempt { result: Err(error), status: None }
+}
+
+/// Signed per Standard Webhooks with the endpoint's secret, to an address
+/// the target policy allows (checked again here: the policy may be stricter
+/// than when the endpoint was registered, and the name may now resolve
+/// elsewhere, which the webhook client's resolver checks).
+async fn webhook(state: &AppState, channels: &Channels, n: &DueNotification) -> Attempt {
+    if let Err(refused) = channels.targets.check_url(&n.recipient) {
+        return failed(format!("endpoint refused: {refused}"));
+    }
+    let secret = match n.endpoint_secret(&state.secret_key) {
+        Some(Ok(secret)) => secret,
+        Some(Err(e)) => {
+            tracing::error!(id = n.id, "cannot open a webhook endpoint's signing secret: {e}");
+            return failed(format!("cannot open the endpoint's signing secret: {e}"));
+        }
+        None => return failed("the webhook endpoint is gone".into()),
+    };
     let body = serde_json::json!({
         "type": "order.status",
         "order_number": n.order_number,
@@ -178,11 +224,10 @@ async fn webhook(channels: &Channels, n: &DueNotification) -> Attempt {
     .to_string();
     let id = message_id(n);
     let timestamp = Utc::now().timestamp();
-    let signature =
-        webhook_signature::sign(n.endpoint_secret.as_deref().unwrap_or_default(), &id, timestamp, body.as_bytes());
+    let signature = webhook_signature::sign(&secret, &id, timestamp, body.as_bytes());
     answered(
         channels
-            .http
+            .webhooks
             .post(&n.recipient)
             .header("content-type", "application/json")
             .header("webhook-id", id)

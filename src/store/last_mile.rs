@@ -230,3 +230,36 @@ pub async fn last_mile(
         rows.into_iter().filter_map(|(at, lat, lng)| LatLng::parse(lat, lng).ok().map(|point| (at, point))).collect();
     Ok(LastMileRecord { fixes, stops_ahead })
 }
+
+/// Rows deleted per statement: a big backlog is pruned in short
+/// transactions, so GPS writers wait milliseconds behind it, not minutes.
+const PRUNE_BATCH: i64 = 5_000;
+
+/// Deletes fixes recorded before `before`, except the latest fix of each
+/// shipment and of each vehicle, so a parcel or van that went quiet still
+/// shows where it was last seen. Returns how many were deleted.
+pub async fn prune_positions(pool: &Pool, before: DateTime<Utc>) -> Result<u64> {
+    let mut deleted = 0;
+    loop {
+        let batch = on_pool!(pool, |c| sqlx::query(
+            "DELETE FROM positions WHERE id IN (
+                 SELECT p.id FROM positions p
+                 WHERE p.recorded_at < $1
+                   AND (p.shipment_id IS NULL OR p.recorded_at < (
+                        SELECT MAX(s.recorded_at) FROM positions s WHERE s.shipment_id = p.shipment_id))
+                   AND (p.vehicle_id IS NULL OR p.recorded_at < (
+                        SELECT MAX(v.recorded_at) FROM positions v
+                        WHERE v.tenant_id = p.tenant_id AND v.vehicle_id = p.vehicle_id))
+                 LIMIT $2)"
+        )
+        .bind(before)
+        .bind(PRUNE_BATCH)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        deleted += batch;
+        if batch < PRUNE_BATCH as u64 {
+            return Ok(deleted);
+        }
+    }
+}

@@ -27,7 +27,7 @@ pub use idempotency::{
     StoredResponse,
 };
 pub use last_mile::{
-    foreign_shipments, last_mile, record_positions, set_arriving_soon_radius, set_route, LastMileRecord, MovedShipment,
+    foreign_shipments, last_mile, prune_positions, record_positions, set_arriving_soon_radius, set_route, LastMileRecord, MovedShipment,
     NewPosition,
 };
 pub use people::{
@@ -47,7 +47,8 @@ pub use proof_of_delivery::{
 };
 pub use search::{index_unindexed_orders, search_orders, SearchHit};
 pub use webhooks::{
-    add_webhook_secret, live_webhook_secrets, record_webhook_receipt, revoke_webhook_secret, tenant_by_slug,
+    add_webhook_secret, live_webhook_secrets, record_webhook_receipt, revoke_webhook_secret, seal_clear_secrets,
+    tenant_by_slug,
 };
 
 pub use edi::{

@@ -6,6 +6,7 @@ use super::{on_pool, on_tx};
 use super::{Pool, Result};
 use crate::domain::{Canonical, EventId, OrderId, TenantId};
 use crate::notify::rules::{self, QuietHours};
+use crate::secret_box::SecretKey;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
@@ -173,12 +174,22 @@ pub struct DueNotification {
     pub brand_name: String,
     pub support_email: Option<String>,
     pub unsubscribe_token: Option<String>,
-    pub endpoint_secret: Option<String>,
+    /// The webhook endpoint's signing secret as stored: sealed; see
+    /// [`DueNotification::endpoint_secret`].
+    pub sealed_endpoint_secret: Option<String>,
     pub event_id: Option<i64>,
     pub occurred_at: Option<DateTime<Utc>>,
     pub location: Option<String>,
     /// A sign-up code, for `subscription_code` messages.
     pub secret: Option<String>,
+}
+
+impl DueNotification {
+    /// The webhook endpoint's signing secret, opened with the key it was
+    /// sealed with (`None` for messages that are not webhooks).
+    pub fn endpoint_secret(&self, key: &SecretKey) -> Option<Result<String, crate::secret_box::OpenError>> {
+        self.sealed_endpoint_secret.as_deref().map(|sealed| key.open(super::webhooks::ENDPOINT_SECRET, sealed))
+    }
 }
 
 /// Claims up to `limit` due messages on these channels until `lease_until`: pending ones whose
@@ -228,7 +239,7 @@ pub async fn claim_notifications(
     };
     let details =
         "SELECT n.id, n.tenant_id, n.order_id, n.channel, n.recipient, n.trigger, n.idempotency_key, n.attempts,
-                o.order_number, t.brand_name, t.support_email, s.unsubscribe_token, w.secret AS endpoint_secret,
+                o.order_number, t.brand_name, t.support_email, s.unsubscribe_token, w.secret AS sealed_endpoint_secret,
                 e.id AS event_id, e.occurred_at, e.location, n.secret
          FROM notifications n
          JOIN orders o ON o.id = n.order_id
@@ -333,13 +344,21 @@ pub async fn unsubscribe(pool: &Pool, token: &str) -> Result<Option<String>> {
 }
 
 /// Registers a customer system to receive signed webhooks; returns its id.
-pub async fn add_webhook_endpoint(pool: &Pool, tenant: TenantId, url: &str, secret: &str) -> Result<i64> {
+/// The signing secret is stored sealed with `key`.
+pub async fn add_webhook_endpoint(
+    pool: &Pool,
+    key: &SecretKey,
+    tenant: TenantId,
+    url: &str,
+    secret: &str,
+) -> Result<i64> {
+    let sealed = key.seal(super::webhooks::ENDPOINT_SECRET, secret);
     Ok(on_pool!(pool, |c| sqlx::query_scalar(
         "INSERT INTO webhook_endpoints (tenant_id, url, secret, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
     )
     .bind(tenant)
     .bind(url)
-    .bind(secret)
+    .bind(&sealed)
     .bind(Utc::now())
     .fetch_one(c)
     .await)?)
