@@ -127,13 +127,11 @@ async fn shippo_payloads_are_signed_per_standard_webhooks_and_validated() {
     assert_eq!(problem["errors"][0]["field"], "data.tracking_status.status_date");
 }
 
-fn stored_secrets(app: &TestApp) -> impl std::future::Future<Output = Vec<String>> + '_ {
-    async move {
-        milepost::on_pool!(&app.pool, |c| sqlx::query_scalar("SELECT secret FROM webhook_secrets ORDER BY id")
-            .fetch_all(c)
-            .await
-            .unwrap())
-    }
+async fn stored_secrets(app: &TestApp) -> Vec<String> {
+    milepost::on_pool!(&app.pool, |c| sqlx::query_scalar("SELECT secret FROM webhook_secrets ORDER BY id")
+        .fetch_all(c)
+        .await
+        .unwrap())
 }
 
 #[tokio::test]
