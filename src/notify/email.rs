@@ -38,9 +38,9 @@ impl Mailer {
     /// The code a buyer types on the tracking page to confirm their sign-up.
     pub async fn send_code(&self, n: &DueNotification, code: &str) -> Result<(), String> {
         let message = Message::builder()
-            .from(Mailbox::new(Some(n.brand_name.clone()), self.from.clone()))
+            .from(Mailbox::new(Some(header_text(&n.brand_name)), self.from.clone()))
             .to(n.recipient.parse::<Mailbox>().map_err(|e| format!("recipient `{}`: {e}", n.recipient))?)
-            .subject(format!("Your code for updates on order {}", n.order_number))
+            .subject(header_text(&format!("Your code for updates on order {}", n.order_number)))
             .header(ContentType::TEXT_PLAIN)
             .body(format!(
                 "Your code is {code}\n\nType it on the tracking page to get updates about order {}.\n\
@@ -50,6 +50,13 @@ impl Mailer {
             .map_err(|e| e.to_string())?;
         self.transport.send(message).await.map(|_| ()).map_err(|e| e.to_string())
     }
+}
+
+/// Text for a header (subject, sender name): a line break would end the
+/// header and start another, and lettre panics formatting one, so every
+/// control character becomes a space. Partners choose order numbers.
+fn header_text(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
 }
 
 /// What the buyer reads for each trigger: a subject and one sentence.
@@ -109,9 +116,9 @@ pub fn compose(
             ));
     }
     builder
-        .from(Mailbox::new(Some(n.brand_name.clone()), from.clone()))
+        .from(Mailbox::new(Some(header_text(&n.brand_name)), from.clone()))
         .to(n.recipient.parse::<Mailbox>().map_err(|e| format!("recipient `{}`: {e}", n.recipient))?)
-        .subject(subject)
+        .subject(header_text(&subject))
         .message_id(Some(message_id))
         .multipart(
             MultiPart::alternative()
@@ -133,9 +140,9 @@ impl Mailer {
             (format!("Your sign-in link for {brand}"), "Sign in with this link (it works once, for 15 minutes):")
         };
         let message = Message::builder()
-            .from(Mailbox::new(Some(brand.to_string()), self.from.clone()))
+            .from(Mailbox::new(Some(header_text(brand)), self.from.clone()))
             .to(to.parse::<Mailbox>().map_err(|e| format!("recipient `{to}`: {e}"))?)
-            .subject(subject)
+            .subject(header_text(&subject))
             .header(ContentType::TEXT_PLAIN)
             .body(format!("{sentence}\n{url}\n\nIf you did not ask for this, ignore this message.\n-- {brand}\n"))
             .map_err(|e| e.to_string())?;
