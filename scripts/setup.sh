@@ -70,6 +70,14 @@ else
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql
 fi
 
+step "poppler-utils (tests read generated PDFs as a PDF reader does)"
+if have pdftotext; then
+  echo "    already installed"
+else
+  as_root apt-get update
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y poppler-utils
+fi
+
 step "Chromium (end-to-end tests)"
 if have chromium; then
   echo "    $(chromium --version 2>/dev/null || echo present)"
