@@ -38,6 +38,8 @@ pub struct Config {
     pub notify_poll: std::time::Duration,
     /// The live map's tiles and their credit.
     pub map: MapTiles,
+    /// Connections, timeouts, rate limits and who the client is: see [`Limits`].
+    pub limits: Limits,
     /// `MILEPOST_DATA_DIR`, default `data`: proof-of-delivery images are
     /// kept under `pod/` in it.
     pub data_dir: std::path::PathBuf,
@@ -66,6 +68,127 @@ pub struct Config {
 pub struct MapTiles {
     pub url: Option<String>,
     pub attribution: String,
+}
+
+/// How the server holds up under load and attack.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// `MILEPOST_TRUSTED_PROXIES`: comma-separated addresses and networks
+    /// (`10.0.0.0/8`) of the load balancers in front; their
+    /// `X-Forwarded-For` names the client. Default none: the header is
+    /// ignored and the connection's address is the client.
+    pub trusted_proxies: crate::auth::client_address::TrustedProxies,
+    /// `MILEPOST_MAX_CONNECTIONS`, default 10000: open client connections
+    /// (each live page's event stream holds one); past it new ones wait to
+    /// be accepted.
+    pub max_client_connections: usize,
+    /// `MILEPOST_HEADER_READ_TIMEOUT_MS`, default 10000: how long a client
+    /// may take to send a request's headers, and how long a kept-alive
+    /// connection may wait for its next request.
+    pub header_read_timeout: std::time::Duration,
+    /// `MILEPOST_IDLE_TIMEOUT_MS`, default 60000: a connection on which no
+    /// byte moves either way for this long is closed (an event stream is
+    /// exempt: it sends its own keep-alives).
+    pub idle_timeout: std::time::Duration,
+    /// `MILEPOST_PASSWORD_CHECKS`, default twice the CPU count: passwords
+    /// checked at once (argon2 takes 19 MiB and tens of milliseconds each).
+    pub password_checks: usize,
+    /// `MILEPOST_PASSWORD_CHECK_WAIT_MS`, default 2000: how long a sign-in
+    /// waits for a turn before it is answered 429.
+    pub password_check_wait: std::time::Duration,
+    pub rate_limits: RateLimits,
+}
+
+/// Requests per client address to the endpoints a stranger can call
+/// (`None`: unlimited). Each variable is `PER_MINUTE[,BURST]` or `off`;
+/// `MILEPOST_RATE_LIMITS=off` turns them all off (benchmarks).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RateLimits {
+    /// `MILEPOST_RATE_LIMIT_SIGN_IN`, default `20,30`: password sign-ins.
+    pub sign_in: Option<Rate>,
+    /// `MILEPOST_RATE_LIMIT_SIGN_IN_LINK`, default `5,10`: requests for a sign-in link by email.
+    pub sign_in_link: Option<Rate>,
+    /// `MILEPOST_RATE_LIMIT_SIGN_IN_CODE`, default `20,20`: opening or using a
+    /// one-time sign-in or invitation link.
+    pub sign_in_code: Option<Rate>,
+    /// `MILEPOST_RATE_LIMIT_TRACKING`, default `600,600`: tracking pages,
+    /// their event streams and files (`/t/...`). High: many buyers can share
+    /// one office's address.
+    pub tracking: Option<Rate>,
+    /// `MILEPOST_RATE_LIMIT_ORDER_LOOKUP`, default `30,30`: looking an order
+    /// up by number and email or postcode.
+    pub order_lookup: Option<Rate>,
+}
+
+/// `per_minute` on average, and up to `burst` at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rate {
+    pub per_minute: u32,
+    pub burst: u32,
+}
+
+impl Rate {
+    fn parse(text: &str) -> Result<Option<Rate>, String> {
+        let text = text.trim();
+        if text.eq_ignore_ascii_case("off") {
+            return Ok(None);
+        }
+        let number = |t: &str| t.trim().parse::<u32>().ok().filter(|n| *n > 0);
+        let (per_minute, burst) = match text.split_once(',') {
+            Some((rate, burst)) => (number(rate), number(burst)),
+            None => (number(text), number(text)),
+        };
+        match (per_minute, burst) {
+            (Some(per_minute), Some(burst)) => Ok(Some(Rate { per_minute, burst })),
+            _ => Err(format!("`{text}` is not PER_MINUTE[,BURST] (positive numbers) or `off`")),
+        }
+    }
+}
+
+impl Limits {
+    fn from_lookup(get: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let number = |name: &'static str, default: u64| -> Result<u64, ConfigError> {
+            match get(name) {
+                None => Ok(default),
+                Some(v) => v
+                    .trim()
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| ConfigError { name, reason: format!("`{v}` is not a positive number") }),
+            }
+        };
+        let all_off = get("MILEPOST_RATE_LIMITS").is_some_and(|v| v.trim().eq_ignore_ascii_case("off"));
+        let rate = |name: &'static str, per_minute: u32, burst: u32| -> Result<Option<Rate>, ConfigError> {
+            if all_off {
+                return Ok(None);
+            }
+            match get(name) {
+                None => Ok(Some(Rate { per_minute, burst })),
+                Some(v) => Rate::parse(&v).map_err(|reason| ConfigError { name, reason }),
+            }
+        };
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u64;
+        let millis = std::time::Duration::from_millis;
+        Ok(Limits {
+            trusted_proxies: crate::auth::client_address::TrustedProxies::parse(
+                &get("MILEPOST_TRUSTED_PROXIES").unwrap_or_default(),
+            )
+            .map_err(|reason| ConfigError { name: "MILEPOST_TRUSTED_PROXIES", reason })?,
+            max_client_connections: number("MILEPOST_MAX_CONNECTIONS", 10_000)? as usize,
+            header_read_timeout: millis(number("MILEPOST_HEADER_READ_TIMEOUT_MS", 10_000)?),
+            idle_timeout: millis(number("MILEPOST_IDLE_TIMEOUT_MS", 60_000)?),
+            password_checks: number("MILEPOST_PASSWORD_CHECKS", 2 * cores)? as usize,
+            password_check_wait: millis(number("MILEPOST_PASSWORD_CHECK_WAIT_MS", 2_000)?),
+            rate_limits: RateLimits {
+                sign_in: rate("MILEPOST_RATE_LIMIT_SIGN_IN", 20, 30)?,
+                sign_in_link: rate("MILEPOST_RATE_LIMIT_SIGN_IN_LINK", 5, 10)?,
+                sign_in_code: rate("MILEPOST_RATE_LIMIT_SIGN_IN_CODE", 20, 20)?,
+                tracking: rate("MILEPOST_RATE_LIMIT_TRACKING", 600, 600)?,
+                order_lookup: rate("MILEPOST_RATE_LIMIT_ORDER_LOOKUP", 30, 30)?,
+            },
+        })
+    }
 }
 
 /// A switch variable: `1`, `true`, `yes` or `on` turn it on.
@@ -136,6 +259,7 @@ impl Config {
                 .map_err(|reason| ConfigError { name: "MILEPOST_SECRET_KEY", reason })?,
             position_retention: chrono::Duration::days(number("MILEPOST_POSITION_RETENTION_DAYS", 30)? as i64),
             idempotency_ttl: chrono::Duration::hours(number("MILEPOST_IDEMPOTENCY_TTL_HOURS", 24)? as i64),
+            limits: Limits::from_lookup(&get)?,
             map: MapTiles {
                 url: match get("MILEPOST_MAP_TILES") {
                     None => Some("https://tile.openstreetmap.org/{z}/{x}/{y}.png".into()),
@@ -164,6 +288,36 @@ mod tests {
         assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
         assert_eq!(c.database_url, "sqlite://data/milepost.db");
         assert_eq!(c.max_connections, 8);
+    }
+
+    #[test]
+    fn limits_have_defaults_and_each_can_be_set_or_turned_off() {
+        let c = config(&[]).unwrap().limits;
+        assert!(c.trusted_proxies.is_empty());
+        assert_eq!(c.max_client_connections, 10_000);
+        assert_eq!(c.rate_limits.sign_in, Some(Rate { per_minute: 20, burst: 30 }));
+        let c = config(&[
+            ("MILEPOST_TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.1"),
+            ("MILEPOST_RATE_LIMIT_TRACKING", "off"),
+            ("MILEPOST_RATE_LIMIT_SIGN_IN", "3"),
+            ("MILEPOST_RATE_LIMIT_ORDER_LOOKUP", "6,2"),
+        ])
+        .unwrap()
+        .limits;
+        assert!(c.trusted_proxies.contains("10.1.2.3".parse().unwrap()));
+        assert_eq!(c.rate_limits.tracking, None);
+        assert_eq!(c.rate_limits.sign_in, Some(Rate { per_minute: 3, burst: 3 }));
+        assert_eq!(c.rate_limits.order_lookup, Some(Rate { per_minute: 6, burst: 2 }));
+        let off = config(&[("MILEPOST_RATE_LIMITS", "off")]).unwrap().limits.rate_limits;
+        assert_eq!((off.sign_in, off.tracking, off.sign_in_code), (None, None, None));
+        for (name, bad) in [
+            ("MILEPOST_TRUSTED_PROXIES", "10.0.0.0/40"),
+            ("MILEPOST_RATE_LIMIT_SIGN_IN", "0"),
+            ("MILEPOST_RATE_LIMIT_TRACKING", "lots"),
+            ("MILEPOST_IDLE_TIMEOUT_MS", "-1"),
+        ] {
+            assert_eq!(config(&[(name, bad)]).unwrap_err().name, name);
+        }
     }
 
     #[test]

@@ -17,6 +17,8 @@ pub mod config;
 #[cfg(feature = "ssr")]
 pub mod demo;
 #[cfg(feature = "ssr")]
+pub mod documents;
+#[cfg(feature = "ssr")]
 pub mod ingest;
 #[cfg(feature = "ssr")]
 pub mod live;
@@ -45,3 +47,5 @@ pub mod proof_of_delivery_archive;
 pub mod retention;
 #[cfg(feature = "ssr")]
 pub mod secret_box;
+#[cfg(feature = "ssr")]
+pub mod rate_limit;

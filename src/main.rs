@@ -122,7 +122,8 @@ async fn run(mut config: Config, args: &[String]) -> anyhow::Result<()> {
             milepost::retention::spawn_position_pruner(state.clone());
             milepost::live::listener::spawn_listener(&state.pool, state.hub.clone());
             tracing::info!(%addr, "Milepost is listening on {public_url}");
-            server::serve(listener, server::router(state)).await?;
+            let limits = state.config.limits.clone();
+            server::serve_with(listener, server::router(state), &limits).await?;
             Ok(())
         }
         other => anyhow::bail!("unknown command `{other}`\n\n{USAGE}"),

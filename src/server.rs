@@ -13,6 +13,8 @@ use axum::Router;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 
+mod connections;
+
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let context_state = state.clone();
@@ -38,6 +40,8 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(leptos::nonce::provide_nonce, shell))
         .layer(middleware::from_fn_with_state(state.clone(), tracking_link_gate))
+        // Outside the gate: guessing tracking tokens counts against the limit.
+        .layer(middleware::from_fn_with_state(state.clone(), crate::rate_limit::public_endpoints))
         .layer(middleware::from_fn(crate::portal::same_origin_only))
         .layer(middleware::from_fn(security_headers))
         .with_state(state)
@@ -158,12 +162,21 @@ const UNAVAILABLE_PAGE: &str = r#"<!DOCTYPE html>
 <p class="mt-4 text-slate-700">We couldn't load your order just now. Please try again in a minute.</p>
 </main></body></html>"#;
 
-/// Serves until Ctrl-C or SIGTERM, then lets in-flight requests finish.
+/// Serves until Ctrl-C or SIGTERM, then lets in-flight requests finish,
+/// with the default connection limits.
 pub async fn serve(listener: tokio::net::TcpListener, app: Router) -> std::io::Result<()> {
-    // With the client's address: sign-in attempts are limited per address.
-    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    let defaults = crate::config::Config::from_lookup(|_| None).expect("the defaults are valid");
+    serve_with(listener, app, &defaults.limits).await
+}
+
+/// As [`serve`], with the configured connection cap and timeouts. Each
+/// request carries the client's `ConnectInfo<SocketAddr>` (per-address limits).
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    limits: &crate::config::Limits,
+) -> std::io::Result<()> {
+    connections::serve(listener, app, limits.into(), shutdown_signal()).await
 }
 
 async fn shutdown_signal() {

@@ -22,6 +22,12 @@ pub struct AppState {
     /// Seals webhook signing secrets in the database (`secret_box`): from
     /// `MILEPOST_SECRET_KEY`, or the key file in the data directory.
     pub secret_key: crate::secret_box::SecretKey,
+    /// Turns at checking a password: argon2 takes 19 MiB and tens of
+    /// milliseconds a check, so a crowd of sign-ins waits for one or is
+    /// answered 429 instead of exhausting memory.
+    pub password_checks: Arc<tokio::sync::Semaphore>,
+    /// Per-address limits on the public endpoints (`rate_limit`).
+    pub rate_limits: Arc<crate::rate_limit::RateLimiters>,
 }
 
 impl AppState {
@@ -54,6 +60,8 @@ impl AppState {
             .site_addr(config.addr)
             .build();
         let blobs = Arc::new(LocalBlobStore::new(config.data_dir.join("pod")));
+        let password_checks = Arc::new(tokio::sync::Semaphore::new(config.limits.password_checks));
+        let rate_limits = Arc::new(crate::rate_limit::RateLimiters::new(&config.limits.rate_limits));
         AppState {
             leptos_options,
             pool,
@@ -63,6 +71,8 @@ impl AppState {
             outbox: Arc::default(),
             blobs,
             secret_key,
+            password_checks,
+            rate_limits,
         }
     }
 }

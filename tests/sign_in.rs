@@ -222,3 +222,151 @@ async fn an_admin_invites_a_receiver_who_chooses_a_password_and_a_role_change_en
     let people = app.page(Some(&admin), "/portal/admin/users").await.text().await.unwrap();
     assert!(people.contains("rita@bc.example") && people.contains("disabled"));
 }
+
+/// A password sign-in from a client behind `forwarded_for` (as our load
+/// balancer would say it).
+async fn sign_in_via(app: &TestApp, forwarded_for: &str, email: &str, password: &str) -> reqwest::Response {
+    app.client
+        .post(format!("{}/login", app.base_url))
+        .header("origin", &app.base_url)
+        .header("x-forwarded-for", forwarded_for)
+        .form(&[("tenant", "acme"), ("email", email), ("password", password)])
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn failure_rows(app: &TestApp, bucket_prefix: &str) -> i64 {
+    let like = format!("{bucket_prefix}%");
+    milepost::on_pool!(&app.pool, |c| sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE bucket LIKE $1")
+        .bind(&like)
+        .fetch_one(c)
+        .await)
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn forty_simultaneous_wrong_passwords_check_at_most_five_and_lock_the_account() {
+    let app =
+        spawn_app_with(&[("MILEPOST_RATE_LIMIT_SIGN_IN", "off"), ("MILEPOST_PASSWORD_CHECK_WAIT_MS", "60000")]).await;
+    let tenant = tenant(&app.pool, "acme").await;
+    let password = person(&app.pool, tenant, None, Role::Cs, "cs@acme.example").await;
+    let attempts = (0..40).map(|i| {
+        let (client, base) = (app.client.clone(), app.base_url.clone());
+        tokio::spawn(async move {
+            let wrong = format!("wrong guess {i}");
+            let response = client
+                .post(format!("{base}/login"))
+                .header("origin", &base)
+                .form(&[("tenant", "acme"), ("email", "cs@acme.example"), ("password", wrong.as_str())])
+                .send()
+                .await
+                .unwrap();
+            location(&response)
+        })
+    });
+    let outcomes: Vec<String> =
+        futures_util::future::join_all(attempts).await.into_iter().map(|o| o.unwrap()).collect();
+    let checked = outcomes.iter().filter(|l| l.ends_with("error=invalid")).count();
+    let locked = outcomes.iter().filter(|l| l.ends_with("error=locked")).count();
+    assert!(checked <= 5, "{checked} of 40 simultaneous wrong passwords were checked: {outcomes:?}");
+    assert_eq!(checked + locked, 40, "{outcomes:?}");
+    assert_eq!(failure_rows(&app, "account:").await, checked as i64);
+
+    // Locked: the right password is not even checked...
+    let refused =
+        app.form(None, "/login", &[("tenant", "acme"), ("email", "cs@acme.example"), ("password", &password)]).await;
+    assert_eq!(location(&refused), "/login?tenant=acme&error=locked");
+    // ...until the window has passed.
+    let long_ago = chrono::Utc::now() - milepost::portal::sign_in::WINDOW - chrono::Duration::minutes(1);
+    milepost::on_pool!(&app.pool, |c| sqlx::query("UPDATE login_failures SET at = $1")
+        .bind(long_ago)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))
+    .unwrap();
+    app.sign_in("acme", "cs@acme.example", &password).await;
+}
+
+#[tokio::test]
+async fn with_every_password_checker_busy_sign_ins_are_answered_429_and_not_counted() {
+    let app = spawn_app_with(&[("MILEPOST_PASSWORD_CHECKS", "2"), ("MILEPOST_PASSWORD_CHECK_WAIT_MS", "50")]).await;
+    let tenant = tenant(&app.pool, "acme").await;
+    let password = person(&app.pool, tenant, None, Role::Cs, "cs@acme.example").await;
+    // Other sign-ins hold both checkers.
+    let busy = app.state.password_checks.clone().acquire_many_owned(2).await.unwrap();
+    for _ in 0..6 {
+        let response = app
+            .form(None, "/login", &[("tenant", "acme"), ("email", "cs@acme.example"), ("password", &password)])
+            .await;
+        assert_eq!(response.status(), 429);
+        assert_eq!(response.headers()["retry-after"], "2");
+        assert!(response.text().await.unwrap().contains("try again in a moment"));
+    }
+    assert_eq!(failure_rows(&app, "").await, 0, "attempts never checked count against nobody");
+    drop(busy);
+    app.sign_in("acme", "cs@acme.example", &password).await;
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_one_clients_failures_do_not_lock_out_the_others() {
+    let app = spawn_app_with(&[("MILEPOST_TRUSTED_PROXIES", "127.0.0.1")]).await;
+    let tenant = tenant(&app.pool, "acme").await;
+    let password = person(&app.pool, tenant, None, Role::Cs, "cs@acme.example").await;
+    for i in 0..20 {
+        // The guesser claims to be someone else; the balancer appends who it really is.
+        let guess = sign_in_via(&app, "198.51.100.9, 203.0.113.7", &format!("guess{i}@x.example"), "nope").await;
+        assert_eq!(location(&guess), "/login?tenant=acme&error=invalid");
+    }
+    let guesser = sign_in_via(&app, "203.0.113.7", "cs@acme.example", &password).await;
+    assert_eq!(location(&guesser), "/login?tenant=acme&error=locked");
+    let someone_else = sign_in_via(&app, "198.51.100.9", "cs@acme.example", &password).await;
+    assert_eq!(location(&someone_else), "/portal/cs");
+}
+
+#[tokio::test]
+async fn without_trusted_proxies_x_forwarded_for_does_not_escape_the_address_limit() {
+    let (app, password) = with_buyer().await;
+    for i in 0..20 {
+        sign_in_via(&app, &format!("203.0.113.{i}"), &format!("guess{i}@x.example"), "nope").await;
+    }
+    let blocked = sign_in_via(&app, "198.51.100.1", "bea@buyer.example", &password).await;
+    assert_eq!(location(&blocked), "/login?tenant=acme&error=locked");
+}
+
+#[tokio::test]
+async fn sign_in_endpoints_are_rate_limited_per_address_with_a_page_and_retry_after() {
+    let app = spawn_app_with(&[
+        ("MILEPOST_TRUSTED_PROXIES", "127.0.0.1"),
+        ("MILEPOST_RATE_LIMIT_SIGN_IN", "2"),
+        ("MILEPOST_RATE_LIMIT_SIGN_IN_LINK", "1"),
+        ("MILEPOST_RATE_LIMIT_SIGN_IN_CODE", "1"),
+    ])
+    .await;
+    let tenant = tenant(&app.pool, "acme").await;
+    let password = person(&app.pool, tenant, None, Role::Cs, "cs@acme.example").await;
+    for _ in 0..2 {
+        sign_in_via(&app, "203.0.113.7", "cs@acme.example", "nope").await;
+    }
+    let limited = sign_in_via(&app, "203.0.113.7", "cs@acme.example", &password).await;
+    assert_eq!(limited.status(), 429);
+    let retry_after: u64 = limited.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=30).contains(&retry_after), "{retry_after}");
+    assert!(limited.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    let page = limited.text().await.unwrap();
+    assert!(page.contains("too many sign-in attempts") && page.contains("href=\"/login\""), "{page}");
+    // Someone else is not held up.
+    let other = sign_in_via(&app, "198.51.100.9", "cs@acme.example", &password).await;
+    assert_eq!(location(&other), "/portal/cs");
+
+    // Asking for sign-in links, and trying one-time link codes.
+    let ask = || app.form(None, "/login/link", &[("tenant", "acme"), ("email", "cs@acme.example")]);
+    assert_eq!(ask().await.status(), 303);
+    let asked_again = ask().await;
+    assert_eq!(asked_again.status(), 429);
+    assert!(asked_again.headers().contains_key("retry-after"));
+    assert_eq!(app.page(None, "/login/link/not-a-real-code").await.status(), 200);
+    let guessing = app.form(None, "/login/link/another-guess", &[]).await;
+    assert_eq!(guessing.status(), 429);
+    assert!(guessing.headers().contains_key("retry-after"));
+}

@@ -2,6 +2,7 @@
 //! Standard Webhooks signatures for carriers.
 
 pub mod api_key;
+pub mod client_address;
 pub mod password;
 pub mod session;
 pub mod tracking_link;

@@ -14,14 +14,13 @@ use crate::domain::OrderId;
 use crate::policy::{self, Action, Decision, Owner};
 use crate::state::AppState;
 use crate::store;
-use axum::extract::{FromRequestParts, Request, State};
+use axum::extract::{FromRef, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use std::net::SocketAddr;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -94,16 +93,20 @@ pub fn page(title: &str, body: &str) -> String {
     )
 }
 
-/// The client's address, for per-address sign-in limits.
+/// The client's address, for per-address sign-in limits: the connection's,
+/// or behind our own proxies the one they name (`auth::client_address`).
 pub struct ClientAddress(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress
+where
+    AppState: FromRef<S>,
+{
     type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let address = parts
-            .extensions
-            .get::<axum::extract::ConnectInfo<SocketAddr>>()
-            .map_or_else(|| "unknown".to_string(), |info| info.0.ip().to_string());
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let state = AppState::from_ref(state);
+        let trusted = &state.config.limits.trusted_proxies;
+        let address = crate::auth::client_address::of_request(&parts.extensions, &parts.headers, trusted)
+            .map_or_else(|| "unknown".to_string(), |ip| ip.to_string());
         Ok(ClientAddress(address))
     }
 }

@@ -73,32 +73,66 @@ async fn try_password(state: &AppState, address: String, form: &PasswordForm) ->
     let tenant = store::tenant_by_slug(&state.pool, form.tenant.trim()).await?;
     let account_bucket = format!("account:{}:{email}", tenant.map_or(0, |t| t.0));
     let address_bucket = format!("address:{address}");
-    let since = Utc::now() - WINDOW;
-    if store::login_failures_since(&state.pool, &account_bucket, since).await? >= ACCOUNT_LIMIT
-        || store::login_failures_since(&state.pool, &address_bucket, since).await? >= ADDRESS_LIMIT
-    {
+    let now = Utc::now();
+    // The attempt is counted before the password is checked, so forty at
+    // once cannot all be checked while the count still says zero.
+    let buckets = [(account_bucket.as_str(), ACCOUNT_LIMIT), (address_bucket.as_str(), ADDRESS_LIMIT)];
+    let Some(reservation) = store::reserve_login_attempt(&state.pool, &buckets, now, now - WINDOW).await? else {
         tracing::warn!(%address, "sign-in refused: too many failed attempts");
         return Ok(redirect(&login_page(&form.tenant, "locked")));
-    }
+    };
     let found = match tenant {
         Some(tenant) => store::user_for_sign_in(&state.pool, tenant, &email).await?,
         None => None,
     };
     let (person, hash) = found.map_or((None, None), |(p, h)| (Some(p), h));
-    let attempt = form.password.clone();
-    // argon2 takes tens of milliseconds of CPU: off the async workers.
-    let verified =
-        tokio::task::spawn_blocking(move || password::verify(&attempt, hash.as_deref())).await.unwrap_or(false);
+    let Some(verified) = check_password(state, form.password.clone(), hash).await else {
+        // Never checked: it does not count against anyone.
+        store::release_login_attempt(&state.pool, &reservation).await?;
+        tracing::warn!(%address, "sign-in refused: every password checker is busy");
+        return Ok(busy());
+    };
     let Some(person) = person.filter(|_| verified) else {
-        store::record_login_failure(&state.pool, &[&account_bucket, &address_bucket], Utc::now()).await?;
         return Ok(redirect(&login_page(&form.tenant, "invalid")));
     };
+    // Success clears the account's count (the address keeps its other
+    // failures: one good password must not reopen an address that is
+    // guessing others).
+    store::release_login_attempt(&state.pool, &reservation).await?;
     store::clear_login_failures(&state.pool, &account_bucket).await?;
     let cookie = session::start(state, &person).await?;
     tracing::info!(user = person.id.0, role = %person.role, "signed in with a password");
     let mut response = redirect(&after_sign_in(&form.next, person.role.home()));
     response.headers_mut().insert(header::SET_COOKIE, cookie);
     Ok(response)
+}
+
+/// Checks the password off the async workers, when one of the limited
+/// turns comes free within the configured wait; `None` if none does.
+/// argon2 takes 19 MiB and tens of milliseconds of CPU: unbounded, a
+/// crowd of sign-ins would take all the memory and every core.
+async fn check_password(state: &AppState, attempt: String, hash: Option<String>) -> Option<bool> {
+    let wait = state.config.limits.password_check_wait;
+    let turn = tokio::time::timeout(wait, state.password_checks.clone().acquire_owned()).await.ok()?.ok()?;
+    let verified = tokio::task::spawn_blocking(move || {
+        let verified = password::verify(&attempt, hash.as_deref());
+        drop(turn);
+        verified
+    })
+    .await;
+    Some(verified.unwrap_or(false))
+}
+
+/// 429 for a sign-in that found every password checker busy.
+fn busy() -> Response {
+    let body = super::page(
+        "Signing in is busy",
+        "<p class=\"mt-4\">Lots of people are signing in right now. Please try again in a moment.</p>\
+         <p class=\"mt-4\"><a class=\"underline\" href=\"/login\">Back to sign-in</a></p>",
+    );
+    let mut response = (StatusCode::TOO_MANY_REQUESTS, axum::response::Html(body)).into_response();
+    response.headers_mut().insert(header::RETRY_AFTER, axum::http::HeaderValue::from_static("2"));
+    response
 }
 
 #[derive(Deserialize)]
@@ -122,11 +156,12 @@ async fn try_request_link(state: &AppState, form: &LinkRequestForm) -> store::Re
     let email = form.email.trim().to_lowercase();
     let Some((person, _)) = store::user_for_sign_in(&state.pool, tenant, &email).await? else { return Ok(()) };
     let bucket = format!("link:{}", person.id.0);
-    if store::login_failures_since(&state.pool, &bucket, Utc::now() - WINDOW).await? >= LINK_LIMIT {
+    let now = Utc::now();
+    // Counted before sending, so a burst of requests cannot all see room.
+    if store::reserve_login_attempt(&state.pool, &[(&bucket, LINK_LIMIT)], now, now - WINDOW).await?.is_none() {
         tracing::warn!(user = person.id.0, "sign-in link refused: too many asked for");
         return Ok(());
     }
-    store::record_login_failure(&state.pool, &[&bucket], Utc::now()).await?;
     send_link(state, &person, LinkPurpose::SignIn).await.map(|_| ())
 }
 

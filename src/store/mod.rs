@@ -32,9 +32,9 @@ pub use last_mile::{
 };
 pub use people::{
     accounts, clear_login_failures, create_session, create_sign_in_link, create_user, disable_user, list_users,
-    live_session, login_failures_since, peek_sign_in_link, record_login_failure, revoke_session, revoke_user_sessions,
-    set_password, set_role, touch_session, use_sign_in_link, user_for_sign_in, LinkPurpose, NewUser, SessionRecord,
-    UserRecord,
+    live_session, login_failures_since, peek_sign_in_link, record_login_failure, release_login_attempt,
+    reserve_login_attempt, revoke_session, revoke_user_sessions, set_password, set_role, touch_session,
+    use_sign_in_link, user_for_sign_in, LinkPurpose, LoginReservation, NewUser, SessionRecord, UserRecord,
 };
 pub use portal::{
     awaiting_receipt, deliveries, exceptions_queue, inbound_orders, list_orders, order_audit, order_owner,

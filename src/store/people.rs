@@ -1,7 +1,7 @@
 //! People who sign in: users, their sessions and one-time sign-in links,
 //! and failed sign-ins counted for rate limits.
 
-use super::{on_pool, Pool, Result, StoreError};
+use super::{on_pool, on_tx, Pool, Result, StoreError};
 use crate::domain::{AccountId, TenantId, UserId};
 use crate::policy::{Person, Role};
 use chrono::{DateTime, Utc};
@@ -353,6 +353,68 @@ pub async fn record_login_failure(pool: &Pool, buckets: &[&str], now: DateTime<U
         on_pool!(pool, |c| sqlx::query("INSERT INTO login_failures (bucket, at) VALUES ($1, $2)")
             .bind(bucket)
             .bind(now)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
+    }
+    Ok(())
+}
+
+/// One attempt's places in its buckets' counts (see [`reserve_login_attempt`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoginReservation(Vec<i64>);
+
+/// Counts an attempt against each `(bucket, limit)` before the password is
+/// checked, all or nothing: `None` when any bucket already has `limit`
+/// attempts since `since`. Counting first is what makes the limit hold
+/// when many attempts arrive at once (on any number of nodes): each one
+/// takes its place under the bucket's lock, so no more than `limit` of them
+/// ever get to the password. A successful attempt gives its places back
+/// with [`release_login_attempt`]; a failed one leaves them as failures.
+pub async fn reserve_login_attempt(
+    pool: &Pool,
+    buckets: &[(&str, i64)],
+    now: DateTime<Utc>,
+    since: DateTime<Utc>,
+) -> Result<Option<LoginReservation>> {
+    let mut tx = super::write_tx(pool).await?;
+    // A fixed order, so two attempts sharing two buckets cannot wait on each other.
+    let mut ordered: Vec<&(&str, i64)> = buckets.iter().collect();
+    ordered.sort();
+    let mut ids = Vec::with_capacity(ordered.len());
+    for (bucket, limit) in ordered {
+        tx.lock(&format!("login_failures:{bucket}")).await?;
+        on_tx!(&mut tx, |c| sqlx::query("DELETE FROM login_failures WHERE bucket = $1 AND at < $2")
+            .bind(bucket)
+            .bind(now - chrono::Duration::days(1))
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
+        let id: Option<i64> = on_tx!(&mut tx, |c| sqlx::query_scalar(
+            "INSERT INTO login_failures (bucket, at) SELECT $1, $2 \
+             WHERE (SELECT COUNT(*) FROM login_failures WHERE bucket = $1 AND at > $3) < $4 RETURNING id"
+        )
+        .bind(bucket)
+        .bind(now)
+        .bind(since)
+        .bind(limit)
+        .fetch_optional(c)
+        .await)?;
+        match id {
+            Some(id) => ids.push(id),
+            // Dropping the transaction rolls back the places already taken.
+            None => return Ok(None),
+        }
+    }
+    tx.commit().await?;
+    Ok(Some(LoginReservation(ids)))
+}
+
+/// Gives back an attempt's places: it succeeded, or was never checked.
+pub async fn release_login_attempt(pool: &Pool, reservation: &LoginReservation) -> Result<()> {
+    for id in &reservation.0 {
+        on_pool!(pool, |c| sqlx::query("DELETE FROM login_failures WHERE id = $1")
+            .bind(id)
             .execute(c)
             .await
             .map(|r| r.rows_affected()))?;

@@ -45,7 +45,8 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
     .expect("config");
     let state = AppState::new(config, pool.clone());
     let app = server::router(state.clone());
-    tokio::spawn(async move { server::serve(listener, app).await.expect("server") });
+    let limits = state.config.limits.clone();
+    tokio::spawn(async move { server::serve_with(listener, app, &limits).await.expect("server") });
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     TestApp { base_url, pool, client, state, _dir: dir }
 }
