@@ -5,7 +5,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # (leptos reads this at compile time); cargo-leptos sets the same value.
 export LEPTOS_OUTPUT_NAME := milepost
 
-.PHONY: setup build release run run-with-mail test test-rust test-postgres test-e2e bench fuzz clean
+.PHONY: setup build release run run-with-mail test test-rust test-postgres test-e2e test-schemathesis bench fuzz clean
 
 setup:
 	@bash scripts/setup.sh
@@ -28,8 +28,9 @@ run-with-mail: build
 	MILEPOST_SMTP_URL=smtp://127.0.0.1:2525 MILEPOST_SITE_ROOT=target/site ./target/debug/milepost serve --demo
 
 ## Every test: unit, property, integration (real HTTP server, on SQLite and
-## again on a throwaway PostgreSQL) and end-to-end (Chromium).
-test: setup test-rust test-postgres build test-e2e
+## again on a throwaway PostgreSQL), the API fuzzed against its OpenAPI
+## document (schemathesis) and end-to-end (Chromium).
+test: setup test-rust test-postgres build test-schemathesis test-e2e
 
 test-rust:
 	cargo nextest run --features ssr
@@ -40,6 +41,11 @@ test-postgres:
 
 test-e2e:
 	bash scripts/e2e.sh
+
+## Every operation of /api/openapi.json, generated valid and invalid requests,
+## every schemathesis check; any failure fails. Needs `make build`.
+test-schemathesis:
+	bash scripts/schemathesis.sh
 
 ## Ingest throughput, live fan-out latency, notification delivery, GPS fix ingest,
 ## CS search on a million orders

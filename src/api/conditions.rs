@@ -36,6 +36,7 @@ pub struct ReadingIn {
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReadingBatch {
+    #[schema(min_items = 1, max_items = 1000)]
     pub readings: Vec<ReadingIn>,
 }
 
@@ -266,7 +267,7 @@ pub async fn put_settings(
 /// A shipment's readings of one metric against its limits, excursions
 /// shaded: an SVG image for internal order views.
 #[utoipa::path(get, path = "/api/v1/shipments/{shipment_id}/conditions/{metric}/chart.svg", tag = "Conditions",
-    params(("shipment_id" = i64, Path), ("metric" = String, Path)),
+    params(("shipment_id" = String, Path, pattern = r"^[+-]?[0-9]{1,18}$", description = "Milepost's shipment id (a whole number)"), ("metric" = String, Path)),
     responses((status = 200, description = "The chart", content_type = "image/svg+xml"),
               (status = 404, body = Problem, content_type = "application/problem+json")),
     security(("api_key" = [])))]

@@ -44,7 +44,7 @@ use utoipa::{Modify, OpenApi};
         positions::PositionIn, positions::PositionBatch, positions::PositionsOut, positions::RouteIn, positions::StopIn,
         positions::TrailOut, positions::FixOut, positions::LastMileSettingsIn,
     )),
-    modifiers(&SecuritySchemes),
+    modifiers(&SecuritySchemes, &CommonProblems),
     tags(
         (name = "OMS", description = "Order management: orders, confirmation, cancellation, tracking links. Scope `oms`."),
         (name = "WMS", description = "Warehouse: release, pick, pack, stage, load, ship-confirm. Scope `wms`."),
@@ -86,12 +86,90 @@ impl Modify for SecuritySchemes {
     }
 }
 
+/// The problems any operation can answer with, added to each where it
+/// applies, so no operation's list misses one the server really sends:
+/// axum refuses a path or query parameter that does not parse (400), a
+/// body over the limit (413) or of the wrong type (415) before the handler
+/// runs; every API key can be unknown (401) or lack a scope (403).
+struct CommonProblems;
+
+impl Modify for CommonProblems {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let Ok(mut doc) = serde_json::to_value(&*openapi) else { return };
+        let Some(paths) = doc["paths"].as_object_mut() else { return };
+        for (path, item) in paths.iter_mut() {
+            let Some(operations) = item.as_object_mut() else { continue };
+            for operation in operations.values_mut() {
+                add_common_problems(path, operation);
+            }
+        }
+        if let Ok(modified) = serde_json::from_value(doc) {
+            *openapi = modified;
+        }
+    }
+}
+
+fn add_common_problems(path: &str, operation: &mut Value) {
+    let security = operation["security"].to_string();
+    let parameters = operation["parameters"].as_array().cloned().unwrap_or_default();
+    let has = |place: &str| parameters.iter().any(|p| p["in"] == place);
+    let body_types: Vec<String> =
+        operation["requestBody"]["content"].as_object().map(|c| c.keys().cloned().collect()).unwrap_or_default();
+    let mut add = |status: &str, description: &str| {
+        let Some(responses) = operation["responses"].as_object_mut() else { return };
+        responses.entry(status.to_string()).or_insert_with(|| {
+            serde_json::json!({
+                "description": description,
+                "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+            })
+        });
+    };
+    if has("path") || has("query") || body_types.iter().any(|t| t.starts_with("multipart/")) {
+        add("400", "A path or query parameter, or the form's framing, does not parse");
+    }
+    if security.contains("api_key") {
+        add("401", "No API key, or an unknown or revoked one");
+        add("403", "The API key lacks the scope this needs");
+    }
+    if security.contains("webhook_signature") {
+        add("401", "The signature does not verify");
+    }
+    if path.starts_with("/api/v1/") && has("path") {
+        add("404", "Not found in your tenant");
+    }
+    if !body_types.is_empty() {
+        add("413", "The body is over the limit");
+        add("422", "Invalid fields, each named");
+    }
+    if body_types.iter().any(|t| t.contains("json")) {
+        add("415", "The body is not sent as JSON");
+    }
+    if path.starts_with("/api/v1/") && (has("path") || has("query")) {
+        add("422", "Invalid fields, each named");
+    }
+    if path.starts_with("/t/") {
+        add("429", "Too many requests from this address; see `Retry-After`");
+    }
+}
+
 pub fn document() -> utoipa::openapi::OpenApi {
     ApiDoc::openapi()
 }
 
-pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
-    Json(document())
+/// The document as served: utoipa's types cannot hold every JSON Schema
+/// keyword, so the ones they cannot are added here.
+pub fn document_json() -> Value {
+    let mut doc = serde_json::to_value(document()).unwrap_or_default();
+    // An event names its order or its shipment's tracking number, not both.
+    if let Some(event) = doc.pointer_mut("/components/schemas/EventIn").and_then(Value::as_object_mut) {
+        let given = |field: &str| serde_json::json!({"required": [field], "properties": {field: {"type": "string"}}});
+        event.insert("oneOf".into(), serde_json::json!([given("order_number"), given("tracking_number")]));
+    }
+    doc
+}
+
+pub async fn openapi_json() -> Json<Value> {
+    Json(document_json())
 }
 
 const PROBLEMS: [(&str, &str); 9] = [
@@ -137,7 +215,7 @@ fn schema_name(schema: &Value) -> String {
 
 /// `GET /api/docs`: the same document, for people.
 pub async fn reference_page() -> Html<String> {
-    let doc = serde_json::to_value(document()).unwrap_or_default();
+    let doc = document_json();
     let mut html = String::from(
         r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Milepost API reference</title><link rel="stylesheet" href="/pkg/milepost.css"></head>

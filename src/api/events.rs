@@ -173,6 +173,7 @@ pub async fn post_events(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct WebhookQuery {
     /// The tenant's slug, as shown in its webhook settings.
     pub tenant: String,

@@ -77,7 +77,7 @@ impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequest<S> for OptionalJ
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(OptionalJson(T::default()));
         }
-        parse_json(&bytes).map(OptionalJson)
+        parse_json::<Option<T>>(&bytes).map(|body| OptionalJson(body.unwrap_or_default()))
     }
 }
 
@@ -98,25 +98,37 @@ pub async fn json_body<S: Send + Sync>(request: Request, state: &S) -> Result<By
     read_body(request, state).await
 }
 
-/// One JSON document, and nothing after it but whitespace.
+/// One JSON document, and nothing after it but whitespace. A whole number
+/// written with a fraction (`3.0`) is a whole number, as JSON Schema says.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+    let syntax_error = |inner: serde_json::Error| {
+        Problem::invalid(vec![FieldError { field: "body".into(), message: format!("is not valid JSON ({inner})") }])
+    };
+    let mut value: serde_json::Value = serde_json::from_slice(bytes).map_err(syntax_error)?;
+    whole_numbers_as_integers(&mut value);
+    serde_path_to_error::deserialize(value).map_err(|error| {
         let path = error.path().to_string();
         let inner = error.into_inner();
         let field = if path == "." { "body".to_string() } else { path };
-        let message = if inner.is_syntax() || inner.is_eof() {
-            format!("is not valid JSON ({inner})")
-        } else {
-            // serde's own wording ("missing field `x`", "invalid type: ...") is already precise.
-            inner.to_string().split(" at line ").next().unwrap_or_default().to_string()
-        };
+        // serde's own wording ("missing field `x`", "invalid type: ...") is already precise.
+        let message = inner.to_string().split(" at line ").next().unwrap_or_default().to_string();
         Problem::invalid(vec![FieldError { field, message }])
-    })?;
-    deserializer.end().map_err(|inner| {
-        Problem::invalid(vec![FieldError { field: "body".into(), message: format!("is not valid JSON ({inner})") }])
-    })?;
-    Ok(value)
+    })
+}
+
+fn whole_numbers_as_integers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            let f = n.as_f64().unwrap_or(f64::NAN);
+            if f.fract() == 0.0 && f >= i64::MIN as f64 && f < i64::MAX as f64 {
+                *value = Value::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
+        Value::Object(fields) => fields.values_mut().for_each(whole_numbers_as_integers),
+        _ => {}
+    }
 }
 
 /// One object, or `{"<key>": [...]}` with 1 to `max` of them, read as the
@@ -163,6 +175,14 @@ mod tests {
         assert!(missing.errors[0].message.contains("missing field `lines`"));
         let broken = parse_json::<Order>(b"{").unwrap_err();
         assert!(broken.errors[0].message.contains("not valid JSON"));
+    }
+
+    #[test]
+    fn whole_numbers_may_have_a_fraction_of_zero() {
+        let order = parse_json::<Order>(br#"{"lines":[{"quantity":3.0}]}"#).unwrap();
+        assert_eq!(order.lines[0].quantity, 3);
+        let half = parse_json::<Order>(br#"{"lines":[{"quantity":3.5}]}"#).unwrap_err();
+        assert_eq!(half.errors[0].field, "lines[0].quantity");
     }
 
     #[test]

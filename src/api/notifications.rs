@@ -72,7 +72,7 @@ pub async fn order_notifications(
 
 /// Sends a notification again now, whatever became of it before.
 #[utoipa::path(post, path = "/api/v1/notifications/{id}/resend", tag = "Notifications",
-    params(("id" = i64, Path)),
+    params(("id" = String, Path, pattern = r"^[+-]?[0-9]{1,18}$", description = "The notification's id (a whole number)")),
     responses((status = 202, description = "Queued to be sent now"), (status = 404, body = Problem, content_type = "application/problem+json")),
     security(("api_key" = ["oms", "admin"])))]
 pub async fn resend(

@@ -31,6 +31,7 @@ pub struct OrderIn {
     pub contact: Option<ContactIn>,
     pub ship_to: ShipToIn,
     /// 1 to 500 lines, numbered by position.
+    #[schema(min_items = 1, max_items = 500)]
     pub lines: Vec<LineIn>,
 }
 
@@ -45,27 +46,38 @@ pub struct ContactIn {
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ShipToIn {
+    #[schema(pattern = r"\S", max_length = 200)]
     pub name: String,
+    #[schema(pattern = r"\S", max_length = 200)]
     pub line1: String,
     pub line2: Option<String>,
+    #[schema(pattern = r"\S", max_length = 200)]
     pub city: String,
     pub region: Option<String>,
+    #[schema(pattern = r"\S", max_length = 200)]
     pub postcode: String,
+    #[schema(pattern = r"\S", max_length = 200)]
     pub country: String,
     /// IANA time zone of the delivery address, e.g. `America/Chicago`.
     pub time_zone: String,
-    /// WGS 84 coordinates of the address, for the live map and the ETA.
+    /// WGS 84 coordinates of the address, for the live map and the ETA (both or neither).
+    #[schema(required = false, minimum = -90, maximum = 90)]
     pub latitude: Option<f64>,
+    #[schema(required = false, minimum = -180, maximum = 180)]
     pub longitude: Option<f64>,
 }
 
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LineIn {
+    #[schema(pattern = r"\S", max_length = 100)]
     pub sku: String,
+    #[schema(pattern = r"\S", max_length = 500)]
     pub description: String,
+    #[schema(minimum = 1, maximum = 1_000_000_000)]
     pub quantity: i64,
     /// Unit of measure; defaults to `EA`.
+    #[schema(required = false, pattern = r"\S", max_length = 10)]
     pub unit: Option<String>,
 }
 

@@ -155,7 +155,7 @@ fn number(errors: &mut Vec<FieldError>, field: &str, value: Option<&str>) -> Opt
 /// delivered through the normal event path. A shipment has one proof; a
 /// second upload is refused.
 #[utoipa::path(post, path = "/api/v1/shipments/{shipment_id}/pod", tag = "Proof of delivery",
-    params(("shipment_id" = i64, Path)),
+    params(("shipment_id" = String, Path, pattern = r"^[+-]?[0-9]{1,18}$", description = "Milepost's shipment id (a whole number)")),
     request_body(content = PodForm, content_type = "multipart/form-data"),
     responses(
         (status = 201, body = PodOut),
@@ -243,7 +243,7 @@ pub async fn post_pod(
 /// A shipment's proof of delivery (any scope: accounts payable and customer
 /// service read it).
 #[utoipa::path(get, path = "/api/v1/shipments/{shipment_id}/pod", tag = "Proof of delivery",
-    params(("shipment_id" = i64, Path)),
+    params(("shipment_id" = String, Path, pattern = r"^[+-]?[0-9]{1,18}$", description = "Milepost's shipment id (a whole number)")),
     responses((status = 200, body = PodOut), (status = 404, body = Problem, content_type = "application/problem+json")),
     security(("api_key" = [])))]
 pub async fn get_pod(
@@ -258,7 +258,7 @@ pub async fn get_pod(
 
 /// One image of a proof of delivery, as stored (checked against its SHA-256).
 #[utoipa::path(get, path = "/api/v1/shipments/{shipment_id}/pod/files/{sha256}", tag = "Proof of delivery",
-    params(("shipment_id" = i64, Path), ("sha256" = String, Path)),
+    params(("shipment_id" = String, Path, pattern = r"^[+-]?[0-9]{1,18}$", description = "Milepost's shipment id (a whole number)"), ("sha256" = String, Path)),
     responses((status = 200, description = "The image", content_type = "image/png"),
               (status = 404, body = Problem, content_type = "application/problem+json")),
     security(("api_key" = [])))]

@@ -27,13 +27,18 @@ pub struct PositionIn {
     pub shipment_id: Option<i64>,
     /// Your vehicle id; it carries the shipments on its route.
     pub vehicle_id: Option<String>,
+    #[schema(minimum = -90, maximum = 90)]
     pub latitude: f64,
+    #[schema(minimum = -180, maximum = 180)]
     pub longitude: f64,
     /// Metres, 68% confidence.
+    #[schema(required = false, minimum = 0, maximum = 100_000)]
     pub accuracy_m: Option<f64>,
     /// Metres per second.
+    #[schema(required = false, minimum = 0, maximum = 100)]
     pub speed_mps: Option<f64>,
     /// Degrees clockwise from north, 0 to 360.
+    #[schema(required = false, minimum = 0, maximum = 360)]
     pub heading_deg: Option<f64>,
     /// When the fix was taken (not in the future).
     pub recorded_at: DateTime<Utc>,
@@ -42,6 +47,7 @@ pub struct PositionIn {
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PositionBatch {
+    #[schema(min_items = 1, max_items = 1000)]
     pub positions: Vec<PositionIn>,
 }
 
@@ -151,14 +157,16 @@ pub struct FixOut {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TrailQuery {
     /// How far back the trail goes, in hours (1 to 24; default 1).
+    #[param(minimum = 1, maximum = 24)]
     pub hours: Option<i64>,
 }
 
 /// A shipment's latest position and recent trail (any scope).
 #[utoipa::path(get, path = "/api/v1/shipments/{shipment_id}/positions", tag = "Last mile",
-    params(("shipment_id" = i64, Path), TrailQuery),
+    params(("shipment_id" = String, Path, pattern = r"^[+-]?[0-9]{1,18}$", description = "Milepost's shipment id (a whole number)"), TrailQuery),
     responses((status = 200, body = TrailOut), (status = 404, body = Problem, content_type = "application/problem+json"),
               (status = 422, body = Problem, content_type = "application/problem+json")),
     security(("api_key" = [])))]
@@ -187,6 +195,7 @@ pub async fn get_positions(
 #[serde(deny_unknown_fields)]
 pub struct LastMileSettingsIn {
     /// How close (metres, 50 to 20,000) a vehicle gets before "arriving soon" fires.
+    #[schema(minimum = 50, maximum = 20_000)]
     pub arriving_soon_radius_m: f64,
 }
 
@@ -210,7 +219,8 @@ pub async fn put_settings(
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RouteIn {
-    /// The vehicle's deliveries in the order it makes them.
+    /// The vehicle's deliveries in the order it makes them, each shipment once.
+    #[schema(min_items = 1, max_items = 500)]
     pub stops: Vec<StopIn>,
 }
 
@@ -219,6 +229,7 @@ pub struct RouteIn {
 pub struct StopIn {
     pub shipment_id: i64,
     /// How long the stop takes; defaults to 4 minutes.
+    #[schema(required = false, minimum = 0, maximum = 240)]
     pub service_minutes: Option<f64>,
 }
 

@@ -17,9 +17,9 @@ pub struct FieldError {
 impl FieldError {
     /// Adds an error unless `value` is non-blank text of at most `max` bytes.
     pub fn check_text(errors: &mut Vec<FieldError>, field: impl Into<String>, value: &str, max: usize) {
-        let message = if value.trim().is_empty() {
+        let message = if is_blank(value) {
             "must not be empty".to_string()
-        } else if value.len() > max {
+        } else if value.chars().count() > max {
             format!("must be at most {max} characters")
         } else {
             return;
@@ -48,6 +48,12 @@ impl FieldError {
             }
         }
     }
+}
+
+/// Nothing but white space, as the OpenAPI document's `\\S` pattern sees it
+/// (Unicode white space and the information separators U+001C-U+001F).
+pub fn is_blank(value: &str) -> bool {
+    value.chars().all(|c| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
 }
 
 /// An RFC 9457 problem document.

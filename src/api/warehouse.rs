@@ -43,14 +43,17 @@ pub async fn warehouse_step(
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ShipmentIn {
+    #[schema(pattern = r"\S", max_length = 100)]
     pub carrier: String,
     pub service: Option<String>,
+    #[schema(pattern = r"\S", max_length = 100)]
     pub tracking_number: String,
     /// When the carrier took it; defaults to now.
     pub shipped_at: Option<DateTime<Utc>>,
     /// Your id for the ship-confirm; defaults to one per tracking number.
     pub event_id: Option<String>,
     /// What is in this shipment: at least one line.
+    #[schema(min_items = 1)]
     pub lines: Vec<ShipmentLineIn>,
     /// Selects condition limits set per product class (e.g. `refrigerated`).
     pub product_class: Option<String>,

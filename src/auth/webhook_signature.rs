@@ -48,7 +48,8 @@ pub fn verify(
     let timestamp = timestamp.ok_or(SignatureError::MissingHeader("webhook-timestamp"))?;
     let signatures = signatures.ok_or(SignatureError::MissingHeader("webhook-signature"))?;
     let timestamp: i64 = timestamp.trim().parse().map_err(|_| SignatureError::BadTimestamp)?;
-    if (now - timestamp).abs() > TOLERANCE_SECONDS {
+    // abs_diff: a timestamp near i64::MIN or MAX must not overflow.
+    if now.abs_diff(timestamp) > TOLERANCE_SECONDS as u64 {
         return Err(SignatureError::OutsideTolerance);
     }
     for secret in secrets {
@@ -139,6 +140,12 @@ mod tests {
             verify(&secrets, Some(ID), Some("1614265330"), Some(EXPECTED), BODY, TS + TOLERANCE_SECONDS + 1),
             Err(SignatureError::OutsideTolerance)
         );
+        for extreme in [i64::MIN, i64::MAX] {
+            assert_eq!(
+                verify(&secrets, Some(ID), Some(&extreme.to_string()), Some(EXPECTED), BODY, TS),
+                Err(SignatureError::OutsideTolerance)
+            );
+        }
         assert_eq!(
             verify(&secrets, None, Some("1"), Some(EXPECTED), BODY, TS),
             Err(SignatureError::MissingHeader("webhook-id"))

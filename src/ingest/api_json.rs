@@ -18,17 +18,21 @@ pub struct EventIn {
     /// webhook it defaults to the webhook's source.
     pub source: Option<String>,
     /// The source's own id for this event: a repeat is recognised and ignored.
+    #[schema(pattern = r"\S", max_length = 200)]
     pub event_id: String,
     /// The source's status code, mapped by the status dictionary
     /// (`OUT_FOR_DELIVERY`, `PICKED`, ...). Unknown codes are kept as `unmapped`.
+    #[schema(pattern = r"\S", max_length = 100)]
     pub code: String,
     /// When it happened, RFC 3339 with an offset (kept for display at the
     /// local time the source gave).
     pub occurred_at: DateTime<FixedOffset>,
     /// The order it belongs to. Give this or `tracking_number`.
+    #[schema(required = false, pattern = r"\S", max_length = 100)]
     pub order_number: Option<String>,
     /// The shipment it belongs to. Events for an unknown tracking number are
     /// kept and attached when the shipment appears.
+    #[schema(required = false, pattern = r"\S", max_length = 100)]
     pub tracking_number: Option<String>,
     pub location: Option<String>,
     #[schema(value_type = Object)]
@@ -39,6 +43,7 @@ pub struct EventIn {
 #[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EventBatch {
+    #[schema(min_items = 1, max_items = 1000)]
     pub events: Vec<EventIn>,
 }
 

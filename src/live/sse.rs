@@ -25,6 +25,7 @@ const REVALIDATE: Duration = Duration::from_secs(30);
 /// Where a stream resumes: `?after=` on a first connection (the page knows
 /// which event it was rendered with), `Last-Event-ID` on reconnections.
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Resume {
     /// Resume after this event id (reconnections send `Last-Event-ID` instead).
     pub after: Option<i64>,
