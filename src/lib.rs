@@ -5,6 +5,7 @@ pub mod domain;
 pub mod html;
 pub mod policy;
 pub mod ui;
+pub mod view_model;
 
 #[cfg(feature = "ssr")]
 pub mod api;

@@ -74,7 +74,8 @@ async fn run(mut config: Config, args: &[String]) -> anyhow::Result<()> {
     // Webhook secrets are sealed with this key: settle it before anything
     // reads one, refuse to start with a key that does not open them, and
     // seal what an older version stored in clear.
-    let secret_key = milepost::secret_box::SecretKey::for_config(&config).map_err(anyhow::Error::msg)?;
+    let secret_key = milepost::secret_box::SecretKey::for_deployment(config.secret_key.as_ref(), &config.data_dir)
+        .map_err(anyhow::Error::msg)?;
     let sealed = store::seal_clear_secrets(&pool, &secret_key).await?;
     if sealed > 0 {
         tracing::info!(secrets = sealed, "sealed webhook secrets that were stored in clear");

@@ -104,8 +104,8 @@ impl SecretKey {
 
     /// The deployment's key: `MILEPOST_SECRET_KEY`, or the key file in the
     /// data directory, announced in the log the one time it is made.
-    pub fn for_config(config: &crate::config::Config) -> Result<Self, String> {
-        let (key, made) = Self::configured_or_file(config.secret_key.as_ref(), &config.data_dir)?;
+    pub fn for_deployment(configured: Option<&SecretKey>, data_dir: &Path) -> Result<Self, String> {
+        let (key, made) = Self::configured_or_file(configured, data_dir)?;
         if let Some(path) = made {
             tracing::warn!(
                 path = %path.display(),

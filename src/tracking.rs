@@ -7,7 +7,7 @@ use crate::domain::LatLng;
 use crate::domain::{derive_order_status, is_late, Canonical, EventFact, ExceptionKind, Milestone, ShipmentId};
 use crate::domain::{OrderId, TenantId};
 use crate::store::{self, LastMileRecord, OrderSnapshot, Pool, ShipTo, TenantRecord};
-use crate::ui::tracking_view::*;
+use crate::view_model::tracking::*;
 use chrono::{DateTime, FixedOffset, Offset, Utc};
 use chrono_tz::Tz;
 use std::collections::HashMap;

@@ -226,9 +226,9 @@ pub async fn server_fn_session() -> Result<(AppState, Option<SignedIn>), leptos:
 /// A page's answer, with the HTTP status to match: sign-in pages redirect,
 /// records out of reach are 404, pages not for this role 403.
 pub fn answer<T>(
-    page: store::Result<crate::ui::portal_view::PortalPage<T>>,
-) -> Result<crate::ui::portal_view::PortalPage<T>, leptos::prelude::ServerFnError> {
-    use crate::ui::portal_view::PortalPage;
+    page: store::Result<crate::view_model::portal::PortalPage<T>>,
+) -> Result<crate::view_model::portal::PortalPage<T>, leptos::prelude::ServerFnError> {
+    use crate::view_model::portal::PortalPage;
     use leptos::prelude::{use_context, ServerFnError};
     let page = page.map_err(|e| {
         tracing::error!(error = %e, "loading a portal page failed");

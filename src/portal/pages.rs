@@ -8,7 +8,7 @@ use crate::domain::{Canonical, ExceptionKind, Milestone};
 use crate::policy::{self, Action, Decision};
 use crate::state::AppState;
 use crate::store::{self, OrderFilter, SiteRecord};
-use crate::ui::portal_view::*;
+use crate::view_model::portal::*;
 use chrono::{Duration, NaiveDate, Utc};
 
 type Page<T> = store::Result<PortalPage<T>>;

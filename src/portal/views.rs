@@ -5,7 +5,7 @@ use crate::auth::session::SignedIn;
 use crate::domain::{Canonical, OrderLineId, ShipmentId};
 use crate::store::{EventRecord, OrderListRow, OrderSnapshot};
 pub use crate::tracking::zone;
-use crate::ui::portal_view::*;
+use crate::view_model::portal::*;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use std::collections::HashMap;

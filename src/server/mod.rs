@@ -1,6 +1,8 @@
 //! Assembles the HTTP server: Leptos pages, static files, security headers,
 //! graceful shutdown.
 
+mod public_limits;
+
 use crate::auth::tracking_link;
 use crate::state::AppState;
 use crate::ui::app::{shell, App};
@@ -36,12 +38,15 @@ pub fn router(state: AppState) -> Router {
                 provide_context(context_state.clone());
                 leptos::nonce::provide_nonce();
             },
-            move || shell(shell_options.clone()),
+            move || page_shell(shell_options.clone()),
         )
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(leptos::nonce::provide_nonce, shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            leptos::nonce::provide_nonce,
+            page_shell,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), tracking_link_gate))
         // Outside the gate: guessing tracking tokens counts against the limit.
-        .layer(middleware::from_fn_with_state(state.clone(), crate::rate_limit::public_endpoints))
+        .layer(middleware::from_fn_with_state(state.clone(), public_limits::public_endpoints))
         .layer(middleware::from_fn(crate::portal::same_origin_only))
         .layer(middleware::from_fn(security_headers))
         .with_state(state)
@@ -81,9 +86,15 @@ async fn ready(State(state): State<AppState>) -> Response {
     }
 }
 
+/// Every page: the app's shell, with this response's security headers.
+fn page_shell(options: leptos::config::LeptosOptions) -> impl leptos::IntoView {
+    set_page_security_headers();
+    shell(options)
+}
+
 /// Called while the shell renders: a CSP that admits only this response's
 /// inline hydration scripts (by nonce) and our own files.
-pub fn set_page_security_headers() {
+fn set_page_security_headers() {
     use leptos::prelude::use_context;
     let (Some(response), Some(nonce)) =
         (use_context::<leptos_axum::ResponseOptions>(), use_context::<leptos::nonce::Nonce>())

@@ -18,11 +18,9 @@ use leptos_router::{
     path, SsrMode,
 };
 
-/// The HTML document around the app. On the server it also sets the
-/// Content-Security-Policy with this response's script nonce.
+/// The HTML document around the app. (The server wraps it to set the
+/// Content-Security-Policy with this response's script nonce.)
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    crate::server::set_page_security_headers();
     view! {
         <!DOCTYPE html>
         <html lang="en">

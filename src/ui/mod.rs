@@ -6,5 +6,3 @@ pub mod components;
 #[cfg(feature = "hydrate")]
 pub mod live_updates;
 pub mod pages;
-pub mod portal_view;
-pub mod tracking_view;

@@ -1,4 +1,4 @@
-use crate::ui::tracking_view::LineView;
+use crate::view_model::tracking::LineView;
 use leptos::prelude::*;
 
 #[component]

@@ -1,4 +1,4 @@
-use crate::ui::tracking_view::ProgressStep;
+use crate::view_model::tracking::ProgressStep;
 use leptos::prelude::*;
 
 #[component]

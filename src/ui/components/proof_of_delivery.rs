@@ -1,7 +1,7 @@
 //! Who received the delivery, when, and their signature: shown on the
 //! tracking page as soon as the driver uploads it.
 
-use crate::ui::tracking_view::PodView;
+use crate::view_model::tracking::PodView;
 use leptos::prelude::*;
 
 #[component]

@@ -1,4 +1,4 @@
-use crate::ui::tracking_view::ShipmentView;
+use crate::view_model::tracking::ShipmentView;
 use leptos::prelude::*;
 
 #[component]

@@ -1,4 +1,4 @@
-use crate::ui::tracking_view::TimelineEntry;
+use crate::view_model::tracking::TimelineEntry;
 use leptos::prelude::*;
 use std::collections::HashSet;
 

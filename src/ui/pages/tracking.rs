@@ -5,7 +5,7 @@ use crate::ui::components::{
     shipment_card::ShipmentCard, timeline::Timeline, updates_signup::UpdatesSignup,
 };
 use crate::ui::pages::not_found::NotFound;
-use crate::ui::tracking_view::{ExceptionNotice, TrackingView};
+use crate::view_model::tracking::{ExceptionNotice, TrackingView};
 use leptos::prelude::*;
 use crate::ui::components::page_title::PageTitle;
 use leptos_meta::{Script, Stylesheet};
