@@ -56,6 +56,37 @@ async fn server_fn(app: &TestApp, session: &Session, name: &str, args: &[(&str, 
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
+/// What a poppler tool (poppler-utils; scripts/setup.sh installs it) prints
+/// for a PDF.
+fn pdf_tool(tool: &str, args: &[&str], pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("document.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let output = std::process::Command::new(tool)
+        .args(args)
+        .arg(&path)
+        .args(if tool == "pdftotext" { &["-"][..] } else { &[][..] })
+        .output()
+        .unwrap_or_else(|e| panic!("{tool} (poppler-utils): {e}"));
+    assert!(output.status.success(), "{tool} could not read the PDF: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// The images drawn in a PDF as `pdfimages -list` reads them: encoding
+/// (png for lossless, jpeg for DCT) and pixel size, soft masks left out.
+fn pdf_images(pdf: &[u8]) -> Vec<(String, u32, u32)> {
+    pdf_tool("pdfimages", &["-list"], pdf)
+        .lines()
+        .skip(2)
+        .map(|row| row.split_whitespace().collect::<Vec<_>>())
+        .filter(|cols| cols.len() > 8 && cols[2] == "image")
+        .map(|cols| {
+            let encoding = if cols[8] == "jpeg" { "jpeg" } else { "png" };
+            (encoding.to_string(), cols[3].parse().unwrap(), cols[4].parse().unwrap())
+        })
+        .collect()
+}
+
 fn location(response: &reqwest::Response) -> String {
     response.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
 }
@@ -194,11 +225,11 @@ async fn accounts_payable_downloads_each_pod_as_pdf_and_original_and_all_of_them
     assert_eq!(pdf.status(), 200);
     assert_eq!(pdf.headers()["content-type"], "application/pdf");
     let bytes = pdf.bytes().await.unwrap();
-    assert!(bytes.starts_with(b"%PDF-1.4"));
-    let text = String::from_utf8_lossy(&bytes);
-    for expected in ["SO-1", "PO-777", "Sam Dock", "UPS 1ZSECOND", "SKU-A"] {
-        assert!(text.contains(expected), "the PDF names {expected}");
+    let text = pdf_tool("pdftotext", &["-layout"], &bytes);
+    for expected in ["SO-1", "PO-777", "Sam Dock", "UPS 1ZSECOND", "SKU-A", "left at dock 3", "Page 1 of 1"] {
+        assert!(text.contains(expected), "the PDF names {expected}: {text}");
     }
+    assert_eq!(pdf_images(&bytes), vec![("png".to_string(), 240, 80)], "the signature is in the PDF");
     let original = p.app.page(Some(&ap), &format!("/portal/orders/SO-1/pod/{sha256}")).await;
     assert_eq!(original.status(), 200);
     assert_eq!(original.bytes().await.unwrap().as_ref(), signature.as_slice());
@@ -220,6 +251,65 @@ async fn accounts_payable_downloads_each_pod_as_pdf_and_original_and_all_of_them
     let buyer = signed_in(&p, Role::Buyer, "bea@a.example").await;
     assert_eq!(p.app.page(Some(&buyer), pdf_href).await.status(), 200);
     assert_eq!(p.app.page(Some(&buyer), "/portal/deliveries.zip").await.status(), 403);
+}
+
+/// The POD PDF prints every name as written, whatever its script the font
+/// covers, embeds the signature (PNG) and the photo (JPEG), and is PDF/A-2b,
+/// as poppler reads it.
+#[tokio::test]
+async fn the_pod_pdf_prints_names_in_their_own_script_with_signature_and_photo_as_pdf_a() {
+    let p = split_order().await;
+    let signature = milepost::demo::signature_png(11);
+    let photo = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/samples/pod/doorstep.jpg")).unwrap();
+    let mut files = Vec::new();
+    for (kind, bytes, content_type) in [("signature", &signature, "image/png"), ("photo", &photo, "image/jpeg")] {
+        files.push(milepost::store::PodFile {
+            kind: kind.into(),
+            sha256: p.app.state.blobs.put(bytes).await.unwrap(),
+            content_type: content_type.into(),
+            size_bytes: bytes.len() as i64,
+        });
+    }
+    let receiver = "Łukasz Żółć, Łódź";
+    let note = "Ring at São Paulo office. Αθήνα: παραδόθηκε. Москва: доставлено. Kraków → Łódź.";
+    let pod = milepost::store::NewPod {
+        shipment: p.second,
+        receiver_name: receiver.into(),
+        delivered_at: Utc::now() - Duration::minutes(5),
+        location: None,
+        note: Some(note.into()),
+        files,
+    };
+    let delivered = event("carrier", "DELIVERED", "d-2", Utc::now() - Duration::minutes(5), Some(p.second));
+    milepost::store::save_pod(&p.app.pool, p.tenant, &pod, delivered).await.unwrap();
+
+    let ap = signed_in(&p, Role::Ap, "alex@a.example").await;
+    let pdf = p.app.page(Some(&ap), &format!("/portal/orders/SO-1/shipments/{}/pod.pdf", p.second.0)).await;
+    assert_eq!(pdf.status(), 200);
+    let bytes = pdf.bytes().await.unwrap();
+
+    let text = pdf_tool("pdftotext", &["-raw"], &bytes);
+    for expected in [receiver, "São Paulo", "Αθήνα: παραδόθηκε.", "Москва: доставлено.", "Kraków → Łódź."]
+    {
+        assert!(text.contains(expected), "the PDF prints {expected:?} as written: {text}");
+    }
+    assert!(!text.contains('?'), "no character was replaced: {text}");
+
+    let images = pdf_images(&bytes);
+    assert!(images.contains(&("png".to_string(), 240, 80)), "the signature is drawn: {images:?}");
+    assert!(images.iter().any(|(encoding, _, _)| encoding == "jpeg"), "the photo is drawn: {images:?}");
+
+    let info = pdf_tool("pdfinfo", &[], &bytes);
+    assert!(info.lines().any(|l| l.starts_with("Pages:") && l.ends_with(" 1")), "{info}");
+    assert!(info.contains("Title:") && info.contains("Proof of delivery SO-1"), "{info}");
+    let meta = pdf_tool("pdfinfo", &["-meta"], &bytes);
+    assert!(meta.contains("pdfaid:part>2<") || meta.contains("pdfaid:part=\"2\""), "PDF/A-2: {meta}");
+    assert!(meta.contains("pdfaid:conformance>B<") || meta.contains("pdfaid:conformance=\"B\""), "{meta}");
+    let fonts = pdf_tool("pdffonts", &[], &bytes);
+    assert!(
+        fonts.lines().skip(2).all(|l| l.contains("DejaVuSans") && l.contains(" yes yes ")),
+        "every font embedded and subset: {fonts}"
+    );
 }
 
 #[tokio::test]

@@ -6,7 +6,8 @@ use super::pages::date_range;
 use super::views::{shipment_label, time_in, zone};
 use super::{forbidden, get_session, not_found, order_for, unavailable};
 use crate::auth::session::SignedIn;
-use crate::domain::pod_document::{render_pdf, PodDocument, PodLine};
+use crate::documents::pod_pdf::render_pdf;
+use crate::domain::pod_document::{PodDocument, PodFile, PodLine};
 use crate::domain::{OrderId, ShipmentId, TenantId};
 use crate::policy::{self, Action, Decision};
 use crate::proof_of_delivery_archive::{build_zip, safe_segment, ArchiveEntry};
@@ -63,10 +64,12 @@ pub async fn pod_pdf(
         .await
         .map_err(unavailable)?
         .ok_or_else(not_found)?;
-    Ok(attachment(render_pdf(&doc), "application/pdf", &format!("{}-{}.pdf", number, doc.pod_id)))
+    let pdf = render_pdf(&doc).map_err(|e| unavailable(store::StoreError::Corrupt(e.to_string())))?;
+    Ok(attachment(pdf, "application/pdf", &format!("{}-{}.pdf", number, doc.pod_id)))
 }
 
-/// What the PDF of a shipment's POD says, or `None` if it has no POD.
+/// What the PDF of a shipment's POD says, with its pictures from the blob
+/// store, or `None` if it has no POD.
 async fn pod_document(
     state: &AppState,
     tenant: TenantId,
@@ -78,7 +81,16 @@ async fn pod_document(
     let snapshot = store::order_snapshot(&state.pool, tenant, order).await?;
     let brand = store::get_tenant(&state.pool, tenant).await?.brand_name;
     let expected = store::shipment_expected_lines(&state.pool, order, shipment).await?;
-    Ok(Some(document(&brand, &snapshot, &pod, &expected)))
+    let mut doc = document(&brand, &snapshot, &pod, &expected);
+    for (entry, file) in doc.files.iter_mut().zip(&pod.files) {
+        // A missing or unreadable blob leaves the file listed without its
+        // picture: the document is still worth having.
+        match state.blobs.get(&file.sha256).await {
+            Ok(bytes) => entry.image = Some(bytes),
+            Err(error) => tracing::warn!(%error, sha256 = %file.sha256, "POD file missing from the blob store"),
+        }
+    }
+    Ok(Some(doc))
 }
 
 fn document(
@@ -102,6 +114,7 @@ fn document(
         shipment,
         receiver_name: pod.receiver_name.clone(),
         delivered_at: time_in(pod.delivered_at, tz),
+        document_date: pod.delivered_at,
         place: pod.location.map(|l| format!("{:.5}, {:.5}", l.lat, l.lng)),
         ship_to: o.ship_to.address_lines(),
         lines: lines
@@ -116,7 +129,11 @@ fn document(
             .collect(),
         note: pod.note.clone(),
         pod_id: format!("POD-{}", pod.id),
-        files: pod.files.iter().map(|f| format!("{} sha256:{}", f.kind, f.sha256)).collect(),
+        files: pod
+            .files
+            .iter()
+            .map(|f| PodFile { label: format!("{} sha256:{}", f.kind, f.sha256), image: None })
+            .collect(),
     }
 }
 
@@ -209,7 +226,8 @@ pub async fn deliveries_zip(
         let Some(doc) = pod_document(&state, tenant, row.order_id, row.shipment_id).await.map_err(unavailable)? else {
             continue;
         };
-        entries.push(ArchiveEntry { path: format!("{folder}/{}.pdf", doc.pod_id), bytes: render_pdf(&doc) });
+        let pdf = render_pdf(&doc).map_err(|e| unavailable(store::StoreError::Corrupt(e.to_string())))?;
+        entries.push(ArchiveEntry { path: format!("{folder}/{}.pdf", doc.pod_id), bytes: pdf });
         let pods = store::order_pods(&state.pool, tenant, row.order_id).await.map_err(unavailable)?;
         for file in pods.iter().filter(|p| p.shipment == row.shipment_id).flat_map(|p| &p.files) {
             let bytes = state.blobs.get(&file.sha256).await.map_err(|e| {
