@@ -93,7 +93,7 @@ test('accounts payable downloads a proof of delivery as PDF and the CSV for invo
   await page.getByTestId('delivery-row').first().waitFor();
   const [pdf] = await Promise.all([page.waitForEvent('download'), page.getByTestId('pod-pdf').first().click()]);
   const pdfBytes = readFileSync(await pdf.path());
-  assert.equal(pdfBytes.subarray(0, 8).toString(), '%PDF-1.4');
+  assert.match(pdfBytes.subarray(0, 8).toString(), /^%PDF-1\.\d$/);
   assert.match(pdf.suggestedFilename(), /^NW-\d+-POD-\d+\.pdf$/);
   const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('csv').click()]);
   const lines = readFileSync(await csv.path(), 'utf8').trim().split('\r\n');
