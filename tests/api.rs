@@ -599,3 +599,18 @@ async fn every_error_is_a_problem_document() {
         .unwrap();
     assert_eq!(fields(&problem(response, 422).await), ["Idempotency-Key"]);
 }
+
+#[tokio::test]
+async fn optional_bodies_may_be_null_and_whole_numbers_may_have_a_fraction() {
+    let s = setup().await;
+    create_order(&s, "SO-N").await;
+    let response = s.app.post("/api/v1/orders/SO-N/tracking-links", &s.admin, Value::Null).await;
+    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+    let mut body = order_body();
+    body["lines"][0]["quantity"] = json!(3.0);
+    let response = s.app.put("/api/v1/orders/SO-F", &s.admin, body).await;
+    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+    let mut half = order_body();
+    half["lines"][0]["quantity"] = json!(2.5);
+    assert_eq!(fields(&problem(s.app.put("/api/v1/orders/SO-H", &s.admin, half).await, 422).await), ["lines[0].quantity"]);
+}

@@ -371,4 +371,39 @@ mod tests {
         assert!(doc["components"]["securitySchemes"].get("api_key").is_some());
         assert!(doc["components"]["schemas"].get("Problem").is_some());
     }
+
+    #[test]
+    fn every_operation_lists_the_problems_it_can_answer_with() {
+        let doc = document_json();
+        for (path, operations) in doc["paths"].as_object().unwrap() {
+            for (method, operation) in operations.as_object().unwrap() {
+                let responses = operation["responses"].as_object().unwrap();
+                let has = |status: &str| responses.contains_key(status);
+                let label = format!("{method} {path}");
+                if operation["security"].to_string().contains("api_key") {
+                    assert!(has("401") && has("403"), "{label}");
+                }
+                if operation["requestBody"].is_object() {
+                    assert!(has("413") && has("422"), "{label}");
+                }
+                if operation["requestBody"]["content"].get("application/json").is_some() {
+                    assert!(has("415"), "{label}");
+                }
+                if operation["parameters"].as_array().is_some_and(|p| p.iter().any(|p| p["in"] == "path")) {
+                    assert!(has("400"), "{label}");
+                }
+                // The API's own errors; the buyer's tracking stream (`/t/`) is not the API.
+                let api_errors = responses.iter().filter(|(s, _)| s.starts_with('4') && path.starts_with("/api/"));
+                for (status, response) in api_errors {
+                    assert!(response["content"].get("application/problem+json").is_some(), "{label} {status}");
+                }
+            }
+        }
+        // Query strings are documented as query parameters.
+        let resume = &doc["paths"]["/t/{token}/events"]["get"]["parameters"];
+        assert!(resume.as_array().unwrap().iter().any(|p| p["name"] == "after" && p["in"] == "query"));
+        let hours = &doc["paths"]["/api/v1/shipments/{shipment_id}/positions"]["get"]["parameters"];
+        assert!(hours.as_array().unwrap().iter().any(|p| p["name"] == "hours" && p["in"] == "query"));
+        assert!(doc["components"]["schemas"]["EventIn"]["oneOf"].is_array());
+    }
 }
