@@ -172,6 +172,14 @@ async fn bad_uploads_are_refused_naming_the_field() {
         ),
         (base().text("latitude", "39.7").part("signature", image(signature_png(), "image/png")), "longitude"),
         (base().text("colour", "red").part("signature", image(signature_png(), "image/png")), "colour"),
+        (
+            base()
+                .text("longitude", "-104.99")
+                .text("longitude", "-104.98")
+                .text("latitude", "39.7")
+                .part("signature", image(signature_png(), "image/png")),
+            "longitude",
+        ),
         (base().part("photo", image(vec![0xFF; 8 * 1024 * 1024 + 1], "image/jpeg")), "photo[0]"),
     ];
     for (form, field) in cases {
@@ -238,7 +246,11 @@ async fn refused_uploads_leave_no_files_behind() {
     let (status, problem) = upload(&d, &d.key, ShipmentId(999_999), form()).await;
     assert_eq!(status, 404, "{problem}");
     assert_eq!(problem["errors"][0]["field"], "shipment_id");
-    assert_eq!(stored_files(&d), Vec::<std::path::PathBuf>::new(), "nothing written for a shipment that does not exist");
+    assert_eq!(
+        stored_files(&d),
+        Vec::<std::path::PathBuf>::new(),
+        "nothing written for a shipment that does not exist"
+    );
 
     // Another tenant's shipment is as unknown, and as clean.
     let other = tenant(&d.app.pool, "other").await;

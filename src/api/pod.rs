@@ -134,6 +134,11 @@ async fn read_form(mut form: Multipart, errors: &mut Vec<FieldError>) -> ApiResu
                 continue;
             }
         };
+        if slot.is_some() {
+            // Which one would be meant? Refused rather than guessed.
+            errors.push(FieldError { field: name, message: "is given more than once".into() });
+            continue;
+        }
         *slot = Some(text);
     }
     Ok(fields)
