@@ -11,33 +11,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-work=$(mktemp -d)
-server_pid=""
-cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
 command -v schemathesis >/dev/null || { echo "schemathesis is not installed (make setup installs it)"; exit 1; }
 
+source scripts/demo-server.sh
 # The tracking pages' per-address limit would answer a fuzzer's hundreds of
 # requests from one address with 429.
-MILEPOST_DATABASE_URL="sqlite://$work/milepost.db" \
-MILEPOST_ADDR=127.0.0.1:0 \
-MILEPOST_DATA_DIR="$work/data" \
-MILEPOST_DEMO_REPLAY=off \
-MILEPOST_RATE_LIMIT_TRACKING=off \
-MILEPOST_SITE_ROOT="${MILEPOST_SITE_ROOT:-target/site}" \
-  ./target/debug/milepost serve --demo --links-json "$work/links.json" >"$work/server.log" 2>&1 &
-server_pid=$!
-
-for _ in $(seq 1 120); do
-  [ -s "$work/links.json" ] && break
-  if ! kill -0 "$server_pid" 2>/dev/null; then cat "$work/server.log"; echo "server exited early"; exit 1; fi
-  sleep 0.5
-done
-[ -s "$work/links.json" ] || { cat "$work/server.log"; echo "server did not start"; exit 1; }
+start_demo_server MILEPOST_RATE_LIMIT_TRACKING=off
 
 # links.json: {"links": [{"url": "http://127.0.0.1:PORT/t/..."}...], "api_keys": {"<tenant>": "mp_..."}}
 read -r origin api_key < <(python3 -c '

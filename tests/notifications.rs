@@ -5,44 +5,13 @@
 
 mod common;
 
-use chrono::{Timelike, Utc};
+use chrono::Utc;
 use common::*;
 use milepost::auth::api_key::Scope;
 use milepost::notify::{self, Channels};
 use milepost::on_pool;
 use serde_json::json;
 use std::time::Duration;
-
-/// A zone where it is now daytime (10:00-18:59), or night (22:00-05:59), so
-/// quiet hours are tested without depending on when the test runs.
-fn zone_where_local_hour(day: bool) -> &'static str {
-    const ZONES: [&str; 12] = [
-        "Pacific/Kiritimati",
-        "Pacific/Auckland",
-        "Asia/Tokyo",
-        "Asia/Kolkata",
-        "Asia/Dubai",
-        "Europe/Berlin",
-        "UTC",
-        "America/Sao_Paulo",
-        "America/New_York",
-        "America/Chicago",
-        "America/Los_Angeles",
-        "Pacific/Honolulu",
-    ];
-    let now = Utc::now();
-    ZONES
-        .into_iter()
-        .find(|zone| {
-            let hour = now.with_timezone(&zone.parse::<chrono_tz::Tz>().unwrap()).hour();
-            if day {
-                (10..19).contains(&hour)
-            } else {
-                !(6..22).contains(&hour)
-            }
-        })
-        .expect("the zones above cover every hour")
-}
 
 async fn app_sending_to(sink: &SmtpSink) -> (TestApp, Channels) {
     let url = format!("smtp://127.0.0.1:{}", sink.port);

@@ -356,3 +356,34 @@ pub fn session_from(response: &reqwest::Response) -> Option<Session> {
     let token = pair.strip_prefix("milepost_session=")?;
     (!token.is_empty()).then(|| Session { cookie: pair.to_string(), csrf: milepost::auth::session::csrf_token(token) })
 }
+
+/// A zone where it is now daytime (10:00-18:59), or night (22:00-05:59), so
+/// quiet hours are tested without depending on when the test runs.
+pub fn zone_where_local_hour(day: bool) -> &'static str {
+    const ZONES: [&str; 12] = [
+        "Pacific/Kiritimati",
+        "Pacific/Auckland",
+        "Asia/Tokyo",
+        "Asia/Kolkata",
+        "Asia/Dubai",
+        "Europe/Berlin",
+        "UTC",
+        "America/Sao_Paulo",
+        "America/New_York",
+        "America/Chicago",
+        "America/Los_Angeles",
+        "Pacific/Honolulu",
+    ];
+    let now = Utc::now();
+    ZONES
+        .into_iter()
+        .find(|zone| {
+            let hour = chrono::Timelike::hour(&now.with_timezone(&zone.parse::<chrono_tz::Tz>().unwrap()));
+            if day {
+                (10..19).contains(&hour)
+            } else {
+                !(6..22).contains(&hour)
+            }
+        })
+        .expect("the zones above cover every hour")
+}
