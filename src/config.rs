@@ -337,7 +337,10 @@ mod tests {
         assert_eq!(c.secret_key.unwrap().to_base64(), key);
         assert_eq!(c.position_retention, chrono::Duration::days(7));
         assert_eq!(config(&[("MILEPOST_SECRET_KEY", "c2hvcnQ=")]).unwrap_err().name, "MILEPOST_SECRET_KEY");
-        assert_eq!(config(&[("MILEPOST_POSITION_RETENTION_DAYS", "0")]).unwrap_err().name, "MILEPOST_POSITION_RETENTION_DAYS");
+        assert_eq!(
+            config(&[("MILEPOST_POSITION_RETENTION_DAYS", "0")]).unwrap_err().name,
+            "MILEPOST_POSITION_RETENTION_DAYS"
+        );
     }
 
     #[test]

@@ -45,8 +45,8 @@ pub fn hydrate() {
 #[cfg(feature = "ssr")]
 pub mod proof_of_delivery_archive;
 #[cfg(feature = "ssr")]
+pub mod rate_limit;
+#[cfg(feature = "ssr")]
 pub mod retention;
 #[cfg(feature = "ssr")]
 pub mod secret_box;
-#[cfg(feature = "ssr")]
-pub mod rate_limit;

@@ -51,7 +51,8 @@ impl AppState {
     /// Panics if there is no `MILEPOST_SECRET_KEY` and the key file cannot
     /// be read or made; `main` settles the key first, with a proper error.
     pub fn new(mut config: Config, pool: Pool) -> Self {
-        let secret_key = crate::secret_box::SecretKey::for_deployment(config.secret_key.as_ref(), &config.data_dir).unwrap_or_else(|e| panic!("{e}"));
+        let secret_key = crate::secret_box::SecretKey::for_deployment(config.secret_key.as_ref(), &config.data_dir)
+            .unwrap_or_else(|e| panic!("{e}"));
         config.secret_key = Some(secret_key.clone());
         let leptos_options = LeptosOptions::builder()
             .output_name("milepost")

@@ -547,12 +547,8 @@ async fn every_error_is_a_problem_document() {
     let response = client.get(url("/api/v1/shipments/not-a-number/pod")).bearer_auth(&s.admin).send().await.unwrap();
     assert_eq!(fields(&problem(response, 400).await), ["path"]);
     // A query string that does not parse.
-    let response = client
-        .get(url("/api/v1/shipments/1/positions?hours=yesterday"))
-        .bearer_auth(&s.admin)
-        .send()
-        .await
-        .unwrap();
+    let response =
+        client.get(url("/api/v1/shipments/1/positions?hours=yesterday")).bearer_auth(&s.admin).send().await.unwrap();
     assert_eq!(fields(&problem(response, 400).await), ["query"]);
     // A method the endpoint does not take; the allowed ones are still named.
     let response = client.delete(url("/api/v1/orders/SO-P")).bearer_auth(&s.admin).send().await.unwrap();
@@ -612,5 +608,8 @@ async fn optional_bodies_may_be_null_and_whole_numbers_may_have_a_fraction() {
     assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
     let mut half = order_body();
     half["lines"][0]["quantity"] = json!(2.5);
-    assert_eq!(fields(&problem(s.app.put("/api/v1/orders/SO-H", &s.admin, half).await, 422).await), ["lines[0].quantity"]);
+    assert_eq!(
+        fields(&problem(s.app.put("/api/v1/orders/SO-H", &s.admin, half).await, 422).await),
+        ["lines[0].quantity"]
+    );
 }

@@ -16,7 +16,8 @@ use serde_json::json;
 
 /// Ends the `<title>`, refreshes to another site and runs a script, if
 /// printed as markup anywhere in a page's head or body.
-const ORDER_NUMBER: &str = r#"SO-9</title><meta http-equiv="refresh" content="0;url=//e.example"><script>alert(1)</script>"#;
+const ORDER_NUMBER: &str =
+    r#"SO-9</title><meta http-equiv="refresh" content="0;url=//e.example"><script>alert(1)</script>"#;
 /// A spreadsheet formula, if a CSV cell starts with it.
 const PO: &str = r#"=HYPERLINK("https://evil.example/","invoice")"#;
 /// Leaves an attribute and the element, on a page.
@@ -214,21 +215,19 @@ fn a_line_break_in_an_order_number_adds_no_mail_header() {
 }
 
 /// An SMS provider endpoint that records each form it receives.
-async fn sms_receiver() -> (String, std::sync::Arc<std::sync::Mutex<Vec<std::collections::HashMap<String, String>>>>)
-{
+async fn sms_receiver() -> (String, std::sync::Arc<std::sync::Mutex<Vec<std::collections::HashMap<String, String>>>>) {
     use std::sync::{Arc, Mutex};
     type Forms = Arc<Mutex<Vec<std::collections::HashMap<String, String>>>>;
     let seen: Forms = Arc::default();
     let record = seen.clone();
-    let app = axum::Router::new().fallback(
-        move |axum::Form(form): axum::Form<std::collections::HashMap<String, String>>| {
+    let app =
+        axum::Router::new().fallback(move |axum::Form(form): axum::Form<std::collections::HashMap<String, String>>| {
             let record = record.clone();
             async move {
                 record.lock().unwrap().push(form);
                 axum::http::StatusCode::OK
             }
-        },
-    );
+        });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });

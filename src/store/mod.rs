@@ -27,8 +27,8 @@ pub use idempotency::{
     StoredResponse,
 };
 pub use last_mile::{
-    foreign_shipments, last_mile, prune_positions, record_positions, set_arriving_soon_radius, set_route, LastMileRecord, MovedShipment,
-    NewPosition,
+    foreign_shipments, last_mile, prune_positions, record_positions, set_arriving_soon_radius, set_route,
+    LastMileRecord, MovedShipment, NewPosition,
 };
 pub use people::{
     accounts, clear_login_failures, create_session, create_sign_in_link, create_user, disable_user, list_users,

@@ -1,3 +1,4 @@
+use crate::ui::components::page_title::PageTitle;
 use crate::ui::pages::portal::{
     deliveries::DeliveriesPage,
     inbound::InboundPage,
@@ -11,7 +12,6 @@ use crate::ui::pages::{
     home::HomePage, not_found::NotFound, status_dictionary::StatusDictionaryPage, tracking::TrackingPage,
 };
 use leptos::prelude::*;
-use crate::ui::components::page_title::PageTitle;
 use leptos_meta::{provide_meta_context, MetaTags};
 use leptos_router::{
     components::{Route, Router, Routes},

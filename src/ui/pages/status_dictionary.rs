@@ -1,8 +1,8 @@
 //! The status dictionary as a document for customer service and integrators,
 //! generated from the same data the ingest path maps codes with.
 
-use leptos::prelude::*;
 use crate::ui::components::page_title::PageTitle;
+use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

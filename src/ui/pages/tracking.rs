@@ -1,5 +1,6 @@
 //! The branded page a buyer opens from a tracking link.
 
+use crate::ui::components::page_title::PageTitle;
 use crate::ui::components::{
     line_table::LineTable, live_map::LiveMap, progress::ProgressBar, proof_of_delivery::ProofOfDelivery,
     shipment_card::ShipmentCard, timeline::Timeline, updates_signup::UpdatesSignup,
@@ -7,7 +8,6 @@ use crate::ui::components::{
 use crate::ui::pages::not_found::NotFound;
 use crate::view_model::tracking::{ExceptionNotice, TrackingView};
 use leptos::prelude::*;
-use crate::ui::components::page_title::PageTitle;
 use leptos_meta::{Script, Stylesheet};
 use leptos_router::hooks::use_params_map;
 

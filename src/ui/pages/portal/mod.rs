@@ -10,9 +10,9 @@ pub mod people;
 pub mod service;
 pub mod sign_in;
 
+use crate::ui::components::page_title::PageTitle;
 use crate::view_model::portal::{PortalPage, Viewer};
 use leptos::prelude::*;
-use crate::ui::components::page_title::PageTitle;
 use leptos_router::hooks::use_query_map;
 
 /// Renders a page's answer: the content, or why there is none.
@@ -89,7 +89,10 @@ pub fn PortalShell(viewer: Viewer, title: String, children: Children) -> impl In
 
 /// A table of orders (lists, search results, queues).
 #[component]
-pub fn OrderTable(rows: Vec<crate::view_model::portal::OrderRow>, #[prop(optional)] empty: &'static str) -> impl IntoView {
+pub fn OrderTable(
+    rows: Vec<crate::view_model::portal::OrderRow>,
+    #[prop(optional)] empty: &'static str,
+) -> impl IntoView {
     if rows.is_empty() {
         let text = if empty.is_empty() { "No orders." } else { empty };
         return view! { <p class="text-slate-600" data-testid="no-orders">{text}</p> }.into_any();

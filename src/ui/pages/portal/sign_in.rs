@@ -1,8 +1,8 @@
 //! Signing in: password, or a one-time link by email; and the page a
 //! one-time link (or an invitation) opens.
 
-use leptos::prelude::*;
 use crate::ui::components::page_title::PageTitle;
+use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 fn problem_text(code: &str) -> &'static str {
