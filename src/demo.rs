@@ -649,7 +649,7 @@ pub async fn sign_ins(pool: &Pool) -> store::Result<Vec<DemoSignIn>> {
                 let domain = account_ref.to_lowercase();
                 (format!("{}@{domain}.example", role.code()), format!("{} at {account_name}", role.label()), account)
             };
-            let password = crate::auth::random_token(12);
+            let password = crate::token::random(12);
             let hash = crate::auth::password::hash(&password);
             match store::user_for_sign_in(pool, tenant.id, &email).await? {
                 Some((person, _)) => store::set_password(pool, person.id, &hash).await?,

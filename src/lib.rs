@@ -34,6 +34,8 @@ pub mod state;
 #[cfg(feature = "ssr")]
 pub mod store;
 #[cfg(feature = "ssr")]
+pub mod token;
+#[cfg(feature = "ssr")]
 pub mod tracking;
 
 #[cfg(feature = "hydrate")]

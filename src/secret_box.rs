@@ -91,7 +91,7 @@ impl SecretKey {
         // processes starting together cannot both make a key (the link of
         // the second fails and it reads the first's), nor read half a file.
         let key = SecretKey::generate();
-        let temporary = data_dir.join(format!(".{KEY_FILE}.{}", crate::auth::random_token(8)));
+        let temporary = data_dir.join(format!(".{KEY_FILE}.{}", crate::token::random(8)));
         write_private(&temporary, &key.to_base64()).map_err(|e| cannot("write", e))?;
         let linked = std::fs::hard_link(&temporary, &path);
         let _ = std::fs::remove_file(&temporary);
@@ -205,7 +205,7 @@ mod tests {
 
     #[test]
     fn without_a_configured_key_one_is_made_once_in_the_data_dir() {
-        let dir = std::env::temp_dir().join(format!("milepost-key-{}", crate::auth::random_token(8)));
+        let dir = std::env::temp_dir().join(format!("milepost-key-{}", crate::token::random(8)));
         let (made, path) = SecretKey::configured_or_file(None, &dir).unwrap();
         let path = path.expect("made now");
         #[cfg(unix)]

@@ -79,7 +79,7 @@ pub async fn create(pool: &Pool, tenant: TenantId, name: &str, scopes: &[Scope])
     let mut prefix = [0u8; 6];
     rand::rngs::OsRng.fill_bytes(&mut prefix);
     let prefix = hex::encode(prefix);
-    let key = format!("mp_{prefix}_{}", super::random_token(32));
+    let key = format!("mp_{prefix}_{}", crate::token::random(32));
     let scopes: Vec<&str> = scopes.iter().map(|s| s.as_str()).collect();
     let id = store::insert_api_key(pool, tenant, name, &prefix, &hash(&key), &scopes.join(",")).await?;
     Ok((id, key))

@@ -80,7 +80,7 @@ pub async fn signed_in(state: &AppState, headers: &HeaderMap) -> store::Result<O
 
 /// Starts a session for the person; returns the `Set-Cookie` value.
 pub async fn start(state: &AppState, person: &Person) -> store::Result<HeaderValue> {
-    let token = super::random_token(32);
+    let token = crate::token::random(32);
     store::create_session(&state.pool, person.id, &sha256_hex(&token), Utc::now() + LIFETIME).await?;
     Ok(cookie(state, &token, LIFETIME.num_seconds()))
 }

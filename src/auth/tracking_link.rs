@@ -23,7 +23,7 @@ impl std::fmt::Debug for TrackingToken {
 
 impl TrackingToken {
     pub fn generate() -> Self {
-        TrackingToken(super::random_token(TOKEN_BYTES))
+        TrackingToken(crate::token::random(TOKEN_BYTES))
     }
 
     /// Accepts only strings of the exact shape we issue, so junk never

@@ -41,7 +41,7 @@ pub(super) async fn subscribe_in_tx(
     .bind(origin)
     .bind(confirm_code_hash)
     .bind(confirm_code_hash.is_none().then_some(now))
-    .bind(crate::auth::random_token(16))
+    .bind(crate::token::random(16))
     .bind(now)
     .execute(c)
     .await
@@ -452,7 +452,7 @@ pub async fn request_opt_in(
     .bind(channel)
     .bind(address)
     .bind(&code_hash)
-    .bind(crate::auth::random_token(16))
+    .bind(crate::token::random(16))
     .bind(now)
     .fetch_one(c)
     .await)?;
@@ -467,7 +467,7 @@ pub async fn request_opt_in(
     .bind(address)
     .bind(subscription)
     .bind(code)
-    .bind(format!("{}:subscription_code:{channel}:{address}:{}", order.0, crate::auth::random_token(16)))
+    .bind(format!("{}:subscription_code:{channel}:{address}:{}", order.0, crate::token::random(16)))
     .bind(now)
     .bind(now)
     .execute(c)
