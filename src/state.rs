@@ -77,3 +77,9 @@ impl AppState {
         }
     }
 }
+
+impl FromRef<AppState> for crate::live::sse::Streams {
+    fn from_ref(state: &AppState) -> Self {
+        Self { pool: state.pool.clone(), hub: state.hub.clone(), config: state.config.clone() }
+    }
+}

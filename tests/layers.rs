@@ -7,8 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Two-way imports that predate this check, to be broken (issue 15).
-const KNOWN_PAIRS: [(&str, &str); 5] =
-    [("api", "ingest"), ("auth", "policy"), ("auth", "store"), ("live", "state"), ("notify", "store")];
+const KNOWN_PAIRS: [(&str, &str); 4] = [("api", "ingest"), ("auth", "policy"), ("auth", "store"), ("live", "state")];
 
 fn rust_files(path: &Path) -> Vec<PathBuf> {
     if path.is_file() {

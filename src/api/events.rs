@@ -1,23 +1,22 @@
 //! Posting events (one or a batch) and the signed carrier webhook receiver.
 
 use super::extract::{json_body, one_or_batch};
-use super::problem::{ApiResult, FieldError, Problem};
+use super::problem::{ApiResult, Problem};
 use crate::auth::api_key::ApiCaller;
 use crate::auth::webhook_signature;
-use crate::domain::{OrderId, TenantId};
+use crate::domain::TenantId;
 use crate::ingest;
 use crate::ingest::api_json::{self, EventBatch, EventIn, Target, MAX_BATCH};
-use crate::ingest::carrier_event::CarrierEvent;
+use crate::ingest::record::{RecordError, Recorded};
 use crate::ingest::webhook_format::WebhookFormat;
 use crate::state::AppState;
-use crate::store::{self, NewEvent, TrackedOutcome};
+use crate::store::{self, NewEvent};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::{Extension, Json};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use utoipa::ToSchema;
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -73,80 +72,50 @@ async fn record_events(
     append_events(state, tenant, valid, batch).await
 }
 
-/// Appends validated events, one transaction per order or tracking number.
+/// Appends validated events (`ingest::record`) and reports each one.
 async fn append_events(
     state: &AppState,
     tenant: TenantId,
     valid: Vec<(Target, NewEvent)>,
     batch: bool,
 ) -> ApiResult<EventsOut> {
-    // Resolve every order number first: an unknown one fails the request
-    // before anything is written.
-    let mut orders: HashMap<String, OrderId> = HashMap::new();
-    let mut missing = Vec::new();
-    for (i, (target, _)) in valid.iter().enumerate() {
-        if let Target::Order(number) = target {
-            if orders.contains_key(number) {
-                continue;
-            }
-            match store::find_order_by_number(&state.pool, tenant, number).await? {
-                Some(id) => {
-                    orders.insert(number.clone(), id);
-                }
-                None => missing.push(FieldError {
-                    field: if batch { format!("events[{i}].order_number") } else { "order_number".into() },
-                    message: format!("no order `{number}` in this tenant"),
-                }),
-            }
-        }
-    }
-    if !missing.is_empty() {
-        let mut problem = Problem::new(
-            StatusCode::NOT_FOUND,
-            "not-found",
-            "Not found",
-            "An event names an order that does not exist; nothing was recorded.",
-        );
-        problem.errors = missing;
-        return Err(problem);
-    }
+    Ok(EventsOut::from(ingest::record::events(state, tenant, valid, batch).await?))
+}
 
-    // One transaction per target, in the order targets first appear.
-    let mut groups: Vec<(Target, Vec<usize>)> = Vec::new();
-    let mut group_of: HashMap<&Target, usize> = HashMap::new();
-    for (i, (target, _)) in valid.iter().enumerate() {
-        let group = *group_of.entry(target).or_insert_with(|| {
-            groups.push((target.clone(), Vec::new()));
-            groups.len() - 1
-        });
-        groups[group].1.push(i);
+impl From<Vec<Recorded>> for EventsOut {
+    fn from(recorded: Vec<Recorded>) -> Self {
+        let results = recorded
+            .into_iter()
+            .enumerate()
+            .map(|(index, recorded)| {
+                let (status, event_id) = match recorded {
+                    Recorded::Created(id) => ("created", Some(id.0)),
+                    Recorded::Duplicate(id) => ("duplicate", Some(id.0)),
+                    Recorded::Unmatched => ("unmatched", None),
+                };
+                EventResult { index, status: status.into(), event_id }
+            })
+            .collect();
+        EventsOut { results }
     }
-    let mut results: Vec<EventResult> =
-        (0..valid.len()).map(|index| EventResult { index, status: String::new(), event_id: None }).collect();
-    for (target, members) in groups {
-        let events: Vec<NewEvent> = members.iter().map(|&i| valid[i].1.clone()).collect();
-        let outcome = match &target {
-            Target::Order(number) => Some(ingest::append(state, tenant, orders[number], &events).await?),
-            Target::TrackingNumber(tracking) => {
-                match ingest::append_by_tracking_number(state, tenant, tracking, &events).await? {
-                    TrackedOutcome::Appended { outcome, .. } => Some(outcome),
-                    TrackedOutcome::Unmatched { .. } => None,
-                }
+}
+
+impl From<RecordError> for Problem {
+    fn from(error: RecordError) -> Self {
+        match error {
+            RecordError::UnknownOrders(missing) => {
+                let mut problem = Problem::new(
+                    StatusCode::NOT_FOUND,
+                    "not-found",
+                    "Not found",
+                    "An event names an order that does not exist; nothing was recorded.",
+                );
+                problem.errors = missing;
+                problem
             }
-        };
-        for (k, &i) in members.iter().enumerate() {
-            // A repeat reports the id it was first stored under.
-            let stored = outcome.as_ref().map(|o| o.stored[k]);
-            results[i].status = match stored {
-                Some((_, true)) => "created",
-                Some((_, false)) => "duplicate",
-                None => "unmatched",
-            }
-            .into();
-            results[i].event_id = stored.map(|(id, _)| id.0);
+            RecordError::Store(e) => e.into(),
         }
     }
-    Ok(EventsOut { results })
 }
 
 /// Post one event or a batch of up to 1,000, each for an order number or a
@@ -237,21 +206,5 @@ pub async fn receive_webhook(
         return Ok(Json(record_events(&state, tenant, events, batch, Some(&source), move |s| s == path_source).await?));
     };
     let carrier_events = parsed.map_err(|e| Problem::field(e.field, e.problem))?;
-    Ok(Json(record_carrier_events(&state, tenant, &source, carrier_events).await?))
-}
-
-/// Scans from an aggregator payload (webhook or `milepost import`), read
-/// through the tenant's dictionary and appended by tracking number.
-pub async fn record_carrier_events(
-    state: &AppState,
-    tenant: TenantId,
-    source: &str,
-    carrier_events: Vec<CarrierEvent>,
-) -> ApiResult<EventsOut> {
-    let dictionary = state.dictionary_for(tenant).await?;
-    let valid = carrier_events
-        .into_iter()
-        .map(|e| (Target::TrackingNumber(e.tracking_number.clone()), e.into_new_event(source, &dictionary)))
-        .collect();
-    append_events(state, tenant, valid, true).await
+    Ok(Json(ingest::record::carrier_events(&state, tenant, &source, carrier_events).await?.into()))
 }

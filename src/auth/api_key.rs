@@ -4,43 +4,11 @@
 use crate::domain::TenantId;
 use crate::store::{self, Pool};
 use rand::RngCore;
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
-use std::str::FromStr;
 
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Scope {
-    Oms,
-    Wms,
-    Carrier,
-    Admin,
-}
-
-impl Scope {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Scope::Oms => "oms",
-            Scope::Wms => "wms",
-            Scope::Carrier => "carrier",
-            Scope::Admin => "admin",
-        }
-    }
-}
-
-impl FromStr for Scope {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim() {
-            "oms" => Ok(Scope::Oms),
-            "wms" => Ok(Scope::Wms),
-            "carrier" => Ok(Scope::Carrier),
-            "admin" => Ok(Scope::Admin),
-            other => Err(format!("unknown scope `{other}` (expected oms, wms, carrier or admin)")),
-        }
-    }
-}
+// Scopes and what they allow are decided in `policy`, with people's roles.
+pub use crate::policy::Scope;
 
 /// Who is calling the API, once their key checked out.
 #[derive(Clone, Debug)]
@@ -53,7 +21,7 @@ pub struct ApiCaller {
 impl ApiCaller {
     /// Whether the key may act where `scope` is needed (`policy` decides).
     pub fn has(&self, scope: Scope) -> bool {
-        crate::policy::key_allows(self, scope)
+        crate::policy::key_allows(&self.scopes, scope)
     }
 
     /// Which scope may post events under a given source name: the OMS and

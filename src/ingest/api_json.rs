@@ -1,7 +1,7 @@
 //! Milepost's own JSON event format, used by `POST /api/v1/events` and by
 //! generic carrier webhooks. Validation collects every bad field at once.
 
-use crate::api::problem::FieldError;
+use super::validation::FieldError;
 use crate::domain::StatusDictionary;
 use crate::store::NewEvent;
 use chrono::{DateTime, Duration, FixedOffset, Utc};

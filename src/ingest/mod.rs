@@ -10,7 +10,9 @@ pub mod easypost;
 pub mod edi;
 pub mod pod;
 pub mod positions;
+pub mod record;
 pub mod shippo;
+pub mod validation;
 pub mod webhook_format;
 pub mod x12;
 

@@ -2,9 +2,9 @@
 //! authenticated per-order stream (every event, internal ones included).
 //! Both resume after `Last-Event-ID` (or `?after=`) from the store.
 
-use super::Update;
+use super::{Hub, Update};
 use crate::domain::{EventId, OrderId, TenantId};
-use crate::state::AppState;
+use crate::config::Config;
 use crate::store::{self, EventRecord, TrackingLinkTarget};
 use crate::tracking::load_tracking_view;
 use axum::extract::{Path, Query, State};
@@ -17,6 +17,16 @@ use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
+
+/// What the streams need of the application: a substate taken from the
+/// app's state with `FromRef`, so `live` does not depend on `state` (which
+/// holds the hub).
+#[derive(Clone)]
+pub struct Streams {
+    pub pool: store::Pool,
+    pub hub: Arc<Hub>,
+    pub config: Arc<Config>,
+}
 
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// How often a tracking stream re-checks that its link is still valid.
@@ -45,7 +55,7 @@ impl Resume {
 /// The customer view as JSON with the newest event id it includes, which is
 /// what the SSE message id must say (the view may be newer than the update
 /// that triggered it).
-async fn tracking_json(state: &AppState, tenant: TenantId, order: OrderId) -> Option<(i64, Arc<str>)> {
+async fn tracking_json(state: &Streams, tenant: TenantId, order: OrderId) -> Option<(i64, Arc<str>)> {
     match load_tracking_view(&state.pool, &state.config.map, tenant, order).await {
         Ok(view) => serde_json::to_string(&view).ok().map(|json| (view.last_event_id, Arc::from(json))),
         Err(e) => {
@@ -57,7 +67,7 @@ async fn tracking_json(state: &AppState, tenant: TenantId, order: OrderId) -> Op
 
 /// Built once per update for all its subscribers. A failure is not cached:
 /// the next subscriber tries again rather than everyone missing the update.
-async fn shared_tracking_json(state: &AppState, update: &Update) -> Option<(i64, Arc<str>)> {
+async fn shared_tracking_json(state: &Streams, update: &Update) -> Option<(i64, Arc<str>)> {
     let build = || async { tracking_json(state, update.tenant, update.order).await.ok_or(()) };
     update.tracking_json.get_or_try_init(build).await.ok().cloned()
 }
@@ -78,7 +88,7 @@ fn tracking_event(last_event_id: i64, json: &str) -> Event {
         (status = 404, description = "Unknown, expired or revoked token (the same response for each)", content_type = "text/html"),
     ))]
 pub async fn tracking_stream(
-    State(state): State<AppState>,
+    State(state): State<Streams>,
     Extension(target): Extension<TrackingLinkTarget>,
     Path(token): Path<String>,
     Query(query): Query<Resume>,
@@ -153,7 +163,7 @@ pub fn event_json(event: &EventRecord) -> serde_json::Value {
 
 /// Every event of an order after `after`, one SSE message each, then live.
 pub fn order_event_stream(
-    state: AppState,
+    state: Streams,
     tenant: TenantId,
     order: OrderId,
     resume: Option<EventId>,
