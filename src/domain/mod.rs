@@ -10,6 +10,7 @@ pub mod ids;
 pub mod image;
 pub mod milestone;
 pub mod pod_document;
+pub mod promise;
 pub mod receiving;
 pub mod search;
 pub mod status;
