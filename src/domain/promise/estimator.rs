@@ -30,25 +30,43 @@ impl Default for QuantileLevels {
 }
 
 impl QuantileLevels {
-    /// The levels at which past predictions actually held the `nominal`
-    /// shares: the empirical quantiles of their probability integral
-    /// transforms (`Distribution::pit` of what happened). Fewer than
-    /// `min_scored` scored predictions leave the nominal levels.
-    pub fn calibrated(pits: &[f64], nominal: QuantileLevels, min_scored: usize) -> QuantileLevels {
-        if pits.len() < min_scored.max(1) {
+    /// The levels at which past predictions would have held the `nominal`
+    /// shares. For a whole-day outcome `y` a window `[q(a), q(b)]` holds it
+    /// exactly when `F(y) >= a` and `F(y - 1) < b`, so the earliest level
+    /// is the `earliest`-quantile of the scored `through = F(y)`, the
+    /// latest level the `latest`-quantile of `below = F(y - 1)`, and the
+    /// likely level the median of `below` (half the deliveries by then).
+    /// This corrects a model that has grown too narrow, too wide or too
+    /// optimistic, and the whole-day rounding. Fewer than `min_scored`
+    /// scores leave the nominal levels.
+    pub fn calibrated(scores: &[Score], nominal: QuantileLevels, min_scored: usize) -> QuantileLevels {
+        if scores.len() < min_scored.max(1) {
             return nominal;
         }
-        let mut sorted: Vec<f64> = pits.iter().copied().filter(|p| p.is_finite()).collect();
-        sorted.sort_by(|a, b| a.total_cmp(b));
-        if sorted.is_empty() {
-            return nominal;
-        }
-        let at = |q: f64| {
-            let i = ((q.clamp(0.0, 1.0) * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1;
-            sorted[i].clamp(0.0, 1.0)
+        let quantile = |mut values: Vec<f64>, q: f64| {
+            values.sort_by(|a, b| a.total_cmp(b));
+            let i = ((q.clamp(0.0, 1.0) * values.len() as f64).ceil() as usize).clamp(1, values.len()) - 1;
+            values[i].clamp(0.0, 1.0)
         };
-        QuantileLevels { earliest: at(nominal.earliest), likely: at(nominal.likely), latest: at(nominal.latest) }
+        let below: Vec<f64> = scores.iter().map(|s| s.below).collect();
+        let through: Vec<f64> = scores.iter().map(|s| s.through).collect();
+        // `through` sits just above a distribution step; a hair less keeps
+        // `q(earliest)` on the day that held it, not the day after.
+        let earliest = (quantile(through, nominal.earliest) - 1e-9).max(0.0);
+        let latest = quantile(below.clone(), nominal.latest) + 1e-9;
+        let likely = quantile(below, nominal.likely) + 1e-9;
+        let latest = latest.min(1.0);
+        let likely = likely.clamp(earliest, latest);
+        QuantileLevels { earliest: earliest.min(latest), likely, latest }
     }
+}
+
+/// Where an outcome fell in the distribution that predicted it:
+/// `below = P(T < y)`, `through = P(T <= y)`.
+#[derive(Copy, Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Score {
+    pub below: f64,
+    pub through: f64,
 }
 
 /// How the estimator reads history. The defaults are what the Olist
@@ -196,10 +214,11 @@ pub struct Prediction {
 impl Prediction {
     /// Where what happened fell in the predicted distribution, for the
     /// calibration (see `QuantileLevels::calibrated`).
-    pub fn pit(&self, delivered: NaiveDate, calendar: &BusinessCalendar) -> Option<f64> {
+    pub fn score(&self, delivered: NaiveDate, calendar: &BusinessCalendar) -> Option<Score> {
         let (anchor, dist) = self.distribution.as_ref()?;
         let days = calendar.business_days_between(*anchor, delivered).max(0) as u32;
-        Some(dist.pit(days))
+        let below = if days == 0 { 0.0 } else { dist.cdf(days - 1) };
+        Some(Score { below, through: dist.cdf(days) })
     }
 }
 

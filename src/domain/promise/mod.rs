@@ -13,7 +13,7 @@ pub mod lane;
 pub use calendar::{local_date, BusinessCalendar};
 pub use estimator::{
     blend, estimate, Basis, DeliveryWindow, EstimatorConfig, Prediction, Progress, PromiseInput, QuantileLevels,
-    RungHistory,
+    RungHistory, Score,
 };
 pub use histogram::{DayHistogram, Distribution, MonthlyHistogram, Recency, YearMonth, OVERFLOW_DAYS};
 pub use lane::{handling_ladder, Lane, LaneKey, LaneLevel, LaneShape, Place, Rung};

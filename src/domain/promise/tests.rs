@@ -170,13 +170,47 @@ fn before_handover_the_handling_time_is_added() {
 
 #[test]
 fn calibration_widens_a_window_that_held_too_little() {
-    // Predictions whose outcomes piled at the ends: the window was too narrow.
-    let pits: Vec<f64> =
-        (0..1000).map(|i| if i % 2 == 0 { 0.02 + (i as f64) * 1e-5 } else { 0.5 + (i as f64) * 4e-4 }).collect();
-    let levels = QuantileLevels::calibrated(&pits, QuantileLevels::default(), 200);
-    assert!(levels.earliest < 0.1);
+    // Outcomes that piled at both ends of their predictions: too narrow.
+    let scores: Vec<Score> = (0..1000)
+        .map(|i| match i % 4 {
+            0 => Score { below: 0.0, through: 0.03 },
+            1 => Score { below: 0.97, through: 1.0 },
+            _ => Score { below: 0.4, through: 0.6 },
+        })
+        .collect();
+    let levels = QuantileLevels::calibrated(&scores, QuantileLevels::default(), 200);
+    assert!(levels.earliest < 0.1 && levels.latest > 0.9, "{levels:?}");
     assert!(levels.earliest <= levels.likely && levels.likely <= levels.latest);
-    assert_eq!(QuantileLevels::calibrated(&pits[..10], QuantileLevels::default(), 200), QuantileLevels::default());
+    assert_eq!(QuantileLevels::calibrated(&scores[..10], QuantileLevels::default(), 200), QuantileLevels::default());
+}
+
+/// A lane that has become slower and less regular than its history: the
+/// nominal window holds far too little, and calibrated on the scores of
+/// recent deliveries it holds about its nominal share again.
+#[test]
+fn calibration_brings_coverage_to_nominal() {
+    let mut rng = SplitMix(7);
+    let train: Vec<u32> = (0..5000).map(|_| rng.lognormal_days(8.0, 0.25)).collect();
+    let transit = history(&train);
+    let cal = BusinessCalendar::weekdays();
+    let handed = d("2017-10-02");
+    let predict = |config: &EstimatorConfig| {
+        estimate(&input(handed, Progress::InTransit { handed_over: handed }, &transit, &[], &cal, None), config)
+            .unwrap()
+    };
+    let nominal = predict(&EstimatorConfig::default());
+    let outcomes: Vec<NaiveDate> =
+        (0..5000).map(|_| cal.add_business_days(handed, rng.lognormal_days(10.0, 0.5))).collect();
+    let coverage = |p: &Prediction| {
+        outcomes.iter().filter(|o| p.window.earliest <= **o && **o <= p.window.latest).count() as f64
+            / outcomes.len() as f64
+    };
+    let scores: Vec<Score> = outcomes[..2500].iter().map(|o| nominal.score(*o, &cal).unwrap()).collect();
+    let levels = QuantileLevels::calibrated(&scores, QuantileLevels::default(), 200);
+    let calibrated = predict(&EstimatorConfig { levels, ..EstimatorConfig::default() });
+    let (before, after) = (coverage(&nominal), coverage(&calibrated));
+    assert!(before < 0.6, "nominal {before}");
+    assert!((0.76..0.86).contains(&after), "calibrated {after} (nominal {before}, {levels:?})");
 }
 
 #[test]

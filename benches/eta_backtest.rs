@@ -1,0 +1,45 @@
+//! `make bench-eta`: the delivery promise backtest on the Olist slice in
+//! ../shared/data/olist (evaluation data, never copied into the repository).
+//! Prints the table; `--json` prints the report as one JSON object.
+//! Arguments: `[DIR] [--from YYYY-MM] [--to YYYY-MM] [--json] [--no-calibration]`.
+
+use milepost::history::{backtest, olist};
+use std::path::PathBuf;
+use std::time::Instant;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let value = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
+    let dir = args
+        .iter()
+        .enumerate()
+        .find(|(i, a)| !a.starts_with("--") && (*i == 0 || !["--from", "--to"].contains(&args[i - 1].as_str())))
+        .map(|(_, a)| PathBuf::from(a))
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/olist"));
+    let from = value("--from").unwrap_or("2017-10".into()).parse().expect("--from YYYY-MM");
+    let to = value("--to").unwrap_or("2018-02".into()).parse().expect("--to YYYY-MM");
+    let started = Instant::now();
+    let orders = match olist::read_dir(&dir) {
+        Ok(orders) => orders,
+        Err(e) => {
+            eprintln!("eta_backtest: {e} (the Olist slice is read from {})", dir.display());
+            std::process::exit(2);
+        }
+    };
+    let (deliveries, skipped) = backtest::deliveries(&orders);
+    let mut options = backtest::BacktestOptions::new(from, to);
+    options.calibrate = !args.iter().any(|a| a == "--no-calibration");
+    let report = backtest::run(&deliveries, &options);
+    if args.iter().any(|a| a == "--json") {
+        println!("{}", serde_json::to_string_pretty(&report).unwrap());
+    } else {
+        println!("{report}");
+        println!(
+            "{} orders read, {} deliveries usable (skipped: {:?}); {:.1} s",
+            orders.len(),
+            deliveries.len(),
+            skipped,
+            started.elapsed().as_secs_f64()
+        );
+    }
+}
