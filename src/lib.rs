@@ -23,6 +23,9 @@ pub mod documents;
 pub mod history;
 #[cfg(feature = "ssr")]
 pub mod ingest;
+/// The KPI dashboard: the rollup worker and the report (rows in `store::kpis`).
+#[cfg(feature = "ssr")]
+pub mod kpis;
 #[cfg(feature = "ssr")]
 pub mod live;
 #[cfg(feature = "ssr")]

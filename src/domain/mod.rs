@@ -8,6 +8,7 @@ pub mod eta;
 pub mod geo;
 pub mod ids;
 pub mod image;
+pub mod kpi;
 pub mod milestone;
 pub mod pod_document;
 pub mod promise;

@@ -6,6 +6,8 @@ mod conditions;
 mod edi;
 mod events;
 mod idempotency;
+/// The KPI rollups: folding logs into weekly rows, and reading them summed.
+pub mod kpis;
 mod last_mile;
 mod notifications;
 mod orders;
