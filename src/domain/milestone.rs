@@ -214,6 +214,25 @@ impl Canonical {
         }
     }
 
+    /// A sensor excursion, or its all-clear.
+    pub fn is_condition_alert(self) -> bool {
+        matches!(
+            self,
+            Canonical::Exception(ExceptionKind::ConditionExcursion) | Canonical::Resolved(ExceptionKind::ConditionExcursion)
+        )
+    }
+
+    /// Whether buyers (a tracking link, an account's people in the portal)
+    /// see this: what the dictionary shows customers, and condition alerts
+    /// only where the tenant chose to show them (`condition_alerts`).
+    pub fn visible_to_buyers(self, condition_alerts: bool) -> bool {
+        if self.is_condition_alert() {
+            condition_alerts
+        } else {
+            self.presentation().customer_visible
+        }
+    }
+
     /// Stable text form used in the database and the dictionary data file:
     /// `delivered`, `exception:damaged`, `unmapped`.
     pub fn code(self) -> String {
@@ -315,6 +334,31 @@ mod tests {
             .map(|c| c.code())
             .collect();
         assert_eq!(terminal, ["delivered", "exception:returned_to_sender", "exception:cancelled"]);
+    }
+
+    #[test]
+    fn condition_alerts_reach_buyers_only_where_the_tenant_shows_them() {
+        let excursion = Canonical::Exception(ExceptionKind::ConditionExcursion);
+        let back_in_range = Canonical::Resolved(ExceptionKind::ConditionExcursion);
+        for alert in [excursion, back_in_range] {
+            assert!(alert.is_condition_alert());
+            assert!(!alert.visible_to_buyers(false), "{alert}");
+            assert!(alert.visible_to_buyers(true), "{alert}");
+        }
+        // The switch changes nothing else: other codes follow the dictionary.
+        let others = Milestone::ALL
+            .into_iter()
+            .map(Canonical::Milestone)
+            .chain(ExceptionKind::ALL.into_iter().flat_map(|e| [Canonical::Exception(e), Canonical::Resolved(e)]))
+            .chain([Canonical::Note, Canonical::Unmapped])
+            .filter(|c| !c.is_condition_alert());
+        for c in others {
+            assert_eq!(c.visible_to_buyers(true), c.presentation().customer_visible, "{c}");
+            assert_eq!(c.visible_to_buyers(false), c.presentation().customer_visible, "{c}");
+        }
+        assert!(Canonical::Exception(ExceptionKind::Delayed).visible_to_buyers(false));
+        assert!(!Canonical::Resolved(ExceptionKind::Delayed).visible_to_buyers(true));
+        assert!(!Canonical::Milestone(Milestone::Picked).visible_to_buyers(true));
     }
 
     #[test]

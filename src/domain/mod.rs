@@ -1,6 +1,11 @@
 //! The pure core: ids, brand, milestones, the status dictionary, status
-//! derivation. No I/O, no framework types: everything here is unit-tested.
+//! derivation, line quantities, addresses and time zones, notification
+//! rules. No I/O, no framework types: everything here is unit-tested.
 
+// Zones and what depends on them (addresses, quiet hours) are server-side:
+// the browser gets times already formatted and needs no time-zone database.
+#[cfg(feature = "ssr")]
+pub mod address;
 pub mod brand;
 pub mod condition;
 pub mod dictionary;
@@ -10,15 +15,25 @@ pub mod ids;
 pub mod image;
 pub mod kpi;
 pub mod milestone;
+#[cfg(feature = "ssr")]
+pub mod notification_rules;
 pub mod pod_document;
+pub mod quantities;
 pub mod promise;
 pub mod receiving;
 pub mod search;
 pub mod status;
+#[cfg(feature = "ssr")]
+pub mod zone;
 
+#[cfg(feature = "ssr")]
+pub use address::{ShipTo, Site};
 pub use brand::BrandColor;
 pub use dictionary::{is_carrier_source, DictionaryEntry, StatusDictionary};
 pub use geo::{CoordinateError, LatLng};
 pub use ids::*;
 pub use milestone::{Canonical, ExceptionKind, Milestone};
+pub use quantities::{line_quantities, CarriedQuantity, LineQuantities, OrderedLine};
 pub use status::{derive_order_status, is_late, EventFact, OrderStatus, ShipmentStatus};
+#[cfg(feature = "ssr")]
+pub use zone::{TimeZone, UnknownZone};

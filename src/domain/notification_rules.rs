@@ -1,10 +1,12 @@
 //! When a notification is due, pure and unit-tested: which events notify by
 //! default, which are urgent, when quiet hours end, how long to wait before
-//! retrying.
+//! retrying, and what a buyer may type to get updates. The store queues by
+//! these rules and the notify worker retries by them, so they live here,
+//! below both.
 
-use crate::domain::{Canonical, ExceptionKind, Milestone};
-use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
-use chrono_tz::Tz;
+use super::zone::TimeZone;
+use super::{Canonical, ExceptionKind, Milestone};
+use chrono::{DateTime, Duration, NaiveTime, TimeZone as _, Utc};
 
 /// Buyers want about four updates per order and one at once when something
 /// goes wrong.
@@ -73,14 +75,14 @@ impl QuietHours {
     }
 
     /// The first moment at or after `now` the recipient may be messaged.
-    pub fn send_at(&self, now: DateTime<Utc>, tz: Tz, urgent: bool) -> DateTime<Utc> {
-        let local = now.with_timezone(&tz);
+    pub fn send_at(&self, now: DateTime<Utc>, zone: TimeZone, urgent: bool) -> DateTime<Utc> {
+        let local = zone.local(now);
         if urgent || !self.contains(local.time()) {
             return now;
         }
         let day = if local.time() >= self.end { local.date_naive().succ_opt() } else { Some(local.date_naive()) };
         day.map(|d| d.and_time(self.end))
-            .and_then(|end| tz.from_local_datetime(&end).earliest())
+            .and_then(|end| zone.tz().from_local_datetime(&end).earliest())
             .map_or(now, |end| end.to_utc())
     }
 }
@@ -98,7 +100,6 @@ pub fn retry_delay(attempt: u32, base: Duration, jitter: f64) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::ExceptionKind;
 
     fn utc(s: &str) -> DateTime<Utc> {
         s.parse().unwrap()
@@ -128,7 +129,7 @@ mod tests {
 
     #[test]
     fn quiet_hours_hold_good_news_until_morning_but_not_bad_news() {
-        let chicago: Tz = "America/Chicago".parse().unwrap();
+        let chicago = TimeZone::parse("America/Chicago").unwrap();
         let quiet = QuietHours::default();
         // 23:30 in Chicago (05:30 UTC next day): held until 08:00 Chicago.
         let late = utc("2026-11-26T05:30:00Z");
@@ -144,7 +145,7 @@ mod tests {
     #[test]
     fn tenants_set_their_own_quiet_hours() {
         let quiet = QuietHours::parse("13:00", "15:30").unwrap();
-        let tokyo: Tz = "Asia/Tokyo".parse().unwrap();
+        let tokyo = TimeZone::parse("Asia/Tokyo").unwrap();
         // 14:00 in Tokyo is 05:00 UTC: held until 15:30 Tokyo, 06:30 UTC.
         assert_eq!(quiet.send_at(utc("2026-11-26T05:00:00Z"), tokyo, false), utc("2026-11-26T06:30:00Z"));
         let none = QuietHours::parse("00:00", "00:00").unwrap();

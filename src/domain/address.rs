@@ -1,0 +1,115 @@
+//! Where an order goes: the ship-to address, the zone its clocks keep and
+//! its point on the map, and the ways it is written out (a label, a line in
+//! a list, a receiving site). Formatting lives here so every page writes an
+//! address the same way.
+
+use super::zone::TimeZone;
+use super::LatLng;
+
+/// An order's delivery address.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShipTo {
+    /// Who or what receives it: a person, a store, a dock.
+    pub name: String,
+    pub line1: String,
+    pub line2: Option<String>,
+    pub city: String,
+    pub region: Option<String>,
+    pub postcode: String,
+    pub country: String,
+    /// Times on the tracking page and in the portal are shown in this zone;
+    /// quiet hours are kept in it.
+    pub time_zone: TimeZone,
+    /// Where the delivery goes on the map (and what the ETA aims at).
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+}
+
+impl ShipTo {
+    /// The address as it is written on a label, one line each.
+    pub fn address_lines(&self) -> Vec<String> {
+        let town = [Some(self.city.as_str()), self.region.as_deref(), Some(self.postcode.as_str())]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        [Some(self.name.clone()), Some(self.line1.clone()), self.line2.clone(), Some(town), Some(self.country.clone())]
+            .into_iter()
+            .flatten()
+            .collect()
+    }
+
+    /// The destination on the map, when it has valid coordinates.
+    pub fn location(&self) -> Option<LatLng> {
+        self.latitude.zip(self.longitude).and_then(|(lat, lng)| LatLng::parse(lat, lng).ok())
+    }
+
+    pub fn site(&self) -> Site {
+        Site { name: self.name.clone(), postcode: self.postcode.clone(), city: self.city.clone() }
+    }
+}
+
+/// The part of a ship-to people recognise a place by: a receiver's site, a
+/// row in an order list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Site {
+    pub name: String,
+    pub postcode: String,
+    pub city: String,
+}
+
+impl Site {
+    /// "Dock 4, 78701 Austin": a cell in a list.
+    pub fn one_line(&self) -> String {
+        format!("{}, {} {}", self.name, self.postcode, self.city)
+    }
+
+    /// "Dock 4 (78701 Austin)": a choice among the sites.
+    pub fn label(&self) -> String {
+        format!("{} ({} {})", self.name, self.postcode, self.city)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dock() -> ShipTo {
+        ShipTo {
+            name: "Dock 4".into(),
+            line1: "1 Loop Rd".into(),
+            line2: None,
+            city: "Austin".into(),
+            region: None,
+            postcode: "78701".into(),
+            country: "US".into(),
+            time_zone: TimeZone::parse("America/Chicago").unwrap(),
+            latitude: None,
+            longitude: None,
+        }
+    }
+
+    #[test]
+    fn a_label_has_one_line_per_part_and_skips_the_missing_ones() {
+        assert_eq!(dock().address_lines(), ["Dock 4", "1 Loop Rd", "Austin 78701", "US"]);
+        let full = ShipTo { line2: Some("Gate B".into()), region: Some("TX".into()), ..dock() };
+        assert_eq!(full.address_lines(), ["Dock 4", "1 Loop Rd", "Gate B", "Austin TX 78701", "US"]);
+    }
+
+    #[test]
+    fn a_site_is_written_on_one_line_or_as_a_choice() {
+        let site = dock().site();
+        assert_eq!(site, Site { name: "Dock 4".into(), postcode: "78701".into(), city: "Austin".into() });
+        assert_eq!(site.one_line(), "Dock 4, 78701 Austin");
+        assert_eq!(site.label(), "Dock 4 (78701 Austin)");
+    }
+
+    #[test]
+    fn the_location_needs_both_coordinates_in_range() {
+        assert_eq!(dock().location(), None);
+        let placed = ShipTo { latitude: Some(30.27), longitude: Some(-97.74), ..dock() };
+        assert_eq!(placed.location(), Some(LatLng { lat: 30.27, lng: -97.74 }));
+        assert_eq!(ShipTo { latitude: Some(30.27), ..dock() }.location(), None);
+        assert_eq!(ShipTo { latitude: Some(95.0), longitude: Some(0.0), ..dock() }.location(), None);
+    }
+}
