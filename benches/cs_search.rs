@@ -127,7 +127,7 @@ fn imported(tenant: milepost::domain::TenantId, g: &Generated, rng: &mut StdRng)
                 region: None,
                 postcode: g.postcode.clone(),
                 country: "GB".into(),
-                time_zone: "Europe/London".into(),
+                time_zone: milepost::domain::TimeZone::parse("Europe/London").unwrap(),
                 latitude: None,
                 longitude: None,
             },

@@ -2,7 +2,7 @@
 //! every state, fed through the same `store::append` path as real sources.
 
 use crate::auth::tracking_link::{self, TrackingToken};
-use crate::domain::{BrandColor, LatLng, OrderLineId, StatusDictionary, TenantId};
+use crate::domain::{BrandColor, LatLng, OrderLineId, StatusDictionary, TenantId, TimeZone};
 use crate::store::{self, NewEvent, NewOrder, NewOrderLine, NewPosition, NewShipment, NewTenant, Pool, ShipTo};
 use chrono::{DateTime, Duration, Utc};
 use rand::rngs::StdRng;
@@ -377,7 +377,7 @@ async fn seed_order(
             region,
             postcode,
             country: country.into(),
-            time_zone: zone.into(),
+            time_zone: TimeZone::parse(zone).expect("the demo's zones are IANA names"),
             latitude: Some(latitude),
             longitude: Some(longitude),
         },

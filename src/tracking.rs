@@ -3,13 +3,11 @@
 
 use crate::config::MapTiles;
 use crate::domain::eta::{EtaModel, Fix, StopAhead};
-use crate::domain::LatLng;
-use crate::domain::{derive_order_status, is_late, Canonical, EventFact, ExceptionKind, Milestone, ShipmentId};
-use crate::domain::{OrderId, TenantId};
-use crate::store::{self, LastMileRecord, OrderSnapshot, Pool, ShipTo, TenantRecord};
+use crate::domain::{derive_order_status, is_late, Canonical, EventFact, Milestone, ShipmentId};
+use crate::domain::{OrderId, ShipTo, TenantId, TimeZone};
+use crate::store::{self, LastMileRecord, OrderSnapshot, Pool, TenantRecord};
 use crate::view_model::tracking::*;
 use chrono::{DateTime, FixedOffset, Offset, Utc};
-use chrono_tz::Tz;
 use std::collections::HashMap;
 
 /// Coarse stages for the progress bar: a buyer does not need ten steps.
@@ -21,14 +19,8 @@ const PROGRESS: [(&str, Milestone); 5] = [
     ("Delivered", Milestone::Delivered),
 ];
 
-pub fn zone(name: &str) -> Tz {
-    // An unknown zone in stored data should not take the page down; UTC is
-    // at least unambiguous, and the page says which zone it uses.
-    name.parse().unwrap_or(Tz::UTC)
-}
-
-fn format_time(at: DateTime<Utc>, tz: Tz, locale: &str) -> String {
-    let local = at.with_timezone(&tz);
+fn format_time(at: DateTime<Utc>, tz: TimeZone, locale: &str) -> String {
+    let local = tz.local(at);
     if locale.eq_ignore_ascii_case("en-US") {
         local.format("%a, %b %-d, %-I:%M %p %Z").to_string()
     } else {
@@ -38,9 +30,9 @@ fn format_time(at: DateTime<Utc>, tz: Tz, locale: &str) -> String {
 
 /// The time on the source's own clock (a carrier scan in another zone),
 /// when it gave an offset that differs from the ship-to's at that instant.
-fn source_clock(at: DateTime<Utc>, offset_minutes: Option<i32>, tz: Tz, locale: &str) -> Option<String> {
+fn source_clock(at: DateTime<Utc>, offset_minutes: Option<i32>, tz: TimeZone, locale: &str) -> Option<String> {
     let offset = FixedOffset::east_opt(offset_minutes? * 60)?;
-    if at.with_timezone(&tz).offset().fix() == offset {
+    if tz.local(at).offset().fix() == offset {
         return None;
     }
     let there = at.with_timezone(&offset);
@@ -66,17 +58,9 @@ fn format_date(date: chrono::NaiveDate, locale: &str) -> String {
 
 pub fn build_tracking_view(snapshot: &OrderSnapshot, tenant: &TenantRecord, now: DateTime<Utc>) -> TrackingView {
     let order = &snapshot.order;
-    let tz = zone(&order.ship_to.time_zone);
+    let tz = order.ship_to.time_zone;
     let locale = tenant.locale.as_str();
-    // Sensor excursions are internal unless the tenant shows them to buyers.
-    let shows_condition = |canonical: Canonical| {
-        tenant.buyers_see_condition_alerts
-            && matches!(
-                canonical,
-                Canonical::Exception(ExceptionKind::ConditionExcursion)
-                    | Canonical::Resolved(ExceptionKind::ConditionExcursion)
-            )
-    };
+    let buyers_see = |canonical: Canonical| canonical.visible_to_buyers(tenant.buyers_see_condition_alerts);
 
     let facts: Vec<EventFact> = snapshot
         .events
@@ -85,24 +69,19 @@ pub fn build_tracking_view(snapshot: &OrderSnapshot, tenant: &TenantRecord, now:
         .collect();
     let shipment_ids: Vec<i64> = snapshot.shipments.iter().map(|s| s.id.0).collect();
 
-    let mut shipped_per_line: HashMap<_, i64> = HashMap::new();
-    for sl in &snapshot.shipment_lines {
-        *shipped_per_line.entry(sl.order_line_id).or_default() += sl.quantity;
-    }
     let lines: Vec<LineView> = snapshot
         .lines
         .iter()
-        .map(|l| {
-            let shipped = shipped_per_line.get(&l.id).copied().unwrap_or(0);
-            LineView {
-                sku: l.sku.clone(),
-                description: l.description.clone(),
-                unit: l.unit.clone(),
-                ordered: l.quantity,
-                shipped,
-                cancelled: l.cancelled_quantity,
-                outstanding: (l.quantity - l.cancelled_quantity - shipped).max(0),
-            }
+        .zip(snapshot.line_quantities())
+        .map(|(l, q)| LineView {
+            sku: l.sku.clone(),
+            description: l.description.clone(),
+            unit: l.unit.clone(),
+            ordered: q.ordered,
+            shipped: q.shipped,
+            cancelled: q.cancelled,
+            // Still to ship: the buyer's question is "is the rest coming?".
+            outstanding: q.unshipped(),
         })
         .collect();
     let lines_outstanding = lines.iter().any(|l| l.outstanding > 0);
@@ -116,7 +95,7 @@ pub fn build_tracking_view(snapshot: &OrderSnapshot, tenant: &TenantRecord, now:
         .events
         .iter()
         .rev()
-        .filter(|e| e.canonical.presentation().customer_visible || shows_condition(e.canonical))
+        .filter(|e| buyers_see(e.canonical))
         .map(|e| {
             let p = e.canonical.presentation();
             TimelineEntry {
@@ -136,7 +115,7 @@ pub fn build_tracking_view(snapshot: &OrderSnapshot, tenant: &TenantRecord, now:
     let exceptions = status
         .open_exceptions
         .iter()
-        .filter(|x| x.kind.presentation().customer_visible || shows_condition(Canonical::Exception(x.kind)))
+        .filter(|x| buyers_see(Canonical::Exception(x.kind)))
         .map(|x| {
             let p = x.kind.presentation();
             ExceptionNotice {
@@ -159,7 +138,7 @@ pub fn build_tracking_view(snapshot: &OrderSnapshot, tenant: &TenantRecord, now:
             let status_label = derived
                 .open_exceptions
                 .iter()
-                .find(|x| x.presentation().customer_visible || shows_condition(Canonical::Exception(**x)))
+                .find(|x| buyers_see(Canonical::Exception(**x)))
                 .map(|x| x.presentation().label)
                 .or(derived.milestone.map(|m| m.presentation().label))
                 .unwrap_or("Packed, waiting for the carrier");
@@ -196,7 +175,7 @@ pub fn build_tracking_view(snapshot: &OrderSnapshot, tenant: &TenantRecord, now:
         .map(|(i, (label, _))| ProgressStep { label: label.to_string(), reached: i <= current, current: i == current })
         .collect();
 
-    let today_at_ship_to = now.with_timezone(&tz).date_naive();
+    let today_at_ship_to = tz.today(now);
     let ship_to = order.ship_to.address_lines();
 
     TrackingView {
@@ -248,7 +227,7 @@ pub async fn load_tracking_view(
     let snapshot = store::order_snapshot(pool, tenant.id, order).await?;
     let now = Utc::now();
     let mut view = build_tracking_view(&snapshot, &tenant, now);
-    let tz = zone(&snapshot.order.ship_to.time_zone);
+    let tz = snapshot.order.ship_to.time_zone;
     let shipment_count = snapshot.shipments.len();
     view.proof_of_delivery = store::order_pods(pool, tenant.id, order)
         .await?
@@ -268,7 +247,7 @@ pub async fn load_tracking_view(
         .collect();
     // The map follows the first shipment on the vehicle that has reported.
     let on_its_way = |s: &&store::ShipmentRecord| {
-        matches!(s.status_milestone.as_deref(), Some("out_for_delivery" | "arriving_soon"))
+        matches!(s.status_milestone, Some(Milestone::OutForDelivery | Milestone::ArrivingSoon))
     };
     for shipment in snapshot.shipments.iter().filter(on_its_way) {
         let record = store::last_mile(pool, tenant.id, shipment.id, now - TRAIL).await?;
@@ -291,9 +270,8 @@ pub fn build_last_mile(
     locale: &str,
 ) -> Option<LastMileView> {
     let (updated_at, vehicle) = *record.fixes.last()?;
-    let tz = zone(&ship_to.time_zone);
-    let clock = |at: DateTime<Utc>| at.with_timezone(&tz).format(clock_format(locale)).to_string();
-    let destination = ship_to.latitude.zip(ship_to.longitude).and_then(|(lat, lng)| LatLng::parse(lat, lng).ok());
+    let clock = |at: DateTime<Utc>| ship_to.time_zone.local(at).format(clock_format(locale)).to_string();
+    let destination = ship_to.location();
     let fixes: Vec<Fix> = record.fixes.iter().map(|(at, point)| Fix { at: *at, point: *point }).collect();
     let stops: Vec<StopAhead> = record
         .stops_ahead
@@ -320,7 +298,7 @@ mod tests {
     #[test]
     fn a_scan_in_another_zone_shows_its_own_clock() {
         let at: DateTime<Utc> = "2026-11-26T15:10:00Z".parse().unwrap();
-        let chicago: Tz = "America/Chicago".parse().unwrap();
+        let chicago = TimeZone::parse("America/Chicago").unwrap();
         assert_eq!(source_clock(at, Some(-300), chicago, "en-US").as_deref(), Some("10:10 AM local time (UTC-05:00)"));
         assert_eq!(source_clock(at, Some(60), chicago, "de-DE").as_deref(), Some("16:10 local time (UTC+01:00)"));
         assert_eq!(source_clock(at, Some(-360), chicago, "en-US"), None, "the ship-to's own zone adds nothing");

@@ -126,7 +126,7 @@ async fn a_proof_of_delivery_is_stored_clean_and_delivers_the_shipment() {
     assert!(order.contains("Received by") && order.contains("Dana Receiver"));
     assert!(order.contains(&format!("/t/{}/pod/{}", d.token, files[0]["sha256"].as_str().unwrap())));
     let status = milepost::store::order_status(&d.app.pool, d.tenant, find_order(&d).await).await.unwrap();
-    assert_eq!(status.status_milestone.as_deref(), Some("delivered"));
+    assert_eq!(status.status_milestone, Some(milepost::domain::Milestone::Delivered));
     let signature = d.app.get(&format!("/t/{}/pod/{}", d.token, files[0]["sha256"].as_str().unwrap())).await;
     assert_eq!(signature.status(), 200);
     assert_eq!(signature.headers()["x-content-type-options"], "nosniff");

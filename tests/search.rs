@@ -40,7 +40,7 @@ async fn save(app: &TestApp, tenant: TenantId, k: Keys<'_>) -> milepost::domain:
                 region: None,
                 postcode: k.postcode.into(),
                 country: "GB".into(),
-                time_zone: "Europe/London".into(),
+                time_zone: milepost::domain::TimeZone::parse("Europe/London").unwrap(),
                 latitude: None,
                 longitude: None,
             },

@@ -27,8 +27,8 @@ async fn append_is_idempotent_and_recomputes_status() {
     assert_eq!(snapshot.events.len(), 2);
     assert!(snapshot.events[0].occurred_at < snapshot.events[1].occurred_at, "timeline ordered by occurrence");
     assert_eq!(snapshot.order.status_headline, "Delivered");
-    assert_eq!(snapshot.order.status_milestone.as_deref(), Some("delivered"));
-    assert_eq!(snapshot.shipments[0].status_milestone.as_deref(), Some("delivered"));
+    assert_eq!(snapshot.order.status_milestone, Some(milepost::domain::Milestone::Delivered));
+    assert_eq!(snapshot.shipments[0].status_milestone, Some(milepost::domain::Milestone::Delivered));
 }
 
 #[tokio::test]

@@ -201,7 +201,7 @@ pub async fn put_quiet_hours(
     ApiJson(input): ApiJson<QuietHoursIn>,
 ) -> ApiResult<StatusCode> {
     require(&caller, Scope::Admin)?;
-    let quiet = crate::notify::rules::QuietHours::parse(&input.start, &input.end)
+    let quiet = crate::domain::notification_rules::QuietHours::parse(&input.start, &input.end)
         .ok_or_else(|| Problem::field("start", "start and end must be times as HH:MM"))?;
     store::set_quiet_hours(&state.pool, caller.tenant, quiet).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -6,7 +6,7 @@ use super::problem::{ApiResult, FieldError, Problem};
 use super::require;
 use crate::auth::api_key::{ApiCaller, Scope};
 use crate::auth::tracking_link;
-use crate::domain::{OrderId, StatusDictionary};
+use crate::domain::{OrderId, StatusDictionary, TimeZone};
 use crate::ingest;
 use crate::state::AppState;
 use crate::store::{self, NewEvent, NewOrder, NewOrderLine, ShipTo};
@@ -154,12 +154,13 @@ fn validate_order(
     ] {
         FieldError::check_text(&mut errors, field, value, 200);
     }
-    if s.time_zone.parse::<chrono_tz::Tz>().is_err() {
-        errors.push(FieldError {
-            field: "ship_to.time_zone".into(),
-            message: format!("`{}` is not an IANA time zone such as America/Chicago", s.time_zone),
-        });
-    }
+    let time_zone = match TimeZone::parse(&s.time_zone) {
+        Ok(zone) => Some(zone),
+        Err(unknown) => {
+            errors.push(FieldError { field: "ship_to.time_zone".into(), message: unknown.to_string() });
+            None
+        }
+    };
     FieldError::check_coordinates(&mut errors, "ship_to.", s.latitude, s.longitude);
     if let Some(email) = input.contact.as_ref().and_then(|c| c.email.as_deref()) {
         if !email.contains('@') || email.len() > 254 {
@@ -182,9 +183,10 @@ fn validate_order(
             errors.push(FieldError { field: format!("lines[{i}].unit"), message: "must be 1 to 10 characters".into() });
         }
     }
-    if !errors.is_empty() {
+    // No errors means the zone was read.
+    let (true, Some(time_zone)) = (errors.is_empty(), time_zone) else {
         return Err(Problem::invalid(errors));
-    }
+    };
     let contact = input.contact.unwrap_or(ContactIn { name: None, email: None, phone: None });
     let s = input.ship_to;
     Ok(NewOrder {
@@ -205,7 +207,7 @@ fn validate_order(
             region: s.region,
             postcode: s.postcode,
             country: s.country,
-            time_zone: s.time_zone,
+            time_zone,
             latitude: s.latitude,
             longitude: s.longitude,
         },
@@ -227,7 +229,7 @@ pub async fn order_out(state: &AppState, caller: &ApiCaller, order: OrderId, cre
     Ok(OrderOut {
         order_number: status.order_number,
         status: status.status_headline,
-        milestone: status.status_milestone,
+        milestone: status.status_milestone.map(|m| m.code().to_string()),
         created,
     })
 }
@@ -432,7 +434,7 @@ pub async fn get_order(
     Ok(Json(OrderDetail {
         order_number: snapshot.order.order_number,
         status: snapshot.order.status_headline,
-        milestone: snapshot.order.status_milestone,
+        milestone: snapshot.order.status_milestone.map(|m| m.code().to_string()),
         shipments: snapshot
             .shipments
             .iter()
@@ -440,7 +442,7 @@ pub async fn get_order(
                 shipment_id: s.id.0,
                 carrier: s.carrier.clone(),
                 tracking_number: s.tracking_number.clone(),
-                milestone: s.status_milestone.clone(),
+                milestone: s.status_milestone.map(|m| m.code().to_string()),
             })
             .collect(),
         events: snapshot.events.iter().map(crate::live::sse::event_json).collect(),

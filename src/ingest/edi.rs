@@ -222,7 +222,7 @@ struct Context<'a> {
 
 impl<'a> Context<'a> {
     async fn new(state: &'a AppState, tenant: TenantId, sender: &'a str) -> store::Result<Self> {
-        let local = store::get_tenant(&state.pool, tenant).await?.time_zone.parse().unwrap_or(Tz::UTC);
+        let local = store::get_tenant(&state.pool, tenant).await?.time_zone.tz();
         Ok(Context { state, tenant, sender, local, dictionary: state.dictionary_for(tenant).await? })
     }
 
@@ -502,7 +502,7 @@ fn new_order(
             postcode: ship_to.postcode.clone().ok_or_else(|| missing("an N4 postal code"))?,
             country: ship_to.country.clone().unwrap_or_else(|| "US".into()),
             // X12 addresses carry no zone; the tenant's is the best guess.
-            time_zone: local.name().to_string(),
+            time_zone: local.into(),
             latitude: None,
             longitude: None,
         },

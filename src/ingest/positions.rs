@@ -26,7 +26,7 @@ pub async fn record(state: &AppState, tenant: TenantId, fixes: &[NewPosition]) -
         state.hub.publish_moved(tenant, order);
     }
     for shipment in &moved {
-        let out_for_delivery = shipment.status_milestone.as_deref() == Some(Milestone::OutForDelivery.code());
+        let out_for_delivery = shipment.status_milestone == Some(Milestone::OutForDelivery);
         let Some(destination) = shipment.destination.filter(|_| out_for_delivery) else { continue };
         if !within(shipment.arriving_soon_radius_m, shipment.latest, destination) {
             continue;

@@ -3,11 +3,11 @@
 //! and a dead-letter state.
 
 pub mod email;
-pub mod rules;
 pub mod unsubscribe;
 pub mod webhook_target;
 
 use crate::auth::{tracking_link, webhook_signature};
+use crate::domain::notification_rules as rules;
 use crate::state::AppState;
 use crate::store::{self, DueNotification};
 use chrono::{Duration, Utc};

@@ -3,7 +3,7 @@
 //! date range, the CSV for invoice matching and a ZIP of every POD.
 
 use super::pages::date_range;
-use super::views::{shipment_label, time_in, zone};
+use super::views::{shipment_label, time_in};
 use super::{forbidden, get_session, not_found, order_for, unavailable};
 use crate::auth::session::SignedIn;
 use crate::documents::pod_pdf::render_pdf;
@@ -100,7 +100,7 @@ fn document(
     lines: &[store::ExpectedLine],
 ) -> PodDocument {
     let o = &snapshot.order;
-    let tz = zone(&o.ship_to.time_zone);
+    let tz = o.ship_to.time_zone;
     let shipment = snapshot
         .shipments
         .iter()

@@ -1,13 +1,13 @@
 //! What each portal page's server function answers, already authorized:
 //! the policy decides, the store reads only within the person's reach.
 
-use super::views::{self, line_progress, order_row, shipment_label, time_in, timeline, zone};
+use super::views::{self, line_progress, order_row, shipment_label, time_in, timeline};
 use crate::auth::session::SignedIn;
 use crate::domain::search::SearchQuery;
 use crate::domain::{Canonical, ExceptionKind, Milestone};
 use crate::policy::{self, Action, Decision};
 use crate::state::AppState;
-use crate::store::{self, OrderFilter, SiteRecord};
+use crate::store::{self, OrderFilter, SiteRecord, StatusFilter};
 use crate::view_model::portal::*;
 use chrono::{Duration, NaiveDate, Utc};
 
@@ -55,8 +55,9 @@ pub async fn orders(state: &AppState, signed_in: Option<SignedIn>, query: Orders
     let signed_in = allowed_or_return!(signed_in, Action::ViewOrder);
     let now = Utc::now();
     let filter = OrderFilter {
-        status: Some(query.status.trim().to_string())
-            .filter(|s| STATUS_FILTERS.iter().any(|(c, _)| c == s) && !s.is_empty()),
+        status: Some(query.status.trim())
+            .filter(|s| STATUS_FILTERS.iter().any(|(c, _)| c == s))
+            .and_then(StatusFilter::parse),
         placed_from: parse_date(&query.from).map(|d| d.and_hms_opt(0, 0, 0).expect("midnight").and_utc()),
         placed_before: parse_date(&query.to)
             .map(|d| (d + Duration::days(1)).and_hms_opt(0, 0, 0).expect("midnight").and_utc()),
@@ -88,7 +89,7 @@ pub async fn order(state: &AppState, signed_in: Option<SignedIn>, number: &str) 
     let (received, received_shipments) = store::received_quantities(&state.pool, order).await?;
     let pods = store::order_pods(&state.pool, person.tenant, order).await?;
     let o = &snapshot.order;
-    let tz = zone(&o.ship_to.time_zone);
+    let tz = o.ship_to.time_zone;
     let staff = may(Action::ViewInternal);
 
     let mut shipments = Vec::new();
@@ -155,11 +156,7 @@ pub async fn order(state: &AppState, signed_in: Option<SignedIn>, number: &str) 
         shipments.push(PortalShipment {
             id: s.id.0,
             label: shipment_label(&s.carrier, &s.tracking_number),
-            status: s
-                .status_milestone
-                .as_deref()
-                .and_then(|m| m.parse::<Milestone>().ok())
-                .map_or("Awaiting carrier scan", |m| m.presentation().label)
+            status: s.status_milestone.map_or("Awaiting carrier scan", |m| m.presentation().label)
                 .to_string(),
             packs,
             pod,
@@ -169,7 +166,7 @@ pub async fn order(state: &AppState, signed_in: Option<SignedIn>, number: &str) 
     }
 
     let desk = if staff { Some(service_desk(state, &snapshot, order, tz).await?) } else { None };
-    let delivered = o.status_milestone.as_deref() == Some("delivered");
+    let delivered = o.status_milestone == Some(Milestone::Delivered);
     Ok(PortalPage::Ready(PortalOrder {
         viewer: viewer(state, &signed_in).await?,
         number: o.order_number.clone(),
@@ -190,7 +187,7 @@ async fn service_desk(
     state: &AppState,
     snapshot: &store::OrderSnapshot,
     order: crate::domain::OrderId,
-    tz: chrono_tz::Tz,
+    tz: crate::domain::TimeZone,
 ) -> store::Result<ServiceDesk> {
     let o = &snapshot.order;
     let notifications = store::order_notifications(&state.pool, order)
@@ -249,7 +246,7 @@ async fn service_desk(
 
 /// A site's key in the URL: name and postcode (what tells two docks apart).
 pub fn site_key(site: &SiteRecord) -> String {
-    format!("{}|{}", site.ship_to_name, site.ship_to_postcode)
+    format!("{}|{}", site.name, site.postcode)
 }
 
 pub async fn inbound(state: &AppState, signed_in: Option<SignedIn>, site: &str) -> Page<InboundBoard> {
@@ -262,7 +259,7 @@ pub async fn inbound(state: &AppState, signed_in: Option<SignedIn>, site: &str) 
         viewer: viewer(state, &signed_in).await?,
         sites: sites
             .iter()
-            .map(|s| (site_key(s), format!("{} ({} {})", s.ship_to_name, s.ship_to_postcode, s.ship_to_city)))
+            .map(|s| (site_key(s), s.label()))
             .collect(),
         site: chosen.as_ref().map(site_key),
         late: vec![],
@@ -273,7 +270,7 @@ pub async fn inbound(state: &AppState, signed_in: Option<SignedIn>, site: &str) 
     };
     let Some(site) = chosen else { return Ok(PortalPage::Ready(board)) };
     for row in store::inbound_orders(&state.pool, reach, &site).await? {
-        let today = views::today_in(zone(&row.ship_to_time_zone), now);
+        let today = views::today_in(row.ship_to_time_zone, now);
         let view = order_row(&row, now, None);
         match row.promised_date {
             Some(d) if d < today => board.late.push(view),
@@ -337,6 +334,14 @@ pub async fn search(state: &AppState, signed_in: Option<SignedIn>, q: &str) -> P
         Some(query) => store::search_orders(&state.pool, policy::reach(&signed_in.person), &query, 50).await?,
         None => Vec::new(),
     };
+    // A WISMO indicator for the KPI dashboard: about one order if it found one.
+    if !q.trim().is_empty() {
+        let order = match rows.as_slice() {
+            [only] => Some(only.order.id),
+            _ => None,
+        };
+        crate::kpis::record(&state.pool, signed_in.person.tenant, order, store::kpis::Signal::CsSearch);
+    }
     Ok(PortalPage::Ready(OrderList {
         viewer: viewer(state, &signed_in).await?,
         rows: rows
@@ -351,7 +356,7 @@ pub async fn exceptions(state: &AppState, signed_in: Option<SignedIn>, stuck_hou
     let now = Utc::now();
     let hours = stuck_hours.unwrap_or(DEFAULT_STUCK_HOURS).clamp(1, 24 * 90);
     let tenant = store::get_tenant(&state.pool, signed_in.person.tenant).await?;
-    let today = views::today_in(zone(&tenant.time_zone), now);
+    let today = views::today_in(tenant.time_zone, now);
     let rows =
         store::exceptions_queue(&state.pool, signed_in.person.tenant, today, now - Duration::hours(hours)).await?;
     Ok(PortalPage::Ready(OrderList {

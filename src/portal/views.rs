@@ -2,12 +2,10 @@
 //! only what the person's role may see.
 
 use crate::auth::session::SignedIn;
-use crate::domain::{Canonical, OrderLineId, ShipmentId};
+use crate::domain::{Canonical, Milestone, OrderLineId, ShipmentId, TimeZone};
 use crate::store::{EventRecord, OrderListRow, OrderSnapshot};
-pub use crate::tracking::zone;
 use crate::view_model::portal::*;
 use chrono::{DateTime, NaiveDate, Utc};
-use chrono_tz::Tz;
 use std::collections::HashMap;
 
 pub fn viewer(signed_in: &SignedIn, brand: &str) -> Viewer {
@@ -22,27 +20,27 @@ pub fn viewer(signed_in: &SignedIn, brand: &str) -> Viewer {
 }
 
 /// B2B people compare these with documents: unambiguous, sortable.
-pub fn time_in(at: DateTime<Utc>, tz: Tz) -> String {
-    at.with_timezone(&tz).format("%Y-%m-%d %H:%M %Z").to_string()
+pub fn time_in(at: DateTime<Utc>, tz: TimeZone) -> String {
+    tz.local(at).format("%Y-%m-%d %H:%M %Z").to_string()
 }
 
-pub fn today_in(tz: Tz, now: DateTime<Utc>) -> NaiveDate {
-    now.with_timezone(&tz).date_naive()
+pub fn today_in(tz: TimeZone, now: DateTime<Utc>) -> NaiveDate {
+    tz.today(now)
 }
 
 pub fn order_row(row: &OrderListRow, now: DateTime<Utc>, reason: Option<String>) -> OrderRow {
-    let tz = zone(&row.ship_to_time_zone);
-    let delivered = row.status_milestone.as_deref() == Some("delivered");
+    let tz = row.ship_to_time_zone;
+    let delivered = row.status_milestone == Some(Milestone::Delivered);
     OrderRow {
         number: row.order_number.clone(),
         po: row.customer_po.clone(),
         account: row.account_name.clone(),
-        placed: row.placed_at.with_timezone(&tz).format("%Y-%m-%d").to_string(),
+        placed: tz.local(row.placed_at).format("%Y-%m-%d").to_string(),
         promised: row.promised_date.map(|d| d.format("%Y-%m-%d").to_string()),
         headline: row.status_headline.clone(),
         late: crate::domain::is_late(row.promised_date, delivered, today_in(tz, now)),
         exception: !row.open_exceptions.is_empty(),
-        ship_to: format!("{}, {} {}", row.ship_to_name, row.ship_to_postcode, row.ship_to_city),
+        ship_to: row.site.one_line(),
         reason,
     }
 }
@@ -54,40 +52,29 @@ pub fn shipment_label(carrier: &str, tracking_number: &str) -> String {
 /// Each line's ordered, shipped (and in which shipment), delivered,
 /// outstanding and received quantities, across split and partial shipments.
 pub fn line_progress(snapshot: &OrderSnapshot, received: &[(OrderLineId, i64, i64)]) -> Vec<LineProgress> {
-    let labels: HashMap<ShipmentId, (String, bool)> = snapshot
-        .shipments
-        .iter()
-        .map(|s| {
-            (s.id, (shipment_label(&s.carrier, &s.tracking_number), s.status_milestone.as_deref() == Some("delivered")))
-        })
-        .collect();
+    let labels: HashMap<ShipmentId, String> =
+        snapshot.shipments.iter().map(|s| (s.id, shipment_label(&s.carrier, &s.tracking_number))).collect();
     snapshot
         .lines
         .iter()
-        .map(|line| {
-            let carried: Vec<_> = snapshot.shipment_lines.iter().filter(|sl| sl.order_line_id == line.id).collect();
-            let shipped_in: Vec<(String, i64)> = carried
-                .iter()
-                .map(|sl| (labels.get(&sl.shipment_id).map(|l| l.0.clone()).unwrap_or_default(), sl.quantity))
-                .collect();
-            let shipped = carried.iter().map(|sl| sl.quantity).sum();
-            let delivered = carried
-                .iter()
-                .filter(|sl| labels.get(&sl.shipment_id).is_some_and(|l| l.1))
-                .map(|sl| sl.quantity)
-                .sum();
-            let ordered = line.quantity - line.cancelled_quantity;
+        .zip(snapshot.line_quantities())
+        .map(|(line, q)| {
             let counted = received.iter().find(|(id, _, _)| *id == line.id);
             LineProgress {
                 line_number: line.line_number,
                 sku: line.sku.clone(),
                 description: line.description.clone(),
                 unit: line.unit.clone(),
-                ordered,
-                shipped_in,
-                shipped,
-                delivered,
-                outstanding: (ordered - delivered).max(0),
+                // Businesses reconcile against what is still on order.
+                ordered: q.due(),
+                shipped_in: q
+                    .shipped_in
+                    .iter()
+                    .map(|(s, quantity)| (labels.get(s).cloned().unwrap_or_default(), *quantity))
+                    .collect(),
+                shipped: q.shipped,
+                delivered: q.delivered,
+                outstanding: q.undelivered(),
                 received: counted.map(|c| c.1),
                 damaged: counted.map_or(0, |c| c.2),
             }
@@ -98,11 +85,8 @@ pub fn line_progress(snapshot: &OrderSnapshot, received: &[(OrderLineId, i64, i6
 /// Who may see an event in the portal: account people see what buyers see
 /// on a tracking link plus their own receipts; staff see everything.
 fn visible_to_account(event: &EventRecord, buyers_see_conditions: bool) -> bool {
-    use crate::domain::ExceptionKind::ConditionExcursion;
-    match event.canonical {
-        Canonical::Exception(ConditionExcursion) | Canonical::Resolved(ConditionExcursion) => buyers_see_conditions,
-        _ => event.source == RECEIVING_SOURCE || event.canonical.presentation().customer_visible,
-    }
+    let receiving = event.source == RECEIVING_SOURCE && !event.canonical.is_condition_alert();
+    receiving || event.canonical.visible_to_buyers(buyers_see_conditions)
 }
 
 /// Events recorded by receivers in the portal.
@@ -110,7 +94,7 @@ pub const RECEIVING_SOURCE: &str = "receiving";
 /// Events recorded by customer service in the portal.
 pub const SERVICE_SOURCE: &str = "customer_service";
 
-pub fn timeline(snapshot: &OrderSnapshot, staff: bool, buyers_see_conditions: bool, tz: Tz) -> Vec<TimelineItem> {
+pub fn timeline(snapshot: &OrderSnapshot, staff: bool, buyers_see_conditions: bool, tz: TimeZone) -> Vec<TimelineItem> {
     let labels: HashMap<ShipmentId, String> =
         snapshot.shipments.iter().map(|s| (s.id, shipment_label(&s.carrier, &s.tracking_number))).collect();
     let mut items: Vec<TimelineItem> = snapshot
@@ -156,12 +140,12 @@ mod tests {
             unit: "EA".into(),
             cancelled_quantity: cancelled,
         };
-        let shipment = |id, tracking: &str, status: Option<&str>| ShipmentRecord {
+        let shipment = |id, tracking: &str, status_milestone| ShipmentRecord {
             id: ShipmentId(id),
             carrier: "ups".into(),
             service: None,
             tracking_number: tracking.into(),
-            status_milestone: status.map(str::to_string),
+            status_milestone,
         };
         let carried =
             |s, l, q| ShipmentLineRecord { shipment_id: ShipmentId(s), order_line_id: OrderLineId(l), quantity: q };
@@ -185,7 +169,7 @@ mod tests {
                     region: None,
                     postcode: "1".into(),
                     country: "GB".into(),
-                    time_zone: "Europe/London".into(),
+                    time_zone: TimeZone::parse("Europe/London").unwrap(),
                     latitude: None,
                     longitude: None,
                 },
@@ -194,7 +178,10 @@ mod tests {
                 open_exceptions: String::new(),
             },
             lines: vec![line(10, 1, 10, 0), line(11, 2, 5, 1), line(12, 3, 2, 0)],
-            shipments: vec![shipment(100, "T1", Some("delivered")), shipment(101, "T2", Some("in_transit"))],
+            shipments: vec![
+                shipment(100, "T1", Some(Milestone::Delivered)),
+                shipment(101, "T2", Some(Milestone::InTransit)),
+            ],
             shipment_lines: vec![carried(100, 10, 6), carried(101, 10, 4), carried(100, 11, 4)],
             events: vec![],
         }

@@ -1,7 +1,7 @@
 //! Vehicle positions and routes: what the live map draws and the ETA reads.
 
 use super::{on_pool, on_tx, Pool, Result, StoreError};
-use crate::domain::{LatLng, OrderId, ShipmentId, TenantId};
+use crate::domain::{LatLng, Milestone, OrderId, ShipmentId, TenantId};
 use chrono::{DateTime, Utc};
 
 /// One GPS fix, of a vehicle (which carries the shipments on its route) or
@@ -22,7 +22,7 @@ pub struct NewPosition {
 pub struct MovedShipment {
     pub shipment: ShipmentId,
     pub order: OrderId,
-    pub status_milestone: Option<String>,
+    pub status_milestone: Option<Milestone>,
     pub destination: Option<LatLng>,
     pub arriving_soon_radius_m: f64,
     /// The newest fix for it among those just recorded, and its time.
@@ -103,7 +103,7 @@ pub async fn record_positions(pool: &Pool, tenant: TenantId, fixes: &[NewPositio
     }
     let mut result = Vec::with_capacity(moved.len());
     for (shipment, latest_at, latest) in moved {
-        let row: (OrderId, Option<String>, Option<f64>, Option<f64>, f64) = on_tx!(&mut tx, |c| {
+        let row: (OrderId, Option<Milestone>, Option<f64>, Option<f64>, f64) = on_tx!(&mut tx, |c| {
             sqlx::query_as(
             "SELECT s.order_id, s.status_milestone, o.ship_to_latitude, o.ship_to_longitude, t.arriving_soon_radius_m
              FROM shipments s JOIN orders o ON o.id = s.order_id JOIN tenants t ON t.id = s.tenant_id
@@ -208,7 +208,7 @@ pub async fn last_mile(
     .bind(since)
     .fetch_all(c)
     .await)?;
-    let ahead: Vec<(Option<f64>, Option<f64>, i64)> = on_pool!(pool, |c| sqlx::query_as(
+    let ahead: Vec<(Option<f64>, Option<f64>, i64)> = on_pool!(pool, |c| sqlx::query_as(&format!(
         "SELECT o.ship_to_latitude, o.ship_to_longitude, r.service_seconds
          FROM route_stops mine
          JOIN route_stops r ON r.tenant_id = mine.tenant_id AND r.vehicle_id = mine.vehicle_id
@@ -216,9 +216,10 @@ pub async fn last_mile(
          JOIN shipments s ON s.id = r.shipment_id
          JOIN orders o ON o.id = s.order_id
          WHERE mine.tenant_id = $1 AND mine.shipment_id = $2
-           AND (s.status_milestone IS NULL OR s.status_milestone <> 'delivered')
-         ORDER BY r.sequence"
-    )
+           AND (s.status_milestone IS NULL OR s.status_milestone <> '{delivered}')
+         ORDER BY r.sequence",
+        delivered = Milestone::Delivered.code()
+    ))
     .bind(tenant)
     .bind(shipment)
     .fetch_all(c)

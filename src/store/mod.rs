@@ -2,6 +2,7 @@
 //! in domain types; pages and handlers never see a query.
 
 mod api_keys;
+mod codes;
 mod conditions;
 mod edi;
 mod events;
@@ -42,7 +43,7 @@ pub use portal::{
     awaiting_receipt, deliveries, exceptions_queue, inbound_orders, list_orders, order_audit, order_owner,
     order_tracking_links, received_quantities, record_audit, revoke_order_tracking_links, save_receipt,
     shipment_expected_lines, shipment_packs, sites, AuditRecord, AwaitingReceipt, DeliveryRow, ExpectedLine,
-    NewReceipt, OrderFilter, OrderListRow, PackItemRow, PackRow, SiteRecord,
+    NewReceipt, OrderFilter, OrderListRow, PackItemRow, PackRow, SiteRecord, StatusFilter,
 };
 pub use proof_of_delivery::{
     order_pods, pod_file_in_use, pod_slot, save_pod, shipment_pod, NewPod, PodFile, PodRecord, PodSaved, PodSlot,

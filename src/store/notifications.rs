@@ -4,11 +4,10 @@
 
 use super::{on_pool, on_tx};
 use super::{Pool, Result};
-use crate::domain::{Canonical, EventId, OrderId, TenantId};
-use crate::notify::rules::{self, QuietHours};
+use crate::domain::notification_rules::{self as rules, QuietHours};
+use crate::domain::{Canonical, EventId, OrderId, TenantId, TimeZone};
 use crate::secret_box::SecretKey;
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 
 /// A new event that may notify.
 pub(super) struct Notable {
@@ -90,7 +89,7 @@ pub(super) async fn enqueue_in_tx(
     if recipients.is_empty() {
         return Ok(0);
     }
-    let Some((account, zone, quiet_start, quiet_end)): Option<(Option<i64>, String, String, String)> =
+    let Some((account, zone, quiet_start, quiet_end)): Option<(Option<i64>, TimeZone, String, String)> =
         on_tx!(tx, |c| sqlx::query_as(
             "SELECT o.account_id, o.ship_to_time_zone, t.quiet_hours_start, t.quiet_hours_end
          FROM orders o JOIN tenants t ON t.id = o.tenant_id WHERE o.id = $1 AND o.tenant_id = $2",
@@ -113,7 +112,6 @@ pub(super) async fn enqueue_in_tx(
     .bind(account)
     .fetch_all(c)
     .await)?;
-    let tz: Tz = zone.parse().unwrap_or(Tz::UTC);
     for event in due {
         let trigger = event.canonical.code();
         for recipient in &recipients {
@@ -126,7 +124,7 @@ pub(super) async fn enqueue_in_tx(
             }
             // Quiet hours are for people; systems take messages at any hour.
             let urgent = rules::is_urgent(event.canonical) || recipient.channel == "webhook";
-            let send_at = quiet.send_at(now, tz, urgent);
+            let send_at = quiet.send_at(now, zone, urgent);
             let key = format!(
                 "{}:{trigger}:{}:{}",
                 order.0,

@@ -1,47 +1,35 @@
 use super::events::{attach_unmatched, insert_in_tx, recompute_status, AppendOutcome, EventRecord, NewEvent};
 use super::{on_pool, on_tx};
 use super::{Pool, Result, StoreError};
-use crate::domain::{AccountId, OrderId, OrderLineId, ShipmentId, TenantId};
+use crate::domain::{
+    quantities, AccountId, CarriedQuantity, LineQuantities, Milestone, OrderId, OrderLineId, OrderedLine, ShipmentId,
+    TenantId, TimeZone,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 
-#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
-pub struct ShipTo {
-    #[sqlx(rename = "ship_to_name")]
-    pub name: String,
-    #[sqlx(rename = "ship_to_line1")]
-    pub line1: String,
-    #[sqlx(rename = "ship_to_line2")]
-    pub line2: Option<String>,
-    #[sqlx(rename = "ship_to_city")]
-    pub city: String,
-    #[sqlx(rename = "ship_to_region")]
-    pub region: Option<String>,
-    #[sqlx(rename = "ship_to_postcode")]
-    pub postcode: String,
-    #[sqlx(rename = "ship_to_country")]
-    pub country: String,
-    /// IANA name; times on the tracking page are shown in this zone.
-    #[sqlx(rename = "ship_to_time_zone")]
-    pub time_zone: String,
-    /// Where the delivery goes on the map (and what the ETA aims at).
-    #[sqlx(rename = "ship_to_latitude")]
-    pub latitude: Option<f64>,
-    #[sqlx(rename = "ship_to_longitude")]
-    pub longitude: Option<f64>,
-}
+pub use crate::domain::ShipTo;
 
-impl ShipTo {
-    /// The address as it is written on a label, one line each.
-    pub fn address_lines(&self) -> Vec<String> {
-        let town = [Some(self.city.as_str()), self.region.as_deref(), Some(self.postcode.as_str())]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" ");
-        [Some(self.name.clone()), Some(self.line1.clone()), self.line2.clone(), Some(town), Some(self.country.clone())]
-            .into_iter()
-            .flatten()
-            .collect()
+/// A ship-to from an `orders` row (its `ship_to_*` columns).
+impl<'r, R: sqlx::Row> sqlx::FromRow<'r, R> for ShipTo
+where
+    &'r str: sqlx::ColumnIndex<R>,
+    String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    f64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    TimeZone: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    fn from_row(row: &'r R) -> std::result::Result<Self, sqlx::Error> {
+        Ok(ShipTo {
+            name: row.try_get("ship_to_name")?,
+            line1: row.try_get("ship_to_line1")?,
+            line2: row.try_get("ship_to_line2")?,
+            city: row.try_get("ship_to_city")?,
+            region: row.try_get("ship_to_region")?,
+            postcode: row.try_get("ship_to_postcode")?,
+            country: row.try_get("ship_to_country")?,
+            time_zone: row.try_get("ship_to_time_zone")?,
+            latitude: row.try_get("ship_to_latitude")?,
+            longitude: row.try_get("ship_to_longitude")?,
+        })
     }
 }
 
@@ -108,7 +96,7 @@ pub struct OrderRecord {
     pub contact_phone: Option<String>,
     #[sqlx(flatten)]
     pub ship_to: ShipTo,
-    pub status_milestone: Option<String>,
+    pub status_milestone: Option<Milestone>,
     pub status_headline: String,
     /// Open exception kinds, comma-separated (kept by every status change).
     pub open_exceptions: String,
@@ -132,7 +120,7 @@ pub struct ShipmentRecord {
     pub carrier: String,
     pub service: Option<String>,
     pub tracking_number: String,
-    pub status_milestone: Option<String>,
+    pub status_milestone: Option<Milestone>,
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -151,6 +139,27 @@ pub struct OrderSnapshot {
     pub shipment_lines: Vec<ShipmentLineRecord>,
     /// Ordered by when things happened, then by arrival.
     pub events: Vec<EventRecord>,
+}
+
+impl OrderSnapshot {
+    /// Each line's ordered, cancelled, shipped and delivered quantities, in
+    /// line order; a shipment counts as delivered once its status says so.
+    pub fn line_quantities(&self) -> Vec<LineQuantities> {
+        let lines: Vec<OrderedLine> = self
+            .lines
+            .iter()
+            .map(|l| OrderedLine { id: l.id, quantity: l.quantity, cancelled: l.cancelled_quantity })
+            .collect();
+        let carried: Vec<CarriedQuantity> = self
+            .shipment_lines
+            .iter()
+            .map(|sl| CarriedQuantity { shipment: sl.shipment_id, line: sl.order_line_id, quantity: sl.quantity })
+            .collect();
+        let delivered = |id: ShipmentId| {
+            self.shipments.iter().any(|s| s.id == id && s.status_milestone == Some(Milestone::Delivered))
+        };
+        quantities::line_quantities(&lines, &carried, delivered)
+    }
 }
 
 /// Creates a shipment with its line quantities, records `confirm` (the
@@ -438,7 +447,7 @@ async fn insert_order_header(
         .bind(&s.region)
         .bind(&s.postcode)
         .bind(&s.country)
-        .bind(&s.time_zone)
+        .bind(s.time_zone.name())
         .bind(now)
         .bind(s.latitude)
         .bind(s.longitude)
@@ -509,7 +518,7 @@ pub async fn order_status(pool: &Pool, tenant: TenantId, order: OrderId) -> Resu
 pub struct OrderStatusRecord {
     pub order_number: String,
     pub status_headline: String,
-    pub status_milestone: Option<String>,
+    pub status_milestone: Option<Milestone>,
 }
 
 /// An order from another system's history: its header and lines, and the

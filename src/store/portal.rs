@@ -4,7 +4,7 @@
 
 use super::events::{insert_in_tx, recompute_status, AppendOutcome, NewEvent};
 use super::{on_pool, on_tx, Pool, Result};
-use crate::domain::{AccountId, OrderId, OrderLineId, ShipmentId, TenantId, UserId};
+use crate::domain::{AccountId, Milestone, OrderId, OrderLineId, ShipmentId, Site, TenantId, TimeZone, UserId};
 use crate::policy::{Owner, Reach};
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -39,13 +39,12 @@ pub struct OrderListRow {
     pub customer_po: Option<String>,
     pub placed_at: DateTime<Utc>,
     pub promised_date: Option<NaiveDate>,
-    pub status_milestone: Option<String>,
+    pub status_milestone: Option<Milestone>,
     pub status_headline: String,
     pub open_exceptions: String,
-    pub ship_to_name: String,
-    pub ship_to_city: String,
-    pub ship_to_postcode: String,
-    pub ship_to_time_zone: String,
+    #[sqlx(flatten)]
+    pub site: Site,
+    pub ship_to_time_zone: TimeZone,
     pub account_name: Option<String>,
     pub last_event_at: Option<DateTime<Utc>>,
 }
@@ -78,11 +77,29 @@ pub(crate) async fn orders_by_id(pool: &Pool, reach: Reach, ids: &[OrderId]) -> 
     })?)
 }
 
+/// Which orders by status: at a milestone, not delivered yet, or late.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum StatusFilter {
+    At(Milestone),
+    Open,
+    Late,
+}
+
+impl StatusFilter {
+    /// From the code a filter link carries: a milestone code, `open` or `late`.
+    pub fn parse(code: &str) -> Option<StatusFilter> {
+        match code {
+            "open" => Some(StatusFilter::Open),
+            "late" => Some(StatusFilter::Late),
+            code => code.parse().ok().map(StatusFilter::At),
+        }
+    }
+}
+
 /// What a buyer narrows their list by.
 #[derive(Clone, Debug, Default)]
 pub struct OrderFilter {
-    /// A milestone code, `open` (not delivered) or `late`.
-    pub status: Option<String>,
+    pub status: Option<StatusFilter>,
     pub placed_from: Option<DateTime<Utc>>,
     pub placed_before: Option<DateTime<Utc>>,
     /// Part of an order or PO number, any case.
@@ -93,27 +110,28 @@ pub struct OrderFilter {
 
 pub async fn list_orders(pool: &Pool, reach: Reach, filter: &OrderFilter) -> Result<Vec<OrderListRow>> {
     let pattern = filter.number.as_ref().map(|n| format!("%{}%", n.trim().to_lowercase().replace(['%', '_'], "")));
-    let (milestone, open, late) = match filter.status.as_deref() {
-        Some("open") => (None, true, false),
-        Some("late") => (None, true, true),
-        Some(code) => (Some(code.to_string()), false, false),
+    let (milestone, open, late) = match filter.status {
+        Some(StatusFilter::Open) => (None, true, false),
+        Some(StatusFilter::Late) => (None, true, true),
+        Some(StatusFilter::At(milestone)) => (Some(milestone.code()), false, false),
         None => (None, false, false),
     };
     let sql = format!(
         "SELECT {LIST_COLUMNS}
          WHERE {reach}
            AND ($3 IS NULL OR o.status_milestone = $3)
-           AND ($4 = FALSE OR o.status_milestone IS DISTINCT FROM 'delivered')
+           AND ($4 = FALSE OR o.status_milestone IS DISTINCT FROM '{delivered}')
            AND ($5 = FALSE OR o.promised_date < $6)
            AND ($7 IS NULL OR o.placed_at >= $7) AND ($8 IS NULL OR o.placed_at < $8)
            AND ($9 IS NULL OR LOWER(o.order_number) LIKE $9 OR LOWER(COALESCE(o.customer_po, '')) LIKE $9)
          ORDER BY o.placed_at DESC, o.id DESC LIMIT $10",
-        reach = reach_sql(reach, "o.tenant_id", "o.account_id")
+        reach = reach_sql(reach, "o.tenant_id", "o.account_id"),
+        delivered = Milestone::Delivered.code()
     );
     Ok(on_pool!(pool, |c| sqlx::query_as(&sql)
         .bind(reach.tenant)
         .bind(reach.account)
-        .bind(&milestone)
+        .bind(milestone)
         .bind(open)
         .bind(late)
         .bind(filter.today)
@@ -126,11 +144,21 @@ pub async fn list_orders(pool: &Pool, reach: Reach, filter: &OrderFilter) -> Res
 }
 
 /// A ship-to site of an account: where its receivers work.
-#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
-pub struct SiteRecord {
-    pub ship_to_name: String,
-    pub ship_to_postcode: String,
-    pub ship_to_city: String,
+pub type SiteRecord = Site;
+
+/// A site from an `orders` row (its `ship_to_name`, `_postcode`, `_city`).
+impl<'r, R: sqlx::Row> sqlx::FromRow<'r, R> for Site
+where
+    &'r str: sqlx::ColumnIndex<R>,
+    String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    fn from_row(row: &'r R) -> std::result::Result<Self, sqlx::Error> {
+        Ok(Site {
+            name: row.try_get("ship_to_name")?,
+            postcode: row.try_get("ship_to_postcode")?,
+            city: row.try_get("ship_to_city")?,
+        })
+    }
 }
 
 pub async fn sites(pool: &Pool, reach: Reach) -> Result<Vec<SiteRecord>> {
@@ -150,15 +178,16 @@ pub async fn inbound_orders(pool: &Pool, reach: Reach, site: &SiteRecord) -> Res
     let sql = format!(
         "SELECT {LIST_COLUMNS}
          WHERE {reach} AND o.ship_to_name = $3 AND o.ship_to_postcode = $4
-           AND o.status_milestone IS DISTINCT FROM 'delivered' AND o.open_exceptions NOT LIKE '%cancelled%'
+           AND o.status_milestone IS DISTINCT FROM '{delivered}' AND o.open_exceptions NOT LIKE '%cancelled%'
          ORDER BY o.promised_date, o.placed_at LIMIT 500",
-        reach = reach_sql(reach, "o.tenant_id", "o.account_id")
+        reach = reach_sql(reach, "o.tenant_id", "o.account_id"),
+        delivered = Milestone::Delivered.code()
     );
     Ok(on_pool!(pool, |c| sqlx::query_as(&sql)
         .bind(reach.tenant)
         .bind(reach.account)
-        .bind(&site.ship_to_name)
-        .bind(&site.ship_to_postcode)
+        .bind(&site.name)
+        .bind(&site.postcode)
         .fetch_all(c)
         .await)?)
 }
@@ -179,14 +208,15 @@ pub async fn awaiting_receipt(pool: &Pool, reach: Reach, site: &SiteRecord) -> R
             "SELECT o.order_number, o.customer_po, s.id AS shipment_id, s.carrier, s.tracking_number
          FROM shipments s JOIN orders o ON o.id = s.order_id
          WHERE {reach} AND o.ship_to_name = $3 AND o.ship_to_postcode = $4
-           AND s.status_milestone = 'delivered' AND NOT EXISTS (SELECT 1 FROM receipts r WHERE r.shipment_id = s.id)
+           AND s.status_milestone = '{delivered}' AND NOT EXISTS (SELECT 1 FROM receipts r WHERE r.shipment_id = s.id)
          ORDER BY s.id LIMIT 500",
-            reach = reach_sql(reach, "o.tenant_id", "o.account_id")
+            reach = reach_sql(reach, "o.tenant_id", "o.account_id"),
+            delivered = Milestone::Delivered.code()
         ))
         .bind(reach.tenant)
         .bind(reach.account)
-        .bind(&site.ship_to_name)
-        .bind(&site.ship_to_postcode)
+        .bind(&site.name)
+        .bind(&site.postcode)
         .fetch_all(c)
         .await
     })?)
@@ -225,12 +255,13 @@ pub async fn deliveries(pool: &Pool, reach: Reach, from: DateTime<Utc>, to: Date
          FROM shipments s
          JOIN orders o ON o.id = s.order_id
          JOIN (SELECT shipment_id, MIN(occurred_at) AS delivered_at FROM events
-               WHERE tenant_id = $1 AND canonical = 'delivered' AND shipment_id IS NOT NULL GROUP BY shipment_id) d
+               WHERE tenant_id = $1 AND canonical = '{delivered}' AND shipment_id IS NOT NULL GROUP BY shipment_id) d
            ON d.shipment_id = s.id
          LEFT JOIN pods p ON p.shipment_id = s.id
          WHERE {reach} AND d.delivered_at >= $3 AND d.delivered_at < $4
          ORDER BY d.delivered_at, s.id LIMIT 10000",
-        reach = reach_sql(reach, "o.tenant_id", "o.account_id")
+        reach = reach_sql(reach, "o.tenant_id", "o.account_id"),
+        delivered = Milestone::Delivered.code()
     ))
     .bind(reach.tenant)
     .bind(reach.account)
@@ -252,8 +283,9 @@ pub async fn exceptions_queue(
     let sql = format!(
         "SELECT {LIST_COLUMNS}
          WHERE o.tenant_id = $1 AND (o.open_exceptions <> ''
-            OR (o.status_milestone IS DISTINCT FROM 'delivered' AND (o.promised_date < $2 OR o.last_event_at < $3)))
-         ORDER BY o.open_exceptions = '', o.promised_date, o.id LIMIT 500"
+            OR (o.status_milestone IS DISTINCT FROM '{delivered}' AND (o.promised_date < $2 OR o.last_event_at < $3)))
+         ORDER BY o.open_exceptions = '', o.promised_date, o.id LIMIT 500",
+        delivered = Milestone::Delivered.code()
     );
     Ok(on_pool!(pool, |c| sqlx::query_as(&sql).bind(tenant).bind(today).bind(stuck_before).fetch_all(c).await)?)
 }

@@ -1,6 +1,6 @@
 use super::on_pool;
 use super::{corrupt, Pool, Result};
-use crate::domain::{AccountId, BrandColor, DictionaryEntry, TenantId};
+use crate::domain::{AccountId, BrandColor, DictionaryEntry, TenantId, TimeZone};
 use chrono::Utc;
 
 #[derive(Clone, Debug)]
@@ -29,7 +29,9 @@ pub struct TenantRecord {
     pub support_email: Option<String>,
     pub support_phone: Option<String>,
     pub locale: String,
-    pub time_zone: String,
+    /// Where the tenant's own dates are kept (EDI times without a zone, the
+    /// receiving board's "today").
+    pub time_zone: TimeZone,
     /// Condition alerts (sensor excursions) shown on tracking pages too.
     pub buyers_see_condition_alerts: bool,
 }

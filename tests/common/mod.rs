@@ -132,7 +132,7 @@ pub async fn order_in(
                 region: Some("CO".into()),
                 postcode: "80202".into(),
                 country: "United States".into(),
-                time_zone: "America/Denver".into(),
+                time_zone: milepost::domain::TimeZone::parse("America/Denver").unwrap(),
                 latitude: Some(39.7392),
                 longitude: Some(-104.9903),
             },

@@ -15,7 +15,7 @@ pub enum SignupStep {
 
 #[server(endpoint = "updates/request")]
 pub async fn request_updates(token: String, address: String) -> Result<SignupStep, ServerFnError> {
-    use crate::notify::rules::contact_address;
+    use crate::domain::notification_rules::contact_address;
     use crate::store::{self, OptInRefused};
     use rand::Rng;
     let state = expect_context::<crate::state::AppState>();
@@ -46,7 +46,7 @@ pub async fn confirm_updates(token: String, address: String, code: String) -> Re
     let Some(target) = crate::auth::tracking_link::resolve(&state.pool, &token).await.map_err(unavailable)? else {
         return Ok(SignupStep::Refused("This tracking link is no longer valid.".into()));
     };
-    let Ok((channel, address)) = crate::notify::rules::contact_address(&address) else {
+    let Ok((channel, address)) = crate::domain::notification_rules::contact_address(&address) else {
         return Ok(SignupStep::Refused("Please start again with your email address or phone number.".into()));
     };
     let confirmed = crate::store::confirm_opt_in(&state.pool, target.order, channel, &address, code.trim())

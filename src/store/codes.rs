@@ -1,0 +1,91 @@
+//! Domain values the database keeps as text, read back into their types
+//! here and nowhere else: a milestone from its code, a time zone from its
+//! IANA name. Writes bind the same text (`Milestone::code`, `TimeZone::name`).
+//! Generic over the backend, so SQLite and PostgreSQL read them alike.
+
+use crate::domain::{Milestone, TimeZone};
+use sqlx::error::BoxDynError;
+use sqlx::{Database, Decode, Type};
+
+/// A milestone column (`orders.status_milestone`, `shipments.status_milestone`).
+/// Only the store writes these, from `Milestone::code`; a code it does not
+/// know means the data or the code base is wrong, so reading it fails (the
+/// query errors with the column and the code) rather than guessing.
+impl<DB: Database> Type<DB> for Milestone
+where
+    String: Type<DB>,
+{
+    fn type_info() -> DB::TypeInfo {
+        <String as Type<DB>>::type_info()
+    }
+    fn compatible(ty: &DB::TypeInfo) -> bool {
+        <String as Type<DB>>::compatible(ty)
+    }
+}
+
+impl<'r, DB: Database> Decode<'r, DB> for Milestone
+where
+    String: Decode<'r, DB>,
+{
+    fn decode(value: DB::ValueRef<'r>) -> Result<Self, BoxDynError> {
+        Ok(<String as Decode<DB>>::decode(value)?.parse::<Milestone>()?)
+    }
+}
+
+/// A time zone column (`orders.ship_to_time_zone`, `tenants.time_zone`).
+/// The API refuses unknown names, but older rows or another writer may
+/// hold one; a page or a notification must not fail for it, so it reads as
+/// UTC (which pages name) and the bad name is logged.
+impl<DB: Database> Type<DB> for TimeZone
+where
+    String: Type<DB>,
+{
+    fn type_info() -> DB::TypeInfo {
+        <String as Type<DB>>::type_info()
+    }
+    fn compatible(ty: &DB::TypeInfo) -> bool {
+        <String as Type<DB>>::compatible(ty)
+    }
+}
+
+impl<'r, DB: Database> Decode<'r, DB> for TimeZone
+where
+    String: Decode<'r, DB>,
+{
+    fn decode(value: DB::ValueRef<'r>) -> Result<Self, BoxDynError> {
+        let (zone, unknown) = TimeZone::parse_or_utc(&<String as Decode<DB>>::decode(value)?);
+        if let Some(unknown) = unknown {
+            tracing::warn!(%unknown, "stored time zone read as UTC");
+        }
+        Ok(zone)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlx::sqlite::SqlitePoolOptions;
+
+    async fn memory() -> sqlx::SqlitePool {
+        SqlitePoolOptions::new().max_connections(1).connect("sqlite::memory:").await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn milestones_read_from_their_codes_and_unknown_codes_fail() {
+        let pool = memory().await;
+        let read: (Option<Milestone>, Option<Milestone>) =
+            sqlx::query_as("SELECT 'out_for_delivery', NULL").fetch_one(&pool).await.unwrap();
+        assert_eq!(read, (Some(Milestone::OutForDelivery), None));
+        let err = sqlx::query_scalar::<_, Milestone>("SELECT 'teleported'").fetch_one(&pool).await.unwrap_err();
+        assert!(matches!(err, sqlx::Error::ColumnDecode { .. }), "{err:?}");
+        assert!(err.to_string().contains("teleported"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn zones_read_from_their_names_and_unknown_names_read_as_utc() {
+        let pool = memory().await;
+        let read: (TimeZone, TimeZone) =
+            sqlx::query_as("SELECT 'America/Chicago', 'Mars/Olympus'").fetch_one(&pool).await.unwrap();
+        assert_eq!(read, (TimeZone::parse("America/Chicago").unwrap(), TimeZone::UTC));
+    }
+}
