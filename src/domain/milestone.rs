@@ -41,6 +41,9 @@ pub enum ExceptionKind {
     ConditionExcursion,
     /// The receiver counted a different quantity than was shipped.
     ReceivingDiscrepancy,
+    /// Milepost's delivery promise expects the order after its promised
+    /// date (src/promise.rs opens and clears it).
+    PredictedLate,
 }
 
 /// What an event means once the status dictionary has read its source code.
@@ -119,7 +122,7 @@ impl Milestone {
 }
 
 impl ExceptionKind {
-    pub const ALL: [ExceptionKind; 9] = [
+    pub const ALL: [ExceptionKind; 10] = [
         ExceptionKind::Delayed,
         ExceptionKind::FailedAttempt,
         ExceptionKind::AddressIssue,
@@ -129,6 +132,7 @@ impl ExceptionKind {
         ExceptionKind::Cancelled,
         ExceptionKind::ConditionExcursion,
         ExceptionKind::ReceivingDiscrepancy,
+        ExceptionKind::PredictedLate,
     ];
 
     pub fn code(self) -> &'static str {
@@ -142,6 +146,7 @@ impl ExceptionKind {
             ExceptionKind::Cancelled => "cancelled",
             ExceptionKind::ConditionExcursion => "condition_excursion",
             ExceptionKind::ReceivingDiscrepancy => "receiving_discrepancy",
+            ExceptionKind::PredictedLate => "predicted_late",
         }
     }
 
@@ -180,6 +185,10 @@ impl ExceptionKind {
                 "Quantity discrepancy at receiving",
                 "The quantity counted at receiving differs from what was shipped. Our team is looking into it.",
             ),
+            ExceptionKind::PredictedLate => (
+                "Running late",
+                "Your order is likely to arrive after the date we promised. It is still on its way; we are keeping an eye on it.",
+            ),
         };
         Presentation {
             label,
@@ -187,6 +196,12 @@ impl ExceptionKind {
             customer_visible: self != ExceptionKind::ConditionExcursion,
             terminal: matches!(self, ExceptionKind::ReturnedToSender | ExceptionKind::Cancelled),
         }
+    }
+
+    /// A forecast, not a fact on the ground: the next scan does not end
+    /// it, only its own all-clear (`Resolved`) does.
+    pub fn outlives_progress(self) -> bool {
+        self == ExceptionKind::PredictedLate
     }
 }
 
@@ -196,10 +211,10 @@ impl Canonical {
             Canonical::Milestone(m) => m.presentation(),
             Canonical::Exception(e) => e.presentation(),
             Canonical::Resolved(e) => Presentation {
-                label: if e == ExceptionKind::ConditionExcursion {
-                    "Conditions back in range"
-                } else {
-                    "Problem resolved"
+                label: match e {
+                    ExceptionKind::ConditionExcursion => "Conditions back in range",
+                    ExceptionKind::PredictedLate => "Back on track",
+                    _ => "Problem resolved",
                 },
                 explanation: "",
                 customer_visible: false,

@@ -32,7 +32,12 @@ pub fn notifies_by_default(canonical: Canonical) -> bool {
 /// Exceptions cannot wait for the morning, nor can a driver at the door;
 /// other good news can.
 pub fn is_urgent(canonical: Canonical) -> bool {
-    matches!(canonical, Canonical::Exception(_) | Canonical::Milestone(Milestone::ArrivingSoon))
+    match canonical {
+        // A forecast can wait for the morning: nothing has gone wrong yet.
+        Canonical::Exception(ExceptionKind::PredictedLate) => false,
+        Canonical::Exception(_) | Canonical::Milestone(Milestone::ArrivingSoon) => true,
+        _ => false,
+    }
 }
 
 /// An event that happened long ago (a backfill, a late carrier feed) is
@@ -140,6 +145,14 @@ mod tests {
         // 12:00 Chicago: now.
         let noon = utc("2026-11-26T18:00:00Z");
         assert_eq!(quiet.send_at(noon, chicago, false), noon);
+    }
+
+    #[test]
+    fn a_predicted_late_message_waits_out_quiet_hours() {
+        assert!(notifies_by_default(Canonical::Exception(ExceptionKind::PredictedLate)));
+        assert!(!is_urgent(Canonical::Exception(ExceptionKind::PredictedLate)));
+        assert!(is_urgent(Canonical::Exception(ExceptionKind::Delayed)));
+        assert!(!notifies_by_default(Canonical::Resolved(ExceptionKind::PredictedLate)));
     }
 
     #[test]

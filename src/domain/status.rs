@@ -72,7 +72,10 @@ fn scope_status(events: &[&EventFact]) -> ShipmentStatus {
             // Terminal exceptions end the lifecycle: nothing resolves them.
             // Others close on delivery, on any milestone that happened later,
             // or when a later event says that very problem is over.
-            kind.presentation().terminal || !(delivered || latest_milestone_at(at) || resolved_after(events, kind, at))
+            kind.presentation().terminal
+                || !(delivered
+                    || (!kind.outlives_progress() && latest_milestone_at(at))
+                    || resolved_after(events, kind, at))
         })
         .map(|(kind, _)| kind)
         .collect();
@@ -125,7 +128,10 @@ pub fn derive_order_status(events: &[EventFact], shipments: &[i64], lines_outsta
             || events
                 .iter()
                 .filter(|e| e.shipment.is_none() && e.canonical == Canonical::Exception(*kind))
-                .any(|e| !any_milestone_after(e.occurred_at) && !resolved_after(&order_events, *kind, e.occurred_at))
+                .any(|e| {
+                    (kind.outlives_progress() || !any_milestone_after(e.occurred_at))
+                        && !resolved_after(&order_events, *kind, e.occurred_at)
+                })
     });
     let mut open_exceptions: Vec<OpenException> =
         order_exceptions.map(|kind| OpenException { kind, shipment: None }).collect();
@@ -240,6 +246,18 @@ mod tests {
 
         events.push(m(Some(1), Milestone::OutForDelivery, 30));
         assert!(derive_order_status(&events, &[1], false).open_exceptions.is_empty());
+    }
+
+    #[test]
+    fn a_predicted_late_order_stays_flagged_through_scans_until_its_all_clear() {
+        let late = ExceptionKind::PredictedLate;
+        let mut events = vec![m(None, Milestone::Placed, 0), m(Some(1), Milestone::Shipped, 1), x(None, late, 2)];
+        let open = |events: &[EventFact]| derive_order_status(events, &[1], false).open_exceptions;
+        // The next scan is progress, not an all-clear for a forecast.
+        events.push(m(Some(1), Milestone::InTransit, 5));
+        assert_eq!(open(&events), vec![OpenException { kind: late, shipment: None }]);
+        events.push(EventFact { shipment: None, canonical: Canonical::Resolved(late), occurred_at: at(6) });
+        assert!(open(&events).is_empty());
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! AfterShip tracking webhooks: one event per checkpoint (tag + subtag).
 
-use super::carrier_event::{location, parse_time, CarrierEvent, FormatError};
+use super::carrier_event::{estimate_date, location, parse_time, CarrierEvent, FormatError};
 use serde::Deserialize;
 
 pub const SOURCE: &str = "aftership";
@@ -16,6 +16,8 @@ struct Tracking {
     id: Option<String>,
     tracking_number: String,
     slug: Option<String>,
+    /// The carrier's expected delivery date (`2026-11-27`, or a local time).
+    expected_delivery: Option<String>,
     #[serde(default)]
     checkpoints: Vec<Checkpoint>,
 }
@@ -49,6 +51,7 @@ pub fn parse(body: &[u8]) -> Result<Vec<CarrierEvent>, FormatError> {
     if tracking.tracking_number.trim().is_empty() {
         return Err(FormatError::new("AfterShip", "msg.tracking_number", "is empty"));
     }
+    let estimate = tracking.expected_delivery.as_deref().and_then(estimate_date);
     let key = tracking.id.clone().unwrap_or_else(|| tracking.tracking_number.clone());
     tracking
         .checkpoints
@@ -76,6 +79,7 @@ pub fn parse(body: &[u8]) -> Result<Vec<CarrierEvent>, FormatError> {
                 occurred_at,
                 location: place,
                 message: c.message.clone(),
+                estimated_delivery: estimate,
             })
         })
         .collect()
@@ -126,5 +130,16 @@ mod tests {
         let broken = SAMPLE.replace("\"checkpoint_time\": \"2026-11-22T04:10:00-05:00\", ", "");
         assert!(parse(broken.as_bytes()).unwrap_err().problem.contains("checkpoint_time"));
         assert_eq!(webhook_id(SAMPLE.as_bytes()).as_deref(), Some("9a8b7c"));
+    }
+
+    #[test]
+    fn the_expected_delivery_is_kept() {
+        let events =
+            parse(include_bytes!("../../tests/samples/aftership/ups_in_transit_expected_delivery.json")).unwrap();
+        assert_eq!(events.len(), 2);
+        assert!(events.iter().all(|e| e.estimated_delivery == chrono::NaiveDate::from_ymd_opt(2026, 12, 3)));
+        let event = events.into_iter().last().unwrap().into_new_event(SOURCE, &StatusDictionary::global());
+        assert_eq!(event.details["carrier_estimate"], "2026-12-03");
+        assert!(parse(SAMPLE.as_bytes()).unwrap().iter().all(|e| e.estimated_delivery.is_none()));
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::domain::StatusDictionary;
 use crate::store::NewEvent;
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct CarrierEvent {
@@ -21,6 +21,10 @@ pub struct CarrierEvent {
     pub occurred_at: SourceTime,
     pub location: Option<String>,
     pub message: Option<String>,
+    /// The carrier's own delivery estimate as this payload states it (a
+    /// date in the destination's calendar); kept in the event's details
+    /// as `carrier_estimate` for the delivery promise.
+    pub estimated_delivery: Option<NaiveDate>,
 }
 
 /// An instant as a source gave it: the UTC instant, and the offset it was
@@ -78,6 +82,16 @@ impl CarrierEvent {
             // The generic carrier table, or `Unmapped`: kept and flagged.
             None => dictionary.map(source, &status),
         };
+        let mut details = serde_json::json!({
+            "carrier": self.carrier,
+            "carrier_code": carrier_code,
+            "message": self.message,
+            "tracking_number": self.tracking_number,
+            "dictionary_row": row.map(|(table, code)| format!("{table}/{code}")),
+        });
+        if let Some(date) = self.estimated_delivery {
+            details["carrier_estimate"] = serde_json::json!(date);
+        }
         NewEvent {
             shipment: None,
             source: source.to_string(),
@@ -87,13 +101,7 @@ impl CarrierEvent {
             occurred_at: self.occurred_at.utc,
             occurred_offset_minutes: self.occurred_at.offset_minutes,
             location: self.location,
-            details: serde_json::json!({
-                "carrier": self.carrier,
-                "carrier_code": carrier_code,
-                "message": self.message,
-                "tracking_number": self.tracking_number,
-                "dictionary_row": row.map(|(table, code)| format!("{table}/{code}")),
-            }),
+            details,
         }
     }
 }
@@ -119,6 +127,17 @@ pub fn carrier_table(carrier: &str) -> Option<&'static str> {
 pub fn location(parts: &[Option<&str>]) -> Option<String> {
     let parts: Vec<&str> = parts.iter().flatten().map(|p| p.trim()).filter(|p| !p.is_empty()).collect();
     (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// A carrier's delivery estimate: the date it names. Carriers write a
+/// local date, bare (`2026-11-27`) or as midnight with an offset or `Z`
+/// (`2026-11-27T00:00:00Z`); converting that to UTC would move it a day
+/// for half the world, so the written date is what counts. `None` when it
+/// is not a date (an estimate is a hint: a bad one is ignored, never an
+/// error that loses the scans beside it).
+pub fn estimate_date(value: &str) -> Option<NaiveDate> {
+    let value = value.trim();
+    value.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
 }
 
 /// Parses RFC 3339, keeping its offset, or, as some carriers send, a local

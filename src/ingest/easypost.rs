@@ -1,6 +1,6 @@
 //! EasyPost `tracker.updated` webhooks: one event per tracking detail.
 
-use super::carrier_event::{location, parse_time, CarrierEvent, FormatError};
+use super::carrier_event::{estimate_date, location, parse_time, CarrierEvent, FormatError};
 use serde::Deserialize;
 
 pub const SOURCE: &str = "easypost";
@@ -19,6 +19,8 @@ struct Tracker {
     status_detail: Option<String>,
     carrier: Option<String>,
     updated_at: Option<String>,
+    /// The carrier's estimated delivery date, when it gave one.
+    est_delivery_date: Option<String>,
     #[serde(default)]
     tracking_details: Vec<Detail>,
 }
@@ -59,6 +61,7 @@ pub fn parse(body: &[u8]) -> Result<Vec<CarrierEvent>, FormatError> {
     if tracker.tracking_code.trim().is_empty() {
         return Err(FormatError::new("EasyPost", "result.tracking_code", "is empty"));
     }
+    let estimate = tracker.est_delivery_date.as_deref().and_then(estimate_date);
     let mut events = Vec::new();
     for (i, detail) in tracker.tracking_details.iter().enumerate() {
         let occurred_at = parse_time("EasyPost", &format!("result.tracking_details[{i}].datetime"), &detail.datetime)?;
@@ -79,6 +82,7 @@ pub fn parse(body: &[u8]) -> Result<Vec<CarrierEvent>, FormatError> {
             occurred_at,
             location: place.and_then(|l| location(&[l.city.as_deref(), l.state.as_deref(), l.country.as_deref()])),
             message: detail.message.clone(),
+            estimated_delivery: estimate,
         });
     }
     // A tracker without details still says where it stands.
@@ -98,6 +102,7 @@ pub fn parse(body: &[u8]) -> Result<Vec<CarrierEvent>, FormatError> {
             occurred_at,
             location: None,
             message: None,
+            estimated_delivery: estimate,
         });
     }
     Ok(events)
@@ -165,5 +170,19 @@ mod tests {
         assert_eq!(parse(other.as_bytes()).unwrap_err().field, "description");
         let bad_time = SAMPLE.replace("2026-11-22T03:40:00Z", "yesterday");
         assert_eq!(parse(bad_time.as_bytes()).unwrap_err().field, "result.tracking_details[1].datetime");
+    }
+
+    #[test]
+    fn the_carriers_estimate_is_kept_as_the_date_it_names() {
+        let events = parse(include_bytes!("../../tests/samples/easypost/usps_in_transit_with_estimate.json")).unwrap();
+        let dictionary = StatusDictionary::global();
+        assert_eq!(events.len(), 2);
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 12, 4);
+        assert!(events.iter().all(|e| e.estimated_delivery == date));
+        let event = events.into_iter().last().unwrap().into_new_event(SOURCE, &dictionary);
+        assert_eq!(event.details["carrier_estimate"], "2026-12-04");
+        // Without one, the details say nothing about it.
+        let none = parse(SAMPLE.as_bytes()).unwrap().remove(0).into_new_event(SOURCE, &dictionary);
+        assert!(none.details.get("carrier_estimate").is_none());
     }
 }

@@ -1,6 +1,6 @@
 //! Shippo `track_updated` webhooks: the tracking history, status + substatus.
 
-use super::carrier_event::{location, parse_time, CarrierEvent, FormatError};
+use super::carrier_event::{estimate_date, location, parse_time, CarrierEvent, FormatError};
 use serde::Deserialize;
 
 pub const SOURCE: &str = "shippo";
@@ -15,6 +15,8 @@ struct Webhook {
 struct Track {
     carrier: Option<String>,
     tracking_number: String,
+    /// The carrier's estimated delivery, when it gave one.
+    eta: Option<String>,
     tracking_status: Option<Status>,
     #[serde(default)]
     tracking_history: Vec<Status>,
@@ -84,6 +86,7 @@ pub fn parse(body: &[u8]) -> Result<Vec<CarrierEvent>, FormatError> {
                 .as_ref()
                 .and_then(|l| location(&[l.city.as_deref(), l.state.as_deref(), l.country.as_deref()])),
             message: s.status_details.clone(),
+            estimated_delivery: track.eta.as_deref().and_then(estimate_date),
         });
     }
     Ok(events)

@@ -31,7 +31,12 @@ pub struct StatusDetail {
     pub location: Option<String>,
     /// MS2-02: the trailer or vehicle.
     pub equipment: Option<String>,
+    /// AT705 as written (the partner's calendar date).
+    pub local_date: chrono::NaiveDate,
 }
+
+/// AT7-01 `AG`: the status whose date is the estimated delivery date.
+pub const ESTIMATED_DELIVERY: &str = "AG";
 
 pub fn read(transaction: &Transaction, local: Tz) -> Result<ShipmentStatus, EdiError> {
     let mut b10 = None;
@@ -54,6 +59,8 @@ pub fn read(transaction: &Transaction, local: Tz) -> Result<ShipmentStatus, EdiE
                 let date = segment.required(5, "the status date")?;
                 let at = time::instant(date, segment.element(6), segment.element(7), local)
                     .map_err(|expected| segment.error(format!("AT705-AT707 {expected}")))?;
+                let local_date = chrono::NaiveDate::parse_from_str(date, "%Y%m%d")
+                    .map_err(|_| segment.error_at(5, "a date CCYYMMDD"))?;
                 statuses.push(StatusDetail {
                     position: segment.position,
                     code: code.to_string(),
@@ -61,6 +68,7 @@ pub fn read(transaction: &Transaction, local: Tz) -> Result<ShipmentStatus, EdiE
                     at,
                     location: None,
                     equipment: None,
+                    local_date,
                 });
             }
             // MS1 and MS2 describe the status before them.
@@ -121,6 +129,8 @@ impl ShipmentStatus {
                 occurred_at: s.at,
                 location: s.location.clone(),
                 message: s.equipment.as_ref().map(|e| format!("Equipment {e}")),
+                // AG "estimated delivery": AT705 is the date the carrier expects to deliver.
+                estimated_delivery: (s.code == ESTIMATED_DELIVERY).then(|| s.local_date),
             })
             .collect()
     }
@@ -180,5 +190,15 @@ mod tests {
         assert!(err.expected.contains("AT705"), "{err}");
         let bad_zone = sample.replace("1010*CT", "1010*QQ");
         assert!(read(&transactions(&bad_zone)[0], chrono_tz::UTC).unwrap_err().expected.contains("time code"));
+    }
+
+    #[test]
+    fn an_estimated_delivery_status_carries_its_date_as_the_estimate() {
+        let all = transactions(include_str!("../../../tests/samples/edi/214_estimated_delivery.x12"));
+        let events = read(&all[0], chrono_tz::UTC).unwrap().carrier_events("UPSN");
+        assert_eq!(events[0].estimated_delivery, chrono::NaiveDate::from_ymd_opt(2026, 12, 4));
+        let delivered = transactions(include_str!("../../../tests/samples/edi/214_delivered.x12"));
+        let events = read(&delivered[0], chrono_tz::UTC).unwrap().carrier_events("UPSN");
+        assert!(events.iter().all(|e| e.estimated_delivery.is_none()));
     }
 }
