@@ -2,7 +2,7 @@
 //! Milepost: one live timeline per order.
 
 pub mod domain;
-pub mod html;
+pub mod shell;
 pub mod policy;
 pub mod ui;
 pub mod view_model;

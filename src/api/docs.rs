@@ -1,8 +1,8 @@
 //! The OpenAPI 3.1 document, generated from the handlers and types above,
-//! and a readable reference page rendered from that same document.
+//! and a readable reference page rendered from that same document
+//! (`ui::pages::api_reference` draws it).
 
 use super::{conditions, edi, events, notifications, orders, pod, positions, problem, warehouse};
-use crate::html::escape;
 use crate::ingest::api_json;
 use axum::response::Html;
 use axum::Json;
@@ -172,6 +172,7 @@ pub async fn openapi_json() -> Json<Value> {
     Json(document_json())
 }
 
+/// The problem types (`type` ends `#problem-{slug}`), for the reference page.
 const PROBLEMS: [(&str, &str); 9] = [
     (
         "validation",
@@ -190,160 +191,9 @@ const PROBLEMS: [(&str, &str); 9] = [
     ("internal", "500: nothing was changed; retry with the same Idempotency-Key."),
 ];
 
-fn schema_name(schema: &Value) -> String {
-    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-        let name = reference.rsplit('/').next().unwrap_or(reference);
-        return format!(r##"<a href="#schema-{name}">{name}</a>"##);
-    }
-    if let Some(items) = schema.get("items") {
-        return format!("array of {}", schema_name(items));
-    }
-    for combinator in ["oneOf", "anyOf", "allOf"] {
-        if let Some(options) = schema.get(combinator).and_then(Value::as_array) {
-            return options.iter().map(schema_name).collect::<Vec<_>>().join(" or ");
-        }
-    }
-    match schema.get("type") {
-        Some(Value::Array(types)) => types.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(" or "),
-        Some(Value::String(t)) => match schema.get("format").and_then(Value::as_str) {
-            Some(format) => format!("{t} ({format})"),
-            None => t.clone(),
-        },
-        _ => "any".into(),
-    }
-}
-
 /// `GET /api/docs`: the same document, for people.
 pub async fn reference_page() -> Html<String> {
-    let doc = document_json();
-    let mut html = String::from(
-        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Milepost API reference</title><link rel="stylesheet" href="/pkg/milepost.css"></head>
-<body class="bg-white text-slate-900"><main class="mx-auto max-w-4xl px-4 py-10 space-y-8">"#,
-    );
-    let info = &doc["info"];
-    html += &format!(
-        r#"<header><h1 class="text-3xl font-semibold">{}</h1><p class="mt-3 text-slate-700">{}</p>
-<p class="mt-2 text-sm">Machine-readable: <a class="underline" href="/api/openapi.json">/api/openapi.json</a> (OpenAPI {}).</p></header>"#,
-        escape(info["title"].as_str().unwrap_or_default()),
-        escape(info["description"].as_str().unwrap_or_default()),
-        escape(doc["openapi"].as_str().unwrap_or_default()),
-    );
-    html += r#"<section><h2 class="text-2xl font-semibold">Authentication</h2><dl class="mt-3 space-y-2">"#;
-    if let Some(schemes) = doc["components"]["securitySchemes"].as_object() {
-        for (name, scheme) in schemes {
-            html += &format!(
-                r#"<dt class="font-mono font-semibold">{}</dt><dd class="text-slate-700">{}</dd>"#,
-                escape(name),
-                escape(scheme["description"].as_str().unwrap_or_default())
-            );
-        }
-    }
-    html += "</dl></section>";
-    html += r#"<section><h2 class="text-2xl font-semibold">Endpoints</h2>"#;
-    if let Some(paths) = doc["paths"].as_object() {
-        for (path, operations) in paths {
-            for (method, op) in operations.as_object().into_iter().flatten() {
-                html += &format!(
-                    r#"<article class="mt-6 rounded-lg border border-slate-200 p-4"><h3 class="font-mono text-lg"><span class="font-bold uppercase">{}</span> {}</h3>"#,
-                    escape(method),
-                    escape(path)
-                );
-                if let Some(summary) = op["summary"].as_str() {
-                    html += &format!(r#"<p class="mt-1 font-medium">{}</p>"#, escape(summary));
-                }
-                if let Some(description) = op["description"].as_str() {
-                    html += &format!(r#"<p class="mt-1 text-slate-700">{}</p>"#, escape(description));
-                }
-                if let Some(security) = op["security"].as_array() {
-                    let names: Vec<String> = security
-                        .iter()
-                        .filter_map(Value::as_object)
-                        .flat_map(|s| {
-                            s.iter().map(|(k, v)| {
-                                format!(
-                                    "{k} {}",
-                                    v.as_array()
-                                        .map(|a| a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", "))
-                                        .unwrap_or_default()
-                                )
-                            })
-                        })
-                        .collect();
-                    html += &format!(r#"<p class="mt-1 text-sm">Auth: {}</p>"#, escape(&names.join("; ")));
-                }
-                if let Some(params) = op["parameters"].as_array() {
-                    html +=
-                        r#"<p class="mt-2 text-sm font-semibold">Parameters</p><ul class="text-sm list-disc pl-5">"#;
-                    for p in params {
-                        html += &format!(
-                            "<li><code>{}</code> ({}) {}</li>",
-                            escape(p["name"].as_str().unwrap_or_default()),
-                            escape(p["in"].as_str().unwrap_or_default()),
-                            escape(p["description"].as_str().unwrap_or_default())
-                        );
-                    }
-                    html += "</ul>";
-                }
-                if let Some(content) = op["requestBody"]["content"].as_object() {
-                    for (media, body) in content {
-                        html += &format!(
-                            r#"<p class="mt-2 text-sm">Body ({}): {}</p>"#,
-                            escape(media),
-                            schema_name(&body["schema"])
-                        );
-                    }
-                }
-                html += r#"<p class="mt-2 text-sm font-semibold">Responses</p><ul class="text-sm list-disc pl-5">"#;
-                for (status, response) in op["responses"].as_object().into_iter().flatten() {
-                    let schema = response["content"]
-                        .as_object()
-                        .and_then(|c| c.values().next())
-                        .map(|c| schema_name(&c["schema"]))
-                        .unwrap_or_default();
-                    html += &format!(
-                        "<li><b>{}</b> {} {}</li>",
-                        escape(status),
-                        escape(response["description"].as_str().unwrap_or_default()),
-                        schema
-                    );
-                }
-                html += "</ul></article>";
-            }
-        }
-    }
-    html += r#"</section><section><h2 class="text-2xl font-semibold">Problems</h2><dl class="mt-3 space-y-2">"#;
-    for (slug, text) in PROBLEMS {
-        html += &format!(
-            r#"<dt id="problem-{slug}" class="font-mono font-semibold">/api/docs#problem-{slug}</dt><dd class="text-slate-700">{}</dd>"#,
-            escape(text)
-        );
-    }
-    html += r#"</dl></section><section><h2 class="text-2xl font-semibold">Schemas</h2>"#;
-    for (name, schema) in doc["components"]["schemas"].as_object().into_iter().flatten() {
-        html += &format!(
-            r#"<article id="schema-{0}" class="mt-6"><h3 class="font-mono text-lg font-semibold">{0}</h3>"#,
-            escape(name)
-        );
-        if let Some(description) = schema["description"].as_str() {
-            html += &format!(r#"<p class="text-slate-700">{}</p>"#, escape(description));
-        }
-        let required: Vec<&str> =
-            schema["required"].as_array().map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
-        html += r#"<table class="mt-2 w-full text-left text-sm"><tbody>"#;
-        for (field, property) in schema["properties"].as_object().into_iter().flatten() {
-            html += &format!(
-                r#"<tr class="border-t border-slate-100"><td class="py-1 pr-3 font-mono">{}{}</td><td class="py-1 pr-3">{}</td><td class="py-1 text-slate-700">{}</td></tr>"#,
-                escape(field),
-                if required.contains(&field.as_str()) { " *" } else { "" },
-                schema_name(property),
-                escape(property["description"].as_str().unwrap_or_default())
-            );
-        }
-        html += "</tbody></table></article>";
-    }
-    html += "</section></main></body></html>";
-    Html(html)
+    Html(crate::ui::pages::api_reference::page(document_json(), &PROBLEMS))
 }
 
 #[cfg(test)]

@@ -1,9 +1,8 @@
 //! Condition monitoring: what sensors measure, the limits goods are held
-//! to, when a reading opens or closes an excursion, and the chart that
-//! shows readings against limits.
+//! to, and when a reading opens or closes an excursion. (The chart of
+//! readings against limits is drawn by `ui::components::condition_chart`.)
 
 use chrono::{DateTime, Utc};
-use std::fmt::Write;
 
 /// What a sensor reports, with the unit in the name.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
@@ -95,73 +94,9 @@ pub struct Span {
     pub to: Option<DateTime<Utc>>,
 }
 
-/// Readings against limits as a self-contained SVG: the readings line,
-/// dashed limit lines, excursions shaded. No scripts, no external parts.
-pub fn chart_svg(metric: Metric, readings: &[(DateTime<Utc>, f64)], limits: Limits, excursions: &[Span]) -> String {
-    const W: f64 = 640.0;
-    const H: f64 = 240.0;
-    const PAD: f64 = 36.0;
-    let mut svg = format!(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" width="{W}" height="{H}" role="img" aria-label="{} readings against limits">"##,
-        metric.label()
-    );
-    svg.push_str(r##"<rect width="100%" height="100%" fill="#fff"/>"##);
-    let (Some(first), Some(last)) = (readings.first(), readings.last()) else {
-        svg.push_str(r##"<text x="20" y="40" font-family="sans-serif" font-size="14" fill="#475569">No readings yet</text></svg>"##);
-        return svg;
-    };
-    let values = readings.iter().map(|(_, v)| *v).chain(limits.min).chain(limits.max);
-    let (mut low, mut high) = values.fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
-    let margin = ((high - low) * 0.1).max(0.5);
-    (low, high) = (low - margin, high + margin);
-    let span = (last.0 - first.0).num_milliseconds().max(1) as f64;
-    let x = |at: DateTime<Utc>| PAD + (at - first.0).num_milliseconds() as f64 / span * (W - 2.0 * PAD);
-    let y = |v: f64| H - PAD - (v - low) / (high - low) * (H - 2.0 * PAD);
-    for excursion in excursions {
-        let (from, to) = (x(excursion.from.max(first.0)), x(excursion.to.unwrap_or(last.0).min(last.0)));
-        let _ = write!(
-            svg,
-            r##"<rect class="excursion" x="{from:.1}" y="{PAD}" width="{:.1}" height="{:.1}" fill="#fee2e2"/>"##,
-            (to - from).max(1.0),
-            H - 2.0 * PAD
-        );
-    }
-    for (name, limit) in [("min", limits.min), ("max", limits.max)] {
-        if let Some(value) = limit {
-            let _ = write!(
-                svg,
-                r##"<line class="limit-{name}" x1="{PAD}" x2="{:.1}" y1="{:.1}" y2="{:.1}" stroke="#dc2626" stroke-dasharray="6 4"/><text x="{:.1}" y="{:.1}" font-family="sans-serif" font-size="11" fill="#dc2626">{name} {value}</text>"##,
-                W - PAD,
-                y(value),
-                y(value),
-                W - PAD - 48.0,
-                y(value) - 4.0
-            );
-        }
-    }
-    let points: Vec<String> = readings.iter().map(|(at, v)| format!("{:.1},{:.1}", x(*at), y(*v))).collect();
-    let _ = write!(
-        svg,
-        r##"<polyline class="readings" fill="none" stroke="#0f172a" stroke-width="2" points="{}"/>"##,
-        points.join(" ")
-    );
-    let _ = write!(
-        svg,
-        r##"<text x="{PAD}" y="{:.1}" font-family="sans-serif" font-size="11" fill="#475569">{} UTC</text><text x="{:.1}" y="{:.1}" font-family="sans-serif" font-size="11" fill="#475569" text-anchor="end">{} UTC</text><text x="{PAD}" y="16" font-family="sans-serif" font-size="12" fill="#0f172a">{}</text></svg>"##,
-        H - 10.0,
-        first.0.format("%b %-d %H:%M"),
-        W - PAD,
-        H - 10.0,
-        last.0.format("%b %-d %H:%M"),
-        metric.label()
-    );
-    svg
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::{Duration, TimeZone};
 
     const FRIDGE: Limits = Limits { min: Some(2.0), max: Some(8.0) };
 
@@ -189,21 +124,5 @@ mod tests {
         assert_eq!(Metric::parse("door_open"), Some(Metric::DoorOpen));
         assert_eq!(Metric::parse("door"), None);
         assert!(!Metric::HumidityPct.plausible().contains(&101.0));
-    }
-
-    #[test]
-    fn the_chart_draws_readings_limits_and_excursions() {
-        let t0 = Utc.with_ymd_and_hms(2026, 11, 28, 6, 0, 0).unwrap();
-        let readings: Vec<_> = (0..10).map(|i| (t0 + Duration::minutes(15 * i), 4.0 + i as f64)).collect();
-        let svg =
-            chart_svg(Metric::TemperatureC, &readings, FRIDGE, &[Span { from: t0 + Duration::minutes(75), to: None }]);
-        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
-        let polyline = svg.split(r#"class="readings""#).nth(1).unwrap();
-        let points = polyline.split("points=\"").nth(1).unwrap().split('"').next().unwrap();
-        assert_eq!(points.split(' ').count(), 10);
-        assert!(svg.contains(r#"class="limit-min""#) && svg.contains(r#"class="limit-max""#));
-        assert_eq!(svg.matches(r#"class="excursion""#).count(), 1);
-        assert!(!svg.contains("<script"));
-        assert!(chart_svg(Metric::ShockG, &[], Limits::default(), &[]).contains("No readings yet"));
     }
 }

@@ -2,7 +2,6 @@
 //! the tracking link, from the tenant's brand name.
 
 use crate::domain::Canonical;
-use crate::html::escape;
 use crate::store::DueNotification;
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
@@ -88,22 +87,7 @@ pub fn compose(
     }
     // The link on a line of its own stays unbroken in plain 7-bit text.
     let text = format!("{sentence}\n\nFollow it live:\n{tracking_url}\n\n{help}\n-- {}\n", n.brand_name);
-    let html = format!(
-        "<!doctype html><html><body style=\"font-family:sans-serif\"><h1 style=\"font-size:20px\">{}</h1>\
-         <p>{}</p><p><a href=\"{}\">Follow your order live</a></p><p style=\"color:#555\">{}</p>\
-         <p style=\"color:#555\">{}</p>{}</body></html>",
-        escape(&subject),
-        escape(&sentence),
-        escape(tracking_url),
-        escape(n.support_email.as_deref().map(|e| format!("Questions? Write to {e}.")).as_deref().unwrap_or("")),
-        escape(&n.brand_name),
-        unsubscribe_url
-            .map(|u| format!(
-                "<p style=\"font-size:12px\"><a href=\"{}\">Unsubscribe from updates about this order</a></p>",
-                escape(u)
-            ))
-            .unwrap_or_default()
-    );
+    let html = html_body(&subject, &sentence, tracking_url, n, unsubscribe_url);
     let message_id = format!("<{}@milepost>", super::message_id(n));
     let mut builder = Message::builder();
     if let Some(url) = unsubscribe_url {
@@ -126,6 +110,39 @@ pub fn compose(
                 .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(html)),
         )
         .map_err(|e| e.to_string())
+}
+
+/// The HTML part, through Leptos like every page (it escapes the partner's
+/// text). Styles are inline: mail clients drop stylesheets.
+fn html_body(
+    subject: &str,
+    sentence: &str,
+    tracking_url: &str,
+    n: &DueNotification,
+    unsubscribe_url: Option<&str>,
+) -> String {
+    use leptos::prelude::*;
+    let (subject, sentence, tracking_url) = (subject.to_string(), sentence.to_string(), tracking_url.to_string());
+    let help = n.support_email.as_deref().map(|e| format!("Questions? Write to {e}.")).unwrap_or_default();
+    let brand = n.brand_name.clone();
+    let unsubscribe_url = unsubscribe_url.map(str::to_string);
+    crate::shell::to_html(move || {
+        view! {
+            <!DOCTYPE html>
+            <html>
+                <body style="font-family:sans-serif">
+                    <h1 style="font-size:20px">{subject}</h1>
+                    <p>{sentence}</p>
+                    <p><a href=tracking_url>"Follow your order live"</a></p>
+                    <p style="color:#555">{help}</p>
+                    <p style="color:#555">{brand}</p>
+                    {unsubscribe_url.map(|url| view! {
+                        <p style="font-size:12px"><a href=url>"Unsubscribe from updates about this order"</a></p>
+                    })}
+                </body>
+            </html>
+        }
+    })
 }
 
 impl Mailer {

@@ -3,7 +3,6 @@
 //! and a dead-letter state.
 
 pub mod email;
-pub mod unsubscribe;
 pub mod webhook_target;
 
 use crate::auth::{tracking_link, webhook_signature};

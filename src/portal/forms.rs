@@ -7,7 +7,6 @@ use super::{forbidden, form_session, get_session, not_found, order_for, page, re
 use crate::auth::{random_token, session::SignedIn, tracking_link};
 use crate::domain::receiving::{assess, CountedLine};
 use crate::domain::{derive_order_status, AccountId, Canonical, EventFact, OrderId, ShipmentId, UserId};
-use crate::html::escape;
 use crate::policy::{self, Action, Decision, Owner, Role};
 use crate::state::AppState;
 use crate::store::{self, LinkPurpose, NewEvent, NewReceipt};
@@ -302,16 +301,14 @@ pub async fn tracking_link(
     let token = tracking_link::issue(&state.pool, owner.tenant, order, None).await.map_err(unavailable)?;
     let url = format!("{}/t/{}", state.public_url(), token.as_str());
     let back = format!("/portal/orders/{}", urlencode(&number));
-    Ok(Html(page(
-        &format!("New tracking link for order {number}"),
-        &format!(
-            "<p class=\"mt-4\">The old links no longer work. Copy this one now; it is not shown again:</p>\
-             <p class=\"mt-2 break-all rounded bg-white p-3 font-mono ring-1 ring-slate-200\" data-testid=\"new-link\">{}</p>\
-             <p class=\"mt-6\"><a class=\"underline\" href=\"{}\">Back to the order</a></p>",
-            escape(&url),
-            escape(&back)
-        ),
-    ))
+    Ok(Html(page(&format!("New tracking link for order {number}"), move || {
+        use leptos::prelude::*;
+        view! {
+            <p class="mt-4">"The old links no longer work. Copy this one now; it is not shown again:"</p>
+            <p class="mt-2 break-all rounded bg-white p-3 font-mono ring-1 ring-slate-200" data-testid="new-link">{url}</p>
+            <p class="mt-6"><a class="underline" href=back>"Back to the order"</a></p>
+        }
+    }))
     .into_response())
 }
 
@@ -382,16 +379,16 @@ pub async fn invite(
     store::record_audit(&state.pool, tenant, None, signed_in.person.id, "invite", &detail)
         .await
         .map_err(unavailable)?;
-    Ok(Html(page(
-        &format!("{name} is invited"),
-        &format!(
-            "<p class=\"mt-4\">We emailed them a link to choose a password. If the email does not arrive, \
-             give them this link yourself (it works once, for 7 days):</p>\
-             <p class=\"mt-2 break-all rounded bg-white p-3 font-mono ring-1 ring-slate-200\" data-testid=\"invite-link\">{}</p>\
-             <p class=\"mt-6\"><a class=\"underline\" href=\"/portal/admin/users\">Back to people</a></p>",
-            escape(&link)
-        ),
-    ))
+    Ok(Html(page(&format!("{name} is invited"), move || {
+        use leptos::prelude::*;
+        view! {
+            <p class="mt-4">
+                "We emailed them a link to choose a password. If the email does not arrive, give them this link yourself (it works once, for 7 days):"
+            </p>
+            <p class="mt-2 break-all rounded bg-white p-3 font-mono ring-1 ring-slate-200" data-testid="invite-link">{link}</p>
+            <p class="mt-6"><a class="underline" href="/portal/admin/users">"Back to people"</a></p>
+        }
+    }))
     .into_response())
 }
 

@@ -12,6 +12,7 @@ pub mod views;
 use crate::auth::session::{self, SignedIn};
 use crate::domain::OrderId;
 use crate::policy::{self, Action, Decision, Owner};
+use crate::shell::{render, Message, Robots};
 use crate::state::AppState;
 use crate::store;
 use axum::extract::{FromRef, FromRequestParts, Request, State};
@@ -21,6 +22,7 @@ use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use leptos::prelude::IntoView;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -73,24 +75,27 @@ pub fn forbidden() -> Response {
 }
 
 fn message_page(title: &str, text: &str) -> String {
-    page(
-        title,
-        &format!(
-            "<p class=\"mt-4\">{text}</p><p class=\"mt-4\"><a class=\"underline\" href=\"/portal\">Back to the portal</a></p>"
-        ),
-    )
+    answer_page(title, text, ("/portal", "Back to the portal"))
 }
 
-/// A page built on the server alone (answers to forms, errors): the
-/// portal's stylesheet, a heading and `body` (HTML the caller escaped).
-pub fn page(title: &str, body: &str) -> String {
-    let title = crate::html::escape(title);
-    format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <link rel=\"stylesheet\" href=\"/pkg/milepost.css\"></head><body class=\"bg-slate-50\">\
-         <main class=\"mx-auto max-w-2xl px-4 py-16\"><h1 class=\"text-2xl font-semibold\">{title}</h1>{body}</main></body></html>"
-    )
+/// A short answer page: `text` (plain text) and a link back (`href`, label).
+pub fn answer_page(title: &str, text: &str, (href, label): (&str, &str)) -> String {
+    use leptos::prelude::*;
+    let (text, href, label) = (text.to_string(), href.to_string(), label.to_string());
+    page(title, move || {
+        view! {
+            <p class="mt-4">{text}</p>
+            <p class="mt-4"><a class="underline" href=href>{label}</a></p>
+        }
+    })
+}
+
+/// A page built on the server alone (answers to forms, errors): the one
+/// document shell (`shell`), the brand, a heading and `body`.
+pub fn page<V: IntoView + 'static>(title: &str, body: impl FnOnce() -> V + Send + 'static) -> String {
+    use leptos::prelude::*;
+    let heading = title.to_string();
+    render(title, Robots::NoIndex, move || view! { <Message title=heading>{body()}</Message> })
 }
 
 /// The client's address, for per-address sign-in limits: the connection's,

@@ -125,10 +125,10 @@ async fn check_password(state: &AppState, attempt: String, hash: Option<String>)
 
 /// 429 for a sign-in that found every password checker busy.
 fn busy() -> Response {
-    let body = super::page(
+    let body = super::answer_page(
         "Signing in is busy",
-        "<p class=\"mt-4\">Lots of people are signing in right now. Please try again in a moment.</p>\
-         <p class=\"mt-4\"><a class=\"underline\" href=\"/login\">Back to sign-in</a></p>",
+        "Lots of people are signing in right now. Please try again in a moment.",
+        ("/login", "Back to sign-in"),
     );
     let mut response = (StatusCode::TOO_MANY_REQUESTS, axum::response::Html(body)).into_response();
     response.headers_mut().insert(header::RETRY_AFTER, axum::http::HeaderValue::from_static("2"));

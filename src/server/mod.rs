@@ -4,15 +4,17 @@
 mod public_limits;
 
 use crate::auth::tracking_link;
+use crate::shell::{render, Robots};
 use crate::state::AppState;
 use crate::ui::app::{shell, App};
+use crate::ui::pages::{not_found::NotFound, unavailable::Unavailable, unsubscribe};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use leptos::prelude::provide_context;
+use leptos::prelude::{provide_context, view};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 
 mod connections;
@@ -30,7 +32,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(ready))
         .route("/t/{token}/events", get(crate::live::sse::tracking_stream))
         .route("/t/{token}/pod/{sha256}", get(tracking_pod_file))
-        .route("/unsubscribe/{token}", get(crate::notify::unsubscribe::ask).post(crate::notify::unsubscribe::confirm))
+        .route("/unsubscribe/{token}", get(unsubscribe::ask).post(unsubscribe::confirm))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -63,7 +65,7 @@ async fn tracking_pod_file(
         Ok(pods) => pods,
         Err(e) => {
             tracing::error!(error = %e, "loading proofs of delivery failed");
-            return (StatusCode::SERVICE_UNAVAILABLE, Html(UNAVAILABLE_PAGE)).into_response();
+            return tracking_unavailable();
         }
     };
     let Some(file) = pods.iter().flat_map(|p| &p.files).find(|f| f.sha256 == sha256) else {
@@ -71,7 +73,7 @@ async fn tracking_pod_file(
     };
     crate::api::pod::file_response(&state, file, None)
         .await
-        .unwrap_or_else(|()| (StatusCode::SERVICE_UNAVAILABLE, Html(UNAVAILABLE_PAGE)).into_response())
+        .unwrap_or_else(|()| tracking_unavailable())
 }
 
 /// Ready means the database answers: a load balancer sends no traffic to a
@@ -147,31 +149,20 @@ async fn tracking_link_gate(State(state): State<AppState>, mut request: Request,
         Ok(None) => tracking_not_found(),
         Err(e) => {
             tracing::error!(error = %e, "resolving a tracking link failed");
-            (StatusCode::SERVICE_UNAVAILABLE, Html(UNAVAILABLE_PAGE)).into_response()
+            tracking_unavailable()
         }
     }
 }
 
 pub fn tracking_not_found() -> Response {
-    (StatusCode::NOT_FOUND, Html(NOT_FOUND_PAGE)).into_response()
+    let page = render("Tracking link not found", Robots::NoIndex, || view! { <NotFound/> });
+    (StatusCode::NOT_FOUND, Html(page)).into_response()
 }
 
-const NOT_FOUND_PAGE: &str = r#"<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer"><meta name="robots" content="noindex">
-<title>Tracking link not found</title><link rel="stylesheet" href="/pkg/milepost.css"></head>
-<body class="min-h-screen bg-slate-50 text-slate-900 antialiased"><main class="mx-auto max-w-xl px-4 py-16">
-<h1 class="text-2xl font-semibold">We can't find that page</h1>
-<p class="mt-4 text-slate-700">This tracking link may have expired or been replaced. Please use the most recent link from your order emails, or contact the shop you ordered from.</p>
-</main></body></html>"#;
-
-const UNAVAILABLE_PAGE: &str = r#"<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Tracking unavailable</title><link rel="stylesheet" href="/pkg/milepost.css"></head>
-<body class="min-h-screen bg-slate-50 text-slate-900 antialiased"><main class="mx-auto max-w-xl px-4 py-16">
-<h1 class="text-2xl font-semibold">Tracking is taking a break</h1>
-<p class="mt-4 text-slate-700">We couldn't load your order just now. Please try again in a minute.</p>
-</main></body></html>"#;
+fn tracking_unavailable() -> Response {
+    let page = render("Tracking unavailable", Robots::NoIndex, || view! { <Unavailable/> });
+    (StatusCode::SERVICE_UNAVAILABLE, Html(page)).into_response()
+}
 
 /// Serves until Ctrl-C or SIGTERM, then lets in-flight requests finish,
 /// with the default connection limits.

@@ -4,11 +4,13 @@
 
 use crate::auth::client_address;
 use crate::rate_limit::{class_of, Class};
+use crate::shell::{render, Message, Robots};
 use crate::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
+use leptos::prelude::*;
 use std::time::Duration;
 
 /// Middleware for the whole router: limits the requests [`class_of`] names.
@@ -59,19 +61,28 @@ pub fn too_many_requests(class: Class, wait: Duration, path: &str, headers: &Hea
     } else {
         let when =
             if seconds <= 90 { "in a minute".to_string() } else { format!("in {} minutes", seconds.div_ceil(60)) };
-        let (title, text, back) = match class {
+        let (title, text, back_to_sign_in) = match class {
             Class::SignIn | Class::SignInLink | Class::SignInCode => (
                 "Too many attempts",
                 format!("There have been too many sign-in attempts from your network. Please try again {when}."),
-                "<p class=\"mt-4\"><a class=\"underline\" href=\"/login\">Back to sign-in</a></p>",
+                true,
             ),
             Class::Tracking | Class::OrderLookup => (
                 "Please slow down",
                 format!("We've had a lot of requests from your network. Please try again {when}."),
-                "",
+                false,
             ),
         };
-        let page = crate::portal::page(title, &format!("<p class=\"mt-4\">{text}</p>{back}"));
+        let page = render(title, Robots::NoIndex, move || {
+            view! {
+                <Message title=title>
+                    <p class="mt-4">{text}</p>
+                    {back_to_sign_in.then(|| view! {
+                        <p class="mt-4"><a class="underline" href="/login">"Back to sign-in"</a></p>
+                    })}
+                </Message>
+            }
+        });
         (StatusCode::TOO_MANY_REQUESTS, Html(page)).into_response()
     };
     response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
@@ -90,12 +101,20 @@ mod tests {
         assert_eq!(retry_after_seconds(Duration::from_millis(3001)), 4);
     }
 
+    fn shell_body(response: Response) -> String {
+        let bytes = futures::executor::block_on(axum::body::to_bytes(response.into_body(), usize::MAX)).unwrap();
+        String::from_utf8(bytes.to_vec()).unwrap()
+    }
+
     #[test]
     fn people_get_a_page_and_programs_a_problem() {
         let page = too_many_requests(Class::SignIn, Duration::from_secs(30), "/login", &HeaderMap::new());
         assert_eq!(page.status(), 429);
         assert_eq!(page.headers()[header::RETRY_AFTER], "30");
         assert!(page.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
+        let body = shell_body(page);
+        assert!(body.contains("<h1 class=\"text-2xl font-semibold\">Too many attempts</h1>"), "{body}");
+        assert!(body.contains("href=\"/login\"") && body.contains("data-testid=\"brand\""), "{body}");
         let mut headers = HeaderMap::new();
         headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
         let problem = too_many_requests(Class::OrderLookup, Duration::from_secs(120), "/lookup", &headers);

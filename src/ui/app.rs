@@ -18,26 +18,18 @@ use leptos_router::{
     path, SsrMode,
 };
 
-/// The HTML document around the app. (The server wraps it to set the
-/// Content-Security-Policy with this response's script nonce.)
+/// The HTML document around the app: the one every page shares
+/// (`shell::document`), with the hydration scripts and leptos_meta's tags
+/// in its head. (The server wraps it to set the Content-Security-Policy
+/// with this response's script nonce.)
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    view! {
-        <!DOCTYPE html>
-        <html lang="en">
-            <head>
-                <meta charset="utf-8"/>
-                <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <meta name="referrer" content="no-referrer"/>
-                <link rel="stylesheet" href="/pkg/milepost.css"/>
-                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <HydrationScripts options/>
-                <MetaTags/>
-            </head>
-            <body class="min-h-screen bg-slate-50 text-slate-900 antialiased">
-                <App/>
-            </body>
-        </html>
-    }
+    crate::shell::document(
+        view! {
+            <HydrationScripts options/>
+            <MetaTags/>
+        },
+        view! { <App/> },
+    )
 }
 
 #[component]

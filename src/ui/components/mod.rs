@@ -1,3 +1,5 @@
+#[cfg(feature = "ssr")]
+pub mod condition_chart;
 pub mod line_table;
 pub mod live_map;
 pub mod page_title;

@@ -11,8 +11,8 @@
 //!   concurrent load did).
 //!
 //! So a title here is a plain `String`, computed once, and escaped when it
-//! goes into server HTML. In the browser `document.title` takes text, so it
-//! is passed through as is.
+//! goes into server HTML (by Leptos, as it escapes any text node). In the
+//! browser `document.title` takes text, so it is passed through as is.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -24,7 +24,7 @@ pub fn PageTitle(#[prop(into)] text: String) -> impl IntoView {
 
 #[cfg(feature = "ssr")]
 fn title_markup(text: String) -> String {
-    crate::html::escape(&text)
+    text.to_html()
 }
 
 #[cfg(not(feature = "ssr"))]
@@ -40,7 +40,9 @@ mod tests {
     fn markup_in_a_title_stays_text() {
         let hostile = r#"SO-1</title><meta http-equiv="refresh" content="0;url=https://evil.example">"#;
         let markup = title_markup(hostile.to_string());
-        assert!(!markup.contains('<') && !markup.contains('>') && !markup.contains('"'), "{markup}");
-        assert!(markup.starts_with("SO-1&lt;/title&gt;"));
+        // No tag can open or close; a quote in element text is only text.
+        assert!(!markup.contains('<') && !markup.contains('>'), "{markup}");
+        assert!(markup.starts_with("SO-1&lt;/title&gt;&lt;meta http-equiv="), "{markup}");
+        assert_eq!(title_markup("Fish & Chips".into()), "Fish &amp; Chips");
     }
 }

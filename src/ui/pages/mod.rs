@@ -1,5 +1,10 @@
+#[cfg(feature = "ssr")]
+pub mod api_reference;
 pub mod home;
 pub mod not_found;
 pub mod portal;
 pub mod status_dictionary;
 pub mod tracking;
+pub mod unavailable;
+#[cfg(feature = "ssr")]
+pub mod unsubscribe;

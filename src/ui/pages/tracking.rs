@@ -6,6 +6,7 @@ use crate::ui::components::{
     shipment_card::ShipmentCard, timeline::Timeline, updates_signup::UpdatesSignup,
 };
 use crate::ui::pages::not_found::NotFound;
+use crate::ui::pages::unavailable::Unavailable;
 use crate::view_model::tracking::{ExceptionNotice, TrackingView};
 use leptos::prelude::*;
 use leptos_meta::{Script, Stylesheet};
@@ -41,16 +42,6 @@ pub fn TrackingPage() -> impl IntoView {
                 }
             })}
         </Suspense>
-    }
-}
-
-#[component]
-fn Unavailable() -> impl IntoView {
-    view! {
-        <main class="mx-auto max-w-xl px-4 py-16">
-            <h1 class="text-2xl font-semibold">"Tracking is taking a break"</h1>
-            <p class="mt-4 text-slate-700">"We couldn't load your order just now. Please try again in a minute."</p>
-        </main>
     }
 }
 
