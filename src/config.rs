@@ -1,5 +1,13 @@
 //! Configuration from environment variables, with defaults that make
 //! `milepost serve` work on a laptop with nothing set.
+//!
+//! This is the one place that reads `MILEPOST_*`, and `cli` the one place
+//! for arguments. The variables are deliberately not also clap `env`
+//! arguments: a handful bound there and forty here would be two places, each
+//! value here is checked with an error naming its variable (and some have
+//! meanings of their own, such as an empty `MILEPOST_MAP_TILES` for "no
+//! map"), and the tests build the very same `Config` from name-value pairs
+//! (`from_lookup`) without touching the process environment.
 
 use std::net::SocketAddr;
 
@@ -17,6 +25,11 @@ pub struct Config {
     pub max_connections: u32,
     /// `MILEPOST_LOG_FORMAT=json` for structured logs; anything else is human-readable.
     pub json_logs: bool,
+    /// `MILEPOST_LOG`: which logs are written, as tracing `EnvFilter`
+    /// directives; unset or unreadable, `info,sqlx=warn`.
+    pub log_filter: Option<String>,
+    /// `MILEPOST_DEMO_REPLAY`, on unless `off`: `serve --demo` drives the demo vans.
+    pub demo_replay: bool,
     /// `MILEPOST_SMTP_URL` (`smtp://127.0.0.1:2525`, `smtp://user:pass@host:587?tls=required`);
     /// without it notifications queue and wait.
     pub smtp_url: Option<String>,
@@ -240,6 +253,8 @@ impl Config {
                 .unwrap_or_else(|| "target/site".into()),
             max_connections,
             json_logs: get("MILEPOST_LOG_FORMAT").is_some_and(|v| v.eq_ignore_ascii_case("json")),
+            log_filter: get("MILEPOST_LOG"),
+            demo_replay: get("MILEPOST_DEMO_REPLAY").is_none_or(|v| v != "off"),
             smtp_url: get("MILEPOST_SMTP_URL").filter(|v| !v.is_empty()),
             smtp_from: get("MILEPOST_SMTP_FROM").unwrap_or_else(|| "notifications@milepost.localhost".into()),
             sms_url: get("MILEPOST_SMS_URL").filter(|v| !v.is_empty()),
@@ -288,6 +303,10 @@ mod tests {
         assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
         assert_eq!(c.database_url, "sqlite://data/milepost.db");
         assert_eq!(c.max_connections, 8);
+        assert!(c.demo_replay && c.log_filter.is_none());
+        let c = config(&[("MILEPOST_DEMO_REPLAY", "off"), ("MILEPOST_LOG", "debug")]).unwrap();
+        assert!(!c.demo_replay);
+        assert_eq!(c.log_filter.as_deref(), Some("debug"));
     }
 
     #[test]

@@ -10,7 +10,6 @@ mod common;
 use chrono::{Duration, Utc};
 use common::*;
 use milepost::auth::api_key::Scope;
-use milepost::notify::{self, Channels};
 use milepost::policy::Role;
 use serde_json::json;
 
@@ -165,9 +164,8 @@ async fn partner_text_is_text_on_every_surface() {
     assert!(text.contains(RECEIVER), "the receiver's name is printed whole: {text}");
     assert!(text.contains("SO-9</title>"), "the order number is printed whole: {text}");
 
-    // Email and SMS for the delivery.
-    let channels = Channels::from_config(&app.state).unwrap();
-    while notify::deliver_due(&app.state, &channels).await.unwrap() > 0 {}
+    // Email and SMS for the delivery, sent by the server's worker.
+    notifications_settled(&app).await;
     let subject = format!("Your order {ORDER_NUMBER} was delivered");
     let mail = sink.messages().iter().map(|raw| read_mail(raw)).find(|m| m["subject"] == subject.as_str());
     let mail = mail.expect("the delivered email, its subject the number as written");

@@ -2,6 +2,10 @@
 //! outbox row is written with its event, the worker delivers it once, retries
 //! transient failures with backoff, dead-letters after the last attempt, and
 //! a worker that dies holding a message leaves it for the next one.
+//!
+//! Most tests leave delivery to the server's own worker and wait for it. A
+//! test that watches each attempt (or a second node) starts the server
+//! without it and steps deliveries by hand with `drain`.
 
 mod common;
 
@@ -13,9 +17,22 @@ use milepost::on_pool;
 use serde_json::json;
 use std::time::Duration;
 
-async fn app_sending_to(sink: &SmtpSink) -> (TestApp, Channels) {
+/// The server, its worker sending to `sink` and looking for retries come due every 20 ms.
+async fn app_sending_to(sink: &SmtpSink) -> TestApp {
     let url = format!("smtp://127.0.0.1:{}", sink.port);
-    let app = spawn_app_with(&[
+    spawn_app_with(&[
+        ("MILEPOST_SMTP_URL", &url),
+        ("MILEPOST_NOTIFY_RETRY_BASE_MS", "20"),
+        ("MILEPOST_NOTIFY_MAX_ATTEMPTS", "3"),
+        ("MILEPOST_NOTIFY_POLL_MS", "20"),
+    ])
+    .await
+}
+
+/// The server without its worker, and the channels to deliver by hand to `sink`.
+async fn app_delivering_by_hand_to(sink: &SmtpSink) -> (TestApp, Channels) {
+    let url = format!("smtp://127.0.0.1:{}", sink.port);
+    let app = spawn_app_without_notification_worker(&[
         ("MILEPOST_SMTP_URL", &url),
         ("MILEPOST_NOTIFY_RETRY_BASE_MS", "20"),
         ("MILEPOST_NOTIFY_MAX_ATTEMPTS", "3"),
@@ -48,7 +65,7 @@ async fn post_event(app: &TestApp, key: &str, source: &str, id: &str, code: &str
     assert_eq!(app.post("/api/v1/events", key, event).await.status(), 200);
 }
 
-/// Runs the worker until nothing is due.
+/// Delivers by hand until nothing is due.
 async fn drain(app: &TestApp, channels: &Channels) {
     while notify::deliver_due(&app.state, channels).await.unwrap() > 0 {}
 }
@@ -63,7 +80,7 @@ async fn states(app: &TestApp) -> Vec<(String, String, i64)> {
 #[tokio::test]
 async fn a_delivery_is_mailed_once_with_a_working_tracking_link() {
     let sink = SmtpSink::start(0);
-    let (app, channels) = app_sending_to(&sink).await;
+    let (app, channels) = app_delivering_by_hand_to(&sink).await;
     let key = order_for(&app, zone_where_local_hour(true)).await;
     post_event(&app, &key, "wms", "p-1", "PICKED").await;
     post_event(&app, &key, "carrier", "d-1", "DELIVERED").await;
@@ -91,7 +108,7 @@ async fn a_delivery_is_mailed_once_with_a_working_tracking_link() {
 #[tokio::test]
 async fn a_refused_message_is_retried_and_then_delivered() {
     let sink = SmtpSink::start(1);
-    let (app, channels) = app_sending_to(&sink).await;
+    let (app, channels) = app_delivering_by_hand_to(&sink).await;
     let key = order_for(&app, zone_where_local_hour(true)).await;
     post_event(&app, &key, "carrier", "x-1", "DAMAGED").await;
     drain(&app, &channels).await;
@@ -106,16 +123,10 @@ async fn a_refused_message_is_retried_and_then_delivered() {
 #[tokio::test]
 async fn a_message_that_keeps_failing_is_dead_lettered_with_its_error() {
     let sink = SmtpSink::start(100);
-    let (app, channels) = app_sending_to(&sink).await;
+    let app = app_sending_to(&sink).await;
     let key = order_for(&app, zone_where_local_hour(true)).await;
     post_event(&app, &key, "carrier", "o-1", "OUT_FOR_DELIVERY").await;
-    for _ in 0..40 {
-        drain(&app, &channels).await;
-        if states(&app).await[0].1 == "dead" {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
+    notifications_settled(&app).await;
     assert_eq!(states(&app).await, [("out_for_delivery".into(), "dead".into(), 3)]);
     let error: String =
         on_pool!(&app.pool, |c| sqlx::query_scalar("SELECT last_error FROM notifications").fetch_one(c).await.unwrap());
@@ -126,7 +137,7 @@ async fn a_message_that_keeps_failing_is_dead_lettered_with_its_error() {
 #[tokio::test]
 async fn a_worker_that_dies_holding_a_message_leaves_it_to_the_next_one() {
     let sink = SmtpSink::start(0);
-    let (app, channels) = app_sending_to(&sink).await;
+    let (app, channels) = app_delivering_by_hand_to(&sink).await;
     let key = order_for(&app, zone_where_local_hour(true)).await;
     post_event(&app, &key, "carrier", "s-1", "PICKED_UP").await;
     // A worker claims the message with a short lease and dies before sending.
@@ -147,7 +158,7 @@ async fn a_worker_that_dies_holding_a_message_leaves_it_to_the_next_one() {
 #[tokio::test]
 async fn quiet_hours_hold_good_news_and_rules_can_turn_a_trigger_off() {
     let sink = SmtpSink::start(0);
-    let (app, channels) = app_sending_to(&sink).await;
+    let (app, channels) = app_delivering_by_hand_to(&sink).await;
     let key = order_for(&app, zone_where_local_hour(false)).await;
     let rule = json!({"trigger": "confirmed", "channel": "email", "enabled": false});
     assert_eq!(app.put("/api/v1/notification-rules", &key, rule).await.status(), 204);
@@ -194,7 +205,7 @@ async fn quiet_hours_hold_good_news_and_rules_can_turn_a_trigger_off() {
 #[tokio::test]
 async fn one_click_unsubscribes_and_cs_can_see_and_resend() {
     let sink = SmtpSink::start(0);
-    let (app, channels) = app_sending_to(&sink).await;
+    let (app, channels) = app_delivering_by_hand_to(&sink).await;
     let key = order_for(&app, zone_where_local_hour(true)).await;
     post_event(&app, &key, "carrier", "s-1", "PICKED_UP").await;
     drain(&app, &channels).await;
@@ -273,9 +284,9 @@ async fn webhooks_are_signed_and_retried_and_sms_go_through_the_provider() {
         ("MILEPOST_SMS_PASSWORD", "secret"),
         ("MILEPOST_SMS_FROM", "+15550100"),
         ("MILEPOST_NOTIFY_RETRY_BASE_MS", "20"),
+        ("MILEPOST_NOTIFY_POLL_MS", "20"),
     ])
     .await;
-    let channels = Channels::from_config(&app.state).unwrap();
     let key = order_with_contact(&app, zone_where_local_hour(true), json!({"phone": "+15125550123"})).await;
     let endpoint: serde_json::Value =
         app.post("/api/v1/webhook-endpoints", &key, json!({"url": format!("{base}/hook")})).await.json().await.unwrap();
@@ -284,9 +295,7 @@ async fn webhooks_are_signed_and_retried_and_sms_go_through_the_provider() {
     assert_eq!(refused.status(), 422);
 
     post_event(&app, &key, "carrier", "d-1", "DELIVERED").await;
-    drain(&app, &channels).await;
-    tokio::time::sleep(Duration::from_millis(60)).await;
-    drain(&app, &channels).await;
+    notifications_settled(&app).await;
 
     let requests = seen.lock().unwrap().clone();
     let sms: Vec<_> = requests.iter().filter(|(_, body)| body.contains("Body=")).collect();
@@ -329,7 +338,7 @@ async fn server_fn(app: &TestApp, path: &str, form: &[(&str, &str)]) -> serde_js
 #[tokio::test]
 async fn a_buyer_signs_up_on_the_tracking_page_with_a_code() {
     let sink = SmtpSink::start(0);
-    let (app, channels) = app_sending_to(&sink).await;
+    let app = app_sending_to(&sink).await;
     let key = order_with_contact(&app, zone_where_local_hour(true), json!({"name": "Robin"})).await;
     let link: serde_json::Value =
         app.send(reqwest::Method::POST, "/api/v1/orders/SO-1/tracking-links", &key, None).await.json().await.unwrap();
@@ -342,7 +351,7 @@ async fn a_buyer_signs_up_on_the_tracking_page_with_a_code() {
 
     let sent = server_fn(&app, "updates/request", &[("token", token), ("address", "Robin@Example.com")]).await;
     assert_eq!(sent, json!({"CodeSent": "robin@example.com"}));
-    drain(&app, &channels).await;
+    notifications_settled(&app).await;
     let message = sink.messages().pop().expect("the code message");
     assert!(message.contains("Subject: Your code for updates on order SO-1"), "{message}");
     let code: String = message
@@ -365,7 +374,7 @@ async fn a_buyer_signs_up_on_the_tracking_page_with_a_code() {
     assert_eq!(yes, json!("Confirmed"));
 
     post_event(&app, &key, "carrier", "o-1", "OUT_FOR_DELIVERY").await;
-    drain(&app, &channels).await;
+    notifications_settled(&app).await;
     let messages = sink.messages();
     assert_eq!(messages.len(), 2);
     assert!(messages[1].contains("To: robin@example.com") && messages[1].contains("arrives today"));
@@ -381,7 +390,7 @@ async fn a_buyer_signs_up_on_the_tracking_page_with_a_code() {
 #[tokio::test]
 async fn two_workers_on_one_outbox_deliver_each_message_once() {
     let sink = SmtpSink::start(0);
-    let (app, channels) = app_sending_to(&sink).await;
+    let (app, channels) = app_delivering_by_hand_to(&sink).await;
     let tenant = tenant(&app.pool, "acme").await;
     let key = api_key(&app.pool, tenant, &[Scope::Admin]).await;
     const ORDERS: usize = 40;
@@ -542,12 +551,11 @@ async fn a_redirecting_webhook_endpoint_is_not_followed_and_the_delivery_fails()
     let mut vars = LOCAL_RECEIVERS.to_vec();
     vars.push(("MILEPOST_NOTIFY_MAX_ATTEMPTS", "1"));
     let app = spawn_app_with(&vars).await;
-    let channels = Channels::from_config(&app.state).unwrap();
     let key = order_with_contact(&app, zone_where_local_hour(true), json!({"name": "Robin"})).await;
     let (status, _) = register(&app, &key, &format!("{base}/hook")).await;
     assert_eq!(status, 201);
     post_event(&app, &key, "carrier", "d-1", "DELIVERED").await;
-    drain(&app, &channels).await;
+    notifications_settled(&app).await;
     assert_eq!(*seen.lock().unwrap(), ["/hook"], "the redirect target is never asked");
     let (state, status, error): (String, Option<i64>, Option<String>) = on_pool!(&app.pool, |c| sqlx::query_as(
         "SELECT state, response_status, last_error FROM notifications WHERE channel = 'webhook'"
@@ -563,7 +571,8 @@ async fn a_redirecting_webhook_endpoint_is_not_followed_and_the_delivery_fails()
 async fn an_endpoint_that_became_internal_is_refused_at_send_time() {
     let (base, seen) = receiver(0).await;
     let port = base.rsplit(':').next().unwrap().to_string();
-    let app = spawn_app_with(&LOCAL_RECEIVERS).await;
+    // Only the strict node below delivers: this one may reach local addresses.
+    let app = spawn_app_without_notification_worker(&LOCAL_RECEIVERS).await;
     let key = order_with_contact(&app, zone_where_local_hour(true), json!({"name": "Robin"})).await;
     // Registered while local targets were allowed (or before the check
     // existed): one by address, one by a name that resolves to loopback.
@@ -596,7 +605,6 @@ async fn an_endpoint_that_became_internal_is_refused_at_send_time() {
 async fn endpoint_signing_secrets_are_sealed_at_rest_and_still_sign() {
     let (base, seen) = receiver(0).await;
     let app = spawn_app_with(&LOCAL_RECEIVERS).await;
-    let channels = Channels::from_config(&app.state).unwrap();
     let key = order_with_contact(&app, zone_where_local_hour(true), json!({"name": "Robin"})).await;
     let (status, endpoint) = register(&app, &key, &format!("{base}/hook")).await;
     assert_eq!(status, 201);
@@ -608,7 +616,7 @@ async fn endpoint_signing_secrets_are_sealed_at_rest_and_still_sign() {
     assert!(stored.starts_with("v1:"), "{stored}");
 
     post_event(&app, &key, "carrier", "d-1", "DELIVERED").await;
-    drain(&app, &channels).await;
+    notifications_settled(&app).await;
     let (headers, body) = seen.lock().unwrap().pop().expect("the webhook arrived");
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     milepost::auth::webhook_signature::verify(

@@ -6,9 +6,9 @@
 #![allow(dead_code)]
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use milepost::application::{Application, Background};
 use milepost::config::Config;
 use milepost::domain::{AccountId, BrandColor, OrderId, OrderLineId, ShipmentId, StatusDictionary, TenantId};
-use milepost::server;
 use milepost::state::AppState;
 use milepost::store::{self, NewEvent, NewOrder, NewOrderLine, NewShipment, NewTenant, Pool, ShipTo};
 use std::path::{Path, PathBuf};
@@ -23,32 +23,79 @@ pub struct TestApp {
     _dir: TempDir,
 }
 
+/// The production server (`Application::build`): the HTTP server, the
+/// notification worker, the retention task and, on PostgreSQL, the listener
+/// that hears other nodes.
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(&[]).await
 }
 
-/// A server with extra configuration variables (SMTP, retry timings...).
+/// As [`spawn_app`], with extra configuration variables (SMTP, retry timings...).
 pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
+    start(vars, Background::default()).await
+}
+
+/// The server without its notification worker, for a test that delivers
+/// by hand (`notify::deliver_due`) to see each attempt, or as another node
+/// would; with the worker running the two would race for each message.
+pub async fn spawn_app_without_notification_worker(vars: &[(&str, &str)]) -> TestApp {
+    start(vars, Background { notification_worker: false }).await
+}
+
+async fn start(vars: &[(&str, &str)], background: Background) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = fresh_database_url(&dir).await;
-    let pool = store::connect(&url, 4).await.expect("open database");
-    store::migrate(&pool).await.expect("migrate");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
-    let base_url = format!("http://{}", listener.local_addr().unwrap());
+    let data_dir = dir.path().join("data").display().to_string();
     let config = Config::from_lookup(|name| match name {
         "MILEPOST_DATABASE_URL" => Some(url.clone()),
-        "MILEPOST_ADDR" => Some(listener.local_addr().unwrap().to_string()),
-        "MILEPOST_PUBLIC_URL" => Some(base_url.clone()),
-        "MILEPOST_DATA_DIR" => Some(dir.path().join("data").display().to_string()),
-        other => vars.iter().find(|(k, _)| *k == other).map(|(_, v)| v.to_string()),
+        "MILEPOST_ADDR" => Some("127.0.0.1:0".into()),
+        "MILEPOST_DATA_DIR" => Some(data_dir.clone()),
+        // Many tests run at once, each with its own database.
+        "MILEPOST_DB_MAX_CONNECTIONS" => Some(var(vars, name).unwrap_or("4").into()),
+        other => var(vars, other).map(str::to_string),
     })
     .expect("config");
-    let state = AppState::new(config, pool.clone());
-    let app = server::router(state.clone());
-    let limits = state.config.limits.clone();
-    tokio::spawn(async move { server::serve_with(listener, app, &limits).await.expect("server") });
+    let application = Application::build_with(config, background).await.expect("build the application");
+    let base_url = format!("http://{}", application.address());
+    let state = application.state().clone();
+    assert_eq!(state.public_url(), base_url);
+    tokio::spawn(async move { application.run_until_stopped().await.expect("server") });
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    TestApp { base_url, pool, client, state, _dir: dir }
+    TestApp { base_url, pool: state.pool.clone(), client, state, _dir: dir }
+}
+
+fn var<'a>(vars: &[(&str, &'a str)], name: &str) -> Option<&'a str> {
+    vars.iter().find(|(k, _)| *k == name).map(|(_, v)| *v)
+}
+
+/// Waits for what the server does in the background (a notification
+/// delivered, a retry come due), checking every 20 ms. The minute is only
+/// there so a test that is wrong fails instead of hanging.
+pub async fn eventually<F, Fut>(what: &str, mut condition: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !condition().await {
+        assert!(tokio::time::Instant::now() < deadline, "still waiting for {what}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+/// Waits until the notification worker has nothing left to do (every
+/// message sent or dead, none waiting for a retry or being sent).
+pub async fn notifications_settled(app: &TestApp) {
+    eventually("every notification sent or dead", || async {
+        let pending: i64 = milepost::on_pool!(&app.pool, |c| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM notifications WHERE state IN ('pending', 'sending')"
+        )
+        .fetch_one(c)
+        .await
+        .unwrap());
+        pending == 0
+    })
+    .await
 }
 
 /// A database nobody else uses: a file in `dir`, or a new PostgreSQL database.
