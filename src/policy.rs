@@ -123,6 +123,8 @@ pub enum Action {
     OverrideStatus,
     ManageTrackingLink,
     ManageUsers,
+    /// The KPI dashboard, its CSV tables and `GET /api/v1/kpis`.
+    ViewKpis,
 }
 
 impl Action {
@@ -138,7 +140,8 @@ impl Action {
             | Action::ResendNotification
             | Action::AddNote
             | Action::OverrideStatus
-            | Action::ManageTrackingLink => role.is_staff(),
+            | Action::ManageTrackingLink
+            | Action::ViewKpis => role.is_staff(),
             Action::ManageUsers => role == Admin,
         }
     }
@@ -297,6 +300,7 @@ mod tests {
             (Action::ExportDeliveries, vec![Role::Ap, Role::Cs, Role::Admin]),
             (Action::OverrideStatus, vec![Role::Cs, Role::Admin]),
             (Action::ManageUsers, vec![Role::Admin]),
+            (Action::ViewKpis, vec![Role::Cs, Role::Admin]),
             (Action::DownloadProofOfDelivery, Role::ALL.to_vec()),
         ];
         for (action, allowed) in table {

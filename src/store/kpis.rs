@@ -733,3 +733,13 @@ pub async fn dimension_values(pool: &Pool, tenant: TenantId, dim: Dim) -> Result
     let sql = format!("SELECT DISTINCT {column} FROM kpi_weekly WHERE tenant_id = $1 AND grain = $2 ORDER BY 1");
     Ok(on_pool!(pool, |c| sqlx::query_scalar(&sql).bind(tenant).bind(grain.code()).fetch_all(c).await)?)
 }
+
+/// The tenant's accounts as (external reference, name), for the filter menu.
+pub async fn account_choices(pool: &Pool, tenant: TenantId) -> Result<Vec<(String, String)>> {
+    Ok(on_pool!(pool, |c| sqlx::query_as(
+        "SELECT external_ref, name FROM customer_accounts WHERE tenant_id = $1 ORDER BY name"
+    )
+    .bind(tenant)
+    .fetch_all(c)
+    .await)?)
+}
