@@ -27,6 +27,7 @@ use utoipa::{Modify, OpenApi};
         pod::post_pod, pod::get_pod, pod::get_pod_file,
         conditions::post_readings, conditions::put_limit, conditions::put_device, conditions::put_settings,
         conditions::chart,
+        crate::api::kpis::get_kpis, crate::api::kpis::get_kpi_csv,
         crate::live::sse::tracking_stream,
     ),
     components(schemas(
@@ -43,6 +44,10 @@ use utoipa::{Modify, OpenApi};
         conditions::DeviceIn, conditions::ConditionSettingsIn,
         positions::PositionIn, positions::PositionBatch, positions::PositionsOut, positions::RouteIn, positions::StopIn,
         positions::TrailOut, positions::FixOut, positions::LastMileSettingsIn,
+        crate::domain::kpi::KpiReport, crate::domain::kpi::AppliedFilters, crate::domain::kpi::Headline,
+        crate::domain::kpi::Rate, crate::domain::kpi::Spread, crate::domain::kpi::WeekPoint,
+        crate::domain::kpi::ScorecardRow, crate::domain::kpi::ExceptionRow, crate::domain::kpi::SourceQualityRow,
+        crate::domain::kpi::ChannelRow,
     )),
     modifiers(&SecuritySchemes, &CommonProblems),
     tags(
@@ -57,6 +62,7 @@ use utoipa::{Modify, OpenApi};
         (name = "Notifications", description = "Email, SMS and signed webhooks sent for milestones and exceptions."),
         (name = "Orders", description = "Reading an order's timeline, once or live."),
         (name = "Tracking", description = "The buyer's tracking link: no login, the token is the key."),
+        (name = "KPIs", description = "The KPI dashboard's figures and CSV tables, from weekly rollups. Scope `admin`, or a signed-in administrator or customer-service session."),
     )
 )]
 pub struct ApiDoc;

@@ -6,6 +6,7 @@ pub mod docs;
 pub mod edi;
 pub mod events;
 pub mod extract;
+pub mod kpis;
 pub mod notifications;
 pub mod orders;
 pub mod pod;
@@ -62,7 +63,8 @@ pub fn router(state: AppState) -> Router<AppState> {
     let uploads = extract::with_body_limit(uploads, pod::MAX_BODY_BYTES);
     // Layers run bottom-up: authenticate, then idempotency (needs the tenant).
     let authenticated = json.merge(uploads).layer(middleware::from_fn_with_state(state, require_api_key));
-    let api = Router::new().merge(authenticated).route("/webhooks/{source}", post(events::receive_webhook)).fallback(
+    // KPIs authenticate themselves: an admin key or a staff session.
+    let api = Router::new().merge(authenticated).merge(kpis::router()).route("/webhooks/{source}", post(events::receive_webhook)).fallback(
         || async {
             Problem::new(
                 axum::http::StatusCode::NOT_FOUND,

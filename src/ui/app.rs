@@ -8,6 +8,7 @@ use crate::ui::pages::portal::{
     service::{ExceptionsPage, SearchPage},
     sign_in::{SignInLinkPage, SignInPage},
 };
+use crate::ui::pages::dashboard::DashboardPage;
 use crate::ui::pages::{
     home::HomePage, not_found::NotFound, status_dictionary::StatusDictionaryPage, tracking::TrackingPage,
 };
@@ -53,6 +54,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/portal/cs") view=SearchPage ssr=SsrMode::Async/>
                 <Route path=path!("/portal/cs/exceptions") view=ExceptionsPage ssr=SsrMode::Async/>
                 <Route path=path!("/portal/admin/users") view=PeoplePage ssr=SsrMode::Async/>
+                <Route path=path!("/portal/dashboard") view=DashboardPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

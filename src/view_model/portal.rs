@@ -33,6 +33,7 @@ impl Viewer {
                 nav.push(("Search", "/portal/cs"));
                 nav.push(("Exceptions", "/portal/cs/exceptions"));
                 nav.push(("Deliveries", "/portal/deliveries"));
+                nav.push(("Dashboard", "/portal/dashboard"));
             }
         }
         if self.role == Role::Admin {

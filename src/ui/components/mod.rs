@@ -7,4 +7,5 @@ pub mod progress;
 pub mod proof_of_delivery;
 pub mod shipment_card;
 pub mod timeline;
+pub mod trend_chart;
 pub mod updates_signup;

@@ -1,5 +1,6 @@
 #[cfg(feature = "ssr")]
 pub mod api_reference;
+pub mod dashboard;
 pub mod home;
 pub mod not_found;
 pub mod portal;

@@ -24,6 +24,8 @@ pub async fn get_tracking(token: String) -> Result<Option<TrackingView>, ServerF
     let Some(target) = tracking_link::resolve(&state.pool, &token).await.map_err(failed)? else {
         return Ok(None);
     };
+    // Counted for the KPI dashboard (WISMO), off the page's path.
+    crate::kpis::record(&state.pool, target.tenant, Some(target.order), store::kpis::Signal::PageView);
     Ok(Some(load_tracking_view(&state.pool, &state.config.map, target.tenant, target.order).await.map_err(failed)?))
 }
 
