@@ -4,7 +4,7 @@
 
 use super::pages::date_range;
 use super::views::{shipment_label, time_in};
-use super::{forbidden, get_session, not_found, order_for, unavailable};
+use super::{get_session, order_for, PortalError};
 use crate::auth::session::SignedIn;
 use crate::documents::pod_pdf::render_pdf;
 use crate::domain::pod_document::{PodDocument, PodFile, PodLine};
@@ -33,15 +33,16 @@ pub async fn pod_file(
     State(state): State<AppState>,
     Path((number, sha256)): Path<(String, String)>,
     headers: HeaderMap,
-) -> Result<Response, Response> {
+) -> Result<Response, PortalError> {
     let signed_in = get_session(&state, &headers).await?;
     let (order, owner) = order_for(&state, &signed_in, &number, Action::DownloadProofOfDelivery).await?;
-    let pods = store::order_pods(&state.pool, owner.tenant, order).await.map_err(unavailable)?;
-    let file = pods.iter().flat_map(|p| &p.files).find(|f| f.sha256 == sha256).ok_or_else(not_found)?;
+    let pods = store::order_pods(&state.pool, owner.tenant, order).await?;
+    let file = pods.iter().flat_map(|p| &p.files).find(|f| f.sha256 == sha256).ok_or(PortalError::NotFound)?;
     let name = format!("{}-{}-{}.{}", safe_segment(&number), file.kind, &file.sha256[..12], extension(file));
-    crate::api::pod::file_response(&state, file, Some(&name))
+    let response = crate::api::pod::file_response(&state, file, Some(&name))
         .await
-        .map_err(|()| unavailable(store::StoreError::Corrupt(format!("proof-of-delivery file {}", file.sha256))))
+        .map_err(|()| store::corrupt(format!("proof-of-delivery file {}", file.sha256)))?;
+    Ok(response)
 }
 
 fn extension(file: &store::PodFile) -> &'static str {
@@ -57,14 +58,11 @@ pub async fn pod_pdf(
     State(state): State<AppState>,
     Path((number, shipment)): Path<(String, i64)>,
     headers: HeaderMap,
-) -> Result<Response, Response> {
+) -> Result<Response, PortalError> {
     let signed_in = get_session(&state, &headers).await?;
     let (order, owner) = order_for(&state, &signed_in, &number, Action::DownloadProofOfDelivery).await?;
-    let doc = pod_document(&state, owner.tenant, order, ShipmentId(shipment))
-        .await
-        .map_err(unavailable)?
-        .ok_or_else(not_found)?;
-    let pdf = render_pdf(&doc).map_err(|e| unavailable(store::StoreError::Corrupt(e.to_string())))?;
+    let doc = pod_document(&state, owner.tenant, order, ShipmentId(shipment)).await?.ok_or(PortalError::NotFound)?;
+    let pdf = render_pdf(&doc).map_err(store::corrupt)?;
     Ok(attachment(pdf, "application/pdf", &format!("{}-{}.pdf", number, doc.pod_id)))
 }
 
@@ -150,13 +148,12 @@ async fn deliveries_for(
     state: &AppState,
     signed_in: &SignedIn,
     range: &Range,
-) -> Result<(String, Vec<DeliveryRow>), Response> {
+) -> Result<(String, Vec<DeliveryRow>), PortalError> {
     if policy::decide_role(&signed_in.person, Action::ExportDeliveries) != Decision::Allow {
-        return Err(forbidden());
+        return Err(PortalError::Forbidden);
     }
     let (from, to, start, end) = date_range(&range.from, &range.to);
-    let rows =
-        store::deliveries(&state.pool, policy::reach(&signed_in.person), start, end).await.map_err(unavailable)?;
+    let rows = store::deliveries(&state.pool, policy::reach(&signed_in.person), start, end).await?;
     Ok((format!("{from}_{to}"), rows))
 }
 
@@ -165,7 +162,7 @@ pub async fn deliveries_csv(
     State(state): State<AppState>,
     Query(range): Query<Range>,
     headers: HeaderMap,
-) -> Result<Response, Response> {
+) -> Result<Response, PortalError> {
     let signed_in = get_session(&state, &headers).await?;
     let (period, rows) = deliveries_for(&state, &signed_in, &range).await?;
     Ok(attachment(
@@ -211,7 +208,7 @@ pub async fn deliveries_zip(
     State(state): State<AppState>,
     Query(range): Query<Range>,
     headers: HeaderMap,
-) -> Result<Response, Response> {
+) -> Result<Response, PortalError> {
     let signed_in = get_session(&state, &headers).await?;
     let (period, rows) = deliveries_for(&state, &signed_in, &range).await?;
     let tenant = signed_in.person.tenant;
@@ -223,21 +220,22 @@ pub async fn deliveries_zip(
             safe_segment(&row.order_number),
             safe_segment(&format!("{}-{}", row.carrier, row.tracking_number))
         );
-        let Some(doc) = pod_document(&state, tenant, row.order_id, row.shipment_id).await.map_err(unavailable)? else {
+        let Some(doc) = pod_document(&state, tenant, row.order_id, row.shipment_id).await? else {
             continue;
         };
-        let pdf = render_pdf(&doc).map_err(|e| unavailable(store::StoreError::Corrupt(e.to_string())))?;
+        let pdf = render_pdf(&doc).map_err(store::corrupt)?;
         entries.push(ArchiveEntry { path: format!("{folder}/{}.pdf", doc.pod_id), bytes: pdf });
-        let pods = store::order_pods(&state.pool, tenant, row.order_id).await.map_err(unavailable)?;
+        let pods = store::order_pods(&state.pool, tenant, row.order_id).await?;
         for file in pods.iter().filter(|p| p.shipment == row.shipment_id).flat_map(|p| &p.files) {
-            let bytes = state.blobs.get(&file.sha256).await.map_err(|e| {
-                unavailable(store::StoreError::Corrupt(format!("proof-of-delivery file {}: {e}", file.sha256)))
-            })?;
+            let bytes = state
+                .blobs
+                .get(&file.sha256)
+                .await
+                .map_err(|e| store::corrupt(format!("proof-of-delivery file {}: {e}", file.sha256)))?;
             entries.push(ArchiveEntry { path: format!("{folder}/{}.{}", file.kind, extension(file)), bytes });
         }
     }
-    let zip =
-        build_zip(&entries).map_err(|e| unavailable(store::StoreError::Corrupt(format!("building a ZIP: {e}"))))?;
+    let zip = build_zip(&entries).map_err(|e| store::corrupt(format!("building a ZIP: {e}")))?;
     Ok(attachment(zip, "application/zip", &format!("proof-of-delivery_{period}.zip")))
 }
 

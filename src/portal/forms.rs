@@ -3,7 +3,7 @@
 
 use super::sign_in::urlencode;
 use super::views::{RECEIVING_SOURCE, SERVICE_SOURCE};
-use super::{forbidden, form_session, get_session, not_found, order_for, page, redirect, unavailable};
+use super::{form_session, get_session, order_for, page, redirect, PortalError, PortalForm};
 use crate::auth::{random_token, session::SignedIn, tracking_link};
 use crate::domain::receiving::{assess, CountedLine};
 use crate::domain::{derive_order_status, AccountId, Canonical, EventFact, OrderId, ShipmentId, UserId};
@@ -14,31 +14,99 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Response};
-use axum::Form;
 use chrono::Utc;
+use serde::Deserialize;
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::time::Duration;
 
-type Fields = HashMap<String, String>;
+// Every field defaults to empty: a missing field gets the same answer as
+// an empty one (a missing CSRF token is a wrong one), in the handler's words.
 
-fn field<'a>(fields: &'a Fields, name: &str) -> &'a str {
-    fields.get(name).map_or("", |v| v.trim())
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReceiptForm {
+    pub csrf: String,
+    pub shipment: String,
+    pub note: String,
+    /// `counted_{order line id}` and `damaged_{order line id}` per line.
+    #[serde(flatten)]
+    pub counts: HashMap<String, String>,
 }
 
-fn order_page(number: &str, key: &str, message: &str) -> Response {
-    redirect(&format!("/portal/orders/{}?{key}={}", urlencode(number), urlencode(message)))
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NoteForm {
+    pub csrf: String,
+    pub text: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct StatusForm {
+    pub csrf: String,
+    /// A canonical code: a milestone, `exception:<kind>` or `resolved:<kind>`.
+    pub status: String,
+    pub reason: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ResendForm {
+    pub csrf: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct TrackingLinkForm {
+    pub csrf: String,
+    /// `revoke` or `reissue`.
+    pub action: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct InviteForm {
+    pub csrf: String,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    /// An account id for account roles, empty for staff.
+    pub account: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PersonForm {
+    pub csrf: String,
+    /// `disable`, or anything else to set the role and account.
+    pub action: String,
+    pub role: String,
+    pub account: String,
+}
+
+fn order_path(number: &str) -> String {
+    format!("/portal/orders/{}", urlencode(number))
+}
+
+fn order_notice(number: &str, message: &str) -> Response {
+    redirect(&format!("{}?notice={}", order_path(number), urlencode(message)))
+}
+
+/// Back to the order, which shows `message` as the problem.
+fn order_error(number: &str, message: impl Into<String>) -> PortalError {
+    PortalError::invalid(order_path(number), message)
 }
 
 /// The signed-in person and the order, for an action they may take on it.
 async fn order_action(
     state: &AppState,
     headers: &HeaderMap,
-    fields: &Fields,
+    csrf: &str,
     number: &str,
     action: Action,
-) -> Result<(SignedIn, OrderId, Owner), Response> {
-    let signed_in = form_session(state, headers, field(fields, "csrf")).await?;
+) -> Result<(SignedIn, OrderId, Owner), PortalError> {
+    let signed_in = form_session(state, headers, csrf.trim()).await?;
     let (order, owner) = order_for(state, &signed_in, number, action).await?;
     Ok((signed_in, order, owner))
 }
@@ -50,21 +118,20 @@ pub async fn receive(
     State(state): State<AppState>,
     Path(number): Path<String>,
     headers: HeaderMap,
-    Form(fields): Form<Fields>,
-) -> Result<Response, Response> {
-    let (signed_in, order, owner) = order_action(&state, &headers, &fields, &number, Action::Receive).await?;
-    let Ok(shipment) = field(&fields, "shipment").parse::<i64>().map(ShipmentId) else {
-        return Err(order_page(&number, "error", "Choose the shipment you counted."));
+    PortalForm(form): PortalForm<ReceiptForm>,
+) -> Result<Response, PortalError> {
+    let (signed_in, order, owner) = order_action(&state, &headers, &form.csrf, &number, Action::Receive).await?;
+    let Ok(shipment) = form.shipment.trim().parse::<i64>().map(ShipmentId) else {
+        return Err(order_error(&number, "Choose the shipment you counted."));
     };
-    let expected = match store::shipment_expected_lines(&state.pool, order, shipment).await {
-        Ok(lines) if !lines.is_empty() => lines,
-        Ok(_) => return Err(not_found()),
-        Err(e) => return Err(unavailable(e)),
-    };
+    let expected = store::shipment_expected_lines(&state.pool, order, shipment).await?;
+    if expected.is_empty() {
+        return Err(PortalError::NotFound);
+    }
     let mut counted = Vec::new();
     for line in &expected {
         let read = |name: &str, default: i64| -> Result<i64, String> {
-            let raw = field(&fields, &format!("{name}_{}", line.order_line_id.0));
+            let raw = form.counts.get(&format!("{name}_{}", line.order_line_id.0)).map_or("", |v| v.trim());
             if raw.is_empty() {
                 return Ok(default);
             }
@@ -79,14 +146,11 @@ pub async fn receive(
                 counted: c,
                 damaged: d,
             }),
-            (Err(problem), _) | (_, Err(problem)) => return Err(order_page(&number, "error", &problem)),
+            (Err(problem), _) | (_, Err(problem)) => return Err(order_error(&number, problem)),
         }
     }
-    let assessment = match assess(&counted) {
-        Ok(a) => a,
-        Err(e) => return Err(order_page(&number, "error", &format!("{}.", capitalize(&e.to_string())))),
-    };
-    let note = Some(field(&fields, "note")).filter(|n| !n.is_empty()).map(|n| n.chars().take(1000).collect::<String>());
+    let assessment = assess(&counted).map_err(|e| order_error(&number, format!("{}.", capitalize(&e.to_string()))))?;
+    let note = Some(form.note.trim()).filter(|n| !n.is_empty()).map(|n| n.chars().take(1000).collect::<String>());
     let raw_code = match assessment.canonical {
         Canonical::Note => "RECEIVED",
         Canonical::Exception(crate::domain::ExceptionKind::Damaged) => "RECEIVED_DAMAGED",
@@ -130,14 +194,12 @@ pub async fn receive(
             .collect(),
         event,
     };
-    let Some(outcome) = store::save_receipt(&state.pool, receipt).await.map_err(unavailable)? else {
-        return Err(order_page(&number, "error", "This shipment was already received."));
+    let Some(outcome) = store::save_receipt(&state.pool, receipt).await? else {
+        return Err(order_error(&number, "This shipment was already received."));
     };
     crate::ingest::publish(&state, owner.tenant, order, &[&outcome]);
-    store::record_audit(&state.pool, owner.tenant, Some(order), signed_in.person.id, "receipt", &text)
-        .await
-        .map_err(unavailable)?;
-    Ok(order_page(&number, "notice", &format!("Receipt saved. {}", assessment.summary)))
+    store::record_audit(&state.pool, owner.tenant, Some(order), signed_in.person.id, "receipt", &text).await?;
+    Ok(order_notice(&number, &format!("Receipt saved. {}", assessment.summary)))
 }
 
 fn capitalize(text: &str) -> String {
@@ -154,11 +216,10 @@ async fn service_events(
     events: Vec<NewEvent>,
     action: &str,
     detail: &str,
-) -> Result<(), Response> {
-    crate::ingest::append(state, owner.tenant, order, &events).await.map_err(unavailable)?;
-    store::record_audit(&state.pool, owner.tenant, Some(order), signed_in.person.id, action, detail)
-        .await
-        .map_err(unavailable)
+) -> Result<(), PortalError> {
+    crate::ingest::append(state, owner.tenant, order, &events).await?;
+    store::record_audit(&state.pool, owner.tenant, Some(order), signed_in.person.id, action, detail).await?;
+    Ok(())
 }
 
 fn service_event(
@@ -185,16 +246,16 @@ pub async fn add_note(
     State(state): State<AppState>,
     Path(number): Path<String>,
     headers: HeaderMap,
-    Form(fields): Form<Fields>,
-) -> Result<Response, Response> {
-    let (signed_in, order, owner) = order_action(&state, &headers, &fields, &number, Action::AddNote).await?;
-    let text = field(&fields, "text");
+    PortalForm(form): PortalForm<NoteForm>,
+) -> Result<Response, PortalError> {
+    let (signed_in, order, owner) = order_action(&state, &headers, &form.csrf, &number, Action::AddNote).await?;
+    let text = form.text.trim();
     if text.is_empty() || text.chars().count() > 2000 {
-        return Err(order_page(&number, "error", "A note needs some text (at most 2,000 characters)."));
+        return Err(order_error(&number, "A note needs some text (at most 2,000 characters)."));
     }
     let event = service_event(&signed_in, None, Canonical::Note, "NOTE", text.to_string());
     service_events(&state, &signed_in, order, owner, vec![event], "note", text).await?;
-    Ok(order_page(&number, "notice", "Note added."))
+    Ok(order_notice(&number, "Note added."))
 }
 
 /// Sets a milestone, raises an exception or resolves one, with a reason.
@@ -204,34 +265,34 @@ pub async fn override_status(
     State(state): State<AppState>,
     Path(number): Path<String>,
     headers: HeaderMap,
-    Form(fields): Form<Fields>,
-) -> Result<Response, Response> {
-    let (signed_in, order, owner) = order_action(&state, &headers, &fields, &number, Action::OverrideStatus).await?;
-    let reason = field(&fields, "reason");
+    PortalForm(form): PortalForm<StatusForm>,
+) -> Result<Response, PortalError> {
+    let (signed_in, order, owner) = order_action(&state, &headers, &form.csrf, &number, Action::OverrideStatus).await?;
+    let reason = form.reason.trim();
     if reason.is_empty() || reason.chars().count() > 500 {
-        return Err(order_page(&number, "error", "Give a reason for the change (at most 500 characters)."));
+        return Err(order_error(&number, "Give a reason for the change (at most 500 characters)."));
     }
-    let Ok(canonical) = field(&fields, "status").parse::<Canonical>() else {
-        return Err(order_page(&number, "error", "Choose a status."));
+    let Ok(canonical) = form.status.trim().parse::<Canonical>() else {
+        return Err(order_error(&number, "Choose a status."));
     };
     let label = match canonical {
         Canonical::Milestone(m) => format!("Set: {}", m.presentation().label),
         Canonical::Exception(k) => format!("Raise: {}", k.presentation().label),
         Canonical::Resolved(k) => format!("Resolve: {}", k.presentation().label),
-        Canonical::Note | Canonical::Unmapped => return Err(order_page(&number, "error", "Choose a status.")),
+        Canonical::Note | Canonical::Unmapped => return Err(order_error(&number, "Choose a status.")),
     };
     let text = format!("{label} (customer service: {reason})");
     let scopes: Vec<Option<ShipmentId>> = match canonical {
-        Canonical::Resolved(kind) => match open_scopes(&state, owner, order, kind).await.map_err(unavailable)? {
+        Canonical::Resolved(kind) => match open_scopes(&state, owner, order, kind).await? {
             scopes if !scopes.is_empty() => scopes,
-            _ => return Err(order_page(&number, "error", "That exception is not open.")),
+            _ => return Err(order_error(&number, "That exception is not open.")),
         },
         _ => vec![None],
     };
     let events =
         scopes.into_iter().map(|s| service_event(&signed_in, s, canonical, "OVERRIDE", text.clone())).collect();
     service_events(&state, &signed_in, order, owner, events, "status_override", &text).await?;
-    Ok(order_page(&number, "notice", &format!("{label} recorded.")))
+    Ok(order_notice(&number, &format!("{label} recorded.")))
 }
 
 /// Where an exception of this kind is open: shipments, or the order itself (`None`).
@@ -256,22 +317,20 @@ pub async fn resend_notification(
     State(state): State<AppState>,
     Path((number, id)): Path<(String, i64)>,
     headers: HeaderMap,
-    Form(fields): Form<Fields>,
-) -> Result<Response, Response> {
+    PortalForm(form): PortalForm<ResendForm>,
+) -> Result<Response, PortalError> {
     let (signed_in, order, owner) =
-        order_action(&state, &headers, &fields, &number, Action::ResendNotification).await?;
+        order_action(&state, &headers, &form.csrf, &number, Action::ResendNotification).await?;
     // Only this order's messages: an id from another order is not found.
-    let ours = store::order_notifications(&state.pool, order).await.map_err(unavailable)?;
-    let message = ours.into_iter().find(|n| n.id == id).ok_or_else(not_found)?;
-    if !store::resend_notification(&state.pool, owner.tenant, id).await.map_err(unavailable)? {
-        return Err(order_page(&number, "error", "That message is being sent right now; try again in a moment."));
+    let ours = store::order_notifications(&state.pool, order).await?;
+    let message = ours.into_iter().find(|n| n.id == id).ok_or(PortalError::NotFound)?;
+    if !store::resend_notification(&state.pool, owner.tenant, id).await? {
+        return Err(order_error(&number, "That message is being sent right now; try again in a moment."));
     }
     state.outbox.notify_one();
     let detail = format!("{} to {} ({})", message.channel, message.recipient, message.trigger);
-    store::record_audit(&state.pool, owner.tenant, Some(order), signed_in.person.id, "resend", &detail)
-        .await
-        .map_err(unavailable)?;
-    Ok(order_page(&number, "notice", "The message is queued to send again."))
+    store::record_audit(&state.pool, owner.tenant, Some(order), signed_in.person.id, "resend", &detail).await?;
+    Ok(order_notice(&number, "The message is queued to send again."))
 }
 
 /// Revokes the order's tracking links, and with `reissue` makes a new one,
@@ -280,25 +339,23 @@ pub async fn tracking_link(
     State(state): State<AppState>,
     Path(number): Path<String>,
     headers: HeaderMap,
-    Form(fields): Form<Fields>,
-) -> Result<Response, Response> {
+    PortalForm(form): PortalForm<TrackingLinkForm>,
+) -> Result<Response, PortalError> {
     let (signed_in, order, owner) =
-        order_action(&state, &headers, &fields, &number, Action::ManageTrackingLink).await?;
-    let reissue = match field(&fields, "action") {
+        order_action(&state, &headers, &form.csrf, &number, Action::ManageTrackingLink).await?;
+    let reissue = match form.action.trim() {
         "revoke" => false,
         "reissue" => true,
-        _ => return Err(order_page(&number, "error", "Choose revoke or reissue.")),
+        _ => return Err(order_error(&number, "Choose revoke or reissue.")),
     };
-    let revoked = store::revoke_order_tracking_links(&state.pool, order).await.map_err(unavailable)?;
+    let revoked = store::revoke_order_tracking_links(&state.pool, order).await?;
     let detail =
         if reissue { format!("revoked {revoked} and issued a new link") } else { format!("revoked {revoked}") };
-    store::record_audit(&state.pool, owner.tenant, Some(order), signed_in.person.id, "tracking_link", &detail)
-        .await
-        .map_err(unavailable)?;
+    store::record_audit(&state.pool, owner.tenant, Some(order), signed_in.person.id, "tracking_link", &detail).await?;
     if !reissue {
-        return Ok(order_page(&number, "notice", &format!("Revoked {revoked} tracking link(s).")));
+        return Ok(order_notice(&number, &format!("Revoked {revoked} tracking link(s).")));
     }
-    let token = tracking_link::issue(&state.pool, owner.tenant, order, None).await.map_err(unavailable)?;
+    let token = tracking_link::issue(&state.pool, owner.tenant, order, None).await?;
     let url = format!("{}/t/{}", state.public_url(), token.as_str());
     let back = format!("/portal/orders/{}", urlencode(&number));
     Ok(Html(page(&format!("New tracking link for order {number}"), move || {
@@ -312,16 +369,19 @@ pub async fn tracking_link(
     .into_response())
 }
 
-fn people_page(key: &str, message: &str) -> Response {
-    redirect(&format!("/portal/admin/users?{key}={}", urlencode(message)))
+const PEOPLE: &str = "/portal/admin/users";
+
+/// Back to the people page, which shows `message` as the problem.
+fn people_error(message: impl Into<String>) -> PortalError {
+    PortalError::invalid(PEOPLE, message)
 }
 
 /// A form post by someone who may manage people.
-async fn admin_session(state: &AppState, headers: &HeaderMap, fields: &Fields) -> Result<SignedIn, Response> {
-    let signed_in = form_session(state, headers, field(fields, "csrf")).await?;
+async fn admin_session(state: &AppState, headers: &HeaderMap, csrf: &str) -> Result<SignedIn, PortalError> {
+    let signed_in = form_session(state, headers, csrf.trim()).await?;
     match policy::decide_role(&signed_in.person, Action::ManageUsers) {
         Decision::Allow => Ok(signed_in),
-        _ => Err(forbidden()),
+        _ => Err(PortalError::Forbidden),
     }
 }
 
@@ -330,22 +390,20 @@ async fn admin_session(state: &AppState, headers: &HeaderMap, fields: &Fields) -
 async fn assignment(
     state: &AppState,
     signed_in: &SignedIn,
-    fields: &Fields,
-) -> Result<(Role, Option<AccountId>), Response> {
-    let role = field(fields, "role").parse::<Role>().map_err(|_| people_page("error", "Choose a role."))?;
-    let raw = field(fields, "account");
+    role: &str,
+    account: &str,
+) -> Result<(Role, Option<AccountId>), PortalError> {
+    let role = role.trim().parse::<Role>().map_err(|_| people_error("Choose a role."))?;
+    let raw = account.trim();
     let account = if raw.is_empty() {
         None
     } else {
-        let accounts = store::accounts(&state.pool, signed_in.person.tenant).await.map_err(unavailable)?;
+        let accounts = store::accounts(&state.pool, signed_in.person.tenant).await?;
         let wanted = raw.parse::<i64>().ok();
-        Some(accounts.into_iter().map(|(id, _)| id).find(|id| Some(id.0) == wanted).ok_or_else(not_found)?)
+        Some(accounts.into_iter().map(|(id, _)| id).find(|id| Some(id.0) == wanted).ok_or(PortalError::NotFound)?)
     };
     if !policy::valid_assignment(role, account) {
-        return Err(people_page(
-            "error",
-            "Buyers, receivers and accounts payable belong to a customer account; staff do not.",
-        ));
+        return Err(people_error("Buyers, receivers and accounts payable belong to a customer account; staff do not."));
     }
     Ok((role, account))
 }
@@ -355,30 +413,28 @@ async fn assignment(
 pub async fn invite(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Form(fields): Form<Fields>,
-) -> Result<Response, Response> {
-    let signed_in = admin_session(&state, &headers, &fields).await?;
-    let email = field(&fields, "email");
-    let name = field(&fields, "name");
+    PortalForm(form): PortalForm<InviteForm>,
+) -> Result<Response, PortalError> {
+    let signed_in = admin_session(&state, &headers, &form.csrf).await?;
+    let email = form.email.trim();
+    let name = form.name.trim();
     if !email.contains('@') || email.len() > 254 || email.chars().any(char::is_whitespace) {
-        return Err(people_page("error", "Enter the person's email address."));
+        return Err(people_error("Enter the person's email address."));
     }
     if name.is_empty() || name.chars().count() > 200 {
-        return Err(people_page("error", "Enter the person's name."));
+        return Err(people_error("Enter the person's name."));
     }
-    let (role, account) = assignment(&state, &signed_in, &fields).await?;
+    let (role, account) = assignment(&state, &signed_in, &form.role, &form.account).await?;
     let tenant = signed_in.person.tenant;
     let new = store::NewUser { tenant, account, email, name, role, password_hash: None };
     let id = store::create_user(&state.pool, &new).await.map_err(|e| match e {
-        store::StoreError::Invalid(problem) => people_page("error", &problem),
-        e => unavailable(e),
+        store::StoreError::Invalid(problem) => people_error(problem),
+        e => e.into(),
     })?;
     let person = policy::Person { id, tenant, account, role, name: name.to_string(), email: email.to_lowercase() };
-    let link = super::sign_in::send_link(&state, &person, LinkPurpose::Invite).await.map_err(unavailable)?;
+    let link = super::sign_in::send_link(&state, &person, LinkPurpose::Invite).await?;
     let detail = format!("invited {} as {}", person.email, role.label());
-    store::record_audit(&state.pool, tenant, None, signed_in.person.id, "invite", &detail)
-        .await
-        .map_err(unavailable)?;
+    store::record_audit(&state.pool, tenant, None, signed_in.person.id, "invite", &detail).await?;
     Ok(Html(page(&format!("{name} is invited"), move || {
         use leptos::prelude::*;
         view! {
@@ -397,25 +453,25 @@ pub async fn change_person(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     headers: HeaderMap,
-    Form(fields): Form<Fields>,
-) -> Result<Response, Response> {
-    let signed_in = admin_session(&state, &headers, &fields).await?;
+    PortalForm(form): PortalForm<PersonForm>,
+) -> Result<Response, PortalError> {
+    let signed_in = admin_session(&state, &headers, &form.csrf).await?;
     let tenant = signed_in.person.tenant;
     let user = UserId(id);
     if user == signed_in.person.id {
-        return Err(people_page("error", "Ask another administrator to change your own access."));
+        return Err(people_error("Ask another administrator to change your own access."));
     }
-    let (changed, detail) = if field(&fields, "action") == "disable" {
-        (store::disable_user(&state.pool, tenant, user).await, format!("disabled user {id}"))
+    let (changed, detail) = if form.action.trim() == "disable" {
+        (store::disable_user(&state.pool, tenant, user).await?, format!("disabled user {id}"))
     } else {
-        let (role, account) = assignment(&state, &signed_in, &fields).await?;
-        (store::set_role(&state.pool, tenant, user, role, account).await, format!("set user {id} to {}", role.label()))
+        let (role, account) = assignment(&state, &signed_in, &form.role, &form.account).await?;
+        (store::set_role(&state.pool, tenant, user, role, account).await?, format!("set user {id} to {}", role.label()))
     };
-    if !changed.map_err(unavailable)? {
-        return Err(not_found());
+    if !changed {
+        return Err(PortalError::NotFound);
     }
-    store::record_audit(&state.pool, tenant, None, signed_in.person.id, "user", &detail).await.map_err(unavailable)?;
-    Ok(people_page("notice", "Saved. Their open sessions have ended."))
+    store::record_audit(&state.pool, tenant, None, signed_in.person.id, "user", &detail).await?;
+    Ok(redirect(&format!("{PEOPLE}?notice={}", urlencode("Saved. Their open sessions have ended."))))
 }
 
 /// "This order changed": the page reloads its data on each. Ends when the
@@ -424,7 +480,7 @@ pub async fn order_stream(
     State(state): State<AppState>,
     Path(number): Path<String>,
     headers: HeaderMap,
-) -> Result<Response, Response> {
+) -> Result<Response, PortalError> {
     let signed_in = get_session(&state, &headers).await?;
     let (order, _) = order_for(&state, &signed_in, &number, Action::ViewOrder).await?;
     let mut updates = state.hub.subscribe(order);

@@ -4,10 +4,13 @@
 //! Every handler asks `policy` before it reads or changes a record.
 
 pub mod documents;
+pub mod error;
 pub mod forms;
 pub mod pages;
 pub mod sign_in;
 pub mod views;
+
+pub use error::{PortalError, PortalForm};
 
 use crate::auth::session::{self, SignedIn};
 use crate::domain::OrderId;
@@ -46,12 +49,11 @@ pub fn router() -> Router<AppState> {
 }
 
 /// `/portal` sends each person to their role's home page.
-async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    match session::signed_in(&state, &headers).await {
-        Ok(Some(signed_in)) => redirect(signed_in.person.role.home()),
-        Ok(None) => redirect("/login"),
-        Err(e) => unavailable(e),
-    }
+async fn home(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, PortalError> {
+    Ok(match session::signed_in(&state, &headers).await? {
+        Some(signed_in) => redirect(signed_in.person.role.home()),
+        None => redirect("/login"),
+    })
 }
 
 /// 303: after a form, the browser fetches the next page with GET.
@@ -117,27 +119,19 @@ where
 }
 
 /// A signed-in form post: the session is live and the form's CSRF token
-/// is this session's. Otherwise the response to send instead.
-pub async fn form_session(state: &AppState, headers: &HeaderMap, csrf: &str) -> Result<SignedIn, Response> {
-    match session::signed_in(state, headers).await {
-        Ok(Some(signed_in)) if session::csrf_matches(&signed_in.token, csrf) => Ok(signed_in),
-        Ok(Some(_)) => Err((
-            StatusCode::FORBIDDEN,
-            Html(message_page("This form has expired", "Go back, reload the page and try again.")),
-        )
-            .into_response()),
-        Ok(None) => Err(redirect("/login?error=expired")),
-        Err(e) => Err(unavailable(e)),
+/// is this session's.
+pub async fn form_session(state: &AppState, headers: &HeaderMap, csrf: &str) -> Result<SignedIn, PortalError> {
+    let signed_in = get_session(state, headers).await?;
+    if session::csrf_matches(&signed_in.token, csrf) {
+        Ok(signed_in)
+    } else {
+        Err(PortalError::BadCsrf)
     }
 }
 
 /// A signed-in GET (downloads, the live stream).
-pub async fn get_session(state: &AppState, headers: &HeaderMap) -> Result<SignedIn, Response> {
-    match session::signed_in(state, headers).await {
-        Ok(Some(signed_in)) => Ok(signed_in),
-        Ok(None) => Err(redirect("/login?error=expired")),
-        Err(e) => Err(unavailable(e)),
-    }
+pub async fn get_session(state: &AppState, headers: &HeaderMap) -> Result<SignedIn, PortalError> {
+    session::signed_in(state, headers).await?.ok_or(PortalError::NotSignedIn)
 }
 
 /// The order with this number, if the person may do `action` to it: 404
@@ -148,13 +142,13 @@ pub async fn order_for(
     signed_in: &SignedIn,
     number: &str,
     action: Action,
-) -> Result<(OrderId, Owner), Response> {
-    let found = store::order_owner(&state.pool, signed_in.person.tenant, number).await.map_err(unavailable)?;
-    let Some((order, owner)) = found else { return Err(not_found()) };
+) -> Result<(OrderId, Owner), PortalError> {
+    let found = store::order_owner(&state.pool, signed_in.person.tenant, number).await?;
+    let (order, owner) = found.ok_or(PortalError::NotFound)?;
     match policy::decide(&signed_in.person, action, owner) {
         Decision::Allow => Ok((order, owner)),
-        Decision::Forbidden => Err(forbidden()),
-        Decision::NotFound => Err(not_found()),
+        Decision::Forbidden => Err(PortalError::Forbidden),
+        Decision::NotFound => Err(PortalError::NotFound),
     }
 }
 

@@ -4,14 +4,13 @@
 //! Failed passwords are counted per account and per client address; past
 //! the limit, no password is even checked until the window has passed.
 
-use super::{redirect, ClientAddress};
+use super::{redirect, ClientAddress, PortalError, PortalForm};
 use crate::auth::{password, random_token, session};
 use crate::state::AppState;
 use crate::store::{self, LinkPurpose};
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::Form;
+use axum::http::{header, HeaderMap};
+use axum::response::Response;
 use chrono::{Duration, Utc};
 use serde::Deserialize;
 
@@ -33,8 +32,10 @@ pub struct PasswordForm {
     pub next: String,
 }
 
-fn login_page(tenant: &str, problem: &str) -> String {
-    format!("/login?tenant={}&error={problem}", urlencode(tenant))
+/// Back to sign-in for this tenant, which explains `problem` (a code the
+/// page knows: `invalid`, `locked`).
+fn sign_in_again(tenant: &str, problem: &str) -> PortalError {
+    PortalError::invalid(format!("/login?tenant={}", urlencode(tenant)), problem)
 }
 
 pub fn urlencode(text: &str) -> String {
@@ -60,15 +61,9 @@ fn after_sign_in(next: &str, home: &str) -> String {
 pub async fn with_password(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
-    Form(form): Form<PasswordForm>,
-) -> Response {
-    match try_password(&state, address, &form).await {
-        Ok(response) => response,
-        Err(e) => super::unavailable(e),
-    }
-}
-
-async fn try_password(state: &AppState, address: String, form: &PasswordForm) -> store::Result<Response> {
+    PortalForm(form): PortalForm<PasswordForm>,
+) -> Result<Response, PortalError> {
+    let state = &state;
     let email = form.email.trim().to_lowercase();
     let tenant = store::tenant_by_slug(&state.pool, form.tenant.trim()).await?;
     let account_bucket = format!("account:{}:{email}", tenant.map_or(0, |t| t.0));
@@ -79,7 +74,7 @@ async fn try_password(state: &AppState, address: String, form: &PasswordForm) ->
     let buckets = [(account_bucket.as_str(), ACCOUNT_LIMIT), (address_bucket.as_str(), ADDRESS_LIMIT)];
     let Some(reservation) = store::reserve_login_attempt(&state.pool, &buckets, now, now - WINDOW).await? else {
         tracing::warn!(%address, "sign-in refused: too many failed attempts");
-        return Ok(redirect(&login_page(&form.tenant, "locked")));
+        return Err(sign_in_again(&form.tenant, "locked"));
     };
     let found = match tenant {
         Some(tenant) => store::user_for_sign_in(&state.pool, tenant, &email).await?,
@@ -90,10 +85,10 @@ async fn try_password(state: &AppState, address: String, form: &PasswordForm) ->
         // Never checked: it does not count against anyone.
         store::release_login_attempt(&state.pool, &reservation).await?;
         tracing::warn!(%address, "sign-in refused: every password checker is busy");
-        return Ok(busy());
+        return Err(PortalError::TooMany { retry_after_seconds: 2 });
     };
     let Some(person) = person.filter(|_| verified) else {
-        return Ok(redirect(&login_page(&form.tenant, "invalid")));
+        return Err(sign_in_again(&form.tenant, "invalid"));
     };
     // Success clears the account's count (the address keeps its other
     // failures: one good password must not reopen an address that is
@@ -123,18 +118,6 @@ async fn check_password(state: &AppState, attempt: String, hash: Option<String>)
     Some(verified.unwrap_or(false))
 }
 
-/// 429 for a sign-in that found every password checker busy.
-fn busy() -> Response {
-    let body = super::answer_page(
-        "Signing in is busy",
-        "Lots of people are signing in right now. Please try again in a moment.",
-        ("/login", "Back to sign-in"),
-    );
-    let mut response = (StatusCode::TOO_MANY_REQUESTS, axum::response::Html(body)).into_response();
-    response.headers_mut().insert(header::RETRY_AFTER, axum::http::HeaderValue::from_static("2"));
-    response
-}
-
 #[derive(Deserialize)]
 pub struct LinkRequestForm {
     pub tenant: String,
@@ -143,12 +126,12 @@ pub struct LinkRequestForm {
 
 /// Emails a one-time sign-in link if the person exists; the answer is the
 /// same either way.
-pub async fn request_link(State(state): State<AppState>, Form(form): Form<LinkRequestForm>) -> Response {
-    let sent = redirect(&format!("/login?tenant={}&notice=link-sent", urlencode(&form.tenant)));
-    match try_request_link(&state, &form).await {
-        Ok(()) => sent,
-        Err(e) => super::unavailable(e),
-    }
+pub async fn request_link(
+    State(state): State<AppState>,
+    PortalForm(form): PortalForm<LinkRequestForm>,
+) -> Result<Response, PortalError> {
+    try_request_link(&state, &form).await?;
+    Ok(redirect(&format!("/login?tenant={}&notice=link-sent", urlencode(&form.tenant))))
 }
 
 async fn try_request_link(state: &AppState, form: &LinkRequestForm) -> store::Result<()> {
@@ -211,25 +194,19 @@ pub struct UseLinkForm {
 pub async fn use_link(
     State(state): State<AppState>,
     Path(token): Path<String>,
-    Form(form): Form<UseLinkForm>,
-) -> Response {
-    match try_use_link(&state, &token, &form).await {
-        Ok(response) => response,
-        Err(e) => super::unavailable(e),
-    }
-}
-
-async fn try_use_link(state: &AppState, token: &str, form: &UseLinkForm) -> store::Result<Response> {
-    let hash = session::link_hash(token);
+    PortalForm(form): PortalForm<UseLinkForm>,
+) -> Result<Response, PortalError> {
+    let state = &state;
+    let hash = session::link_hash(&token);
     let now = Utc::now();
     // An invitation's password is checked before the link is used up.
     if let Some((_, LinkPurpose::Invite)) = store::peek_sign_in_link(&state.pool, &hash, now).await? {
         if let Err(problem) = password::check_new(&form.password) {
-            return Ok(redirect(&format!("/login/link/{token}?error={}", urlencode(&problem))));
+            return Err(PortalError::invalid(format!("/login/link/{}", urlencode(&token)), problem));
         }
     }
     let Some((person, purpose)) = store::use_sign_in_link(&state.pool, &hash, now).await? else {
-        return Ok(redirect("/login?error=link"));
+        return Err(PortalError::invalid("/login", "link"));
     };
     if purpose == LinkPurpose::Invite {
         let chosen = form.password.clone();
@@ -249,20 +226,19 @@ pub struct SignOutForm {
     pub csrf: String,
 }
 
-pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<SignOutForm>) -> Response {
-    let Some(token) = session::token_from(&headers) else { return redirect("/login") };
+pub async fn sign_out(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    PortalForm(form): PortalForm<SignOutForm>,
+) -> Result<Response, PortalError> {
+    let Some(token) = session::token_from(&headers) else { return Ok(redirect("/login")) };
     if !session::csrf_matches(&token, &form.csrf) {
-        return (StatusCode::FORBIDDEN, "This form has expired. Go back, reload the page and try again.")
-            .into_response();
+        return Err(PortalError::BadCsrf);
     }
-    match session::end(&state, &token).await {
-        Ok(cookie) => {
-            let mut response = redirect("/login?notice=signed-out");
-            response.headers_mut().insert(header::SET_COOKIE, cookie);
-            response
-        }
-        Err(e) => super::unavailable(e),
-    }
+    let cookie = session::end(&state, &token).await?;
+    let mut response = redirect("/login?notice=signed-out");
+    response.headers_mut().insert(header::SET_COOKIE, cookie);
+    Ok(response)
 }
 
 #[cfg(test)]
