@@ -25,6 +25,9 @@ pub mod demo;
 pub mod documents;
 #[cfg(feature = "ssr")]
 pub mod history;
+/// The delivery promise worker: lane rollups, stored windows, predicted-late alerts.
+#[cfg(feature = "ssr")]
+pub mod promise;
 #[cfg(feature = "ssr")]
 pub mod ingest;
 /// The KPI dashboard: the rollup worker and the report (rows in `store::kpis`).

@@ -17,6 +17,9 @@ pub struct AppState {
     pub hub: Arc<Hub>,
     /// Wakes the notification worker after a commit that may have queued messages.
     pub outbox: Arc<tokio::sync::Notify>,
+    /// Wakes the delivery promise worker after a commit that added events.
+    #[from_ref(skip)]
+    pub promises: Arc<tokio::sync::Notify>,
     /// Proof-of-delivery images (a local directory unless replaced).
     pub blobs: Arc<dyn BlobStore>,
     /// Seals webhook signing secrets in the database (`secret_box`): from
@@ -70,6 +73,7 @@ impl AppState {
             config: Arc::new(config),
             hub: Arc::default(),
             outbox: Arc::default(),
+            promises: Arc::default(),
             blobs,
             secret_key,
             password_checks,

@@ -25,6 +25,7 @@ use crate::store::{self, AppendOutcome, NewEvent, NewOrder, NewShipment, SavedOr
 pub(crate) fn publish(state: &AppState, tenant: TenantId, order: OrderId, outcomes: &[&AppendOutcome]) {
     if let Some(last) = outcomes.iter().flat_map(|o| &o.inserted).max() {
         state.hub.publish(tenant, order, *last);
+        state.promises.notify_one();
     }
     if outcomes.iter().any(|o| o.notifications > 0) {
         state.outbox.notify_one();

@@ -14,6 +14,8 @@ mod notifications;
 mod orders;
 mod people;
 mod portal;
+/// The delivery promise: lane rollups, stored windows, hand-over scores.
+pub mod promise;
 mod proof_of_delivery;
 mod search;
 mod tenants;
@@ -45,6 +47,7 @@ pub use portal::{
     shipment_expected_lines, shipment_packs, sites, AuditRecord, AwaitingReceipt, DeliveryRow, ExpectedLine,
     NewReceipt, OrderFilter, OrderListRow, PackItemRow, PackRow, SiteRecord, StatusFilter,
 };
+pub use promise::{delivery_window, StoredWindow};
 pub use proof_of_delivery::{
     order_pods, pod_file_in_use, pod_slot, save_pod, shipment_pod, NewPod, PodFile, PodRecord, PodSaved, PodSlot,
 };
