@@ -54,6 +54,7 @@ impl Application {
         tasks.push(crate::retention::spawn_position_pruner(state.clone()));
         // The KPI dashboard's rollups follow the event log a few seconds behind.
         tasks.push(crate::kpis::spawn_rollup_worker(state.clone()));
+        tasks.push(crate::promise::spawn_promise_worker(state.clone()));
         tasks.extend(crate::live::listener::spawn_listener(&state.pool, state.hub.clone()));
         Ok(Application { state, listener, address, background: tasks })
     }
