@@ -5,9 +5,10 @@ use crate::config::MapTiles;
 use crate::domain::eta::{EtaModel, Fix, StopAhead};
 use crate::domain::{derive_order_status, is_late, Canonical, EventFact, Milestone, ShipmentId};
 use crate::domain::{OrderId, ShipTo, TenantId, TimeZone};
-use crate::store::{self, LastMileRecord, OrderSnapshot, Pool, TenantRecord};
+use crate::domain::promise::{Basis, DeliveryWindow};
+use crate::store::{self, LastMileRecord, OrderSnapshot, Pool, StoredWindow, TenantRecord};
 use crate::view_model::tracking::*;
-use chrono::{DateTime, FixedOffset, Offset, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Offset, Utc};
 use std::collections::HashMap;
 
 /// Coarse stages for the progress bar: a buyer does not need ten steps.
@@ -56,7 +57,55 @@ fn format_date(date: chrono::NaiveDate, locale: &str) -> String {
     }
 }
 
-pub fn build_tracking_view(snapshot: &OrderSnapshot, tenant: &TenantRecord, now: DateTime<Utc>) -> TrackingView {
+/// The predicted window as a buyer reads it, in the ship-to's dates:
+/// "Arriving Tue 3 – Thu 5 Dec, most likely Wed". A window the worker has
+/// not refreshed since its days passed says nothing rather than something
+/// already wrong; days already gone are dropped from its start.
+pub fn forecast_text(window: &DeliveryWindow, today: NaiveDate, locale: &str) -> Option<String> {
+    if window.latest < today || matches!(window.basis, Basis::Delivered) {
+        return None;
+    }
+    let earliest = window.earliest.max(today);
+    let likely = window.likely.clamp(earliest, window.latest);
+    let us = locale.eq_ignore_ascii_case("en-US");
+    let day = |d: NaiveDate, with_month: bool| match (us, with_month) {
+        (true, true) => d.format("%a, %b %-d").to_string(),
+        (true, false) => d.format("%a %-d").to_string(),
+        (false, true) => d.format("%a %-d %b").to_string(),
+        (false, false) => d.format("%a %-d").to_string(),
+    };
+    if earliest == window.latest {
+        return Some(format!("Arriving {}", day(earliest, true)));
+    }
+    let same_month = earliest.month() == window.latest.month();
+    let range = match (us, same_month) {
+        // "Tue, Dec 3 – Thu, Dec 5" / "Tue 3 – Thu 5 Dec"
+        (true, _) => format!("{} – {}", day(earliest, true), day(window.latest, true)),
+        (false, true) => format!("{} – {}", day(earliest, false), day(window.latest, true)),
+        (false, false) => format!("{} – {}", day(earliest, true), day(window.latest, true)),
+    };
+    // Within a week the weekday alone names the day.
+    let likely = if (window.latest - earliest).num_days() < 7 { likely.format("%a").to_string() } else { day(likely, true) };
+    Some(format!("Arriving {range}, most likely {likely}"))
+}
+
+/// The order's own window (the store lists it first), while it is on its way.
+pub fn forecast_view(windows: &[StoredWindow], today: NaiveDate, locale: &str) -> Option<ForecastView> {
+    let window = &windows.iter().find(|w| w.shipment.is_none())?.window;
+    let arriving = forecast_text(window, today, locale)?;
+    let mut reason = window.reason.clone();
+    if let Some(first) = reason.get(..1) {
+        reason = first.to_uppercase() + &reason[1..];
+    }
+    Some(ForecastView { arriving, reason })
+}
+
+pub fn build_tracking_view(
+    snapshot: &OrderSnapshot,
+    windows: &[StoredWindow],
+    tenant: &TenantRecord,
+    now: DateTime<Utc>,
+) -> TrackingView {
     let order = &snapshot.order;
     let tz = order.ship_to.time_zone;
     let locale = tenant.locale.as_str();
@@ -195,6 +244,10 @@ pub fn build_tracking_view(snapshot: &OrderSnapshot, tenant: &TenantRecord, now:
         delivered: status.is_delivered(),
         late: !status.cancelled && is_late(order.promised_date, status.is_delivered(), today_at_ship_to),
         promised: order.promised_date.map(|d| format_date(d, locale)),
+        forecast: match status.cancelled || status.is_delivered() {
+            true => None,
+            false => forecast_view(windows, today_at_ship_to, locale),
+        },
         ship_to,
         time_zone_note: format!("Times are shown in the delivery address's time zone ({}).", tz.name()),
         progress,
@@ -226,7 +279,8 @@ pub async fn load_tracking_view(
     let tenant = store::get_tenant(pool, tenant).await?;
     let snapshot = store::order_snapshot(pool, tenant.id, order).await?;
     let now = Utc::now();
-    let mut view = build_tracking_view(&snapshot, &tenant, now);
+    let windows = store::delivery_window(pool, tenant.id, order).await?;
+    let mut view = build_tracking_view(&snapshot, &windows, &tenant, now);
     let tz = snapshot.order.ship_to.time_zone;
     let shipment_count = snapshot.shipments.len();
     view.proof_of_delivery = store::order_pods(pool, tenant.id, order)
@@ -303,5 +357,38 @@ mod tests {
         assert_eq!(source_clock(at, Some(60), chicago, "de-DE").as_deref(), Some("16:10 local time (UTC+01:00)"));
         assert_eq!(source_clock(at, Some(-360), chicago, "en-US"), None, "the ship-to's own zone adds nothing");
         assert_eq!(source_clock(at, None, chicago, "en-US"), None);
+    }
+
+    fn window(earliest: &str, likely: &str, latest: &str) -> DeliveryWindow {
+        DeliveryWindow {
+            earliest: earliest.parse().unwrap(),
+            likely: likely.parse().unwrap(),
+            latest: latest.parse().unwrap(),
+            basis: Basis::PromisedDate,
+            reason: "promised date, no delivery history yet".into(),
+            p_late: None,
+        }
+    }
+
+    #[test]
+    fn a_window_reads_as_days_of_the_ship_to() {
+        let today: NaiveDate = "2026-12-01".parse().unwrap();
+        let text = |w: &DeliveryWindow, locale| forecast_text(w, today, locale);
+        let w = window("2026-12-03", "2026-12-04", "2026-12-05");
+        assert_eq!(text(&w, "en-GB").as_deref(), Some("Arriving Thu 3 – Sat 5 Dec, most likely Fri"));
+        assert_eq!(text(&w, "en-US").as_deref(), Some("Arriving Thu, Dec 3 – Sat, Dec 5, most likely Fri"));
+        let across = window("2026-12-30", "2027-01-02", "2027-01-11");
+        assert_eq!(text(&across, "en-GB").as_deref(), Some("Arriving Wed 30 Dec – Mon 11 Jan, most likely Sat 2 Jan"));
+        assert_eq!(text(&window("2026-12-02", "2026-12-02", "2026-12-02"), "en-GB").as_deref(), Some("Arriving Wed 2 Dec"));
+    }
+
+    #[test]
+    fn a_stale_window_drops_passed_days_and_says_nothing_once_over() {
+        let today: NaiveDate = "2026-12-04".parse().unwrap();
+        let w = window("2026-12-02", "2026-12-03", "2026-12-06");
+        assert_eq!(forecast_text(&w, today, "en-GB").as_deref(), Some("Arriving Fri 4 – Sun 6 Dec, most likely Fri"));
+        assert_eq!(forecast_text(&window("2026-12-01", "2026-12-02", "2026-12-03"), today, "en-GB"), None);
+        let delivered = DeliveryWindow { basis: Basis::Delivered, ..window("2026-12-04", "2026-12-04", "2026-12-04") };
+        assert_eq!(forecast_text(&delivered, today, "en-GB"), None);
     }
 }

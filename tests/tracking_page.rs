@@ -227,3 +227,33 @@ async fn hundreds_of_concurrent_renders_all_succeed() {
     let failures: Vec<String> = outcomes.into_iter().filter_map(|o| o.expect("task").err()).collect();
     assert!(failures.is_empty(), "{} of 400 renders failed: {:?}", failures.len(), &failures[..failures.len().min(5)]);
 }
+
+#[tokio::test]
+async fn the_page_shows_the_predicted_window_while_on_the_way_and_not_once_delivered() {
+    let app = spawn_app().await;
+    let tenant = tenant(&app.pool, "acme").await;
+    let promised = (Utc::now() + Duration::days(3)).date_naive();
+    let order = order(&app.pool, tenant, "SO-2001", Some(promised)).await;
+    let ship = shipment(&app.pool, order.id, "1Z999AA10123456785", vec![(order.lines[0], 10), (order.lines[1], 4)]).await;
+    let now = Utc::now();
+    let events = [
+        event("oms", "ORDER_PLACED", "oms-1", now - Duration::hours(3), None),
+        event("carrier", "PICKED_UP", "c-1", now - Duration::hours(1), Some(ship)),
+    ];
+    store::append(&app.pool, tenant, order.id, &events).await.unwrap();
+    milepost::promise::catch_up(&app.state).await.unwrap();
+    let token = tracking_link::issue(&app.pool, tenant, order.id, None).await.unwrap();
+
+    let html = app.get(&format!("/t/{}", token.as_str())).await.text().await.unwrap();
+    // No delivery history yet: the window falls back to the promised date and says so.
+    assert!(html.contains(r#"data-testid="forecast""#), "a window on the way: {html}");
+    assert!(html.contains(">Arriving "), "{html}");
+    assert!(html.contains("no delivery history yet"), "an honest reason: {html}");
+    assert!(html.contains("Promised for"), "the merchant's date is named as the promise beside a forecast");
+
+    let delivered = [event("carrier", "DELIVERED", "c-2", Utc::now(), Some(ship))];
+    store::append(&app.pool, tenant, order.id, &delivered).await.unwrap();
+    milepost::promise::catch_up(&app.state).await.unwrap();
+    let html = app.get(&format!("/t/{}", token.as_str())).await.text().await.unwrap();
+    assert!(!html.contains(r#"data-testid="forecast""#), "no forecast once delivered");
+}

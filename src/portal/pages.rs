@@ -167,13 +167,26 @@ pub async fn order(state: &AppState, signed_in: Option<SignedIn>, number: &str) 
 
     let desk = if staff { Some(service_desk(state, &snapshot, order, tz).await?) } else { None };
     let delivered = o.status_milestone == Some(Milestone::Delivered);
+    let cancelled = o.open_exceptions.split(',').any(|code| code.parse() == Ok(ExceptionKind::Cancelled));
+    let windows = store::delivery_window(&state.pool, person.tenant, order).await?;
+    let on_its_way = !delivered && !cancelled;
+    let today = views::today_in(tz, Utc::now());
+    let forecast = on_its_way.then(|| crate::tracking::forecast_view(&windows, today, tenant.locale.as_str())).flatten();
+    let late_risk = windows
+        .iter()
+        .find(|w| w.shipment.is_none())
+        .and_then(|w| w.window.p_late)
+        .filter(|_| staff && forecast.is_some())
+        .map(|p| format!("{:.0}%", p * 100.0));
     Ok(PortalPage::Ready(PortalOrder {
         viewer: viewer(state, &signed_in).await?,
         number: o.order_number.clone(),
         po: o.customer_po.clone(),
         headline: o.status_headline.clone(),
         promised: o.promised_date.map(|d| d.format("%Y-%m-%d").to_string()),
-        late: crate::domain::is_late(o.promised_date, delivered, views::today_in(tz, Utc::now())),
+        late: crate::domain::is_late(o.promised_date, delivered, today),
+        forecast,
+        late_risk,
         ship_to: o.ship_to.address_lines(),
         timeline: timeline(&snapshot, staff, tenant.buyers_see_condition_alerts, tz),
         lines: line_progress(&snapshot, &received),

@@ -221,6 +221,10 @@ pub struct PortalOrder {
     pub headline: String,
     pub promised: Option<String>,
     pub late: bool,
+    /// Milepost's predicted window while the order is on its way.
+    pub forecast: Option<super::tracking::ForecastView>,
+    /// Staff only: the chance of missing the promised date, e.g. "63%".
+    pub late_risk: Option<String>,
     pub ship_to: Vec<String>,
     pub timeline: Vec<TimelineItem>,
     pub lines: Vec<LineProgress>,

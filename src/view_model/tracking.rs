@@ -16,6 +16,8 @@ pub struct TrackingView {
     pub late: bool,
     /// e.g. "Tue, Nov 24" in the ship-to's calendar.
     pub promised: Option<String>,
+    /// Milepost's predicted delivery window while the order is on its way.
+    pub forecast: Option<ForecastView>,
     pub ship_to: Vec<String>,
     pub time_zone_note: String,
     pub progress: Vec<ProgressStep>,
@@ -28,6 +30,15 @@ pub struct TrackingView {
     pub last_mile: Option<LastMileView>,
     /// Who signed for which shipment, when.
     pub proof_of_delivery: Vec<PodView>,
+}
+
+/// "Arriving Tue 3 – Thu 5 Dec, most likely Wed" and why we think so.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ForecastView {
+    pub arriving: String,
+    /// "Based on 1,240 deliveries from TX to OH in the last 90 days", or
+    /// the honest fallback ("the carrier's estimate; no delivery history yet").
+    pub reason: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -7,7 +7,7 @@ use crate::ui::components::{
 };
 use crate::ui::pages::not_found::NotFound;
 use crate::ui::pages::unavailable::Unavailable;
-use crate::view_model::tracking::{ExceptionNotice, TrackingView};
+use crate::view_model::tracking::{ExceptionNotice, ForecastView, TrackingView};
 use leptos::prelude::*;
 use leptos_meta::{Script, Stylesheet};
 use leptos_router::hooks::use_params_map;
@@ -98,7 +98,8 @@ fn TrackingContent(view: TrackingView, token: String) -> impl IntoView {
                     <h1 id="order-heading" data-testid="headline" class="mt-1 text-2xl font-semibold tracking-tight">
                         {move || live.with(|v| v.headline.clone())}
                     </h1>
-                    {move || live.with(|v| view! { <DeliveryDate promised=v.promised.clone() late=v.late delivered=v.delivered/> })}
+                    {move || live.with(|v| view! { <Forecast forecast=v.forecast.clone()/> })}
+                    {move || live.with(|v| view! { <DeliveryDate promised=v.promised.clone() late=v.late delivered=v.delivered forecast=v.forecast.is_some()/> })}
                     {move || view! { <ProgressBar steps=live.with(|v| v.progress.clone())/> }}
                 </section>
 
@@ -146,12 +147,25 @@ fn TrackingContent(view: TrackingView, token: String) -> impl IntoView {
     }
 }
 
+/// Milepost's own window: when the order will most likely arrive, and why.
 #[component]
-fn DeliveryDate(promised: Option<String>, late: bool, delivered: bool) -> impl IntoView {
+fn Forecast(forecast: Option<ForecastView>) -> impl IntoView {
+    forecast.map(|f| {
+        view! {
+            <p class="mt-2 text-lg font-medium text-slate-900" data-testid="forecast">{f.arriving}</p>
+            <p class="text-sm text-slate-500" data-testid="forecast-reason">{f.reason}</p>
+        }
+    })
+}
+
+#[component]
+fn DeliveryDate(promised: Option<String>, late: bool, delivered: bool, forecast: bool) -> impl IntoView {
     let Some(date) = promised else {
         return ().into_any();
     };
-    let label = if delivered { "Promised for" } else { "Expected by" };
+    // Beside a forecast the merchant's date is what was promised, not a
+    // second, different expectation.
+    let label = if delivered || forecast { "Promised for" } else { "Expected by" };
     view! {
         <p class="mt-2 text-slate-700" data-testid="promised">
             {label} " " <strong class="text-slate-900">{date}</strong>

@@ -65,6 +65,13 @@ fn OrderContent(o: PortalOrder) -> impl IntoView {
                     "Ship to " {o.ship_to.join(", ")}
                 </p>
                 <p class="mt-1 text-xl font-semibold" data-testid="headline">{o.headline.clone()}</p>
+                {o.forecast.clone().map(|f| view! {
+                    <p class="mt-1 font-medium text-slate-900" data-testid="forecast">{f.arriving}</p>
+                    <p class="text-sm text-slate-500">{f.reason}</p>
+                })}
+                {o.late_risk.clone().map(|risk| view! {
+                    <p class="text-sm text-slate-600" data-testid="late-risk">"Chance of missing the promised date: " {risk}</p>
+                })}
                 {o.promised.clone().map(|p| view! { <p class="mt-1 text-slate-700">"Promised " {p}</p> })}
                 {o.late.then(|| view! { <p class="mt-2 rounded bg-amber-50 px-2 py-1 text-amber-900" data-testid="late">"Late: not delivered by the promised date."</p> })}
             </section>
