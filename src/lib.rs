@@ -1,5 +1,30 @@
 #![recursion_limit = "256"]
 //! Milepost: one live timeline per order.
+//!
+//! A guided tour, in the order a fact travels:
+//!
+//! 1. **Sources** (the OMS, the warehouse, carrier webhooks, X12 files,
+//!    GPS pings, sensors, proof of delivery) reach the HTTP API in [`api`]
+//!    (or `milepost import`, in [`cli`]). Callers are checked in [`auth`]
+//!    and what they may do is decided in [`policy`].
+//! 2. **Adapters** in [`ingest`] turn each format's bytes into canonical
+//!    events, naming every bad field, and map source codes to milestones
+//!    with the status dictionary in [`domain`].
+//! 3. **[`store::append`]** commits them in one transaction: duplicates
+//!    dropped, derived status recomputed, notifications queued. SQL lives
+//!    only in [`store`].
+//! 4. **The hub** in [`live`] tells subscribers after the commit (across
+//!    nodes on PostgreSQL, through LISTEN/NOTIFY).
+//! 5. **Readers**: the tracking page and the portal ([`ui`], fed by the
+//!    presenters in [`view_model`]), server-sent event streams ([`live`]),
+//!    documents such as the POD PDF ([`documents`]), and the notification
+//!    worker in [`notify`] (email, SMS, outbound webhooks).
+//! 6. **Learning** from the same event log: the delivery-promise worker in
+//!    [`promise`] (lane history, predicted windows, trending late; maths in
+//!    `domain::promise`) and the KPI rollups in [`kpis`].
+//!
+//! [`application`] wires it together; `main` and every test start the
+//! same server through it.
 
 pub mod domain;
 pub mod shell;
