@@ -58,6 +58,8 @@ bench: setup
 	cargo bench --features ssr --bench last_mile
 	# Customer-service search over a million generated orders (a few minutes to load).
 	cargo bench --features ssr --bench cs_search
+	# The KPI dashboard's API over a million generated orders, from the rollups.
+	cargo bench --features ssr --bench kpis
 	# The same on PostgreSQL (fsync on), plus two nodes: posted to one, heard on the other.
 	ulimit -n $$(ulimit -Hn) && MILEPOST_PG_DURABLE=1 bash scripts/with-postgres.sh \
 	  bash -c 'cargo bench --features ssr --bench ingest_and_live && cargo bench --features ssr --bench last_mile'

@@ -116,9 +116,15 @@ pub async fn roll_up_events(pool: &Pool, batch: i64, settled: DateTime<Utc>) -> 
     let in_orders = placeholders(1, order_ids.len());
 
     let sql = format!(
-        "SELECT id, tenant_id, account_id, placed_at, promised_date, handover_window_earliest, handover_window_latest,
-                ship_to_region, ship_to_country, ship_to_time_zone, status_milestone
-         FROM orders WHERE id IN ({in_orders})"
+        // The window is the one the promise engine recorded at hand-over
+        // (delivery_predictions, the order's own row); an import may have
+        // set one on the order instead.
+        "SELECT o.id, o.tenant_id, o.account_id, o.placed_at, o.promised_date,
+                COALESCE(p.handover_earliest, o.handover_window_earliest) AS handover_window_earliest,
+                COALESCE(p.handover_latest, o.handover_window_latest) AS handover_window_latest,
+                o.ship_to_region, o.ship_to_country, o.ship_to_time_zone, o.status_milestone
+         FROM orders o LEFT JOIN delivery_predictions p ON p.order_id = o.id AND p.shipment_id = 0
+         WHERE o.id IN ({in_orders})"
     );
     let orders: Vec<OrderRow> = on_tx!(&mut tx, |c| {
         let mut q = sqlx::query_as(&sql);
