@@ -1,3 +1,8 @@
+//! The application's shared state: the pool, the status dictionary, the
+//! configuration, the live hub, the wake-ups of the workers, the blob store
+//! and the limits. Passed to axum handlers as state and to server functions
+//! as context; narrower parts are taken from it with `FromRef`.
+
 use crate::blob::{BlobStore, LocalBlobStore};
 use crate::config::Config;
 use crate::domain::StatusDictionary;

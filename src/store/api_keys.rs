@@ -1,3 +1,6 @@
+//! API keys as stored: the SHA-256 of each key (never the key), its
+//! scopes and tenant, and whether it was revoked.
+
 use super::on_pool;
 use super::{Pool, Result};
 use crate::domain::TenantId;

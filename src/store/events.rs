@@ -1,3 +1,7 @@
+//! The timeline itself: `append` writes canonical events in one transaction
+//! (deduplicated by source and source event id), recomputes the order's
+//! derived status and queues the notifications the change calls for.
+
 use super::notifications::{enqueue_in_tx, Notable};
 use super::{on_pool, on_tx};
 use super::{Result, StoreError};

@@ -1,3 +1,6 @@
+//! Orders, their lines and shipments: created or updated from the OMS and
+//! the warehouse, read back as one snapshot for the pages and the API.
+
 use super::events::{attach_unmatched, insert_in_tx, recompute_status, AppendOutcome, EventRecord, NewEvent};
 use super::{on_pool, on_tx};
 use super::{Pool, Result, StoreError};

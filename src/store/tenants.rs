@@ -1,3 +1,6 @@
+//! Tenants with their brand and settings, their accounts, and their
+//! overrides of the shared status dictionary.
+
 use super::on_pool;
 use super::{corrupt, Pool, Result};
 use crate::domain::{AccountId, BrandColor, DictionaryEntry, TenantId, TimeZone};

@@ -1,3 +1,6 @@
+//! Tracking links as stored: the hash of each token, the order it opens,
+//! when it expires and whether it was revoked.
+
 use super::on_pool;
 use super::{Pool, Result};
 use crate::domain::{OrderId, TenantId};

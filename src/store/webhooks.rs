@@ -1,3 +1,7 @@
+//! Inbound webhook secrets per tenant and source, sealed with the
+//! deployment key (`secret_box`), and the receipts that refuse a replayed
+//! webhook id.
+
 use super::{on_pool, on_tx, StoreError};
 use super::{Pool, Result};
 use crate::domain::TenantId;

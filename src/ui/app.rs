@@ -1,3 +1,6 @@
+//! The Leptos application: the document shell and the router, one route
+//! per page of the tracking site and the portal.
+
 use crate::ui::components::page_title::PageTitle;
 use crate::ui::pages::portal::{
     deliveries::DeliveriesPage,

@@ -1,3 +1,6 @@
+//! The order's lines on the tracking page: ordered, shipped and delivered
+//! quantities per line, as the domain computes them.
+
 use crate::view_model::tracking::LineView;
 use leptos::prelude::*;
 

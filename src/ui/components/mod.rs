@@ -1,3 +1,6 @@
+//! Pieces shared by pages: the timeline, the progress bar, shipment cards,
+//! the line table, the live map, charts and the page title.
+
 #[cfg(feature = "ssr")]
 pub mod condition_chart;
 pub mod line_table;

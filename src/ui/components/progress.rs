@@ -1,3 +1,6 @@
+//! The progress bar from "Ordered" to "Delivered" at the top of the
+//! tracking page.
+
 use crate::view_model::tracking::ProgressStep;
 use leptos::prelude::*;
 

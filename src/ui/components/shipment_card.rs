@@ -1,3 +1,6 @@
+//! One shipment on the tracking page: carrier, tracking number, status and
+//! what it carries.
+
 use crate::view_model::tracking::ShipmentView;
 use leptos::prelude::*;
 

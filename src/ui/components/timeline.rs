@@ -1,3 +1,5 @@
+//! The order's timeline, newest first, as the viewer may see it.
+
 use crate::view_model::tracking::TimelineEntry;
 use leptos::prelude::*;
 use std::collections::HashSet;

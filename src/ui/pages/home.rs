@@ -1,3 +1,6 @@
+//! The site's front page: what Milepost is, for someone who arrives
+//! without a tracking link.
+
 use leptos::prelude::*;
 
 #[component]

@@ -1,3 +1,6 @@
+//! One file per page: the buyer's tracking page, the portal's pages, the
+//! dashboard, the API reference and the message pages.
+
 #[cfg(feature = "ssr")]
 pub mod api_reference;
 pub mod dashboard;

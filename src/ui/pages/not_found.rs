@@ -1,3 +1,5 @@
+//! The one "not here" page, for unknown routes and unusable tracking links.
+
 use crate::shell::Message;
 use leptos::prelude::*;
 

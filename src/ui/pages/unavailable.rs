@@ -1,3 +1,5 @@
+//! The page shown when tracking cannot be loaded right now.
+
 use crate::shell::Message;
 use leptos::prelude::*;
 
