@@ -362,7 +362,7 @@ pub async fn tracking_link(
         use leptos::prelude::*;
         view! {
             <p class="mt-4">"The old links no longer work. Copy this one now; it is not shown again:"</p>
-            <p class="mt-2 break-all rounded bg-white p-3 font-mono ring-1 ring-slate-200" data-testid="new-link">{url}</p>
+            <p class="mt-2 break-all rounded bg-white p-3 font-mono ring-1 ring-slate-200"><span data-testid="new-link">{url}</span></p>
             <p class="mt-6"><a class="underline" href=back>"Back to the order"</a></p>
         }
     }))
@@ -441,7 +441,7 @@ pub async fn invite(
             <p class="mt-4">
                 "We emailed them a link to choose a password. If the email does not arrive, give them this link yourself (it works once, for 7 days):"
             </p>
-            <p class="mt-2 break-all rounded bg-white p-3 font-mono ring-1 ring-slate-200" data-testid="invite-link">{link}</p>
+            <p class="mt-2 break-all rounded bg-white p-3 font-mono ring-1 ring-slate-200"><span data-testid="invite-link">{link}</span></p>
             <p class="mt-6"><a class="underline" href="/portal/admin/users">"Back to people"</a></p>
         }
     }))
