@@ -51,11 +51,46 @@ pub enum Command {
     Dictionary(DictionaryCommand),
     /// Ingest a file as if it had arrived online; prints what each part became as JSON
     Import(ImportArgs),
-    // Still to come, each a variant here and an arm in `run`:
-    //   `history import olist DIR --tenant SLUG`: `History(HistoryCommand)`,
-    //     a subcommand enum like `DictionaryCommand`;
-    //   `backtest --tenant SLUG --from YYYY-MM --to YYYY-MM [--json]`:
-    //     `Backtest(BacktestArgs)`, with `TenantArg` flattened as below.
+    /// Load delivery history from outside Milepost
+    #[command(subcommand)]
+    History(HistoryCommand),
+    /// Score the delivery promise on the tenant's own delivered shipments, month by month
+    Backtest(BacktestArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HistoryCommand {
+    /// Import a history dataset's files as orders, shipments and events
+    Import {
+        /// The dataset's format
+        #[arg(value_enum)]
+        format: HistoryFormat,
+        /// The folder holding the dataset's CSV files
+        dir: PathBuf,
+        #[command(flatten)]
+        tenant: TenantArg,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum HistoryFormat {
+    /// The Olist e-commerce dataset: olist_orders, olist_order_items, olist_customers and olist_sellers CSV files
+    Olist,
+}
+
+#[derive(Debug, Args)]
+pub struct BacktestArgs {
+    #[command(flatten)]
+    pub tenant: TenantArg,
+    /// The first test month, YYYY-MM
+    #[arg(long, value_name = "YYYY-MM")]
+    pub from: crate::domain::promise::YearMonth,
+    /// The last test month, YYYY-MM
+    #[arg(long, value_name = "YYYY-MM")]
+    pub to: crate::domain::promise::YearMonth,
+    /// Print the figures as one JSON object instead of the table
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Default, Args)]
@@ -167,6 +202,34 @@ pub async fn run(mut config: Config, command: Command) -> anyhow::Result<()> {
             }
         }
         Command::Import(args) => import_command(AppState::new(config, pool), args).await?,
+        Command::History(HistoryCommand::Import { format: HistoryFormat::Olist, dir, tenant }) => {
+            let tenant = tenant_id(&pool, &tenant).await?;
+            let state = AppState::new(config, pool);
+            let counts = crate::promise::import::import_olist(&state, tenant, &dir).await?;
+            // The same worker as the server's folds the new events in.
+            let looked_at = crate::promise::catch_up(&state).await?;
+            println!(
+                "orders {}\tshipments {}\tdelivered {}\tcancelled {}\tskipped {}\tnew events {}\torders updated {looked_at}",
+                counts.orders, counts.shipments, counts.delivered, counts.cancelled, counts.skipped, counts.events
+            );
+        }
+        Command::Backtest(args) => {
+            let tenant = tenant_id(&pool, &args.tenant).await?;
+            if args.to < args.from {
+                anyhow::bail!("--to {} is before --from {}", args.to, args.from);
+            }
+            let state = AppState::new(config, pool);
+            // Deliveries committed but not yet counted are counted first.
+            crate::promise::catch_up(&state).await?;
+            let deliveries = store::promise::backtest_deliveries(&state.pool, tenant).await?;
+            let options = crate::history::backtest::BacktestOptions::new(args.from, args.to);
+            let report = crate::history::backtest::run(&deliveries, &options);
+            if args.json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{report}");
+            }
+        }
     }
     Ok(())
 }

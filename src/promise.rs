@@ -6,6 +6,8 @@
 //! "predicted late" exception through the normal ingest path, so the
 //! customer-service queue and the notification rules see it like any other.
 
+pub mod import;
+
 use crate::domain::kpi::{region_of, ship_from};
 use crate::domain::promise::{
     estimate, handling_ladder, BusinessCalendar, DeliveryWindow, EstimatorConfig, Lane, LaneKey, MonthlyHistogram,

@@ -33,7 +33,7 @@ use utoipa::{Modify, OpenApi};
     components(schemas(
         problem::Problem, problem::FieldError,
         orders::OrderIn, orders::ContactIn, orders::ShipToIn, orders::LineIn, orders::OrderOut, orders::ActionIn,
-        orders::ActionOut, orders::TrackingLinkIn, orders::TrackingLinkOut, orders::OrderDetail, orders::ShipmentSummary,
+        orders::ActionOut, orders::TrackingLinkIn, orders::TrackingLinkOut, orders::OrderDetail, orders::ShipmentSummary, orders::PredictedDelivery,
         warehouse::ShipmentIn, warehouse::ShipmentLineIn, warehouse::ShipmentOut,
         api_json::EventIn, api_json::EventBatch, events::EventResult, events::EventsOut,
         crate::ingest::edi::EdiOutcome, crate::ingest::edi::TransactionResult,

@@ -400,11 +400,45 @@ pub async fn create_tracking_link(
     Ok((StatusCode::CREATED, Json(TrackingLinkOut { url, token: token.as_str().to_string(), expires_at })))
 }
 
+/// The delivery window Milepost predicts, in the ship-to's dates, from
+/// the lane's delivery history, the carrier's estimate and the promised date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PredictedDelivery {
+    #[schema(value_type = String, format = Date)]
+    pub earliest: chrono::NaiveDate,
+    #[schema(value_type = String, format = Date)]
+    pub likely: chrono::NaiveDate,
+    #[schema(value_type = String, format = Date)]
+    pub latest: chrono::NaiveDate,
+    /// Probability of delivery after the promised date; null without a promised date or history.
+    #[schema(minimum = 0, maximum = 1)]
+    pub p_late: Option<f64>,
+    /// What the window rests on: `history`, `carrier_estimate`, `promised_date`, `last_mile` or `delivered`.
+    pub basis: String,
+    /// One line a person understands, e.g. "based on 1,240 deliveries from TX to OH in the last 90 days".
+    pub reason: String,
+}
+
+impl From<&crate::domain::promise::DeliveryWindow> for PredictedDelivery {
+    fn from(w: &crate::domain::promise::DeliveryWindow) -> Self {
+        PredictedDelivery {
+            earliest: w.earliest,
+            likely: w.likely,
+            latest: w.latest,
+            p_late: w.p_late,
+            basis: w.basis.code().to_string(),
+            reason: w.reason.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct OrderDetail {
     pub order_number: String,
     pub status: String,
     pub milestone: Option<String>,
+    /// The order's predicted delivery window (its last shipment's); null until one is computed.
+    pub predicted_delivery: Option<PredictedDelivery>,
     pub shipments: Vec<ShipmentSummary>,
     /// Every event, internal ones included, in the order they happened.
     #[schema(value_type = Vec<Object>)]
@@ -417,6 +451,10 @@ pub struct ShipmentSummary {
     pub carrier: String,
     pub tracking_number: String,
     pub milestone: Option<String>,
+    /// The carrier's own latest delivery estimate, when it sent one.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub carrier_estimate: Option<chrono::NaiveDate>,
+    pub predicted_delivery: Option<PredictedDelivery>,
 }
 
 /// An order's status and full internal timeline (any scope).
@@ -431,20 +469,27 @@ pub async fn get_order(
 ) -> ApiResult<Json<OrderDetail>> {
     let order = find_order(&state, &caller, &order_number).await?;
     let snapshot = store::order_snapshot(&state.pool, caller.tenant, order).await?;
+    let windows = store::delivery_window(&state.pool, caller.tenant, order).await?;
+    let window_of = |shipment: Option<crate::domain::ShipmentId>| {
+        windows.iter().find(|w| w.shipment == shipment).map(|w| PredictedDelivery::from(&w.window))
+    };
+    let mut shipments = Vec::new();
+    for s in &snapshot.shipments {
+        shipments.push(ShipmentSummary {
+            shipment_id: s.id.0,
+            carrier: s.carrier.clone(),
+            tracking_number: s.tracking_number.clone(),
+            milestone: s.status_milestone.map(|m| m.code().to_string()),
+            carrier_estimate: store::promise::carrier_estimate(&state.pool, s.id).await?,
+            predicted_delivery: window_of(Some(s.id)),
+        });
+    }
     Ok(Json(OrderDetail {
         order_number: snapshot.order.order_number,
         status: snapshot.order.status_headline,
         milestone: snapshot.order.status_milestone.map(|m| m.code().to_string()),
-        shipments: snapshot
-            .shipments
-            .iter()
-            .map(|s| ShipmentSummary {
-                shipment_id: s.id.0,
-                carrier: s.carrier.clone(),
-                tracking_number: s.tracking_number.clone(),
-                milestone: s.status_milestone.map(|m| m.code().to_string()),
-            })
-            .collect(),
+        predicted_delivery: window_of(None),
+        shipments,
         events: snapshot.events.iter().map(crate::live::sse::event_json).collect(),
     }))
 }

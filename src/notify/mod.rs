@@ -192,6 +192,19 @@ fn error_chain(error: &dyn std::error::Error) -> String {
     text
 }
 
+/// The order's predicted delivery window as webhooks carry it: the same
+/// keys as the API's `predicted_delivery`.
+fn predicted_delivery_json(w: &crate::domain::promise::DeliveryWindow) -> serde_json::Value {
+    serde_json::json!({
+        "earliest": w.earliest,
+        "likely": w.likely,
+        "latest": w.latest,
+        "p_late": w.p_late,
+        "basis": w.basis.code(),
+        "reason": w.reason,
+    })
+}
+
 fn failed(error: String) -> Attempt {
     Attempt { result: Err(error), status: None }
 }
@@ -212,6 +225,15 @@ async fn webhook(state: &AppState, channels: &Channels, n: &DueNotification) -> 
         }
         None => return failed("the webhook endpoint is gone".into()),
     };
+    // The window as it stands when the message leaves; a failed read
+    // leaves it out rather than holding the message back.
+    let predicted = match crate::store::delivery_window(&state.pool, n.tenant_id, n.order_id).await {
+        Ok(windows) => windows.into_iter().find(|w| w.shipment.is_none()).map(|w| predicted_delivery_json(&w.window)),
+        Err(e) => {
+            tracing::warn!(id = n.id, error = %e, "reading the predicted delivery window for a webhook failed");
+            None
+        }
+    };
     let body = serde_json::json!({
         "type": "order.status",
         "order_number": n.order_number,
@@ -219,6 +241,7 @@ async fn webhook(state: &AppState, channels: &Channels, n: &DueNotification) -> 
         "event_id": n.event_id,
         "occurred_at": n.occurred_at,
         "location": n.location,
+        "predicted_delivery": predicted,
     })
     .to_string();
     let id = message_id(n);

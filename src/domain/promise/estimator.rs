@@ -188,6 +188,19 @@ pub enum Basis {
     Delivered,
 }
 
+impl Basis {
+    /// The kind as one word, as the API and webhooks name it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Basis::History { .. } => "history",
+            Basis::CarrierEstimate => "carrier_estimate",
+            Basis::PromisedDate => "promised_date",
+            Basis::LastMile => "last_mile",
+            Basis::Delivered => "delivered",
+        }
+    }
+}
+
 /// The window a buyer sees, in the destination's dates.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DeliveryWindow {
