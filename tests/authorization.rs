@@ -70,6 +70,7 @@ const ROUTES: &[Route] = &[
     Route { kind: Kind::Page, path: "/portal/cs", fields: &[], needs: Needs::Roles(STAFF) },
     Route { kind: Kind::Page, path: "/portal/cs/exceptions", fields: &[], needs: Needs::Roles(STAFF) },
     Route { kind: Kind::Page, path: "/portal/admin/users", fields: &[], needs: Needs::Roles(&[Admin]) },
+    Route { kind: Kind::Page, path: "/portal/dashboard", fields: &[], needs: Needs::Roles(STAFF) },
     // Server functions (what the pages load in the browser)
     Route {
         kind: Kind::ServerFn,
@@ -98,6 +99,19 @@ const ROUTES: &[Route] = &[
     Route { kind: Kind::ServerFn, path: "/portal/fn/search", fields: &[("q", "{order}")], needs: Needs::Roles(STAFF) },
     Route { kind: Kind::ServerFn, path: "/portal/fn/exceptions", fields: &[], needs: Needs::Roles(STAFF) },
     Route { kind: Kind::ServerFn, path: "/portal/fn/people", fields: &[], needs: Needs::Roles(&[Admin]) },
+    Route {
+        kind: Kind::ServerFn,
+        path: "/portal/fn/dashboard",
+        fields: &[
+            ("filters[from]", ""),
+            ("filters[to]", ""),
+            ("filters[carrier]", ""),
+            ("filters[lane]", ""),
+            ("filters[ship_from]", ""),
+            ("filters[account]", ""),
+        ],
+        needs: Needs::Roles(STAFF),
+    },
     // Form actions
     Route {
         kind: Kind::Form,

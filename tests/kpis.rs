@@ -407,7 +407,7 @@ async fn csv_tables_carry_the_same_numbers() {
     milepost::kpis::catch_up(&app.pool, Utc::now()).await.unwrap();
     let password = person(&app.pool, f.a, None, Role::Admin, "admin@acme.example").await;
     let admin = app.sign_in("acme", "admin@acme.example", &password).await;
-    let response = app.page(Some(&admin), &format!("/api/v1/kpis/csv/carriers?{}", range())).await;
+    let response = app.page(Some(&admin), &format!("/portal/dashboard/csv/carriers?{}", range())).await;
     assert_eq!(response.status(), 200);
     assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
     assert!(response.headers()["content-disposition"].to_str().unwrap().contains("kpis-carriers-"));
@@ -418,15 +418,15 @@ async fn csv_tables_carry_the_same_numbers() {
     assert!(lines.iter().any(|l| l.starts_with("FedEx,1,1,0.0000,0.0000,")), "{csv}");
     assert_eq!(lines.len(), 3);
 
-    let summary = app.page(Some(&admin), &format!("/api/v1/kpis/csv/summary?{}", range())).await.text().await.unwrap();
+    let summary = app.page(Some(&admin), &format!("/portal/dashboard/csv/summary?{}", range())).await.text().await.unwrap();
     assert!(summary.contains("\r\non_time_rate,0.5000,1,2\r\n"), "{summary}");
     assert!(summary.contains("\r\npromise_accuracy,0.5000,1,2\r\n"));
     let lanes =
-        app.page(Some(&admin), &format!("/api/v1/kpis/csv/lanes?{}&carrier=UPS", range())).await.text().await.unwrap();
+        app.page(Some(&admin), &format!("/portal/dashboard/csv/lanes?{}&carrier=UPS", range())).await.text().await.unwrap();
     assert!(lanes.contains("\r\nOH → CO,2,1,"), "{lanes}");
     assert!(!lanes.contains("NV → CO"), "the filter applies to the CSV too");
 
-    let missing = app.page(Some(&admin), "/api/v1/kpis/csv/orders").await;
+    let missing = app.page(Some(&admin), "/portal/dashboard/csv/orders").await;
     assert_eq!(missing.status(), 404);
     assert_eq!(missing.headers()["content-type"], "application/problem+json");
 }
@@ -441,9 +441,10 @@ async fn only_admins_and_customer_service_of_the_tenant_see_kpis() {
 
     let (status, body) = get_json(&app, "/api/v1/kpis", None, None).await;
     assert_eq!(status, 401, "{body}");
+    // A session opens no API route, whoever holds it.
     let (status, _) = get_json(&app, "/api/v1/kpis", None, Some(&buyer.cookie)).await;
-    assert_eq!(status, 403);
-    let csv = app.page(Some(&buyer), "/api/v1/kpis/csv/summary").await;
+    assert_eq!(status, 401);
+    let csv = app.page(Some(&buyer), "/portal/dashboard/csv/summary").await;
     assert_eq!(csv.status(), 403);
     let oms = common::api_key(&app.pool, f.a, &[milepost::auth::api_key::Scope::Oms]).await;
     let (status, body) = get_json(&app, "/api/v1/kpis", Some(&oms), None).await;
@@ -455,7 +456,8 @@ async fn only_admins_and_customer_service_of_the_tenant_see_kpis() {
     let password = person(&app.pool, f.a, None, Role::Cs, "cs@acme.example").await;
     let cs = app.sign_in("acme", "cs@acme.example", &password).await;
     let (status, _) = get_json(&app, "/api/v1/kpis", None, Some(&cs.cookie)).await;
-    assert_eq!(status, 200);
+    assert_eq!(status, 401);
+    assert_eq!(app.page(Some(&cs), "/portal/dashboard/csv/summary").await.status(), 200);
     // Another tenant's account reference does not exist here.
     store::create_account(&app.pool, f.b, "Theirs", "B-ONLY").await.unwrap();
     let key = common::api_key(&app.pool, f.a, &[milepost::auth::api_key::Scope::Admin]).await;
@@ -503,7 +505,7 @@ async fn the_dashboard_page_renders_for_staff() {
     assert_eq!(response.status(), 200);
     let html = response.text().await.unwrap();
     for text in
-        ["On-time delivery", "50%", "Promise accuracy", "UPS", "FedEx", "OH → CO", "<svg", "/api/v1/kpis/csv/carriers?"]
+        ["On-time delivery", "50%", "Promise accuracy", "UPS", "FedEx", "OH → CO", "<svg", "/portal/dashboard/csv/carriers?"]
     {
         assert!(html.contains(text), "the page shows {text}");
     }

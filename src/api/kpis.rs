@@ -1,7 +1,8 @@
 //! `GET /api/v1/kpis` and its CSV tables: the KPI dashboard's numbers for
-//! the caller's tenant. Open to an API key with the `admin` scope and to a
-//! signed-in administrator or customer-service person (the dashboard page
-//! downloads its CSV tables with the session cookie); nobody else.
+//! the caller's tenant, for an API key with the `admin` scope. A person's
+//! session opens no API route (the house's rule), so the dashboard page
+//! downloads the same CSV tables from `/portal/dashboard/csv/{table}`,
+//! open to signed-in administrators and customer service.
 
 use super::problem::{ApiResult, Problem};
 use crate::auth::{api_key, session};
@@ -55,25 +56,28 @@ impl From<KpiQuery> for FilterInput {
     }
 }
 
-/// Whose KPIs the request may read: the key's or the person's tenant.
-async fn viewer(state: &AppState, headers: &HeaderMap) -> ApiResult<TenantId> {
-    let bearer = headers
+/// Whose KPIs a system may read: its API key's tenant, with the `admin` scope.
+async fn key_viewer(state: &AppState, headers: &HeaderMap) -> ApiResult<TenantId> {
+    let key = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim);
-    if let Some(key) = bearer {
-        let caller = api_key::authenticate(&state.pool, key)
-            .await?
-            .ok_or_else(|| Problem::unauthorized("The API key is unknown or has been revoked."))?;
-        return match caller.has(Scope::Admin) {
-            true => Ok(caller.tenant),
-            false => Err(Problem::forbidden("This API key lacks the `admin` scope needed here.")),
-        };
+        .map(str::trim)
+        .ok_or_else(|| Problem::unauthorized("Send an API key as `Authorization: Bearer <key>`."))?;
+    let caller = api_key::authenticate(&state.pool, key)
+        .await?
+        .ok_or_else(|| Problem::unauthorized("The API key is unknown or has been revoked."))?;
+    match caller.has(Scope::Admin) {
+        true => Ok(caller.tenant),
+        false => Err(Problem::forbidden("This API key lacks the `admin` scope needed here.")),
     }
-    let signed_in = session::signed_in(state, headers).await?.ok_or_else(|| {
-        Problem::unauthorized("Send an API key as `Authorization: Bearer <key>`, or sign in to the portal.")
-    })?;
+}
+
+/// Whose KPIs a person may read: their tenant's, if they are staff.
+async fn session_viewer(state: &AppState, headers: &HeaderMap) -> ApiResult<TenantId> {
+    let signed_in = session::signed_in(state, headers)
+        .await?
+        .ok_or_else(|| Problem::unauthorized("Sign in to the portal to download the KPI tables."))?;
     match policy::decide_role(&signed_in.person, Action::ViewKpis) {
         Decision::Allow => Ok(signed_in.person.tenant),
         _ => Err(Problem::forbidden("The KPI dashboard is for administrators and customer service.")),
@@ -96,8 +100,7 @@ pub async fn load(state: &AppState, tenant: TenantId, input: &FilterInput) -> Ap
 /// time, carrier, lane and ship-from scorecards, exceptions, WISMO
 /// indicators, event quality and notifications, with weekly trends. Read
 /// from rollups that a background worker keeps a few seconds behind the
-/// event log (`rolled_up_to_event` says how far). A signed-in
-/// administrator or customer-service person may call it with their session.
+/// event log (`rolled_up_to_event` says how far).
 #[utoipa::path(get, path = "/api/v1/kpis", tag = "KPIs", params(KpiQuery),
     responses((status = 200, body = KpiReport),
               (status = 422, description = "A filter is invalid (named in `errors`)", body = Problem, content_type = "application/problem+json")),
@@ -107,7 +110,7 @@ pub async fn get_kpis(
     headers: HeaderMap,
     Query(query): Query<KpiQuery>,
 ) -> ApiResult<Json<KpiReport>> {
-    let tenant = viewer(&state, &headers).await?;
+    let tenant = key_viewer(&state, &headers).await?;
     Ok(Json(load(&state, tenant, &query.into()).await?))
 }
 
@@ -126,12 +129,28 @@ pub async fn get_kpi_csv(
     Path(table): Path<String>,
     Query(query): Query<KpiQuery>,
 ) -> ApiResult<Response> {
-    let tenant = viewer(&state, &headers).await?;
-    if !crate::kpis::TABLES.contains(&table.as_str()) {
-        return Err(Problem::not_found("KPI table", "table", &table));
+    let tenant = key_viewer(&state, &headers).await?;
+    csv_response(&state, tenant, &table, query).await
+}
+
+/// `GET /portal/dashboard/csv/{table}`: the dashboard's download links,
+/// the same tables for a signed-in administrator or customer-service person.
+pub async fn portal_csv(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(table): Path<String>,
+    Query(query): Query<KpiQuery>,
+) -> ApiResult<Response> {
+    let tenant = session_viewer(&state, &headers).await?;
+    csv_response(&state, tenant, &table, query).await
+}
+
+async fn csv_response(state: &AppState, tenant: TenantId, table: &str, query: KpiQuery) -> ApiResult<Response> {
+    if !crate::kpis::TABLES.contains(&table) {
+        return Err(Problem::not_found("KPI table", "table", table));
     }
-    let report = load(&state, tenant, &query.into()).await?;
-    let csv = crate::kpis::csv_table(&report, &table).ok_or_else(Problem::internal)?;
+    let report = load(state, tenant, &query.into()).await?;
+    let csv = crate::kpis::csv_table(&report, table).ok_or_else(Problem::internal)?;
     let filename = format!("attachment; filename=\"kpis-{table}-{}-{}.csv\"", report.from, report.to);
     let mut response =
         ([(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"))], csv).into_response();

@@ -26,6 +26,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", crate::api::router(state.clone()))
         .merge(crate::portal::router())
+        .route("/portal/dashboard/csv/{table}", get(crate::api::kpis::portal_csv))
         .route("/api/openapi.json", get(crate::api::docs::openapi_json))
         .route("/api/docs", get(crate::api::docs::reference_page))
         .route("/healthz", get(|| async { "ok" }))

@@ -253,7 +253,7 @@ fn Section(title: &'static str, csv: Option<String>, children: Children) -> impl
 
 #[component]
 fn Report(report: KpiReport, query: String) -> impl IntoView {
-    let csv = move |table: &str| Some(format!("/api/v1/kpis/csv/{table}?{query}"));
+    let csv = move |table: &str| Some(format!("/portal/dashboard/csv/{table}?{query}"));
     let s = report.summary.clone();
     let weeks: Vec<String> = report.weekly.iter().map(|w| w.week.format("%d %b").to_string()).collect();
     let series = |f: fn(&crate::domain::kpi::WeekPoint) -> Option<f64>| report.weekly.iter().map(f).collect::<Vec<_>>();
