@@ -241,7 +241,7 @@ async fn the_page_shows_the_predicted_window_while_on_the_way_and_not_once_deliv
         event("carrier", "PICKED_UP", "c-1", now - Duration::hours(1), Some(ship)),
     ];
     store::append(&app.pool, tenant, order.id, &events).await.unwrap();
-    milepost::promise::catch_up(&app.state).await.unwrap();
+    milepost::promise::catch_up_until(&app.state, Utc::now()).await.unwrap();
     let token = tracking_link::issue(&app.pool, tenant, order.id, None).await.unwrap();
 
     let html = app.get(&format!("/t/{}", token.as_str())).await.text().await.unwrap();
@@ -253,7 +253,7 @@ async fn the_page_shows_the_predicted_window_while_on_the_way_and_not_once_deliv
 
     let delivered = [event("carrier", "DELIVERED", "c-2", Utc::now(), Some(ship))];
     store::append(&app.pool, tenant, order.id, &delivered).await.unwrap();
-    milepost::promise::catch_up(&app.state).await.unwrap();
+    milepost::promise::catch_up_until(&app.state, Utc::now()).await.unwrap();
     let html = app.get(&format!("/t/{}", token.as_str())).await.text().await.unwrap();
     assert!(!html.contains(r#"data-testid="forecast""#), "no forecast once delivered");
 }
