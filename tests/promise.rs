@@ -122,9 +122,7 @@ async fn trending_late_opens_one_exception_and_one_message_then_clears() {
         let past = order(&app.pool, t, &format!("PAST-{i}"), None).await;
         let s =
             shipment(&app.pool, past.id, &format!("1ZPAST{i:04}"), vec![(past.lines[0], 10), (past.lines[1], 4)]).await;
-        // Delivered 45 days ago: a whole month inside the 90-day window
-        // whatever today's date, so all thirty count.
-        let handed = now - Duration::days(59);
+        let handed = now - Duration::days(40);
         store::append(
             &app.pool,
             t,
