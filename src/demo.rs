@@ -121,9 +121,6 @@ struct Brand {
     addresses: &'static [Address],
     carriers: &'static [(&'static str, &'static str, &'static str)],
     hubs: &'static [&'static str],
-    /// Where orders ship from: the warehouse steps carry it as their
-    /// location (the KPI dashboard's ship-from and lane origin).
-    warehouses: &'static [&'static str],
 }
 
 fn brands() -> Vec<Brand> {
@@ -191,7 +188,6 @@ fn brands() -> Vec<Brand> {
             ],
             carriers: &[("UPS", "Ground", "1Z"), ("FedEx", "Freight Economy", "7"), ("XPO", "LTL", "XPO")],
             hubs: &["Memphis, TN, US", "Louisville, KY, US", "Indianapolis, IN, US", "Dallas, TX, US"],
-            warehouses: &["Columbus DC, OH, US", "Reno DC, NV, US"],
         },
         Brand {
             tenant: NewTenant {
@@ -231,7 +227,6 @@ fn brands() -> Vec<Brand> {
             ],
             carriers: &[("Royal Mail", "Tracked 48", "RM"), ("DPD", "Next Day", "15"), ("Evri", "Standard", "H0")],
             hubs: &["Rugby, GB", "Birmingham, GB", "Coventry, GB", "Hinckley, GB"],
-            warehouses: &["Daventry DC, GB"],
         },
     ]
 }
@@ -405,12 +400,8 @@ async fn seed_order(
     };
     let at = |hours: i64| placed_at + Duration::hours(hours) + Duration::minutes((hours * 7) % 50);
 
-    // Chosen from the order number, so the demo's random draws stay as they were.
-    let warehouse = brand.warehouses[order_number.bytes().map(usize::from).sum::<usize>() % brand.warehouses.len()];
-    let mut events: Vec<NewEvent> = STEP_HOURS[..steps.min(5)]
-        .iter()
-        .map(|(s, c, h)| event(s, c, at(*h), None, (*s == "wms").then_some(warehouse)))
-        .collect();
+    let mut events: Vec<NewEvent> =
+        STEP_HOURS[..steps.min(5)].iter().map(|(s, c, h)| event(s, c, at(*h), None, None)).collect();
     if scenario == Cancelled {
         events.push(event("oms", "CANCELLED", at(last_hour), None, None));
     }
