@@ -5,7 +5,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # (leptos reads this at compile time); cargo-leptos sets the same value.
 export LEPTOS_OUTPUT_NAME := milepost
 
-.PHONY: setup build release run run-with-mail test test-rust test-postgres test-e2e test-schemathesis bench fuzz clean
+.PHONY: setup build release run run-with-mail test test-rust test-postgres test-e2e test-schemathesis bench bench-eta fuzz clean
 
 setup:
 	@bash scripts/setup.sh
@@ -60,9 +60,22 @@ bench: setup
 	cargo bench --features ssr --bench cs_search
 	# The KPI dashboard's API over a million generated orders, from the rollups.
 	cargo bench --features ssr --bench kpis
+	# The delivery promise backtest on the Olist slice, through import and the store.
+	$(MAKE) bench-eta
 	# The same on PostgreSQL (fsync on), plus two nodes: posted to one, heard on the other.
 	ulimit -n $$(ulimit -Hn) && MILEPOST_PG_DURABLE=1 bash scripts/with-postgres.sh \
 	  bash -c 'cargo bench --features ssr --bench ingest_and_live && cargo bench --features ssr --bench last_mile'
+
+## The delivery promise backtest on the Olist slice in ../shared/data/olist
+## (evaluation data, CC BY-NC-SA 4.0: read in place, never copied here):
+## imported into a throwaway SQLite database through the normal ingest path,
+## then scored month by month for 2017-10..2018-02.
+bench-eta:
+	cargo build --release --features ssr --bin milepost
+	@set -e; DIR=$$(mktemp -d); trap 'rm -rf "$$DIR"' EXIT; \
+	export MILEPOST_DATABASE_URL="sqlite:$$DIR/eta.db" MILEPOST_DATA_DIR="$$DIR/data"; \
+	./target/release/milepost history import olist ../shared/data/olist --tenant olist --create-tenant; \
+	./target/release/milepost backtest --tenant olist --from 2017-10 --to 2018-02
 
 ## Ten minutes of libFuzzer on the X12 parser (scripts/fuzz.sh SECONDS for other lengths).
 fuzz:

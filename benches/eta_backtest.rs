@@ -1,4 +1,5 @@
-//! `make bench-eta`: the delivery promise backtest on the Olist slice in
+//! The delivery promise backtest in memory (`make bench-eta` runs it through
+//! import and the store) on the Olist slice in
 //! ../shared/data/olist (evaluation data, never copied into the repository).
 //! Prints the table; `--json` prints the report as one JSON object.
 //! Arguments: `[DIR] [--from YYYY-MM] [--to YYYY-MM] [--json] [--no-calibration]`.

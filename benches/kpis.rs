@@ -129,6 +129,7 @@ async fn generate(pool: &Pool, tenant: i64, accounts: &[i64], count: usize, rng:
                 Value::Text(format!("{number}-1")),
                 Value::Time(shipped),
             ]);
+            let trouble: f64 = rng.gen();
             let mut event = |source: &str,
                              code: &str,
                              canonical: &str,
@@ -153,7 +154,6 @@ async fn generate(pool: &Pool, tenant: i64, accounts: &[i64], count: usize, rng:
             event("oms", "ORDER_CONFIRMED", "confirmed", confirmed, false, None);
             event("wms", "PICKED", "picked", picked, false, Some(SITES[site]));
             event("carrier", "PICKED_UP", "shipped", shipped, true, None);
-            let trouble: f64 = rng.gen();
             if trouble < 0.04 {
                 event("carrier", "DELAYED", "exception:delayed", shipped + Duration::hours(18), true, None);
             } else if trouble < 0.07 {

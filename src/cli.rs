@@ -69,6 +69,9 @@ pub enum HistoryCommand {
         dir: PathBuf,
         #[command(flatten)]
         tenant: TenantArg,
+        /// Create the tenant (named after its slug) when there is none with that slug
+        #[arg(long)]
+        create_tenant: bool,
     },
 }
 
@@ -202,7 +205,24 @@ pub async fn run(mut config: Config, command: Command) -> anyhow::Result<()> {
             }
         }
         Command::Import(args) => import_command(AppState::new(config, pool), args).await?,
-        Command::History(HistoryCommand::Import { format: HistoryFormat::Olist, dir, tenant }) => {
+        Command::History(HistoryCommand::Import { format: HistoryFormat::Olist, dir, tenant, create_tenant }) => {
+            if create_tenant && store::tenant_by_slug(&pool, &tenant.slug).await?.is_none() {
+                store::create_tenant(
+                    &pool,
+                    &store::NewTenant {
+                        slug: tenant.slug.clone(),
+                        brand_name: tenant.slug.clone(),
+                        logo_url: None,
+                        primary_color: crate::domain::BrandColor::parse("#1f2937").expect("a colour"),
+                        accent_color: crate::domain::BrandColor::parse("#2563eb").expect("a colour"),
+                        support_email: None,
+                        support_phone: None,
+                        locale: "pt-BR".into(),
+                        time_zone: "America/Sao_Paulo".into(),
+                    },
+                )
+                .await?;
+            }
             let tenant = tenant_id(&pool, &tenant).await?;
             let state = AppState::new(config, pool);
             let counts = crate::promise::import::import_olist(&state, tenant, &dir).await?;

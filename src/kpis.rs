@@ -201,9 +201,16 @@ impl FilterInput {
         let date = |field: &'static str, value: &Option<String>| -> Result<Option<NaiveDate>, BadFilter> {
             match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
                 None => Ok(None),
+                // Years outside 1970-9999 are refused: week arithmetic near
+                // chrono's limits would overflow, and no order is dated there.
                 Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                    .ok()
+                    .filter(|d| (1970..=9999).contains(&chrono::Datelike::year(d)))
                     .map(Some)
-                    .map_err(|_| BadFilter { field, message: format!("must be a date as YYYY-MM-DD (got `{text}`)") }),
+                    .ok_or_else(|| BadFilter {
+                        field,
+                        message: format!("must be a date as YYYY-MM-DD (got `{text}`)"),
+                    }),
             }
         };
         let (default_from, default_to) = default_range(today);
@@ -473,21 +480,7 @@ pub fn csv_table(report: &KpiReport, table: &str) -> Option<String> {
         }
         _ => return None,
     }
-    let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
-    for row in &rows {
-        writer.write_record(row.iter().map(|f| defused(f))).ok()?;
-    }
-    String::from_utf8(writer.into_inner().ok()?).ok()
-}
-
-/// A leading `'` on anything a spreadsheet would run as a formula (carrier
-/// and site names come from partners); numbers stay numbers.
-fn defused(value: &str) -> String {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) && value.parse::<f64>().is_err() {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    }
+    Some(crate::documents::csv::table(rows))
 }
 
 #[cfg(test)]
@@ -507,7 +500,6 @@ mod tests {
         let lines: Vec<&str> = csv.split("\r\n").collect();
         assert!(lines[1].starts_with("'=HYPERLINK(1),0,"), "{}", lines[1]);
         assert!(lines[2].starts_with("\"Acme, \"\"fast\"\"\",0,"), "{}", lines[2]);
-        assert_eq!(defused("-0.5"), "-0.5");
     }
 
     #[test]

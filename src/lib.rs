@@ -16,7 +16,7 @@
 //! 4. **The hub** in [`live`] tells subscribers after the commit (across
 //!    nodes on PostgreSQL, through LISTEN/NOTIFY).
 //! 5. **Readers**: the tracking page and the portal ([`ui`], fed by the
-//!    presenters in [`view_model`]), server-sent event streams ([`live`]),
+//!    presenters in [`present`]), server-sent event streams ([`live`]),
 //!    documents such as the POD PDF ([`documents`]), and the notification
 //!    worker in [`notify`] (email, SMS, outbound webhooks).
 //! 6. **Learning** from the same event log: the delivery-promise worker in
@@ -27,10 +27,10 @@
 //! same server through it.
 
 pub mod domain;
-pub mod shell;
 pub mod policy;
+pub mod present;
+pub mod shell;
 pub mod ui;
-pub mod view_model;
 
 #[cfg(feature = "ssr")]
 pub mod api;
@@ -50,9 +50,6 @@ pub mod demo;
 pub mod documents;
 #[cfg(feature = "ssr")]
 pub mod history;
-/// The delivery promise worker: lane rollups, stored windows, predicted-late alerts.
-#[cfg(feature = "ssr")]
-pub mod promise;
 #[cfg(feature = "ssr")]
 pub mod ingest;
 /// The KPI dashboard: the rollup worker and the report (rows in `store::kpis`).
@@ -64,6 +61,9 @@ pub mod live;
 pub mod notify;
 #[cfg(feature = "ssr")]
 pub mod portal;
+/// The delivery promise worker: lane rollups, stored windows, predicted-late alerts.
+#[cfg(feature = "ssr")]
+pub mod promise;
 #[cfg(feature = "ssr")]
 pub mod server;
 #[cfg(feature = "ssr")]
@@ -72,8 +72,6 @@ pub mod state;
 pub mod store;
 #[cfg(feature = "ssr")]
 pub mod token;
-#[cfg(feature = "ssr")]
-pub mod tracking;
 
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
@@ -81,8 +79,6 @@ pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(ui::app::App);
 }
-#[cfg(feature = "ssr")]
-pub mod proof_of_delivery_archive;
 #[cfg(feature = "ssr")]
 pub mod rate_limit;
 #[cfg(feature = "ssr")]

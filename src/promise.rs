@@ -329,6 +329,23 @@ pub async fn refresh_order(
             (None, Some(handed)) => Progress::InTransit { handed_over: handed },
             (None, None) => Progress::AwaitingHandover { since: local(started) },
         };
+        if let Progress::Delivered { .. } = progress {
+            // Delivered is delivered: no history to read.
+            let input = PromiseInput {
+                today,
+                progress,
+                transit: &[],
+                handling: &[],
+                carrier_estimate: None,
+                promised: o.promised_date,
+                calendar: &cal,
+            };
+            if let Some(p) = estimate(&input, &config) {
+                stored::save_window(pool, tenant, order, Some(s.id), &p.window, now).await?;
+                windows.push(p.window);
+            }
+            continue;
+        }
         let weekday_of_handover = handed_local.unwrap_or(today).weekday();
         let transit = ladder_history(
             pool,

@@ -418,11 +418,16 @@ async fn csv_tables_carry_the_same_numbers() {
     assert!(lines.iter().any(|l| l.starts_with("FedEx,1,1,0.0000,0.0000,")), "{csv}");
     assert_eq!(lines.len(), 3);
 
-    let summary = app.page(Some(&admin), &format!("/portal/dashboard/csv/summary?{}", range())).await.text().await.unwrap();
+    let summary =
+        app.page(Some(&admin), &format!("/portal/dashboard/csv/summary?{}", range())).await.text().await.unwrap();
     assert!(summary.contains("\r\non_time_rate,0.5000,1,2\r\n"), "{summary}");
     assert!(summary.contains("\r\npromise_accuracy,0.5000,1,2\r\n"));
-    let lanes =
-        app.page(Some(&admin), &format!("/portal/dashboard/csv/lanes?{}&carrier=UPS", range())).await.text().await.unwrap();
+    let lanes = app
+        .page(Some(&admin), &format!("/portal/dashboard/csv/lanes?{}&carrier=UPS", range()))
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(lanes.contains("\r\nOH → CO,2,1,"), "{lanes}");
     assert!(!lanes.contains("NV → CO"), "the filter applies to the CSV too");
 
@@ -473,6 +478,7 @@ async fn bad_filters_are_problems_naming_the_field() {
     let key = common::api_key(&app.pool, a, &[milepost::auth::api_key::Scope::Admin]).await;
     for (query, field) in [
         ("from=2024-13-01", "from"),
+        ("from=-262000-01-01", "from"),
         ("to=yesterday", "to"),
         ("from=2024-03-10&to=2024-03-01", "to"),
         ("from=2020-01-01&to=2024-01-01", "to"),
@@ -504,9 +510,16 @@ async fn the_dashboard_page_renders_for_staff() {
     let response = app.page(Some(&admin), &format!("/portal/dashboard?{}", range())).await;
     assert_eq!(response.status(), 200);
     let html = response.text().await.unwrap();
-    for text in
-        ["On-time delivery", "50%", "Promise accuracy", "UPS", "FedEx", "OH → CO", "<svg", "/portal/dashboard/csv/carriers?"]
-    {
+    for text in [
+        "On-time delivery",
+        "50%",
+        "Promise accuracy",
+        "UPS",
+        "FedEx",
+        "OH → CO",
+        "<svg",
+        "/portal/dashboard/csv/carriers?",
+    ] {
         assert!(html.contains(text), "the page shows {text}");
     }
     let bad = app.page(Some(&admin), "/portal/dashboard?from=nonsense").await;

@@ -73,12 +73,11 @@ async fn the_unsubscribe_pages_are_styled_under_the_strict_policy() {
         "lines": [{"sku": "A-1", "description": "Anvil", "quantity": 1}]
     });
     assert_eq!(app.put("/api/v1/orders/SO-%3C1%3E", &key, order).await.status(), 201);
-    let token: String = on_pool!(&app.pool, |c| sqlx::query_scalar(
-        "SELECT unsubscribe_token FROM notification_subscriptions"
-    )
-    .fetch_one(c)
-    .await
-    .unwrap());
+    let token: String =
+        on_pool!(&app.pool, |c| sqlx::query_scalar("SELECT unsubscribe_token FROM notification_subscriptions")
+            .fetch_one(c)
+            .await
+            .unwrap());
 
     let ask = app.get(&format!("/unsubscribe/{token}")).await;
     assert_eq!(ask.status(), 200);

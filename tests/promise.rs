@@ -122,7 +122,9 @@ async fn trending_late_opens_one_exception_and_one_message_then_clears() {
         let past = order(&app.pool, t, &format!("PAST-{i}"), None).await;
         let s =
             shipment(&app.pool, past.id, &format!("1ZPAST{i:04}"), vec![(past.lines[0], 10), (past.lines[1], 4)]).await;
-        let handed = now - Duration::days(40);
+        // Delivered 45 days ago: a whole month inside the 90-day window
+        // whatever today's date, so all thirty count.
+        let handed = now - Duration::days(59);
         store::append(
             &app.pool,
             t,
@@ -217,4 +219,29 @@ async fn trending_late_opens_one_exception_and_one_message_then_clears() {
     assert_eq!(open_exceptions(&app.pool, live.id).await, "");
     let triggers = notifications_for(&app.pool, live.id).await;
     assert_eq!(triggers.iter().filter(|t| t.contains("predicted_late")).count(), 1, "{triggers:?}");
+}
+
+#[tokio::test]
+async fn the_trending_late_threshold_is_an_admin_setting() {
+    let app = spawn_app_without_notification_worker(&[]).await;
+    let t = tenant(&app.pool, "threshold").await;
+    let admin = common::api_key(&app.pool, t, &[milepost::auth::api_key::Scope::Admin]).await;
+    let oms = common::api_key(&app.pool, t, &[milepost::auth::api_key::Scope::Oms]).await;
+    let path = "/api/v1/promise-settings";
+    let body = |v: f64| serde_json::json!({ "predicted_late_threshold": v });
+
+    assert_eq!(app.put(path, &oms, body(0.8)).await.status(), 403, "an OMS key may not change it");
+    let refused = app.put(path, &admin, body(1.5)).await;
+    assert_eq!(refused.status(), 422);
+    let problem: serde_json::Value = refused.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["field"], "predicted_late_threshold", "{problem}");
+    assert_eq!(app.put(path, &admin, body(0.8)).await.status(), 204);
+
+    let saved: f64 =
+        on_pool!(&app.pool, |c| sqlx::query_scalar("SELECT predicted_late_threshold FROM tenants WHERE id = $1")
+            .bind(t)
+            .fetch_one(c)
+            .await)
+        .unwrap();
+    assert_eq!(saved, 0.8);
 }

@@ -234,7 +234,8 @@ async fn the_page_shows_the_predicted_window_while_on_the_way_and_not_once_deliv
     let tenant = tenant(&app.pool, "acme").await;
     let promised = (Utc::now() + Duration::days(3)).date_naive();
     let order = order(&app.pool, tenant, "SO-2001", Some(promised)).await;
-    let ship = shipment(&app.pool, order.id, "1Z999AA10123456785", vec![(order.lines[0], 10), (order.lines[1], 4)]).await;
+    let ship =
+        shipment(&app.pool, order.id, "1Z999AA10123456785", vec![(order.lines[0], 10), (order.lines[1], 4)]).await;
     let now = Utc::now();
     let events = [
         event("oms", "ORDER_PLACED", "oms-1", now - Duration::hours(3), None),

@@ -12,6 +12,7 @@ pub mod orders;
 pub mod pod;
 pub mod positions;
 pub mod problem;
+pub mod promise;
 pub mod warehouse;
 
 use crate::auth::api_key::{self, ApiCaller, Scope};
@@ -49,6 +50,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/vehicles/{vehicle_id}/route", put(positions::put_route))
         .route("/shipments/{shipment_id}/positions", get(positions::get_positions))
         .route("/last-mile-settings", put(positions::put_settings))
+        .route("/promise-settings", put(promise::put_settings))
         .route("/edi", post(edi::post_edi))
         .route("/orders/{order_number}/notifications", get(notifications::order_notifications))
         .route("/notifications/{id}/resend", post(notifications::resend))
@@ -64,16 +66,18 @@ pub fn router(state: AppState) -> Router<AppState> {
     // Layers run bottom-up: authenticate, then idempotency (needs the tenant).
     let authenticated = json.merge(uploads).layer(middleware::from_fn_with_state(state, require_api_key));
     // KPIs authenticate themselves: an admin key or a staff session.
-    let api = Router::new().merge(authenticated).merge(kpis::router()).route("/webhooks/{source}", post(events::receive_webhook)).fallback(
-        || async {
+    let api = Router::new()
+        .merge(authenticated)
+        .merge(kpis::router())
+        .route("/webhooks/{source}", post(events::receive_webhook))
+        .fallback(|| async {
             Problem::new(
                 axum::http::StatusCode::NOT_FOUND,
                 "not-found",
                 "Not found",
                 "No such API endpoint; see /api/docs.",
             )
-        },
-    );
+        });
     extract::with_body_limit(api, extract::BODY_LIMIT).layer(middleware::from_fn(problem::plain_errors_as_problems))
 }
 

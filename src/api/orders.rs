@@ -510,5 +510,10 @@ pub async fn order_stream(
     headers: HeaderMap,
 ) -> ApiResult<impl IntoResponse> {
     let order = find_order(&state, &caller, &order_number).await?;
-    Ok(crate::live::sse::order_event_stream(axum::extract::FromRef::from_ref(&state), caller.tenant, order, resume.point(&headers)))
+    Ok(crate::live::sse::order_event_stream(
+        axum::extract::FromRef::from_ref(&state),
+        caller.tenant,
+        order,
+        resume.point(&headers),
+    ))
 }

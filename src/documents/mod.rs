@@ -1,4 +1,7 @@
-//! Documents the server prints from domain models: the proof-of-delivery
-//! PDF. Server only, so the PDF library never reaches the browser build.
+//! Documents the server prints: the proof-of-delivery PDF, the ZIP of
+//! PODs for a period, and CSV downloads for spreadsheets. Server only, so
+//! the PDF and ZIP libraries never reach the browser build.
 
+pub mod csv;
+pub mod pod_archive;
 pub mod pod_pdf;

@@ -233,7 +233,8 @@ impl Canonical {
     pub fn is_condition_alert(self) -> bool {
         matches!(
             self,
-            Canonical::Exception(ExceptionKind::ConditionExcursion) | Canonical::Resolved(ExceptionKind::ConditionExcursion)
+            Canonical::Exception(ExceptionKind::ConditionExcursion)
+                | Canonical::Resolved(ExceptionKind::ConditionExcursion)
         )
     }
 

@@ -18,8 +18,8 @@ pub mod milestone;
 #[cfg(feature = "ssr")]
 pub mod notification_rules;
 pub mod pod_document;
-pub mod quantities;
 pub mod promise;
+pub mod quantities;
 pub mod receiving;
 pub mod search;
 pub mod status;

@@ -128,11 +128,8 @@ mod tests {
 
     #[test]
     fn lines_keep_their_order_and_ignore_other_lines_quantities() {
-        let q = line_quantities(
-            &[line(12, 2, 0), line(10, 1, 0)],
-            &[carried(100, 10, 1), carried(101, 99, 7)],
-            delivered,
-        );
+        let q =
+            line_quantities(&[line(12, 2, 0), line(10, 1, 0)], &[carried(100, 10, 1), carried(101, 99, 7)], delivered);
         assert_eq!(q.iter().map(|l| l.line).collect::<Vec<_>>(), [OrderLineId(12), OrderLineId(10)]);
         assert!(q[0].shipped_in.is_empty());
         assert_eq!((q[0].shipped, q[0].unshipped()), (0, 2));

@@ -125,13 +125,10 @@ pub fn derive_order_status(events: &[EventFact], shipments: &[i64], lines_outsta
         |at: DateTime<Utc>| events.iter().any(|e| matches!(e.canonical, Canonical::Milestone(_)) && e.occurred_at > at);
     let order_exceptions = order_level.open_exceptions.iter().copied().filter(|kind| {
         kind.presentation().terminal
-            || events
-                .iter()
-                .filter(|e| e.shipment.is_none() && e.canonical == Canonical::Exception(*kind))
-                .any(|e| {
-                    (kind.outlives_progress() || !any_milestone_after(e.occurred_at))
-                        && !resolved_after(&order_events, *kind, e.occurred_at)
-                })
+            || events.iter().filter(|e| e.shipment.is_none() && e.canonical == Canonical::Exception(*kind)).any(|e| {
+                (kind.outlives_progress() || !any_milestone_after(e.occurred_at))
+                    && !resolved_after(&order_events, *kind, e.occurred_at)
+            })
     });
     let mut open_exceptions: Vec<OpenException> =
         order_exceptions.map(|kind| OpenException { kind, shipment: None }).collect();

@@ -16,6 +16,7 @@
 //! of 1 − p_late), to compare.
 
 use super::olist::{brazil_holidays, state_zone, OlistOrder};
+pub use crate::domain::promise::Delivery;
 use crate::domain::promise::{
     estimate, handling_ladder, BusinessCalendar, EstimatorConfig, Lane, LaneKey, MonthlyHistogram, Place, Progress,
     PromiseInput, QuantileLevels, RungHistory, Score, YearMonth,
@@ -24,19 +25,6 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeZone};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::fmt;
-
-/// One completed delivery, in the destination's local dates.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Delivery {
-    pub order_id: String,
-    /// The ship-from site: the seller.
-    pub site: String,
-    pub lane: Lane,
-    pub purchased: NaiveDate,
-    pub handed_over: NaiveDate,
-    pub delivered: NaiveDate,
-    pub promised: NaiveDate,
-}
 
 /// Why orders were left out of the backtest.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]

@@ -3,10 +3,10 @@
 //! Both resume after `Last-Event-ID` (or `?after=`) from the store.
 
 use super::{Hub, Update};
-use crate::domain::{EventId, OrderId, TenantId};
 use crate::config::Config;
+use crate::domain::{EventId, OrderId, TenantId};
+use crate::present::tracking::load_tracking_view;
 use crate::store::{self, EventRecord, TrackingLinkTarget};
-use crate::tracking::load_tracking_view;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};

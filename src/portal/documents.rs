@@ -3,14 +3,15 @@
 //! date range, the CSV for invoice matching and a ZIP of every POD.
 
 use super::pages::date_range;
-use super::views::{shipment_label, time_in};
 use super::{get_session, order_for, PortalError};
 use crate::auth::session::SignedIn;
+use crate::documents::csv;
+use crate::documents::pod_archive::{build_zip, safe_segment, ArchiveEntry};
 use crate::documents::pod_pdf::render_pdf;
 use crate::domain::pod_document::{PodDocument, PodFile, PodLine};
 use crate::domain::{OrderId, ShipmentId, TenantId};
 use crate::policy::{self, Action, Decision};
-use crate::proof_of_delivery_archive::{build_zip, safe_segment, ArchiveEntry};
+use crate::present::portal::{shipment_label, time_in};
 use crate::state::AppState;
 use crate::store::{self, DeliveryRow, PodRecord};
 use axum::extract::{Path, Query, State};
@@ -173,9 +174,10 @@ pub async fn deliveries_csv(
 }
 
 pub fn deliveries_csv_text(rows: &[DeliveryRow]) -> String {
-    let mut csv = String::from("po,order,shipment,delivered_quantity,delivered_at,pod_id,shortage\r\n");
-    for r in rows {
-        let fields = [
+    let header =
+        ["po", "order", "shipment", "delivered_quantity", "delivered_at", "pod_id", "shortage"].map(String::from);
+    let rows = rows.iter().map(|r| {
+        [
             r.customer_po.clone().unwrap_or_default(),
             r.order_number.clone(),
             shipment_label(&r.carrier, &r.tracking_number),
@@ -183,24 +185,9 @@ pub fn deliveries_csv_text(rows: &[DeliveryRow]) -> String {
             r.delivered_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             r.pod_id.map(|id| format!("POD-{id}")).unwrap_or_default(),
             if r.shortage { "yes" } else { "no" }.to_string(),
-        ];
-        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-        csv.push_str(&line.join(","));
-        csv.push_str("\r\n");
-    }
-    csv
-}
-
-/// RFC 4180 quoting, and a leading quote mark on anything a spreadsheet
-/// would run as a formula (CSV injection).
-fn csv_field(value: &str) -> String {
-    let value =
-        if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_string() };
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value
-    }
+        ]
+    });
+    csv::table(std::iter::once(header).chain(rows))
 }
 
 /// Every POD in the range: per shipment, the generated PDF and the original files.
@@ -237,18 +224,4 @@ pub async fn deliveries_zip(
     }
     let zip = build_zip(&entries).map_err(|e| store::corrupt(format!("building a ZIP: {e}")))?;
     Ok(attachment(zip, "application/zip", &format!("proof-of-delivery_{period}.zip")))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csv_fields_are_quoted_and_formulas_defused() {
-        assert_eq!(csv_field("PO-1"), "PO-1");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(csv_field("-5"), "'-5");
-    }
 }

@@ -2,12 +2,12 @@
 //! answered with a redirect back to the page) and the order's live stream.
 
 use super::sign_in::urlencode;
-use super::views::{RECEIVING_SOURCE, SERVICE_SOURCE};
 use super::{form_session, get_session, order_for, page, redirect, PortalError, PortalForm};
 use crate::auth::{random_token, session::SignedIn, tracking_link};
 use crate::domain::receiving::{assess, CountedLine};
 use crate::domain::{derive_order_status, AccountId, Canonical, EventFact, OrderId, ShipmentId, UserId};
 use crate::policy::{self, Action, Decision, Owner, Role};
+use crate::present::portal::{RECEIVING_SOURCE, SERVICE_SOURCE};
 use crate::state::AppState;
 use crate::store::{self, LinkPurpose, NewEvent, NewReceipt};
 use axum::extract::{Path, State};

@@ -8,7 +8,6 @@ pub mod error;
 pub mod forms;
 pub mod pages;
 pub mod sign_in;
-pub mod views;
 
 pub use error::{PortalError, PortalForm};
 
@@ -225,9 +224,9 @@ pub async fn server_fn_session() -> Result<(AppState, Option<SignedIn>), leptos:
 /// A page's answer, with the HTTP status to match: sign-in pages redirect,
 /// records out of reach are 404, pages not for this role 403.
 pub fn answer<T>(
-    page: store::Result<crate::view_model::portal::PortalPage<T>>,
-) -> Result<crate::view_model::portal::PortalPage<T>, leptos::prelude::ServerFnError> {
-    use crate::view_model::portal::PortalPage;
+    page: store::Result<crate::present::portal_view::PortalPage<T>>,
+) -> Result<crate::present::portal_view::PortalPage<T>, leptos::prelude::ServerFnError> {
+    use crate::present::portal_view::PortalPage;
     use leptos::prelude::{use_context, ServerFnError};
     let page = page.map_err(|e| {
         tracing::error!(error = %e, "loading a portal page failed");

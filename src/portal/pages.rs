@@ -1,14 +1,14 @@
 //! What each portal page's server function answers, already authorized:
 //! the policy decides, the store reads only within the person's reach.
 
-use super::views::{self, line_progress, order_row, shipment_label, time_in, timeline};
 use crate::auth::session::SignedIn;
 use crate::domain::search::SearchQuery;
 use crate::domain::{Canonical, ExceptionKind, Milestone};
 use crate::policy::{self, Action, Decision};
+use crate::present::portal::{self as views, line_progress, order_row, shipment_label, time_in, timeline};
+use crate::present::portal_view::*;
 use crate::state::AppState;
 use crate::store::{self, OrderFilter, SiteRecord, StatusFilter};
-use crate::view_model::portal::*;
 use chrono::{Duration, NaiveDate, Utc};
 
 type Page<T> = store::Result<PortalPage<T>>;
@@ -156,8 +156,7 @@ pub async fn order(state: &AppState, signed_in: Option<SignedIn>, number: &str) 
         shipments.push(PortalShipment {
             id: s.id.0,
             label: shipment_label(&s.carrier, &s.tracking_number),
-            status: s.status_milestone.map_or("Awaiting carrier scan", |m| m.presentation().label)
-                .to_string(),
+            status: s.status_milestone.map_or("Awaiting carrier scan", |m| m.presentation().label).to_string(),
             packs,
             pod,
             receipt,
@@ -171,7 +170,8 @@ pub async fn order(state: &AppState, signed_in: Option<SignedIn>, number: &str) 
     let windows = store::delivery_window(&state.pool, person.tenant, order).await?;
     let on_its_way = !delivered && !cancelled;
     let today = views::today_in(tz, Utc::now());
-    let forecast = on_its_way.then(|| crate::tracking::forecast_view(&windows, today, tenant.locale.as_str())).flatten();
+    let forecast =
+        on_its_way.then(|| crate::present::tracking::forecast_view(&windows, today, tenant.locale.as_str())).flatten();
     let late_risk = windows
         .iter()
         .find(|w| w.shipment.is_none())
@@ -270,10 +270,7 @@ pub async fn inbound(state: &AppState, signed_in: Option<SignedIn>, site: &str) 
     let now = Utc::now();
     let mut board = InboundBoard {
         viewer: viewer(state, &signed_in).await?,
-        sites: sites
-            .iter()
-            .map(|s| (site_key(s), s.label()))
-            .collect(),
+        sites: sites.iter().map(|s| (site_key(s), s.label())).collect(),
         site: chosen.as_ref().map(site_key),
         late: vec![],
         today: vec![],

@@ -72,9 +72,7 @@ async fn tracking_pod_file(
     let Some(file) = pods.iter().flat_map(|p| &p.files).find(|f| f.sha256 == sha256) else {
         return tracking_not_found();
     };
-    crate::api::pod::file_response(&state, file, None)
-        .await
-        .unwrap_or_else(|()| tracking_unavailable())
+    crate::api::pod::file_response(&state, file, None).await.unwrap_or_else(|()| tracking_unavailable())
 }
 
 /// Ready means the database answers: a load balancer sends no traffic to a

@@ -68,24 +68,6 @@ pub async fn set_condition_limit(
     tx.commit().await
 }
 
-/// Shows (or hides) condition alerts on the tenant's tracking pages.
-pub async fn set_buyers_see_condition_alerts(pool: &Pool, tenant: TenantId, shown: bool) -> Result<()> {
-    on_pool!(pool, |c| sqlx::query("UPDATE tenants SET buyers_see_condition_alerts = $1 WHERE id = $2")
-        .bind(shown)
-        .bind(tenant)
-        .execute(c)
-        .await
-        .map(|_| ()))?;
-    Ok(())
-}
-
-pub async fn buyers_see_condition_alerts(pool: &Pool, tenant: TenantId) -> Result<bool> {
-    Ok(on_pool!(pool, |c| sqlx::query_scalar("SELECT buyers_see_condition_alerts FROM tenants WHERE id = $1")
-        .bind(tenant)
-        .fetch_one(c)
-        .await)?)
-}
-
 /// Says which shipment a device travels with from now on.
 pub async fn assign_device(pool: &Pool, tenant: TenantId, device: &str, shipment: ShipmentId) -> Result<()> {
     let done = on_pool!(pool, |c| sqlx::query(

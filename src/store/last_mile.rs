@@ -168,17 +168,6 @@ pub async fn set_route(pool: &Pool, tenant: TenantId, vehicle: &str, stops: &[(S
     Ok(())
 }
 
-/// Sets the tenant's arriving-soon radius in metres.
-pub async fn set_arriving_soon_radius(pool: &Pool, tenant: TenantId, metres: f64) -> Result<()> {
-    on_pool!(pool, |c| sqlx::query("UPDATE tenants SET arriving_soon_radius_m = $1 WHERE id = $2")
-        .bind(metres)
-        .bind(tenant)
-        .execute(c)
-        .await
-        .map(|_| ()))?;
-    Ok(())
-}
-
 /// What the map and the ETA need for one shipment: its recent fixes (its
 /// own and its vehicle's, oldest first) and the undelivered stops its
 /// vehicle makes before it (coordinates and service seconds).

@@ -24,16 +24,16 @@ mod webhooks;
 
 pub use api_keys::{find_api_key, insert_api_key, revoke_api_key, ApiKeyRecord};
 pub use conditions::{
-    assign_device, buyers_see_condition_alerts, condition_history, device_shipment, record_readings,
-    set_buyers_see_condition_alerts, set_condition_limit, LimitTarget, NewReading, ReadingsOutcome,
+    assign_device, condition_history, device_shipment, record_readings, set_condition_limit, LimitTarget, NewReading,
+    ReadingsOutcome,
 };
 pub use idempotency::{
     claim_idempotency_key, complete_idempotency_key, find_idempotency_key, release_idempotency_key, IdempotencyClaim,
     StoredResponse,
 };
 pub use last_mile::{
-    foreign_shipments, last_mile, prune_positions, record_positions, set_arriving_soon_radius, set_route,
-    LastMileRecord, MovedShipment, NewPosition,
+    foreign_shipments, last_mile, prune_positions, record_positions, set_route, LastMileRecord, MovedShipment,
+    NewPosition,
 };
 pub use people::{
     accounts, clear_login_failures, create_session, create_sign_in_link, create_user, disable_user, list_users,
@@ -67,8 +67,8 @@ pub use events::{
 };
 pub use notifications::{
     add_webhook_endpoint, claim_notifications, confirm_opt_in, mark_notification_failed, mark_notification_sent,
-    order_notifications, request_opt_in, resend_notification, set_notification_rule, set_quiet_hours, unsubscribe,
-    DueNotification, NotificationRecord, OptInRefused,
+    order_notifications, request_opt_in, resend_notification, set_notification_rule, unsubscribe, DueNotification,
+    NotificationRecord, OptInRefused,
 };
 pub use orders::{
     account_by_ref, create_shipment, find_order_by_number, import_orders, line_quantities, order_snapshot,
@@ -77,8 +77,9 @@ pub use orders::{
     ShipmentLineRecord, ShipmentRecord,
 };
 pub use tenants::{
-    create_account, create_tenant, get_tenant, list_tenants, set_status_override, status_overrides, NewTenant,
-    TenantRecord,
+    buyers_see_condition_alerts, create_account, create_tenant, get_tenant, list_tenants, set_arriving_soon_radius,
+    set_buyers_see_condition_alerts, set_predicted_late_threshold, set_quiet_hours, set_status_override,
+    status_overrides, NewTenant, TenantRecord,
 };
 pub use tracking_links::{insert_tracking_link, resolve_tracking_link, revoke_tracking_link, TrackingLinkTarget};
 

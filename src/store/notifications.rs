@@ -551,15 +551,3 @@ pub async fn set_notification_rule(
     tx.commit().await?;
     Ok(())
 }
-
-/// Sets the tenant's quiet hours (`HH:MM`, local to each recipient).
-pub async fn set_quiet_hours(pool: &Pool, tenant: TenantId, quiet: QuietHours) -> Result<()> {
-    on_pool!(pool, |c| sqlx::query("UPDATE tenants SET quiet_hours_start = $1, quiet_hours_end = $2 WHERE id = $3")
-        .bind(quiet.start.format("%H:%M").to_string())
-        .bind(quiet.end.format("%H:%M").to_string())
-        .bind(tenant)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
-    Ok(())
-}

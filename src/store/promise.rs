@@ -6,10 +6,9 @@
 
 use super::{on_pool, on_tx, Pool, Result, Tx};
 use crate::domain::promise::{
-    DayHistogram, DeliveryWindow, Distribution, Lane, LaneKey, MonthlyHistogram, Score, YearMonth,
+    DayHistogram, Delivery, DeliveryWindow, Distribution, Lane, LaneKey, MonthlyHistogram, Score, YearMonth,
 };
 use crate::domain::{OrderId, ShipmentId, TenantId};
-use crate::history::backtest::Delivery;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::types::Json;
 use std::collections::HashMap;
@@ -110,9 +109,8 @@ pub struct PromiseContext {
 
 pub async fn promise_context(pool: &Pool, order: OrderId) -> Result<Option<PromiseContext>> {
     let mut tx = super::read_tx(pool).await?;
-    let row: Option<PromiseOrder> =
-        on_tx!(&mut tx, |c| {
-            sqlx::query_as(
+    let row: Option<PromiseOrder> = on_tx!(&mut tx, |c| {
+        sqlx::query_as(
         "SELECT o.id, o.tenant_id, o.order_number, o.placed_at, o.promised_date, o.ship_to_region, o.ship_to_postcode,
                 o.ship_to_country, o.ship_to_time_zone, o.open_exceptions, t.predicted_late_threshold
          FROM orders o JOIN tenants t ON t.id = o.tenant_id WHERE o.id = $1"
@@ -120,7 +118,7 @@ pub async fn promise_context(pool: &Pool, order: OrderId) -> Result<Option<Promi
     .bind(order)
     .fetch_optional(c)
     .await
-        })?;
+    })?;
     let Some(order_row) = row else {
         return Ok(None);
     };
@@ -465,20 +463,6 @@ pub async fn carrier_estimate(pool: &Pool, shipment: ShipmentId) -> Result<Optio
         .fetch_optional(c)
         .await)?
     .flatten())
-}
-
-/// The tenant's trending-late threshold (a probability).
-pub async fn set_predicted_late_threshold(pool: &Pool, tenant: TenantId, threshold: f64) -> Result<()> {
-    if !(0.0..=1.0).contains(&threshold) {
-        return Err(super::StoreError::Invalid("the predicted-late threshold is a probability from 0 to 1".into()));
-    }
-    on_pool!(pool, |c| sqlx::query("UPDATE tenants SET predicted_late_threshold = $1 WHERE id = $2")
-        .bind(threshold)
-        .bind(tenant)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
-    Ok(())
 }
 
 #[derive(sqlx::FromRow)]

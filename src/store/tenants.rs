@@ -3,6 +3,7 @@
 
 use super::on_pool;
 use super::{corrupt, Pool, Result};
+use crate::domain::notification_rules::QuietHours;
 use crate::domain::{AccountId, BrandColor, DictionaryEntry, TenantId, TimeZone};
 use chrono::Utc;
 
@@ -116,5 +117,64 @@ pub async fn set_status_override(pool: &Pool, tenant: TenantId, entry: &Dictiona
     .execute(c)
     .await.map(|r| r.rows_affected())
     })?;
+    Ok(())
+}
+
+// Settings a tenant changes one at a time (the brand and zone are set at
+// creation). Every setting of the tenants table is written here.
+
+/// Shows (or hides) condition alerts on the tenant's tracking pages.
+pub async fn set_buyers_see_condition_alerts(pool: &Pool, tenant: TenantId, shown: bool) -> Result<()> {
+    on_pool!(pool, |c| sqlx::query("UPDATE tenants SET buyers_see_condition_alerts = $1 WHERE id = $2")
+        .bind(shown)
+        .bind(tenant)
+        .execute(c)
+        .await
+        .map(|_| ()))?;
+    Ok(())
+}
+
+/// Whether the tenant's tracking pages show condition alerts.
+pub async fn buyers_see_condition_alerts(pool: &Pool, tenant: TenantId) -> Result<bool> {
+    Ok(on_pool!(pool, |c| sqlx::query_scalar("SELECT buyers_see_condition_alerts FROM tenants WHERE id = $1")
+        .bind(tenant)
+        .fetch_one(c)
+        .await)?)
+}
+
+/// Sets the tenant's arriving-soon radius in metres.
+pub async fn set_arriving_soon_radius(pool: &Pool, tenant: TenantId, metres: f64) -> Result<()> {
+    on_pool!(pool, |c| sqlx::query("UPDATE tenants SET arriving_soon_radius_m = $1 WHERE id = $2")
+        .bind(metres)
+        .bind(tenant)
+        .execute(c)
+        .await
+        .map(|_| ()))?;
+    Ok(())
+}
+
+/// Sets the tenant's quiet hours (`HH:MM`, local to each recipient).
+pub async fn set_quiet_hours(pool: &Pool, tenant: TenantId, quiet: QuietHours) -> Result<()> {
+    on_pool!(pool, |c| sqlx::query("UPDATE tenants SET quiet_hours_start = $1, quiet_hours_end = $2 WHERE id = $3")
+        .bind(quiet.start.format("%H:%M").to_string())
+        .bind(quiet.end.format("%H:%M").to_string())
+        .bind(tenant)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The tenant's trending-late threshold (a probability).
+pub async fn set_predicted_late_threshold(pool: &Pool, tenant: TenantId, threshold: f64) -> Result<()> {
+    if !(0.0..=1.0).contains(&threshold) {
+        return Err(super::StoreError::Invalid("the predicted-late threshold is a probability from 0 to 1".into()));
+    }
+    on_pool!(pool, |c| sqlx::query("UPDATE tenants SET predicted_late_threshold = $1 WHERE id = $2")
+        .bind(threshold)
+        .bind(tenant)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! per page of the tracking site and the portal.
 
 use crate::ui::components::page_title::PageTitle;
+use crate::ui::pages::dashboard::DashboardPage;
 use crate::ui::pages::portal::{
     deliveries::DeliveriesPage,
     inbound::InboundPage,
@@ -11,7 +12,6 @@ use crate::ui::pages::portal::{
     service::{ExceptionsPage, SearchPage},
     sign_in::{SignInLinkPage, SignInPage},
 };
-use crate::ui::pages::dashboard::DashboardPage;
 use crate::ui::pages::{
     home::HomePage, not_found::NotFound, status_dictionary::StatusDictionaryPage, tracking::TrackingPage,
 };

@@ -3,7 +3,7 @@
 //! itself after a dropped connection (sending `Last-Event-ID`); if it gives
 //! up (the server answered with an error), we open a new one after a pause.
 
-use crate::view_model::tracking::TrackingView;
+use crate::present::tracking_view::TrackingView;
 use leptos::prelude::*;
 use std::time::Duration;
 use wasm_bindgen::closure::Closure;

@@ -5,7 +5,7 @@
 //! weekday splits the finest rungs, where a Friday hand-over that waits
 //! over the weekend differs from a Monday one.
 
-use chrono::Weekday;
+use chrono::{NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -75,6 +75,20 @@ impl LaneLevel {
             LaneLevel::Everything => "everything",
         }
     }
+}
+
+/// One completed delivery, in the destination's local dates: what lane
+/// history and the backtest learn from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Delivery {
+    pub order_id: String,
+    /// The ship-from site (a warehouse, a seller).
+    pub site: String,
+    pub lane: Lane,
+    pub purchased: NaiveDate,
+    pub handed_over: NaiveDate,
+    pub delivered: NaiveDate,
+    pub promised: NaiveDate,
 }
 
 /// A shipment's lane, from which the keys of every rung are made.

@@ -16,7 +16,7 @@ pub use estimator::{
     RungHistory, Score,
 };
 pub use histogram::{DayHistogram, Distribution, MonthlyHistogram, Recency, YearMonth, OVERFLOW_DAYS};
-pub use lane::{handling_ladder, Lane, LaneKey, LaneLevel, LaneShape, Place, Rung};
+pub use lane::{handling_ladder, Delivery, Lane, LaneKey, LaneLevel, LaneShape, Place, Rung};
 
 #[cfg(test)]
 mod tests;

@@ -165,7 +165,12 @@ mod tests {
         let t0 = Utc.with_ymd_and_hms(2026, 11, 28, 6, 0, 0).unwrap();
         let readings: Vec<_> = (0..4).map(|i| (t0 + Duration::minutes(15 * i), 9.0 - i as f64)).collect();
         for svg in [
-            chart_svg(Metric::TemperatureC, &readings, FRIDGE, &[Span { from: t0, to: Some(t0 + Duration::minutes(20)) }]),
+            chart_svg(
+                Metric::TemperatureC,
+                &readings,
+                FRIDGE,
+                &[Span { from: t0, to: Some(t0 + Duration::minutes(20)) }],
+            ),
             chart_svg(Metric::ShockG, &[], Limits::default(), &[]),
         ] {
             let script = "import sys, xml.dom.minidom; d = xml.dom.minidom.parseString(sys.stdin.read()); \

@@ -1,7 +1,7 @@
 //! The order's lines on the tracking page: ordered, shipped and delivered
 //! quantities per line, as the domain computes them.
 
-use crate::view_model::tracking::LineView;
+use crate::present::tracking_view::LineView;
 use leptos::prelude::*;
 
 #[component]

@@ -2,7 +2,7 @@
 //! text (rendered on the server, useful without wasm), and a Leaflet map
 //! with the vehicle, its trail and the address, moved as fixes arrive.
 
-use crate::view_model::tracking::LastMileView;
+use crate::present::tracking_view::LastMileView;
 use leptos::prelude::*;
 
 #[component]
@@ -53,7 +53,7 @@ fn stops_ahead(count: usize) -> String {
 
 #[cfg(feature = "hydrate")]
 mod browser {
-    use crate::view_model::tracking::LastMileView;
+    use crate::present::tracking_view::LastMileView;
     use js_sys::Array;
     use leaflet::{
         LatLng, LatLngBounds, Map, MapOptions, Marker, MarkerOptions, Polyline, TileLayer, TileLayerOptions,

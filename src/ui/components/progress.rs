@@ -1,7 +1,7 @@
 //! The progress bar from "Ordered" to "Delivered" at the top of the
 //! tracking page.
 
-use crate::view_model::tracking::ProgressStep;
+use crate::present::tracking_view::ProgressStep;
 use leptos::prelude::*;
 
 #[component]

@@ -1,7 +1,7 @@
 //! Who received the delivery, when, and their signature: shown on the
 //! tracking page as soon as the driver uploads it.
 
-use crate::view_model::tracking::PodView;
+use crate::present::tracking_view::PodView;
 use leptos::prelude::*;
 
 #[component]

@@ -1,7 +1,7 @@
 //! One shipment on the tracking page: carrier, tracking number, status and
 //! what it carries.
 
-use crate::view_model::tracking::ShipmentView;
+use crate::present::tracking_view::ShipmentView;
 use leptos::prelude::*;
 
 #[component]

@@ -1,6 +1,6 @@
 //! The order's timeline, newest first, as the viewer may see it.
 
-use crate::view_model::tracking::TimelineEntry;
+use crate::present::tracking_view::TimelineEntry;
 use leptos::prelude::*;
 use std::collections::HashSet;
 

@@ -33,7 +33,11 @@ fn Reference(doc: Value, problems: &'static [(&'static str, &'static str)]) -> i
         .into_iter()
         .flatten()
         .flat_map(|(path, operations)| {
-            operations.as_object().into_iter().flatten().map(move |(method, op)| (method.clone(), path.clone(), op.clone()))
+            operations
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(move |(method, op)| (method.clone(), path.clone(), op.clone()))
         })
         .collect();
     let schemas: Vec<(String, Value)> =
@@ -89,16 +93,17 @@ fn Operation(method: String, path: String, op: Value) -> impl IntoView {
             .filter_map(Value::as_object)
             .flat_map(|s| {
                 s.iter().map(|(k, v)| {
-                    let scopes = v.as_array().map(|a| a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", "));
+                    let scopes =
+                        v.as_array().map(|a| a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", "));
                     format!("{k} {}", scopes.unwrap_or_default())
                 })
             })
             .collect();
         format!("Auth: {}", names.join("; "))
     });
-    let parameters: Option<Vec<String>> = op["parameters"].as_array().map(|params| {
-        params.iter().map(|p| format!("({}) {}", text(&p["in"]), text(&p["description"]))).collect()
-    });
+    let parameters: Option<Vec<String>> = op["parameters"]
+        .as_array()
+        .map(|params| params.iter().map(|p| format!("({}) {}", text(&p["in"]), text(&p["description"]))).collect());
     let parameter_names: Vec<String> =
         op["parameters"].as_array().into_iter().flatten().map(|p| text(&p["name"])).collect();
     let bodies: Vec<(String, Value)> = op["requestBody"]["content"]

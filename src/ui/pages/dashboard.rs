@@ -5,8 +5,8 @@
 
 use super::portal::{render, PortalShell};
 use crate::domain::kpi::{KpiReport, Rate, ScorecardRow, Spread};
+use crate::present::portal_view::{PortalPage, Viewer};
 use crate::ui::components::trend_chart::{TrendChart, Unit};
-use crate::view_model::portal::{PortalPage, Viewer};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
@@ -52,9 +52,9 @@ mod server {
     use crate::domain::kpi::Dim;
     use crate::kpis::{FilterError, FilterInput};
     use crate::policy::{self, Action, Decision};
+    use crate::present::portal_view::PortalPage;
     use crate::state::AppState;
     use crate::store;
-    use crate::view_model::portal::PortalPage;
 
     pub async fn load(
         state: &AppState,
@@ -67,7 +67,7 @@ mod server {
         }
         let tenant = signed_in.person.tenant;
         let record = store::get_tenant(&state.pool, tenant).await?;
-        let viewer = crate::portal::views::viewer(&signed_in, &record.brand_name);
+        let viewer = crate::present::portal::viewer(&signed_in, &record.brand_name);
         let given = |v: &String| Some(v.trim().to_string()).filter(|v| !v.is_empty());
         let input = FilterInput {
             from: given(&filters.from),

@@ -1,5 +1,6 @@
 //! The branded page a buyer opens from a tracking link.
 
+use crate::present::tracking_view::{ExceptionNotice, ForecastView, TrackingView};
 use crate::ui::components::page_title::PageTitle;
 use crate::ui::components::{
     line_table::LineTable, live_map::LiveMap, progress::ProgressBar, proof_of_delivery::ProofOfDelivery,
@@ -7,7 +8,6 @@ use crate::ui::components::{
 };
 use crate::ui::pages::not_found::NotFound;
 use crate::ui::pages::unavailable::Unavailable;
-use crate::view_model::tracking::{ExceptionNotice, ForecastView, TrackingView};
 use leptos::prelude::*;
 use leptos_meta::{Script, Stylesheet};
 use leptos_router::hooks::use_params_map;
@@ -15,7 +15,7 @@ use leptos_router::hooks::use_params_map;
 /// The tracking view for a token, or `None` for every kind of bad token.
 #[server]
 pub async fn get_tracking(token: String) -> Result<Option<TrackingView>, ServerFnError> {
-    use crate::{auth::tracking_link, state::AppState, store, tracking::load_tracking_view};
+    use crate::{auth::tracking_link, present::tracking::load_tracking_view, state::AppState, store};
     let state = expect_context::<AppState>();
     let failed = |e: store::StoreError| {
         tracing::error!(error = %e, "loading a tracking page failed");

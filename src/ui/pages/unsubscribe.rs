@@ -64,7 +64,12 @@ pub async fn confirm(State(state): State<AppState>, Path(token): Path<String>) -
         Ok(None) => not_recognised(),
         Err(e) => {
             tracing::error!("unsubscribe: {e}");
-            page(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", "Please try the link again later.".into(), None)
+            page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong",
+                "Please try the link again later.".into(),
+                None,
+            )
         }
     }
 }

@@ -3,7 +3,7 @@
 //! for invoice matching.
 
 use super::{render, PortalShell};
-use crate::view_model::portal::{DeliveriesPage as Deliveries, PortalPage};
+use crate::present::portal_view::{DeliveriesPage as Deliveries, PortalPage};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 

@@ -2,7 +2,7 @@
 //! today, this week, later, and deliveries waiting to be counted.
 
 use super::{render, OrderTable, PortalShell};
-use crate::view_model::portal::{InboundBoard, PortalPage};
+use crate::present::portal_view::{InboundBoard, PortalPage};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 

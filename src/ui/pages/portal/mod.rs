@@ -10,8 +10,8 @@ pub mod people;
 pub mod service;
 pub mod sign_in;
 
+use crate::present::portal_view::{PortalPage, Viewer};
 use crate::ui::components::page_title::PageTitle;
-use crate::view_model::portal::{PortalPage, Viewer};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -90,7 +90,7 @@ pub fn PortalShell(viewer: Viewer, title: String, children: Children) -> impl In
 /// A table of orders (lists, search results, queues).
 #[component]
 pub fn OrderTable(
-    rows: Vec<crate::view_model::portal::OrderRow>,
+    rows: Vec<crate::present::portal_view::OrderRow>,
     #[prop(optional)] empty: &'static str,
 ) -> impl IntoView {
     if rows.is_empty() {

@@ -5,7 +5,7 @@
 //! reloads its data whenever the order changes.
 
 use super::{render, PortalShell};
-use crate::view_model::portal::*;
+use crate::present::portal_view::*;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 

@@ -2,7 +2,7 @@
 //! status and date and searched by order or PO number.
 
 use super::{render, OrderTable, PortalShell};
-use crate::view_model::portal::{OrderList, OrdersQuery, PortalPage, STATUS_FILTERS};
+use crate::present::portal_view::{OrderList, OrdersQuery, PortalPage, STATUS_FILTERS};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 

@@ -2,7 +2,7 @@
 
 use super::{render, PortalShell};
 use crate::policy::Role;
-use crate::view_model::portal::{PeoplePage as People, PortalPage};
+use crate::present::portal_view::{PeoplePage as People, PortalPage};
 use leptos::prelude::*;
 
 #[server(prefix = "/portal/fn", endpoint = "people")]

@@ -2,7 +2,7 @@
 //! the queue of orders that need someone (open exceptions, late, stuck).
 
 use super::{render, OrderTable, PortalShell};
-use crate::view_model::portal::{OrderList, PortalPage};
+use crate::present::portal_view::{OrderList, PortalPage};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -51,7 +51,7 @@ pub fn ExceptionsPage() -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <p class="p-8">"Loading the queue…"</p> }>
             {move || Suspend::new(async move {
-                let stuck = hours().unwrap_or(crate::view_model::portal::DEFAULT_STUCK_HOURS).to_string();
+                let stuck = hours().unwrap_or(crate::present::portal_view::DEFAULT_STUCK_HOURS).to_string();
                 render(queue.await, move |list| view! {
                     <PortalShell viewer=list.viewer title="Exceptions".into()>
                         <form method="get" action="/portal/cs/exceptions" class="flex items-end gap-3 text-sm">

@@ -3,8 +3,8 @@
 
 use crate::auth::session::SignedIn;
 use crate::domain::{Canonical, Milestone, OrderLineId, ShipmentId, TimeZone};
+use crate::present::portal_view::*;
 use crate::store::{EventRecord, OrderListRow, OrderSnapshot};
-use crate::view_model::portal::*;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 

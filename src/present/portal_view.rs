@@ -222,7 +222,7 @@ pub struct PortalOrder {
     pub promised: Option<String>,
     pub late: bool,
     /// Milepost's predicted window while the order is on its way.
-    pub forecast: Option<super::tracking::ForecastView>,
+    pub forecast: Option<super::tracking_view::ForecastView>,
     /// Staff only: the chance of missing the promised date, e.g. "63%".
     pub late_risk: Option<String>,
     pub ship_to: Vec<String>,

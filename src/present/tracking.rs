@@ -3,11 +3,11 @@
 
 use crate::config::MapTiles;
 use crate::domain::eta::{EtaModel, Fix, StopAhead};
+use crate::domain::promise::{Basis, DeliveryWindow};
 use crate::domain::{derive_order_status, is_late, Canonical, EventFact, Milestone, ShipmentId};
 use crate::domain::{OrderId, ShipTo, TenantId, TimeZone};
-use crate::domain::promise::{Basis, DeliveryWindow};
+use crate::present::tracking_view::*;
 use crate::store::{self, LastMileRecord, OrderSnapshot, Pool, StoredWindow, TenantRecord};
-use crate::view_model::tracking::*;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Offset, Utc};
 use std::collections::HashMap;
 
@@ -85,7 +85,8 @@ pub fn forecast_text(window: &DeliveryWindow, today: NaiveDate, locale: &str) ->
         (false, false) => format!("{} – {}", day(earliest, true), day(window.latest, true)),
     };
     // Within a week the weekday alone names the day.
-    let likely = if (window.latest - earliest).num_days() < 7 { likely.format("%a").to_string() } else { day(likely, true) };
+    let likely =
+        if (window.latest - earliest).num_days() < 7 { likely.format("%a").to_string() } else { day(likely, true) };
     Some(format!("Arriving {range}, most likely {likely}"))
 }
 
@@ -379,7 +380,10 @@ mod tests {
         assert_eq!(text(&w, "en-US").as_deref(), Some("Arriving Thu, Dec 3 – Sat, Dec 5, most likely Fri"));
         let across = window("2026-12-30", "2027-01-02", "2027-01-11");
         assert_eq!(text(&across, "en-GB").as_deref(), Some("Arriving Wed 30 Dec – Mon 11 Jan, most likely Sat 2 Jan"));
-        assert_eq!(text(&window("2026-12-02", "2026-12-02", "2026-12-02"), "en-GB").as_deref(), Some("Arriving Wed 2 Dec"));
+        assert_eq!(
+            text(&window("2026-12-02", "2026-12-02", "2026-12-02"), "en-GB").as_deref(),
+            Some("Arriving Wed 2 Dec")
+        );
     }
 
     #[test]

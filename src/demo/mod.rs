@@ -2,11 +2,22 @@
 //! every state, fed through the same `store::append` path as real sources.
 
 use crate::auth::tracking_link::{self, TrackingToken};
-use crate::domain::{BrandColor, LatLng, OrderLineId, StatusDictionary, TenantId, TimeZone};
-use crate::store::{self, NewEvent, NewOrder, NewOrderLine, NewPosition, NewShipment, NewTenant, Pool, ShipTo};
+use crate::domain::{LatLng, OrderLineId, StatusDictionary, TenantId, TimeZone};
+use crate::store::{self, NewEvent, NewOrder, NewOrderLine, NewPosition, NewShipment, Pool, ShipTo};
 use chrono::{DateTime, Duration, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+
+mod brands;
+mod live_route;
+mod people;
+mod proofs;
+
+use brands::{brands, Brand};
+use live_route::replay_point;
+pub use live_route::{demo_vehicle, replay_route};
+pub use people::{sign_ins, DemoSignIn};
+pub use proofs::{seed_proofs_of_delivery, signature_png};
 
 /// Where a demo order stops. The first orders of each tenant take these in
 /// order, so the showcase links always find one of each.
@@ -107,128 +118,6 @@ impl Scenario {
         Scenario::ReturnedToSender,
         Scenario::Cancelled,
     ];
-}
-
-/// name, line 1, line 2, city, "region postcode" (or just postcode), time
-/// zone, (latitude, longitude)
-type Address = (&'static str, &'static str, Option<&'static str>, &'static str, &'static str, &'static str, (f64, f64));
-
-struct Brand {
-    tenant: NewTenant,
-    prefix: &'static str,
-    accounts: &'static [(&'static str, &'static str)],
-    products: &'static [(&'static str, &'static str, &'static str)],
-    addresses: &'static [Address],
-    carriers: &'static [(&'static str, &'static str, &'static str)],
-    hubs: &'static [&'static str],
-}
-
-fn brands() -> Vec<Brand> {
-    vec![
-        Brand {
-            tenant: NewTenant {
-                slug: "northwind".into(),
-                brand_name: "Northwind Industrial Supply".into(),
-                logo_url: Some("/brands/northwind.svg".into()),
-                primary_color: BrandColor::parse("#0b3d91").expect("valid colour"),
-                accent_color: BrandColor::parse("#f59e0b").expect("valid colour"),
-                support_email: Some("support@northwind.example".into()),
-                support_phone: Some("+1 312 555 0142".into()),
-                locale: "en-US".into(),
-                time_zone: "America/Chicago".into(),
-            },
-            prefix: "NW",
-            accounts: &[("Acme Fabrication Inc.", "ACME-001"), ("Great Lakes Hospital Group", "GLHG-077")],
-            products: &[
-                ("NW-BRG-6204", "Ball bearing 6204-2RS", "EA"),
-                ("NW-GLV-NIT-L", "Nitrile gloves, large (box of 100)", "BX"),
-                ("NW-HYD-HOSE-12", "Hydraulic hose 1/2 in x 10 ft", "EA"),
-                ("NW-SAF-GOG", "Safety goggles, anti-fog", "EA"),
-                ("NW-CBL-TIE-300", "Cable ties 300 mm (pack of 500)", "PK"),
-                ("NW-LUB-EP2", "EP2 lithium grease cartridge 14 oz", "EA"),
-                ("NW-FLT-HV-20", "HVAC filter MERV 13, 20x20x2", "EA"),
-            ],
-            addresses: &[
-                (
-                    "Receiving Dock 4",
-                    "1200 W Fulton Market",
-                    None,
-                    "Chicago",
-                    "IL 60607",
-                    "America/Chicago",
-                    (41.8867, -87.6581),
-                ),
-                (
-                    "Central Stores",
-                    "455 Lakeshore Dr",
-                    Some("Building B"),
-                    "Cleveland",
-                    "OH 44114",
-                    "America/New_York",
-                    (41.5079, -81.696),
-                ),
-                (
-                    "Plant 2 Receiving",
-                    "88 Industrial Pkwy",
-                    None,
-                    "Denver",
-                    "CO 80216",
-                    "America/Denver",
-                    (39.785, -104.956),
-                ),
-                (
-                    "Materials Management",
-                    "1001 Harbor Ave",
-                    Some("Loading bay 3"),
-                    "Seattle",
-                    "WA 98104",
-                    "America/Los_Angeles",
-                    (47.587, -122.37),
-                ),
-            ],
-            carriers: &[("UPS", "Ground", "1Z"), ("FedEx", "Freight Economy", "7"), ("XPO", "LTL", "XPO")],
-            hubs: &["Memphis, TN, US", "Louisville, KY, US", "Indianapolis, IN, US", "Dallas, TX, US"],
-        },
-        Brand {
-            tenant: NewTenant {
-                slug: "bloombark".into(),
-                brand_name: "Bloom & Bark".into(),
-                logo_url: Some("/brands/bloombark.svg".into()),
-                primary_color: BrandColor::parse("#1f7a4d").expect("valid colour"),
-                accent_color: BrandColor::parse("#f4a261").expect("valid colour"),
-                support_email: Some("hello@bloomandbark.example".into()),
-                support_phone: Some("+44 20 7946 0321".into()),
-                locale: "en-GB".into(),
-                time_zone: "Europe/London".into(),
-            },
-            prefix: "BB",
-            accounts: &[("Harbour Vets Ltd", "HVL-012")],
-            products: &[
-                ("BB-KIB-10", "Grain-free kibble 10 kg", "EA"),
-                ("BB-TOY-ROPE", "Rope tug toy", "EA"),
-                ("BB-BED-M", "Orthopaedic dog bed, medium", "EA"),
-                ("BB-MON-17", "Monstera deliciosa, 17 cm pot", "EA"),
-                ("BB-CAT-LTR", "Clumping cat litter 15 l", "EA"),
-                ("BB-FERN-12", "Boston fern, 12 cm pot", "EA"),
-            ],
-            addresses: &[
-                ("Amelia Hart", "14 Rosebery Avenue", None, "London", "EC1R 4SX", "Europe/London", (51.5258, -0.109)),
-                (
-                    "Harbour Vets Ltd",
-                    "3 Quay Street",
-                    Some("Unit 5"),
-                    "Manchester",
-                    "M3 3HN",
-                    "Europe/London",
-                    (53.479, -2.253),
-                ),
-                ("Callum Reid", "27 Dundas Street", None, "Edinburgh", "EH3 6QQ", "Europe/London", (55.957, -3.199)),
-                ("Sophie Martin", "8 Rue des Lilas", None, "Paris", "75019", "Europe/Paris", (48.877, 2.395)),
-            ],
-            carriers: &[("Royal Mail", "Tracked 48", "RM"), ("DPD", "Next Day", "15"), ("Evri", "Standard", "H0")],
-            hubs: &["Rugby, GB", "Birmingham, GB", "Coventry, GB", "Hinckley, GB"],
-        },
-    ]
 }
 
 #[derive(Debug)]
@@ -400,8 +289,12 @@ async fn seed_order(
     };
     let at = |hours: i64| placed_at + Duration::hours(hours) + Duration::minutes((hours * 7) % 50);
 
-    let mut events: Vec<NewEvent> =
-        STEP_HOURS[..steps.min(5)].iter().map(|(s, c, h)| event(s, c, at(*h), None, None)).collect();
+    // Chosen from the order number, so the demo's random draws stay as they were.
+    let warehouse = brand.warehouses[order_number.bytes().map(usize::from).sum::<usize>() % brand.warehouses.len()];
+    let mut events: Vec<NewEvent> = STEP_HOURS[..steps.min(5)]
+        .iter()
+        .map(|(s, c, h)| event(s, c, at(*h), None, (*s == "wms").then_some(warehouse)))
+        .collect();
     if scenario == Cancelled {
         events.push(event("oms", "CANCELLED", at(last_hour), None, None));
     }
@@ -566,226 +459,4 @@ async fn seed_cold_chain(
     // Northwind's hospital customers want to see it; Bloom & Bark keeps
     // condition alerts internal (the default).
     store::set_buyers_see_condition_alerts(pool, tenant, prefix == "NW").await
-}
-
-/// The van that carries a brand's "on the map" order.
-pub fn demo_vehicle(prefix: &str) -> String {
-    format!("{prefix}-VAN-1")
-}
-
-/// The demo drive: from 8 km north-east of the address straight to it, in
-/// `REPLAY_STEPS` fixes five seconds apart (about ten minutes of driving).
-const REPLAY_STEPS: usize = 120;
-const REPLAY_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
-
-fn replay_point(destination: LatLng, step: f64) -> LatLng {
-    let start = LatLng { lat: destination.lat + 0.05, lng: destination.lng + 0.065 };
-    start.towards(destination, (step / REPLAY_STEPS as f64).min(1.0))
-}
-
-/// `serve --demo`: drives each brand's van towards its "on the map" order,
-/// one fix every five seconds through the real ingest path (the map moves,
-/// the ETA updates, "arriving soon" fires), then starts over.
-pub async fn replay_route(state: crate::state::AppState) {
-    let index = Scenario::ALL.iter().position(|s| *s == Scenario::OnTheMap).expect("in ALL");
-    let mut vans = Vec::new();
-    for (slug, prefix) in [("northwind", "NW"), ("bloombark", "BB")] {
-        let Ok(Some(tenant)) = store::tenant_by_slug(&state.pool, slug).await else { continue };
-        let number = format!("{prefix}-{}", 100_001 + index);
-        let Ok(Some(order)) = store::find_order_by_number(&state.pool, tenant, &number).await else { continue };
-        let Ok(snapshot) = store::order_snapshot(&state.pool, tenant, order).await else { continue };
-        let ship_to = &snapshot.order.ship_to;
-        if let Some(destination) = ship_to.latitude.zip(ship_to.longitude).map(|(lat, lng)| LatLng { lat, lng }) {
-            vans.push((tenant, demo_vehicle(prefix), destination));
-        }
-    }
-    // Pick up where the seeded trail ended.
-    let mut step = 10;
-    loop {
-        tokio::time::sleep(REPLAY_EVERY).await;
-        step = if step >= REPLAY_STEPS { 0 } else { step + 1 };
-        for (tenant, vehicle, destination) in &vans {
-            let fix = NewPosition {
-                shipment: None,
-                vehicle: Some(vehicle.clone()),
-                point: replay_point(*destination, step as f64),
-                accuracy_m: Some(8.0),
-                speed_mps: Some(13.0),
-                heading_deg: None,
-                recorded_at: Utc::now(),
-            };
-            if let Err(e) = crate::ingest::positions::record(&state, *tenant, &[fix]).await {
-                tracing::warn!(error = %e, "demo replay could not record a position");
-            }
-        }
-    }
-}
-
-/// A person the demo can sign in as; the password is new at every start.
-pub struct DemoSignIn {
-    pub tenant: String,
-    pub role: crate::policy::Role,
-    pub email: String,
-    pub password: String,
-}
-
-/// Makes sure every role has a person in each demo brand (account roles in
-/// the brand's first customer account) and gives each a fresh password.
-pub async fn sign_ins(pool: &Pool) -> store::Result<Vec<DemoSignIn>> {
-    use crate::policy::Role;
-    let mut sign_ins = Vec::new();
-    for tenant in store::list_tenants(pool).await? {
-        let Some(brand) = brands().into_iter().find(|b| b.tenant.slug == tenant.slug) else { continue };
-        let (account_name, account_ref) = brand.accounts[0];
-        let account = store::account_by_ref(pool, tenant.id, account_ref).await?;
-        for role in Role::ALL {
-            let (email, name, account) = if role.is_staff() {
-                (
-                    format!("{}@{}.example", role.code(), tenant.slug),
-                    format!("{} ({})", role.label(), brand.tenant.brand_name),
-                    None,
-                )
-            } else {
-                let domain = account_ref.to_lowercase();
-                (format!("{}@{domain}.example", role.code()), format!("{} at {account_name}", role.label()), account)
-            };
-            let password = crate::token::random(12);
-            let hash = crate::auth::password::hash(&password);
-            match store::user_for_sign_in(pool, tenant.id, &email).await? {
-                Some((person, _)) => store::set_password(pool, person.id, &hash).await?,
-                None => {
-                    let new = store::NewUser {
-                        tenant: tenant.id,
-                        account,
-                        email: &email,
-                        name: &name,
-                        role,
-                        password_hash: Some(&hash),
-                    };
-                    store::create_user(pool, &new).await?;
-                }
-            }
-            sign_ins.push(DemoSignIn { tenant: tenant.slug.clone(), role, email, password });
-        }
-    }
-    Ok(sign_ins)
-}
-
-/// Proofs of delivery for the demo's delivered shipments: the receiver's
-/// name, the time of the delivered scan, the address's position and a
-/// drawn signature, stored like any uploaded one.
-pub async fn seed_proofs_of_delivery(pool: &Pool, blobs: &dyn crate::blob::BlobStore) -> store::Result<usize> {
-    let mut saved = 0;
-    for tenant in store::list_tenants(pool).await? {
-        let delivered = store::deliveries(
-            pool,
-            crate::policy::Reach { tenant: tenant.id, account: None },
-            // Every demo delivery happened in the last year. (Extreme bounds
-            // would not compare as text in SQLite.)
-            Utc::now() - Duration::days(366),
-            Utc::now() + Duration::days(1),
-        )
-        .await?;
-        for row in delivered.iter().filter(|r| r.pod_id.is_none()) {
-            let snapshot = store::order_snapshot(pool, tenant.id, row.order_id).await?;
-            let Some(event) = snapshot.events.iter().find(|e| {
-                e.shipment_id == Some(row.shipment_id)
-                    && e.canonical == crate::domain::Canonical::Milestone(crate::domain::Milestone::Delivered)
-            }) else {
-                continue;
-            };
-            let receiver = snapshot.order.contact_name.clone().unwrap_or_else(|| "Front desk".to_string());
-            let signature = signature_png(row.shipment_id.0 as u64);
-            let sha256 = blobs
-                .put(&signature)
-                .await
-                .map_err(|e| store::StoreError::Invalid(format!("storing a signature: {e}")))?;
-            let ship_to = &snapshot.order.ship_to;
-            let pod = store::NewPod {
-                shipment: row.shipment_id,
-                receiver_name: receiver,
-                delivered_at: event.occurred_at,
-                location: ship_to.latitude.zip(ship_to.longitude).map(|(lat, lng)| LatLng { lat, lng }),
-                note: None,
-                files: vec![store::PodFile {
-                    kind: "signature".into(),
-                    sha256,
-                    content_type: "image/png".into(),
-                    size_bytes: signature.len() as i64,
-                }],
-            };
-            // The same event as the delivered scan: nothing new on the timeline.
-            let delivered = NewEvent {
-                shipment: event.shipment_id,
-                source: event.source.clone(),
-                source_event_id: event.source_event_id.clone(),
-                raw_code: event.raw_code.clone(),
-                canonical: event.canonical,
-                occurred_at: event.occurred_at,
-                occurred_offset_minutes: event.occurred_offset_minutes,
-                location: event.location.clone(),
-                details: event.details.0.clone(),
-            };
-            if let store::PodSaved::Saved { .. } = store::save_pod(pool, tenant.id, &pod, delivered).await? {
-                saved += 1;
-            }
-        }
-    }
-    Ok(saved)
-}
-
-/// A 240×80 greyscale PNG of a scribbled signature, different per seed.
-/// Uncompressed (stored deflate blocks): small enough, and no encoder needed.
-pub fn signature_png(seed: u64) -> Vec<u8> {
-    const W: usize = 240;
-    const H: usize = 80;
-    let mut pixels = vec![255u8; W * H];
-    let phase = (seed % 97) as f64 / 10.0;
-    for x in 10..W - 10 {
-        let t = x as f64 / 18.0 + phase;
-        let y = 40.0 + 18.0 * t.sin() * (0.6 + 0.4 * (t * 0.37).cos());
-        for dy in -1..=1 {
-            let row = (y as i64 + dy).clamp(0, H as i64 - 1) as usize;
-            pixels[row * W + x] = 20;
-        }
-    }
-    // Each scanline starts with filter type 0.
-    let mut raw = Vec::with_capacity(H * (W + 1));
-    for row in pixels.chunks(W) {
-        raw.push(0);
-        raw.extend_from_slice(row);
-    }
-    let mut zlib = vec![0x78, 0x01];
-    let blocks: Vec<&[u8]> = raw.chunks(65_535).collect();
-    for (i, block) in blocks.iter().enumerate() {
-        zlib.push(u8::from(i + 1 == blocks.len()));
-        let len = block.len() as u16;
-        zlib.extend_from_slice(&len.to_le_bytes());
-        zlib.extend_from_slice(&(!len).to_le_bytes());
-        zlib.extend_from_slice(block);
-    }
-    let (mut a, mut b) = (1u32, 0u32);
-    for byte in &raw {
-        a = (a + u32::from(*byte)) % 65_521;
-        b = (b + a) % 65_521;
-    }
-    zlib.extend_from_slice(&((b << 16) | a).to_be_bytes());
-    let chunk = |kind: &[u8; 4], data: &[u8]| {
-        let mut out = (data.len() as u32).to_be_bytes().to_vec();
-        out.extend_from_slice(kind);
-        out.extend_from_slice(data);
-        let mut crc = crc32fast::Hasher::new();
-        crc.update(kind);
-        crc.update(data);
-        out.extend_from_slice(&crc.finalize().to_be_bytes());
-        out
-    };
-    let mut header = (W as u32).to_be_bytes().to_vec();
-    header.extend_from_slice(&(H as u32).to_be_bytes());
-    header.extend_from_slice(&[8, 0, 0, 0, 0]);
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    png.extend(chunk(b"IHDR", &header));
-    png.extend(chunk(b"IDAT", &zlib));
-    png.extend(chunk(b"IEND", &[]));
-    png
 }

@@ -1,5 +1,5 @@
 //! What the tracking page shows, already localised and filtered for the
-//! customer. Built on the server (see `crate::tracking`), serialised into the
+//! customer. Built on the server (see `super::tracking`), serialised into the
 //! page for hydration, so the browser needs no time-zone data or dictionary.
 
 use serde::{Deserialize, Serialize};

@@ -1,0 +1,41 @@
+//! The delivery promise's tenant settings: how likely a late delivery must
+//! be before an order opens a "predicted late" exception and tells the buyer.
+
+use super::extract::ApiJson;
+use super::problem::{ApiResult, Problem};
+use super::require;
+use crate::auth::api_key::{ApiCaller, Scope};
+use crate::state::AppState;
+use crate::store;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Extension;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PromiseSettingsIn {
+    /// The probability (0.5 to 0.99) that delivery lands after the promised
+    /// date above which an order counts as trending late. Default 0.5.
+    #[schema(minimum = 0.5, maximum = 0.99)]
+    pub predicted_late_threshold: f64,
+}
+
+/// The tenant's trending-late threshold.
+#[utoipa::path(put, path = "/api/v1/promise-settings", tag = "Delivery promise", request_body = PromiseSettingsIn,
+    responses((status = 204), (status = 422, body = Problem, content_type = "application/problem+json")),
+    security(("api_key" = ["admin"])))]
+pub async fn put_settings(
+    State(state): State<AppState>,
+    Extension(caller): Extension<ApiCaller>,
+    ApiJson(input): ApiJson<PromiseSettingsIn>,
+) -> ApiResult<StatusCode> {
+    require(&caller, Scope::Admin)?;
+    // Below one in two, "trending late" would fire on orders more likely on time than not.
+    if !(0.5..=0.99).contains(&input.predicted_late_threshold) {
+        return Err(Problem::field("predicted_late_threshold", "must be a probability from 0.5 to 0.99"));
+    }
+    store::set_predicted_late_threshold(&state.pool, caller.tenant, input.predicted_late_threshold).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
