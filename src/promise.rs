@@ -13,7 +13,7 @@ use crate::domain::promise::{
     estimate, handling_ladder, BusinessCalendar, DeliveryWindow, EstimatorConfig, Lane, LaneKey, MonthlyHistogram,
     Place, Prediction, Progress, PromiseInput, QuantileLevels, RungHistory, YearMonth,
 };
-use crate::domain::{Canonical, ExceptionKind, Milestone, OrderId, ShipmentId, TenantId, TimeZone};
+use crate::domain::{Canonical, ExceptionKind, Milestone, OrderId, ShipmentId, TenantId};
 use crate::history::backtest::Delivery;
 use crate::history::olist::brazil_holidays;
 use crate::state::AppState;
@@ -214,7 +214,7 @@ pub async fn refresh_order(
         return Ok(());
     };
     let tenant = o.tenant_id;
-    let zone = TimeZone::parse(&o.ship_to_time_zone).unwrap_or_else(|_| TimeZone::parse("UTC").expect("UTC"));
+    let zone = o.ship_to_time_zone;
     let local = |at: DateTime<Utc>| zone.today(at);
     let today = local(now);
     let cal = calendar_for(&o.ship_to_country, today);
@@ -410,7 +410,7 @@ pub async fn refresh_order(
     // the order is late, not predicted late), and never for history.
     let delivered =
         !shipments.is_empty() && shipments.iter().all(|s| shipment_facts(&events, s.id, only_one).delivered.is_some());
-    let open = o.open_exceptions.split(',').any(|k| k == ExceptionKind::PredictedLate.code());
+    let open = o.open_exceptions.contains(ExceptionKind::PredictedLate);
     let p_late = order_window.as_ref().and_then(|w| w.p_late);
     let last_event = events.iter().map(|e| e.id).max().unwrap_or(0);
     let trending_late = !delivered

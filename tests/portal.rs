@@ -173,7 +173,7 @@ async fn a_receiver_sees_quantities_across_split_shipments_and_records_a_receipt
     assert_eq!(top["label"], "Damaged in transit");
     assert_eq!(top["source"], "receiving");
     let snapshot = milepost::store::order_snapshot(&p.app.pool, p.tenant, p.order).await.unwrap();
-    assert_eq!(snapshot.order.open_exceptions, "damaged", "open until someone resolves it");
+    assert_eq!(snapshot.order.open_exceptions.codes(), "damaged", "open until someone resolves it");
 
     // Accounts payable sees the shortage; the CSV carries the counted quantity.
     let ap = signed_in(&p, Role::Ap, "alex@a.example").await;

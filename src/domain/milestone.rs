@@ -268,6 +268,33 @@ impl fmt::Display for Canonical {
     }
 }
 
+/// The exception kinds open on an order, as the orders table keeps them
+/// beside its status (customer service's queue filters on them).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OpenExceptions(pub Vec<ExceptionKind>);
+
+impl OpenExceptions {
+    pub fn contains(&self, kind: ExceptionKind) -> bool {
+        self.0.contains(&kind)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The stored form: codes joined by commas, in order.
+    pub fn codes(&self) -> String {
+        self.0.iter().map(|k| k.code()).collect::<Vec<_>>().join(",")
+    }
+}
+
+impl FromStr for OpenExceptions {
+    type Err = UnknownCode;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        s.split(',').filter(|c| !c.is_empty()).map(str::parse).collect::<Result<_, _>>().map(OpenExceptions)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("`{0}` is not a known milestone or exception code")]
 pub struct UnknownCode(pub String);
@@ -314,6 +341,16 @@ impl TryFrom<String> for Canonical {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn open_exceptions_read_back_what_was_stored() {
+        let open = OpenExceptions(vec![ExceptionKind::Damaged, ExceptionKind::PredictedLate]);
+        assert_eq!(open.codes(), "damaged,predicted_late");
+        assert_eq!(open.codes().parse::<OpenExceptions>(), Ok(open.clone()));
+        assert!(open.contains(ExceptionKind::PredictedLate) && !open.contains(ExceptionKind::Held));
+        assert_eq!("".parse::<OpenExceptions>(), Ok(OpenExceptions::default()));
+        assert_eq!("damaged,teleported".parse::<OpenExceptions>(), Err(UnknownCode("teleported".into())));
+    }
 
     #[test]
     fn lifecycle_order_is_declaration_order() {

@@ -32,7 +32,7 @@ pub use brand::BrandColor;
 pub use dictionary::{is_carrier_source, DictionaryEntry, StatusDictionary};
 pub use geo::{CoordinateError, LatLng};
 pub use ids::*;
-pub use milestone::{Canonical, ExceptionKind, Milestone};
+pub use milestone::{Canonical, ExceptionKind, Milestone, OpenExceptions};
 pub use quantities::{line_quantities, CarriedQuantity, LineQuantities, OrderedLine};
 pub use status::{derive_order_status, is_late, EventFact, OrderStatus, ShipmentStatus};
 #[cfg(feature = "ssr")]

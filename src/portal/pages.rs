@@ -166,7 +166,7 @@ pub async fn order(state: &AppState, signed_in: Option<SignedIn>, number: &str) 
 
     let desk = if staff { Some(service_desk(state, &snapshot, order, tz).await?) } else { None };
     let delivered = o.status_milestone == Some(Milestone::Delivered);
-    let cancelled = o.open_exceptions.split(',').any(|code| code.parse() == Ok(ExceptionKind::Cancelled));
+    let cancelled = o.open_exceptions.contains(ExceptionKind::Cancelled);
     let windows = store::delivery_window(&state.pool, person.tenant, order).await?;
     let on_its_way = !delivered && !cancelled;
     let today = views::today_in(tz, Utc::now());
@@ -229,9 +229,9 @@ async fn service_desk(
         .collect();
     let open_exceptions = o
         .open_exceptions
-        .split(',')
-        .filter_map(|code| code.parse::<ExceptionKind>().ok())
-        .map(|k| (Canonical::Resolved(k).code(), format!("Resolve: {}", k.presentation().label)))
+        .0
+        .iter()
+        .map(|&k| (Canonical::Resolved(k).code(), format!("Resolve: {}", k.presentation().label)))
         .collect();
     let statuses = Milestone::ALL
         .into_iter()
@@ -375,12 +375,7 @@ pub async fn exceptions(state: &AppState, signed_in: Option<SignedIn>, stuck_hou
             .iter()
             .map(|r| {
                 let reason = if !r.open_exceptions.is_empty() {
-                    let labels: Vec<&str> = r
-                        .open_exceptions
-                        .split(',')
-                        .filter_map(|c| c.parse::<ExceptionKind>().ok())
-                        .map(|k| k.presentation().label)
-                        .collect();
+                    let labels: Vec<&str> = r.open_exceptions.0.iter().map(|k| k.presentation().label).collect();
                     format!("Open: {}", labels.join(", "))
                 } else if r.promised_date.is_some_and(|d| d < today) {
                     "Late".to_string()

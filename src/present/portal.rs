@@ -175,7 +175,7 @@ mod tests {
                 },
                 status_milestone: None,
                 status_headline: String::new(),
-                open_exceptions: String::new(),
+                open_exceptions: Default::default(),
             },
             lines: vec![line(10, 1, 10, 0), line(11, 2, 5, 1), line(12, 3, 2, 0)],
             shipments: vec![

@@ -3,7 +3,7 @@
 //! IANA name. Writes bind the same text (`Milestone::code`, `TimeZone::name`).
 //! Generic over the backend, so SQLite and PostgreSQL read them alike.
 
-use crate::domain::{Milestone, TimeZone};
+use crate::domain::{Milestone, OpenExceptions, TimeZone};
 use sqlx::error::BoxDynError;
 use sqlx::{Database, Decode, Type};
 
@@ -87,5 +87,29 @@ mod tests {
         let read: (TimeZone, TimeZone) =
             sqlx::query_as("SELECT 'America/Chicago', 'Mars/Olympus'").fetch_one(&pool).await.unwrap();
         assert_eq!(read, (TimeZone::parse("America/Chicago").unwrap(), TimeZone::UTC));
+    }
+}
+
+/// `orders.open_exceptions`: exception codes joined by commas, written by
+/// `store::append` from the derived status. Like a milestone, a code the
+/// store did not write is an error, not a guess.
+impl<DB: Database> Type<DB> for OpenExceptions
+where
+    String: Type<DB>,
+{
+    fn type_info() -> DB::TypeInfo {
+        <String as Type<DB>>::type_info()
+    }
+    fn compatible(ty: &DB::TypeInfo) -> bool {
+        <String as Type<DB>>::compatible(ty)
+    }
+}
+
+impl<'r, DB: Database> Decode<'r, DB> for OpenExceptions
+where
+    String: Decode<'r, DB>,
+{
+    fn decode(value: DB::ValueRef<'r>) -> Result<Self, BoxDynError> {
+        Ok(<String as Decode<DB>>::decode(value)?.parse::<OpenExceptions>()?)
     }
 }

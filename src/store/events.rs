@@ -5,7 +5,9 @@
 use super::notifications::{enqueue_in_tx, Notable};
 use super::{on_pool, on_tx};
 use super::{Result, StoreError};
-use crate::domain::{derive_order_status, Canonical, EventFact, EventId, OrderId, ShipmentId, TenantId};
+use crate::domain::{
+    derive_order_status, Canonical, EventFact, EventId, OpenExceptions, OrderId, ShipmentId, TenantId,
+};
 use chrono::{DateTime, Utc};
 use sqlx::types::Json;
 
@@ -193,7 +195,7 @@ pub(super) async fn recompute_status(tx: &mut super::Tx, order: OrderId) -> Resu
     let last_event_at = facts.iter().map(|f| f.occurred_at).max();
     let status = derive_order_status(&facts, &shipments, lines_outstanding);
     // What customer service's exceptions queue filters on, kept beside the status.
-    let open_exceptions: Vec<&str> = status.open_exceptions.iter().map(|e| e.kind.code()).collect();
+    let open_exceptions = OpenExceptions(status.open_exceptions.iter().map(|e| e.kind).collect()).codes();
     on_tx!(tx, |c| sqlx::query(
         "UPDATE orders SET status_milestone = $1, status_headline = $2, updated_at = $3, open_exceptions = $5,
              last_event_at = $6 WHERE id = $4"
@@ -202,7 +204,7 @@ pub(super) async fn recompute_status(tx: &mut super::Tx, order: OrderId) -> Resu
     .bind(status.headline())
     .bind(Utc::now())
     .bind(order)
-    .bind(open_exceptions.join(","))
+    .bind(open_exceptions)
     .bind(last_event_at)
     .execute(c)
     .await

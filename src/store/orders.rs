@@ -5,8 +5,8 @@ use super::events::{attach_unmatched, insert_in_tx, recompute_status, AppendOutc
 use super::{on_pool, on_tx};
 use super::{Pool, Result, StoreError};
 use crate::domain::{
-    quantities, AccountId, CarriedQuantity, LineQuantities, Milestone, OrderId, OrderLineId, OrderedLine, ShipmentId,
-    TenantId, TimeZone,
+    quantities, AccountId, CarriedQuantity, LineQuantities, Milestone, OpenExceptions, OrderId, OrderLineId,
+    OrderedLine, ShipmentId, TenantId, TimeZone,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -101,8 +101,8 @@ pub struct OrderRecord {
     pub ship_to: ShipTo,
     pub status_milestone: Option<Milestone>,
     pub status_headline: String,
-    /// Open exception kinds, comma-separated (kept by every status change).
-    pub open_exceptions: String,
+    /// Open exception kinds (kept by every status change).
+    pub open_exceptions: OpenExceptions,
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]

@@ -4,7 +4,9 @@
 
 use super::events::{insert_in_tx, recompute_status, AppendOutcome, NewEvent};
 use super::{on_pool, on_tx, Pool, Result};
-use crate::domain::{AccountId, Milestone, OrderId, OrderLineId, ShipmentId, Site, TenantId, TimeZone, UserId};
+use crate::domain::{
+    AccountId, Milestone, OpenExceptions, OrderId, OrderLineId, ShipmentId, Site, TenantId, TimeZone, UserId,
+};
 use crate::policy::{Owner, Reach};
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -41,7 +43,7 @@ pub struct OrderListRow {
     pub promised_date: Option<NaiveDate>,
     pub status_milestone: Option<Milestone>,
     pub status_headline: String,
-    pub open_exceptions: String,
+    pub open_exceptions: OpenExceptions,
     #[sqlx(flatten)]
     pub site: Site,
     pub ship_to_time_zone: TimeZone,

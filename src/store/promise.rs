@@ -8,7 +8,7 @@ use super::{on_pool, on_tx, Pool, Result, Tx};
 use crate::domain::promise::{
     DayHistogram, Delivery, DeliveryWindow, Distribution, Lane, LaneKey, MonthlyHistogram, Score, YearMonth,
 };
-use crate::domain::{OrderId, ShipmentId, TenantId};
+use crate::domain::{OpenExceptions, OrderId, ShipmentId, TenantId, TimeZone};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::types::Json;
 use std::collections::HashMap;
@@ -76,8 +76,8 @@ pub struct PromiseOrder {
     pub ship_to_region: Option<String>,
     pub ship_to_postcode: String,
     pub ship_to_country: String,
-    pub ship_to_time_zone: String,
-    pub open_exceptions: String,
+    pub ship_to_time_zone: TimeZone,
+    pub open_exceptions: OpenExceptions,
     pub predicted_late_threshold: f64,
 }
 
