@@ -2,7 +2,8 @@
 //! import and the store) on the Olist slice in
 //! ../shared/data/olist (evaluation data, never copied into the repository).
 //! Prints the table; `--json` prints the report as one JSON object.
-//! Arguments: `[DIR] [--from YYYY-MM] [--to YYYY-MM] [--json] [--no-calibration]`.
+//! Arguments: `[DIR] [--from YYYY-MM] [--to YYYY-MM] [--json] [--no-calibration]`
+//! and, to tune, `[--window-days N] [--half-life DAYS] [--shrink N] [--prefix LEN]`.
 
 use milepost::history::{backtest, olist};
 use std::path::PathBuf;
@@ -14,7 +15,7 @@ fn main() {
     let dir = args
         .iter()
         .enumerate()
-        .find(|(i, a)| !a.starts_with("--") && (*i == 0 || !["--from", "--to"].contains(&args[i - 1].as_str())))
+        .find(|(i, a)| !a.starts_with("--") && (*i == 0 || !args[i - 1].starts_with("--")))
         .map(|(_, a)| PathBuf::from(a))
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/olist"));
     let from = value("--from").unwrap_or("2017-10".into()).parse().expect("--from YYYY-MM");
@@ -30,6 +31,21 @@ fn main() {
     let (deliveries, skipped) = backtest::deliveries(&orders);
     let mut options = backtest::BacktestOptions::new(from, to);
     options.calibrate = !args.iter().any(|a| a == "--no-calibration");
+    // Knobs for tuning the estimator; the defaults are the product's.
+    let number = |name: &str| value(name).map(|v| v.parse::<f64>().unwrap_or_else(|_| panic!("{name} takes a number")));
+    let config = &mut options.config;
+    if let Some(days) = number("--window-days") {
+        config.recency.window_days = days as u32;
+    }
+    if let Some(days) = number("--half-life") {
+        config.recency.half_life_days = Some(days);
+    }
+    if let Some(shrink) = number("--shrink") {
+        config.shrink = shrink;
+    }
+    if let Some(len) = number("--prefix") {
+        config.shape.postcode_prefix = len as usize;
+    }
     let report = backtest::run(&deliveries, &options);
     if args.iter().any(|a| a == "--json") {
         println!("{}", serde_json::to_string_pretty(&report).unwrap());

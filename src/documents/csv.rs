@@ -4,6 +4,9 @@
 //! spreadsheet would run as a formula (CSV injection) gets a leading `'`;
 //! numbers, negative ones included, stay numbers.
 
+use crate::present::portal::shipment_label;
+use crate::store::DeliveryRow;
+
 /// The rows (the header first) as one CSV document.
 pub fn table<I, R, F>(rows: I) -> String
 where
@@ -17,6 +20,25 @@ where
         writer.write_record(row.into_iter().map(|f| defused(f.as_ref()))).expect("writing CSV to memory");
     }
     String::from_utf8(writer.into_inner().expect("flushing CSV to memory")).expect("CSV of UTF-8 fields is UTF-8")
+}
+
+/// Accounts payable's invoice-matching file: PO, order, shipment, delivered
+/// quantity (as counted when a receiver counted it), delivered at, POD id, shortage.
+pub fn deliveries(rows: &[DeliveryRow]) -> String {
+    let header =
+        ["po", "order", "shipment", "delivered_quantity", "delivered_at", "pod_id", "shortage"].map(String::from);
+    let rows = rows.iter().map(|r| {
+        [
+            r.customer_po.clone().unwrap_or_default(),
+            r.order_number.clone(),
+            shipment_label(&r.carrier, &r.tracking_number),
+            r.counted_quantity.unwrap_or(r.shipped_quantity).to_string(),
+            r.delivered_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            r.pod_id.map(|id| format!("POD-{id}")).unwrap_or_default(),
+            if r.shortage { "yes" } else { "no" }.to_string(),
+        ]
+    });
+    table(std::iter::once(header).chain(rows))
 }
 
 /// A leading `'` on anything a spreadsheet would run as a formula.

@@ -1,6 +1,7 @@
 //! Downloads for accounts payable (and anyone who may see the order's
 //! documents): proof-of-delivery files, the generated POD PDF, and, for a
-//! date range, the CSV for invoice matching and a ZIP of every POD.
+//! date range, the CSV for invoice matching and a ZIP of every POD (the
+//! documents themselves are made in `crate::documents`).
 
 use super::pages::date_range;
 use super::{get_session, order_for, PortalError};
@@ -166,28 +167,7 @@ pub async fn deliveries_csv(
 ) -> Result<Response, PortalError> {
     let signed_in = get_session(&state, &headers).await?;
     let (period, rows) = deliveries_for(&state, &signed_in, &range).await?;
-    Ok(attachment(
-        deliveries_csv_text(&rows).into_bytes(),
-        "text/csv; charset=utf-8",
-        &format!("deliveries_{period}.csv"),
-    ))
-}
-
-pub fn deliveries_csv_text(rows: &[DeliveryRow]) -> String {
-    let header =
-        ["po", "order", "shipment", "delivered_quantity", "delivered_at", "pod_id", "shortage"].map(String::from);
-    let rows = rows.iter().map(|r| {
-        [
-            r.customer_po.clone().unwrap_or_default(),
-            r.order_number.clone(),
-            shipment_label(&r.carrier, &r.tracking_number),
-            r.counted_quantity.unwrap_or(r.shipped_quantity).to_string(),
-            r.delivered_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            r.pod_id.map(|id| format!("POD-{id}")).unwrap_or_default(),
-            if r.shortage { "yes" } else { "no" }.to_string(),
-        ]
-    });
-    csv::table(std::iter::once(header).chain(rows))
+    Ok(attachment(csv::deliveries(&rows).into_bytes(), "text/csv; charset=utf-8", &format!("deliveries_{period}.csv")))
 }
 
 /// Every POD in the range: per shipment, the generated PDF and the original files.
@@ -199,8 +179,7 @@ pub async fn deliveries_zip(
     let signed_in = get_session(&state, &headers).await?;
     let (period, rows) = deliveries_for(&state, &signed_in, &range).await?;
     let tenant = signed_in.person.tenant;
-    let mut entries =
-        vec![ArchiveEntry { path: "deliveries.csv".into(), bytes: deliveries_csv_text(&rows).into_bytes() }];
+    let mut entries = vec![ArchiveEntry { path: "deliveries.csv".into(), bytes: csv::deliveries(&rows).into_bytes() }];
     for row in rows.iter().filter(|r| r.pod_id.is_some()) {
         let folder = format!(
             "{}/{}",
