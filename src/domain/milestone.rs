@@ -198,6 +198,29 @@ impl ExceptionKind {
         }
     }
 
+    /// What happens next, in a sentence for the buyer, shown beside the
+    /// headline when this problem leads the tracking page.
+    pub fn next_step(self) -> &'static str {
+        match self {
+            ExceptionKind::Delayed => {
+                "It is still on its way; the new date shows here as soon as the carrier gives one."
+            }
+            ExceptionKind::FailedAttempt => "The carrier usually tries again on the next working day.",
+            ExceptionKind::AddressIssue => {
+                "Please contact us so we can correct the address; the parcel waits meanwhile."
+            }
+            ExceptionKind::Damaged => "Our support team will contact you about a replacement.",
+            ExceptionKind::Held => "It moves again once the carrier releases it; this page updates when it does.",
+            ExceptionKind::ReturnedToSender => "Please contact us to arrange a new delivery or a refund.",
+            ExceptionKind::Cancelled => "Nothing more from this order will ship.",
+            ExceptionKind::ConditionExcursion => {
+                "Our team is checking the goods and will contact you if they are affected."
+            }
+            ExceptionKind::ReceivingDiscrepancy => "Our team is looking into the difference.",
+            ExceptionKind::PredictedLate => "It is still on its way; we are keeping an eye on it.",
+        }
+    }
+
     /// A forecast, not a fact on the ground: the next scan does not end
     /// it, only its own all-clear (`Resolved`) does.
     pub fn outlives_progress(self) -> bool {

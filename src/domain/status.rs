@@ -149,27 +149,52 @@ impl OrderStatus {
         !self.shipments.is_empty() && !self.lines_outstanding && self.delivered_shipments() == self.shipments.len()
     }
 
-    /// The one line a buyer reads first.
+    /// The one line a buyer reads first, as stored beside the order (the
+    /// portal and the API show it). It cannot know about lateness, which
+    /// depends on today's date; the tracking page adds that.
     pub fn headline(&self) -> String {
+        self.buyer_stage(false).title(self)
+    }
+
+    /// The most specific truth about the order, the one the tracking page
+    /// leads with. `promise_passed` says the promised date is behind us.
+    /// The order matters: a finished or stuck order says so before anything
+    /// about dates, and a parcel on the van today beats a missed promise.
+    pub fn buyer_stage(&self, promise_passed: bool) -> BuyerStage {
         if self.cancelled {
-            return ExceptionKind::Cancelled.presentation().label.to_string();
+            return BuyerStage::Cancelled;
         }
-        if let Some(terminal) = self.open_exceptions.iter().find(|x| x.kind.presentation().terminal) {
-            return terminal.kind.presentation().label.to_string();
+        let problem = HEADLINE_PROBLEMS
+            .into_iter()
+            .find_map(|kind| self.open_exceptions.iter().find(|x| x.kind == kind).map(|x| (kind, x.shipment)));
+        if let Some((kind, shipment)) = problem {
+            return BuyerStage::Problem { kind, shipment };
         }
-        let total = self.shipments.len();
-        let delivered = self.delivered_shipments();
         if self.is_delivered() {
-            return Milestone::Delivered.presentation().label.to_string();
+            return BuyerStage::Delivered;
         }
+        let on_the_van = self.shipments.iter().find(|(_, s)| {
+            !s.is_delivered() && matches!(s.milestone, Some(Milestone::OutForDelivery | Milestone::ArrivingSoon))
+        });
+        if let Some((&shipment, s)) = on_the_van {
+            return BuyerStage::OutForDelivery {
+                shipment,
+                arriving_soon: s.milestone == Some(Milestone::ArrivingSoon),
+            };
+        }
+        let predicted_late = self.open_exceptions.iter().any(|x| x.kind == ExceptionKind::PredictedLate);
+        if promise_passed || predicted_late {
+            return BuyerStage::RunningLate;
+        }
+        let delivered = self.delivered_shipments();
         if delivered > 0 {
-            let mut line = format!("{delivered} of {total} shipments delivered");
-            if self.lines_outstanding {
-                line.push_str(", more items to follow");
-            }
-            return line;
+            return BuyerStage::PartlyDelivered {
+                delivered,
+                shipments: self.shipments.len(),
+                more_to_ship: self.lines_outstanding,
+            };
         }
-        // Show the furthest *customer-visible* stage the order has reached.
+        // The furthest *customer-visible* stage the order has reached.
         let stage = self
             .milestone
             .map(|m| {
@@ -180,14 +205,93 @@ impl OrderStatus {
                     .unwrap_or(Milestone::Placed)
             })
             .unwrap_or(Milestone::Placed);
-        let label = stage.presentation().label;
-        if total > 1 {
-            format!("{label} ({total} shipments)")
-        } else if self.lines_outstanding && total == 1 {
-            format!("{label}, more items to follow")
-        } else {
-            label.to_string()
+        BuyerStage::OnItsWay(stage)
+    }
+}
+
+/// Open problems that change when or whether the parcel arrives, most
+/// serious first; the tracking page's headline names the first one open.
+/// A condition alert or a receiving count is news about the goods, not
+/// about the delivery, so it stays in the notices below the headline.
+pub const HEADLINE_PROBLEMS: [ExceptionKind; 6] = [
+    ExceptionKind::ReturnedToSender,
+    ExceptionKind::AddressIssue,
+    ExceptionKind::FailedAttempt,
+    ExceptionKind::Damaged,
+    ExceptionKind::Held,
+    ExceptionKind::Delayed,
+];
+
+/// Where an order stands for its buyer (see `OrderStatus::buyer_stage`).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum BuyerStage {
+    Cancelled,
+    /// One of `HEADLINE_PROBLEMS`, on a shipment or the whole order.
+    Problem {
+        kind: ExceptionKind,
+        shipment: Option<i64>,
+    },
+    Delivered,
+    /// A shipment is on the delivery vehicle today.
+    OutForDelivery {
+        shipment: i64,
+        arriving_soon: bool,
+    },
+    RunningLate,
+    PartlyDelivered {
+        delivered: usize,
+        shipments: usize,
+        more_to_ship: bool,
+    },
+    /// Moving normally; the furthest stage a buyer is shown.
+    OnItsWay(Milestone),
+}
+
+impl BuyerStage {
+    /// The headline's words for this stage.
+    pub fn title(self, status: &OrderStatus) -> String {
+        let total = status.shipments.len();
+        match self {
+            BuyerStage::Cancelled => ExceptionKind::Cancelled.presentation().label.to_string(),
+            BuyerStage::Problem { kind, .. } => kind.presentation().label.to_string(),
+            BuyerStage::Delivered => Milestone::Delivered.presentation().label.to_string(),
+            BuyerStage::OutForDelivery { arriving_soon, .. } => {
+                let m = if arriving_soon { Milestone::ArrivingSoon } else { Milestone::OutForDelivery };
+                m.presentation().label.to_string()
+            }
+            BuyerStage::RunningLate => ExceptionKind::PredictedLate.presentation().label.to_string(),
+            // Every shipment delivered yet items unshipped: "1 of 1" says nothing.
+            BuyerStage::PartlyDelivered { delivered, shipments, more_to_ship: true } if delivered == shipments => {
+                "Partly delivered, more items to follow".to_string()
+            }
+            BuyerStage::PartlyDelivered { delivered, shipments, more_to_ship } => {
+                let mut line = format!("{delivered} of {shipments} shipments delivered");
+                if more_to_ship {
+                    line.push_str(", more items to follow");
+                }
+                line
+            }
+            BuyerStage::OnItsWay(stage) => {
+                let label = stage.presentation().label;
+                if total > 1 {
+                    format!("{label} ({total} shipments)")
+                } else if status.lines_outstanding && total == 1 {
+                    format!("{label}, more items to follow")
+                } else {
+                    label.to_string()
+                }
+            }
         }
+    }
+
+    /// Nothing more will happen: the buyer has the goods or never will.
+    pub fn is_finished(self) -> bool {
+        matches!(
+            self,
+            BuyerStage::Cancelled
+                | BuyerStage::Delivered
+                | BuyerStage::Problem { kind: ExceptionKind::ReturnedToSender, .. }
+        )
     }
 }
 
@@ -315,7 +419,7 @@ mod tests {
 
         let status = derive_order_status(&events[..3], &[1, 2], true);
         assert!(!status.is_delivered(), "lines still outstanding");
-        assert_eq!(status.headline(), "2 of 2 shipments delivered, more items to follow");
+        assert_eq!(status.headline(), "Partly delivered, more items to follow");
     }
 
     #[test]
@@ -338,6 +442,42 @@ mod tests {
         let status = derive_order_status(&events, &[], false);
         assert!(status.cancelled);
         assert_eq!(status.headline(), "Cancelled");
+    }
+
+    #[test]
+    fn the_buyer_stage_leads_with_the_most_specific_truth() {
+        let stage = |events: &[EventFact], shipments: &[i64], outstanding, passed| {
+            derive_order_status(events, shipments, outstanding).buyer_stage(passed)
+        };
+        let on_van = [m(None, Milestone::Placed, 0), m(Some(1), Milestone::OutForDelivery, 8)];
+        // On the van today beats a promise that has passed.
+        assert_eq!(stage(&on_van, &[1], false, true), BuyerStage::OutForDelivery { shipment: 1, arriving_soon: false });
+        // A failed attempt is not "Out for delivery" any more.
+        let failed = [on_van[0].clone(), on_van[1].clone(), x(Some(1), ExceptionKind::FailedAttempt, 12)];
+        let failed_stage = stage(&failed, &[1], false, true);
+        assert_eq!(failed_stage, BuyerStage::Problem { kind: ExceptionKind::FailedAttempt, shipment: Some(1) });
+        assert_eq!(derive_order_status(&failed, &[1], false).headline(), "Delivery attempt failed");
+        // Late and moving: the promise passed, or the forecast says it will.
+        let moving = [m(None, Milestone::Placed, 0), m(Some(1), Milestone::InTransit, 8)];
+        assert_eq!(stage(&moving, &[1], false, false), BuyerStage::OnItsWay(Milestone::InTransit));
+        assert_eq!(stage(&moving, &[1], false, true), BuyerStage::RunningLate);
+        let predicted = [moving[0].clone(), moving[1].clone(), x(None, ExceptionKind::PredictedLate, 9)];
+        assert_eq!(stage(&predicted, &[1], false, false), BuyerStage::RunningLate);
+        // Cancelled and returned orders are finished, never "late".
+        let cancelled = [m(None, Milestone::Confirmed, 0), x(None, ExceptionKind::Cancelled, 1)];
+        assert_eq!(stage(&cancelled, &[], true, true), BuyerStage::Cancelled);
+        let returned = [moving[1].clone(), x(Some(1), ExceptionKind::ReturnedToSender, 9)];
+        assert!(stage(&returned, &[1], false, true).is_finished());
+        // A condition alert is news about the goods, not the delivery.
+        let excursion = [moving[1].clone(), x(Some(1), ExceptionKind::ConditionExcursion, 9)];
+        assert_eq!(stage(&excursion, &[1], false, false), BuyerStage::OnItsWay(Milestone::InTransit));
+        // One parcel of two delivered is partly delivered, not "Shipped".
+        let split = [m(Some(1), Milestone::Delivered, 9), m(Some(2), Milestone::InTransit, 9)];
+        let split_stage = stage(&split, &[1, 2], false, false);
+        assert_eq!(split_stage, BuyerStage::PartlyDelivered { delivered: 1, shipments: 2, more_to_ship: false });
+        assert!(!split_stage.is_finished());
+        let status = derive_order_status(&split[..1], &[1], true);
+        assert_eq!(status.buyer_stage(false).title(&status), "Partly delivered, more items to follow");
     }
 
     #[test]

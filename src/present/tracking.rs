@@ -2,12 +2,14 @@
 //! from the domain, times in the ship-to's zone, internal events left out.
 
 use crate::config::MapTiles;
+use crate::domain::condition::Metric;
 use crate::domain::eta::{EtaModel, Fix, StopAhead};
 use crate::domain::promise::{Basis, DeliveryWindow};
-use crate::domain::{derive_order_status, is_late, Canonical, EventFact, Milestone, ShipmentId};
+use crate::domain::status::{BuyerStage, OrderStatus, HEADLINE_PROBLEMS};
+use crate::domain::{derive_order_status, is_late, Canonical, EventFact, ExceptionKind, Milestone, ShipmentId};
 use crate::domain::{OrderId, ShipTo, TenantId, TimeZone};
 use crate::present::tracking_view::*;
-use crate::store::{self, LastMileRecord, OrderSnapshot, Pool, StoredWindow, TenantRecord};
+use crate::store::{self, EventRecord, LastMileRecord, OrderSnapshot, Pool, StoredWindow, TenantRecord};
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Offset, Utc};
 use std::collections::HashMap;
 
@@ -31,8 +33,11 @@ fn format_time(at: DateTime<Utc>, tz: TimeZone, locale: &str) -> String {
 
 /// The time on the source's own clock (a carrier scan in another zone),
 /// when it gave an offset that differs from the ship-to's at that instant.
+/// A time sent in UTC ("Z" or +00:00) is how the wire spells an instant,
+/// not where the scan happened, so it adds no second clock. (A scan in a
+/// zone that is really UTC+0 loses its note; the ship-to time still shows.)
 fn source_clock(at: DateTime<Utc>, offset_minutes: Option<i32>, tz: TimeZone, locale: &str) -> Option<String> {
-    let offset = FixedOffset::east_opt(offset_minutes? * 60)?;
+    let offset = FixedOffset::east_opt(offset_minutes.filter(|m| *m != 0)? * 60)?;
     if tz.local(at).offset().fix() == offset {
         return None;
     }
@@ -101,10 +106,230 @@ pub fn forecast_view(windows: &[StoredWindow], today: NaiveDate, locale: &str) -
     Some(ForecastView { arriving, reason })
 }
 
+/// What the page's top says, and what the rest of the page may say beside
+/// it, decided in one place so nothing below contradicts the headline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Headline {
+    pub title: String,
+    pub when: Option<String>,
+    pub next_step: Option<String>,
+    /// Whether the predicted window belongs under the headline.
+    pub show_forecast: bool,
+    pub promised_label: Option<&'static str>,
+    pub late_notice: Option<String>,
+    /// The sign-up's "when ..." clause, or no sign-up at all.
+    pub updates_offer: Option<&'static str>,
+}
+
+/// Already-formatted facts the headline may quote.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct HeadlineFacts {
+    /// The promised date as the buyer reads it.
+    pub promised: Option<String>,
+    pub promise_passed: bool,
+    /// A predicted window exists for the order.
+    pub forecast: bool,
+    /// The vehicle's arrival window, "Arriving 2:10 PM – 2:30 PM".
+    pub last_mile_eta: Option<String>,
+    /// "Monday 23 Nov, 14:14", where and to whom, when the order is delivered.
+    pub handover: Option<Handover>,
+    /// "Shipment 2 of 3" for the shipment the stage is about, when there are several.
+    pub shipment: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Handover {
+    pub when: String,
+    pub location: Option<String>,
+    pub receiver: Option<String>,
+}
+
+/// The headline for a stage (see `OrderStatus::buyer_stage`).
+pub fn headline(stage: BuyerStage, status: &OrderStatus, facts: &HeadlineFacts) -> Headline {
+    let mut title = stage.title(status);
+    let on_shipment = |text: String| match &facts.shipment {
+        Some(label) => format!("{label} · {text}"),
+        None => text,
+    };
+    let (when, next_step) = match stage {
+        BuyerStage::Cancelled => (None, Some(ExceptionKind::Cancelled.next_step().to_string())),
+        BuyerStage::Problem { kind, .. } => (facts.shipment.clone(), Some(kind.next_step().to_string())),
+        BuyerStage::Delivered => {
+            let when = facts.handover.as_ref().map(|h| {
+                let mut parts = vec![h.when.clone()];
+                parts.extend(h.location.clone());
+                parts.extend(h.receiver.as_ref().map(|r| format!("Received by {r}")));
+                parts.join(" · ")
+            });
+            (when, None)
+        }
+        // Today's window is the date: the van's ETA when it reports.
+        BuyerStage::OutForDelivery { .. } => {
+            (Some(on_shipment(facts.last_mile_eta.clone().unwrap_or_else(|| "Arriving today".into()))), None)
+        }
+        BuyerStage::RunningLate if !facts.forecast => (
+            None,
+            Some("We don't have a new delivery date yet; it shows here as soon as the carrier gives one.".into()),
+        ),
+        BuyerStage::RunningLate | BuyerStage::PartlyDelivered { .. } | BuyerStage::OnItsWay(_) => (None, None),
+    };
+    if stage == BuyerStage::RunningLate && status.lines_outstanding {
+        title.push_str(", more items to follow");
+    }
+    let show_forecast =
+        matches!(stage, BuyerStage::RunningLate | BuyerStage::PartlyDelivered { .. } | BuyerStage::OnItsWay(_))
+            && facts.forecast;
+    // The merchant's date is an expectation only while nothing newer or
+    // more certain is on the page; past, it is what was promised.
+    let promised_label = match stage {
+        _ if facts.promised.is_none() || stage.is_finished() && stage != BuyerStage::Delivered => None,
+        BuyerStage::OnItsWay(_) | BuyerStage::PartlyDelivered { .. } if !show_forecast && !facts.promise_passed => {
+            Some("Expected by")
+        }
+        _ => Some("Promised for"),
+    };
+    let late_notice = match (&facts.promised, stage.is_finished()) {
+        (Some(date), false) if facts.promise_passed => Some(match stage {
+            BuyerStage::OutForDelivery { .. } => {
+                format!("It was promised for {date}; it is on the delivery vehicle today.")
+            }
+            _ => format!("It was promised for {date} and has not arrived yet. We're on it and will update this page as soon as it moves."),
+        }),
+        (Some(date), false) if stage == BuyerStage::RunningLate => {
+            Some(format!("It is likely to arrive after {date}, the date we promised."))
+        }
+        _ => None,
+    };
+    let updates_offer = match stage {
+        _ if stage.is_finished() => None,
+        BuyerStage::OutForDelivery { .. } => Some("when your order arrives"),
+        BuyerStage::PartlyDelivered { more_to_ship: true, .. } => {
+            Some("when the rest of your order ships, is out for delivery and arrives")
+        }
+        BuyerStage::OnItsWay(m) if m < Milestone::Shipped => {
+            Some("when your order ships, is out for delivery and arrives")
+        }
+        _ => Some("when your order is out for delivery and arrives"),
+    };
+    Headline { title, when, next_step, show_forecast, promised_label, late_notice, updates_offer }
+}
+
+/// The progress bar over the parts of an order (its shipments, and what is
+/// in none yet). A step every part reached is filled, one only some reached
+/// is half filled; the furthest step any part reached is current, so a
+/// split order with one parcel delivered reads "Partly delivered", not
+/// "Shipped". A problem takes the step the order could not reach.
+pub fn progress(parts: &[Milestone], problem: Option<ExceptionKind>) -> Vec<ProgressStep> {
+    let step_of = |m: Milestone| PROGRESS.iter().rposition(|(_, s)| *s <= m).unwrap_or(0);
+    let slowest = parts.iter().copied().min().map_or(0, step_of);
+    let furthest = parts.iter().copied().max().map_or(0, step_of);
+    let step = |label: &str, reached, partly, current, problem| ProgressStep {
+        label: label.to_string(),
+        reached,
+        partly,
+        current,
+        problem,
+    };
+    let reached_steps =
+        |up_to: usize| PROGRESS[..up_to].iter().map(|(label, _)| step(label, true, false, false, false));
+    match problem {
+        // A finished order's bar ends where it ended.
+        Some(kind) if kind.presentation().terminal => {
+            // What was reached stays, up to "Shipped": it never got further.
+            let kept = (slowest + 1).min(3);
+            reached_steps(kept).chain([step(kind.presentation().label, false, false, true, true)]).collect()
+        }
+        Some(kind) => {
+            let stuck = (slowest + 1).min(PROGRESS.len() - 1);
+            let rest = PROGRESS[stuck + 1..].iter().map(|(label, _)| step(label, false, false, false, false));
+            reached_steps(stuck)
+                .chain([step(kind.presentation().label, false, false, true, true)])
+                .chain(rest)
+                .collect()
+        }
+        None => PROGRESS
+            .iter()
+            .enumerate()
+            .map(|(i, (label, milestone))| {
+                let partly = i > slowest && i <= furthest;
+                let label = if partly && *milestone == Milestone::Delivered { "Partly delivered" } else { label };
+                step(label, i <= slowest, partly, i == furthest, false)
+            })
+            .collect(),
+    }
+}
+
+/// A condition alert in numbers: the reading, the limit and for how long.
+/// `closed_at` is when it came back in range, if it has.
+pub fn condition_text(
+    details: &serde_json::Value,
+    opened_at: DateTime<Utc>,
+    until: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Option<String> {
+    let metric = Metric::parse(details.get("metric")?.as_str()?)?;
+    let value = details.get("value")?.as_f64()?;
+    let (min, max) = (details.get("min").and_then(|v| v.as_f64()), details.get("max").and_then(|v| v.as_f64()));
+    let lasted = duration_text(until.unwrap_or(now) - opened_at);
+    let lasted = if until.is_some() { format!("for {lasted}") } else { format!("for {lasted} so far") };
+    let (name, unit) = match metric {
+        Metric::TemperatureC => ("Temperature", " °C"),
+        Metric::HumidityPct => ("Humidity", "%"),
+        Metric::ShockG => ("Shock", " g"),
+        Metric::BatteryPct => ("Battery", "%"),
+        Metric::DoorOpen => return Some(format!("The door was open {lasted}.")),
+    };
+    let limit = match (min, max) {
+        (_, Some(max)) if value > max => format!("above the {max:.1}{unit} limit"),
+        (Some(min), _) if value < min => format!("below the {min:.1}{unit} limit"),
+        _ => "outside its limits".to_string(),
+    };
+    Some(format!("{name} read {value:.1}{unit}, {limit}, {lasted}."))
+}
+
+/// "1 h 5 min", "40 min", "2 h".
+fn duration_text(d: chrono::Duration) -> String {
+    let minutes = d.num_minutes().max(1);
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
+    }
+}
+
+/// The excursion an event opened or closed, as the sensor store numbers them.
+fn excursion_id(event: &EventRecord) -> Option<i64> {
+    event.details.0.get("excursion_id")?.as_i64()
+}
+
+/// The timeline's words for a condition alert or its all-clear, with numbers.
+fn condition_explanation(event: &EventRecord, events: &[EventRecord], now: DateTime<Utc>) -> Option<String> {
+    let id = excursion_id(event)?;
+    let of = |canonical: Canonical| events.iter().find(|e| e.canonical == canonical && excursion_id(e) == Some(id));
+    let opened = of(Canonical::Exception(ExceptionKind::ConditionExcursion))?;
+    let closed = of(Canonical::Resolved(ExceptionKind::ConditionExcursion));
+    let text = condition_text(&opened.details.0, opened.occurred_at, closed.map(|c| c.occurred_at), now)?;
+    Some(match event.canonical {
+        Canonical::Resolved(_) => format!("Back in range. {text}"),
+        _ => format!("{text} {}", ExceptionKind::ConditionExcursion.next_step()),
+    })
+}
+
+fn format_handover_time(at: DateTime<Utc>, tz: TimeZone, locale: &str) -> String {
+    let local = tz.local(at);
+    if locale.eq_ignore_ascii_case("en-US") {
+        local.format("%A, %b %-d, %-I:%M %p").to_string()
+    } else {
+        local.format("%A %-d %b, %H:%M").to_string()
+    }
+}
+
 pub fn build_tracking_view(
     snapshot: &OrderSnapshot,
     windows: &[StoredWindow],
     tenant: &TenantRecord,
+    last_mile: Option<LastMileView>,
+    proof_of_delivery: Vec<PodView>,
     now: DateTime<Utc>,
 ) -> TrackingView {
     let order = &snapshot.order;
@@ -119,23 +344,25 @@ pub fn build_tracking_view(
         .collect();
     let shipment_ids: Vec<i64> = snapshot.shipments.iter().map(|s| s.id.0).collect();
 
+    let quantities = snapshot.line_quantities();
+    let lines_outstanding = quantities.iter().any(|q| q.unshipped() > 0);
+    let status = derive_order_status(&facts, &shipment_ids, lines_outstanding);
     let lines: Vec<LineView> = snapshot
         .lines
         .iter()
-        .zip(snapshot.line_quantities())
+        .zip(quantities)
         .map(|(l, q)| LineView {
             sku: l.sku.clone(),
             description: l.description.clone(),
             unit: l.unit.clone(),
             ordered: q.ordered,
             shipped: q.shipped,
-            cancelled: q.cancelled,
+            // A cancelled order sends nothing more: what did not ship, won't.
+            cancelled: if status.cancelled { q.cancelled + q.unshipped() } else { q.cancelled },
             // Still to ship: the buyer's question is "is the rest coming?".
-            outstanding: q.unshipped(),
+            outstanding: if status.cancelled { 0 } else { q.unshipped() },
         })
         .collect();
-    let lines_outstanding = lines.iter().any(|l| l.outstanding > 0);
-    let status = derive_order_status(&facts, &shipment_ids, lines_outstanding);
 
     let shipment_count = snapshot.shipments.len();
     let shipment_label: HashMap<ShipmentId, String> =
@@ -148,10 +375,14 @@ pub fn build_tracking_view(
         .filter(|e| buyers_see(e.canonical))
         .map(|e| {
             let p = e.canonical.presentation();
+            let explanation = match e.canonical.is_condition_alert() {
+                true => condition_explanation(e, &snapshot.events, now),
+                false => None,
+            };
             TimelineEntry {
                 id: e.id.0,
                 label: p.label.to_string(),
-                explanation: p.explanation.to_string(),
+                explanation: explanation.unwrap_or_else(|| p.explanation.to_string()),
                 when: format_time(e.occurred_at, tz, locale),
                 when_utc: e.occurred_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                 source_clock: source_clock(e.occurred_at, e.occurred_offset_minutes, tz, locale),
@@ -168,9 +399,18 @@ pub fn build_tracking_view(
         .filter(|x| buyers_see(Canonical::Exception(x.kind)))
         .map(|x| {
             let p = x.kind.presentation();
+            // An open excursion says how far out and for how long so far.
+            let excursion = (x.kind == ExceptionKind::ConditionExcursion)
+                .then(|| {
+                    snapshot.events.iter().rev().find(|e| {
+                        e.canonical == Canonical::Exception(x.kind) && e.shipment_id.map(|s| s.0) == x.shipment
+                    })
+                })
+                .flatten()
+                .and_then(|e| condition_explanation(e, &snapshot.events, now));
             ExceptionNotice {
                 title: p.label.to_string(),
-                explanation: p.explanation.to_string(),
+                explanation: excursion.unwrap_or_else(|| p.explanation.to_string()),
                 shipment: x
                     .shipment
                     .and_then(|s| shipment_label.get(&ShipmentId(s)).cloned())
@@ -192,6 +432,15 @@ pub fn build_tracking_view(
                 .map(|x| x.presentation().label)
                 .or(derived.milestone.map(|m| m.presentation().label))
                 .unwrap_or("Packed, waiting for the carrier");
+            // Several parcels each get their own bar; one parcel's is the order's.
+            let shipment_problem = HEADLINE_PROBLEMS.into_iter().find(|k| derived.open_exceptions.contains(k));
+            let own_progress = match shipment_count > 1 {
+                true => progress(
+                    &[derived.milestone.map_or(Milestone::Packed, |m| m.max(Milestone::Packed))],
+                    shipment_problem,
+                ),
+                false => Vec::new(),
+            };
             ShipmentView {
                 label: shipment_label[&s.id].clone(),
                 carrier: s.carrier.clone(),
@@ -199,6 +448,7 @@ pub fn build_tracking_view(
                 tracking_number: s.tracking_number.clone(),
                 status: status_label.to_string(),
                 delivered: derived.is_delivered(),
+                progress: own_progress,
                 lines: snapshot
                     .shipment_lines
                     .iter()
@@ -217,16 +467,71 @@ pub fn build_tracking_view(
         })
         .collect();
 
-    let reached = status.milestone.unwrap_or(Milestone::Placed);
-    let current = PROGRESS.iter().rposition(|(_, m)| *m <= reached).unwrap_or(0);
-    let progress = PROGRESS
-        .iter()
-        .enumerate()
-        .map(|(i, (label, _))| ProgressStep { label: label.to_string(), reached: i <= current, current: i == current })
-        .collect();
-
     let today_at_ship_to = tz.today(now);
-    let ship_to = order.ship_to.address_lines();
+    let promise_passed = is_late(order.promised_date, status.is_delivered(), today_at_ship_to);
+    let stage = status.buyer_stage(promise_passed);
+    let forecast = forecast_view(windows, today_at_ship_to, locale);
+
+    // The parts the bar is drawn over: each shipment (at least packed, as
+    // it exists), and what is in none yet, which has only been ordered.
+    let parts: Vec<Milestone> = match stage {
+        // A problem on one shipment is drawn where that shipment stopped.
+        BuyerStage::Problem { shipment: Some(id), .. } => {
+            vec![status.shipments.get(&id).and_then(|s| s.milestone).unwrap_or(Milestone::Packed)]
+        }
+        _ if status.shipments.is_empty() => vec![status.milestone.unwrap_or(Milestone::Placed)],
+        _ => status
+            .shipments
+            .values()
+            .map(|s| s.milestone.map_or(Milestone::Packed, |m| m.max(Milestone::Packed)))
+            .chain(status.lines_outstanding.then_some(Milestone::Placed))
+            .collect(),
+    };
+    let bar_problem = match stage {
+        BuyerStage::Cancelled => Some(ExceptionKind::Cancelled),
+        BuyerStage::Problem { kind, .. } => Some(kind),
+        _ => None,
+    };
+
+    // The latest delivery scan says when and where; the proof of delivery to whom.
+    let handover = stage
+        .eq(&BuyerStage::Delivered)
+        .then(|| {
+            snapshot
+                .events
+                .iter()
+                .filter(|e| e.canonical == Canonical::Milestone(Milestone::Delivered))
+                .max_by_key(|e| e.occurred_at)
+        })
+        .flatten()
+        .map(|e| {
+            let label = e.shipment_id.and_then(|s| shipment_label.get(&s));
+            let pod = proof_of_delivery.iter().find(|p| Some(&p.shipment) == label).or(proof_of_delivery.first());
+            Handover {
+                when: format_handover_time(e.occurred_at, tz, locale),
+                location: e.location.clone(),
+                receiver: pod.map(|p| p.receiver_name.clone()).filter(|r| !r.trim().is_empty()),
+            }
+        });
+    let stage_shipment = match stage {
+        BuyerStage::Problem { shipment, .. } => shipment,
+        BuyerStage::OutForDelivery { shipment, .. } => Some(shipment),
+        _ => None,
+    };
+    let top = headline(
+        stage,
+        &status,
+        &HeadlineFacts {
+            promised: order.promised_date.map(|d| format_date(d, locale)),
+            promise_passed,
+            forecast: forecast.is_some(),
+            last_mile_eta: last_mile.as_ref().and_then(|m| m.eta.clone()),
+            handover,
+            shipment: stage_shipment
+                .and_then(|s| shipment_label.get(&ShipmentId(s)).cloned())
+                .filter(|_| shipment_count > 1),
+        },
+    );
 
     TrackingView {
         last_event_id: snapshot.events.iter().map(|e| e.id.0).max().unwrap_or(0),
@@ -241,23 +546,25 @@ pub fn build_tracking_view(
         },
         order_number: order.order_number.clone(),
         customer_po: order.customer_po.clone(),
-        headline: status.headline(),
+        headline: top.title,
+        headline_when: top.when,
+        next_step: top.next_step,
         delivered: status.is_delivered(),
-        late: !status.cancelled && is_late(order.promised_date, status.is_delivered(), today_at_ship_to),
+        late: top.late_notice.is_some(),
+        late_notice: top.late_notice,
+        promised_label: top.promised_label.map(str::to_string),
         promised: order.promised_date.map(|d| format_date(d, locale)),
-        forecast: match status.cancelled || status.is_delivered() {
-            true => None,
-            false => forecast_view(windows, today_at_ship_to, locale),
-        },
-        ship_to,
+        forecast: forecast.filter(|_| top.show_forecast),
+        ship_to: order.ship_to.address_lines(),
+        updates_offer: top.updates_offer.map(str::to_string),
         time_zone_note: format!("Times are shown in the delivery address's time zone ({}).", tz.name()),
-        progress,
+        progress: progress(&parts, bar_problem),
         timeline,
         exceptions,
         shipments,
         lines,
-        last_mile: None,
-        proof_of_delivery: Vec::new(),
+        last_mile,
+        proof_of_delivery,
     }
 }
 
@@ -281,10 +588,9 @@ pub async fn load_tracking_view(
     let snapshot = store::order_snapshot(pool, tenant.id, order).await?;
     let now = Utc::now();
     let windows = store::delivery_window(pool, tenant.id, order).await?;
-    let mut view = build_tracking_view(&snapshot, &windows, &tenant, now);
     let tz = snapshot.order.ship_to.time_zone;
     let shipment_count = snapshot.shipments.len();
-    view.proof_of_delivery = store::order_pods(pool, tenant.id, order)
+    let proof_of_delivery = store::order_pods(pool, tenant.id, order)
         .await?
         .into_iter()
         .map(|pod| {
@@ -304,14 +610,15 @@ pub async fn load_tracking_view(
     let on_its_way = |s: &&store::ShipmentRecord| {
         matches!(s.status_milestone, Some(Milestone::OutForDelivery | Milestone::ArrivingSoon))
     };
+    let mut last_mile = None;
     for shipment in snapshot.shipments.iter().filter(on_its_way) {
         let record = store::last_mile(pool, tenant.id, shipment.id, now - TRAIL).await?;
-        if let Some(last_mile) = build_last_mile(&record, &snapshot.order.ship_to, map, tenant.locale.as_str()) {
-            view.last_mile = Some(last_mile);
+        if let Some(found) = build_last_mile(&record, &snapshot.order.ship_to, map, tenant.locale.as_str()) {
+            last_mile = Some(found);
             break;
         }
     }
-    Ok(view)
+    Ok(build_tracking_view(&snapshot, &windows, &tenant, last_mile, proof_of_delivery, now))
 }
 
 /// How much of the vehicle's path the map draws (and the ETA reads).
@@ -358,6 +665,178 @@ mod tests {
         assert_eq!(source_clock(at, Some(60), chicago, "de-DE").as_deref(), Some("16:10 local time (UTC+01:00)"));
         assert_eq!(source_clock(at, Some(-360), chicago, "en-US"), None, "the ship-to's own zone adds nothing");
         assert_eq!(source_clock(at, None, chicago, "en-US"), None);
+    }
+
+    #[test]
+    fn a_scan_sent_in_utc_adds_no_second_clock() {
+        let at: DateTime<Utc> = "2026-11-26T15:10:00Z".parse().unwrap();
+        let chicago = TimeZone::parse("America/Chicago").unwrap();
+        assert_eq!(source_clock(at, Some(0), chicago, "en-US"), None);
+    }
+
+    use crate::domain::status::{derive_order_status, EventFact};
+
+    fn status_of(events: &[(Option<i64>, Canonical)], shipments: &[i64], outstanding: bool) -> OrderStatus {
+        let at: DateTime<Utc> = "2026-11-20T00:00:00Z".parse().unwrap();
+        let facts: Vec<EventFact> = events
+            .iter()
+            .enumerate()
+            .map(|(i, (shipment, canonical))| EventFact {
+                shipment: *shipment,
+                canonical: *canonical,
+                occurred_at: at + chrono::Duration::hours(i as i64),
+            })
+            .collect();
+        derive_order_status(&facts, shipments, outstanding)
+    }
+
+    fn top(status: &OrderStatus, facts: HeadlineFacts) -> Headline {
+        headline(status.buyer_stage(facts.promise_passed), status, &facts)
+    }
+
+    fn promised(passed: bool) -> HeadlineFacts {
+        HeadlineFacts { promised: Some("Saturday 28 November".into()), promise_passed: passed, ..Default::default() }
+    }
+
+    const OUT: Canonical = Canonical::Milestone(Milestone::OutForDelivery);
+
+    #[test]
+    fn out_for_delivery_leads_with_todays_window_not_the_promised_date() {
+        let status = status_of(&[(Some(1), OUT)], &[1], false);
+        let eta =
+            HeadlineFacts { last_mile_eta: Some("Arriving 12:40 – 12:55".into()), forecast: true, ..promised(false) };
+        let h = top(&status, eta);
+        assert_eq!((h.title.as_str(), h.when.as_deref()), ("Out for delivery", Some("Arriving 12:40 – 12:55")));
+        assert_eq!(h.promised_label, Some("Promised for"), "no second, different expectation");
+        assert!(!h.show_forecast && h.late_notice.is_none());
+        assert_eq!(h.updates_offer, Some("when your order arrives"));
+        assert_eq!(top(&status, promised(false)).when.as_deref(), Some("Arriving today"));
+        // Late and on the van: the van wins, the notice says why it is late.
+        let late = top(&status, promised(true));
+        assert_eq!(late.title, "Out for delivery");
+        assert!(late.late_notice.unwrap().contains("on the delivery vehicle today"));
+    }
+
+    #[test]
+    fn delivered_says_when_where_and_to_whom() {
+        let status = status_of(&[(Some(1), Canonical::Milestone(Milestone::Delivered))], &[1], false);
+        let handover = Handover {
+            when: "Monday 23 Nov, 14:14".into(),
+            location: Some("Front porch".into()),
+            receiver: Some("J. Smith".into()),
+        };
+        let h = top(&status, HeadlineFacts { handover: Some(handover), ..promised(false) });
+        assert_eq!(h.title, "Delivered");
+        assert_eq!(h.when.as_deref(), Some("Monday 23 Nov, 14:14 · Front porch · Received by J. Smith"));
+        assert_eq!((h.updates_offer, h.late_notice), (None, None));
+    }
+
+    #[test]
+    fn a_late_order_never_shows_a_past_date_as_expected() {
+        let status = status_of(&[(Some(1), Canonical::Milestone(Milestone::InTransit))], &[1], false);
+        let h = top(&status, promised(true));
+        assert_eq!(h.title, "Running late");
+        assert_eq!(h.promised_label, Some("Promised for"));
+        assert!(h.late_notice.unwrap().contains("promised for Saturday 28 November"));
+        assert!(h.next_step.unwrap().contains("new delivery date"), "no estimate yet, and says so");
+        let with_window = top(&status, HeadlineFacts { forecast: true, ..promised(true) });
+        assert!(with_window.show_forecast && with_window.next_step.is_none(), "the newest estimate is the window");
+        // On time, the promised date is the expectation.
+        assert_eq!(top(&status, promised(false)).promised_label, Some("Expected by"));
+    }
+
+    #[test]
+    fn problems_and_finished_orders_say_so_with_what_happens_next() {
+        let failed =
+            status_of(&[(Some(1), OUT), (Some(1), Canonical::Exception(ExceptionKind::FailedAttempt))], &[1], false);
+        let h = top(&failed, promised(true));
+        assert_eq!(h.title, "Delivery attempt failed");
+        assert_eq!(h.next_step.as_deref(), Some(ExceptionKind::FailedAttempt.next_step()));
+        assert!(h.updates_offer.is_some(), "still worth hearing about");
+
+        for kind in [ExceptionKind::Cancelled, ExceptionKind::ReturnedToSender] {
+            let status = status_of(
+                &[(Some(1), Canonical::Milestone(Milestone::InTransit)), (Some(1), Canonical::Exception(kind))],
+                &[1],
+                false,
+            );
+            let h = top(&status, HeadlineFacts { forecast: true, ..promised(true) });
+            assert_eq!(h.title, kind.presentation().label);
+            assert_eq!((h.late_notice, h.updates_offer, h.promised_label), (None, None, None), "{kind:?}");
+            assert!(!h.show_forecast && h.next_step.is_some());
+        }
+    }
+
+    fn states(steps: &[ProgressStep]) -> Vec<(&str, char)> {
+        steps
+            .iter()
+            .map(|s| {
+                let state = match (s.problem, s.reached, s.partly) {
+                    (true, ..) => '!',
+                    (_, true, _) => '#',
+                    (_, _, true) => '~',
+                    _ => '.',
+                };
+                (s.label.as_str(), if s.current { state.to_ascii_uppercase() } else { state })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_bar_adds_up_over_split_partial_and_stopped_orders() {
+        use Milestone::*;
+        let split = progress(&[Delivered, InTransit], None);
+        assert_eq!(
+            states(&split),
+            [("Ordered", '#'), ("Packed", '#'), ("Shipped", '#'), ("Out for delivery", '~'), ("Partly delivered", '~')]
+        );
+        assert!(split[4].current, "not \"Shipped\"");
+        // A partial shipment delivered while the rest is only ordered.
+        let partial = progress(&[Delivered, Placed], None);
+        assert!(partial[1..].iter().all(|s| !s.reached && s.partly), "never a fully delivered bar");
+        let failed = progress(&[OutForDelivery], Some(ExceptionKind::FailedAttempt));
+        assert_eq!(
+            failed[3],
+            ProgressStep {
+                label: "Out for delivery".into(),
+                reached: true,
+                partly: false,
+                current: false,
+                problem: false
+            }
+        );
+        assert_eq!(
+            (failed[4].label.as_str(), failed[4].problem && failed[4].current),
+            ("Delivery attempt failed", true)
+        );
+        let held = progress(&[InTransit], Some(ExceptionKind::Held));
+        assert_eq!(
+            held.iter().map(|s| s.label.as_str()).collect::<Vec<_>>(),
+            ["Ordered", "Packed", "Shipped", "Held", "Delivered"]
+        );
+        let cancelled = progress(&[Confirmed], Some(ExceptionKind::Cancelled));
+        assert_eq!(cancelled.iter().map(|s| s.label.as_str()).collect::<Vec<_>>(), ["Ordered", "Cancelled"]);
+        let returned = progress(&[ArrivedAtHub], Some(ExceptionKind::ReturnedToSender));
+        assert_eq!(returned.last().unwrap().label, "Returned to sender");
+        assert!(!returned.iter().any(|s| s.label == "Delivered"));
+        let delivered = progress(&[Delivered], None);
+        assert!(delivered.iter().all(|s| s.reached) && delivered[4].current);
+    }
+
+    #[test]
+    fn a_condition_alert_gives_the_reading_the_limit_and_how_long() {
+        let opened: DateTime<Utc> = "2026-11-26T10:00:00Z".parse().unwrap();
+        let details = serde_json::json!({"metric": "temperature_c", "value": 9.04, "min": 2.0, "max": 8.0});
+        let closed = opened + chrono::Duration::minutes(65);
+        assert_eq!(
+            condition_text(&details, opened, Some(closed), closed).as_deref(),
+            Some("Temperature read 9.0 °C, above the 8.0 °C limit, for 1 h 5 min.")
+        );
+        let cold = serde_json::json!({"metric": "temperature_c", "value": 1.2, "min": 2.0, "max": 8.0});
+        assert_eq!(
+            condition_text(&cold, opened, None, opened + chrono::Duration::minutes(40)).as_deref(),
+            Some("Temperature read 1.2 °C, below the 2.0 °C limit, for 40 min so far.")
+        );
     }
 
     fn window(earliest: &str, likely: &str, latest: &str) -> DeliveryWindow {

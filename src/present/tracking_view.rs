@@ -11,14 +11,29 @@ pub struct TrackingView {
     pub brand: BrandView,
     pub order_number: String,
     pub customer_po: Option<String>,
+    /// The stage in a few words: "Out for delivery", "Delivery attempt failed".
     pub headline: String,
+    /// The headline's date, place and person: "Monday 23 Nov, 14:14 · Front
+    /// porch · Received by J. Smith", or today's arrival window.
+    pub headline_when: Option<String>,
+    /// What happens next, when the buyer might wonder (a problem, a
+    /// cancellation, a late order without a new date).
+    pub next_step: Option<String>,
     pub delivered: bool,
     pub late: bool,
+    /// Why the order is late and since when; shown while it is still coming.
+    pub late_notice: Option<String>,
+    /// "Expected by" while that date is the order's best estimate, "Promised
+    /// for" beside a newer one; `None` hides the date (a finished order).
+    pub promised_label: Option<String>,
     /// e.g. "Tue, Nov 24" in the ship-to's calendar.
     pub promised: Option<String>,
     /// Milepost's predicted delivery window while the order is on its way.
     pub forecast: Option<ForecastView>,
     pub ship_to: Vec<String>,
+    /// What a sign-up would tell the buyer about ("when your order ships,
+    /// is out for delivery and arrives"); `None` once nothing is left to tell.
+    pub updates_offer: Option<String>,
     pub time_zone_note: String,
     pub progress: Vec<ProgressStep>,
     /// Newest first.
@@ -86,8 +101,13 @@ pub struct BrandView {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProgressStep {
     pub label: String,
+    /// Every part of the order has reached this step.
     pub reached: bool,
+    /// Some parts have, others not yet (a split or partial order).
+    pub partly: bool,
     pub current: bool,
+    /// The order stopped here: the label names the problem.
+    pub problem: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -121,6 +141,8 @@ pub struct ShipmentView {
     pub tracking_number: String,
     pub status: String,
     pub delivered: bool,
+    /// This shipment's own bar, when the order has several.
+    pub progress: Vec<ProgressStep>,
     pub lines: Vec<ShipmentLineView>,
 }
 

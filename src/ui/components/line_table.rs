@@ -24,7 +24,7 @@ pub fn LineTable(lines: Vec<LineView>) -> impl IntoView {
                                 {l.description} <span class="block text-xs text-slate-500">{l.sku}</span>
                                 {(l.cancelled > 0).then(|| view! {
                                     <span class="block text-xs text-amber-800" data-testid="line-cancelled">
-                                        {l.cancelled} " will not ship (cancelled by the seller)"
+                                        {l.cancelled} " will not ship (cancelled)"
                                     </span>
                                 })}
                             </td>

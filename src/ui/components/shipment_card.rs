@@ -2,11 +2,13 @@
 //! what it carries.
 
 use crate::present::tracking_view::ShipmentView;
+use crate::ui::components::progress::ProgressBar;
 use leptos::prelude::*;
 
 #[component]
 pub fn ShipmentCard(shipment: ShipmentView) -> impl IntoView {
     let badge = if shipment.delivered { "bg-emerald-100 text-emerald-900" } else { "bg-slate-100 text-slate-800" };
+    let progress = shipment.progress;
     view! {
         <article class="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200" data-testid="shipment">
             <div class="flex flex-wrap items-baseline justify-between gap-2">
@@ -19,6 +21,7 @@ pub fn ShipmentCard(shipment: ShipmentView) -> impl IntoView {
                 " · Tracking number "
                 <span class="font-mono">{shipment.tracking_number}</span>
             </p>
+            {(!progress.is_empty()).then(|| view! { <ProgressBar steps=progress/> })}
             <ul class="mt-3 divide-y divide-slate-100 text-sm">
                 {shipment.lines.into_iter().map(|l| view! {
                     <li class="flex justify-between gap-4 py-1.5">

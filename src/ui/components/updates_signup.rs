@@ -65,8 +65,10 @@ fn unavailable(e: crate::store::StoreError) -> ServerFnError {
     ServerFnError::new("Updates are temporarily unavailable.")
 }
 
+/// `offer` is what the buyer would hear about, as a "when ..." clause that
+/// fits where the order is ("when your order arrives" once it is on the van).
 #[component]
-pub fn UpdatesSignup(token: String) -> impl IntoView {
+pub fn UpdatesSignup(token: String, offer: String) -> impl IntoView {
     let request = ServerAction::<RequestUpdates>::new();
     let confirm = ServerAction::<ConfirmUpdates>::new();
     let step = move || match (confirm.value().get(), request.value().get()) {
@@ -83,13 +85,14 @@ pub fn UpdatesSignup(token: String) -> impl IntoView {
     let input = "mt-1 w-full rounded border border-slate-300 px-3 py-2";
     let button = "mt-3 rounded bg-[var(--brand)] px-4 py-2 font-medium text-[var(--brand-text)]";
     let code_token = token.clone();
+    let confirmed_offer = offer.clone();
     view! {
         <section aria-labelledby="updates-heading" class="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200" data-testid="updates">
             <h2 id="updates-heading" class="text-lg font-semibold">"Get updates"</h2>
             {move || match step() {
-                Some(SignupStep::Confirmed) => view! {
-                    <p class="mt-2 text-slate-700" role="status">"You're set: we'll tell you when your order ships, is out for delivery and arrives."</p>
-                }.into_any(),
+                Some(SignupStep::Confirmed) => { let offer = confirmed_offer.clone(); view! {
+                    <p class="mt-2 text-slate-700" role="status">"You're set: we'll tell you " {offer} "."</p>
+                }.into_any() }
                 Some(SignupStep::CodeSent(address)) => { let token = code_token.clone(); view! {
                     <ActionForm action=confirm>
                         <p class="mt-2 text-slate-700" role="status">"We sent a code to " {address.clone()} "."</p>
@@ -101,9 +104,9 @@ pub fn UpdatesSignup(token: String) -> impl IntoView {
                         <button type="submit" class=button>"Confirm"</button>
                     </ActionForm>
                 }.into_any() }
-                other => { let token = token.clone(); view! {
+                other => { let token = token.clone(); let offer = offer.clone(); view! {
                     <ActionForm action=request>
-                        <p class="mt-2 text-sm text-slate-700">"We'll email or text you when your order ships, is out for delivery and arrives, and at once if something goes wrong."</p>
+                        <p class="mt-2 text-sm text-slate-700">"We'll email or text you " {offer} ", and at once if something goes wrong."</p>
                         <input type="hidden" name="token" value=token/>
                         <label class="mt-3 block text-sm font-medium" for="updates-address">"Email or mobile number (with +country code)"</label>
                         <input id="updates-address" name="address" autocomplete="email" required class=input/>

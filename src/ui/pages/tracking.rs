@@ -98,8 +98,16 @@ fn TrackingContent(view: TrackingView, token: String) -> impl IntoView {
                     <h1 id="order-heading" data-testid="headline" class="mt-1 text-2xl font-semibold tracking-tight">
                         {move || live.with(|v| v.headline.clone())}
                     </h1>
+                    {move || live.with(|v| v.headline_when.clone()).map(|when| view! {
+                        <p class="mt-1 text-lg font-medium text-slate-900" data-testid="headline-when">{when}</p>
+                    })}
+                    {move || live.with(|v| v.next_step.clone()).map(|next| view! {
+                        <p class="mt-1 text-slate-700" data-testid="next-step">{next}</p>
+                    })}
                     {move || live.with(|v| view! { <Forecast forecast=v.forecast.clone()/> })}
-                    {move || live.with(|v| view! { <DeliveryDate promised=v.promised.clone() late=v.late delivered=v.delivered forecast=v.forecast.is_some()/> })}
+                    {move || live.with(|v| view! {
+                        <DeliveryDate promised=v.promised.clone() label=v.promised_label.clone() late_notice=v.late_notice.clone()/>
+                    })}
                     {move || view! { <ProgressBar steps=live.with(|v| v.progress.clone())/> }}
                 </section>
 
@@ -131,7 +139,7 @@ fn TrackingContent(view: TrackingView, token: String) -> impl IntoView {
                     {move || view! { <LineTable lines=live.with(|v| v.lines.clone())/> }}
                 </section>
 
-                {(!live.with_untracked(|v| v.delivered)).then(|| view! { <UpdatesSignup token=signup_token.clone()/> })}
+                {live.with_untracked(|v| v.updates_offer.clone()).map(|offer| view! { <UpdatesSignup token=signup_token.clone() offer/> })}
 
                 <section aria-labelledby="address-heading" class="grid gap-6 rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200 sm:grid-cols-2">
                     <div>
@@ -158,26 +166,23 @@ fn Forecast(forecast: Option<ForecastView>) -> impl IntoView {
     })
 }
 
+/// The merchant's date under the label the headline chose, and why the
+/// order is late while it still is.
 #[component]
-fn DeliveryDate(promised: Option<String>, late: bool, delivered: bool, forecast: bool) -> impl IntoView {
-    let Some(date) = promised else {
-        return ().into_any();
-    };
-    // Beside a forecast the merchant's date is what was promised, not a
-    // second, different expectation.
-    let label = if delivered || forecast { "Promised for" } else { "Expected by" };
+fn DeliveryDate(promised: Option<String>, label: Option<String>, late_notice: Option<String>) -> impl IntoView {
     view! {
-        <p class="mt-2 text-slate-700" data-testid="promised">
-            {label} " " <strong class="text-slate-900">{date}</strong>
-        </p>
-        {late.then(|| view! {
+        {promised.zip(label).map(|(date, label)| view! {
+            <p class="mt-2 text-slate-700" data-testid="promised">
+                {label} " " <strong class="text-slate-900">{date}</strong>
+            </p>
+        })}
+        {late_notice.map(|notice| view! {
             <p role="status" data-testid="late-notice"
                class="mt-3 rounded-lg border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-                "Your order is running late. It has not arrived by the promised date; we're on it and will update this page as soon as it moves."
+                "Your order is running late. " {notice}
             </p>
         })}
     }
-    .into_any()
 }
 
 #[component]
