@@ -181,8 +181,10 @@ pub fn headline(stage: BuyerStage, status: &OrderStatus, facts: &HeadlineFacts) 
             && facts.forecast;
     // The merchant's date is an expectation only while nothing newer or
     // more certain is on the page; past, it is what was promised.
+    // A cancelled or returned order's date no longer means anything.
+    let date_moot = stage.is_finished() && stage != BuyerStage::Delivered;
     let promised_label = match stage {
-        _ if facts.promised.is_none() || stage.is_finished() && stage != BuyerStage::Delivered => None,
+        _ if facts.promised.is_none() || date_moot => None,
         BuyerStage::OnItsWay(_) | BuyerStage::PartlyDelivered { .. } if !show_forecast && !facts.promise_passed => {
             Some("Expected by")
         }
@@ -494,25 +496,20 @@ pub fn build_tracking_view(
     };
 
     // The latest delivery scan says when and where; the proof of delivery to whom.
-    let handover = stage
-        .eq(&BuyerStage::Delivered)
-        .then(|| {
-            snapshot
-                .events
-                .iter()
-                .filter(|e| e.canonical == Canonical::Milestone(Milestone::Delivered))
-                .max_by_key(|e| e.occurred_at)
-        })
-        .flatten()
-        .map(|e| {
-            let label = e.shipment_id.and_then(|s| shipment_label.get(&s));
-            let pod = proof_of_delivery.iter().find(|p| Some(&p.shipment) == label).or(proof_of_delivery.first());
-            Handover {
-                when: format_handover_time(e.occurred_at, tz, locale),
-                location: e.location.clone(),
-                receiver: pod.map(|p| p.receiver_name.clone()).filter(|r| !r.trim().is_empty()),
-            }
-        });
+    let last_delivery = snapshot
+        .events
+        .iter()
+        .filter(|e| e.canonical == Canonical::Milestone(Milestone::Delivered))
+        .max_by_key(|e| e.occurred_at);
+    let handover = last_delivery.filter(|_| stage == BuyerStage::Delivered).map(|e| {
+        let label = e.shipment_id.and_then(|s| shipment_label.get(&s));
+        let pod = proof_of_delivery.iter().find(|p| Some(&p.shipment) == label).or(proof_of_delivery.first());
+        Handover {
+            when: format_handover_time(e.occurred_at, tz, locale),
+            location: e.location.clone(),
+            receiver: pod.map(|p| p.receiver_name.clone()).filter(|r| !r.trim().is_empty()),
+        }
+    });
     let stage_shipment = match stage {
         BuyerStage::Problem { shipment, .. } => shipment,
         BuyerStage::OutForDelivery { shipment, .. } => Some(shipment),
