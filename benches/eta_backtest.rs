@@ -2,7 +2,7 @@
 //! import and the store) on the Olist slice in
 //! ../shared/data/olist (evaluation data, never copied into the repository).
 //! Prints the table; `--json` prints the report as one JSON object.
-//! Arguments: `[DIR] [--from YYYY-MM] [--to YYYY-MM] [--json] [--no-calibration]`
+//! Arguments: `[DIR] [--from YYYY-MM] [--to YYYY-MM] [--json] [--calibrate]`
 //! and, to tune, `[--window-days N] [--half-life DAYS] [--shrink N] [--prefix LEN]`.
 
 use milepost::history::{backtest, olist};
@@ -30,7 +30,7 @@ fn main() {
     };
     let (deliveries, skipped) = backtest::deliveries(&orders);
     let mut options = backtest::BacktestOptions::new(from, to);
-    options.calibrate = !args.iter().any(|a| a == "--no-calibration");
+    options.config.calibrate = args.iter().any(|a| a == "--calibrate");
     // Knobs for tuning the estimator; the defaults are the product's.
     let number = |name: &str| value(name).map(|v| v.parse::<f64>().unwrap_or_else(|_| panic!("{name} takes a number")));
     let config = &mut options.config;

@@ -65,7 +65,9 @@ pub async fn catch_up_until(state: &AppState, settled: DateTime<Utc>) -> store::
         let (orders, last) = stored::orders_after_cursor(&state.pool, BATCH, settled).await?;
         let Some(last) = last else { break };
         for (tenant, order) in &orders {
+            let config = EstimatorConfig::default();
             let levels = match levels.get(tenant) {
+                _ if !config.calibrate => config.levels,
                 Some(l) => *l,
                 None => {
                     let l = calibrated_levels(&state.pool, *tenant, Utc::now().date_naive()).await?;

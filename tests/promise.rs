@@ -61,7 +61,7 @@ async fn an_imported_history_backtests_to_the_hand_computed_figures() {
     assert_eq!(stored.len(), 5);
     let month: YearMonth = "2017-10".parse().unwrap();
     let mut options = BacktestOptions::new(month, month);
-    options.calibrate = false;
+    options.config.calibrate = false;
     options.config.min_history = 1;
     options.config.min_basis = 1;
     let report = backtest::run(&stored, &options);

@@ -415,7 +415,7 @@ pub struct PredictedDelivery {
     pub p_late: Option<f64>,
     /// What the window rests on: `history`, `carrier_estimate`, `promised_date`, `last_mile` or `delivered`.
     pub basis: String,
-    /// One line a person understands, e.g. "based on 1,240 deliveries from TX to OH in the last 90 days".
+    /// One line a person understands, e.g. "based on 1,240 deliveries from TX to OH in the last 180 days".
     pub reason: String,
 }
 

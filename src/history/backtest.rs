@@ -142,9 +142,6 @@ pub struct BacktestOptions {
     pub to: YearMonth,
     pub config: EstimatorConfig,
     pub calendar: BusinessCalendar,
-    /// Recalibrate the quantile levels at each origin from the scored
-    /// predictions of the months before it (see `QuantileLevels::calibrated`).
-    pub calibrate: bool,
     /// Months of scored predictions the calibration reads.
     pub calibration_months: u32,
     /// Fewer scored predictions than this: nominal levels.
@@ -156,8 +153,9 @@ pub struct BacktestOptions {
 }
 
 impl BacktestOptions {
-    /// The test months with the defaults: Brazilian national holidays off,
-    /// calibration on the three months before each origin.
+    /// The test months with the defaults: Brazilian national holidays off;
+    /// when `config.calibrate`, calibration on the three months before each
+    /// origin but the last.
     pub fn new(from: YearMonth, to: YearMonth) -> Self {
         let years = (from.year() - 3)..=(to.year() + 1);
         BacktestOptions {
@@ -165,7 +163,6 @@ impl BacktestOptions {
             to,
             config: EstimatorConfig::default(),
             calendar: BusinessCalendar::weekdays().with_holidays(years.flat_map(brazil_holidays)),
-            calibrate: true,
             calibration_months: 3,
             min_calibration: 200,
             calibration_lag_months: 1,
@@ -348,7 +345,7 @@ pub fn run(deliveries: &[Delivery], options: &BacktestOptions) -> BacktestReport
         // Calibrate on predictions whose outcome was known at the origin.
         let levels: Vec<QuantileLevels> = (0..2)
             .map(|point| {
-                if !options.calibrate {
+                if !config.calibrate {
                     return config.levels;
                 }
                 let end = (0..options.calibration_lag_months).fold(month, |m, _| m.prev());
@@ -494,7 +491,7 @@ mod tests {
     fn the_fixture_backtest_matches_the_hand_computation() {
         let month: YearMonth = "2017-10".parse().unwrap();
         let mut options = BacktestOptions::new(month, month);
-        options.calibrate = false;
+        options.config.calibrate = false;
         options.config.min_history = 1;
         options.config.min_basis = 1;
         let report = run(&fixture(), &options);

@@ -51,7 +51,7 @@ pub struct TrackingView {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ForecastView {
     pub arriving: String,
-    /// "Based on 1,240 deliveries from TX to OH in the last 90 days", or
+    /// "Based on 1,240 deliveries from TX to OH in the last 180 days", or
     /// the honest fallback ("the carrier's estimate; no delivery history yet").
     pub reason: String,
 }

@@ -74,8 +74,8 @@ fn the_reason_names_the_lane_and_the_count() {
         &EstimatorConfig::default(),
     )
     .unwrap();
-    assert_eq!(p.window.reason, "based on 1,240 deliveries from SP to postcodes 220… in the last 90 days");
-    assert_eq!(p.window.basis, Basis::History { deliveries: 1240, level: LaneLevel::Postcode, window_days: 90 });
+    assert_eq!(p.window.reason, "based on 1,240 deliveries from SP to postcodes 220… in the last 180 days");
+    assert_eq!(p.window.basis, Basis::History { deliveries: 1240, level: LaneLevel::Postcode, window_days: 180 });
     // Days 2..=8 evenly: 10 % at day 2, median day 5, 90 % at day 8, in business days.
     assert_eq!(p.window.earliest, d("2017-10-04"));
     assert_eq!(p.window.likely, d("2017-10-09"));
