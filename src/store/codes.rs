@@ -1,28 +1,35 @@
 //! Domain values the database keeps as text, read back into their types
 //! here and nowhere else: a milestone from its code, a time zone from its
-//! IANA name. Writes bind the same text (`Milestone::code`, `TimeZone::name`).
+//! IANA name, open exceptions from their codes. Writes bind the same text (`Milestone::code`, `TimeZone::name`).
 //! Generic over the backend, so SQLite and PostgreSQL read them alike.
 
 use crate::domain::{Milestone, OpenExceptions, TimeZone};
 use sqlx::error::BoxDynError;
 use sqlx::{Database, Decode, Type};
 
+/// Each of these is a text column to the database.
+macro_rules! stored_as_text {
+    ($($t:ty),*) => {$(
+        impl<DB: Database> Type<DB> for $t
+        where
+            String: Type<DB>,
+        {
+            fn type_info() -> DB::TypeInfo {
+                <String as Type<DB>>::type_info()
+            }
+            fn compatible(ty: &DB::TypeInfo) -> bool {
+                <String as Type<DB>>::compatible(ty)
+            }
+        }
+    )*};
+}
+
+stored_as_text!(Milestone, TimeZone, OpenExceptions);
+
 /// A milestone column (`orders.status_milestone`, `shipments.status_milestone`).
 /// Only the store writes these, from `Milestone::code`; a code it does not
 /// know means the data or the code base is wrong, so reading it fails (the
 /// query errors with the column and the code) rather than guessing.
-impl<DB: Database> Type<DB> for Milestone
-where
-    String: Type<DB>,
-{
-    fn type_info() -> DB::TypeInfo {
-        <String as Type<DB>>::type_info()
-    }
-    fn compatible(ty: &DB::TypeInfo) -> bool {
-        <String as Type<DB>>::compatible(ty)
-    }
-}
-
 impl<'r, DB: Database> Decode<'r, DB> for Milestone
 where
     String: Decode<'r, DB>,
@@ -36,18 +43,6 @@ where
 /// The API refuses unknown names, but older rows or another writer may
 /// hold one; a page or a notification must not fail for it, so it reads as
 /// UTC (which pages name) and the bad name is logged.
-impl<DB: Database> Type<DB> for TimeZone
-where
-    String: Type<DB>,
-{
-    fn type_info() -> DB::TypeInfo {
-        <String as Type<DB>>::type_info()
-    }
-    fn compatible(ty: &DB::TypeInfo) -> bool {
-        <String as Type<DB>>::compatible(ty)
-    }
-}
-
 impl<'r, DB: Database> Decode<'r, DB> for TimeZone
 where
     String: Decode<'r, DB>,
@@ -93,18 +88,6 @@ mod tests {
 /// `orders.open_exceptions`: exception codes joined by commas, written by
 /// `store::append` from the derived status. Like a milestone, a code the
 /// store did not write is an error, not a guess.
-impl<DB: Database> Type<DB> for OpenExceptions
-where
-    String: Type<DB>,
-{
-    fn type_info() -> DB::TypeInfo {
-        <String as Type<DB>>::type_info()
-    }
-    fn compatible(ty: &DB::TypeInfo) -> bool {
-        <String as Type<DB>>::compatible(ty)
-    }
-}
-
 impl<'r, DB: Database> Decode<'r, DB> for OpenExceptions
 where
     String: Decode<'r, DB>,
