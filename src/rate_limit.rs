@@ -135,6 +135,9 @@ pub fn class_of(method: &Method, path: &str) -> Option<Class> {
         (&Method::POST, "/login/link") => Some(Class::SignInLink),
         (_, p) if p.strip_prefix("/login/link/").is_some_and(|token| !token.is_empty()) => Some(Class::SignInCode),
         (_, p) if p.starts_with("/t/") => Some(Class::Tracking),
+        // In front of the lookup's own limits in the database (per address,
+        // order number and email): this one costs no write.
+        (&Method::POST, p) if p.starts_with("/track/") => Some(Class::OrderLookup),
         _ => None,
     }
 }
@@ -198,6 +201,8 @@ mod tests {
         assert_eq!(class_of(&Method::POST, "/login/link/abc"), Some(Class::SignInCode));
         assert_eq!(class_of(&Method::GET, "/t/abc"), Some(Class::Tracking));
         assert_eq!(class_of(&Method::GET, "/t/abc/events"), Some(Class::Tracking));
+        assert_eq!(class_of(&Method::POST, "/track/northwind"), Some(Class::OrderLookup));
+        assert_eq!(class_of(&Method::GET, "/track/northwind"), None);
         assert_eq!(class_of(&Method::GET, "/portal/orders"), None);
         assert_eq!(class_of(&Method::POST, "/api/v1/events"), None);
     }

@@ -67,6 +67,10 @@ pub fn wording(trigger: &str, order: &str) -> (String, String) {
         "shipped" => (format!("Your order {order} is on its way"), "Your order has left our warehouse.".into()),
         "out_for_delivery" => (format!("Your order {order} arrives today"), "Your order is out for delivery.".into()),
         "delivered" => (format!("Your order {order} was delivered"), "Your order has been delivered.".into()),
+        "order_lookup" => (
+            format!("Track your order {order}"),
+            "Here is the link you asked for to follow your order. It works for one day.".into(),
+        ),
         _ => (
             format!("Update on your order {order}: {label}"),
             canonical.map(|c| c.presentation().explanation).filter(|e| !e.is_empty()).unwrap_or(label).to_string(),

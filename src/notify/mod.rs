@@ -19,6 +19,7 @@ use webhook_target::TargetPolicy;
 const LEASE: Duration = Duration::minutes(2);
 /// Tracking links sent out stay valid this long.
 const LINK_LIFETIME: Duration = Duration::days(90);
+const LOOKUP_LINK_LIFETIME: Duration = Duration::days(1);
 
 /// The ways this node can deliver. A channel that is not configured here
 /// is not claimed: its messages wait, never lost, for a node that has it.
@@ -136,8 +137,9 @@ async fn deliver(state: &AppState, channels: &Channels, n: &DueNotification) -> 
     let tracking_url = match code {
         Some(_) => None,
         None => {
-            let token =
-                tracking_link::issue(&state.pool, n.tenant_id, n.order_id, Some(Utc::now() + LINK_LIFETIME)).await?;
+            // A link asked for on the lookup page is short-lived, like the page's own.
+            let lifetime = if n.trigger == "order_lookup" { LOOKUP_LINK_LIFETIME } else { LINK_LIFETIME };
+            let token = tracking_link::issue(&state.pool, n.tenant_id, n.order_id, Some(Utc::now() + lifetime)).await?;
             Some(format!("{base}/t/{}", token.as_str()))
         }
     };

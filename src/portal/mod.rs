@@ -6,6 +6,7 @@
 pub mod documents;
 pub mod error;
 pub mod forms;
+pub mod lookup;
 pub mod pages;
 pub mod sign_in;
 
@@ -32,6 +33,8 @@ pub fn router() -> Router<AppState> {
         .route("/login/link", post(sign_in::request_link))
         .route("/login/link/{token}", post(sign_in::use_link))
         .route("/logout", post(sign_in::sign_out))
+        .route("/track", get(lookup::choose_shop))
+        .route("/track/{tenant}", get(lookup::form).post(lookup::look_up))
         .route("/portal", get(home))
         .route("/portal/orders/{number}/events", get(forms::order_stream))
         .route("/portal/orders/{number}/receipts", post(forms::receive))
@@ -158,7 +161,7 @@ pub async fn order_for(
 pub async fn same_origin_only(request: Request, next: Next) -> Response {
     let path = request.uri().path();
     let cookie_authenticated =
-        ["/login", "/logout", "/portal"].iter().any(|p| path == *p || path.starts_with(&format!("{p}/")));
+        ["/login", "/logout", "/portal", "/track"].iter().any(|p| path == *p || path.starts_with(&format!("{p}/")));
     if !cookie_authenticated || matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(request).await;
     }

@@ -10,6 +10,7 @@ mod idempotency;
 /// The KPI rollups: folding logs into weekly rows, and reading them summed.
 pub mod kpis;
 mod last_mile;
+mod lookup;
 mod notifications;
 mod orders;
 mod people;
@@ -35,6 +36,7 @@ pub use last_mile::{
     foreign_shipments, last_mile, prune_positions, record_positions, set_route, LastMileRecord, MovedShipment,
     NewPosition,
 };
+pub use lookup::{lookup_attempts_since, lookup_order, LookupCandidate, LookupOutcome};
 pub use people::{
     accounts, clear_login_failures, create_session, create_sign_in_link, create_user, disable_user, list_users,
     live_session, login_failures_since, peek_sign_in_link, record_login_failure, release_login_attempt,
@@ -77,9 +79,9 @@ pub use orders::{
     ShipmentLineRecord, ShipmentRecord,
 };
 pub use tenants::{
-    buyers_see_condition_alerts, create_account, create_tenant, get_tenant, list_tenants, set_arriving_soon_radius,
-    set_buyers_see_condition_alerts, set_predicted_late_threshold, set_quiet_hours, set_status_override,
-    status_overrides, NewTenant, TenantRecord,
+    buyers_see_condition_alerts, create_account, create_tenant, get_tenant, list_tenants, lookup_sends_email,
+    set_arriving_soon_radius, set_buyers_see_condition_alerts, set_lookup_sends_email, set_predicted_late_threshold,
+    set_quiet_hours, set_status_override, status_overrides, NewTenant, TenantRecord,
 };
 pub use tracking_links::{insert_tracking_link, resolve_tracking_link, revoke_tracking_link, TrackingLinkTarget};
 

@@ -142,6 +142,26 @@ pub async fn buyers_see_condition_alerts(pool: &Pool, tenant: TenantId) -> Resul
         .await)?)
 }
 
+/// Whether the lookup page ("Track your order") emails the tracking link
+/// to the order's contact instead of opening the tracking page.
+pub async fn set_lookup_sends_email(pool: &Pool, tenant: TenantId, sends_email: bool) -> Result<()> {
+    on_pool!(pool, |c| sqlx::query("UPDATE tenants SET lookup_sends_email = $1 WHERE id = $2")
+        .bind(sends_email)
+        .bind(tenant)
+        .execute(c)
+        .await
+        .map(|_| ()))?;
+    Ok(())
+}
+
+/// See [`set_lookup_sends_email`].
+pub async fn lookup_sends_email(pool: &Pool, tenant: TenantId) -> Result<bool> {
+    Ok(on_pool!(pool, |c| sqlx::query_scalar("SELECT lookup_sends_email FROM tenants WHERE id = $1")
+        .bind(tenant)
+        .fetch_one(c)
+        .await)?)
+}
+
 /// Sets the tenant's arriving-soon radius in metres.
 pub async fn set_arriving_soon_radius(pool: &Pool, tenant: TenantId, metres: f64) -> Result<()> {
     on_pool!(pool, |c| sqlx::query("UPDATE tenants SET arriving_soon_radius_m = $1 WHERE id = $2")

@@ -7,6 +7,9 @@ use leptos::prelude::*;
 /// revoked gets exactly this, so nobody can learn whether an order exists:
 /// inside the app (an unknown path) and on its own (`server`'s tracking-link
 /// gate, before any page code runs).
+///
+/// It offers the lookup page (order number and email or postcode) to
+/// everyone alike: naming the tenant would tell which tenant a token is from.
 #[component]
 pub fn NotFound() -> impl IntoView {
     #[cfg(feature = "ssr")]
@@ -18,6 +21,7 @@ pub fn NotFound() -> impl IntoView {
             <p class="mt-4 text-slate-700">
                 "This tracking link may have expired or been replaced. Please use the most recent link from your order emails, or contact the shop you ordered from."
             </p>
+            <p class="mt-4"><a class="underline" href="/track" rel="external" data-testid="order-lookup-link">"Find your order with its number instead"</a></p>
         </Message>
     }
 }
