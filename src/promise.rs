@@ -31,6 +31,10 @@ const INTERVAL: std::time::Duration = std::time::Duration::from_secs(5);
 const SETTLE: Duration = Duration::seconds(3);
 /// The source of the events the promise writes (dictionary rows `promise`).
 pub const SOURCE: &str = "promise";
+/// How old an open order's window may grow without an event.
+const REFRESH_EVERY: Duration = Duration::hours(1);
+/// How soon a fallback window is looked at again once the tenant has history.
+const FALLBACK_REFRESH_AFTER: Duration = Duration::minutes(1);
 /// Scored predictions needed before the quantile levels are recalibrated.
 const MIN_CALIBRATION: usize = 200;
 
@@ -80,7 +84,31 @@ pub async fn catch_up_until(state: &AppState, settled: DateTime<Utc>) -> store::
         seen += orders.len();
         stored::advance_cursor(&state.pool, last).await?;
     }
+    refresh_stale(state, Utc::now()).await?;
     Ok(seen)
+}
+
+/// Recomputes open orders whose window has aged without an event: time
+/// spent in a step changes the odds, and an order first seen before its
+/// lane had history rests on a fallback until it is looked at again.
+pub async fn refresh_stale(state: &AppState, now: DateTime<Utc>) -> store::Result<usize> {
+    let config = EstimatorConfig::default();
+    let stale = stored::stale_windows(
+        &state.pool,
+        now - REFRESH_EVERY,
+        now - FALLBACK_REFRESH_AFTER,
+        config.min_history as i64,
+        BATCH,
+    )
+    .await?;
+    for (tenant, order) in &stale {
+        let levels = match config.calibrate {
+            true => calibrated_levels(&state.pool, *tenant, now.date_naive()).await?,
+            false => config.levels,
+        };
+        refresh_order(state, *order, levels, now).await?;
+    }
+    Ok(stale.len())
 }
 
 /// Runs `catch_up` after every commit that woke it, and every few seconds.

@@ -69,7 +69,7 @@ async fn each_demo_state_tells_one_story() {
     let app = spawn_app().await;
     milepost::demo::seed(&app.pool, &milepost::domain::StatusDictionary::global(), Utc::now(), 25).await.unwrap();
     let links = milepost::demo::showcase_links(&app.pool).await.unwrap();
-    assert_eq!(links.len(), 20);
+    assert_eq!(links.len(), 2 * milepost::demo::Scenario::SHOWCASE.len());
     for (brand, scenario, token) in links {
         let html = app.get(&format!("/t/{}", token.as_str())).await.text().await.unwrap();
         let at = format!("{brand}, {scenario:?}");

@@ -245,3 +245,39 @@ async fn the_trending_late_threshold_is_an_admin_setting() {
         .unwrap();
     assert_eq!(saved, 0.8);
 }
+
+#[tokio::test]
+async fn a_window_resting_on_the_promise_is_recomputed_once_history_arrives() {
+    let app = spawn_app_without_notification_worker(&[]).await;
+    let t = tenant(&app.pool, "acme").await;
+    let now = Utc::now();
+    let promised = (now + Duration::days(3)).date_naive();
+    let live = order(&app.pool, t, "LIVE-1", Some(promised)).await;
+    let s = shipment(&app.pool, live.id, "1ZLIVE0001", vec![(live.lines[0], 10), (live.lines[1], 4)]).await;
+    store::append(&app.pool, t, live.id, &[event("carrier", "PICKED_UP", "live-s", now - Duration::hours(2), Some(s))])
+        .await
+        .unwrap();
+    milepost::promise::catch_up_until(&app.state, Utc::now()).await.unwrap();
+    let basis =
+        |ws: Vec<store::StoredWindow>| ws.into_iter().find(|w| w.shipment.is_none()).map(|w| w.window.basis.code());
+    let window = || store::delivery_window(&app.pool, t, live.id);
+    assert_eq!(basis(window().await.unwrap()), Some("promised_date"), "no history yet");
+
+    // Thirty deliveries on other orders; the live order has no new event.
+    for i in 0..30 {
+        let past = order(&app.pool, t, &format!("PAST-{i}"), None).await;
+        let p = shipment(&app.pool, past.id, &format!("1ZPAST{i:04}"), vec![(past.lines[0], 10)]).await;
+        let handed = now - Duration::days(20);
+        let events = [
+            event("carrier", "PICKED_UP", &format!("past-{i}-s"), handed, Some(p)),
+            event("carrier", "DELIVERED", &format!("past-{i}-d"), handed + Duration::days(4), Some(p)),
+        ];
+        store::append(&app.pool, t, past.id, &events).await.unwrap();
+    }
+    milepost::promise::catch_up_until(&app.state, Utc::now()).await.unwrap();
+    // A fallback younger than a minute is left alone; an older one is redone.
+    assert_eq!(milepost::promise::refresh_stale(&app.state, Utc::now()).await.unwrap(), 0);
+    let refreshed = milepost::promise::refresh_stale(&app.state, Utc::now() + Duration::minutes(2)).await.unwrap();
+    assert_eq!(refreshed, 1, "only the open order resting on a fallback");
+    assert_eq!(basis(window().await.unwrap()), Some("history"));
+}

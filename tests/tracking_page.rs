@@ -165,7 +165,7 @@ async fn the_demo_covers_every_state_and_its_links_render() {
         assert!(headlines.iter().any(|h| h == expected), "no demo order is `{expected}`: {headlines:?}");
     }
     let links = milepost::demo::showcase_links(&app.pool).await.unwrap();
-    assert_eq!(links.len(), 20);
+    assert_eq!(links.len(), 2 * milepost::demo::Scenario::SHOWCASE.len());
     for (brand, scenario, token) in links {
         let response = app.get(&format!("/t/{}", token.as_str())).await;
         assert_eq!(response.status(), 200, "{scenario:?}");

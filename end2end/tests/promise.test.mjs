@@ -79,13 +79,13 @@ test('the KPI dashboard renders for an administrator and its tables download as 
     assert.ok(await tiles.count() >= 4, 'headline tiles');
     assert.match(await tiles.first().textContent(), /On-time delivery/);
     assert.ok(await page.locator('svg').count() > 0, 'weekly trend charts');
-    assert.ok(await page.getByTestId('scorecard-carriers').locator('tbody tr').count() > 0, 'a carrier scorecard row');
+    assert.ok(await page.getByTestId('scorecard-carrier').locator('tbody tr').count() > 0, 'a carrier scorecard row');
     // The filter form narrows to one carrier and says so in the URL.
-    const carrier = (await page.getByTestId('scorecard-carriers').locator('tbody tr td').first().textContent()).trim();
+    const carrier = (await page.getByTestId('scorecard-carrier').locator('tbody tr td').first().textContent()).trim();
     await page.getByTestId('kpi-filters').getByLabel('Carrier').selectOption(carrier);
     await page.getByTestId('kpi-filters').getByRole('button', { name: 'Apply' }).click();
     await page.waitForURL(/carrier=/);
-    assert.equal(await page.getByTestId('scorecard-carriers').locator('tbody tr').count(), 1);
+    assert.equal(await page.getByTestId('scorecard-carrier').locator('tbody tr').count(), 1);
     await page.screenshot({ path: join(output, `promise-dashboard-${width}.png`), fullPage: true });
     if (width === 1280) {
       const [download] = await Promise.all([

@@ -106,10 +106,12 @@ impl Scenario {
     }
 
     /// Scenarios that make the best first impression, printed by `make run`.
-    pub const SHOWCASE: [Scenario; 10] = [
+    pub const SHOWCASE: [Scenario; 11] = [
         Scenario::OnTheMap,
         Scenario::ColdChain,
         Scenario::OutForDelivery,
+        // On its way, with the predicted delivery window.
+        Scenario::InTransit,
         Scenario::Delivered,
         Scenario::SplitPartlyDelivered,
         Scenario::PartialShipment,

@@ -47,6 +47,38 @@ pub async fn orders_after_cursor(
     Ok((orders, last))
 }
 
+/// Open orders whose window has aged: computed before `before`, or, when
+/// it rests on a fallback (the promised date or the carrier's estimate),
+/// computed before `fallback_before` in a tenant that now has enough
+/// deliveries (`min_history`) for the estimator to do better. Oldest first.
+pub async fn stale_windows(
+    pool: &Pool,
+    before: DateTime<Utc>,
+    fallback_before: DateTime<Utc>,
+    min_history: i64,
+    limit: i64,
+) -> Result<Vec<(TenantId, OrderId)>> {
+    let sql = format!(
+        "SELECT p.tenant_id, p.order_id FROM delivery_predictions p JOIN orders o ON o.id = p.order_id
+         WHERE p.shipment_id = 0
+           AND o.status_milestone IS DISTINCT FROM '{delivered}' AND o.open_exceptions NOT LIKE '%cancelled%'
+           AND (p.computed_at < $1
+                OR (p.computed_at < $2 AND CAST(p.basis AS TEXT) NOT LIKE '%history%'
+                    AND CAST(p.basis AS TEXT) NOT LIKE '%last_mile%'
+                    AND EXISTS (SELECT 1 FROM promise_deliveries d WHERE d.tenant_id = p.tenant_id
+                                LIMIT 1 OFFSET $3)))
+         ORDER BY p.computed_at LIMIT $4",
+        delivered = crate::domain::Milestone::Delivered.code()
+    );
+    Ok(on_pool!(pool, |c| sqlx::query_as(&sql)
+        .bind(before)
+        .bind(fallback_before)
+        .bind((min_history - 1).max(0))
+        .bind(limit)
+        .fetch_all(c)
+        .await)?)
+}
+
 /// Moves the cursor forward (never back: two nodes may both pass).
 pub async fn advance_cursor(pool: &Pool, position: i64) -> Result<()> {
     on_pool!(pool, |c| sqlx::query("UPDATE promise_cursor SET position = $1 WHERE name = 'events' AND position < $1")
