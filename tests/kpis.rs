@@ -526,3 +526,24 @@ async fn the_dashboard_page_renders_for_staff() {
     let html = bad.text().await.unwrap();
     assert!(html.contains("must be a date"), "the page names the bad filter");
 }
+
+#[tokio::test]
+async fn the_filter_form_selects_one_option_per_list() {
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    // An order that never reached a warehouse or a carrier: its site and
+    // carrier are unknown, which must not become a second "All".
+    let placed = Utc::now() - Duration::hours(2);
+    let (o, _) = fixture_order(&app, f.a, None, "UNKNOWN-1", placed, None, "").await;
+    store::append(&app.pool, f.a, o, &[order_event("oms", "ORDER_PLACED", "unknown-1", placed)]).await.unwrap();
+    milepost::kpis::catch_up(&app.pool, Utc::now()).await.unwrap();
+    let password = person(&app.pool, f.a, None, Role::Admin, "admin@acme.example").await;
+    let admin = app.sign_in("acme", "admin@acme.example", &password).await;
+    let html = app.page(Some(&admin), &format!("/portal/dashboard?{}", range())).await.text().await.unwrap();
+    for name in ["carrier", "lane", "ship_from", "account"] {
+        let start = html.find(&format!(r#"name="{name}""#)).expect(name);
+        let select = &html[start..start + html[start..].find("</select>").unwrap()];
+        assert_eq!(select.matches("selected").count(), 1, "{name}: {select}");
+        assert_eq!(select.matches(r#"value="""#).count(), 1, "{name}: only All is empty: {select}");
+    }
+}

@@ -202,8 +202,11 @@ fn FilterForm(d: DashboardView) -> impl IntoView {
             </label>
         }
     };
-    let plain = |values: Vec<String>, what: &'static str| {
-        values.into_iter().filter(|v| v != "*").map(|v| (v.clone(), unknown(&v, what))).collect::<Vec<_>>()
+    // An empty value is "All" in the query, so rows without a carrier,
+    // lane or site cannot be picked on their own (the tables still show
+    // them as "(unknown)"); offering them would select two options at once.
+    let plain = |values: Vec<String>| {
+        values.into_iter().filter(|v| v != "*" && !v.trim().is_empty()).map(|v| (v.clone(), v)).collect::<Vec<_>>()
     };
     view! {
         <form method="get" action="/portal/dashboard" data-testid="kpi-filters"
@@ -214,9 +217,9 @@ fn FilterForm(d: DashboardView) -> impl IntoView {
             <label class="text-sm">"To"
                 <input class="mt-1 block w-full rounded border border-slate-300 px-2 py-1" type="date" name="to" value=f.to.clone()/>
             </label>
-            {select("carrier", "Carrier", plain(d.carriers.clone(), "not shipped"), f.carrier.clone())}
-            {select("lane", "Lane", plain(d.lanes.clone(), "unknown"), f.lane.clone())}
-            {select("ship_from", "Ship-from", plain(d.sites.clone(), "unknown"), f.ship_from.clone())}
+            {select("carrier", "Carrier", plain(d.carriers.clone()), f.carrier.clone())}
+            {select("lane", "Lane", plain(d.lanes.clone()), f.lane.clone())}
+            {select("ship_from", "Ship-from", plain(d.sites.clone()), f.ship_from.clone())}
             {select("account", "Account", d.accounts.clone(), f.account.clone())}
             <div class="flex items-end">
                 <button class="w-full rounded bg-slate-900 px-3 py-1.5 text-white">"Apply"</button>
