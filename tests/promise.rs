@@ -228,14 +228,14 @@ async fn the_trending_late_threshold_is_an_admin_setting() {
     let admin = common::api_key(&app.pool, t, &[milepost::auth::api_key::Scope::Admin]).await;
     let oms = common::api_key(&app.pool, t, &[milepost::auth::api_key::Scope::Oms]).await;
     let path = "/api/v1/promise-settings";
-    let body = |v: f64| serde_json::json!({ "predicted_late_threshold": v });
+    let body = |v: u32| serde_json::json!({ "predicted_late_percent": v });
 
-    assert_eq!(app.put(path, &oms, body(0.8)).await.status(), 403, "an OMS key may not change it");
-    let refused = app.put(path, &admin, body(1.5)).await;
+    assert_eq!(app.put(path, &oms, body(80)).await.status(), 403, "an OMS key may not change it");
+    let refused = app.put(path, &admin, body(150)).await;
     assert_eq!(refused.status(), 422);
     let problem: serde_json::Value = refused.json().await.unwrap();
-    assert_eq!(problem["errors"][0]["field"], "predicted_late_threshold", "{problem}");
-    assert_eq!(app.put(path, &admin, body(0.8)).await.status(), 204);
+    assert_eq!(problem["errors"][0]["field"], "predicted_late_percent", "{problem}");
+    assert_eq!(app.put(path, &admin, body(80)).await.status(), 204);
 
     let saved: f64 =
         on_pool!(&app.pool, |c| sqlx::query_scalar("SELECT predicted_late_threshold FROM tenants WHERE id = $1")

@@ -16,10 +16,12 @@ use utoipa::ToSchema;
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PromiseSettingsIn {
-    /// The probability (0.5 to 0.99) that delivery lands after the promised
-    /// date above which an order counts as trending late. Default 0.5.
-    #[schema(minimum = 0.5, maximum = 0.99)]
-    pub predicted_late_threshold: f64,
+    /// The probability, in percent (50 to 99), that delivery lands after
+    /// the promised date above which an order counts as trending late.
+    /// Default 50. Whole percent: a decimal bound would be at the mercy of
+    /// float parsing one unit in the last place either side.
+    #[schema(minimum = 50, maximum = 99)]
+    pub predicted_late_percent: u8,
 }
 
 /// The tenant's trending-late threshold.
@@ -33,9 +35,10 @@ pub async fn put_settings(
 ) -> ApiResult<StatusCode> {
     require(&caller, Scope::Admin)?;
     // Below one in two, "trending late" would fire on orders more likely on time than not.
-    if !(0.5..=0.99).contains(&input.predicted_late_threshold) {
-        return Err(Problem::field("predicted_late_threshold", "must be a probability from 0.5 to 0.99"));
+    if !(50..=99).contains(&input.predicted_late_percent) {
+        return Err(Problem::field("predicted_late_percent", "must be a whole percent from 50 to 99"));
     }
-    store::set_predicted_late_threshold(&state.pool, caller.tenant, input.predicted_late_threshold).await?;
+    let threshold = f64::from(input.predicted_late_percent) / 100.0;
+    store::set_predicted_late_threshold(&state.pool, caller.tenant, threshold).await?;
     Ok(StatusCode::NO_CONTENT)
 }
