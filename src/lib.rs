@@ -51,6 +51,8 @@ pub mod documents;
 #[cfg(feature = "ssr")]
 pub mod history;
 #[cfg(feature = "ssr")]
+pub mod i18n;
+#[cfg(feature = "ssr")]
 pub mod ingest;
 /// The KPI dashboard: the rollup worker and the report (rows in `store::kpis`).
 #[cfg(feature = "ssr")]

@@ -11,12 +11,26 @@
 
 use leptos::prelude::*;
 
+/// A page's `lang` and `dir`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PageLanguage {
+    pub lang: &'static str,
+    pub dir: &'static str,
+}
+
+impl PageLanguage {
+    pub const ENGLISH: PageLanguage = PageLanguage { lang: "en", dir: "ltr" };
+}
+
 /// `<html>` with the head every page shares, then `head` (the title, the
-/// hydration scripts), and `body` inside the body.
-pub fn document(head: impl IntoView, body: impl IntoView) -> impl IntoView {
+/// hydration scripts), and `body` inside the body. `language` is `None`
+/// when the page sets it itself (leptos_meta's `<Html>`: a tracking page
+/// knows its buyer's language only once it has read the link's tenant).
+pub fn document(language: Option<PageLanguage>, head: impl IntoView, body: impl IntoView) -> impl IntoView {
+    let (lang, dir) = (language.map(|l| l.lang), language.map(|l| l.dir));
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=lang dir=dir>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -71,13 +85,24 @@ pub enum Robots {
 /// script nonce and must style itself with the stylesheet's classes only.
 #[cfg(feature = "ssr")]
 pub fn render<V: IntoView + 'static>(title: &str, robots: Robots, body: impl FnOnce() -> V) -> String {
+    render_in(PageLanguage::ENGLISH, title, robots, body)
+}
+
+/// [`render`] in a buyer's language.
+#[cfg(feature = "ssr")]
+pub fn render_in<V: IntoView + 'static>(
+    language: PageLanguage,
+    title: &str,
+    robots: Robots,
+    body: impl FnOnce() -> V,
+) -> String {
     let title = title.to_string();
     to_html(move || {
         let head = view! {
             <title>{title}</title>
             {(robots == Robots::NoIndex).then(|| view! { <meta name="robots" content="noindex"/> })}
         };
-        document(head, body())
+        document(Some(language), head, body())
     })
 }
 
@@ -98,7 +123,7 @@ mod tests {
         let html = render("Order <b>1</b> & co", Robots::NoIndex, || {
             view! { <Message title="Order <b>1</b>"><p>{"5 < 6".to_string()}</p></Message> }
         });
-        assert!(html.starts_with("<!DOCTYPE html><html lang=\"en\"><head>"), "{html}");
+        assert!(html.starts_with("<!DOCTYPE html><html lang=\"en\" dir=\"ltr\"><head>"), "{html}");
         assert!(html.contains("<link rel=\"stylesheet\" href=\"/pkg/milepost.css\">"), "{html}");
         assert!(html.contains("<title>Order &lt;b&gt;1&lt;/b&gt; &amp; co</title>"), "{html}");
         assert!(html.contains("<meta name=\"robots\" content=\"noindex\">"), "{html}");

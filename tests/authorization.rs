@@ -245,10 +245,18 @@ async fn record_order(
     let delivered =
         event("carrier", "DELIVERED", &format!("d-{number}"), Utc::now() - Duration::minutes(5), Some(shipment));
     milepost::store::save_pod(&app.pool, tenant, &pod, delivered).await.unwrap();
-    milepost::store::request_opt_in(&app.pool, tenant, order.id, "email", "buyer@example.com", "123456")
-        .await
-        .unwrap()
-        .unwrap();
+    milepost::store::request_opt_in(
+        &app.pool,
+        tenant,
+        order.id,
+        "email",
+        "buyer@example.com",
+        "123456",
+        milepost::domain::language::Language::English,
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let notification = milepost::store::order_notifications(&app.pool, order.id).await.unwrap()[0].id;
     Ids {
         order: number.to_string(),

@@ -204,6 +204,7 @@ fn a_line_break_in_an_order_number_adds_no_mail_header() {
         occurred_at: None,
         location: None,
         secret: None,
+        language: milepost::domain::language::Language::English,
     };
     let from: lettre::Address = "notifications@milepost.localhost".parse().unwrap();
     let message = milepost::notify::email::compose(&n, "https://t.example/t/x", None, &from).unwrap();

@@ -232,7 +232,18 @@ async fn the_dashboard_matches_the_fixture_worked_out_by_hand() {
     let cs = app.sign_in("acme", "cs@acme.example", &password).await;
     let search = app.form(Some(&cs), "/portal/fn/search", &[("q", "A1")]).await;
     assert_eq!(search.status(), 200);
-    store::request_opt_in(&app.pool, f.a, f.a2, "email", "buyer@example.com", "123456").await.unwrap().unwrap();
+    store::request_opt_in(
+        &app.pool,
+        f.a,
+        f.a2,
+        "email",
+        "buyer@example.com",
+        "123456",
+        milepost::domain::language::Language::English,
+    )
+    .await
+    .unwrap()
+    .unwrap();
 
     let path = format!("/api/v1/kpis?{}", range());
     common::eventually("the page views and the search rolled up", || {

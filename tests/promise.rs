@@ -141,7 +141,18 @@ async fn trending_late_opens_one_exception_and_one_message_then_clears() {
 
     let promised = (now + Duration::days(3)).date_naive();
     let live = order(&app.pool, t, "LIVE-1", Some(promised)).await;
-    store::request_opt_in(&app.pool, t, live.id, "email", "buyer@example.com", "123456").await.unwrap().unwrap();
+    store::request_opt_in(
+        &app.pool,
+        t,
+        live.id,
+        "email",
+        "buyer@example.com",
+        "123456",
+        milepost::domain::language::Language::English,
+    )
+    .await
+    .unwrap()
+    .unwrap();
     assert!(store::confirm_opt_in(&app.pool, live.id, "email", "buyer@example.com", "123456").await.unwrap());
     let s = shipment(&app.pool, live.id, "1ZLIVE0001", vec![(live.lines[0], 10), (live.lines[1], 4)]).await;
     let mut picked = event("carrier", "PICKED_UP", "live-s", now - Duration::minutes(5), Some(s));

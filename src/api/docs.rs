@@ -2,7 +2,7 @@
 //! and a readable reference page rendered from that same document
 //! (`ui::pages::api_reference` draws it).
 
-use super::{conditions, edi, events, notifications, orders, pod, positions, problem, promise, warehouse};
+use super::{conditions, edi, events, languages, notifications, orders, pod, positions, problem, promise, warehouse};
 use crate::ingest::api_json;
 use axum::response::Html;
 use axum::Json;
@@ -27,7 +27,7 @@ use utoipa::{Modify, OpenApi};
         pod::post_pod, pod::get_pod, pod::get_pod_file,
         conditions::post_readings, conditions::put_limit, conditions::put_device, conditions::put_settings,
         conditions::chart,
-        crate::api::kpis::get_kpis, crate::api::kpis::get_kpi_csv, promise::put_settings,
+        crate::api::kpis::get_kpis, crate::api::kpis::get_kpi_csv, promise::put_settings, languages::get_settings, languages::put_settings,
         crate::live::sse::tracking_stream,
     ),
     components(schemas(
@@ -47,7 +47,7 @@ use utoipa::{Modify, OpenApi};
         crate::domain::kpi::KpiReport, crate::domain::kpi::AppliedFilters, crate::domain::kpi::Headline,
         crate::domain::kpi::Rate, crate::domain::kpi::Spread, crate::domain::kpi::WeekPoint,
         crate::domain::kpi::ScorecardRow, crate::domain::kpi::ExceptionRow, crate::domain::kpi::SourceQualityRow,
-        crate::domain::kpi::ChannelRow, promise::PromiseSettingsIn,
+        crate::domain::kpi::ChannelRow, promise::PromiseSettingsIn, languages::LanguageSettings,
     )),
     modifiers(&SecuritySchemes, &CommonProblems),
     tags(
@@ -62,6 +62,7 @@ use utoipa::{Modify, OpenApi};
         (name = "Notifications", description = "Email, SMS and signed webhooks sent for milestones and exceptions."),
         (name = "Orders", description = "Reading an order's timeline, once or live."),
         (name = "Tracking", description = "The buyer's tracking link: no login, the token is the key."),
+        (name = "Languages", description = "The languages buyer pages and notifications speak: a default and the ones offered. Scope `admin`."),
         (name = "Delivery promise", description = "Predicted delivery windows are on every order (`predicted_delivery`); the trending-late threshold is a tenant setting. Scope `admin`."),
         (name = "KPIs", description = "The KPI dashboard's figures and CSV tables, from weekly rollups. Scope `admin`, or a signed-in administrator or customer-service session."),
     )

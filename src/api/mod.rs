@@ -12,6 +12,7 @@ pub mod orders;
 pub mod pod;
 pub mod positions;
 pub mod problem;
+pub mod languages;
 pub mod promise;
 pub mod warehouse;
 
@@ -51,6 +52,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/shipments/{shipment_id}/positions", get(positions::get_positions))
         .route("/last-mile-settings", put(positions::put_settings))
         .route("/promise-settings", put(promise::put_settings))
+        .route("/language-settings", get(languages::get_settings).put(languages::put_settings))
         .route("/edi", post(edi::post_edi))
         .route("/orders/{order_number}/notifications", get(notifications::order_notifications))
         .route("/notifications/{id}/resend", post(notifications::resend))

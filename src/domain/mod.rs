@@ -14,6 +14,7 @@ pub mod geo;
 pub mod ids;
 pub mod image;
 pub mod kpi;
+pub mod language;
 pub mod milestone;
 #[cfg(feature = "ssr")]
 pub mod notification_rules;

@@ -26,9 +26,10 @@ pub struct Update {
     /// A vehicle carrying the order moved: the map and the ETA change
     /// without a new event (`last_event_id` is then 0).
     pub moved: bool,
-    /// The customer view as JSON (and the newest event id in it), built by
-    /// the first subscriber that needs it.
-    pub tracking_json: OnceCell<(i64, Arc<str>)>,
+    /// The customer view as JSON (and the newest event id in it) in each
+    /// language (`Language::ALL`'s order), built by the first subscriber
+    /// that needs it.
+    pub tracking_json: [OnceCell<(i64, Arc<str>)>; 6],
 }
 
 #[derive(Default)]
@@ -44,12 +45,12 @@ impl Hub {
 
     /// Called after commit. Cheap when nobody watches the order.
     pub fn publish(&self, tenant: TenantId, order: OrderId, last_event_id: EventId) {
-        self.send(Update { tenant, order, last_event_id, moved: false, tracking_json: OnceCell::new() });
+        self.send(Update { tenant, order, last_event_id, moved: false, tracking_json: Default::default() });
     }
 
     /// Called after a position that moves the order's vehicle is stored.
     pub fn publish_moved(&self, tenant: TenantId, order: OrderId) {
-        self.send(Update { tenant, order, last_event_id: EventId(0), moved: true, tracking_json: OnceCell::new() });
+        self.send(Update { tenant, order, last_event_id: EventId(0), moved: true, tracking_json: Default::default() });
     }
 
     fn send(&self, update: Update) {

@@ -4,6 +4,7 @@
 
 use super::{Hub, Update};
 use crate::config::Config;
+use crate::domain::language::Language;
 use crate::domain::{EventId, OrderId, TenantId};
 use crate::present::tracking::load_tracking_view;
 use crate::store::{self, EventRecord, TrackingLinkTarget};
@@ -41,6 +42,15 @@ pub struct Resume {
     pub after: Option<i64>,
 }
 
+/// The language the page is showing (a tag the tenant offers); otherwise
+/// the tenant's default.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StreamLanguage {
+    /// A language tag: en, es, fr, de, pt-BR or ar.
+    pub lang: Option<String>,
+}
+
 impl Resume {
     pub fn point(&self, headers: &HeaderMap) -> Option<EventId> {
         headers
@@ -55,8 +65,13 @@ impl Resume {
 /// The customer view as JSON with the newest event id it includes, which is
 /// what the SSE message id must say (the view may be newer than the update
 /// that triggered it).
-async fn tracking_json(state: &Streams, tenant: TenantId, order: OrderId) -> Option<(i64, Arc<str>)> {
-    match load_tracking_view(&state.pool, &state.config.map, tenant, order).await {
+async fn tracking_json(
+    state: &Streams,
+    tenant: TenantId,
+    order: OrderId,
+    language: Language,
+) -> Option<(i64, Arc<str>)> {
+    match load_tracking_view(&state.pool, &state.config.map, tenant, order, language).await {
         Ok(view) => serde_json::to_string(&view).ok().map(|json| (view.last_event_id, Arc::from(json))),
         Err(e) => {
             tracing::error!(error = %e, order = %order, "building a live tracking update failed");
@@ -67,9 +82,10 @@ async fn tracking_json(state: &Streams, tenant: TenantId, order: OrderId) -> Opt
 
 /// Built once per update for all its subscribers. A failure is not cached:
 /// the next subscriber tries again rather than everyone missing the update.
-async fn shared_tracking_json(state: &Streams, update: &Update) -> Option<(i64, Arc<str>)> {
-    let build = || async { tracking_json(state, update.tenant, update.order).await.ok_or(()) };
-    update.tracking_json.get_or_try_init(build).await.ok().cloned()
+async fn shared_tracking_json(state: &Streams, update: &Update, language: Language) -> Option<(i64, Arc<str>)> {
+    let build = || async { tracking_json(state, update.tenant, update.order, language).await.ok_or(()) };
+    let index = Language::ALL.iter().position(|l| *l == language).unwrap_or_default();
+    update.tracking_json[index].get_or_try_init(build).await.ok().cloned()
 }
 
 fn tracking_event(last_event_id: i64, json: &str) -> Event {
@@ -81,7 +97,7 @@ fn tracking_event(last_event_id: i64, json: &str) -> Event {
 /// page gets everything it missed in one message.
 #[utoipa::path(get, path = "/t/{token}/events", tag = "Tracking",
     params(("token" = String, Path, description = "The tracking link's token"),
-           Resume,
+           Resume, StreamLanguage,
            ("Last-Event-ID" = Option<i64>, Header, description = "Resume after this event id (reconnections)")),
     responses(
         (status = 200, description = "text/event-stream: `event: tracking`, `id` = newest event id included, `data` = the customer view as JSON", content_type = "text/event-stream"),
@@ -92,16 +108,22 @@ pub async fn tracking_stream(
     Extension(target): Extension<TrackingLinkTarget>,
     Path(token): Path<String>,
     Query(query): Query<Resume>,
+    Query(language): Query<StreamLanguage>,
     headers: HeaderMap,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     // Subscribe before reading the store so nothing falls in between.
     let mut updates = state.hub.subscribe(target.order);
     let resume = query.point(&headers);
+    let requested = language.lang;
     let stream = async_stream::stream! {
+        let language = match store::get_tenant(&state.pool, target.tenant).await {
+            Ok(tenant) => tenant.languages().choose(requested.as_deref(), None, None),
+            Err(_) => Language::English,
+        };
         let latest = store::latest_event_id(&state.pool, target.order).await.ok().flatten().map_or(0, |id| id.0);
         let mut sent = resume.map_or(latest, |id| id.0);
         if sent < latest {
-            if let Some((last, json)) = tracking_json(&state, target.tenant, target.order).await {
+            if let Some((last, json)) = tracking_json(&state, target.tenant, target.order, language).await {
                 yield Ok(tracking_event(last, &json));
                 sent = last;
             }
@@ -115,7 +137,7 @@ pub async fn tracking_stream(
                 received = updates.recv() => match received {
                     Ok(update) => {
                         if update.last_event_id.0 <= sent && !update.moved { continue; }
-                        if let Some((last, json)) = shared_tracking_json(&state, &update).await {
+                        if let Some((last, json)) = shared_tracking_json(&state, &update, language).await {
                             if last > sent || update.moved {
                                 yield Ok(tracking_event(last, &json));
                                 sent = last;
@@ -124,7 +146,7 @@ pub async fn tracking_stream(
                     }
                     Err(RecvError::Lagged(_)) => {
                         // Fell behind: the store has the truth.
-                        if let Some((last, json)) = tracking_json(&state, target.tenant, target.order).await {
+                        if let Some((last, json)) = tracking_json(&state, target.tenant, target.order, language).await {
                             yield Ok(tracking_event(last, &json));
                             sent = last;
                         }

@@ -2,6 +2,7 @@
 //! the tracking link, from the tenant's brand name.
 
 use crate::domain::Canonical;
+use crate::i18n::Translator;
 use crate::store::DueNotification;
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
@@ -36,15 +37,16 @@ impl Mailer {
 impl Mailer {
     /// The code a buyer types on the tracking page to confirm their sign-up.
     pub async fn send_code(&self, n: &DueNotification, code: &str) -> Result<(), String> {
+        let t = Translator::new(n.language, "");
         let message = Message::builder()
             .from(Mailbox::new(Some(header_text(&n.brand_name)), self.from.clone()))
             .to(n.recipient.parse::<Mailbox>().map_err(|e| format!("recipient `{}`: {e}", n.recipient))?)
-            .subject(header_text(&format!("Your code for updates on order {}", n.order_number)))
+            .subject(header_text(&t.with("code-subject", &[("number", n.order_number.clone().into())])))
             .header(ContentType::TEXT_PLAIN)
             .body(format!(
-                "Your code is {code}\n\nType it on the tracking page to get updates about order {}.\n\
-                 If you did not ask for this, ignore this message.\n-- {}\n",
-                n.order_number, n.brand_name
+                "{}\n-- {}\n",
+                t.with("code-body", &[("code", code.into()), ("number", n.order_number.clone().into())]),
+                n.brand_name
             ))
             .map_err(|e| e.to_string())?;
         self.transport.send(message).await.map(|_| ()).map_err(|e| e.to_string())
@@ -58,23 +60,21 @@ fn header_text(text: &str) -> String {
     text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
 }
 
-/// What the buyer reads for each trigger: a subject and one sentence.
-pub fn wording(trigger: &str, order: &str) -> (String, String) {
-    let canonical: Option<Canonical> = trigger.parse().ok();
-    let label = canonical.map(|c| c.presentation().label).unwrap_or("Update");
+/// What the buyer reads for each trigger, in their language: a subject
+/// and one sentence.
+pub fn wording(trigger: &str, order: &str, t: &Translator) -> (String, String) {
+    let number = [("number", order.into())];
     match trigger {
-        "confirmed" => (format!("We have your order {order}"), "Your order is confirmed and being prepared.".into()),
-        "shipped" => (format!("Your order {order} is on its way"), "Your order has left our warehouse.".into()),
-        "out_for_delivery" => (format!("Your order {order} arrives today"), "Your order is out for delivery.".into()),
-        "delivered" => (format!("Your order {order} was delivered"), "Your order has been delivered.".into()),
-        "order_lookup" => (
-            format!("Track your order {order}"),
-            "Here is the link you asked for to follow your order. It works for one day.".into(),
-        ),
-        _ => (
-            format!("Update on your order {order}: {label}"),
-            canonical.map(|c| c.presentation().explanation).filter(|e| !e.is_empty()).unwrap_or(label).to_string(),
-        ),
+        "confirmed" | "shipped" | "out_for_delivery" | "delivered" | "order_lookup" => {
+            (t.with(&format!("notify-{trigger}-subject"), &number), t.text(&format!("notify-{trigger}-text")))
+        }
+        _ => {
+            let canonical: Option<Canonical> = trigger.parse().ok();
+            let label = canonical.map(|c| t.label(c)).unwrap_or_else(|| trigger.replace('_', " "));
+            let sentence =
+                canonical.map(|c| t.explanation(c)).filter(|e| !e.is_empty()).unwrap_or_else(|| label.clone());
+            (t.with("notify-other-subject", &[("number", order.into()), ("label", label.into())]), sentence)
+        }
     }
 }
 
@@ -84,14 +84,17 @@ pub fn compose(
     unsubscribe_url: Option<&str>,
     from: &lettre::Address,
 ) -> Result<Message, String> {
-    let (subject, sentence) = wording(&n.trigger, &n.order_number);
-    let mut help = n.support_email.as_deref().map(|e| format!("Questions? Write to {e}.")).unwrap_or_default();
+    let t = Translator::new(n.language, "");
+    let (subject, sentence) = wording(&n.trigger, &n.order_number, &t);
+    let questions = n.support_email.as_deref().map(|e| t.with("notify-questions", &[("email", e.into())]));
+    let mut help = questions.clone().unwrap_or_default();
     if let Some(url) = unsubscribe_url {
-        help.push_str(&format!("\nNo more updates about this order:\n{url}"));
+        help.push_str(&format!("\n{}\n{url}", t.text("notify-no-more")));
     }
     // The link on a line of its own stays unbroken in plain 7-bit text.
-    let text = format!("{sentence}\n\nFollow it live:\n{tracking_url}\n\n{help}\n-- {}\n", n.brand_name);
-    let html = html_body(&subject, &sentence, tracking_url, n, unsubscribe_url);
+    let follow = t.text("notify-follow-live");
+    let text = format!("{sentence}\n\n{follow}\n{tracking_url}\n\n{help}\n-- {}\n", n.brand_name);
+    let html = html_body(&subject, &sentence, tracking_url, n, unsubscribe_url, questions, &t);
     let message_id = format!("<{}@milepost>", super::message_id(n));
     let mut builder = Message::builder();
     if let Some(url) = unsubscribe_url {
@@ -124,24 +127,28 @@ fn html_body(
     tracking_url: &str,
     n: &DueNotification,
     unsubscribe_url: Option<&str>,
+    questions: Option<String>,
+    t: &Translator,
 ) -> String {
     use leptos::prelude::*;
     let (subject, sentence, tracking_url) = (subject.to_string(), sentence.to_string(), tracking_url.to_string());
-    let help = n.support_email.as_deref().map(|e| format!("Questions? Write to {e}.")).unwrap_or_default();
+    let help = questions.unwrap_or_default();
+    let (follow, unsubscribe) = (t.text("notify-follow-link"), t.text("notify-unsubscribe"));
+    let (lang, dir) = (n.language.tag(), n.language.direction().attribute());
     let brand = n.brand_name.clone();
     let unsubscribe_url = unsubscribe_url.map(str::to_string);
     crate::shell::to_html(move || {
         view! {
             <!DOCTYPE html>
-            <html>
+            <html lang=lang dir=dir>
                 <body style="font-family:sans-serif">
                     <h1 style="font-size:20px">{subject}</h1>
                     <p>{sentence}</p>
-                    <p><a href=tracking_url>"Follow your order live"</a></p>
+                    <p><a href=tracking_url>{follow}</a></p>
                     <p style="color:#555">{help}</p>
                     <p style="color:#555">{brand}</p>
                     {unsubscribe_url.map(|url| view! {
-                        <p style="font-size:12px"><a href=url>"Unsubscribe from updates about this order"</a></p>
+                        <p style="font-size:12px"><a href=url>{unsubscribe.clone()}</a></p>
                     })}
                 </body>
             </html>

@@ -7,6 +7,7 @@ pub mod webhook_target;
 
 use crate::auth::{tracking_link, webhook_signature};
 use crate::domain::notification_rules as rules;
+use crate::i18n::Translator;
 use crate::state::AppState;
 use crate::store::{self, DueNotification};
 use chrono::{Duration, Utc};
@@ -140,7 +141,8 @@ async fn deliver(state: &AppState, channels: &Channels, n: &DueNotification) -> 
             // A link asked for on the lookup page is short-lived, like the page's own.
             let lifetime = if n.trigger == "order_lookup" { LOOKUP_LINK_LIFETIME } else { LINK_LIFETIME };
             let token = tracking_link::issue(&state.pool, n.tenant_id, n.order_id, Some(Utc::now() + lifetime)).await?;
-            Some(format!("{base}/t/{}", token.as_str()))
+            // The page opens in the language the buyer signed up in.
+            Some(format!("{base}/t/{}?lang={}", token.as_str(), n.language))
         }
     };
     Ok(match (n.channel.as_str(), &channels.mailer, code, tracking_url) {
@@ -149,12 +151,22 @@ async fn deliver(state: &AppState, channels: &Channels, n: &DueNotification) -> 
             Attempt { result: mailer.send(n, &url, unsubscribe_url.as_deref()).await, status: None }
         }
         ("sms", _, Some(code), _) => {
-            let text = format!("{}: your code for updates on order {} is {code}", n.brand_name, n.order_number);
+            let text = Translator::new(n.language, "").with(
+                "code-sms-text",
+                &[
+                    ("brand", n.brand_name.clone().into()),
+                    ("number", n.order_number.clone().into()),
+                    ("code", code.into()),
+                ],
+            );
             sms(state, channels, n, &text).await
         }
         ("sms", _, None, Some(url)) => {
-            let (_, sentence) = email::wording(&n.trigger, &n.order_number);
-            let stop = unsubscribe_url.map(|u| format!(" Stop: {u}")).unwrap_or_default();
+            let t = Translator::new(n.language, "");
+            let (_, sentence) = email::wording(&n.trigger, &n.order_number, &t);
+            let stop = unsubscribe_url
+                .map(|u| format!(" {}", t.with("notify-sms-unsubscribe", &[("url", u.into())])))
+                .unwrap_or_default();
             sms(state, channels, n, &format!("{}: {sentence} {url}{stop}", n.brand_name)).await
         }
         (other, ..) => Attempt { result: Err(format!("channel `{other}` is not configured here")), status: None },

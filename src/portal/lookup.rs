@@ -12,7 +12,9 @@
 use super::sign_in::urlencode;
 use super::{ClientAddress, PortalError, PortalForm};
 use crate::auth::tracking_link;
-use crate::shell::{render, Robots};
+use crate::domain::language::Language;
+use crate::i18n::{negotiate, Translator};
+use crate::shell::{render_in, PageLanguage, Robots};
 use crate::state::AppState;
 use crate::store::{self, LookupCandidate, LookupOutcome, TenantRecord};
 use axum::extract::{Path, State};
@@ -123,11 +125,20 @@ pub struct LookupForm {
     pub order: String,
     #[serde(default)]
     pub contact: String,
+    /// The page's language, carried from the form's page.
+    #[serde(default)]
+    pub lang: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct LanguageQuery {
+    #[serde(default)]
+    pub lang: Option<String>,
 }
 
 /// What the page says above the form.
 enum Notice {
-    /// Something to correct in the form (nothing was looked up).
+    /// Something to correct in the form (nothing was looked up): a message id.
     Invalid(&'static str),
     /// No match, or (for a tenant that emails the link) any answer at all.
     Answered {
@@ -167,33 +178,40 @@ pub async fn choose_shop(axum::extract::Query(query): axum::extract::Query<ShopQ
     (StatusCode::OK, Html(html)).into_response()
 }
 
-pub async fn form(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Response, PortalError> {
+pub async fn form(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    axum::extract::Query(query): axum::extract::Query<LanguageQuery>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, PortalError> {
     let tenant = tenant(&state, &slug).await?;
-    Ok(page(StatusCode::OK, &tenant, "", "", None))
+    let language = negotiate(&tenant.languages(), query.lang.as_deref(), &headers);
+    Ok(page(StatusCode::OK, &tenant, language, "", "", None))
 }
 
 pub async fn look_up(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     ClientAddress(address): ClientAddress,
+    headers: axum::http::HeaderMap,
     PortalForm(form): PortalForm<LookupForm>,
 ) -> Result<Response, PortalError> {
     let tenant = tenant(&state, &slug).await?;
+    let language = negotiate(&tenant.languages(), form.lang.as_deref(), &headers);
+    let page = |status, notice| page(status, &tenant, language, &form.order, &form.contact, notice);
     let order_number = form.order.trim();
-    let invalid = |text| {
-        Ok(page(StatusCode::UNPROCESSABLE_ENTITY, &tenant, &form.order, &form.contact, Some(Notice::Invalid(text))))
-    };
+    let invalid = |id| Ok(page(StatusCode::UNPROCESSABLE_ENTITY, Some(Notice::Invalid(id))));
     if order_number.is_empty() {
-        return invalid("Please enter your order number.");
+        return invalid("lookup-missing-number");
     }
     if order_number.chars().count() > MAX_ORDER_NUMBER {
-        return invalid("That order number is too long. Please check it against your order confirmation.");
+        return invalid("lookup-number-too-long");
     }
     if form.contact.chars().count() > MAX_CONTACT {
-        return invalid("That email address or postcode is too long.");
+        return invalid("lookup-answer-too-long");
     }
     let Some(answer) = Answer::parse(&form.contact) else {
-        return invalid("Please enter the email address or the delivery postcode on the order.");
+        return invalid("lookup-missing-answer");
     };
     let buckets = buckets(tenant.id.0, &address, order_number, &answer);
     let outcome =
@@ -207,17 +225,17 @@ pub async fn look_up(
             tracing::warn!(%address, tenant = tenant.id.0, "order lookup refused: too many attempts");
             let seconds = retry_after.num_seconds().max(1);
             let notice = Notice::TooMany { minutes: (seconds + 59) / 60 };
-            let mut response = page(StatusCode::TOO_MANY_REQUESTS, &tenant, &form.order, &form.contact, Some(notice));
+            let mut response = page(StatusCode::TOO_MANY_REQUESTS, Some(notice));
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds as u64));
             Ok(response)
         }
         LookupOutcome::Matched { order, emailed: false } if !emails => {
             let token = tracking_link::issue(&state.pool, tenant.id, order, Some(Utc::now() + LINK_LIFETIME)).await?;
-            Ok(super::redirect(&format!("/t/{}", token.as_str())))
+            Ok(super::redirect(&format!("/t/{}?lang={language}", token.as_str())))
         }
         // A tenant that emails links answers a match like a miss.
         LookupOutcome::Matched { .. } | LookupOutcome::NoMatch => {
-            Ok(page(StatusCode::OK, &tenant, &form.order, &form.contact, Some(Notice::Answered { emails })))
+            Ok(page(StatusCode::OK, Some(Notice::Answered { emails })))
         }
     }
 }
@@ -227,37 +245,45 @@ async fn tenant(state: &AppState, slug: &str) -> Result<TenantRecord, PortalErro
     Ok(store::get_tenant(&state.pool, id).await?)
 }
 
-/// The branded page: the form (with what was typed) and the notice.
-fn page(status: StatusCode, tenant: &TenantRecord, order: &str, contact: &str, notice: Option<Notice>) -> Response {
+/// The branded page in the buyer's language: the form (with what was
+/// typed) and the notice.
+fn page(
+    status: StatusCode,
+    tenant: &TenantRecord,
+    language: Language,
+    order: &str,
+    contact: &str,
+    notice: Option<Notice>,
+) -> Response {
     use leptos::prelude::*;
+    let t = Translator::new(language, &tenant.locale);
     let brand = tenant.brand_name.clone();
     let action = format!("/track/{}", urlencode(&tenant.slug));
     let support = tenant.support_email.clone();
     let (order, contact) = (order.to_string(), contact.to_string());
+    let alert = "rounded border border-red-300 bg-red-50 px-3 py-2 text-red-900";
+    let answer = "rounded border border-slate-300 bg-white px-3 py-2 text-slate-900";
     let notice = notice.map(|notice| match notice {
-        Notice::Invalid(text) => ("alert", "lookup-error", "rounded border border-red-300 bg-red-50 px-3 py-2 text-red-900", text.to_string()),
-        Notice::Answered { emails: true } => (
-            "status",
-            "lookup-answer",
-            "rounded border border-slate-300 bg-white px-3 py-2 text-slate-900",
-            "If those details match an order, we have sent a tracking link to the email address on the order. It works for one day.".to_string(),
-        ),
-        Notice::Answered { emails: false } => (
-            "status",
-            "lookup-answer",
-            "rounded border border-slate-300 bg-white px-3 py-2 text-slate-900",
-            "We couldn't find an order with those details. Please check the order number and the email address or postcode on your order confirmation.".to_string(),
-        ),
-        Notice::TooMany { minutes } => (
-            "alert",
-            "lookup-limited",
-            "rounded border border-red-300 bg-red-50 px-3 py-2 text-red-900",
-            format!("Too many tries. Please try again in {minutes} minute{}.", if minutes == 1 { "" } else { "s" }),
-        ),
+        Notice::Invalid(id) => ("alert", "lookup-error", alert, t.text(id)),
+        Notice::Answered { emails: true } => ("status", "lookup-answer", answer, t.text("lookup-link-sent")),
+        Notice::Answered { emails: false } => ("status", "lookup-answer", answer, t.text("lookup-not-found")),
+        Notice::TooMany { minutes } => {
+            ("alert", "lookup-limited", alert, t.with("lookup-too-many", &[("minutes", minutes.into())]))
+        }
     });
     let input = "mt-1 block w-full rounded border border-slate-300 px-3 py-2";
-    let title = format!("Track your order · {brand}");
-    let html = render(&title, Robots::NoIndex, move || {
+    let title = t.with("lookup-title-brand", &[("brand", brand.clone().into())]);
+    let text = |id: &str| t.text(id);
+    let (heading, intro, order_label, contact_label, find, help) = (
+        text("lookup-title"),
+        text("lookup-intro"),
+        text("lookup-order-number"),
+        text("lookup-email-or-postcode"),
+        text("lookup-find"),
+        text("lookup-need-help"),
+    );
+    let page_language = PageLanguage { lang: language.tag(), dir: language.direction().attribute() };
+    let html = render_in(page_language, &title, Robots::NoIndex, move || {
         view! {
             <header class="border-b border-slate-200 bg-white" data-testid="lookup-brand">
                 <div class="mx-auto flex max-w-md items-center gap-2 px-4 py-3">
@@ -265,21 +291,22 @@ fn page(status: StatusCode, tenant: &TenantRecord, order: &str, contact: &str, n
                 </div>
             </header>
             <main class="mx-auto max-w-md space-y-6 px-4 py-12">
-                <h1 class="text-2xl font-semibold">"Track your order"</h1>
-                <p class="text-slate-700">"Enter your order number and the email address or the delivery postcode on the order."</p>
+                <h1 class="text-2xl font-semibold">{heading}</h1>
+                <p class="text-slate-700">{intro}</p>
                 {notice.map(|(role, testid, class, text)| view! { <p role=role data-testid=testid class=class>{text}</p> })}
                 <form method="post" action=action class="space-y-4 rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
-                    <label class="block">"Order number"
+                    <input type="hidden" name="lang" value=language.tag()/>
+                    <label class="block">{order_label}
                         <input class=input name="order" required maxlength="64" autocomplete="off" value=order/>
                     </label>
-                    <label class="block">"Email address or delivery postcode"
+                    <label class="block">{contact_label}
                         <input class=input name="contact" required maxlength="254" autocomplete="email" value=contact/>
                     </label>
-                    <button class="w-full rounded bg-slate-900 px-4 py-2 font-medium text-white">"Find my order"</button>
+                    <button class="w-full rounded bg-slate-900 px-4 py-2 font-medium text-white">{find}</button>
                 </form>
                 {support.map(|email| view! {
-                    <p class="text-sm text-slate-700">"Need help? "
-                        <a class="underline" href=format!("mailto:{email}")>{email.clone()}</a></p>
+                    <p class="text-sm text-slate-700">{help} " "
+                        <a class="underline" href=format!("mailto:{email}") dir="ltr">{email.clone()}</a></p>
                 })}
             </main>
         }

@@ -170,8 +170,9 @@ pub async fn order(state: &AppState, signed_in: Option<SignedIn>, number: &str) 
     let windows = store::delivery_window(&state.pool, person.tenant, order).await?;
     let on_its_way = !delivered && !cancelled;
     let today = views::today_in(tz, Utc::now());
-    let forecast =
-        on_its_way.then(|| crate::present::tracking::forecast_view(&windows, today, tenant.locale.as_str())).flatten();
+    // The portal speaks English (staff and B2B users); the dates follow the tenant's locale.
+    let english = crate::i18n::Translator::new(crate::domain::language::Language::English, tenant.locale.as_str());
+    let forecast = on_its_way.then(|| crate::present::tracking::forecast_view(&windows, today, &english)).flatten();
     let late_risk = windows
         .iter()
         .find(|w| w.shipment.is_none())

@@ -1,34 +1,34 @@
 //! Builds the customer-facing tracking view from an order snapshot: status
-//! from the domain, times in the ship-to's zone, internal events left out.
+//! from the domain, times in the ship-to's zone, internal events left out,
+//! every word in the buyer's language (`crate::i18n`).
 
 use crate::config::MapTiles;
 use crate::domain::condition::Metric;
 use crate::domain::eta::{EtaModel, Fix, StopAhead};
+use crate::domain::language::Language;
 use crate::domain::promise::{Basis, DeliveryWindow};
 use crate::domain::status::{BuyerStage, OrderStatus, HEADLINE_PROBLEMS};
 use crate::domain::{derive_order_status, is_late, Canonical, EventFact, ExceptionKind, Milestone, ShipmentId};
 use crate::domain::{OrderId, ShipTo, TenantId, TimeZone};
+use crate::i18n::Translator;
 use crate::present::tracking_view::*;
 use crate::store::{self, EventRecord, LastMileRecord, OrderSnapshot, Pool, StoredWindow, TenantRecord};
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Offset, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, Offset, Utc};
 use std::collections::HashMap;
 
 /// Coarse stages for the progress bar: a buyer does not need ten steps.
 const PROGRESS: [(&str, Milestone); 5] = [
-    ("Ordered", Milestone::Placed),
-    ("Packed", Milestone::Packed),
-    ("Shipped", Milestone::Shipped),
-    ("Out for delivery", Milestone::OutForDelivery),
-    ("Delivered", Milestone::Delivered),
+    ("progress-ordered", Milestone::Placed),
+    ("progress-packed", Milestone::Packed),
+    ("progress-shipped", Milestone::Shipped),
+    ("progress-out-for-delivery", Milestone::OutForDelivery),
+    ("progress-delivered", Milestone::Delivered),
 ];
 
-fn format_time(at: DateTime<Utc>, tz: TimeZone, locale: &str) -> String {
+/// A moment in the ship-to's zone, with the zone's abbreviation.
+fn format_time(at: DateTime<Utc>, tz: TimeZone, t: &Translator) -> String {
     let local = tz.local(at);
-    if locale.eq_ignore_ascii_case("en-US") {
-        local.format("%a, %b %-d, %-I:%M %p %Z").to_string()
-    } else {
-        local.format("%a %-d %b, %H:%M %Z").to_string()
-    }
+    format!("{} {}", t.date_time(local.naive_local()), local.format("%Z"))
 }
 
 /// The time on the source's own clock (a carrier scan in another zone),
@@ -36,74 +36,63 @@ fn format_time(at: DateTime<Utc>, tz: TimeZone, locale: &str) -> String {
 /// A time sent in UTC ("Z" or +00:00) is how the wire spells an instant,
 /// not where the scan happened, so it adds no second clock. (A scan in a
 /// zone that is really UTC+0 loses its note; the ship-to time still shows.)
-fn source_clock(at: DateTime<Utc>, offset_minutes: Option<i32>, tz: TimeZone, locale: &str) -> Option<String> {
+fn source_clock(at: DateTime<Utc>, offset_minutes: Option<i32>, tz: TimeZone, t: &Translator) -> Option<String> {
     let offset = FixedOffset::east_opt(offset_minutes.filter(|m| *m != 0)? * 60)?;
     if tz.local(at).offset().fix() == offset {
         return None;
     }
     let there = at.with_timezone(&offset);
-    Some(format!("{} local time (UTC{})", there.format(clock_format(locale)), there.format("%:z")))
-}
-
-/// A time of day as the locale writes it: "2:05 PM" or "14:05".
-fn clock_format(locale: &str) -> &'static str {
-    if locale.eq_ignore_ascii_case("en-US") {
-        "%-I:%M %p"
-    } else {
-        "%H:%M"
-    }
-}
-
-fn format_date(date: chrono::NaiveDate, locale: &str) -> String {
-    if locale.eq_ignore_ascii_case("en-US") {
-        date.format("%A, %B %-d").to_string()
-    } else {
-        date.format("%A %-d %B").to_string()
-    }
+    let time = t.clock(there.naive_local());
+    Some(t.with("source-clock", &[("time", time.into()), ("offset", there.format("%:z").to_string().into())]))
 }
 
 /// The predicted window as a buyer reads it, in the ship-to's dates:
 /// "Arriving Tue 3 – Thu 5 Dec, most likely Wed". A window the worker has
 /// not refreshed since its days passed says nothing rather than something
 /// already wrong; days already gone are dropped from its start.
-pub fn forecast_text(window: &DeliveryWindow, today: NaiveDate, locale: &str) -> Option<String> {
+pub fn forecast_text(window: &DeliveryWindow, today: NaiveDate, t: &Translator) -> Option<String> {
     if window.latest < today || matches!(window.basis, Basis::Delivered) {
         return None;
     }
     let earliest = window.earliest.max(today);
     let likely = window.likely.clamp(earliest, window.latest);
-    let us = locale.eq_ignore_ascii_case("en-US");
-    let day = |d: NaiveDate, with_month: bool| match (us, with_month) {
-        (true, true) => d.format("%a, %b %-d").to_string(),
-        (true, false) => d.format("%a %-d").to_string(),
-        (false, true) => d.format("%a %-d %b").to_string(),
-        (false, false) => d.format("%a %-d").to_string(),
-    };
     if earliest == window.latest {
-        return Some(format!("Arriving {}", day(earliest, true)));
+        return Some(t.with("arriving-on", &[("day", t.day(earliest, true).into())]));
     }
-    let same_month = earliest.month() == window.latest.month();
-    let range = match (us, same_month) {
-        // "Tue, Dec 3 – Thu, Dec 5" / "Tue 3 – Thu 5 Dec"
-        (true, _) => format!("{} – {}", day(earliest, true), day(window.latest, true)),
-        (false, true) => format!("{} – {}", day(earliest, false), day(window.latest, true)),
-        (false, false) => format!("{} – {}", day(earliest, true), day(window.latest, true)),
-    };
     // Within a week the weekday alone names the day.
-    let likely =
-        if (window.latest - earliest).num_days() < 7 { likely.format("%a").to_string() } else { day(likely, true) };
-    Some(format!("Arriving {range}, most likely {likely}"))
+    let likely = if (window.latest - earliest).num_days() < 7 { t.weekday(likely) } else { t.day(likely, true) };
+    Some(
+        t.with("arriving-window", &[("range", t.day_range(earliest, window.latest).into()), ("likely", likely.into())]),
+    )
+}
+
+/// Why the window is what it is. English keeps the estimator's own
+/// sentence (it names the lane); other languages say the same from its
+/// numbers.
+fn forecast_reason(window: &DeliveryWindow, t: &Translator) -> String {
+    if t.language() == Language::English {
+        let mut reason = window.reason.clone();
+        if let Some(first) = reason.get(..1) {
+            reason = first.to_uppercase() + &reason[1..];
+        }
+        return reason;
+    }
+    match window.basis {
+        Basis::History { deliveries, window_days, .. } => t.with(
+            "forecast-history",
+            &[("deliveries", (deliveries as f64).into()), ("days", (window_days as f64).into())],
+        ),
+        Basis::CarrierEstimate => t.text("forecast-carrier"),
+        Basis::LastMile => t.text("forecast-last-mile"),
+        Basis::PromisedDate | Basis::Delivered => t.text("forecast-promised"),
+    }
 }
 
 /// The order's own window (the store lists it first), while it is on its way.
-pub fn forecast_view(windows: &[StoredWindow], today: NaiveDate, locale: &str) -> Option<ForecastView> {
+pub fn forecast_view(windows: &[StoredWindow], today: NaiveDate, t: &Translator) -> Option<ForecastView> {
     let window = &windows.iter().find(|w| w.shipment.is_none())?.window;
-    let arriving = forecast_text(window, today, locale)?;
-    let mut reason = window.reason.clone();
-    if let Some(first) = reason.get(..1) {
-        reason = first.to_uppercase() + &reason[1..];
-    }
-    Some(ForecastView { arriving, reason })
+    let arriving = forecast_text(window, today, t)?;
+    Some(ForecastView { arriving, reason: forecast_reason(window, t) })
 }
 
 /// What the page's top says, and what the rest of the page may say beside
@@ -115,10 +104,10 @@ pub struct Headline {
     pub next_step: Option<String>,
     /// Whether the predicted window belongs under the headline.
     pub show_forecast: bool,
-    pub promised_label: Option<&'static str>,
+    pub promised_label: Option<String>,
     pub late_notice: Option<String>,
     /// The sign-up's "when ..." clause, or no sign-up at all.
-    pub updates_offer: Option<&'static str>,
+    pub updates_offer: Option<String>,
 }
 
 /// Already-formatted facts the headline may quote.
@@ -144,37 +133,74 @@ pub struct Handover {
     pub receiver: Option<String>,
 }
 
+/// The headline's words for a stage.
+fn stage_title(stage: BuyerStage, status: &OrderStatus, t: &Translator) -> String {
+    let total = status.shipments.len();
+    let label = |c| t.label(c);
+    match stage {
+        BuyerStage::Cancelled => label(Canonical::Exception(ExceptionKind::Cancelled)),
+        BuyerStage::Problem { kind, .. } => label(Canonical::Exception(kind)),
+        BuyerStage::Delivered => label(Canonical::Milestone(Milestone::Delivered)),
+        BuyerStage::OutForDelivery { arriving_soon, .. } => {
+            label(Canonical::Milestone(if arriving_soon { Milestone::ArrivingSoon } else { Milestone::OutForDelivery }))
+        }
+        BuyerStage::RunningLate => label(Canonical::Exception(ExceptionKind::PredictedLate)),
+        // Every shipment delivered yet items unshipped: "1 of 1" says nothing.
+        BuyerStage::PartlyDelivered { delivered, shipments, more_to_ship: true } if delivered == shipments => {
+            t.text("partly-delivered-more-to-follow")
+        }
+        BuyerStage::PartlyDelivered { delivered, shipments, more_to_ship } => {
+            let line = t.with(
+                "shipments-delivered",
+                &[("delivered", (delivered as f64).into()), ("shipments", (shipments as f64).into())],
+            );
+            if more_to_ship {
+                t.with("more-items-to-follow", &[("stage", line.into())])
+            } else {
+                line
+            }
+        }
+        BuyerStage::OnItsWay(milestone) => {
+            let stage = label(Canonical::Milestone(milestone));
+            if total > 1 {
+                t.with("stage-with-shipments", &[("stage", stage.into()), ("shipments", (total as f64).into())])
+            } else if status.lines_outstanding && total == 1 {
+                t.with("more-items-to-follow", &[("stage", stage.into())])
+            } else {
+                stage
+            }
+        }
+    }
+}
+
 /// The headline for a stage (see `OrderStatus::buyer_stage`).
-pub fn headline(stage: BuyerStage, status: &OrderStatus, facts: &HeadlineFacts) -> Headline {
-    let mut title = stage.title(status);
+pub fn headline(stage: BuyerStage, status: &OrderStatus, facts: &HeadlineFacts, t: &Translator) -> Headline {
+    let mut title = stage_title(stage, status, t);
     let on_shipment = |text: String| match &facts.shipment {
-        Some(label) => format!("{label} · {text}"),
+        Some(label) => t.with("on-shipment", &[("shipment", label.clone().into()), ("text", text.into())]),
         None => text,
     };
     let (when, next_step) = match stage {
-        BuyerStage::Cancelled => (None, Some(ExceptionKind::Cancelled.next_step().to_string())),
-        BuyerStage::Problem { kind, .. } => (facts.shipment.clone(), Some(kind.next_step().to_string())),
+        BuyerStage::Cancelled => (None, Some(t.next_step(ExceptionKind::Cancelled))),
+        BuyerStage::Problem { kind, .. } => (facts.shipment.clone(), Some(t.next_step(kind))),
         BuyerStage::Delivered => {
             let when = facts.handover.as_ref().map(|h| {
                 let mut parts = vec![h.when.clone()];
                 parts.extend(h.location.clone());
-                parts.extend(h.receiver.as_ref().map(|r| format!("Received by {r}")));
+                parts.extend(h.receiver.as_ref().map(|r| t.with("received-by", &[("name", r.clone().into())])));
                 parts.join(" · ")
             });
             (when, None)
         }
         // Today's window is the date: the van's ETA when it reports.
         BuyerStage::OutForDelivery { .. } => {
-            (Some(on_shipment(facts.last_mile_eta.clone().unwrap_or_else(|| "Arriving today".into()))), None)
+            (Some(on_shipment(facts.last_mile_eta.clone().unwrap_or_else(|| t.text("arriving-today")))), None)
         }
-        BuyerStage::RunningLate if !facts.forecast => (
-            None,
-            Some("We don't have a new delivery date yet; it shows here as soon as the carrier gives one.".into()),
-        ),
+        BuyerStage::RunningLate if !facts.forecast => (None, Some(t.text("no-new-date-yet"))),
         BuyerStage::RunningLate | BuyerStage::PartlyDelivered { .. } | BuyerStage::OnItsWay(_) => (None, None),
     };
     if stage == BuyerStage::RunningLate && status.lines_outstanding {
-        title.push_str(", more items to follow");
+        title = t.with("more-items-to-follow", &[("stage", title.into())]);
     }
     let show_forecast =
         matches!(stage, BuyerStage::RunningLate | BuyerStage::PartlyDelivered { .. } | BuyerStage::OnItsWay(_))
@@ -186,34 +212,36 @@ pub fn headline(stage: BuyerStage, status: &OrderStatus, facts: &HeadlineFacts) 
     let promised_label = match stage {
         _ if facts.promised.is_none() || date_moot => None,
         BuyerStage::OnItsWay(_) | BuyerStage::PartlyDelivered { .. } if !show_forecast && !facts.promise_passed => {
-            Some("Expected by")
+            Some(t.text("expected-by"))
         }
-        _ => Some("Promised for"),
+        _ => Some(t.text("promised-for")),
     };
     let late_notice = match (&facts.promised, stage.is_finished()) {
         (Some(date), false) if facts.promise_passed => Some(match stage {
-            BuyerStage::OutForDelivery { .. } => {
-                format!("It was promised for {date}; it is on the delivery vehicle today.")
-            }
-            _ => format!("It was promised for {date} and has not arrived yet. We're on it and will update this page as soon as it moves."),
+            BuyerStage::OutForDelivery { .. } => t.with("late-on-vehicle", &[("date", date.clone().into())]),
+            _ => t.with("late-not-arrived", &[("date", date.clone().into())]),
         }),
         (Some(date), false) if stage == BuyerStage::RunningLate => {
-            Some(format!("It is likely to arrive after {date}, the date we promised."))
+            Some(t.with("late-likely", &[("date", date.clone().into())]))
         }
         _ => None,
     };
     let updates_offer = match stage {
         _ if stage.is_finished() => None,
-        BuyerStage::OutForDelivery { .. } => Some("when your order arrives"),
-        BuyerStage::PartlyDelivered { more_to_ship: true, .. } => {
-            Some("when the rest of your order ships, is out for delivery and arrives")
-        }
-        BuyerStage::OnItsWay(m) if m < Milestone::Shipped => {
-            Some("when your order ships, is out for delivery and arrives")
-        }
-        _ => Some("when your order is out for delivery and arrives"),
+        BuyerStage::OutForDelivery { .. } => Some("updates-when-arrives"),
+        BuyerStage::PartlyDelivered { more_to_ship: true, .. } => Some("updates-when-rest-ships"),
+        BuyerStage::OnItsWay(m) if m < Milestone::Shipped => Some("updates-when-ships"),
+        _ => Some("updates-when-out"),
     };
-    Headline { title, when, next_step, show_forecast, promised_label, late_notice, updates_offer }
+    Headline {
+        title,
+        when,
+        next_step,
+        show_forecast,
+        promised_label,
+        late_notice,
+        updates_offer: updates_offer.map(|id| t.text(id)),
+    }
 }
 
 /// The progress bar over the parts of an order (its shipments, and what is
@@ -221,41 +249,36 @@ pub fn headline(stage: BuyerStage, status: &OrderStatus, facts: &HeadlineFacts) 
 /// is half filled; the furthest step any part reached is current, so a
 /// split order with one parcel delivered reads "Partly delivered", not
 /// "Shipped". A problem takes the step the order could not reach.
-pub fn progress(parts: &[Milestone], problem: Option<ExceptionKind>) -> Vec<ProgressStep> {
+pub fn progress(parts: &[Milestone], problem: Option<ExceptionKind>, t: &Translator) -> Vec<ProgressStep> {
     let step_of = |m: Milestone| PROGRESS.iter().rposition(|(_, s)| *s <= m).unwrap_or(0);
     let slowest = parts.iter().copied().min().map_or(0, step_of);
     let furthest = parts.iter().copied().max().map_or(0, step_of);
-    let step = |label: &str, reached, partly, current, problem| ProgressStep {
-        label: label.to_string(),
-        reached,
-        partly,
-        current,
-        problem,
-    };
+    let step =
+        |label: String, reached, partly, current, problem| ProgressStep { label, reached, partly, current, problem };
     let reached_steps =
-        |up_to: usize| PROGRESS[..up_to].iter().map(|(label, _)| step(label, true, false, false, false));
+        |up_to: usize| PROGRESS[..up_to].iter().map(|(id, _)| step(t.text(id), true, false, false, false));
     match problem {
         // A finished order's bar ends where it ended.
         Some(kind) if kind.presentation().terminal => {
             // What was reached stays, up to "Shipped": it never got further.
             let kept = (slowest + 1).min(3);
-            reached_steps(kept).chain([step(kind.presentation().label, false, false, true, true)]).collect()
+            reached_steps(kept).chain([step(t.label(Canonical::Exception(kind)), false, false, true, true)]).collect()
         }
         Some(kind) => {
             let stuck = (slowest + 1).min(PROGRESS.len() - 1);
-            let rest = PROGRESS[stuck + 1..].iter().map(|(label, _)| step(label, false, false, false, false));
+            let rest = PROGRESS[stuck + 1..].iter().map(|(id, _)| step(t.text(id), false, false, false, false));
             reached_steps(stuck)
-                .chain([step(kind.presentation().label, false, false, true, true)])
+                .chain([step(t.label(Canonical::Exception(kind)), false, false, true, true)])
                 .chain(rest)
                 .collect()
         }
         None => PROGRESS
             .iter()
             .enumerate()
-            .map(|(i, (label, milestone))| {
+            .map(|(i, (id, milestone))| {
                 let partly = i > slowest && i <= furthest;
-                let label = if partly && *milestone == Milestone::Delivered { "Partly delivered" } else { label };
-                step(label, i <= slowest, partly, i == furthest, false)
+                let id = if partly && *milestone == Milestone::Delivered { "progress-partly-delivered" } else { id };
+                step(t.text(id), i <= slowest, partly, i == furthest, false)
             })
             .collect(),
     }
@@ -268,34 +291,36 @@ pub fn condition_text(
     opened_at: DateTime<Utc>,
     until: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
+    t: &Translator,
 ) -> Option<String> {
     let metric = Metric::parse(details.get("metric")?.as_str()?)?;
     let value = details.get("value")?.as_f64()?;
     let (min, max) = (details.get("min").and_then(|v| v.as_f64()), details.get("max").and_then(|v| v.as_f64()));
-    let lasted = duration_text(until.unwrap_or(now) - opened_at);
-    let lasted = if until.is_some() { format!("for {lasted}") } else { format!("for {lasted} so far") };
-    let (name, unit) = match metric {
-        Metric::TemperatureC => ("Temperature", " °C"),
-        Metric::HumidityPct => ("Humidity", "%"),
-        Metric::ShockG => ("Shock", " g"),
-        Metric::BatteryPct => ("Battery", "%"),
-        Metric::DoorOpen => return Some(format!("The door was open {lasted}.")),
+    let duration = duration_text(until.unwrap_or(now) - opened_at, t);
+    let lasted = t
+        .with(if until.is_some() { "condition-for" } else { "condition-for-so-far" }, &[("duration", duration.into())]);
+    let (id, unit) = match metric {
+        Metric::TemperatureC => ("condition-temperature", " °C"),
+        Metric::HumidityPct => ("condition-humidity", "%"),
+        Metric::ShockG => ("condition-shock", " g"),
+        Metric::BatteryPct => ("condition-battery", "%"),
+        Metric::DoorOpen => return Some(t.with("condition-door", &[("lasted", lasted.into())])),
     };
     let limit = match (min, max) {
-        (_, Some(max)) if value > max => format!("above the {max:.1}{unit} limit"),
-        (Some(min), _) if value < min => format!("below the {min:.1}{unit} limit"),
-        _ => "outside its limits".to_string(),
+        (_, Some(max)) if value > max => t.with("condition-above", &[("limit", format!("{max:.1}{unit}").into())]),
+        (Some(min), _) if value < min => t.with("condition-below", &[("limit", format!("{min:.1}{unit}").into())]),
+        _ => t.text("condition-outside"),
     };
-    Some(format!("{name} read {value:.1}{unit}, {limit}, {lasted}."))
+    Some(t.with(id, &[("value", format!("{value:.1}").into()), ("limit", limit.into()), ("lasted", lasted.into())]))
 }
 
 /// "1 h 5 min", "40 min", "2 h".
-fn duration_text(d: chrono::Duration) -> String {
+fn duration_text(d: chrono::Duration, t: &Translator) -> String {
     let minutes = d.num_minutes().max(1);
     match (minutes / 60, minutes % 60) {
-        (0, m) => format!("{m} min"),
-        (h, 0) => format!("{h} h"),
-        (h, m) => format!("{h} h {m} min"),
+        (0, m) => t.with("duration-minutes", &[("minutes", m.into())]),
+        (h, 0) => t.with("duration-hours", &[("hours", h.into())]),
+        (h, m) => t.with("duration-hours-minutes", &[("hours", h.into()), ("minutes", m.into())]),
     }
 }
 
@@ -305,25 +330,21 @@ fn excursion_id(event: &EventRecord) -> Option<i64> {
 }
 
 /// The timeline's words for a condition alert or its all-clear, with numbers.
-fn condition_explanation(event: &EventRecord, events: &[EventRecord], now: DateTime<Utc>) -> Option<String> {
+fn condition_explanation(
+    event: &EventRecord,
+    events: &[EventRecord],
+    now: DateTime<Utc>,
+    t: &Translator,
+) -> Option<String> {
     let id = excursion_id(event)?;
     let of = |canonical: Canonical| events.iter().find(|e| e.canonical == canonical && excursion_id(e) == Some(id));
     let opened = of(Canonical::Exception(ExceptionKind::ConditionExcursion))?;
     let closed = of(Canonical::Resolved(ExceptionKind::ConditionExcursion));
-    let text = condition_text(&opened.details.0, opened.occurred_at, closed.map(|c| c.occurred_at), now)?;
+    let text = condition_text(&opened.details.0, opened.occurred_at, closed.map(|c| c.occurred_at), now, t)?;
     Some(match event.canonical {
-        Canonical::Resolved(_) => format!("Back in range. {text}"),
-        _ => format!("{text} {}", ExceptionKind::ConditionExcursion.next_step()),
+        Canonical::Resolved(_) => t.with("condition-back", &[("text", text.into())]),
+        _ => format!("{text} {}", t.next_step(ExceptionKind::ConditionExcursion)),
     })
-}
-
-fn format_handover_time(at: DateTime<Utc>, tz: TimeZone, locale: &str) -> String {
-    let local = tz.local(at);
-    if locale.eq_ignore_ascii_case("en-US") {
-        local.format("%A, %b %-d, %-I:%M %p").to_string()
-    } else {
-        local.format("%A %-d %b, %H:%M").to_string()
-    }
 }
 
 pub fn build_tracking_view(
@@ -333,10 +354,10 @@ pub fn build_tracking_view(
     last_mile: Option<LastMileView>,
     proof_of_delivery: Vec<PodView>,
     now: DateTime<Utc>,
+    t: &Translator,
 ) -> TrackingView {
     let order = &snapshot.order;
     let tz = order.ship_to.time_zone;
-    let locale = tenant.locale.as_str();
     let buyers_see = |canonical: Canonical| canonical.visible_to_buyers(tenant.buyers_see_condition_alerts);
 
     let facts: Vec<EventFact> = snapshot
@@ -353,22 +374,26 @@ pub fn build_tracking_view(
         .lines
         .iter()
         .zip(quantities)
-        .map(|(l, q)| LineView {
-            sku: l.sku.clone(),
-            description: l.description.clone(),
-            unit: l.unit.clone(),
-            ordered: q.ordered,
-            shipped: q.shipped,
+        .map(|(l, q)| {
             // A cancelled order sends nothing more: what did not ship, won't.
-            cancelled: if status.cancelled { q.cancelled + q.unshipped() } else { q.cancelled },
-            // Still to ship: the buyer's question is "is the rest coming?".
-            outstanding: if status.cancelled { 0 } else { q.unshipped() },
+            let cancelled = if status.cancelled { q.cancelled + q.unshipped() } else { q.cancelled };
+            LineView {
+                sku: l.sku.clone(),
+                description: l.description.clone(),
+                unit: l.unit.clone(),
+                ordered: q.ordered,
+                shipped: q.shipped,
+                cancelled,
+                cancelled_note: (cancelled > 0).then(|| t.with("will-not-ship", &[("count", cancelled.into())])),
+                // Still to ship: the buyer's question is "is the rest coming?".
+                outstanding: if status.cancelled { 0 } else { q.unshipped() },
+            }
         })
         .collect();
 
     let shipment_count = snapshot.shipments.len();
     let shipment_label: HashMap<ShipmentId, String> =
-        snapshot.shipments.iter().enumerate().map(|(i, s)| (s.id, shipment_label(i, shipment_count))).collect();
+        snapshot.shipments.iter().enumerate().map(|(i, s)| (s.id, shipment_label(i, shipment_count, t))).collect();
 
     let timeline: Vec<TimelineEntry> = snapshot
         .events
@@ -376,18 +401,17 @@ pub fn build_tracking_view(
         .rev()
         .filter(|e| buyers_see(e.canonical))
         .map(|e| {
-            let p = e.canonical.presentation();
             let explanation = match e.canonical.is_condition_alert() {
-                true => condition_explanation(e, &snapshot.events, now),
+                true => condition_explanation(e, &snapshot.events, now, t),
                 false => None,
             };
             TimelineEntry {
                 id: e.id.0,
-                label: p.label.to_string(),
-                explanation: explanation.unwrap_or_else(|| p.explanation.to_string()),
-                when: format_time(e.occurred_at, tz, locale),
+                label: t.label(e.canonical),
+                explanation: explanation.unwrap_or_else(|| t.explanation(e.canonical)),
+                when: format_time(e.occurred_at, tz, t),
                 when_utc: e.occurred_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                source_clock: source_clock(e.occurred_at, e.occurred_offset_minutes, tz, locale),
+                source_clock: source_clock(e.occurred_at, e.occurred_offset_minutes, tz, t),
                 location: e.location.clone(),
                 shipment: e.shipment_id.filter(|_| shipment_count > 1).and_then(|s| shipment_label.get(&s).cloned()),
                 is_exception: matches!(e.canonical, Canonical::Exception(_)),
@@ -400,7 +424,6 @@ pub fn build_tracking_view(
         .iter()
         .filter(|x| buyers_see(Canonical::Exception(x.kind)))
         .map(|x| {
-            let p = x.kind.presentation();
             // An open excursion says how far out and for how long so far.
             let excursion = (x.kind == ExceptionKind::ConditionExcursion)
                 .then(|| {
@@ -409,10 +432,10 @@ pub fn build_tracking_view(
                     })
                 })
                 .flatten()
-                .and_then(|e| condition_explanation(e, &snapshot.events, now));
+                .and_then(|e| condition_explanation(e, &snapshot.events, now, t));
             ExceptionNotice {
-                title: p.label.to_string(),
-                explanation: excursion.unwrap_or_else(|| p.explanation.to_string()),
+                title: t.label(Canonical::Exception(x.kind)),
+                explanation: excursion.unwrap_or_else(|| t.explanation(Canonical::Exception(x.kind))),
                 shipment: x
                     .shipment
                     .and_then(|s| shipment_label.get(&ShipmentId(s)).cloned())
@@ -431,15 +454,16 @@ pub fn build_tracking_view(
                 .open_exceptions
                 .iter()
                 .find(|x| buyers_see(Canonical::Exception(**x)))
-                .map(|x| x.presentation().label)
-                .or(derived.milestone.map(|m| m.presentation().label))
-                .unwrap_or("Packed, waiting for the carrier");
+                .map(|x| t.label(Canonical::Exception(*x)))
+                .or(derived.milestone.map(|m| t.label(Canonical::Milestone(m))))
+                .unwrap_or_else(|| t.text("shipment-waiting"));
             // Several parcels each get their own bar; one parcel's is the order's.
             let shipment_problem = HEADLINE_PROBLEMS.into_iter().find(|k| derived.open_exceptions.contains(k));
             let own_progress = match shipment_count > 1 {
                 true => progress(
                     &[derived.milestone.map_or(Milestone::Packed, |m| m.max(Milestone::Packed))],
                     shipment_problem,
+                    t,
                 ),
                 false => Vec::new(),
             };
@@ -448,7 +472,7 @@ pub fn build_tracking_view(
                 carrier: s.carrier.clone(),
                 service: s.service.clone(),
                 tracking_number: s.tracking_number.clone(),
-                status: status_label.to_string(),
+                status: status_label,
                 delivered: derived.is_delivered(),
                 progress: own_progress,
                 lines: snapshot
@@ -472,7 +496,7 @@ pub fn build_tracking_view(
     let today_at_ship_to = tz.today(now);
     let promise_passed = is_late(order.promised_date, status.is_delivered(), today_at_ship_to);
     let stage = status.buyer_stage(promise_passed);
-    let forecast = forecast_view(windows, today_at_ship_to, locale);
+    let forecast = forecast_view(windows, today_at_ship_to, t);
 
     // The parts the bar is drawn over: each shipment (at least packed, as
     // it exists), and what is in none yet, which has only been ordered.
@@ -505,7 +529,7 @@ pub fn build_tracking_view(
         let label = e.shipment_id.and_then(|s| shipment_label.get(&s));
         let pod = proof_of_delivery.iter().find(|p| Some(&p.shipment) == label).or(proof_of_delivery.first());
         Handover {
-            when: format_handover_time(e.occurred_at, tz, locale),
+            when: t.long_date_time(tz.local(e.occurred_at).naive_local()),
             location: e.location.clone(),
             receiver: pod.map(|p| p.receiver_name.clone()).filter(|r| !r.trim().is_empty()),
         }
@@ -519,7 +543,7 @@ pub fn build_tracking_view(
         stage,
         &status,
         &HeadlineFacts {
-            promised: order.promised_date.map(|d| format_date(d, locale)),
+            promised: order.promised_date.map(|d| t.date(d)),
             promise_passed,
             forecast: forecast.is_some(),
             last_mile_eta: last_mile.as_ref().and_then(|m| m.eta.clone()),
@@ -528,7 +552,12 @@ pub fn build_tracking_view(
                 .and_then(|s| shipment_label.get(&ShipmentId(s)).cloned())
                 .filter(|_| shipment_count > 1),
         },
+        t,
     );
+    let updates_offer = top.updates_offer.map(|when| UpdatesOffer {
+        intro: t.with("updates-intro", &[("when", when.clone().into())]),
+        confirmed: t.with("updates-confirmed", &[("when", when.into())]),
+    });
 
     TrackingView {
         last_event_id: snapshot.events.iter().map(|e| e.id.0).max().unwrap_or(0),
@@ -549,13 +578,14 @@ pub fn build_tracking_view(
         delivered: status.is_delivered(),
         late: top.late_notice.is_some(),
         late_notice: top.late_notice,
-        promised_label: top.promised_label.map(str::to_string),
-        promised: order.promised_date.map(|d| format_date(d, locale)),
+        promised_label: top.promised_label,
+        promised: order.promised_date.map(|d| t.date(d)),
         forecast: forecast.filter(|_| top.show_forecast),
         ship_to: order.ship_to.address_lines(),
-        updates_offer: top.updates_offer.map(str::to_string),
-        time_zone_note: format!("Times are shown in the delivery address's time zone ({}).", tz.name()),
-        progress: progress(&parts, bar_problem),
+        updates_offer,
+        time_zone_note: t.with("time-zone-note", &[("zone", tz.name().into())]),
+        show_all_updates: t.with("show-all-updates", &[("count", timeline.len().into())]),
+        progress: progress(&parts, bar_problem, t),
         timeline,
         exceptions,
         shipments,
@@ -566,22 +596,25 @@ pub fn build_tracking_view(
 }
 
 /// "Shipment 2 of 3", or just "Shipment" when there is one.
-fn shipment_label(index: usize, count: usize) -> String {
+fn shipment_label(index: usize, count: usize, t: &Translator) -> String {
     if count > 1 {
-        format!("Shipment {} of {count}", index + 1)
+        t.with("shipment-n-of", &[("index", (index + 1).into()), ("count", count.into())])
     } else {
-        "Shipment".into()
+        t.text("shipment-one")
     }
 }
 
-/// Reads an order and its tenant and builds what the buyer sees now.
+/// Reads an order and its tenant and builds what the buyer sees now, in
+/// `language` (one the tenant offers; the caller chose it).
 pub async fn load_tracking_view(
     pool: &Pool,
     map: &MapTiles,
     tenant: TenantId,
     order: OrderId,
+    language: Language,
 ) -> store::Result<TrackingView> {
     let tenant = store::get_tenant(pool, tenant).await?;
+    let t = Translator::new(language, &tenant.locale);
     let snapshot = store::order_snapshot(pool, tenant.id, order).await?;
     let now = Utc::now();
     let windows = store::delivery_window(pool, tenant.id, order).await?;
@@ -595,11 +628,16 @@ pub async fn load_tracking_view(
             let of_kind =
                 |kind: &str| pod.files.iter().filter(|f| f.kind == kind).map(|f| f.sha256.clone()).collect::<Vec<_>>();
             PodView {
-                shipment: shipment_label(index, shipment_count),
+                shipment: shipment_label(index, shipment_count, &t),
+                signature_alt: t.with("pod-signature-of", &[("name", pod.receiver_name.clone().into())]),
                 receiver_name: pod.receiver_name.clone(),
-                when: format_time(pod.delivered_at, tz, tenant.locale.as_str()),
+                when: format_time(pod.delivered_at, tz, &t),
                 signature: of_kind("signature").into_iter().next(),
-                photos: of_kind("photo"),
+                photos: of_kind("photo")
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, sha256)| PodPhoto { sha256, alt: t.with("pod-photo", &[("number", (i + 1).into())]) })
+                    .collect(),
             }
         })
         .collect();
@@ -610,12 +648,58 @@ pub async fn load_tracking_view(
     let mut last_mile = None;
     for shipment in snapshot.shipments.iter().filter(on_its_way) {
         let record = store::last_mile(pool, tenant.id, shipment.id, now - TRAIL).await?;
-        if let Some(found) = build_last_mile(&record, &snapshot.order.ship_to, map, tenant.locale.as_str()) {
+        if let Some(found) = build_last_mile(&record, &snapshot.order.ship_to, map, &t) {
             last_mile = Some(found);
             break;
         }
     }
-    Ok(build_tracking_view(&snapshot, &windows, &tenant, last_mile, proof_of_delivery, now))
+    Ok(build_tracking_view(&snapshot, &windows, &tenant, last_mile, proof_of_delivery, now, &t))
+}
+
+/// The words around the tracking page that do not change while it is open.
+pub fn page_texts(tenant: &TenantRecord, order_number: &str, customer_po: Option<&str>, t: &Translator) -> PageTexts {
+    let language = t.language();
+    PageTexts {
+        lang: language.tag().to_string(),
+        dir: language.direction().attribute().to_string(),
+        languages: tenant
+            .languages()
+            .offered
+            .iter()
+            .map(|l| LanguageChoice { tag: l.tag().to_string(), name: l.native_name().to_string() })
+            .collect(),
+        language_label: t.text("language-label"),
+        language_change: t.text("language-change"),
+        title: t.with("page-title", &[("number", order_number.into()), ("brand", tenant.brand_name.clone().into())]),
+        order: t.with("order-number", &[("number", order_number.into())]),
+        po: customer_po.map(|po| t.with("order-po", &[("po", po.into())])),
+        progress_label: t.text("progress-label"),
+        problems_label: t.text("problems-label"),
+        tracking_history: t.text("tracking-history"),
+        show_fewer_updates: t.text("show-fewer-updates"),
+        new_update: t.text("new-update"),
+        shipments_heading: t.text("shipments-heading"),
+        shipment_heading: t.text("shipment-one"),
+        tracking_number: t.text("tracking-number"),
+        items_heading: t.text("items-heading"),
+        item_column: t.text("item-column"),
+        ordered_column: t.text("ordered-column"),
+        shipped_column: t.text("shipped-column"),
+        to_follow_column: t.text("to-follow-column"),
+        on_its_way_heading: t.text("on-its-way-heading"),
+        map_label: t.text("map-label"),
+        pod_heading: t.text("pod-heading"),
+        pod_received_by: t.text("pod-received-by"),
+        delivering_to: t.text("delivering-to"),
+        questions: t.text("questions"),
+        contact_service: t.with("contact-service", &[("brand", tenant.brand_name.clone().into())]),
+        updates_heading: t.text("updates-heading"),
+        updates_address_label: t.text("updates-address-label"),
+        updates_send_code: t.text("updates-send-code"),
+        updates_code_label: t.text("updates-code-label"),
+        updates_confirm: t.text("updates-confirm"),
+        updates_unavailable: t.text("updates-unavailable"),
+    }
 }
 
 /// How much of the vehicle's path the map draws (and the ETA reads).
@@ -626,10 +710,10 @@ pub fn build_last_mile(
     record: &LastMileRecord,
     ship_to: &ShipTo,
     map: &MapTiles,
-    locale: &str,
+    t: &Translator,
 ) -> Option<LastMileView> {
     let (updated_at, vehicle) = *record.fixes.last()?;
-    let clock = |at: DateTime<Utc>| ship_to.time_zone.local(at).format(clock_format(locale)).to_string();
+    let clock = |at: DateTime<Utc>| t.clock(ship_to.time_zone.local(at).naive_local());
     let destination = ship_to.location();
     let fixes: Vec<Fix> = record.fixes.iter().map(|(at, point)| Fix { at: *at, point: *point }).collect();
     let stops: Vec<StopAhead> = record
@@ -642,9 +726,15 @@ pub fn build_last_mile(
         vehicle: [vehicle.lat, vehicle.lng],
         trail: record.fixes.iter().map(|(_, p)| [p.lat, p.lng]).collect(),
         destination: destination.map(|d| [d.lat, d.lng]),
-        eta: eta.map(|eta| format!("Arriving {} – {}", clock(eta.earliest), clock(eta.latest))),
+        eta: eta.map(|eta| {
+            t.with("arriving-between", &[("from", clock(eta.earliest).into()), ("to", clock(eta.latest).into())])
+        }),
         stops_ahead: stops.len(),
-        updated: format!("Location updated {}", clock(updated_at)),
+        stops_text: match stops.len() {
+            0 => t.text("next-delivery"),
+            n => t.with("deliveries-before", &[("count", n.into())]),
+        },
+        updated: t.with("location-updated", &[("time", clock(updated_at).into())]),
         tiles: map.url.clone(),
         attribution: map.attribution.clone(),
     })
@@ -654,21 +744,35 @@ pub fn build_last_mile(
 mod tests {
     use super::*;
 
+    fn english(locale: &str) -> Translator {
+        Translator::new(Language::English, locale)
+    }
+    fn en() -> Translator {
+        english("en-GB")
+    }
+
     #[test]
     fn a_scan_in_another_zone_shows_its_own_clock() {
         let at: DateTime<Utc> = "2026-11-26T15:10:00Z".parse().unwrap();
         let chicago = TimeZone::parse("America/Chicago").unwrap();
-        assert_eq!(source_clock(at, Some(-300), chicago, "en-US").as_deref(), Some("10:10 AM local time (UTC-05:00)"));
-        assert_eq!(source_clock(at, Some(60), chicago, "de-DE").as_deref(), Some("16:10 local time (UTC+01:00)"));
-        assert_eq!(source_clock(at, Some(-360), chicago, "en-US"), None, "the ship-to's own zone adds nothing");
-        assert_eq!(source_clock(at, None, chicago, "en-US"), None);
+        assert_eq!(
+            source_clock(at, Some(-300), chicago, &english("en-US")).as_deref(),
+            Some("10:10 AM local time (UTC-05:00)")
+        );
+        assert_eq!(source_clock(at, Some(60), chicago, &en()).as_deref(), Some("16:10 local time (UTC+01:00)"));
+        assert_eq!(
+            source_clock(at, Some(-360), chicago, &english("en-US")),
+            None,
+            "the ship-to's own zone adds nothing"
+        );
+        assert_eq!(source_clock(at, None, chicago, &english("en-US")), None);
     }
 
     #[test]
     fn a_scan_sent_in_utc_adds_no_second_clock() {
         let at: DateTime<Utc> = "2026-11-26T15:10:00Z".parse().unwrap();
         let chicago = TimeZone::parse("America/Chicago").unwrap();
-        assert_eq!(source_clock(at, Some(0), chicago, "en-US"), None);
+        assert_eq!(source_clock(at, Some(0), chicago, &english("en-US")), None);
     }
 
     use crate::domain::status::{derive_order_status, EventFact};
@@ -688,7 +792,7 @@ mod tests {
     }
 
     fn top(status: &OrderStatus, facts: HeadlineFacts) -> Headline {
-        headline(status.buyer_stage(facts.promise_passed), status, &facts)
+        headline(status.buyer_stage(facts.promise_passed), status, &facts, &en())
     }
 
     fn promised(passed: bool) -> HeadlineFacts {
@@ -704,14 +808,47 @@ mod tests {
             HeadlineFacts { last_mile_eta: Some("Arriving 12:40 – 12:55".into()), forecast: true, ..promised(false) };
         let h = top(&status, eta);
         assert_eq!((h.title.as_str(), h.when.as_deref()), ("Out for delivery", Some("Arriving 12:40 – 12:55")));
-        assert_eq!(h.promised_label, Some("Promised for"), "no second, different expectation");
+        assert_eq!(h.promised_label.as_deref(), Some("Promised for"), "no second, different expectation");
         assert!(!h.show_forecast && h.late_notice.is_none());
-        assert_eq!(h.updates_offer, Some("when your order arrives"));
+        assert_eq!(h.updates_offer.as_deref(), Some("when your order arrives"));
         assert_eq!(top(&status, promised(false)).when.as_deref(), Some("Arriving today"));
         // Late and on the van: the van wins, the notice says why it is late.
         let late = top(&status, promised(true));
         assert_eq!(late.title, "Out for delivery");
         assert!(late.late_notice.unwrap().contains("on the delivery vehicle today"));
+    }
+
+    #[test]
+    fn a_partial_order_with_every_parcel_delivered_says_more_is_coming() {
+        let status = status_of(&[(Some(1), Canonical::Milestone(Milestone::Delivered))], &[1], true);
+        let h = top(&status, HeadlineFacts::default());
+        assert_eq!(h.title, "Partly delivered, more items to follow");
+        let split = status_of(
+            &[
+                (Some(1), Canonical::Milestone(Milestone::Delivered)),
+                (Some(2), Canonical::Milestone(Milestone::InTransit)),
+            ],
+            &[1, 2],
+            false,
+        );
+        assert_eq!(top(&split, HeadlineFacts::default()).title, "1 of 2 shipments delivered");
+        // The English page and the stored English headline agree.
+        for status in [&status, &split] {
+            assert_eq!(stage_title(status.buyer_stage(false), status, &en()), status.headline());
+        }
+    }
+
+    #[test]
+    fn the_headline_speaks_the_buyers_language() {
+        let status = status_of(&[(Some(1), OUT)], &[1], false);
+        let facts = promised(false);
+        let stage = status.buyer_stage(false);
+        let spanish = headline(stage, &status, &facts, &Translator::new(Language::Spanish, "en-US"));
+        let arabic = headline(stage, &status, &facts, &Translator::new(Language::Arabic, "en-US"));
+        let english = headline(stage, &status, &facts, &en());
+        assert_ne!(spanish.title, english.title);
+        assert_ne!(arabic.title, english.title);
+        assert!(arabic.title.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)), "{}", arabic.title);
     }
 
     #[test]
@@ -733,13 +870,13 @@ mod tests {
         let status = status_of(&[(Some(1), Canonical::Milestone(Milestone::InTransit))], &[1], false);
         let h = top(&status, promised(true));
         assert_eq!(h.title, "Running late");
-        assert_eq!(h.promised_label, Some("Promised for"));
+        assert_eq!(h.promised_label.as_deref(), Some("Promised for"));
         assert!(h.late_notice.unwrap().contains("promised for Saturday 28 November"));
         assert!(h.next_step.unwrap().contains("new delivery date"), "no estimate yet, and says so");
         let with_window = top(&status, HeadlineFacts { forecast: true, ..promised(true) });
         assert!(with_window.show_forecast && with_window.next_step.is_none(), "the newest estimate is the window");
         // On time, the promised date is the expectation.
-        assert_eq!(top(&status, promised(false)).promised_label, Some("Expected by"));
+        assert_eq!(top(&status, promised(false)).promised_label.as_deref(), Some("Expected by"));
     }
 
     #[test]
@@ -782,16 +919,16 @@ mod tests {
     #[test]
     fn the_bar_adds_up_over_split_partial_and_stopped_orders() {
         use Milestone::*;
-        let split = progress(&[Delivered, InTransit], None);
+        let split = progress(&[Delivered, InTransit], None, &en());
         assert_eq!(
             states(&split),
             [("Ordered", '#'), ("Packed", '#'), ("Shipped", '#'), ("Out for delivery", '~'), ("Partly delivered", '~')]
         );
         assert!(split[4].current, "not \"Shipped\"");
         // A partial shipment delivered while the rest is only ordered.
-        let partial = progress(&[Delivered, Placed], None);
+        let partial = progress(&[Delivered, Placed], None, &en());
         assert!(partial[1..].iter().all(|s| !s.reached && s.partly), "never a fully delivered bar");
-        let failed = progress(&[OutForDelivery], Some(ExceptionKind::FailedAttempt));
+        let failed = progress(&[OutForDelivery], Some(ExceptionKind::FailedAttempt), &en());
         assert_eq!(
             failed[3],
             ProgressStep {
@@ -806,17 +943,17 @@ mod tests {
             (failed[4].label.as_str(), failed[4].problem && failed[4].current),
             ("Delivery attempt failed", true)
         );
-        let held = progress(&[InTransit], Some(ExceptionKind::Held));
+        let held = progress(&[InTransit], Some(ExceptionKind::Held), &en());
         assert_eq!(
             held.iter().map(|s| s.label.as_str()).collect::<Vec<_>>(),
             ["Ordered", "Packed", "Shipped", "Held", "Delivered"]
         );
-        let cancelled = progress(&[Confirmed], Some(ExceptionKind::Cancelled));
+        let cancelled = progress(&[Confirmed], Some(ExceptionKind::Cancelled), &en());
         assert_eq!(cancelled.iter().map(|s| s.label.as_str()).collect::<Vec<_>>(), ["Ordered", "Cancelled"]);
-        let returned = progress(&[ArrivedAtHub], Some(ExceptionKind::ReturnedToSender));
+        let returned = progress(&[ArrivedAtHub], Some(ExceptionKind::ReturnedToSender), &en());
         assert_eq!(returned.last().unwrap().label, "Returned to sender");
         assert!(!returned.iter().any(|s| s.label == "Delivered"));
-        let delivered = progress(&[Delivered], None);
+        let delivered = progress(&[Delivered], None, &en());
         assert!(delivered.iter().all(|s| s.reached) && delivered[4].current);
     }
 
@@ -826,12 +963,12 @@ mod tests {
         let details = serde_json::json!({"metric": "temperature_c", "value": 9.04, "min": 2.0, "max": 8.0});
         let closed = opened + chrono::Duration::minutes(65);
         assert_eq!(
-            condition_text(&details, opened, Some(closed), closed).as_deref(),
+            condition_text(&details, opened, Some(closed), closed, &en()).as_deref(),
             Some("Temperature read 9.0 °C, above the 8.0 °C limit, for 1 h 5 min.")
         );
         let cold = serde_json::json!({"metric": "temperature_c", "value": 1.2, "min": 2.0, "max": 8.0});
         assert_eq!(
-            condition_text(&cold, opened, None, opened + chrono::Duration::minutes(40)).as_deref(),
+            condition_text(&cold, opened, None, opened + chrono::Duration::minutes(40), &en()).as_deref(),
             Some("Temperature read 1.2 °C, below the 2.0 °C limit, for 40 min so far.")
         );
     }
@@ -850,7 +987,7 @@ mod tests {
     #[test]
     fn a_window_reads_as_days_of_the_ship_to() {
         let today: NaiveDate = "2026-12-01".parse().unwrap();
-        let text = |w: &DeliveryWindow, locale| forecast_text(w, today, locale);
+        let text = |w: &DeliveryWindow, locale| forecast_text(w, today, &english(locale));
         let w = window("2026-12-03", "2026-12-04", "2026-12-05");
         assert_eq!(text(&w, "en-GB").as_deref(), Some("Arriving Thu 3 – Sat 5 Dec, most likely Fri"));
         assert_eq!(text(&w, "en-US").as_deref(), Some("Arriving Thu, Dec 3 – Sat, Dec 5, most likely Fri"));
@@ -866,9 +1003,9 @@ mod tests {
     fn a_stale_window_drops_passed_days_and_says_nothing_once_over() {
         let today: NaiveDate = "2026-12-04".parse().unwrap();
         let w = window("2026-12-02", "2026-12-03", "2026-12-06");
-        assert_eq!(forecast_text(&w, today, "en-GB").as_deref(), Some("Arriving Fri 4 – Sun 6 Dec, most likely Fri"));
-        assert_eq!(forecast_text(&window("2026-12-01", "2026-12-02", "2026-12-03"), today, "en-GB"), None);
+        assert_eq!(forecast_text(&w, today, &en()).as_deref(), Some("Arriving Fri 4 – Sun 6 Dec, most likely Fri"));
+        assert_eq!(forecast_text(&window("2026-12-01", "2026-12-02", "2026-12-03"), today, &en()), None);
         let delivered = DeliveryWindow { basis: Basis::Delivered, ..window("2026-12-04", "2026-12-04", "2026-12-04") };
-        assert_eq!(forecast_text(&delivered, today, "en-GB"), None);
+        assert_eq!(forecast_text(&delivered, today, &en()), None);
     }
 }

@@ -4,6 +4,15 @@
 
 use serde::{Deserialize, Serialize};
 
+/// What a tracking link opens: the live view and the page's fixed words.
+/// The live stream sends only views; the words change only when the buyer
+/// switches language.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrackingPage {
+    pub view: TrackingView,
+    pub texts: PageTexts,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TrackingView {
     /// The newest event this view includes; the live stream resumes after it.
@@ -33,8 +42,10 @@ pub struct TrackingView {
     pub ship_to: Vec<String>,
     /// What a sign-up would tell the buyer about ("when your order ships,
     /// is out for delivery and arrives"); `None` once nothing is left to tell.
-    pub updates_offer: Option<String>,
+    pub updates_offer: Option<UpdatesOffer>,
     pub time_zone_note: String,
+    /// "Show all 7 updates", for the timeline's toggle.
+    pub show_all_updates: String,
     pub progress: Vec<ProgressStep>,
     /// Newest first.
     pub timeline: Vec<TimelineEntry>,
@@ -45,6 +56,64 @@ pub struct TrackingView {
     pub last_mile: Option<LastMileView>,
     /// Who signed for which shipment, when.
     pub proof_of_delivery: Vec<PodView>,
+}
+
+/// The sign-up's two sentences: before and after the buyer signs up.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UpdatesOffer {
+    pub intro: String,
+    pub confirmed: String,
+}
+
+/// The tracking page's fixed words in one language, and the languages the
+/// page can switch to.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PageTexts {
+    /// The `lang` and `dir` attributes.
+    pub lang: String,
+    pub dir: String,
+    pub languages: Vec<LanguageChoice>,
+    pub language_label: String,
+    pub language_change: String,
+    pub title: String,
+    /// "Order A-1001".
+    pub order: String,
+    /// "PO 4500012345", when the buyer gave one.
+    pub po: Option<String>,
+    pub progress_label: String,
+    pub problems_label: String,
+    pub tracking_history: String,
+    pub show_fewer_updates: String,
+    /// Leads the screen reader's announcement of a new update.
+    pub new_update: String,
+    pub shipments_heading: String,
+    pub shipment_heading: String,
+    pub tracking_number: String,
+    pub items_heading: String,
+    pub item_column: String,
+    pub ordered_column: String,
+    pub shipped_column: String,
+    pub to_follow_column: String,
+    pub on_its_way_heading: String,
+    pub map_label: String,
+    pub pod_heading: String,
+    pub pod_received_by: String,
+    pub delivering_to: String,
+    pub questions: String,
+    pub contact_service: String,
+    pub updates_heading: String,
+    pub updates_address_label: String,
+    pub updates_send_code: String,
+    pub updates_code_label: String,
+    pub updates_confirm: String,
+    pub updates_unavailable: String,
+}
+
+/// A language the page offers, named in itself.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LanguageChoice {
+    pub tag: String,
+    pub name: String,
 }
 
 /// "Arriving Tue 3 – Thu 5 Dec, most likely Wed" and why we think so.
@@ -65,7 +134,15 @@ pub struct PodView {
     pub when: String,
     /// SHA-256 of the signature image (served under the tracking link).
     pub signature: Option<String>,
-    pub photos: Vec<String>,
+    pub signature_alt: String,
+    pub photos: Vec<PodPhoto>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PodPhoto {
+    pub sha256: String,
+    /// "Delivery photo 2".
+    pub alt: String,
 }
 
 /// The live map and the arrival window for the shipment on its way.
@@ -80,6 +157,8 @@ pub struct LastMileView {
     pub eta: Option<String>,
     /// Deliveries the driver makes before this one.
     pub stops_ahead: usize,
+    /// The same in words: "2 deliveries before yours".
+    pub stops_text: String,
     /// "Location updated 2:02 PM".
     pub updated: String,
     /// Tile URL template (`{z}/{x}/{y}`); without one only markers show.
@@ -163,5 +242,7 @@ pub struct LineView {
     pub shipped: i64,
     /// What the seller said will not ship (a rejected PO line).
     pub cancelled: i64,
+    /// "2 will not ship (cancelled)".
+    pub cancelled_note: Option<String>,
     pub outstanding: i64,
 }

@@ -81,7 +81,7 @@ pub use orders::{
 pub use tenants::{
     buyers_see_condition_alerts, create_account, create_tenant, get_tenant, list_tenants, lookup_sends_email,
     set_arriving_soon_radius, set_buyers_see_condition_alerts, set_lookup_sends_email, set_predicted_late_threshold,
-    set_quiet_hours, set_status_override, status_overrides, NewTenant, TenantRecord,
+    set_languages, set_quiet_hours, set_status_override, status_overrides, NewTenant, TenantRecord,
 };
 pub use tracking_links::{insert_tracking_link, resolve_tracking_link, revoke_tracking_link, TrackingLinkTarget};
 

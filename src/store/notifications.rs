@@ -4,6 +4,7 @@
 
 use super::{on_pool, on_tx};
 use super::{Pool, Result};
+use crate::domain::language::Language;
 use crate::domain::notification_rules::{self as rules, QuietHours};
 use crate::domain::{Canonical, EventId, OrderId, TenantId, TimeZone};
 use crate::secret_box::SecretKey;
@@ -180,6 +181,9 @@ pub struct DueNotification {
     pub location: Option<String>,
     /// A sign-up code, for `subscription_code` messages.
     pub secret: Option<String>,
+    /// The language the buyer signed up in, else the tenant's default.
+    #[sqlx(try_from = "String")]
+    pub language: Language,
 }
 
 impl DueNotification {
@@ -238,7 +242,8 @@ pub async fn claim_notifications(
     let details =
         "SELECT n.id, n.tenant_id, n.order_id, n.channel, n.recipient, n.trigger, n.idempotency_key, n.attempts,
                 o.order_number, t.brand_name, t.support_email, s.unsubscribe_token, w.secret AS sealed_endpoint_secret,
-                e.id AS event_id, e.occurred_at, e.location, n.secret
+                e.id AS event_id, e.occurred_at, e.location, n.secret,
+                COALESCE(s.language, t.default_language) AS language
          FROM notifications n
          JOIN orders o ON o.id = n.order_id
          JOIN tenants t ON t.id = n.tenant_id
@@ -404,6 +409,7 @@ pub async fn request_opt_in(
     channel: &str,
     address: &str,
     code: &str,
+    language: Language,
 ) -> Result<std::result::Result<(), OptInRefused>> {
     let now = Utc::now();
     let mut tx = super::write_tx(pool).await?;
@@ -438,11 +444,11 @@ pub async fn request_opt_in(
     // unsubscribed sign up again.
     let subscription: i64 = on_tx!(&mut tx, |c| sqlx::query_scalar(
         "INSERT INTO notification_subscriptions (tenant_id, order_id, channel, address, origin, confirm_code_hash,
-                                                 unsubscribe_token, created_at)
-         VALUES ($1, $2, $3, $4, 'opt_in', $5, $6, $7)
+                                                 unsubscribe_token, created_at, language)
+         VALUES ($1, $2, $3, $4, 'opt_in', $5, $6, $7, $8)
          ON CONFLICT (order_id, channel, address) DO UPDATE SET
              confirm_code_hash = excluded.confirm_code_hash, confirm_attempts = 0, confirmed_at = NULL,
-             unsubscribed_at = NULL
+             unsubscribed_at = NULL, language = excluded.language
          RETURNING id",
     )
     .bind(tenant)
@@ -452,6 +458,7 @@ pub async fn request_opt_in(
     .bind(&code_hash)
     .bind(crate::token::random(16))
     .bind(now)
+    .bind(language.tag())
     .fetch_one(c)
     .await)?;
     on_tx!(&mut tx, |c| sqlx::query(

@@ -3,6 +3,7 @@
 
 use super::on_pool;
 use super::{corrupt, Pool, Result};
+use crate::domain::language::{Language, LanguageList, LanguageOffer};
 use crate::domain::notification_rules::QuietHours;
 use crate::domain::{AccountId, BrandColor, DictionaryEntry, TenantId, TimeZone};
 use chrono::Utc;
@@ -38,6 +39,18 @@ pub struct TenantRecord {
     pub time_zone: TimeZone,
     /// Condition alerts (sensor excursions) shown on tracking pages too.
     pub buyers_see_condition_alerts: bool,
+    /// What buyers read when nothing else says which language they want.
+    #[sqlx(try_from = "String")]
+    pub default_language: Language,
+    /// The languages the buyer pages offer to switch to.
+    #[sqlx(try_from = "String")]
+    pub offered_languages: LanguageList,
+}
+
+impl TenantRecord {
+    pub fn languages(&self) -> LanguageOffer {
+        LanguageOffer::new(self.default_language, &self.offered_languages.0)
+    }
 }
 
 pub async fn create_tenant(pool: &Pool, tenant: &NewTenant) -> Result<TenantId> {
@@ -122,6 +135,19 @@ pub async fn set_status_override(pool: &Pool, tenant: TenantId, entry: &Dictiona
 
 // Settings a tenant changes one at a time (the brand and zone are set at
 // creation). Every setting of the tenants table is written here.
+
+/// The tenant's default buyer language and the ones its pages offer.
+pub async fn set_languages(pool: &Pool, tenant: TenantId, offer: &LanguageOffer) -> Result<()> {
+    let offered = LanguageList(offer.offered.clone()).to_string();
+    on_pool!(pool, |c| sqlx::query("UPDATE tenants SET default_language = $1, offered_languages = $2 WHERE id = $3")
+        .bind(offer.default.tag())
+        .bind(&offered)
+        .bind(tenant)
+        .execute(c)
+        .await
+        .map(|_| ()))?;
+    Ok(())
+}
 
 /// Shows (or hides) condition alerts on the tenant's tracking pages.
 pub async fn set_buyers_see_condition_alerts(pool: &Pool, tenant: TenantId, shown: bool) -> Result<()> {

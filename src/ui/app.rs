@@ -28,12 +28,26 @@ use leptos_router::{
 /// with this response's script nonce.)
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     crate::shell::document(
+        shell_language(),
         view! {
             <HydrationScripts options/>
             <MetaTags/>
         },
         view! { <App/> },
     )
+}
+
+/// Tracking pages set their buyer's language themselves (`<Html>`); every
+/// other page of the app is English.
+fn shell_language() -> Option<crate::shell::PageLanguage> {
+    #[cfg(feature = "ssr")]
+    {
+        let path = use_context::<axum::http::request::Parts>().map(|r| r.uri.path().to_string()).unwrap_or_default();
+        if path.starts_with("/t/") {
+            return None;
+        }
+    }
+    Some(crate::shell::PageLanguage::ENGLISH)
 }
 
 #[component]

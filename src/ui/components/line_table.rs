@@ -1,20 +1,20 @@
 //! The order's lines on the tracking page: ordered, shipped and delivered
 //! quantities per line, as the domain computes them.
 
-use crate::present::tracking_view::LineView;
+use crate::present::tracking_view::{LineView, PageTexts};
 use leptos::prelude::*;
 
 #[component]
-pub fn LineTable(lines: Vec<LineView>) -> impl IntoView {
+pub fn LineTable(lines: Vec<LineView>, texts: PageTexts) -> impl IntoView {
     view! {
         <div class="mt-3 overflow-x-auto">
             <table class="w-full text-left text-sm">
                 <thead class="text-slate-600">
                     <tr>
-                        <th scope="col" class="py-2 pr-3 font-medium">"Item"</th>
-                        <th scope="col" class="py-2 pr-3 text-right font-medium">"Ordered"</th>
-                        <th scope="col" class="py-2 pr-3 text-right font-medium">"Shipped"</th>
-                        <th scope="col" class="py-2 text-right font-medium">"To follow"</th>
+                        <th scope="col" class="py-2 pr-3 font-medium">{texts.item_column}</th>
+                        <th scope="col" class="py-2 pr-3 text-right font-medium">{texts.ordered_column}</th>
+                        <th scope="col" class="py-2 pr-3 text-right font-medium">{texts.shipped_column}</th>
+                        <th scope="col" class="py-2 text-right font-medium">{texts.to_follow_column}</th>
                     </tr>
                 </thead>
                 <tbody class="divide-y divide-slate-100">
@@ -22,10 +22,8 @@ pub fn LineTable(lines: Vec<LineView>) -> impl IntoView {
                         <tr data-testid="line">
                             <td class="py-2 pr-3">
                                 {l.description} <span class="block text-xs text-slate-500">{l.sku}</span>
-                                {(l.cancelled > 0).then(|| view! {
-                                    <span class="block text-xs text-amber-800" data-testid="line-cancelled">
-                                        {l.cancelled} " will not ship (cancelled)"
-                                    </span>
+                                {l.cancelled_note.map(|note| view! {
+                                    <span class="block text-xs text-amber-800" data-testid="line-cancelled">{note}</span>
                                 })}
                             </td>
                             <td class="py-2 pr-3 text-right tabular-nums">{l.ordered} " " {l.unit.clone()}</td>

@@ -6,7 +6,8 @@ use crate::present::tracking_view::LastMileView;
 use leptos::prelude::*;
 
 #[component]
-pub fn LiveMap(last_mile: Signal<Option<LastMileView>>) -> impl IntoView {
+/// `texts`: the section's heading and the map's label, in the page's language.
+pub fn LiveMap(last_mile: Signal<Option<LastMileView>>, texts: Signal<(String, String)>) -> impl IntoView {
     #[cfg(feature = "hydrate")]
     {
         let map = std::rc::Rc::new(std::cell::RefCell::new(None::<browser::MapLayers>));
@@ -25,29 +26,21 @@ pub fn LiveMap(last_mile: Signal<Option<LastMileView>>) -> impl IntoView {
         shown.get().then(|| {
             view! {
                 <section aria-labelledby="last-mile-heading" class="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
-                    <h2 id="last-mile-heading" class="text-lg font-semibold">"On its way to you"</h2>
+                    <h2 id="last-mile-heading" class="text-lg font-semibold">{move || texts.with(|t| t.0.clone())}</h2>
                     <p data-testid="eta" class="mt-1 text-xl font-semibold text-[var(--brand)]">{text(|lm| lm.eta.clone())}</p>
                     <p class="mt-1 text-sm text-slate-700">
-                        {text(|lm| Some(stops_ahead(lm.stops_ahead)))} " · "
+                        {text(|lm| Some(lm.stops_text.clone()))} " · "
                         <span data-testid="position-updated">{text(|lm| Some(lm.updated.clone()))}</span>
                     </p>
                     // Where things are, for scripts and tests (the map itself is tiles and SVG).
                     <div id="live-map" data-testid="live-map" role="img"
-                         aria-label="Map of the delivery vehicle and your address"
+                         aria-label=move || texts.with(|t| t.1.clone())
                          data-vehicle=text(|lm| Some(format!("{},{}", lm.vehicle[0], lm.vehicle[1])))
                          data-destination=text(|lm| lm.destination.map(|[lat, lng]| format!("{lat},{lng}")))
                          class="mt-3 h-72 w-full overflow-hidden rounded-lg bg-slate-100"></div>
                 </section>
             }
         })
-    }
-}
-
-fn stops_ahead(count: usize) -> String {
-    match count {
-        0 => "You're the next delivery".to_string(),
-        1 => "1 delivery before yours".to_string(),
-        n => format!("{n} deliveries before yours"),
     }
 }
 

@@ -5,11 +5,11 @@ use crate::present::tracking_view::ProgressStep;
 use leptos::prelude::*;
 
 #[component]
-pub fn ProgressBar(steps: Vec<ProgressStep>) -> impl IntoView {
+pub fn ProgressBar(steps: Vec<ProgressStep>, #[prop(into)] label: String) -> impl IntoView {
     // A cancelled or returned order's bar is shorter: it ends where it ended.
     let columns = format!("grid-template-columns:repeat({},minmax(0,1fr))", steps.len().max(1));
     view! {
-        <ol class="mt-5 grid gap-1" style=columns aria-label="Progress" data-testid="progress">
+        <ol class="mt-5 grid gap-1" style=columns aria-label=label data-testid="progress">
             {steps.into_iter().map(|step| {
                 let (state, bar) = if step.problem {
                     ("problem", "bg-red-600")

@@ -6,9 +6,10 @@ use crate::ui::components::progress::ProgressBar;
 use leptos::prelude::*;
 
 #[component]
-pub fn ShipmentCard(shipment: ShipmentView) -> impl IntoView {
+pub fn ShipmentCard(shipment: ShipmentView, tracking_number: String) -> impl IntoView {
     let badge = if shipment.delivered { "bg-emerald-100 text-emerald-900" } else { "bg-slate-100 text-slate-800" };
     let progress = shipment.progress;
+    let progress_label = shipment.label.clone();
     view! {
         <article class="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200" data-testid="shipment">
             <div class="flex flex-wrap items-baseline justify-between gap-2">
@@ -18,10 +19,10 @@ pub fn ShipmentCard(shipment: ShipmentView) -> impl IntoView {
             <p class="mt-1 text-sm text-slate-700">
                 {shipment.carrier}
                 {shipment.service.map(|s| view! { <span>" " {s}</span> })}
-                " · Tracking number "
-                <span class="font-mono">{shipment.tracking_number}</span>
+                " · " {tracking_number} " "
+                <span class="font-mono" dir="ltr">{shipment.tracking_number}</span>
             </p>
-            {(!progress.is_empty()).then(|| view! { <ProgressBar steps=progress/> })}
+            {(!progress.is_empty()).then(|| view! { <ProgressBar steps=progress label=progress_label/> })}
             <ul class="mt-3 divide-y divide-slate-100 text-sm">
                 {shipment.lines.into_iter().map(|l| view! {
                     <li class="flex justify-between gap-4 py-1.5">

@@ -11,7 +11,12 @@ const COLLAPSED: usize = 4;
 /// Newest first. Entries not in `rendered_ids` arrived live and are
 /// highlighted; the keyed list inserts them without touching the others.
 #[component]
-pub fn Timeline(entries: Signal<Vec<TimelineEntry>>, rendered_ids: HashSet<i64>) -> impl IntoView {
+pub fn Timeline(
+    entries: Signal<Vec<TimelineEntry>>,
+    rendered_ids: HashSet<i64>,
+    show_all: Signal<String>,
+    show_fewer: Signal<String>,
+) -> impl IntoView {
     let expanded = RwSignal::new(false);
     let total = move || entries.with(Vec::len);
     // Every entry is in the HTML (a plain fetch gets the full history); only
@@ -38,7 +43,7 @@ pub fn Timeline(entries: Signal<Vec<TimelineEntry>>, rendered_ids: HashSet<i64>)
                 class="mt-3 text-sm font-medium text-[var(--brand)] underline underline-offset-2"
                 on:click=move |_| expanded.update(|open| *open = !*open)
             >
-                {move || if expanded.get() { "Show fewer updates".to_string() } else { format!("Show all {} updates", total()) }}
+                {move || if expanded.get() { show_fewer.get() } else { show_all.get() }}
             </button>
         })}
     }

@@ -1,62 +1,78 @@
 //! "Get updates" on the tracking page: a buyer leaves an email address or
 //! phone number, receives a code, and types it here to confirm.
 
+use crate::present::tracking_view::{PageTexts, UpdatesOffer};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum SignupStep {
-    /// A code is on its way to this address.
-    CodeSent(String),
+    /// "We sent a code to …", and the address the code went to.
+    CodeSent(String, String),
     Confirmed,
     /// Something the buyer can fix or needs to know, in a sentence.
     Refused(String),
 }
 
+/// The sign-up's words in the page's language (a tag the form carries;
+/// anything unknown is English), and that language for the sign-up itself.
+#[cfg(feature = "ssr")]
+fn speaking(lang: Option<&str>) -> (crate::i18n::Translator, crate::domain::language::Language) {
+    use crate::domain::language::Language;
+    let language = lang.and_then(|l| Language::parse(l).ok()).unwrap_or(Language::English);
+    (crate::i18n::Translator::new(language, ""), language)
+}
+
 #[server(endpoint = "updates/request")]
-pub async fn request_updates(token: String, address: String) -> Result<SignupStep, ServerFnError> {
+pub async fn request_updates(
+    token: String,
+    address: String,
+    lang: Option<String>,
+) -> Result<SignupStep, ServerFnError> {
     use crate::domain::notification_rules::contact_address;
     use crate::store::{self, OptInRefused};
     use rand::Rng;
+    let (t, language) = speaking(lang.as_deref());
     let state = expect_context::<crate::state::AppState>();
     let Some(target) = crate::auth::tracking_link::resolve(&state.pool, &token).await.map_err(unavailable)? else {
-        return Ok(SignupStep::Refused("This tracking link is no longer valid.".into()));
+        return Ok(SignupStep::Refused(t.text("updates-link-invalid")));
     };
-    let (channel, address) = match contact_address(&address) {
-        Ok(found) => found,
-        Err(expected) => return Ok(SignupStep::Refused(format!("Please enter {expected}."))),
+    let Ok((channel, address)) = contact_address(&address) else {
+        return Ok(SignupStep::Refused(t.text("updates-enter-address")));
     };
     let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000));
-    let outcome = store::request_opt_in(&state.pool, target.tenant, target.order, channel, &address, &code)
+    let outcome = store::request_opt_in(&state.pool, target.tenant, target.order, channel, &address, &code, language)
         .await
         .map_err(unavailable)?;
     state.outbox.notify_one();
     Ok(match outcome {
-        Ok(()) => SignupStep::CodeSent(address),
-        Err(OptInRefused::AlreadySubscribed) => SignupStep::Refused(format!("{address} already gets updates.")),
-        Err(OptInRefused::TooManyCodes) => {
-            SignupStep::Refused("We have sent several codes already; please try again in an hour.".into())
+        Ok(()) => SignupStep::CodeSent(t.with("updates-code-sent", &[("address", address.clone().into())]), address),
+        Err(OptInRefused::AlreadySubscribed) => {
+            SignupStep::Refused(t.with("updates-already", &[("address", address.into())]))
         }
+        Err(OptInRefused::TooManyCodes) => SignupStep::Refused(t.text("updates-too-many-codes")),
     })
 }
 
 #[server(endpoint = "updates/confirm")]
-pub async fn confirm_updates(token: String, address: String, code: String) -> Result<SignupStep, ServerFnError> {
+pub async fn confirm_updates(
+    token: String,
+    address: String,
+    code: String,
+    lang: Option<String>,
+) -> Result<SignupStep, ServerFnError> {
+    let (t, _) = speaking(lang.as_deref());
     let state = expect_context::<crate::state::AppState>();
     let Some(target) = crate::auth::tracking_link::resolve(&state.pool, &token).await.map_err(unavailable)? else {
-        return Ok(SignupStep::Refused("This tracking link is no longer valid.".into()));
+        return Ok(SignupStep::Refused(t.text("updates-link-invalid")));
     };
     let Ok((channel, address)) = crate::domain::notification_rules::contact_address(&address) else {
-        return Ok(SignupStep::Refused("Please start again with your email address or phone number.".into()));
+        return Ok(SignupStep::Refused(t.text("updates-start-again")));
     };
     let confirmed = crate::store::confirm_opt_in(&state.pool, target.order, channel, &address, code.trim())
         .await
         .map_err(unavailable)?;
-    Ok(if confirmed {
-        SignupStep::Confirmed
-    } else {
-        SignupStep::Refused("That code is not right (or has expired). Check it, or ask for a new one.".into())
-    })
+    Ok(if confirmed { SignupStep::Confirmed } else { SignupStep::Refused(t.text("updates-wrong-code")) })
 }
 
 #[cfg(feature = "ssr")]
@@ -68,50 +84,59 @@ fn unavailable(e: crate::store::StoreError) -> ServerFnError {
 /// `offer` is what the buyer would hear about, as a "when ..." clause that
 /// fits where the order is ("when your order arrives" once it is on the van).
 #[component]
-pub fn UpdatesSignup(token: String, offer: String) -> impl IntoView {
+pub fn UpdatesSignup(token: String, offer: UpdatesOffer, texts: PageTexts) -> impl IntoView {
     let request = ServerAction::<RequestUpdates>::new();
+    let unavailable_text = texts.updates_unavailable.clone();
+    let unavailable_confirm = texts.updates_unavailable.clone();
+    let lang = texts.lang.clone();
     let confirm = ServerAction::<ConfirmUpdates>::new();
     let step = move || match (confirm.value().get(), request.value().get()) {
         (Some(Ok(SignupStep::Confirmed)), _) => Some(SignupStep::Confirmed),
         (_, Some(Ok(step))) => Some(step),
-        (_, Some(Err(_))) => Some(SignupStep::Refused("Updates are temporarily unavailable.".into())),
+        (_, Some(Err(_))) => Some(SignupStep::Refused(unavailable_text.clone())),
         _ => None,
     };
     let confirm_error = move || match confirm.value().get() {
         Some(Ok(SignupStep::Refused(message))) => Some(message),
-        Some(Err(_)) => Some("Updates are temporarily unavailable.".to_string()),
+        Some(Err(_)) => Some(unavailable_confirm.clone()),
         _ => None,
     };
     let input = "mt-1 w-full rounded border border-slate-300 px-3 py-2";
     let button = "mt-3 rounded bg-[var(--brand)] px-4 py-2 font-medium text-[var(--brand-text)]";
     let code_token = token.clone();
-    let confirmed_offer = offer.clone();
+    let code_lang = lang.clone();
+    let confirmed_offer = offer.confirmed.clone();
+    let intro = offer.intro.clone();
+    let texts = StoredValue::new(texts);
+    let text = move |pick: fn(&PageTexts) -> String| texts.with_value(pick);
     view! {
         <section aria-labelledby="updates-heading" class="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200" data-testid="updates">
-            <h2 id="updates-heading" class="text-lg font-semibold">"Get updates"</h2>
+            <h2 id="updates-heading" class="text-lg font-semibold">{text(|t| t.updates_heading.clone())}</h2>
             {move || match step() {
                 Some(SignupStep::Confirmed) => { let offer = confirmed_offer.clone(); view! {
-                    <p class="mt-2 text-slate-700" role="status">"You're set: we'll tell you " {offer} "."</p>
+                    <p class="mt-2 text-slate-700" role="status">{offer}</p>
                 }.into_any() }
-                Some(SignupStep::CodeSent(address)) => { let token = code_token.clone(); view! {
+                Some(SignupStep::CodeSent(sent, address)) => { let token = code_token.clone(); let lang = code_lang.clone(); let confirm_error = confirm_error.clone(); view! {
                     <ActionForm action=confirm>
-                        <p class="mt-2 text-slate-700" role="status">"We sent a code to " {address.clone()} "."</p>
+                        <p class="mt-2 text-slate-700" role="status">{sent}</p>
                         <input type="hidden" name="token" value=token/>
                         <input type="hidden" name="address" value=address/>
-                        <label class="mt-3 block text-sm font-medium" for="updates-code">"Code"</label>
+                        <input type="hidden" name="lang" value=lang/>
+                        <label class="mt-3 block text-sm font-medium" for="updates-code">{text(|t| t.updates_code_label.clone())}</label>
                         <input id="updates-code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="6" required class=input/>
                         {move || confirm_error().map(|m| view! { <p class="mt-2 text-sm text-red-700" role="alert">{m}</p> })}
-                        <button type="submit" class=button>"Confirm"</button>
+                        <button type="submit" class=button>{text(|t| t.updates_confirm.clone())}</button>
                     </ActionForm>
                 }.into_any() }
-                other => { let token = token.clone(); let offer = offer.clone(); view! {
+                other => { let token = token.clone(); let intro = intro.clone(); let lang = lang.clone(); view! {
                     <ActionForm action=request>
-                        <p class="mt-2 text-sm text-slate-700">"We'll email or text you " {offer} ", and at once if something goes wrong."</p>
+                        <p class="mt-2 text-sm text-slate-700">{intro}</p>
                         <input type="hidden" name="token" value=token/>
-                        <label class="mt-3 block text-sm font-medium" for="updates-address">"Email or mobile number (with +country code)"</label>
+                        <input type="hidden" name="lang" value=lang/>
+                        <label class="mt-3 block text-sm font-medium" for="updates-address">{text(|t| t.updates_address_label.clone())}</label>
                         <input id="updates-address" name="address" autocomplete="email" required class=input/>
                         {match other { Some(SignupStep::Refused(m)) => Some(view! { <p class="mt-2 text-sm text-red-700" role="alert">{m}</p> }), _ => None }}
-                        <button type="submit" class=button>"Send me a code"</button>
+                        <button type="submit" class=button>{text(|t| t.updates_send_code.clone())}</button>
                     </ActionForm>
                 }.into_any() }
             }}

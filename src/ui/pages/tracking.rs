@@ -1,6 +1,6 @@
 //! The branded page a buyer opens from a tracking link.
 
-use crate::present::tracking_view::{ExceptionNotice, ForecastView, TrackingView};
+use crate::present::tracking_view::{ExceptionNotice, ForecastView, PageTexts, TrackingPage, TrackingView};
 use crate::ui::components::page_title::PageTitle;
 use crate::ui::components::{
     line_table::LineTable, live_map::LiveMap, progress::ProgressBar, proof_of_delivery::ProofOfDelivery,
@@ -9,13 +9,18 @@ use crate::ui::components::{
 use crate::ui::pages::not_found::NotFound;
 use crate::ui::pages::unavailable::Unavailable;
 use leptos::prelude::*;
-use leptos_meta::{Script, Stylesheet};
-use leptos_router::hooks::use_params_map;
+use leptos_meta::{Html, Script, Stylesheet};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
-/// The tracking view for a token, or `None` for every kind of bad token.
+/// The tracking page for a token in the buyer's language, or `None` for
+/// every kind of bad token. `lang` is a choice made just now (the page's
+/// language menu); it is saved in a cookie for the next visit.
 #[server]
-pub async fn get_tracking(token: String) -> Result<Option<TrackingView>, ServerFnError> {
-    use crate::{auth::tracking_link, present::tracking::load_tracking_view, state::AppState, store};
+pub async fn get_tracking(token: String, lang: Option<String>) -> Result<Option<TrackingPage>, ServerFnError> {
+    use crate::i18n::Translator;
+    use crate::present::tracking::{load_tracking_view, page_texts};
+    use crate::{auth::tracking_link, state::AppState, store};
+    use axum::http::{header, HeaderValue};
     let state = expect_context::<AppState>();
     let failed = |e: store::StoreError| {
         tracing::error!(error = %e, "loading a tracking page failed");
@@ -24,23 +29,47 @@ pub async fn get_tracking(token: String) -> Result<Option<TrackingView>, ServerF
     let Some(target) = tracking_link::resolve(&state.pool, &token).await.map_err(failed)? else {
         return Ok(None);
     };
+    let tenant = store::get_tenant(&state.pool, target.tenant).await.map_err(failed)?;
+    let headers = use_context::<axum::http::request::Parts>().map(|r| r.headers).unwrap_or_default();
+    let language = crate::i18n::negotiate(&tenant.languages(), lang.as_deref(), &headers);
+    if lang.is_some() {
+        let cookie = crate::i18n::language_cookie(language);
+        if let (Some(response), Ok(value)) =
+            (use_context::<leptos_axum::ResponseOptions>(), HeaderValue::from_str(&cookie))
+        {
+            response.append_header(header::SET_COOKIE, value);
+        }
+    }
     // Counted for the KPI dashboard (WISMO), off the page's path.
     crate::kpis::record(&state.pool, target.tenant, Some(target.order), store::kpis::Signal::PageView);
-    Ok(Some(load_tracking_view(&state.pool, &state.config.map, target.tenant, target.order).await.map_err(failed)?))
+    let view = load_tracking_view(&state.pool, &state.config.map, target.tenant, target.order, language)
+        .await
+        .map_err(failed)?;
+    let texts = page_texts(
+        &tenant,
+        &view.order_number,
+        view.customer_po.as_deref(),
+        &Translator::new(language, &tenant.locale),
+    );
+    Ok(Some(TrackingPage { view, texts }))
 }
 
 #[component]
 pub fn TrackingPage() -> impl IntoView {
     let params = use_params_map();
+    let query = use_query_map();
     let token = move || params.read().get("token").unwrap_or_default();
-    let tracking = Resource::new(token, get_tracking);
+    let tracking =
+        Resource::new(move || (token(), query.read().get("lang")), |(token, lang)| get_tracking(token, lang));
+    // Pages without a tenant's language are in English.
+    let english = || view! { <Html {..} lang="en" dir="ltr"/> };
     view! {
         <Suspense fallback=|| view! { <p class="p-8 text-slate-600">"Loading your order…"</p> }>
             {move || Suspend::new(async move {
                 match tracking.await {
-                    Ok(Some(view)) => view! { <TrackingContent view token=token()/> }.into_any(),
-                    Ok(None) => view! { <NotFound/> }.into_any(),
-                    Err(_) => view! { <Unavailable/> }.into_any(),
+                    Ok(Some(page)) => view! { <TrackingContent page token=token()/> }.into_any(),
+                    Ok(None) => view! { {english()} <NotFound/> }.into_any(),
+                    Err(_) => view! { {english()} <Unavailable/> }.into_any(),
                 }
             })}
         </Suspense>
@@ -48,18 +77,23 @@ pub fn TrackingPage() -> impl IntoView {
 }
 
 #[component]
-fn TrackingContent(view: TrackingView, token: String) -> impl IntoView {
+fn TrackingContent(page: TrackingPage, token: String) -> impl IntoView {
+    let TrackingPage { view, texts: initial_texts } = page;
     let brand = view.brand.clone();
     let brand_style = format!("--brand:{};--brand-text:{};--accent:{}", brand.primary, brand.on_primary, brand.accent);
     // Entries present when the page was rendered are not "new"; anything the
     // live stream adds later is highlighted once.
     let rendered_ids: std::collections::HashSet<i64> = view.timeline.iter().map(|e| e.id).collect();
-    // Neither the order number nor the brand changes while the page is open.
-    let title = format!("Order {} · {}", view.order_number, brand.name);
+    // The document's language and title as first rendered; a switch in the
+    // browser updates them directly (see `switch_language`).
+    let (lang, dir, title) = (initial_texts.lang.clone(), initial_texts.dir.clone(), initial_texts.title.clone());
     let live = RwSignal::new(view);
+    let texts = RwSignal::new(initial_texts);
     let signup_token = token.clone();
     let pod_token = token.clone();
+    let switch_token = token.clone();
     let announcement = RwSignal::new(String::new());
+    let language = RwSignal::new(lang.clone());
 
     // Effects only run in the browser, once the page is interactive.
     Effect::new(move |_| {
@@ -67,33 +101,39 @@ fn TrackingContent(view: TrackingView, token: String) -> impl IntoView {
             let _ = body.set_attribute("data-hydrated", "true");
         }
         #[cfg(feature = "hydrate")]
-        crate::ui::live_updates::follow(&token, live, announcement);
+        crate::ui::live_updates::follow(&token, language, live, texts, announcement);
         #[cfg(not(feature = "hydrate"))]
         let _ = &token;
     });
 
+    let text = move |pick: fn(&PageTexts) -> String| move || texts.with(pick);
     let timeline = Signal::derive(move || live.with(|v| v.timeline.clone()));
+    let show_all = Signal::derive(move || live.with(|v| v.show_all_updates.clone()));
+    let show_fewer = Signal::derive(text(|t| t.show_fewer_updates.clone()));
     let last_mile = Signal::derive(move || live.with(|v| v.last_mile.clone()));
+    let map_texts = Signal::derive(move || texts.with(|t| (t.on_its_way_heading.clone(), t.map_label.clone())));
     view! {
+        <Html {..} lang=lang dir=dir/>
         <PageTitle text=title/>
         // Leaflet itself (the `leaflet` crate binds to it), served from /public.
         <Stylesheet href="/leaflet/leaflet.css"/>
         <Script src="/leaflet/leaflet.js"/>
         <div style=brand_style class="min-h-screen">
             <header class="bg-[var(--brand)] text-[var(--brand-text)]">
-                <div class="mx-auto flex max-w-3xl items-center gap-3 px-4 py-4">
+                <div class="mx-auto flex max-w-3xl flex-wrap items-center gap-3 px-4 py-4">
                     {brand.logo_url.clone().map(|src| view! {
                         <img src=src alt="" width="40" height="40" class="h-10 w-10 rounded bg-white/90 p-1"/>
                     })}
                     <span class="text-lg font-semibold">{brand.name.clone()}</span>
+                    <LanguageMenu texts language token=switch_token live/>
                 </div>
             </header>
             <div aria-live="polite" role="status" class="sr-only" data-testid="live-region">{move || announcement.get()}</div>
             <main class="mx-auto max-w-3xl space-y-6 px-4 py-6">
                 <section aria-labelledby="order-heading" class="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
                     <p class="text-sm text-slate-600">
-                        "Order " <span class="font-medium text-slate-900">{move || live.with(|v| v.order_number.clone())}</span>
-                        {move || live.with(|v| v.customer_po.clone()).map(|po| view! { <span>" · PO " {po}</span> })}
+                        <span class="font-medium text-slate-900" data-testid="order-number">{text(|t| t.order.clone())}</span>
+                        {move || texts.with(|t| t.po.clone()).map(|po| view! { <span>" · " {po}</span> })}
                     </p>
                     <h1 id="order-heading" data-testid="headline" class="mt-1 text-2xl font-semibold tracking-tight">
                         {move || live.with(|v| v.headline.clone())}
@@ -108,51 +148,107 @@ fn TrackingContent(view: TrackingView, token: String) -> impl IntoView {
                     {move || live.with(|v| view! {
                         <DeliveryDate promised=v.promised.clone() label=v.promised_label.clone() late_notice=v.late_notice.clone()/>
                     })}
-                    {move || view! { <ProgressBar steps=live.with(|v| v.progress.clone())/> }}
+                    {move || view! { <ProgressBar steps=live.with(|v| v.progress.clone()) label=texts.with(|t| t.progress_label.clone())/> }}
                 </section>
 
-                {move || view! { <Exceptions notices=live.with(|v| v.exceptions.clone())/> }}
+                {move || view! { <Exceptions notices=live.with(|v| v.exceptions.clone()) label=texts.with(|t| t.problems_label.clone())/> }}
 
-                <LiveMap last_mile/>
+                <LiveMap last_mile texts=map_texts/>
 
-                {move || view! { <ProofOfDelivery pods=live.with(|v| v.proof_of_delivery.clone()) token=pod_token.clone()/> }}
+                {move || view! { <ProofOfDelivery pods=live.with(|v| v.proof_of_delivery.clone()) token=pod_token.clone() texts=texts.get()/> }}
 
                 <section aria-labelledby="timeline-heading" class="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
-                    <h2 id="timeline-heading" class="text-lg font-semibold">"Tracking history"</h2>
+                    <h2 id="timeline-heading" class="text-lg font-semibold">{text(|t| t.tracking_history.clone())}</h2>
                     <p class="mt-1 text-xs text-slate-500">{move || live.with(|v| v.time_zone_note.clone())}</p>
-                    <Timeline entries=timeline rendered_ids/>
+                    <Timeline entries=timeline rendered_ids show_all show_fewer/>
                 </section>
 
                 {move || live.with(|v| {
                     let shipments = v.shipments.clone();
-                    let heading = if shipments.len() > 1 { "Your order ships in several parcels" } else { "Shipment" };
+                    let heading = texts.with(|t| if shipments.len() > 1 { t.shipments_heading.clone() } else { t.shipment_heading.clone() });
+                    let tracking_number = texts.with(|t| t.tracking_number.clone());
                     (!shipments.is_empty()).then(|| view! {
                         <section aria-labelledby="shipments-heading" class="space-y-3">
                             <h2 id="shipments-heading" class="text-lg font-semibold">{heading}</h2>
-                            {shipments.into_iter().map(|shipment| view! { <ShipmentCard shipment/> }).collect_view()}
+                            {shipments.into_iter().map(|shipment| view! { <ShipmentCard shipment tracking_number=tracking_number.clone()/> }).collect_view()}
                         </section>
                     })
                 })}
 
                 <section aria-labelledby="items-heading" class="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
-                    <h2 id="items-heading" class="text-lg font-semibold">"Items"</h2>
-                    {move || view! { <LineTable lines=live.with(|v| v.lines.clone())/> }}
+                    <h2 id="items-heading" class="text-lg font-semibold">{text(|t| t.items_heading.clone())}</h2>
+                    {move || view! { <LineTable lines=live.with(|v| v.lines.clone()) texts=texts.get()/> }}
                 </section>
 
-                {live.with_untracked(|v| v.updates_offer.clone()).map(|offer| view! { <UpdatesSignup token=signup_token.clone() offer/> })}
+                {move || live.with(|v| v.updates_offer.clone()).map(|offer| view! { <UpdatesSignup token=signup_token.clone() offer texts=texts.get()/> })}
 
                 <section aria-labelledby="address-heading" class="grid gap-6 rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200 sm:grid-cols-2">
                     <div>
-                        <h2 id="address-heading" class="text-sm font-semibold uppercase tracking-wide text-slate-600">"Delivering to"</h2>
+                        <h2 id="address-heading" class="text-sm font-semibold uppercase tracking-wide text-slate-600">{text(|t| t.delivering_to.clone())}</h2>
                         <address class="mt-2 not-italic text-slate-800">
                             {move || live.with(|v| v.ship_to.clone()).into_iter().map(|line| view! { <span class="block">{line}</span> }).collect_view()}
                         </address>
                     </div>
-                    <SupportContact name=brand.name.clone() email=brand.support_email.clone() phone=brand.support_phone.clone()/>
+                    <SupportContact texts email=brand.support_email.clone() phone=brand.support_phone.clone()/>
                 </section>
             </main>
         </div>
     }
+}
+
+/// The page's languages. A plain GET form, so it works before (and
+/// without) the wasm; once hydrated the switch happens in place: the new
+/// words and view come from `get_tracking`, and the live stream reopens
+/// in the new language from where it was.
+#[component]
+fn LanguageMenu(
+    texts: RwSignal<PageTexts>,
+    language: RwSignal<String>,
+    token: String,
+    live: RwSignal<TrackingView>,
+) -> impl IntoView {
+    let choices = texts.with_untracked(|t| t.languages.clone());
+    let selected = language.get_untracked();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let select = document().get_element_by_id("language-select");
+        let Some(lang) = select
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlSelectElement>(e).ok())
+            .map(|s| s.value())
+        else {
+            return;
+        };
+        let token = token.clone();
+        leptos::task::spawn_local(async move {
+            if let Ok(Some(page)) = get_tracking(token, Some(lang)).await {
+                switch_language(&page.texts);
+                language.set(page.texts.lang.clone());
+                texts.set(page.texts);
+                live.set(page.view);
+            }
+        });
+    };
+    (choices.len() > 1).then(|| view! {
+        <form method="get" class="ms-auto flex items-center gap-2 text-sm" data-testid="language-menu" on:submit=on_submit>
+            <label for="language-select" class="sr-only">{move || texts.with(|t| t.language_label.clone())}</label>
+            <select id="language-select" name="lang" class="rounded border border-white/40 bg-white px-2 py-1 text-slate-900">
+                {choices.into_iter().map(|c| {
+                    let is_selected = c.tag == selected;
+                    view! { <option value=c.tag.clone() selected=is_selected lang=c.tag>{c.name}</option> }
+                }).collect_view()}
+            </select>
+            <button type="submit" class="rounded border border-current px-2 py-1 font-medium">{move || texts.with(|t| t.language_change.clone())}</button>
+        </form>
+    })
+}
+
+/// The document's language, direction and title after a switch in place.
+fn switch_language(texts: &PageTexts) {
+    if let Some(root) = document().document_element() {
+        let _ = root.set_attribute("lang", &texts.lang);
+        let _ = root.set_attribute("dir", &texts.dir);
+    }
+    document().set_title(&texts.title);
 }
 
 /// Milepost's own window: when the order will most likely arrive, and why.
@@ -179,17 +275,17 @@ fn DeliveryDate(promised: Option<String>, label: Option<String>, late_notice: Op
         {late_notice.map(|notice| view! {
             <p role="status" data-testid="late-notice"
                class="mt-3 rounded-lg border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-                "Your order is running late. " {notice}
+                {notice}
             </p>
         })}
     }
 }
 
 #[component]
-fn Exceptions(notices: Vec<ExceptionNotice>) -> impl IntoView {
+fn Exceptions(notices: Vec<ExceptionNotice>, label: String) -> impl IntoView {
     (!notices.is_empty()).then(|| {
         view! {
-            <section aria-label="Problems with your delivery" class="space-y-2">
+            <section aria-label=label class="space-y-2">
                 {notices.into_iter().map(|n| view! {
                     <div role="alert" data-testid="exception" class="rounded-xl border border-red-300 bg-red-50 p-4 text-red-900">
                         <p class="font-semibold">
@@ -205,11 +301,11 @@ fn Exceptions(notices: Vec<ExceptionNotice>) -> impl IntoView {
 }
 
 #[component]
-fn SupportContact(name: String, email: Option<String>, phone: Option<String>) -> impl IntoView {
+fn SupportContact(texts: RwSignal<PageTexts>, email: Option<String>, phone: Option<String>) -> impl IntoView {
     view! {
         <div>
-            <h2 class="text-sm font-semibold uppercase tracking-wide text-slate-600">"Questions?"</h2>
-            <p class="mt-2 text-slate-800">"Contact " {name} " customer service:"</p>
+            <h2 class="text-sm font-semibold uppercase tracking-wide text-slate-600">{move || texts.with(|t| t.questions.clone())}</h2>
+            <p class="mt-2 text-slate-800">{move || texts.with(|t| t.contact_service.clone())}</p>
             <ul class="mt-1 space-y-1">
                 {email.map(|e| {
                     let href = format!("mailto:{e}");
@@ -217,7 +313,7 @@ fn SupportContact(name: String, email: Option<String>, phone: Option<String>) ->
                 })}
                 {phone.map(|p| {
                     let href = format!("tel:{}", p.replace(' ', ""));
-                    view! { <li><a class="text-[var(--brand)] underline" href=href>{p}</a></li> }
+                    view! { <li><a class="text-[var(--brand)] underline" href=href dir="ltr">{p}</a></li> }
                 })}
             </ul>
         </div>

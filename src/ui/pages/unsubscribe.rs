@@ -3,24 +3,36 @@
 //! page's button or the mail client's one-click (RFC 8058), does it.
 //! Pages of their own (`shell::render`): nothing here needs the app.
 
-use crate::shell::{render, Message, Robots};
+use crate::domain::language::{Language, LanguageOffer};
+use crate::i18n::{negotiate, Translator};
+use crate::shell::{render_in, Message, PageLanguage, Robots};
 use crate::state::AppState;
 use crate::store;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use leptos::prelude::*;
 
-fn page(status: StatusCode, title: &str, text: String, form: Option<String>) -> Response {
-    let heading = title.to_string();
-    let html = render(title, Robots::NoIndex, move || {
+/// The link names no tenant until it is looked up, so the page speaks what
+/// the browser asks for (or the language saved on a tracking page).
+fn translator(headers: &HeaderMap) -> Translator {
+    let every = LanguageOffer::new(Language::English, &Language::ALL);
+    Translator::new(negotiate(&every, None, headers), "")
+}
+
+fn page(status: StatusCode, t: &Translator, title: &str, text: String, form: Option<String>) -> Response {
+    let heading = t.text(title);
+    let button = t.text("unsubscribe-button");
+    let language = t.language();
+    let page_language = PageLanguage { lang: language.tag(), dir: language.direction().attribute() };
+    let html = render_in(page_language, &heading.clone(), Robots::NoIndex, move || {
         view! {
             <Message title=heading>
                 <p class="mt-4 text-slate-700">{text}</p>
                 {form.map(|action| view! {
                     <form method="post" action=action>
                         <button type="submit" class="mt-6 rounded bg-[var(--brand)] px-4 py-2 font-medium text-[var(--brand-text)]">
-                            "Unsubscribe"
+                            {button}
                         </button>
                     </form>
                 })}
@@ -30,44 +42,49 @@ fn page(status: StatusCode, title: &str, text: String, form: Option<String>) -> 
     (status, Html(html)).into_response()
 }
 
-fn not_recognised() -> Response {
-    page(StatusCode::NOT_FOUND, "Link not recognised", "This unsubscribe link is not valid.".into(), None)
+fn not_recognised(t: &Translator) -> Response {
+    page(StatusCode::NOT_FOUND, t, "unsubscribe-unknown-title", t.text("unsubscribe-unknown-text"), None)
 }
 
 fn valid(token: &str) -> bool {
     token.len() <= 64 && token.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
-pub async fn ask(Path(token): Path<String>) -> Response {
+pub async fn ask(Path(token): Path<String>, headers: HeaderMap) -> Response {
+    let t = translator(&headers);
     if !valid(&token) {
-        return not_recognised();
+        return not_recognised(&t);
     }
     page(
         StatusCode::OK,
-        "Stop updates about this order?",
-        "You will get no more emails or texts about this order.".into(),
+        &t,
+        "unsubscribe-ask-title",
+        t.text("unsubscribe-ask-text"),
         Some(format!("/unsubscribe/{token}")),
     )
 }
 
-pub async fn confirm(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+pub async fn confirm(State(state): State<AppState>, Path(token): Path<String>, headers: HeaderMap) -> Response {
+    let t = translator(&headers);
     if !valid(&token) {
-        return not_recognised();
+        return not_recognised(&t);
     }
     match store::unsubscribe(&state.pool, &token).await {
         Ok(Some(order)) => page(
             StatusCode::OK,
-            "You are unsubscribed",
-            format!("You will get no more updates about order {order}."),
+            &t,
+            "unsubscribe-done-title",
+            t.with("unsubscribe-done-text", &[("number", order.into())]),
             None,
         ),
-        Ok(None) => not_recognised(),
+        Ok(None) => not_recognised(&t),
         Err(e) => {
             tracing::error!("unsubscribe: {e}");
             page(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                "Something went wrong",
-                "Please try the link again later.".into(),
+                &t,
+                "unsubscribe-failed-title",
+                t.text("unsubscribe-failed-text"),
                 None,
             )
         }

@@ -1,0 +1,129 @@
+# The tracking page a buyer opens from a link.
+
+page-title = Order { $number } · { $brand }
+order-number = Order { $number }
+order-po = PO { $po }
+language-label = Language
+language-change = Change
+
+## The headline
+partly-delivered-more-to-follow = Partly delivered, more items to follow
+shipments-delivered = { $delivered } of { $shipments ->
+    [one] { $shipments } shipment delivered
+   *[other] { $shipments } shipments delivered
+}
+more-items-to-follow = { $stage }, more items to follow
+stage-with-shipments = { $stage } ({ $shipments } shipments)
+on-shipment = { $shipment } · { $text }
+received-by = Received by { $name }
+arriving-today = Arriving today
+no-new-date-yet = We don't have a new delivery date yet; it shows here as soon as the carrier gives one.
+expected-by = Expected by
+promised-for = Promised for
+late-on-vehicle = Your order is running late. It was promised for { $date }; it is on the delivery vehicle today.
+late-not-arrived = Your order is running late. It was promised for { $date } and has not arrived yet. We're on it and will update this page as soon as it moves.
+late-likely = Your order is running late. It is likely to arrive after { $date }, the date we promised.
+
+## The predicted window
+arriving-on = Arriving { $day }
+arriving-window = Arriving { $range }, most likely { $likely }
+forecast-history = Based on { $deliveries ->
+    [one] { $deliveries } delivery
+   *[other] { $deliveries } deliveries
+} on this route in the last { $days } days.
+forecast-carrier = The carrier's own estimate; no delivery history for this route yet.
+forecast-promised = The date promised at checkout; no delivery history for this route yet.
+forecast-last-mile = From the delivery vehicle's position.
+
+## The progress bar
+progress-label = Progress
+progress-ordered = Ordered
+progress-packed = Packed
+progress-shipped = Shipped
+progress-out-for-delivery = Out for delivery
+progress-delivered = Delivered
+progress-partly-delivered = Partly delivered
+
+## Problems
+problems-label = Problems with your delivery
+condition-temperature = Temperature read { $value } °C, { $limit }, { $lasted }.
+condition-humidity = Humidity read { $value }%, { $limit }, { $lasted }.
+condition-shock = Shock read { $value } g, { $limit }, { $lasted }.
+condition-battery = Battery read { $value }%, { $limit }, { $lasted }.
+condition-door = The door was open { $lasted }.
+condition-above = above the { $limit } limit
+condition-below = below the { $limit } limit
+condition-outside = outside its limits
+condition-for = for { $duration }
+condition-for-so-far = for { $duration } so far
+condition-back = Back in range. { $text }
+duration-minutes = { $minutes } min
+duration-hours = { $hours } h
+duration-hours-minutes = { $hours } h { $minutes } min
+
+## The timeline
+tracking-history = Tracking history
+time-zone-note = Times are shown in the delivery address's time zone ({ $zone }).
+source-clock = { $time } local time (UTC{ $offset })
+show-all-updates = { $count ->
+    [one] Show { $count } update
+   *[other] Show all { $count } updates
+}
+show-fewer-updates = Show fewer updates
+new-update = New update:
+
+## Shipments and items
+shipment-one = Shipment
+shipment-n-of = Shipment { $index } of { $count }
+shipments-heading = Your order ships in several parcels
+shipment-waiting = Packed, waiting for the carrier
+tracking-number = Tracking number
+items-heading = Items
+item-column = Item
+ordered-column = Ordered
+shipped-column = Shipped
+to-follow-column = To follow
+will-not-ship = { $count } will not ship (cancelled)
+
+## The last mile
+on-its-way-heading = On its way to you
+arriving-between = Arriving { $from } – { $to }
+location-updated = Location updated { $time }
+next-delivery = You're the next delivery
+deliveries-before = { $count ->
+    [one] { $count } delivery before yours
+   *[other] { $count } deliveries before yours
+}
+map-label = Map of the delivery vehicle and your address
+
+## Proof of delivery
+pod-heading = Proof of delivery
+pod-received-by = Received by
+pod-signature-of = Signature of { $name }
+pod-photo = Delivery photo { $number }
+
+## Address and help
+delivering-to = Delivering to
+questions = Questions?
+contact-service = Contact { $brand } customer service:
+
+## Updates by email or text
+updates-heading = Get updates
+updates-when-ships = when your order ships, is out for delivery and arrives
+updates-when-rest-ships = when the rest of your order ships, is out for delivery and arrives
+updates-when-out = when your order is out for delivery and arrives
+updates-when-arrives = when your order arrives
+updates-intro = We'll email or text you { $when }, and at once if something goes wrong.
+updates-confirmed = You're set: we'll tell you { $when }.
+updates-address-label = Email or mobile number (with +country code)
+updates-send-code = Send me a code
+updates-code-sent = We sent a code to { $address }.
+updates-code-label = Code
+updates-confirm = Confirm
+updates-link-invalid = This tracking link is no longer valid.
+updates-enter-address = Please enter a valid email address, or a mobile number with its +country code.
+updates-already = { $address } already gets updates.
+updates-too-many-codes = We have sent several codes already; please try again in an hour.
+updates-start-again = Please start again with your email address or phone number.
+updates-wrong-code = That code is not right (or has expired). Check it, or ask for a new one.
+updates-unavailable = Updates are temporarily unavailable.
