@@ -350,7 +350,7 @@ async fn a_buyer_signs_up_on_the_tracking_page_with_a_code() {
     assert!(stale["Refused"].as_str().unwrap().contains("no longer valid"));
 
     let sent = server_fn(&app, "updates/request", &[("token", token), ("address", "Robin@Example.com")]).await;
-    assert_eq!(sent, json!({"CodeSent": "robin@example.com"}));
+    assert_eq!(sent, json!({"CodeSent": ["We sent a code to robin@example.com.", "robin@example.com"]}));
     notifications_settled(&app).await;
     let message = sink.messages().pop().expect("the code message");
     assert!(message.contains("Subject: Your code for updates on order SO-1"), "{message}");

@@ -103,6 +103,19 @@ pod-signature-of = Signature of { $name }
 pod-photo = Delivery photo { $number }
 
 ## Address and help
+help-heading = Need help with this delivery?
+change-delivery = Arrange a new delivery or a pickup with { $carrier }
+request-kind-label = What do you need?
+request-instructions = Update delivery instructions
+request-problem = Report a problem
+request-text-label = Your message
+request-send = Send to customer service
+request-sent = Thank you. Customer service has your message and will get back to you.
+request-empty = Please choose what you need and write a message (at most 1,000 characters).
+request-limited = You have sent several messages today; customer service will get back to you.
+carrier-site = on the carrier's site
+copy-tracking-number = Copy
+copied = Copied
 delivering-to = Delivering to
 questions = Questions?
 contact-service = Contact { $brand } customer service:

@@ -7,6 +7,7 @@
 #[cfg(feature = "ssr")]
 pub mod address;
 pub mod brand;
+pub mod carrier_links;
 pub mod condition;
 pub mod dictionary;
 pub mod eta;

@@ -3,6 +3,7 @@
 //! every word in the buyer's language (`crate::i18n`).
 
 use crate::config::MapTiles;
+use crate::domain::carrier_links;
 use crate::domain::condition::Metric;
 use crate::domain::eta::{EtaModel, Fix, StopAhead};
 use crate::domain::language::Language;
@@ -472,6 +473,7 @@ pub fn build_tracking_view(
                 carrier: s.carrier.clone(),
                 service: s.service.clone(),
                 tracking_number: s.tracking_number.clone(),
+                tracking_url: carrier_links::tracking_url(&s.carrier, &s.tracking_number),
                 status: status_label,
                 delivered: derived.is_delivered(),
                 progress: own_progress,
@@ -554,6 +556,17 @@ pub fn build_tracking_view(
         },
         t,
     );
+    // A problem the buyer can act on, on the carrier's site.
+    let change_delivery = match stage {
+        BuyerStage::Problem {
+            kind: ExceptionKind::FailedAttempt | ExceptionKind::Held | ExceptionKind::AddressIssue,
+            shipment,
+        } => snapshot.shipments.iter().filter(|s| shipment.is_none_or(|id| s.id.0 == id)).find_map(|s| {
+            let url = carrier_links::change_delivery_url(&s.carrier, &s.tracking_number)?;
+            Some(LinkView { text: t.with("change-delivery", &[("carrier", s.carrier.clone().into())]), url })
+        }),
+        _ => None,
+    };
     let updates_offer = top.updates_offer.map(|when| UpdatesOffer {
         intro: t.with("updates-intro", &[("when", when.clone().into())]),
         confirmed: t.with("updates-confirmed", &[("when", when.into())]),
@@ -581,6 +594,7 @@ pub fn build_tracking_view(
         promised_label: top.promised_label,
         promised: order.promised_date.map(|d| t.date(d)),
         forecast: forecast.filter(|_| top.show_forecast),
+        change_delivery,
         ship_to: order.ship_to.address_lines(),
         updates_offer,
         time_zone_note: t.with("time-zone-note", &[("zone", tz.name().into())]),
@@ -699,6 +713,18 @@ pub fn page_texts(tenant: &TenantRecord, order_number: &str, customer_po: Option
         updates_code_label: t.text("updates-code-label"),
         updates_confirm: t.text("updates-confirm"),
         updates_unavailable: t.text("updates-unavailable"),
+        help_heading: t.text("help-heading"),
+        request_kind_label: t.text("request-kind-label"),
+        request_instructions: t.text("request-instructions"),
+        request_problem: t.text("request-problem"),
+        request_text_label: t.text("request-text-label"),
+        request_send: t.text("request-send"),
+        request_sent: t.text("request-sent"),
+        request_empty: t.text("request-empty"),
+        request_limited: t.text("request-limited"),
+        copy: t.text("copy-tracking-number"),
+        copied: t.text("copied"),
+        carrier_site: t.text("carrier-site"),
     }
 }
 

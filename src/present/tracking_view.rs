@@ -39,6 +39,9 @@ pub struct TrackingView {
     pub promised: Option<String>,
     /// Milepost's predicted delivery window while the order is on its way.
     pub forecast: Option<ForecastView>,
+    /// After a failed attempt, a hold or an address problem: where the
+    /// buyer changes the delivery on the carrier's own site.
+    pub change_delivery: Option<LinkView>,
     pub ship_to: Vec<String>,
     /// What a sign-up would tell the buyer about ("when your order ships,
     /// is out for delivery and arrives"); `None` once nothing is left to tell.
@@ -107,6 +110,25 @@ pub struct PageTexts {
     pub updates_code_label: String,
     pub updates_confirm: String,
     pub updates_unavailable: String,
+    pub help_heading: String,
+    pub request_kind_label: String,
+    pub request_instructions: String,
+    pub request_problem: String,
+    pub request_text_label: String,
+    pub request_send: String,
+    pub request_sent: String,
+    pub request_empty: String,
+    pub request_limited: String,
+    pub copy: String,
+    pub copied: String,
+    pub carrier_site: String,
+}
+
+/// A link with its words.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LinkView {
+    pub text: String,
+    pub url: String,
 }
 
 /// A language the page offers, named in itself.
@@ -218,6 +240,8 @@ pub struct ShipmentView {
     pub carrier: String,
     pub service: Option<String>,
     pub tracking_number: String,
+    /// The carrier's own tracking page for this parcel, when the carrier is known.
+    pub tracking_url: Option<String>,
     pub status: String,
     pub delivered: bool,
     /// This shipment's own bar, when the order has several.

@@ -33,6 +33,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(ready))
         .route("/t/{token}/events", get(crate::live::sse::tracking_stream))
         .route("/t/{token}/pod/{sha256}", get(tracking_pod_file))
+        .route("/t/{token}/requests", axum::routing::post(crate::ui::pages::buyer_request::send))
         .route("/unsubscribe/{token}", get(unsubscribe::ask).post(unsubscribe::confirm))
         .leptos_routes_with_context(
             &state,

@@ -244,6 +244,19 @@ pub async fn latest_event_id(pool: &super::Pool, order: OrderId) -> Result<Optio
         .await)?)
 }
 
+/// How many events `source` added to an order since `since` (a buyer's
+/// requests from the tracking page are limited per order per day).
+pub async fn events_from_since(pool: &super::Pool, order: OrderId, source: &str, since: DateTime<Utc>) -> Result<i64> {
+    Ok(on_pool!(pool, |c| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM events WHERE order_id = $1 AND source = $2 AND recorded_at > $3"
+    )
+    .bind(order)
+    .bind(source)
+    .bind(since)
+    .fetch_one(c)
+    .await)?)
+}
+
 /// Where an event for a tracking number went.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TrackedOutcome {

@@ -64,6 +64,7 @@ pub use edi::{
     record_edi_interchange, waiting_edi_documents, LineAcknowledgment, WaitingDocument,
 };
 pub use events::{
+    events_from_since,
     append, append_by_tracking_number, event_id_by_source, events_after, latest_event_id, orders_with_events_since,
     unmapped_codes, unmatched_count, AppendOutcome, EventRecord, NewEvent, TrackedOutcome,
 };

@@ -3,6 +3,8 @@
 
 #[cfg(feature = "ssr")]
 pub mod api_reference;
+#[cfg(feature = "ssr")]
+pub mod buyer_request;
 pub mod dashboard;
 pub mod home;
 pub mod not_found;

@@ -67,7 +67,7 @@ pub fn TrackingPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="p-8 text-slate-600">"Loading your order…"</p> }>
             {move || Suspend::new(async move {
                 match tracking.await {
-                    Ok(Some(page)) => view! { <TrackingContent page token=token()/> }.into_any(),
+                    Ok(Some(page)) => view! { <TrackingContent page token=token() request_outcome=query.read().get("request")/> }.into_any(),
                     Ok(None) => view! { {english()} <NotFound/> }.into_any(),
                     Err(_) => view! { {english()} <Unavailable/> }.into_any(),
                 }
@@ -77,7 +77,7 @@ pub fn TrackingPage() -> impl IntoView {
 }
 
 #[component]
-fn TrackingContent(page: TrackingPage, token: String) -> impl IntoView {
+fn TrackingContent(page: TrackingPage, token: String, request_outcome: Option<String>) -> impl IntoView {
     let TrackingPage { view, texts: initial_texts } = page;
     let brand = view.brand.clone();
     let brand_style = format!("--brand:{};--brand-text:{};--accent:{}", brand.primary, brand.on_primary, brand.accent);
@@ -92,6 +92,7 @@ fn TrackingContent(page: TrackingPage, token: String) -> impl IntoView {
     let signup_token = token.clone();
     let pod_token = token.clone();
     let switch_token = token.clone();
+    let help_token = token.clone();
     let announcement = RwSignal::new(String::new());
     let language = RwSignal::new(lang.clone());
 
@@ -148,8 +149,16 @@ fn TrackingContent(page: TrackingPage, token: String) -> impl IntoView {
                     {move || live.with(|v| view! {
                         <DeliveryDate promised=v.promised.clone() label=v.promised_label.clone() late_notice=v.late_notice.clone()/>
                     })}
+                    {move || live.with(|v| v.change_delivery.clone()).map(|link| view! {
+                        <p class="mt-3">
+                            <a href=link.url rel="external noopener" target="_blank" data-testid="change-delivery"
+                               class="inline-block rounded bg-[var(--brand)] px-3 py-2 font-medium text-[var(--brand-text)]">{link.text}</a>
+                        </p>
+                    })}
                     {move || view! { <ProgressBar steps=live.with(|v| v.progress.clone()) label=texts.with(|t| t.progress_label.clone())/> }}
                 </section>
+
+                <HelpBox texts token=help_token email=brand.support_email.clone() phone=brand.support_phone.clone() outcome=request_outcome/>
 
                 {move || view! { <Exceptions notices=live.with(|v| v.exceptions.clone()) label=texts.with(|t| t.problems_label.clone())/> }}
 
@@ -166,11 +175,10 @@ fn TrackingContent(page: TrackingPage, token: String) -> impl IntoView {
                 {move || live.with(|v| {
                     let shipments = v.shipments.clone();
                     let heading = texts.with(|t| if shipments.len() > 1 { t.shipments_heading.clone() } else { t.shipment_heading.clone() });
-                    let tracking_number = texts.with(|t| t.tracking_number.clone());
                     (!shipments.is_empty()).then(|| view! {
                         <section aria-labelledby="shipments-heading" class="space-y-3">
                             <h2 id="shipments-heading" class="text-lg font-semibold">{heading}</h2>
-                            {shipments.into_iter().map(|shipment| view! { <ShipmentCard shipment tracking_number=tracking_number.clone()/> }).collect_view()}
+                            {shipments.into_iter().map(|shipment| view! { <ShipmentCard shipment texts=texts.get()/> }).collect_view()}
                         </section>
                     })
                 })}
@@ -182,14 +190,11 @@ fn TrackingContent(page: TrackingPage, token: String) -> impl IntoView {
 
                 {move || live.with(|v| v.updates_offer.clone()).map(|offer| view! { <UpdatesSignup token=signup_token.clone() offer texts=texts.get()/> })}
 
-                <section aria-labelledby="address-heading" class="grid gap-6 rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200 sm:grid-cols-2">
-                    <div>
-                        <h2 id="address-heading" class="text-sm font-semibold uppercase tracking-wide text-slate-600">{text(|t| t.delivering_to.clone())}</h2>
-                        <address class="mt-2 not-italic text-slate-800">
-                            {move || live.with(|v| v.ship_to.clone()).into_iter().map(|line| view! { <span class="block">{line}</span> }).collect_view()}
-                        </address>
-                    </div>
-                    <SupportContact texts email=brand.support_email.clone() phone=brand.support_phone.clone()/>
+                <section aria-labelledby="address-heading" class="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
+                    <h2 id="address-heading" class="text-sm font-semibold uppercase tracking-wide text-slate-600">{text(|t| t.delivering_to.clone())}</h2>
+                    <address class="mt-2 not-italic text-slate-800">
+                        {move || live.with(|v| v.ship_to.clone()).into_iter().map(|line| view! { <span class="block">{line}</span> }).collect_view()}
+                    </address>
                 </section>
             </main>
         </div>
@@ -300,22 +305,76 @@ fn Exceptions(notices: Vec<ExceptionNotice>, label: String) -> impl IntoView {
     })
 }
 
+/// Help where the buyer looks: the shop's contact, and a request that
+/// reaches customer service as a note on the order (a plain form: see
+/// `buyer_request`). `outcome` is how the last request went.
 #[component]
-fn SupportContact(texts: RwSignal<PageTexts>, email: Option<String>, phone: Option<String>) -> impl IntoView {
+fn HelpBox(
+    texts: RwSignal<PageTexts>,
+    token: String,
+    email: Option<String>,
+    phone: Option<String>,
+    outcome: Option<String>,
+) -> impl IntoView {
+    let text = move |pick: fn(&PageTexts) -> String| move || texts.with(pick);
+    let notice = outcome.and_then(|o| match o.as_str() {
+        "sent" => Some((
+            "status",
+            "border-emerald-300 bg-emerald-50 text-emerald-900",
+            texts.with_untracked(|t| t.request_sent.clone()),
+        )),
+        "empty" => {
+            Some(("alert", "border-red-300 bg-red-50 text-red-900", texts.with_untracked(|t| t.request_empty.clone())))
+        }
+        "limited" => Some((
+            "alert",
+            "border-red-300 bg-red-50 text-red-900",
+            texts.with_untracked(|t| t.request_limited.clone()),
+        )),
+        _ => None,
+    });
+    let open = notice.as_ref().is_some_and(|(role, ..)| *role == "alert");
+    let action = format!("/t/{token}/requests");
     view! {
-        <div>
-            <h2 class="text-sm font-semibold uppercase tracking-wide text-slate-600">{move || texts.with(|t| t.questions.clone())}</h2>
-            <p class="mt-2 text-slate-800">{move || texts.with(|t| t.contact_service.clone())}</p>
-            <ul class="mt-1 space-y-1">
+        <section id="help" aria-labelledby="help-heading" data-testid="help" class="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
+            <h2 id="help-heading" class="text-lg font-semibold">{text(|t| t.help_heading.clone())}</h2>
+            <p class="mt-1 text-slate-800">{text(|t| t.contact_service.clone())}</p>
+            <ul class="mt-1 flex flex-wrap gap-x-4 gap-y-1">
                 {email.map(|e| {
                     let href = format!("mailto:{e}");
-                    view! { <li><a class="text-[var(--brand)] underline" href=href>{e}</a></li> }
+                    view! { <li><a class="text-[var(--brand)] underline" href=href data-testid="support-email">{e}</a></li> }
                 })}
                 {phone.map(|p| {
                     let href = format!("tel:{}", p.replace(' ', ""));
                     view! { <li><a class="text-[var(--brand)] underline" href=href dir="ltr">{p}</a></li> }
                 })}
             </ul>
-        </div>
+            {notice.map(|(role, colours, message)| view! {
+                <p role=role data-testid="request-outcome" class=format!("mt-3 rounded-lg border px-3 py-2 text-sm {colours}")>{message}</p>
+            })}
+            <details class="mt-3" open=open>
+                <summary class="cursor-pointer font-medium text-[var(--brand)]">{text(|t| t.request_send.clone())}</summary>
+                <form method="post" action=action class="mt-3 space-y-3" data-testid="request-form">
+                    <input type="hidden" name="lang" value=move || texts.with(|t| t.lang.clone())/>
+                    <fieldset>
+                        <legend class="text-sm font-medium">{text(|t| t.request_kind_label.clone())}</legend>
+                        <label class="mt-1 flex items-center gap-2">
+                            <input type="radio" name="kind" value="delivery_instructions" required/>
+                            {text(|t| t.request_instructions.clone())}
+                        </label>
+                        <label class="flex items-center gap-2">
+                            <input type="radio" name="kind" value="problem"/>
+                            {text(|t| t.request_problem.clone())}
+                        </label>
+                    </fieldset>
+                    <label class="block text-sm font-medium" for="request-text">{text(|t| t.request_text_label.clone())}</label>
+                    <textarea id="request-text" name="text" rows="3" maxlength="1000" required
+                              class="w-full rounded border border-slate-300 px-3 py-2"></textarea>
+                    <button type="submit" class="rounded bg-[var(--brand)] px-4 py-2 font-medium text-[var(--brand-text)]">
+                        {text(|t| t.request_send.clone())}
+                    </button>
+                </form>
+            </details>
+        </section>
     }
 }
