@@ -21,7 +21,7 @@ test('a posted milestone appears on the open page within 2 seconds', async () =>
   await page.goto(link.url);
   await page.waitForFunction(() => document.body.dataset.hydrated === 'true', null, { timeout: 15000 });
   assert.equal(await page.getByTestId('headline').textContent(), 'Out for delivery');
-  const orderNumber = (await page.locator('p:has-text("Order ") span').first().textContent()).trim();
+  const orderNumber = await page.locator('[data-testid="order-number"]').getAttribute('data-number');
   const entriesBefore = await page.getByTestId('timeline-entry').count();
   const visible = page.locator('[data-testid="timeline-entry"]:visible');
   // Give the EventSource a moment to connect (it starts after hydration).

@@ -51,7 +51,7 @@ test('a proof of delivery appears on the open tracking page', async () => {
   await page.goto(link.url);
   await page.waitForFunction(() => document.body.dataset.hydrated === 'true', null, { timeout: 15000 });
   assert.equal(await page.getByTestId('pod').count(), 0);
-  const orderNumber = (await page.locator('p:has-text("Order ") span').first().textContent()).trim();
+  const orderNumber = await page.locator('[data-testid="order-number"]').getAttribute('data-number');
   const order = await (await api(`/orders/${orderNumber}`)).json();
   const shipment = order.shipments[0].shipment_id;
   await page.waitForTimeout(300); // the EventSource connects after hydration

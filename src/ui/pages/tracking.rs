@@ -133,7 +133,9 @@ fn TrackingContent(page: TrackingPage, token: String, request_outcome: Option<St
             <main class="mx-auto max-w-3xl space-y-6 px-4 py-6">
                 <section aria-labelledby="order-heading" class="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
                     <p class="text-sm text-slate-600">
-                        <span class="font-medium text-slate-900" data-testid="order-number">{text(|t| t.order.clone())}</span>
+                        <span class="font-medium text-slate-900" data-testid="order-number" data-number=move || live.with(|v| v.order_number.clone())>
+                            {text(|t| t.order.clone())}
+                        </span>
                         {move || texts.with(|t| t.po.clone()).map(|po| view! { <span>" · " {po}</span> })}
                     </p>
                     <h1 id="order-heading" data-testid="headline" class="mt-1 text-2xl font-semibold tracking-tight">
