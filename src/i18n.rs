@@ -6,7 +6,7 @@
 //! put together here, so the browser downloads no translations.
 
 use crate::domain::language::{Direction, Language, LanguageOffer};
-use crate::domain::{Canonical, ExceptionKind};
+use crate::domain::{BuyerMeaning, Canonical, ExceptionKind};
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
@@ -161,6 +161,15 @@ impl Translator {
             Canonical::Exception(e) => self.text(&format!("exception-{}-explain", e.code())),
             _ => String::new(),
         }
+    }
+
+    /// A buyer's meaning finer than the milestone: "Available for pickup".
+    pub fn meaning_label(&self, meaning: BuyerMeaning) -> String {
+        self.text(&format!("meaning-{}", meaning.code()))
+    }
+
+    pub fn meaning_explanation(&self, meaning: BuyerMeaning) -> String {
+        self.text(&format!("meaning-{}-explain", meaning.code()))
     }
 
     /// What happens next after a problem.

@@ -59,3 +59,17 @@ exception-predicted_late-next = It is still on its way; we are keeping an eye on
 resolved-condition_excursion = Conditions back in range
 resolved-predicted_late = Back on track
 resolved-other = Problem resolved
+
+# Finer meanings a buyer must read (the table's fifth column).
+meaning-available_for_pickup = Available for pickup
+meaning-available_for_pickup-explain = Your parcel is waiting for you at a pickup point. Take an ID and your tracking number; it is kept for a limited time.
+meaning-delivered_to_neighbour = Delivered to a neighbour
+meaning-delivered_to_neighbour-explain = The driver left your parcel with a neighbour.
+meaning-delivered_to_safe_place = Delivered to a safe place
+meaning-delivered_to_safe_place-explain = The driver left your parcel in the safe place agreed for this address.
+meaning-delivered_to_locker = Delivered to a parcel locker
+meaning-delivered_to_locker-explain = Your parcel is in a parcel locker; the carrier sends the code to open it.
+meaning-lost = Lost
+meaning-lost-explain = The carrier has lost your parcel. Our support team will contact you about a replacement or a refund.
+meaning-held_at_customs = Held at customs
+meaning-held_at_customs-explain = Your parcel is being checked by customs. It moves again once cleared; duties or documents may be needed.

@@ -17,6 +17,7 @@ stage-with-shipments = { $stage } ({ $shipments } shipments)
 on-shipment = { $shipment } · { $text }
 received-by = Received by { $name }
 arriving-today = Arriving today
+pickup-at = At { $place }
 no-new-date-yet = We don't have a new delivery date yet; it shows here as soon as the carrier gives one.
 expected-by = Expected by
 promised-for = Promised for

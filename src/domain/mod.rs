@@ -31,7 +31,7 @@ pub mod zone;
 #[cfg(feature = "ssr")]
 pub use address::{ShipTo, Site};
 pub use brand::BrandColor;
-pub use dictionary::{is_carrier_source, DictionaryEntry, StatusDictionary};
+pub use dictionary::{is_carrier_source, BuyerMeaning, DictionaryEntry, StatusDictionary};
 pub use geo::{CoordinateError, LatLng};
 pub use ids::*;
 pub use milestone::{Canonical, ExceptionKind, Milestone, OpenExceptions};

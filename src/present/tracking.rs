@@ -10,6 +10,7 @@ use crate::domain::language::Language;
 use crate::domain::promise::{Basis, DeliveryWindow};
 use crate::domain::status::{BuyerStage, OrderStatus, HEADLINE_PROBLEMS};
 use crate::domain::{derive_order_status, is_late, Canonical, EventFact, ExceptionKind, Milestone, ShipmentId};
+use crate::domain::{BuyerMeaning, StatusDictionary};
 use crate::domain::{OrderId, ShipTo, TenantId, TimeZone};
 use crate::i18n::Translator;
 use crate::present::tracking_view::*;
@@ -325,6 +326,22 @@ fn duration_text(d: chrono::Duration, t: &Translator) -> String {
     }
 }
 
+/// What an event means to a buyer beyond its milestone ("available for
+/// pickup" rather than "arrived at local hub").
+fn meaning_of(event: &EventRecord) -> Option<BuyerMeaning> {
+    StatusDictionary::bundled().buyer_meaning(&event.source, &event.raw_code, event.canonical)
+}
+
+/// The finer meaning of the newest event that put `canonical` on the order
+/// (or on one shipment).
+fn latest_meaning(events: &[EventRecord], canonical: Canonical, shipment: Option<i64>) -> Option<BuyerMeaning> {
+    events
+        .iter()
+        .rev()
+        .find(|e| e.canonical == canonical && shipment.is_none_or(|s| e.shipment_id.map(|id| id.0) == Some(s)))
+        .and_then(meaning_of)
+}
+
 /// The excursion an event opened or closed, as the sensor store numbers them.
 fn excursion_id(event: &EventRecord) -> Option<i64> {
     event.details.0.get("excursion_id")?.as_i64()
@@ -406,10 +423,13 @@ pub fn build_tracking_view(
                 true => condition_explanation(e, &snapshot.events, now, t),
                 false => None,
             };
+            let meaning = meaning_of(e);
             TimelineEntry {
                 id: e.id.0,
-                label: t.label(e.canonical),
-                explanation: explanation.unwrap_or_else(|| t.explanation(e.canonical)),
+                label: meaning.map_or_else(|| t.label(e.canonical), |m| t.meaning_label(m)),
+                explanation: explanation
+                    .or_else(|| meaning.map(|m| t.meaning_explanation(m)))
+                    .unwrap_or_else(|| t.explanation(e.canonical)),
                 when: format_time(e.occurred_at, tz, t),
                 when_utc: e.occurred_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                 source_clock: source_clock(e.occurred_at, e.occurred_offset_minutes, tz, t),
@@ -434,9 +454,12 @@ pub fn build_tracking_view(
                 })
                 .flatten()
                 .and_then(|e| condition_explanation(e, &snapshot.events, now, t));
+            let meaning = latest_meaning(&snapshot.events, Canonical::Exception(x.kind), x.shipment);
             ExceptionNotice {
-                title: t.label(Canonical::Exception(x.kind)),
-                explanation: excursion.unwrap_or_else(|| t.explanation(Canonical::Exception(x.kind))),
+                title: meaning.map_or_else(|| t.label(Canonical::Exception(x.kind)), |m| t.meaning_label(m)),
+                explanation: excursion
+                    .or_else(|| meaning.map(|m| t.meaning_explanation(m)))
+                    .unwrap_or_else(|| t.explanation(Canonical::Exception(x.kind))),
                 shipment: x
                     .shipment
                     .and_then(|s| shipment_label.get(&ShipmentId(s)).cloned())
@@ -451,13 +474,18 @@ pub fn build_tracking_view(
         .iter()
         .map(|s| {
             let derived = status.shipments.get(&s.id.0).cloned().unwrap_or_default();
-            let status_label = derived
+            let shown = derived
                 .open_exceptions
                 .iter()
                 .find(|x| buyers_see(Canonical::Exception(**x)))
-                .map(|x| t.label(Canonical::Exception(*x)))
-                .or(derived.milestone.map(|m| t.label(Canonical::Milestone(m))))
-                .unwrap_or_else(|| t.text("shipment-waiting"));
+                .map(|x| Canonical::Exception(*x))
+                .or(derived.milestone.map(Canonical::Milestone));
+            let status_label = match shown {
+                Some(c) => {
+                    latest_meaning(&snapshot.events, c, Some(s.id.0)).map_or_else(|| t.label(c), |m| t.meaning_label(m))
+                }
+                None => t.text("shipment-waiting"),
+            };
             // Several parcels each get their own bar; one parcel's is the order's.
             let shipment_problem = HEADLINE_PROBLEMS.into_iter().find(|k| derived.open_exceptions.contains(k));
             let own_progress = match shipment_count > 1 {
@@ -541,7 +569,7 @@ pub fn build_tracking_view(
         BuyerStage::OutForDelivery { shipment, .. } => Some(shipment),
         _ => None,
     };
-    let top = headline(
+    let mut top = headline(
         stage,
         &status,
         &HeadlineFacts {
@@ -556,6 +584,25 @@ pub fn build_tracking_view(
         },
         t,
     );
+    // The stage's own event may mean more to the buyer than its milestone:
+    // lost (not just damaged), held at customs, delivered to a neighbour,
+    // waiting at a pickup point (and where).
+    let stage_event = match stage {
+        BuyerStage::Problem { kind, shipment } => Some((Canonical::Exception(kind), shipment)),
+        BuyerStage::Delivered => Some((Canonical::Milestone(Milestone::Delivered), None)),
+        BuyerStage::OnItsWay(Milestone::ArrivedAtHub) => Some((Canonical::Milestone(Milestone::ArrivedAtHub), None)),
+        _ => None,
+    };
+    let stage_meaning = stage_event.and_then(|(c, shipment)| latest_meaning(&snapshot.events, c, shipment));
+    if let Some(meaning) = stage_meaning {
+        top.title = t.meaning_label(meaning);
+        if meaning == BuyerMeaning::AvailableForPickup {
+            let place =
+                snapshot.events.iter().rev().find(|e| meaning_of(e) == Some(meaning)).and_then(|e| e.location.clone());
+            top.when = place.map(|place| t.with("pickup-at", &[("place", place.into())]));
+            top.next_step = Some(t.meaning_explanation(meaning));
+        }
+    }
     // A problem the buyer can act on, on the carrier's site.
     let change_delivery = match stage {
         BuyerStage::Problem {
@@ -599,7 +646,14 @@ pub fn build_tracking_view(
         updates_offer,
         time_zone_note: t.with("time-zone-note", &[("zone", tz.name().into())]),
         show_all_updates: t.with("show-all-updates", &[("count", timeline.len().into())]),
-        progress: progress(&parts, bar_problem, t),
+        progress: {
+            let mut bar = progress(&parts, bar_problem, t);
+            // The bar's problem step says what the headline says.
+            if let (Some(meaning), Some(step)) = (stage_meaning, bar.iter_mut().find(|s| s.problem)) {
+                step.label = t.meaning_label(meaning);
+            }
+            bar
+        },
         timeline,
         exceptions,
         shipments,
