@@ -22,7 +22,7 @@ async fn assert_one_shell(what: &str, response: reqwest::Response) -> String {
         .to_string();
     let html = response.text().await.unwrap();
     for shared in [
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
+        "<!DOCTYPE html><html lang=\"en\" dir=\"ltr\"><head><meta charset=\"utf-8\">",
         "<meta name=\"referrer\" content=\"no-referrer\">",
         "<link rel=\"stylesheet\" href=\"/pkg/milepost.css\">",
         "<link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">",
