@@ -186,26 +186,11 @@ async fn partner_text_is_text_on_every_surface() {
 /// cannot add a header (Bcc) to the message.
 #[test]
 fn a_line_break_in_an_order_number_adds_no_mail_header() {
-    let n = milepost::store::DueNotification {
-        id: 1,
-        tenant_id: milepost::domain::TenantId(1),
-        order_id: milepost::domain::OrderId(1),
-        channel: "email".into(),
-        recipient: "robin@example.com".into(),
-        trigger: "delivered".into(),
-        idempotency_key: "k".into(),
-        attempts: 0,
-        order_number: "SO-1\r\nBcc: victim@evil.example".into(),
-        brand_name: "Acme\r\nBcc: victim@evil.example".into(),
-        support_email: None,
-        unsubscribe_token: None,
-        sealed_endpoint_secret: None,
-        event_id: None,
-        occurred_at: None,
-        location: None,
-        secret: None,
-        language: milepost::domain::language::Language::English,
-    };
+    let n = due_email(
+        "SO-1\r\nBcc: victim@evil.example",
+        "Acme\r\nBcc: victim@evil.example",
+        milepost::domain::language::Language::English,
+    );
     let from: lettre::Address = "notifications@milepost.localhost".parse().unwrap();
     let message = milepost::notify::email::compose(&n, "https://t.example/t/x", None, &from).unwrap();
     let raw = String::from_utf8(message.formatted()).unwrap();

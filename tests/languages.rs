@@ -143,26 +143,7 @@ async fn the_lookup_page_speaks_the_buyers_language() {
 
 #[test]
 fn a_notification_speaks_the_language_the_buyer_signed_up_in() {
-    let n = |language| milepost::store::DueNotification {
-        id: 1,
-        tenant_id: milepost::domain::TenantId(1),
-        order_id: milepost::domain::OrderId(1),
-        channel: "email".into(),
-        recipient: "robin@example.com".into(),
-        trigger: "delivered".into(),
-        idempotency_key: "k".into(),
-        attempts: 0,
-        order_number: "SO-1".into(),
-        brand_name: "Acme".into(),
-        support_email: Some("help@acme.example".into()),
-        unsubscribe_token: None,
-        sealed_endpoint_secret: None,
-        event_id: None,
-        occurred_at: None,
-        location: None,
-        secret: None,
-        language,
-    };
+    let n = |language| due_email("SO-1", "Acme", language);
     let from: lettre::Address = "notifications@milepost.localhost".parse().unwrap();
     let raw = |language| {
         let message = milepost::notify::email::compose(&n(language), "https://t.example/t/x", None, &from).unwrap();

@@ -434,3 +434,31 @@ pub fn zone_where_local_hour(day: bool) -> &'static str {
         })
         .expect("the zones above cover every hour")
 }
+
+/// A delivered-order email as the outbox would hand it to the mailer.
+pub fn due_email(
+    order_number: &str,
+    brand: &str,
+    language: milepost::domain::language::Language,
+) -> store::DueNotification {
+    store::DueNotification {
+        id: 1,
+        tenant_id: TenantId(1),
+        order_id: OrderId(1),
+        channel: "email".into(),
+        recipient: "robin@example.com".into(),
+        trigger: "delivered".into(),
+        idempotency_key: "k".into(),
+        attempts: 0,
+        order_number: order_number.into(),
+        brand_name: brand.into(),
+        support_email: None,
+        unsubscribe_token: None,
+        sealed_endpoint_secret: None,
+        event_id: None,
+        occurred_at: None,
+        location: None,
+        secret: None,
+        language,
+    }
+}
