@@ -74,6 +74,24 @@ async fn the_page_speaks_the_browsers_language_and_remembers_a_choice() {
 }
 
 #[tokio::test]
+async fn every_language_renders_the_page_with_its_direction() {
+    let s = shop().await;
+    let english = page(&s, "?lang=en", &[]).await.text().await.unwrap();
+    for language in Language::ALL {
+        let html = page(&s, &format!("?lang={language}"), &[]).await.text().await.unwrap();
+        let tag = html_tag(&html);
+        assert!(tag.contains(&format!(r#"lang="{language}""#)), "{tag}");
+        assert!(tag.contains(&format!(r#"dir="{}""#, language.direction().attribute())), "{tag}");
+        let headline = |html: &str| {
+            html.split(r#"data-testid="headline""#).nth(1).map(|h| h[..h.find("</h1>").unwrap()].to_string())
+        };
+        if language != Language::English {
+            assert_ne!(headline(&html), headline(&english), "{language} has its own headline");
+        }
+    }
+}
+
+#[tokio::test]
 async fn a_tenant_sets_its_default_and_offered_languages() {
     let s = shop().await;
     let settings: Value =
