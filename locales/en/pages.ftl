@@ -1,5 +1,4 @@
-# Pages around the tracking page: order lookup, not found, unavailable,
-# unsubscribe.
+# Pages around the tracking page: order lookup and unsubscribe.
 
 ## Track your order (no link)
 lookup-title = Track your order
@@ -22,13 +21,6 @@ lookup-too-many = { $minutes ->
     [one] Too many tries. Please try again in { $minutes } minute.
    *[other] Too many tries. Please try again in { $minutes } minutes.
 }
-
-## Errors
-not-found-title = We can't find that page
-not-found-text = This tracking link may have expired or been replaced. Please use the most recent link from your order emails, or contact the shop you ordered from.
-not-found-lookup = Find your order with its number instead
-unavailable-title = Tracking is taking a break
-unavailable-text = We couldn't load your order just now. Please try again in a minute.
 
 ## Unsubscribe
 unsubscribe-button = Unsubscribe

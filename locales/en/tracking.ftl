@@ -118,7 +118,6 @@ carrier-site = on the carrier's site
 copy-tracking-number = Copy
 copied = Copied
 delivering-to = Delivering to
-questions = Questions?
 contact-service = Contact { $brand } customer service:
 
 ## Updates by email or text

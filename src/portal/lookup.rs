@@ -158,21 +158,35 @@ pub struct ShopQuery {
 /// `/track`: which shop? (The not-found page links here: it cannot name
 /// the tenant of a bad link without telling whose link it was.) With
 /// `?shop=`, on to that shop's page.
-pub async fn choose_shop(axum::extract::Query(query): axum::extract::Query<ShopQuery>) -> Response {
+pub async fn choose_shop(
+    axum::extract::Query(query): axum::extract::Query<ShopQuery>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    use crate::domain::language::LanguageOffer;
+    use crate::shell::Message;
     use leptos::prelude::*;
     let shop = query.shop.trim().to_lowercase();
     if !shop.is_empty() {
         return super::redirect(&format!("/track/{}", urlencode(&shop)));
     }
-    let html = super::page("Track your order", || {
+    // No shop yet, so no shop's languages: whatever the browser asks for.
+    let every = LanguageOffer::new(Language::English, &Language::ALL);
+    let language = negotiate(&every, None, &headers);
+    let t = Translator::new(language, "");
+    let (title, which, code, next) =
+        (t.text("lookup-title"), t.text("lookup-which-shop"), t.text("lookup-shop-code"), t.text("lookup-continue"));
+    let page_language = PageLanguage { lang: language.tag(), dir: language.direction().attribute() };
+    let html = render_in(page_language, &title.clone(), Robots::NoIndex, move || {
         view! {
-            <p class="mt-4 text-slate-700">"Which shop did you order from? Enter the shop code from your order confirmation."</p>
-            <form method="get" action="/track" class="mt-4 space-y-4">
-                <label class="block">"Shop code"
-                    <input class="mt-1 block w-full rounded border border-slate-300 px-3 py-2" name="shop" required autocomplete="off"/>
-                </label>
-                <button class="rounded bg-slate-900 px-4 py-2 font-medium text-white">"Continue"</button>
-            </form>
+            <Message title=title>
+                <p class="mt-4 text-slate-700">{which}</p>
+                <form method="get" action="/track" class="mt-4 space-y-4">
+                    <label class="block">{code}
+                        <input class="mt-1 block w-full rounded border border-slate-300 px-3 py-2" name="shop" required autocomplete="off"/>
+                    </label>
+                    <button class="rounded bg-slate-900 px-4 py-2 font-medium text-white">{next}</button>
+                </form>
+            </Message>
         }
     });
     (StatusCode::OK, Html(html)).into_response()

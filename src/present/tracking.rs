@@ -759,7 +759,6 @@ pub fn page_texts(tenant: &TenantRecord, order_number: &str, customer_po: Option
         pod_heading: t.text("pod-heading"),
         pod_received_by: t.text("pod-received-by"),
         delivering_to: t.text("delivering-to"),
-        questions: t.text("questions"),
         contact_service: t.with("contact-service", &[("brand", tenant.brand_name.clone().into())]),
         updates_heading: t.text("updates-heading"),
         updates_address_label: t.text("updates-address-label"),

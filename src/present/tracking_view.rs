@@ -102,7 +102,6 @@ pub struct PageTexts {
     pub pod_heading: String,
     pub pod_received_by: String,
     pub delivering_to: String,
-    pub questions: String,
     pub contact_service: String,
     pub updates_heading: String,
     pub updates_address_label: String,
