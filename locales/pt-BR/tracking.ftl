@@ -1,0 +1,145 @@
+# A página de rastreamento que o comprador abre pelo link.
+
+page-title = Pedido { $number } · { $brand }
+order-number = Pedido { $number }
+order-po = PC { $po }
+language-label = Idioma
+language-change = Alterar
+
+## O título
+partly-delivered-more-to-follow = Entregue em parte, mais itens a caminho
+shipments-delivered = { $shipments ->
+    [one] { $delivered } de { $shipments } remessa entregue
+   *[other] { $delivered } de { $shipments } remessas entregues
+}
+more-items-to-follow = { $stage }, mais itens a caminho
+stage-with-shipments = { $stage } ({ $shipments } remessas)
+on-shipment = { $shipment } · { $text }
+received-by = Recebido por { $name }
+arriving-today = Chega hoje
+pickup-at = Em { $place }
+no-new-date-yet = Ainda não temos uma nova data de entrega; ela aparece aqui assim que a transportadora informar.
+expected-by = Previsto para
+promised-for = Prometido para
+late-on-vehicle = Seu pedido está atrasado. Ele estava prometido para { $date }; hoje está no veículo de entrega.
+late-not-arrived = Seu pedido está atrasado. Ele estava prometido para { $date } e ainda não chegou. Estamos cuidando disso e atualizaremos esta página assim que ele andar.
+late-likely = Seu pedido está atrasado. Ele deve chegar depois de { $date }, a data prometida.
+
+## A janela prevista
+arriving-on = Chega { $day }
+arriving-window = Chega entre { $range }, mais provável { $likely }
+forecast-history = Com base em { $deliveries ->
+    [one] { $deliveries } entrega
+   *[other] { $deliveries } entregas
+} nesta rota nos últimos { $days } dias.
+forecast-carrier = Estimativa da própria transportadora; ainda não há histórico de entregas nesta rota.
+forecast-promised = A data prometida na compra; ainda não há histórico de entregas nesta rota.
+forecast-last-mile = Pela posição do veículo de entrega.
+
+## A barra de progresso
+progress-label = Progresso
+progress-ordered = Pedido
+progress-packed = Embalado
+progress-shipped = Enviado
+progress-out-for-delivery = Saiu para entrega
+progress-delivered = Entregue
+progress-partly-delivered = Entregue em parte
+
+## Problemas
+problems-label = Problemas com a sua entrega
+condition-temperature = Temperatura medida: { $value } °C, { $limit }, { $lasted }.
+condition-humidity = Umidade medida: { $value }%, { $limit }, { $lasted }.
+condition-shock = Impacto medido: { $value } g, { $limit }, { $lasted }.
+condition-battery = Bateria: { $value }%, { $limit }, { $lasted }.
+condition-door = A porta ficou aberta { $lasted }.
+condition-above = acima do limite de { $limit }
+condition-below = abaixo do limite de { $limit }
+condition-outside = fora dos limites
+condition-for = por { $duration }
+condition-for-so-far = há { $duration }
+condition-back = De volta à faixa. { $text }
+duration-minutes = { $minutes } min
+duration-hours = { $hours } h
+duration-hours-minutes = { $hours } h { $minutes } min
+
+## O histórico
+tracking-history = Histórico de rastreamento
+time-zone-note = Os horários estão no fuso horário do endereço de entrega ({ $zone }).
+source-clock = { $time } horário local (UTC{ $offset })
+show-all-updates = { $count ->
+    [one] Mostrar { $count } atualização
+   *[other] Mostrar todas as { $count } atualizações
+}
+show-fewer-updates = Mostrar menos atualizações
+new-update = Nova atualização:
+
+## Remessas e itens
+shipment-one = Remessa
+shipment-n-of = Remessa { $index } de { $count }
+shipments-heading = Seu pedido será enviado em vários pacotes
+shipment-waiting = Embalado, aguardando a transportadora
+tracking-number = Código de rastreamento
+items-heading = Itens
+item-column = Item
+ordered-column = Pedidos
+shipped-column = Enviados
+to-follow-column = A caminho
+will-not-ship = { $count ->
+    [one] { $count } não será enviado (cancelado)
+   *[other] { $count } não serão enviados (cancelados)
+}
+
+## A última milha
+on-its-way-heading = A caminho de você
+arriving-between = Chega entre { $from } e { $to }
+location-updated = Localização atualizada às { $time }
+next-delivery = Você é a próxima entrega
+deliveries-before = { $count ->
+    [one] { $count } entrega antes da sua
+   *[other] { $count } entregas antes da sua
+}
+map-label = Mapa do veículo de entrega e do seu endereço
+
+## Comprovante de entrega
+pod-heading = Comprovante de entrega
+pod-received-by = Recebido por
+pod-signature-of = Assinatura de { $name }
+pod-photo = Foto da entrega { $number }
+
+## Endereço e ajuda
+help-heading = Precisa de ajuda com esta entrega?
+change-delivery = Combine uma nova entrega ou uma retirada com a { $carrier }
+request-kind-label = Do que você precisa?
+request-instructions = Atualizar as instruções de entrega
+request-problem = Informar um problema
+request-text-label = Sua mensagem
+request-send = Enviar ao atendimento
+request-sent = Obrigado. O atendimento recebeu sua mensagem e vai responder.
+request-empty = Escolha do que você precisa e escreva uma mensagem (no máximo 1.000 caracteres).
+request-limited = Você já enviou várias mensagens hoje; o atendimento vai responder.
+carrier-site = no site da transportadora
+copy-tracking-number = Copiar
+copied = Copiado
+delivering-to = Endereço de entrega
+contact-service = Fale com o atendimento da { $brand }:
+
+## Avisos por e-mail ou SMS
+updates-heading = Receba avisos
+updates-when-ships = quando seu pedido for enviado, sair para entrega e chegar
+updates-when-rest-ships = quando o restante do seu pedido for enviado, sair para entrega e chegar
+updates-when-out = quando seu pedido sair para entrega e chegar
+updates-when-arrives = quando seu pedido chegar
+updates-intro = Avisaremos você por e-mail ou SMS { $when }, e na hora se algo der errado.
+updates-confirmed = Pronto: avisaremos você { $when }.
+updates-address-label = E-mail ou celular (com +código do país)
+updates-send-code = Enviar um código
+updates-code-sent = Enviamos um código para { $address }.
+updates-code-label = Código
+updates-confirm = Confirmar
+updates-link-invalid = Este link de rastreamento não é mais válido.
+updates-enter-address = Informe um e-mail válido ou um celular com o +código do país.
+updates-already = { $address } já recebe avisos.
+updates-too-many-codes = Já enviamos vários códigos; tente de novo daqui a uma hora.
+updates-start-again = Comece de novo com seu e-mail ou telefone.
+updates-wrong-code = Esse código não está certo (ou expirou). Confira ou peça um novo.
+updates-unavailable = Os avisos estão indisponíveis no momento.
