@@ -330,7 +330,7 @@ mod tests {
         let text_args = [
             "number", "brand", "po", "stage", "shipment", "text", "name", "date", "day", "range", "likely", "value",
             "limit", "lasted", "duration", "zone", "time", "offset", "from", "to", "when", "address", "code", "email",
-            "label", "url",
+            "label", "url", "place", "carrier",
         ];
         let number_args = ["count", "deliveries", "days", "delivered", "shipments", "minutes", "hours", "index"];
         let mut args: Vec<(&str, FluentValue)> = text_args.iter().map(|a| (*a, FluentValue::from("x"))).collect();

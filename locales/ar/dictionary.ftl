@@ -1,0 +1,73 @@
+# نصوص قاموس الحالات للمشترين: اسم وشرح لكل مرحلة ولكل مشكلة.
+
+milestone-placed = تم تقديم الطلب
+milestone-placed-explain = استلمنا طلبك.
+milestone-confirmed = تم تأكيد الطلب
+milestone-confirmed-explain = تم تأكيد طلبك وجارٍ تجهيزه.
+milestone-released_to_warehouse = أُرسل إلى المستودع
+milestone-released_to_warehouse-explain = {""}
+milestone-picked = تم التجميع
+milestone-picked-explain = {""}
+milestone-packed = تم التغليف
+milestone-packed-explain = تم تغليف منتجاتك وهي بانتظار شركة الشحن.
+milestone-shipped = تم الشحن
+milestone-shipped-explain = شحنتك الآن لدى شركة الشحن.
+milestone-in_transit = في الطريق
+milestone-in_transit-explain = شحنتك في الطريق إليك.
+milestone-arrived_at_hub = وصلت إلى مركز التوزيع المحلي
+milestone-arrived_at_hub-explain = وصلت شحنتك إلى مركز التوزيع القريب منك.
+milestone-out_for_delivery = خرجت للتوصيل
+milestone-out_for_delivery-explain = شحنتك على متن مركبة التوصيل اليوم.
+milestone-arriving_soon = تصل قريبًا
+milestone-arriving_soon-explain = المندوب على وشك الوصول إلى عنوانك.
+milestone-delivered = تم التوصيل
+milestone-delivered-explain = تم توصيل شحنتك.
+
+exception-delayed = متأخرة
+exception-delayed-explain = شحنتك متأخرة. ما زالت في الطريق، وسنحدّث موعد التوصيل فور أن تحدّثه شركة الشحن.
+exception-delayed-next = ما زالت في الطريق؛ سيظهر الموعد الجديد هنا فور أن تعلنه شركة الشحن.
+exception-failed_attempt = تعذّرت محاولة التوصيل
+exception-failed_attempt-explain = لم يتمكن المندوب من توصيل شحنتك. عادةً ما يحاول مجددًا في يوم العمل التالي.
+exception-failed_attempt-next = عادةً ما تحاول شركة الشحن مجددًا في يوم العمل التالي.
+exception-address_issue = مشكلة في العنوان
+exception-address_issue-explain = لم تتمكن شركة الشحن من العثور على عنوان التوصيل أو الوصول إليه. يُرجى التواصل معنا لتصحيحه.
+exception-address_issue-next = يُرجى التواصل معنا لتصحيح العنوان؛ ستبقى الشحنة بانتظارك.
+exception-damaged = تضررت أثناء النقل
+exception-damaged-explain = تضررت شحنتك في الطريق. سيتواصل معك فريق خدمة العملاء بشأن بديل.
+exception-damaged-next = سيتواصل معك فريق خدمة العملاء بشأن بديل.
+exception-held = محتجزة
+exception-held-explain = شحنتك محتجزة لدى شركة الشحن (في الجمارك أو المستودع مثلًا). ستتحرك مجددًا فور الإفراج عنها.
+exception-held-next = ستتحرك مجددًا فور أن تفرج عنها شركة الشحن، وستُحدَّث هذه الصفحة حينها.
+exception-returned_to_sender = أُعيدت إلى المرسل
+exception-returned_to_sender-explain = شحنتك في طريق عودتها إلينا. يُرجى التواصل مع خدمة العملاء لترتيب توصيل جديد أو استرداد المبلغ.
+exception-returned_to_sender-next = يُرجى التواصل معنا لترتيب توصيل جديد أو استرداد المبلغ.
+exception-cancelled = أُلغي
+exception-cancelled-explain = تم إلغاء هذا الطلب.
+exception-cancelled-next = لن يُشحن أي شيء آخر من هذا الطلب.
+exception-condition_excursion = تنبيه ظروف الشحن
+exception-condition_excursion-explain = سجّل مستشعر يرافق شحنتك ظروفًا خارج النطاق المتفق عليه. يفحص فريقنا البضاعة الآن.
+exception-condition_excursion-next = يفحص فريقنا البضاعة وسيتواصل معك إن تأثرت.
+exception-receiving_discrepancy = اختلاف في الكمية عند الاستلام
+exception-receiving_discrepancy-explain = الكمية المعدودة عند الاستلام تختلف عن الكمية المشحونة. يراجع فريقنا الأمر.
+exception-receiving_discrepancy-next = يراجع فريقنا هذا الاختلاف.
+exception-predicted_late = متأخر عن الموعد
+exception-predicted_late-explain = من المرجح أن يصل طلبك بعد الموعد الذي وعدنا به. ما زال في الطريق ونحن نتابعه.
+exception-predicted_late-next = ما زال في الطريق ونحن نتابعه.
+
+resolved-condition_excursion = عادت الظروف إلى النطاق
+resolved-predicted_late = عاد إلى الموعد
+resolved-other = تم حل المشكلة
+
+# معانٍ أدق يجب أن يقرأها المشتري.
+meaning-available_for_pickup = جاهزة للاستلام
+meaning-available_for_pickup-explain = شحنتك بانتظارك في نقطة استلام. أحضر هوية ورقم التتبع؛ تُحفظ لمدة محدودة.
+meaning-delivered_to_neighbour = سُلّمت إلى أحد الجيران
+meaning-delivered_to_neighbour-explain = ترك المندوب شحنتك لدى أحد جيرانك.
+meaning-delivered_to_safe_place = سُلّمت في مكان آمن
+meaning-delivered_to_safe_place-explain = ترك المندوب شحنتك في المكان الآمن المتفق عليه لهذا العنوان.
+meaning-delivered_to_locker = سُلّمت إلى خزانة طرود
+meaning-delivered_to_locker-explain = شحنتك في خزانة طرود؛ سترسل لك شركة الشحن رمز فتحها.
+meaning-lost = مفقودة
+meaning-lost-explain = فقدت شركة الشحن شحنتك. سيتواصل معك فريق خدمة العملاء بشأن بديل أو استرداد المبلغ.
+meaning-held_at_customs = محتجزة في الجمارك
+meaning-held_at_customs-explain = تخضع شحنتك للفحص الجمركي. ستتابع طريقها بعد التخليص، وقد تلزم رسوم أو مستندات.
