@@ -5,7 +5,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # (leptos reads this at compile time); cargo-leptos sets the same value.
 export LEPTOS_OUTPUT_NAME := milepost
 
-.PHONY: setup build release run run-with-mail test test-rust test-postgres test-e2e test-schemathesis bench bench-eta fuzz clean
+.PHONY: setup build release run run-with-mail test test-rust test-postgres test-e2e test-schemathesis bench bench-eta bench-page fuzz clean
 
 setup:
 	@bash scripts/setup.sh
@@ -13,19 +13,22 @@ setup:
 build: setup
 	cargo leptos build
 
+## What a user deploys: optimised wasm, content-hashed file names (a year's
+## immutable caching) and every static file precompressed (brotli, gzip).
 release: setup
-	cargo leptos build --release
+	LEPTOS_HASH_FILES=true cargo leptos build --release --precompress
 
-## Build, migrate ./data/milepost.db, load demo data if empty, serve on :3000.
-run: build
-	MILEPOST_SITE_ROOT=target/site ./target/debug/milepost serve --demo
+## Build for release, migrate ./data/milepost.db, load demo data if empty,
+## serve on :3000.
+run: release
+	MILEPOST_SITE_ROOT=target/site ./target/release/milepost serve --demo
 
 ## As `run`, with a local SMTP server (aiosmtpd on :2525) catching the demo's
 ## notifications as files in data/mail/.
-run-with-mail: build
+run-with-mail: release
 	mkdir -p data/mail
 	python3 tests/support/smtp_sink.py 2525 data/mail & SINK=$$!; trap "kill $$SINK" EXIT; \
-	MILEPOST_SMTP_URL=smtp://127.0.0.1:2525 MILEPOST_SITE_ROOT=target/site ./target/debug/milepost serve --demo
+	MILEPOST_SMTP_URL=smtp://127.0.0.1:2525 MILEPOST_SITE_ROOT=target/site ./target/release/milepost serve --demo
 
 ## Every test: unit, property, integration (real HTTP server, on SQLite and
 ## again on a throwaway PostgreSQL), the API fuzzed against its OpenAPI
@@ -62,9 +65,17 @@ bench: setup
 	cargo bench --features ssr --bench kpis
 	# The delivery promise backtest on the Olist slice, through import and the store.
 	$(MAKE) bench-eta
+	# The tracking page's weight, paint and render times against its budgets.
+	$(MAKE) bench-page
 	# The same on PostgreSQL (fsync on), plus two nodes: posted to one, heard on the other.
 	ulimit -n $$(ulimit -Hn) && MILEPOST_PG_DURABLE=1 bash scripts/with-postgres.sh \
 	  bash -c 'cargo bench --features ssr --bench ingest_and_live && cargo bench --features ssr --bench last_mile'
+
+## The tracking page as a buyer's phone gets it from the release build:
+## bytes on first and repeat visits, first paint and interactive at 4x CPU
+## slowdown, server render p50/p99; each against its budget.
+bench-page: release
+	bash scripts/bench-page.sh
 
 ## The delivery promise backtest on the Olist slice in ../shared/data/olist
 ## (evaluation data, CC BY-NC-SA 4.0: read in place, never copied here):

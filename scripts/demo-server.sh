@@ -1,5 +1,6 @@
 # Sourced by e2e.sh and schemathesis.sh: `start_demo_server [NAME=value...]`
-# starts a real Milepost (./target/debug/milepost, built by `make build`) on
+# starts a real Milepost (./target/debug/milepost, built by `make build`, or
+# $MILEPOST_BIN) on
 # a throwaway SQLite file and data folder with demo data on a free port, and
 # returns once it has written "$work/links.json" (its links, API keys and
 # sign-ins). The server is stopped and the folder removed when the calling
@@ -20,7 +21,7 @@ start_demo_server() {
     MILEPOST_DEMO_REPLAY=off \
     MILEPOST_SITE_ROOT="${MILEPOST_SITE_ROOT:-target/site}" \
     "$@" \
-    ./target/debug/milepost serve --demo --links-json "$work/links.json" >"$work/server.log" 2>&1 &
+    "${MILEPOST_BIN:-./target/debug/milepost}" serve --demo --links-json "$work/links.json" >"$work/server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 120); do
     [ -s "$work/links.json" ] && return 0

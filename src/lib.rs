@@ -30,6 +30,7 @@ pub mod domain;
 pub mod policy;
 pub mod present;
 pub mod shell;
+pub mod site;
 pub mod ui;
 
 #[cfg(feature = "ssr")]

@@ -6,8 +6,8 @@
 //! same everywhere, and text reaches HTML one way: through Leptos, which
 //! escapes it.
 //!
-//! Below every module that answers with a page (it imports nothing of the
-//! crate), so `portal` and `notify` can use it as well as `ui`.
+//! Below every module that answers with a page (it imports only the leaf
+//! `site`), so `portal` and `notify` can use it as well as `ui`.
 
 use leptos::prelude::*;
 
@@ -35,7 +35,7 @@ pub fn document(language: Option<PageLanguage>, head: impl IntoView, body: impl 
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="referrer" content="no-referrer"/>
-                <link rel="stylesheet" href="/pkg/milepost.css"/>
+                <link rel="stylesheet" href=crate::site::stylesheet()/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 {head}
             </head>

@@ -16,6 +16,8 @@ use std::sync::Arc;
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
+    /// The built front end: hashed names or not, and so its cache policy.
+    pub site: Arc<crate::site::BuiltSite>,
     pub pool: Pool,
     pub dictionary: Arc<StatusDictionary>,
     pub config: Arc<Config>,
@@ -62,8 +64,11 @@ impl AppState {
         let secret_key = crate::secret_box::SecretKey::for_deployment(config.secret_key.as_ref(), &config.data_dir)
             .unwrap_or_else(|e| panic!("{e}"));
         config.secret_key = Some(secret_key.clone());
+        let site = crate::site::BuiltSite::discover(std::path::Path::new(&config.site_root));
+        site.install();
         let leptos_options = LeptosOptions::builder()
-            .output_name("milepost")
+            .output_name(crate::site::OUTPUT_NAME)
+            .hash_files(site.hashed)
             .site_root(config.site_root.clone())
             .site_pkg_dir("pkg")
             .site_addr(config.addr)
@@ -73,6 +78,7 @@ impl AppState {
         let rate_limits = Arc::new(crate::rate_limit::RateLimiters::new(&config.limits.rate_limits));
         AppState {
             leptos_options,
+            site: Arc::new(site),
             pool,
             dictionary: Arc::new(StatusDictionary::global()),
             config: Arc::new(config),

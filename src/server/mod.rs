@@ -16,6 +16,8 @@ use axum::routing::get;
 use axum::Router;
 use leptos::prelude::{provide_context, view};
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
+use tower_http::compression::CompressionLayer;
 
 mod connections;
 
@@ -44,16 +46,50 @@ pub fn router(state: AppState) -> Router {
             },
             move || page_shell(shell_options.clone()),
         )
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-            leptos::nonce::provide_nonce,
-            page_shell,
-        ))
+        .fallback(static_file_or_not_found)
         .layer(middleware::from_fn_with_state(state.clone(), tracking_link_gate))
         // Outside the gate: guessing tracking tokens counts against the limit.
         .layer(middleware::from_fn_with_state(state.clone(), public_limits::public_endpoints))
         .layer(middleware::from_fn(crate::portal::same_origin_only))
         .layer(middleware::from_fn(security_headers))
+        // Pages and JSON compressed as they go (brotli at nginx's on-the-fly
+        // quality, or gzip); static files were compressed at build time, and
+        // the default predicate leaves event streams, images and what already
+        // has an encoding alone.
+        .layer(CompressionLayer::new().compress_when(
+            DefaultPredicate::new()
+                .and(NotForContentType::const_new("application/zip"))
+                .and(NotForContentType::const_new("application/pdf")),
+        ))
         .with_state(state)
+}
+
+/// A file of the built site (the wasm, its JS, the stylesheet, Leaflet,
+/// logos), in its precompressed form when the browser takes one, with its
+/// cache policy and answers to conditional requests; anything else is the
+/// app's not-found page.
+async fn static_file_or_not_found(State(state): State<AppState>, request: Request) -> Response {
+    use tower::ServiceExt;
+    let (parts, body) = request.into_parts();
+    let mut probe = Request::new(axum::body::Body::empty());
+    *probe.method_mut() = parts.method.clone();
+    *probe.uri_mut() = parts.uri.clone();
+    *probe.headers_mut() = parts.headers.clone();
+    let files = tower_http::services::ServeDir::new(&*state.leptos_options.site_root)
+        .precompressed_br()
+        .precompressed_gzip()
+        .append_index_html_on_directories(false);
+    let Ok(mut response) = files.oneshot(probe).await;
+    if matches!(response.status(), StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED) {
+        let not_found =
+            leptos_axum::file_and_error_handler_with_context::<AppState, _>(leptos::nonce::provide_nonce, page_shell);
+        return not_found(parts.uri.clone(), State(state), Request::from_parts(parts, body)).await;
+    }
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(state.site.cache_control(parts.uri.path())));
+    // The same URL answers brotli, gzip or plain bytes: caches must keep them apart.
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    response.map(axum::body::Body::new)
 }
 
 /// A proof-of-delivery image of the tracking link's own order (the gate has
