@@ -116,6 +116,8 @@ deliveries-before = { $count ->
    *[other] { $count } توصيلة قبل توصيلتك
 }
 map-label = خريطة مركبة التوصيل وعنوانك
+map-vehicle = مركبة التوصيل
+map-address = عنوان التوصيل
 
 ## إثبات التوصيل
 pod-heading = إثبات التوصيل

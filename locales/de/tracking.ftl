@@ -99,6 +99,8 @@ deliveries-before = { $count ->
    *[other] { $count } Zustellungen vor Ihrer
 }
 map-label = Karte mit dem Zustellfahrzeug und Ihrer Adresse
+map-vehicle = Zustellfahrzeug
+map-address = Lieferadresse
 
 ## Zustellnachweis
 pod-heading = Zustellnachweis

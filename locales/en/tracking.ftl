@@ -96,6 +96,8 @@ deliveries-before = { $count ->
    *[other] { $count } deliveries before yours
 }
 map-label = Map of the delivery vehicle and your address
+map-vehicle = Delivery vehicle
+map-address = Delivery address
 
 ## Proof of delivery
 pod-heading = Proof of delivery

@@ -99,6 +99,8 @@ deliveries-before = { $count ->
    *[other] { $count } entregas antes de la tuya
 }
 map-label = Mapa del vehículo de reparto y de tu dirección
+map-vehicle = Vehículo de reparto
+map-address = Dirección de entrega
 
 ## Prueba de entrega
 pod-heading = Prueba de entrega

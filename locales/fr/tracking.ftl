@@ -99,6 +99,8 @@ deliveries-before = { $count ->
    *[other] { $count } livraisons avant la vôtre
 }
 map-label = Carte du véhicule de livraison et de votre adresse
+map-vehicle = Véhicule de livraison
+map-address = Adresse de livraison
 
 ## Preuve de livraison
 pod-heading = Preuve de livraison

@@ -99,6 +99,8 @@ deliveries-before = { $count ->
    *[other] { $count } entregas antes da sua
 }
 map-label = Mapa do veículo de entrega e do seu endereço
+map-vehicle = Veículo de entrega
+map-address = Endereço de entrega
 
 ## Comprovante de entrega
 pod-heading = Comprovante de entrega

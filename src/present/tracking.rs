@@ -756,6 +756,8 @@ pub fn page_texts(tenant: &TenantRecord, order_number: &str, customer_po: Option
         to_follow_column: t.text("to-follow-column"),
         on_its_way_heading: t.text("on-its-way-heading"),
         map_label: t.text("map-label"),
+        map_vehicle: t.text("map-vehicle"),
+        map_address: t.text("map-address"),
         pod_heading: t.text("pod-heading"),
         pod_received_by: t.text("pod-received-by"),
         delivering_to: t.text("delivering-to"),

@@ -99,6 +99,8 @@ pub struct PageTexts {
     pub to_follow_column: String,
     pub on_its_way_heading: String,
     pub map_label: String,
+    pub map_vehicle: String,
+    pub map_address: String,
     pub pod_heading: String,
     pub pod_received_by: String,
     pub delivering_to: String,

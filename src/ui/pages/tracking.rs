@@ -3,13 +3,13 @@
 use crate::present::tracking_view::{ExceptionNotice, ForecastView, PageTexts, TrackingPage, TrackingView};
 use crate::ui::components::page_title::PageTitle;
 use crate::ui::components::{
-    line_table::LineTable, live_map::LiveMap, progress::ProgressBar, proof_of_delivery::ProofOfDelivery,
+    line_table::LineTable, live_map::{LiveMap, MapTexts}, progress::ProgressBar, proof_of_delivery::ProofOfDelivery,
     shipment_card::ShipmentCard, timeline::Timeline, updates_signup::UpdatesSignup,
 };
 use crate::ui::pages::not_found::NotFound;
 use crate::ui::pages::unavailable::Unavailable;
 use leptos::prelude::*;
-use leptos_meta::{Html, Script, Stylesheet};
+use leptos_meta::Html;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// The tracking page for a token in the buyer's language, or `None` for
@@ -112,13 +112,17 @@ fn TrackingContent(page: TrackingPage, token: String, request_outcome: Option<St
     let show_all = Signal::derive(move || live.with(|v| v.show_all_updates.clone()));
     let show_fewer = Signal::derive(text(|t| t.show_fewer_updates.clone()));
     let last_mile = Signal::derive(move || live.with(|v| v.last_mile.clone()));
-    let map_texts = Signal::derive(move || texts.with(|t| (t.on_its_way_heading.clone(), t.map_label.clone())));
+    let map_texts = Signal::derive(move || {
+        texts.with(|t| MapTexts {
+            heading: t.on_its_way_heading.clone(),
+            label: t.map_label.clone(),
+            vehicle: t.map_vehicle.clone(),
+            address: t.map_address.clone(),
+        })
+    });
     view! {
         <Html {..} lang=lang dir=dir/>
         <PageTitle text=title/>
-        // Leaflet itself (the `leaflet` crate binds to it), served from /public.
-        <Stylesheet href="/leaflet/leaflet.css"/>
-        <Script src="/leaflet/leaflet.js"/>
         <div style=brand_style class="min-h-screen">
             <header class="bg-[var(--brand)] text-[var(--brand-text)]">
                 <div class="mx-auto flex max-w-3xl flex-wrap items-center gap-3 px-4 py-4">
