@@ -6,6 +6,7 @@
 //! put together here, so the browser downloads no translations.
 
 use crate::domain::language::{Direction, Language, LanguageOffer};
+use crate::domain::pod_document::PodLabels;
 use crate::domain::{BuyerMeaning, Canonical, ExceptionKind};
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use fluent_bundle::concurrent::FluentBundle;
@@ -137,6 +138,33 @@ impl Translator {
             tracing::error!(message = id, language = %language, "a message is missing");
         }
         id.to_string()
+    }
+
+    /// The proof-of-delivery document's words (a buyer's copy).
+    pub fn pod_labels(&self) -> PodLabels {
+        let t = |id: &str| self.text(&format!("pod-pdf-{id}"));
+        PodLabels {
+            language: self.language.tag().to_string(),
+            title: t("title"),
+            order: t("order"),
+            customer_po: t("customer-po"),
+            shipment: t("shipment"),
+            received_by: t("received-by"),
+            delivered_at: t("delivered-at"),
+            place: t("place"),
+            ship_to: t("ship-to"),
+            pod_reference: t("reference"),
+            lines: t("lines"),
+            line: t("line"),
+            sku: t("sku"),
+            description: t("description"),
+            quantity: t("quantity"),
+            no_lines: t("no-lines"),
+            note: t("note"),
+            stored_files: t("stored-files"),
+            no_files: t("no-files"),
+            continued: t("continued"),
+        }
     }
 
     /// A milestone's or problem's name in the status dictionary.
@@ -376,6 +404,13 @@ mod tests {
         let to: NaiveDate = "2026-12-03".parse().unwrap();
         assert_eq!(Translator::new(Language::English, "en-GB").day_range(d, to), "Tue 1 – Thu 3 Dec");
         assert_eq!(Translator::new(Language::English, "en-US").day_range(d, to), "Tue, Dec 1 – Thu, Dec 3");
+    }
+
+    #[test]
+    fn the_buyers_english_proof_of_delivery_is_the_portals() {
+        assert_eq!(Translator::new(Language::English, "en-US").pod_labels(), PodLabels::default());
+        let arabic = Translator::new(Language::Arabic, "en-US").pod_labels();
+        assert_eq!((arabic.language.as_str(), arabic.title.as_str()), ("ar", "إثبات التسليم"));
     }
 
     #[test]

@@ -62,19 +62,6 @@ print(json.dumps({"subject": str(m["subject"]), "headers": [k.lower() for k in m
     serde_json::from_slice(&output.stdout).unwrap()
 }
 
-/// The text of a PDF as a PDF reader extracts it (poppler's pdftotext).
-fn pdf_text(pdf: &[u8]) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("pod.pdf");
-    std::fs::write(&path, pdf).unwrap();
-    let output = std::process::Command::new("pdftotext")
-        .args(["-raw", path.to_str().unwrap(), "-"])
-        .output()
-        .expect("pdftotext (poppler-utils; scripts/setup.sh installs it)");
-    assert!(output.status.success(), "pdftotext could not read the PDF");
-    String::from_utf8(output.stdout).unwrap()
-}
-
 #[tokio::test]
 async fn partner_text_is_text_on_every_surface() {
     let sink = SmtpSink::start(0);

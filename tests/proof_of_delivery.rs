@@ -223,6 +223,40 @@ async fn files_are_served_only_for_their_own_order_and_never_when_damaged() {
     assert_eq!(d.app.send(reqwest::Method::GET, &url, &d.key, None).await.status(), 500);
 }
 
+#[tokio::test]
+async fn the_buyer_downloads_the_proof_of_delivery_in_the_page_language() {
+    let d = shipped().await;
+    let (status, _) = upload(&d, &d.key, d.shipment, form()).await;
+    assert_eq!(status, 201);
+    let page = d.app.get(&format!("/t/{}?lang=de", d.token)).await.text().await.unwrap();
+    let link = format!("/t/{}/pod-pdf/{}?lang=de", d.token, d.shipment.0);
+    assert!(page.contains(&link) && page.contains("Zustellnachweis (PDF)"), "{page}");
+
+    let german = d.app.get(&link).await;
+    assert_eq!(german.status(), 200);
+    assert_eq!(german.headers()["content-type"], "application/pdf");
+    assert!(german.headers()["content-disposition"].to_str().unwrap().starts_with("attachment; filename=\"SO-1-POD-"));
+    let text = pdf_text(&german.bytes().await.unwrap());
+    for words in ["Zustellnachweis", "Empfangen von", "Dana Receiver", "Lieferanschrift", "SO-1"] {
+        assert!(text.contains(words), "{words} missing from {text}");
+    }
+    assert!(!text.contains("Proof of delivery"), "{text}");
+
+    // Arabic words come out of the PDF as Arabic text (a reader lists the
+    // words of a right-to-left run in visual order).
+    let arabic = d.app.get(&format!("/t/{}/pod-pdf/{}?lang=ar", d.token, d.shipment.0)).await;
+    let arabic = pdf_text(&arabic.bytes().await.unwrap());
+    assert!(arabic.contains("إثبات") && arabic.contains("التسليم") && arabic.contains("استلمها"), "{arabic}");
+
+    // Another order's link, or a shipment without a proof, is the tracking 404.
+    let other_order = order(&d.app.pool, d.tenant, "SO-2", None).await;
+    let other_token = tracking_link::issue(&d.app.pool, d.tenant, other_order.id, None).await.unwrap();
+    let stranger = d.app.get(&format!("/t/{}/pod-pdf/{}", other_token.as_str(), d.shipment.0)).await;
+    let bad_token = d.app.get(&format!("/t/{}/pod-pdf/{}", "x".repeat(43), d.shipment.0)).await;
+    assert_eq!((stranger.status().as_u16(), bad_token.status().as_u16()), (404, 404));
+    assert_eq!(stranger.bytes().await.unwrap(), bad_token.bytes().await.unwrap());
+}
+
 /// Every file under the data directory's `pod/` folder.
 fn stored_files(d: &Delivery) -> Vec<std::path::PathBuf> {
     fn walk(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {

@@ -162,3 +162,25 @@ updates-too-many-codes = أرسلنا عدة رموز بالفعل؛ يُرجى 
 updates-start-again = يُرجى البدء من جديد ببريدك الإلكتروني أو رقم هاتفك.
 updates-wrong-code = هذا الرمز غير صحيح (أو انتهت صلاحيته). تحقق منه أو اطلب رمزًا جديدًا.
 updates-unavailable = الإشعارات غير متاحة مؤقتًا.
+
+## The proof-of-delivery PDF a buyer downloads
+pod-pdf-title = إثبات التسليم
+pod-pdf-order = الطلب
+pod-pdf-customer-po = أمر شراء العميل
+pod-pdf-shipment = الشحنة
+pod-pdf-received-by = استلمها
+pod-pdf-delivered-at = تاريخ التسليم
+pod-pdf-place = المكان
+pod-pdf-ship-to = عنوان الشحن
+pod-pdf-reference = المرجع
+pod-pdf-lines = البنود
+pod-pdf-line = البند
+pod-pdf-sku = رمز الصنف
+pod-pdf-description = الوصف
+pod-pdf-quantity = الكمية
+pod-pdf-no-lines = لا توجد بنود مسجلة.
+pod-pdf-note = ملاحظة
+pod-pdf-stored-files = الملفات المحفوظة
+pod-pdf-no-files = لا توجد ملفات محفوظة.
+pod-pdf-continued = (تابع)
+pod-pdf-download = إثبات التسليم (PDF)

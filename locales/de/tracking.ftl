@@ -145,3 +145,25 @@ updates-too-many-codes = Wir haben bereits mehrere Codes gesendet; bitte versuch
 updates-start-again = Bitte beginnen Sie noch einmal mit Ihrer E-Mail-Adresse oder Telefonnummer.
 updates-wrong-code = Dieser Code stimmt nicht (oder ist abgelaufen). Prüfen Sie ihn oder fordern Sie einen neuen an.
 updates-unavailable = Benachrichtigungen sind vorübergehend nicht verfügbar.
+
+## The proof-of-delivery PDF a buyer downloads
+pod-pdf-title = Zustellnachweis
+pod-pdf-order = Bestellung
+pod-pdf-customer-po = Bestellnummer des Kunden
+pod-pdf-shipment = Sendung
+pod-pdf-received-by = Empfangen von
+pod-pdf-delivered-at = Zugestellt am
+pod-pdf-place = Ort
+pod-pdf-ship-to = Lieferanschrift
+pod-pdf-reference = Referenz
+pod-pdf-lines = Positionen
+pod-pdf-line = Pos.
+pod-pdf-sku = Artikelnr.
+pod-pdf-description = Beschreibung
+pod-pdf-quantity = Menge
+pod-pdf-no-lines = Keine Positionen erfasst.
+pod-pdf-note = Hinweis
+pod-pdf-stored-files = Gespeicherte Dateien
+pod-pdf-no-files = Keine Dateien gespeichert.
+pod-pdf-continued = (Fortsetzung)
+pod-pdf-download = Zustellnachweis (PDF)

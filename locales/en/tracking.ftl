@@ -142,3 +142,25 @@ updates-too-many-codes = We have sent several codes already; please try again in
 updates-start-again = Please start again with your email address or phone number.
 updates-wrong-code = That code is not right (or has expired). Check it, or ask for a new one.
 updates-unavailable = Updates are temporarily unavailable.
+
+## The proof-of-delivery PDF a buyer downloads
+pod-pdf-title = Proof of delivery
+pod-pdf-order = Order
+pod-pdf-customer-po = Customer PO
+pod-pdf-shipment = Shipment
+pod-pdf-received-by = Received by
+pod-pdf-delivered-at = Delivered at
+pod-pdf-place = Place
+pod-pdf-ship-to = Ship to
+pod-pdf-reference = POD reference
+pod-pdf-lines = Lines
+pod-pdf-line = Line
+pod-pdf-sku = SKU
+pod-pdf-description = Description
+pod-pdf-quantity = Quantity
+pod-pdf-no-lines = No lines recorded.
+pod-pdf-note = Note
+pod-pdf-stored-files = Stored files
+pod-pdf-no-files = No files stored.
+pod-pdf-continued = (continued)
+pod-pdf-download = Proof of delivery (PDF)

@@ -145,3 +145,25 @@ updates-too-many-codes = Ya hemos enviado varios códigos; vuelve a intentarlo d
 updates-start-again = Empieza de nuevo con tu correo electrónico o tu número de teléfono.
 updates-wrong-code = Ese código no es correcto (o ha caducado). Revísalo o pide uno nuevo.
 updates-unavailable = Los avisos no están disponibles en este momento.
+
+## The proof-of-delivery PDF a buyer downloads
+pod-pdf-title = Comprobante de entrega
+pod-pdf-order = Pedido
+pod-pdf-customer-po = OC del cliente
+pod-pdf-shipment = Envío
+pod-pdf-received-by = Recibido por
+pod-pdf-delivered-at = Entregado el
+pod-pdf-place = Lugar
+pod-pdf-ship-to = Enviar a
+pod-pdf-reference = Referencia
+pod-pdf-lines = Líneas
+pod-pdf-line = Línea
+pod-pdf-sku = SKU
+pod-pdf-description = Descripción
+pod-pdf-quantity = Cantidad
+pod-pdf-no-lines = No hay líneas registradas.
+pod-pdf-note = Nota
+pod-pdf-stored-files = Archivos guardados
+pod-pdf-no-files = No hay archivos guardados.
+pod-pdf-continued = (continuación)
+pod-pdf-download = Comprobante de entrega (PDF)

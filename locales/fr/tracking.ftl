@@ -145,3 +145,25 @@ updates-too-many-codes = Nous avons déjà envoyé plusieurs codes ; veuillez r�
 updates-start-again = Veuillez recommencer avec votre adresse e-mail ou votre numéro de téléphone.
 updates-wrong-code = Ce code n'est pas le bon (ou il a expiré). Vérifiez-le ou demandez-en un nouveau.
 updates-unavailable = Les notifications sont momentanément indisponibles.
+
+## The proof-of-delivery PDF a buyer downloads
+pod-pdf-title = Preuve de livraison
+pod-pdf-order = Commande
+pod-pdf-customer-po = Bon de commande client
+pod-pdf-shipment = Expédition
+pod-pdf-received-by = Reçu par
+pod-pdf-delivered-at = Livré le
+pod-pdf-place = Lieu
+pod-pdf-ship-to = Livrer à
+pod-pdf-reference = Référence
+pod-pdf-lines = Lignes
+pod-pdf-line = Ligne
+pod-pdf-sku = Réf.
+pod-pdf-description = Description
+pod-pdf-quantity = Quantité
+pod-pdf-no-lines = Aucune ligne enregistrée.
+pod-pdf-note = Remarque
+pod-pdf-stored-files = Fichiers enregistrés
+pod-pdf-no-files = Aucun fichier enregistré.
+pod-pdf-continued = (suite)
+pod-pdf-download = Preuve de livraison (PDF)

@@ -145,3 +145,25 @@ updates-too-many-codes = Já enviamos vários códigos; tente de novo daqui a um
 updates-start-again = Comece de novo com seu e-mail ou telefone.
 updates-wrong-code = Esse código não está certo (ou expirou). Confira ou peça um novo.
 updates-unavailable = Os avisos estão indisponíveis no momento.
+
+## The proof-of-delivery PDF a buyer downloads
+pod-pdf-title = Comprovante de entrega
+pod-pdf-order = Pedido
+pod-pdf-customer-po = Pedido de compra do cliente
+pod-pdf-shipment = Remessa
+pod-pdf-received-by = Recebido por
+pod-pdf-delivered-at = Entregue em
+pod-pdf-place = Local
+pod-pdf-ship-to = Entregar em
+pod-pdf-reference = Referência
+pod-pdf-lines = Itens
+pod-pdf-line = Item
+pod-pdf-sku = SKU
+pod-pdf-description = Descrição
+pod-pdf-quantity = Quantidade
+pod-pdf-no-lines = Nenhum item registrado.
+pod-pdf-note = Observação
+pod-pdf-stored-files = Arquivos armazenados
+pod-pdf-no-files = Nenhum arquivo armazenado.
+pod-pdf-continued = (continuação)
+pod-pdf-download = Comprovante de entrega (PDF)

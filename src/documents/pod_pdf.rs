@@ -436,7 +436,9 @@ impl<'a> Layout<'a> {
         self.pages.push(Vec::new());
         self.y = TOP;
         if self.pages.len() > 1 {
-            let running = format!("Proof of delivery · Order {} (continued)", self.doc.order_number);
+            let doc = self.doc;
+        let l = &doc.labels;
+            let running = format!("{} · {} {} {}", l.title, l.order, self.doc.order_number, l.continued);
             let running = self.faces.fit(&running, Weight::Regular, SMALL, RIGHT - LEFT);
             self.text(LEFT, self.y - SMALL, Weight::Regular, SMALL, 0.4, &running);
             self.y -= SMALL + 14.0;
@@ -489,7 +491,8 @@ impl<'a> Layout<'a> {
             self.text(LEFT, self.y - 11.0, Weight::Bold, 11.0, 0.35, &brand);
             self.gap(18.0);
         }
-        self.text(LEFT, self.y - 20.0, Weight::Bold, 20.0, 0.0, "Proof of delivery");
+        let title = self.faces.fit(&self.doc.labels.title, Weight::Bold, 20.0, RIGHT - LEFT);
+        self.text(LEFT, self.y - 20.0, Weight::Bold, 20.0, 0.0, &title);
         self.gap(28.0);
         self.rule(self.y, 0.0, 1.0);
         self.gap(12.0);
@@ -528,15 +531,16 @@ impl<'a> Layout<'a> {
 
     fn details(&mut self) {
         let doc = self.doc;
-        self.field("Order", &doc.order_number);
+        let l = &doc.labels;
+        self.field(&l.order, &doc.order_number);
         if let Some(po) = &doc.customer_po {
-            self.field("Customer PO", po);
+            self.field(&l.customer_po, po);
         }
-        self.field("Shipment", &doc.shipment);
-        self.field("Received by", &doc.receiver_name);
-        self.field("Delivered at", &doc.delivered_at);
+        self.field(&l.shipment, &doc.shipment);
+        self.field(&l.received_by, &doc.receiver_name);
+        self.field(&l.delivered_at, &doc.delivered_at);
         if let Some(place) = &doc.place {
-            self.field("Place", place);
+            self.field(&l.place, place);
         }
         let mut ship_to: Vec<String> = Vec::new();
         for line in doc.ship_to.iter().filter(|l| !self.faces.printable(l).trim().is_empty()) {
@@ -545,25 +549,30 @@ impl<'a> Layout<'a> {
         if ship_to.is_empty() {
             ship_to.push("—".into());
         }
-        self.field_lines("Ship to", &ship_to);
-        self.field("POD reference", &doc.pod_id);
+        self.field_lines(&l.ship_to, &ship_to);
+        self.field(&l.pod_reference, &doc.pod_id);
     }
 
     fn table_header(&mut self) {
         let base = self.y - 11.0;
-        self.text(COL_LINE_X, base, Weight::Bold, 9.0, 0.0, "Line");
-        self.text(COL_SKU_X, base, Weight::Bold, 9.0, 0.0, "SKU");
-        self.text(COL_DESC_X, base, Weight::Bold, 9.0, 0.0, "Description");
-        self.text_right(RIGHT, base, Weight::Bold, 9.0, "Quantity");
+        let doc = self.doc;
+        let l = &doc.labels;
+        let line = self.faces.fit(&l.line, Weight::Bold, 9.0, COL_SKU_X - COL_LINE_X - 4.0);
+        let sku = self.faces.fit(&l.sku, Weight::Bold, 9.0, COL_DESC_X - COL_SKU_X - 4.0);
+        self.text(COL_LINE_X, base, Weight::Bold, 9.0, 0.0, &line);
+        self.text(COL_SKU_X, base, Weight::Bold, 9.0, 0.0, &sku);
+        self.text(COL_DESC_X, base, Weight::Bold, 9.0, 0.0, &l.description);
+        self.text_right(RIGHT, base, Weight::Bold, 9.0, &l.quantity);
         self.gap(15.0);
         self.rule(self.y, 0.3, 0.75);
         self.gap(2.0);
     }
 
     fn lines_table(&mut self) {
-        self.section("Lines");
+        let doc = self.doc;
+        self.section(&doc.labels.lines);
         if self.doc.lines.is_empty() {
-            self.text(LEFT, self.y - BODY_LH + 3.5, Weight::Regular, BODY, 0.4, "No lines recorded.");
+            self.text(LEFT, self.y - BODY_LH + 3.5, Weight::Regular, BODY, 0.4, &doc.labels.no_lines);
             self.gap(BODY_LH);
             return;
         }
@@ -597,7 +606,8 @@ impl<'a> Layout<'a> {
         let Some(note) = self.doc.note.as_deref().filter(|n| !n.trim().is_empty()) else {
             return;
         };
-        self.section("Note");
+        let doc = self.doc;
+        self.section(&doc.labels.note);
         let mut lines: Vec<String> = Vec::new();
         for paragraph in note.trim().lines() {
             if lines.len() > MAX_NOTE_LINES {
@@ -624,9 +634,10 @@ impl<'a> Layout<'a> {
     }
 
     fn files(&mut self, pictures: &[Option<Image>]) {
-        self.section("Stored files");
+        let doc = self.doc;
+        self.section(&doc.labels.stored_files);
         if self.doc.files.is_empty() {
-            self.text(LEFT, self.y - BODY_LH + 3.5, Weight::Regular, BODY, 0.4, "No files stored.");
+            self.text(LEFT, self.y - BODY_LH + 3.5, Weight::Regular, BODY, 0.4, &doc.labels.no_files);
             self.gap(BODY_LH);
             return;
         }
@@ -665,9 +676,10 @@ impl<'a> Layout<'a> {
         self.gap(height + 6.0);
     }
 
-    /// "Brand · POD-42 · Order X" and "Page i of n" at the foot of every page.
+    /// "Brand · POD-42 · Order X" and "i / n" at the foot of every page.
     fn footers(&mut self) {
-        let parts = [&self.doc.brand_name, &self.doc.pod_id, &format!("Order {}", self.doc.order_number)]
+        let order = format!("{} {}", self.doc.labels.order, self.doc.order_number);
+        let parts = [&self.doc.brand_name, &self.doc.pod_id, &order]
             .into_iter()
             .map(|part| self.faces.printable(part).trim().to_string())
             .filter(|part| !part.is_empty())
@@ -676,7 +688,7 @@ impl<'a> Layout<'a> {
         let left = (!left.is_empty()).then(|| self.faces.shape(&left, Weight::Regular)).map(|s| (left, s));
         let count = self.pages.len();
         for (i, page) in self.pages.iter_mut().enumerate() {
-            let number = format!("Page {} of {}", i + 1, count);
+            let number = format!("{} / {}", i + 1, count);
             let shaped = self.faces.shape(&number, Weight::Regular);
             let x = RIGHT - shaped.width_em * SMALL;
             page.push(Mark::Rule { y: FOOTER_Y + 12.0, gray: 0.6, width: 0.5 });
@@ -732,10 +744,10 @@ fn draw(doc: &PodDocument, faces: &Typefaces, pages: &[Vec<Mark>]) -> Result<Vec
         .utc_offset_minute(0);
     document.set_metadata(
         Metadata::new()
-            .title(format!("Proof of delivery {}", doc.order_number))
+            .title(format!("{} {}", doc.labels.title, doc.order_number))
             .creator("Milepost".into())
             .producer("Milepost".into())
-            .language("en".into())
+            .language(doc.labels.language.clone())
             .creation_date(date),
     );
     let page_settings = PageSettings::from_wh(PAGE_W, PAGE_H).expect("A4 is a valid page size");
@@ -812,6 +824,7 @@ mod tests {
                 },
             ],
             note: Some("Left with reception.".into()),
+            labels: Default::default(),
             pod_id: "POD-42".into(),
             files: vec![PodFile {
                 label: format!("signature sha256:{}", "ab12".repeat(16)),
@@ -878,7 +891,7 @@ mod tests {
             "12 pcs",
             "Left with reception.",
             "POD-42",
-            "Page 1 of 1",
+            "1 / 1",
         ] {
             assert!(texts.iter().any(|t| t == expected), "missing {expected} in {texts:?}");
         }
@@ -1010,7 +1023,7 @@ mod tests {
         assert!(count > 1);
         let texts = texts(&pages);
         assert!(texts.iter().any(|t| t == "SKU-0001") && texts.iter().any(|t| t == "SKU-0200"));
-        assert!(texts.contains(&format!("Page {count} of {count}")));
+        assert!(texts.contains(&format!("{count} / {count}")));
         assert!(texts.iter().any(|t| t == "Proof of delivery · Order ORD-10042 (continued)"));
         assert!(texts.iter().filter(|t| *t == "Description").count() >= 2, "header repeated");
         for page in &pages {
@@ -1039,6 +1052,7 @@ mod tests {
             ship_to: Vec::new(),
             lines: Vec::new(),
             note: None,
+            labels: Default::default(),
             pod_id: String::new(),
             files: Vec::new(),
         };

@@ -29,6 +29,63 @@ pub struct PodDocument {
     pub pod_id: String,
     /// One per stored file, in the order they were captured.
     pub files: Vec<PodFile>,
+    /// The document's own words, in the reader's language.
+    pub labels: PodLabels,
+}
+
+/// The fixed words of a proof-of-delivery document. English by default
+/// (accounts payable's copy); a buyer's copy is in the tracking page's
+/// language (`i18n::Translator::pod_labels`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PodLabels {
+    /// BCP 47 tag, written into the PDF's metadata.
+    pub language: String,
+    pub title: String,
+    pub order: String,
+    pub customer_po: String,
+    pub shipment: String,
+    pub received_by: String,
+    pub delivered_at: String,
+    pub place: String,
+    pub ship_to: String,
+    pub pod_reference: String,
+    pub lines: String,
+    pub line: String,
+    pub sku: String,
+    pub description: String,
+    pub quantity: String,
+    pub no_lines: String,
+    pub note: String,
+    pub stored_files: String,
+    pub no_files: String,
+    pub continued: String,
+}
+
+impl Default for PodLabels {
+    fn default() -> Self {
+        PodLabels {
+            language: "en".into(),
+            title: "Proof of delivery".into(),
+            order: "Order".into(),
+            customer_po: "Customer PO".into(),
+            shipment: "Shipment".into(),
+            received_by: "Received by".into(),
+            delivered_at: "Delivered at".into(),
+            place: "Place".into(),
+            ship_to: "Ship to".into(),
+            pod_reference: "POD reference".into(),
+            lines: "Lines".into(),
+            line: "Line".into(),
+            sku: "SKU".into(),
+            description: "Description".into(),
+            quantity: "Quantity".into(),
+            no_lines: "No lines recorded.".into(),
+            note: "Note".into(),
+            stored_files: "Stored files".into(),
+            no_files: "No files stored.".into(),
+            continued: "(continued)".into(),
+        }
+    }
 }
 
 /// A stored POD file: how the document names it, and the picture itself

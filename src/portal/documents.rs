@@ -9,10 +9,12 @@ use crate::auth::session::SignedIn;
 use crate::documents::csv;
 use crate::documents::pod_archive::{build_zip, safe_segment, ArchiveEntry};
 use crate::documents::pod_pdf::render_pdf;
-use crate::domain::pod_document::{PodDocument, PodFile, PodLine};
+use crate::domain::pod_document::{PodDocument, PodFile, PodLabels, PodLine};
+use crate::i18n::Translator;
 use crate::domain::{OrderId, ShipmentId, TenantId};
 use crate::policy::{self, Action, Decision};
 use crate::present::portal::{shipment_label, time_in};
+use crate::present::tracking::format_time;
 use crate::state::AppState;
 use crate::store::{self, DeliveryRow, PodRecord};
 use axum::extract::{Path, Query, State};
@@ -63,18 +65,21 @@ pub async fn pod_pdf(
 ) -> Result<Response, PortalError> {
     let signed_in = get_session(&state, &headers).await?;
     let (order, owner) = order_for(&state, &signed_in, &number, Action::DownloadProofOfDelivery).await?;
-    let doc = pod_document(&state, owner.tenant, order, ShipmentId(shipment)).await?.ok_or(PortalError::NotFound)?;
+    let doc =
+        pod_document(&state, owner.tenant, order, ShipmentId(shipment), None).await?.ok_or(PortalError::NotFound)?;
     let pdf = render_pdf(&doc).map_err(store::corrupt)?;
     Ok(attachment(pdf, "application/pdf", &format!("{}-{}.pdf", number, doc.pod_id)))
 }
 
 /// What the PDF of a shipment's POD says, with its pictures from the blob
-/// store, or `None` if it has no POD.
-async fn pod_document(
+/// store, or `None` if it has no POD. In English for the portal, or in a
+/// buyer's language (`reader`, from the tracking page).
+pub async fn pod_document(
     state: &AppState,
     tenant: TenantId,
     order: OrderId,
     shipment: ShipmentId,
+    reader: Option<&Translator>,
 ) -> store::Result<Option<PodDocument>> {
     let pods = store::order_pods(&state.pool, tenant, order).await?;
     let Some(pod) = pods.into_iter().find(|p| p.shipment == shipment) else { return Ok(None) };
@@ -82,6 +87,10 @@ async fn pod_document(
     let brand = store::get_tenant(&state.pool, tenant).await?.brand_name;
     let expected = store::shipment_expected_lines(&state.pool, order, shipment).await?;
     let mut doc = document(&brand, &snapshot, &pod, &expected);
+    if let Some(t) = reader {
+        doc.labels = t.pod_labels();
+        doc.delivered_at = format_time(pod.delivered_at, snapshot.order.ship_to.time_zone, t);
+    }
     for (entry, file) in doc.files.iter_mut().zip(&pod.files) {
         // A missing or unreadable blob leaves the file listed without its
         // picture: the document is still worth having.
@@ -128,6 +137,7 @@ fn document(
             })
             .collect(),
         note: pod.note.clone(),
+        labels: PodLabels::default(),
         pod_id: format!("POD-{}", pod.id),
         files: pod
             .files
@@ -186,7 +196,7 @@ pub async fn deliveries_zip(
             safe_segment(&row.order_number),
             safe_segment(&format!("{}-{}", row.carrier, row.tracking_number))
         );
-        let Some(doc) = pod_document(&state, tenant, row.order_id, row.shipment_id).await? else {
+        let Some(doc) = pod_document(&state, tenant, row.order_id, row.shipment_id, None).await? else {
             continue;
         };
         let pdf = render_pdf(&doc).map_err(store::corrupt)?;

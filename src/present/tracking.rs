@@ -28,7 +28,7 @@ const PROGRESS: [(&str, Milestone); 5] = [
 ];
 
 /// A moment in the ship-to's zone, with the zone's abbreviation.
-fn format_time(at: DateTime<Utc>, tz: TimeZone, t: &Translator) -> String {
+pub fn format_time(at: DateTime<Utc>, tz: TimeZone, t: &Translator) -> String {
     let local = tz.local(at);
     format!("{} {}", t.date_time(local.naive_local()), local.format("%Z"))
 }
@@ -697,6 +697,7 @@ pub async fn load_tracking_view(
                 |kind: &str| pod.files.iter().filter(|f| f.kind == kind).map(|f| f.sha256.clone()).collect::<Vec<_>>();
             PodView {
                 shipment: shipment_label(index, shipment_count, &t),
+                shipment_id: pod.shipment.0,
                 signature_alt: t.with("pod-signature-of", &[("name", pod.receiver_name.clone().into())]),
                 receiver_name: pod.receiver_name.clone(),
                 when: format_time(pod.delivered_at, tz, &t),
@@ -760,6 +761,7 @@ pub fn page_texts(tenant: &TenantRecord, order_number: &str, customer_po: Option
         map_address: t.text("map-address"),
         pod_heading: t.text("pod-heading"),
         pod_received_by: t.text("pod-received-by"),
+        pod_download: t.text("pod-pdf-download"),
         delivering_to: t.text("delivering-to"),
         contact_service: t.with("contact-service", &[("brand", tenant.brand_name.clone().into())]),
         updates_heading: t.text("updates-heading"),

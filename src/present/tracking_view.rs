@@ -103,6 +103,8 @@ pub struct PageTexts {
     pub map_address: String,
     pub pod_heading: String,
     pub pod_received_by: String,
+    /// "Proof of delivery (PDF)".
+    pub pod_download: String,
     pub delivering_to: String,
     pub contact_service: String,
     pub updates_heading: String,
@@ -152,6 +154,8 @@ pub struct ForecastView {
 pub struct PodView {
     /// "Shipment 1 of 2", or "Shipment".
     pub shipment: String,
+    /// The shipment's id: its PDF is `/t/{token}/pod-pdf/{id}`.
+    pub shipment_id: i64,
     pub receiver_name: String,
     /// Local time at the ship-to.
     pub when: String,

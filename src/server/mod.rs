@@ -35,6 +35,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(ready))
         .route("/t/{token}/events", get(crate::live::sse::tracking_stream))
         .route("/t/{token}/pod/{sha256}", get(tracking_pod_file))
+        .route("/t/{token}/pod-pdf/{shipment}", get(tracking_pod_pdf))
         .route("/t/{token}/requests", axum::routing::post(crate::ui::pages::buyer_request::send))
         .route("/unsubscribe/{token}", get(unsubscribe::ask).post(unsubscribe::confirm))
         .leptos_routes_with_context(
@@ -110,6 +111,51 @@ async fn tracking_pod_file(
         return tracking_not_found();
     };
     crate::api::pod::file_response(&state, file, None).await.unwrap_or_else(|()| tracking_unavailable())
+}
+
+/// The proof-of-delivery PDF of one of the tracking link's own shipments,
+/// in the page's language (`?lang=`, else the cookie, the browser, the
+/// tenant's default); a shipment of another order is the same 404 as a bad token.
+async fn tracking_pod_pdf(
+    State(state): State<AppState>,
+    axum::Extension(target): axum::Extension<crate::store::TrackingLinkTarget>,
+    axum::extract::Path((_, shipment)): axum::extract::Path<(String, i64)>,
+    axum::extract::Query(query): axum::extract::Query<LanguageQuery>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let document = async {
+        let tenant = crate::store::get_tenant(&state.pool, target.tenant).await?;
+        let language = crate::i18n::negotiate(&tenant.languages(), query.lang.as_deref(), &headers);
+        let reader = crate::i18n::Translator::new(language, &tenant.locale);
+        let shipment = crate::domain::ShipmentId(shipment);
+        crate::portal::documents::pod_document(&state, target.tenant, target.order, shipment, Some(&reader)).await
+    };
+    let doc = match document.await {
+        Ok(Some(doc)) => doc,
+        Ok(None) => return tracking_not_found(),
+        Err(e) => {
+            tracing::error!(error = %e, "loading a proof of delivery failed");
+            return tracking_unavailable();
+        }
+    };
+    match crate::documents::pod_pdf::render_pdf(&doc) {
+        Ok(pdf) => {
+            let name = format!("{}-{}.pdf", crate::documents::pod_archive::safe_segment(&doc.order_number), doc.pod_id);
+            let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+                .unwrap_or(HeaderValue::from_static("attachment"));
+            ([(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf")), (header::CONTENT_DISPOSITION, disposition)], pdf)
+                .into_response()
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "rendering a proof of delivery failed");
+            tracking_unavailable()
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct LanguageQuery {
+    lang: Option<String>,
 }
 
 /// Ready means the database answers: a load balancer sends no traffic to a

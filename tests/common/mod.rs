@@ -462,3 +462,16 @@ pub fn due_email(
         language,
     }
 }
+
+/// The text of a PDF as a PDF reader extracts it (poppler's pdftotext).
+pub fn pdf_text(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pod.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let output = std::process::Command::new("pdftotext")
+        .args(["-raw", path.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils; scripts/setup.sh installs it)");
+    assert!(output.status.success(), "pdftotext could not read the PDF");
+    String::from_utf8(output.stdout).unwrap()
+}

@@ -23,6 +23,11 @@ pub fn ProofOfDelivery(pods: Vec<PodView>, token: String, texts: PageTexts) -> i
                                     {several.then(|| view! { <p class="text-sm font-medium text-slate-600">{pod.shipment.clone()}</p> })}
                                     <p class="text-slate-900">{texts.pod_received_by.clone()} " " <strong data-testid="pod-receiver">{pod.receiver_name.clone()}</strong></p>
                                     <p class="text-sm text-slate-600">{pod.when.clone()}</p>
+                                    <a href=format!("/t/{token}/pod-pdf/{}?lang={}", pod.shipment_id, texts.lang)
+                                       data-testid="pod-pdf" download
+                                       class="mt-1 inline-block text-sm font-medium text-[var(--brand)] underline">
+                                        {texts.pod_download.clone()}
+                                    </a>
                                 </div>
                                 {signature.map(|src| view! {
                                     <img src=src alt=alt data-testid="pod-signature" width="160" height="80"
