@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 source scripts/demo-server.sh
-MILEPOST_BIN=./target/release/milepost start_demo_server
+MILEPOST_BIN=./target/release/milepost start_demo_server MILEPOST_RATE_LIMITS=off
 MILEPOST_LINKS="$work/links.json" node end2end/bench/page_weight.mjs
