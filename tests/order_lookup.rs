@@ -27,7 +27,8 @@ async fn look_up(app: &TestApp, slug: &str, from: &str, order: &str, contact: &s
         .post(format!("{}/track/{slug}", app.base_url))
         .header("origin", &app.base_url)
         .header("x-forwarded-for", from)
-        .form(&[("order", order), ("contact", contact)])
+        // As the page's form sends it: the page's language rides along.
+        .form(&[("lang", "en"), ("order", order), ("contact", contact)])
         .send()
         .await
         .expect("request")

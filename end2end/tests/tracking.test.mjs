@@ -79,7 +79,7 @@ test('a buyer asks for updates on the tracking page and is asked for the code', 
   await updates.getByLabel(/Email or mobile number/).fill('not an address');
   await updates.getByRole('button', { name: 'Send me a code' }).click();
   await updates.getByRole('alert').waitFor();
-  assert.match(await updates.getByRole('alert').textContent(), /Please enter an email address/);
+  assert.match(await updates.getByRole('alert').textContent(), /Please enter a valid email address/);
   await updates.getByLabel(/Email or mobile number/).fill('e2e-buyer@example.com');
   await updates.getByRole('button', { name: 'Send me a code' }).click();
   await updates.getByLabel('Code', { exact: true }).waitFor();

@@ -15,7 +15,6 @@ use axum::extract::{FromRequest, Request};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Form;
-use serde::de::value::MapDeserializer;
 use serde::de::DeserializeOwned;
 use std::collections::HashSet;
 
@@ -127,8 +126,11 @@ where
         if let Some((name, _)) = pairs.iter().find(|(name, _)| !seen.insert(name.as_str())) {
             return Err(PortalError::BadForm { field: name.clone(), message: "is given more than once".into() });
         }
-        let fields = MapDeserializer::<_, serde::de::value::Error>::new(pairs.into_iter());
-        T::deserialize(fields).map(PortalForm).map_err(|e| {
+        // Read as axum's `Form` reads a body, so an `Option` field the form
+        // sends (a page's language) is `Some`: serde's plain map of strings
+        // refused it as "not valid".
+        let encoded = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+        serde_urlencoded::from_str::<T>(&encoded).map(PortalForm).map_err(|e| {
             // serde names the field between backticks: "missing field `email`".
             let text = e.to_string();
             let field = text.split('`').nth(1).unwrap_or_default().to_string();
@@ -150,6 +152,8 @@ mod tests {
         #[serde(default)]
         csrf: String,
         text: String,
+        #[serde(default)]
+        lang: Option<String>,
     }
 
     #[derive(Deserialize, Debug)]
@@ -172,7 +176,9 @@ mod tests {
     #[tokio::test]
     async fn a_form_is_read_into_its_struct_and_refused_naming_the_field_otherwise() {
         let note: Note = read("csrf=abc&text=hello+there&extra=1").await.unwrap();
-        assert_eq!((note.csrf.as_str(), note.text.as_str()), ("abc", "hello there"));
+        assert_eq!((note.csrf.as_str(), note.text.as_str(), note.lang), ("abc", "hello there", None));
+        let note: Note = read("text=a%26b&lang=pt-BR").await.unwrap();
+        assert_eq!((note.text.as_str(), note.lang.as_deref()), ("a&b", Some("pt-BR")));
         assert!(matches!(
             read::<Note>("csrf=abc").await,
             Err(PortalError::BadForm { field, message }) if field == "text" && message == "is missing"
