@@ -120,6 +120,14 @@ async fn a_tenant_sets_its_default_and_offered_languages() {
     assert_eq!(bad.status(), 422);
     let problem: Value = bad.json().await.unwrap();
     assert!(problem.to_string().contains("default_language"), "{problem}");
+    let seven = json!({"default_language": "en", "offered_languages": ["en", "es", "fr", "de", "pt-BR", "ar", "en"]});
+    let bad = s.app.put("/api/v1/language-settings", &s.key, seven).await;
+    assert_eq!(bad.status(), 422);
+    let problem: Value = bad.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["field"], "offered_languages", "{problem}");
+    let twice = json!({"default_language": "es", "offered_languages": ["fr", "es", "fr"]});
+    let settings: Value = s.app.put("/api/v1/language-settings", &s.key, twice).await.json().await.unwrap();
+    assert_eq!(settings["offered_languages"], json!(["es", "fr"]), "each language once");
 }
 
 #[tokio::test]

@@ -2,7 +2,7 @@
 //! the tracking page, the order lookup and notifications may switch to.
 
 use super::extract::ApiJson;
-use super::problem::{ApiResult, Problem};
+use super::problem::{ApiResult, FieldError, Problem};
 use super::require;
 use crate::auth::api_key::{ApiCaller, Scope};
 use crate::domain::language::{Language, LanguageOffer};
@@ -19,7 +19,8 @@ pub struct LanguageSettings {
     /// What a buyer reads when neither a saved choice nor the browser's
     /// `Accept-Language` names an offered language.
     pub default_language: Language,
-    /// The languages the buyer pages offer (the default is always among them).
+    /// The languages the buyer pages offer (the default is always among
+    /// them; a language given twice counts once).
     #[schema(max_items = 6)]
     pub offered_languages: Vec<Language>,
 }
@@ -55,6 +56,10 @@ pub async fn put_settings(
 ) -> ApiResult<Json<LanguageSettings>> {
     require(&caller, Scope::Admin)?;
     // Unknown tags never get here: the JSON extractor names the field.
+    if input.offered_languages.len() > Language::ALL.len() {
+        let message = format!("at most {} languages", Language::ALL.len());
+        return Err(Problem::invalid(vec![FieldError { field: "offered_languages".into(), message }]));
+    }
     let offer = LanguageOffer::new(input.default_language, &input.offered_languages);
     store::set_languages(&state.pool, caller.tenant, &offer).await?;
     Ok(Json(offer.into()))

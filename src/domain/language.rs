@@ -157,6 +157,7 @@ impl LanguageOffer {
         let mut list = vec![default];
         list.extend(offered.iter().copied().filter(|l| *l != default));
         list.sort_by_key(|l| Language::ALL.iter().position(|a| a == l));
+        list.dedup();
         LanguageOffer { default, offered: list }
     }
 
@@ -216,6 +217,12 @@ mod tests {
         }
         assert_eq!(Arabic.direction().attribute(), "rtl");
         assert_eq!(German.direction().attribute(), "ltr");
+    }
+
+    #[test]
+    fn an_offer_lists_each_language_once_with_its_default() {
+        let offer = LanguageOffer::new(Spanish, &[Arabic, English, Arabic, Spanish]);
+        assert_eq!(offer.offered, vec![English, Spanish, Arabic]);
     }
 
     #[test]
