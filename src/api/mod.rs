@@ -7,12 +7,12 @@ pub mod edi;
 pub mod events;
 pub mod extract;
 pub mod kpis;
+pub mod languages;
 pub mod notifications;
 pub mod orders;
 pub mod pod;
 pub mod positions;
 pub mod problem;
-pub mod languages;
 pub mod promise;
 pub mod warehouse;
 

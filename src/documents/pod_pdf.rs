@@ -437,7 +437,7 @@ impl<'a> Layout<'a> {
         self.y = TOP;
         if self.pages.len() > 1 {
             let doc = self.doc;
-        let l = &doc.labels;
+            let l = &doc.labels;
             let running = format!("{} · {} {} {}", l.title, l.order, self.doc.order_number, l.continued);
             let running = self.faces.fit(&running, Weight::Regular, SMALL, RIGHT - LEFT);
             self.text(LEFT, self.y - SMALL, Weight::Regular, SMALL, 0.4, &running);

@@ -57,11 +57,13 @@ pub fn router(state: AppState) -> Router {
         // quality, or gzip); static files were compressed at build time, and
         // the default predicate leaves event streams, images and what already
         // has an encoding alone.
-        .layer(CompressionLayer::new().compress_when(
-            DefaultPredicate::new()
-                .and(NotForContentType::const_new("application/zip"))
-                .and(NotForContentType::const_new("application/pdf")),
-        ))
+        .layer(
+            CompressionLayer::new().compress_when(
+                DefaultPredicate::new()
+                    .and(NotForContentType::const_new("application/zip"))
+                    .and(NotForContentType::const_new("application/pdf")),
+            ),
+        )
         .with_state(state)
 }
 
@@ -143,7 +145,13 @@ async fn tracking_pod_pdf(
             let name = format!("{}-{}.pdf", crate::documents::pod_archive::safe_segment(&doc.order_number), doc.pod_id);
             let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
                 .unwrap_or(HeaderValue::from_static("attachment"));
-            ([(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf")), (header::CONTENT_DISPOSITION, disposition)], pdf)
+            (
+                [
+                    (header::CONTENT_TYPE, HeaderValue::from_static("application/pdf")),
+                    (header::CONTENT_DISPOSITION, disposition),
+                ],
+                pdf,
+            )
                 .into_response()
         }
         Err(e) => {

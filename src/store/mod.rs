@@ -64,9 +64,8 @@ pub use edi::{
     record_edi_interchange, waiting_edi_documents, LineAcknowledgment, WaitingDocument,
 };
 pub use events::{
-    events_from_since,
-    append, append_by_tracking_number, event_id_by_source, events_after, latest_event_id, orders_with_events_since,
-    unmapped_codes, unmatched_count, AppendOutcome, EventRecord, NewEvent, TrackedOutcome,
+    append, append_by_tracking_number, event_id_by_source, events_after, events_from_since, latest_event_id,
+    orders_with_events_since, unmapped_codes, unmatched_count, AppendOutcome, EventRecord, NewEvent, TrackedOutcome,
 };
 pub use notifications::{
     add_webhook_endpoint, claim_notifications, confirm_opt_in, mark_notification_failed, mark_notification_sent,
@@ -81,8 +80,8 @@ pub use orders::{
 };
 pub use tenants::{
     buyers_see_condition_alerts, create_account, create_tenant, get_tenant, list_tenants, lookup_sends_email,
-    set_arriving_soon_radius, set_buyers_see_condition_alerts, set_lookup_sends_email, set_predicted_late_threshold,
-    set_languages, set_quiet_hours, set_status_override, status_overrides, NewTenant, TenantRecord,
+    set_arriving_soon_radius, set_buyers_see_condition_alerts, set_languages, set_lookup_sends_email,
+    set_predicted_late_threshold, set_quiet_hours, set_status_override, status_overrides, NewTenant, TenantRecord,
 };
 pub use tracking_links::{insert_tracking_link, resolve_tracking_link, revoke_tracking_link, TrackingLinkTarget};
 

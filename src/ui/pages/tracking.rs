@@ -3,8 +3,13 @@
 use crate::present::tracking_view::{ExceptionNotice, ForecastView, PageTexts, TrackingPage, TrackingView};
 use crate::ui::components::page_title::PageTitle;
 use crate::ui::components::{
-    line_table::LineTable, live_map::{LiveMap, MapTexts}, progress::ProgressBar, proof_of_delivery::ProofOfDelivery,
-    shipment_card::ShipmentCard, timeline::Timeline, updates_signup::UpdatesSignup,
+    line_table::LineTable,
+    live_map::{LiveMap, MapTexts},
+    progress::ProgressBar,
+    proof_of_delivery::ProofOfDelivery,
+    shipment_card::ShipmentCard,
+    timeline::Timeline,
+    updates_signup::UpdatesSignup,
 };
 use crate::ui::pages::not_found::NotFound;
 use crate::ui::pages::unavailable::Unavailable;
