@@ -152,8 +152,15 @@ async fn a_new_fix_reaches_the_open_tracking_stream() {
         serde_json::from_str(&stream.next(std::time::Duration::from_secs(5)).await.unwrap().data).unwrap();
     assert_eq!(first["last_mile"]["vehicle"][0].as_f64(), Some(north_of_home(5.0).0));
     post(&d, fix(Some(d.shipment), None, north_of_home(4.0), 0)).await;
-    let moved: Value =
-        serde_json::from_str(&stream.next(std::time::Duration::from_secs(5)).await.unwrap().data).unwrap();
+    // On PostgreSQL the first fix's notice can reach this node after the
+    // stream opened and repeat the view it started with: skip repeats.
+    let mut moved = first.clone();
+    for _ in 0..3 {
+        moved = serde_json::from_str(&stream.next(std::time::Duration::from_secs(5)).await.unwrap().data).unwrap();
+        if moved["last_mile"]["vehicle"] != first["last_mile"]["vehicle"] {
+            break;
+        }
+    }
     assert_eq!(
         moved["last_mile"]["vehicle"][0].as_f64(),
         Some(north_of_home(4.0).0),
