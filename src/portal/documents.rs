@@ -22,7 +22,8 @@ use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-fn attachment(bytes: Vec<u8>, content_type: &'static str, filename: &str) -> Response {
+/// A download under a safe file name, never cached.
+pub fn attachment(bytes: Vec<u8>, content_type: &'static str, filename: &str) -> Response {
     let mut response = ([(header::CONTENT_TYPE, content_type)], bytes).into_response();
     let headers = response.headers_mut();
     if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{}\"", safe_segment(filename))) {

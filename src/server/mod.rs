@@ -142,17 +142,8 @@ async fn tracking_pod_pdf(
     };
     match crate::documents::pod_pdf::render_pdf(&doc) {
         Ok(pdf) => {
-            let name = format!("{}-{}.pdf", crate::documents::pod_archive::safe_segment(&doc.order_number), doc.pod_id);
-            let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
-                .unwrap_or(HeaderValue::from_static("attachment"));
-            (
-                [
-                    (header::CONTENT_TYPE, HeaderValue::from_static("application/pdf")),
-                    (header::CONTENT_DISPOSITION, disposition),
-                ],
-                pdf,
-            )
-                .into_response()
+            let name = format!("{}-{}.pdf", doc.order_number, doc.pod_id);
+            crate::portal::documents::attachment(pdf, "application/pdf", &name)
         }
         Err(e) => {
             tracing::error!(error = %e, "rendering a proof of delivery failed");
