@@ -368,9 +368,21 @@ async fn import_command(state: AppState, args: ImportArgs) -> anyhow::Result<()>
     let bytes = std::fs::read(&args.file).map_err(|e| anyhow::anyhow!("cannot read {file}: {e}"))?;
     let source = match args.format {
         ImportFormat::Edi => {
-            let interchange = ingest::x12::parse(&bytes).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
-            let report = ingest::edi::apply(&state, tenant, &bytes, &interchange).await?;
-            println!("{}", serde_json::to_string_pretty(&report)?);
+            // A file may hold several interchanges, each applied on its own;
+            // the report is then a list.
+            let mut reports = Vec::new();
+            for (i, part) in ingest::x12::interchanges(&bytes).into_iter().enumerate() {
+                let which = if i == 0 { String::new() } else { format!(" (interchange {})", i + 1) };
+                let interchange = ingest::x12::parse(part).map_err(|e| anyhow::anyhow!("{file}{which}: {e}"))?;
+                let report = ingest::edi::apply(&state, tenant, part, &interchange)
+                    .await?
+                    .map_err(|refusal| anyhow::anyhow!("{file}{which}: {}", refusal.error))?;
+                reports.push(report);
+            }
+            match reports.as_slice() {
+                [one] => println!("{}", serde_json::to_string_pretty(one)?),
+                many => println!("{}", serde_json::to_string_pretty(many)?),
+            }
             return Ok(());
         }
         ImportFormat::Easypost => ingest::easypost::SOURCE,
@@ -379,11 +391,31 @@ async fn import_command(state: AppState, args: ImportArgs) -> anyhow::Result<()>
     };
     let parsed = WebhookFormat::for_source(source).carrier_events(&bytes).expect("a carrier webhook format");
     let events = parsed.map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+    // What each event means, as the dictionary reads it, beside what
+    // became of it (created, a duplicate, or kept until its shipment exists).
+    let dictionary = state.dictionary_for(tenant).await?;
+    let mut report: Vec<serde_json::Value> = events
+        .iter()
+        .map(|e| {
+            let event = e.clone().into_new_event(source, &dictionary);
+            serde_json::json!({
+                "tracking_number": e.tracking_number,
+                "raw_code": event.raw_code,
+                "canonical": event.canonical.code(),
+                "occurred_at": event.occurred_at,
+                "location": event.location,
+                "carrier_estimate": e.estimated_delivery,
+            })
+        })
+        .collect();
     let recorded = ingest::record::carrier_events(&state, tenant, source, events).await.map_err(|e| match e {
         ingest::record::RecordError::UnknownOrders(_) => unreachable!("carrier events name tracking numbers"),
         ingest::record::RecordError::Store(e) => anyhow::anyhow!("{file}: {e}"),
     })?;
-    println!("{}", serde_json::to_string_pretty(&recorded)?);
+    for (entry, recorded) in report.iter_mut().zip(recorded) {
+        entry["recorded"] = serde_json::to_value(recorded)?;
+    }
+    println!("{}", serde_json::to_string_pretty(&report)?);
     Ok(())
 }
 

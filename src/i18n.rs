@@ -175,6 +175,7 @@ impl Translator {
             Canonical::Resolved(e) => self.text(match e {
                 ExceptionKind::ConditionExcursion => "resolved-condition_excursion",
                 ExceptionKind::PredictedLate => "resolved-predicted_late",
+                ExceptionKind::IncompleteOrder => "resolved-incomplete_order",
                 _ => "resolved-other",
             }),
             // Never shown to buyers: the staff's English name.

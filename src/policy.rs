@@ -123,6 +123,9 @@ pub enum Action {
     OverrideStatus,
     ManageTrackingLink,
     ManageUsers,
+    /// Trading-partner profiles and the interchanges received with their
+    /// acknowledgments.
+    ManageEdiPartners,
     /// The KPI dashboard, its CSV tables and `GET /api/v1/kpis`.
     ViewKpis,
 }
@@ -142,7 +145,7 @@ impl Action {
             | Action::OverrideStatus
             | Action::ManageTrackingLink
             | Action::ViewKpis => role.is_staff(),
-            Action::ManageUsers => role == Admin,
+            Action::ManageUsers | Action::ManageEdiPartners => role == Admin,
         }
     }
 }
@@ -300,6 +303,7 @@ mod tests {
             (Action::ExportDeliveries, vec![Role::Ap, Role::Cs, Role::Admin]),
             (Action::OverrideStatus, vec![Role::Cs, Role::Admin]),
             (Action::ManageUsers, vec![Role::Admin]),
+            (Action::ManageEdiPartners, vec![Role::Admin]),
             (Action::ViewKpis, vec![Role::Cs, Role::Admin]),
             (Action::DownloadProofOfDelivery, Role::ALL.to_vec()),
         ];

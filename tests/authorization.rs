@@ -70,6 +70,7 @@ const ROUTES: &[Route] = &[
     Route { kind: Kind::Page, path: "/portal/cs", fields: &[], needs: Needs::Roles(STAFF) },
     Route { kind: Kind::Page, path: "/portal/cs/exceptions", fields: &[], needs: Needs::Roles(STAFF) },
     Route { kind: Kind::Page, path: "/portal/admin/users", fields: &[], needs: Needs::Roles(&[Admin]) },
+    Route { kind: Kind::Page, path: "/portal/admin/edi", fields: &[], needs: Needs::Roles(&[Admin]) },
     Route { kind: Kind::Page, path: "/portal/dashboard", fields: &[], needs: Needs::Roles(STAFF) },
     // Server functions (what the pages load in the browser)
     Route {
@@ -99,6 +100,12 @@ const ROUTES: &[Route] = &[
     Route { kind: Kind::ServerFn, path: "/portal/fn/search", fields: &[("q", "{order}")], needs: Needs::Roles(STAFF) },
     Route { kind: Kind::ServerFn, path: "/portal/fn/exceptions", fields: &[], needs: Needs::Roles(STAFF) },
     Route { kind: Kind::ServerFn, path: "/portal/fn/people", fields: &[], needs: Needs::Roles(&[Admin]) },
+    Route {
+        kind: Kind::ServerFn,
+        path: "/portal/fn/edi-partners",
+        fields: &[("edit", "MATRIX")],
+        needs: Needs::Roles(&[Admin]),
+    },
     Route {
         kind: Kind::ServerFn,
         path: "/portal/fn/dashboard",
@@ -155,6 +162,12 @@ const ROUTES: &[Route] = &[
         fields: &[("role", "buyer"), ("account", "{account}")],
         needs: Needs::RolesOnPerson(&[Admin]),
     },
+    Route {
+        kind: Kind::Form,
+        path: "/portal/admin/edi",
+        fields: &[("sender_id", "MATRIX"), ("acknowledgment", "999"), ("ta1", "never")],
+        needs: Needs::Roles(&[Admin]),
+    },
     // Downloads and the live stream
     Route {
         kind: Kind::Download,
@@ -176,6 +189,12 @@ const ROUTES: &[Route] = &[
     },
     Route { kind: Kind::Download, path: "/portal/deliveries.csv", fields: &[], needs: Needs::Roles(&[Ap, Cs, Admin]) },
     Route { kind: Kind::Download, path: "/portal/deliveries.zip", fields: &[], needs: Needs::Roles(&[Ap, Cs, Admin]) },
+    Route {
+        kind: Kind::Download,
+        path: "/portal/admin/edi/acknowledgment?sender=MATRIX&control_number=000000001",
+        fields: &[],
+        needs: Needs::Roles(&[Admin]),
+    },
 ];
 
 fn expected(role: Option<Role>, needs: Needs, record: Record) -> Outcome {
@@ -291,6 +310,21 @@ async fn world() -> World {
         let users = milepost::store::list_users(&app.pool, tenant).await.unwrap();
         people.push(users.iter().find(|u| u.email == email).unwrap().id.0.to_string());
     }
+    // An interchange the tenant received and acknowledged.
+    let ack = "ISA*00*          *00*          *ZZ*ACME           *ZZ*MATRIX         *261203*1200*U*00401*000000001*0*P*>~TA1*000000001*261203*1200*A*000~IEA*0*000000001~";
+    milepost::store::record_edi_interchange(
+        &app.pool,
+        acme,
+        "MATRIX",
+        "000000001",
+        b"ISA",
+        &serde_json::json!([]),
+        Some(ack),
+        None,
+        &[],
+    )
+    .await
+    .unwrap();
     let records = vec![
         (Record::Own, record_order(&app, acme, a, "SO-A", people[0].clone(), a).await),
         (Record::OtherAccount, record_order(&app, acme, b, "SO-B", people[1].clone(), b).await),

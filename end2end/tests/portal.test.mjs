@@ -127,3 +127,53 @@ test('customer service finds an order and resolves its exception with a reason',
   await page.screenshot({ path: join(output, 'portal-cs.png'), fullPage: true });
   assert.deepEqual(errors, []);
 });
+
+test('an administrator sets up a trading partner and downloads the acknowledgment it was sent', async () => {
+  // A carrier's 214 arrives first (control number unique to this run), then
+  // the administrator gives the carrier a profile.
+  const control = String(Date.now() % 1e9).padStart(9, '0');
+  const x12 = readFileSync('tests/samples/edi/214_delivered.x12', 'utf8').replaceAll('000000102', control);
+  const posted = await fetch(`${demo.base_url}/api/v1/edi`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${demo.api_keys.northwind}`, 'content-type': 'application/edi-x12' },
+    body: x12,
+  });
+  assert.equal(posted.status, 200, await posted.text());
+
+  const { page, errors } = await signIn('admin');
+  await hydrated(page);
+  await page.getByRole('link', { name: 'EDI partners' }).click();
+  await page.waitForURL(/\/portal\/admin\/edi$/);
+  const form = page.getByTestId('partner-form');
+  await form.getByLabel('Sender ID (ISA06)').fill('UPSN');
+  await form.getByLabel('Name', { exact: true }).fill('UPS (EDI)');
+  await form.getByLabel('214 shipment status').check();
+  await form.getByLabel('Acknowledgment').selectOption('999');
+  await form.getByLabel('Time zone of its dates').fill('America/New_York');
+  await form.getByRole('button', { name: 'Add partner' }).click();
+  await page.getByTestId('notice').waitFor();
+  assert.match(await page.getByTestId('notice').textContent(), /Saved UPSN/);
+  const card = page.getByTestId('partner').filter({ hasText: 'UPSN' });
+  assert.match(await card.textContent(), /UPS \(EDI\) · UPSN.*214.*999.*America\/New_York/s);
+
+  const received = page.getByTestId('interchange').filter({ hasText: `UPSN #${control}` });
+  assert.match(await received.textContent(), /214 #0001/);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    received.getByRole('link', { name: 'Acknowledgment' }).click(),
+  ]);
+  const ack = readFileSync(await download.path(), 'utf8');
+  assert.match(ack, /^ISA.*\bGS\*FA\b.*\bST\*997\b/s, 'the 997 sent when the 214 arrived');
+
+  for (const [width, height] of [[1280, 900], [390, 844]]) {
+    await page.setViewportSize({ width, height });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `no sideways scrolling at ${width} px (${overflow} px)`);
+    await page.screenshot({ path: join(output, `portal-admin-edi-${width}.png`), fullPage: true });
+  }
+
+  // Removed again, so the demo's other tests see the defaults.
+  await card.getByRole('button', { name: 'Remove' }).click();
+  await page.getByTestId('notice').filter({ hasText: 'removed' }).waitFor();
+  assert.deepEqual(errors, []);
+});

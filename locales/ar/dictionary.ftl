@@ -53,9 +53,13 @@ exception-receiving_discrepancy-next = يراجع فريقنا هذا الاخت
 exception-predicted_late = متأخر عن الموعد
 exception-predicted_late-explain = من المرجح أن يصل طلبك بعد الموعد الذي وعدنا به. ما زال في الطريق ونحن نتابعه.
 exception-predicted_late-next = ما زال في الطريق ونحن نتابعه.
+exception-incomplete_order = بيانات الطلب ناقصة
+exception-incomplete_order-explain = نستكمل بيانات طلبك قبل شحنه. سنتواصل معك إذا احتجنا إلى أي شيء.
+exception-incomplete_order-next = سنتواصل معك إذا احتجنا إلى أي شيء قبل الشحن.
 
 resolved-condition_excursion = عادت الظروف إلى النطاق
 resolved-predicted_late = عاد إلى الموعد
+resolved-incomplete_order = اكتملت بيانات الطلب
 resolved-other = تم حل المشكلة
 
 # معانٍ أدق يجب أن يقرأها المشتري.

@@ -54,9 +54,13 @@ exception-receiving_discrepancy-next = Unser Team prüft die Abweichung.
 exception-predicted_late = Verspätet sich
 exception-predicted_late-explain = Ihre Bestellung kommt voraussichtlich nach dem zugesagten Datum an. Sie ist weiterhin unterwegs; wir behalten sie im Blick.
 exception-predicted_late-next = Sie ist weiterhin unterwegs; wir behalten sie im Blick.
+exception-incomplete_order = Bestelldaten fehlen
+exception-incomplete_order-explain = Wir vervollständigen die Daten Ihrer Bestellung vor dem Versand. Wir melden uns, falls wir etwas brauchen.
+exception-incomplete_order-next = Wir melden uns, falls wir vor dem Versand etwas brauchen.
 
 resolved-condition_excursion = Bedingungen wieder im Bereich
 resolved-predicted_late = Wieder im Zeitplan
+resolved-incomplete_order = Bestelldaten vervollständigt
 resolved-other = Problem behoben
 
 # Genauere Bedeutungen, die der Käufer lesen soll.

@@ -55,9 +55,13 @@ exception-receiving_discrepancy-next = Our team is looking into the difference.
 exception-predicted_late = Running late
 exception-predicted_late-explain = Your order is likely to arrive after the date we promised. It is still on its way; we are keeping an eye on it.
 exception-predicted_late-next = It is still on its way; we are keeping an eye on it.
+exception-incomplete_order = Order details missing
+exception-incomplete_order-explain = We are completing your order's details before it ships. We will contact you if we need anything.
+exception-incomplete_order-next = We will contact you if we need anything before it ships.
 
 resolved-condition_excursion = Conditions back in range
 resolved-predicted_late = Back on track
+resolved-incomplete_order = Order details completed
 resolved-other = Problem resolved
 
 # Finer meanings a buyer must read (the table's fifth column).

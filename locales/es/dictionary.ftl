@@ -54,9 +54,13 @@ exception-receiving_discrepancy-next = Nuestro equipo está revisando la diferen
 exception-predicted_late = Lleva retraso
 exception-predicted_late-explain = Es probable que tu pedido llegue después de la fecha prometida. Sigue en camino y lo estamos vigilando.
 exception-predicted_late-next = Sigue en camino; lo estamos vigilando.
+exception-incomplete_order = Faltan datos del pedido
+exception-incomplete_order-explain = Estamos completando los datos de tu pedido antes del envío. Te contactaremos si necesitamos algo.
+exception-incomplete_order-next = Te contactaremos si necesitamos algo antes del envío.
 
 resolved-condition_excursion = Condiciones de nuevo dentro del rango
 resolved-predicted_late = De nuevo a tiempo
+resolved-incomplete_order = Datos del pedido completados
 resolved-other = Problema resuelto
 
 # Significados más precisos que el comprador debe leer.

@@ -54,9 +54,13 @@ exception-receiving_discrepancy-next = Notre équipe examine l'écart.
 exception-predicted_late = En retard
 exception-predicted_late-explain = Votre commande arrivera probablement après la date promise. Elle est toujours en route ; nous la surveillons.
 exception-predicted_late-next = Elle est toujours en route ; nous la surveillons.
+exception-incomplete_order = Informations de commande manquantes
+exception-incomplete_order-explain = Nous complétons les informations de votre commande avant l'expédition. Nous vous contacterons si nous avons besoin de quoi que ce soit.
+exception-incomplete_order-next = Nous vous contacterons si nous avons besoin de quoi que ce soit avant l'expédition.
 
 resolved-condition_excursion = Conditions revenues dans la plage
 resolved-predicted_late = De nouveau dans les temps
+resolved-incomplete_order = Informations de commande complétées
 resolved-other = Problème résolu
 
 # Sens plus précis que l'acheteur doit lire.

@@ -54,9 +54,13 @@ exception-receiving_discrepancy-next = Nossa equipe está verificando a diferen�
 exception-predicted_late = Com atraso
 exception-predicted_late-explain = Seu pedido deve chegar depois da data prometida. Ele continua a caminho; estamos acompanhando.
 exception-predicted_late-next = Continua a caminho; estamos acompanhando.
+exception-incomplete_order = Dados do pedido incompletos
+exception-incomplete_order-explain = Estamos completando os dados do seu pedido antes do envio. Entraremos em contato se precisarmos de algo.
+exception-incomplete_order-next = Entraremos em contato se precisarmos de algo antes do envio.
 
 resolved-condition_excursion = Condições de volta à faixa
 resolved-predicted_late = De volta ao prazo
+resolved-incomplete_order = Dados do pedido completados
 resolved-other = Problema resolvido
 
 # Significados mais precisos que o comprador deve ler.

@@ -6,6 +6,7 @@ use super::problem::{ApiResult, FieldError, Problem};
 use super::require;
 use crate::auth::api_key::{ApiCaller, Scope};
 use crate::auth::tracking_link;
+use crate::domain::address_zone::zone_for_address;
 use crate::domain::{OrderId, StatusDictionary, TimeZone};
 use crate::ingest;
 use crate::state::AppState;
@@ -59,7 +60,11 @@ pub struct ShipToIn {
     #[schema(pattern = r"\S", max_length = 200)]
     pub country: String,
     /// IANA time zone of the delivery address, e.g. `America/Chicago`.
-    pub time_zone: String,
+    /// When absent it is derived from the country, region and postcode
+    /// (US and Canada by state and ZIP, Brazil by state or CEP, one-zone
+    /// countries directly), the tenant's zone as the last resort.
+    #[schema(required = false)]
+    pub time_zone: Option<String>,
     /// WGS 84 coordinates of the address, for the live map and the ETA (both or neither).
     #[schema(required = false, minimum = -90, maximum = 90)]
     pub latitude: Option<f64>,
@@ -138,6 +143,7 @@ pub fn check_order_number(order_number: &str) -> ApiResult<()> {
 
 fn validate_order(
     tenant: crate::domain::TenantId,
+    tenant_zone: TimeZone,
     order_number: &str,
     input: OrderIn,
     account: Option<crate::domain::AccountId>,
@@ -154,9 +160,10 @@ fn validate_order(
     ] {
         FieldError::check_text(&mut errors, field, value, 200);
     }
-    let time_zone = match TimeZone::parse(&s.time_zone) {
-        Ok(zone) => Some(zone),
-        Err(unknown) => {
+    let time_zone = match s.time_zone.as_deref().map(TimeZone::parse) {
+        None => Some(zone_for_address(&s.country, s.region.as_deref(), Some(&s.postcode), tenant_zone).0),
+        Some(Ok(zone)) => Some(zone),
+        Some(Err(unknown)) => {
             errors.push(FieldError { field: "ship_to.time_zone".into(), message: unknown.to_string() });
             None
         }
@@ -270,7 +277,8 @@ pub async fn upsert_order(
             })?)
         }
     };
-    let order = validate_order(caller.tenant, &order_number, input, account)?;
+    let tenant_zone = store::get_tenant(&state.pool, caller.tenant).await?.time_zone;
+    let order = validate_order(caller.tenant, tenant_zone, &order_number, input, account)?;
     let dictionary = state.dictionary_for(caller.tenant).await?;
     let placed =
         order_event(&dictionary, "oms", "ORDER_PLACED", format!("placed:{}", order.order_number), order.placed_at);

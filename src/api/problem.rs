@@ -20,6 +20,9 @@ pub struct Problem {
     pub detail: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// For a refused EDI interchange: the TA1 for its sender, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub acknowledgment: Option<String>,
 }
 
 impl Problem {
@@ -30,6 +33,7 @@ impl Problem {
             status: status.as_u16(),
             detail: detail.into(),
             errors: Vec::new(),
+            acknowledgment: None,
         }
     }
 

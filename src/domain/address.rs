@@ -26,16 +26,20 @@ pub struct ShipTo {
 }
 
 impl ShipTo {
-    /// The address as it is written on a label, one line each.
+    /// The address as it is written on a label, one line each. Blank parts
+    /// are left out: an order accepted without a complete ship-to (flagged
+    /// for staff) shows what it has, not empty lines.
     pub fn address_lines(&self) -> Vec<String> {
         let town = [Some(self.city.as_str()), self.region.as_deref(), Some(self.postcode.as_str())]
             .into_iter()
             .flatten()
+            .filter(|part| !part.trim().is_empty())
             .collect::<Vec<_>>()
             .join(" ");
         [Some(self.name.clone()), Some(self.line1.clone()), self.line2.clone(), Some(town), Some(self.country.clone())]
             .into_iter()
             .flatten()
+            .filter(|line| !line.trim().is_empty())
             .collect()
     }
 
@@ -94,6 +98,8 @@ mod tests {
         assert_eq!(dock().address_lines(), ["Dock 4", "1 Loop Rd", "Austin 78701", "US"]);
         let full = ShipTo { line2: Some("Gate B".into()), region: Some("TX".into()), ..dock() };
         assert_eq!(full.address_lines(), ["Dock 4", "1 Loop Rd", "Gate B", "Austin TX 78701", "US"]);
+        let incomplete = ShipTo { line1: String::new(), city: String::new(), postcode: " ".into(), ..dock() };
+        assert_eq!(incomplete.address_lines(), ["Dock 4", "US"]);
     }
 
     #[test]

@@ -44,6 +44,9 @@ pub enum ExceptionKind {
     /// Milepost's delivery promise expects the order after its promised
     /// date (src/promise.rs opens and clears it).
     PredictedLate,
+    /// The order was accepted without something it needs to ship, such as
+    /// a purchase order without a ship-to; staff complete it. Internal.
+    IncompleteOrder,
 }
 
 /// What an event means once the status dictionary has read its source code.
@@ -122,7 +125,7 @@ impl Milestone {
 }
 
 impl ExceptionKind {
-    pub const ALL: [ExceptionKind; 10] = [
+    pub const ALL: [ExceptionKind; 11] = [
         ExceptionKind::Delayed,
         ExceptionKind::FailedAttempt,
         ExceptionKind::AddressIssue,
@@ -133,6 +136,7 @@ impl ExceptionKind {
         ExceptionKind::ConditionExcursion,
         ExceptionKind::ReceivingDiscrepancy,
         ExceptionKind::PredictedLate,
+        ExceptionKind::IncompleteOrder,
     ];
 
     pub fn code(self) -> &'static str {
@@ -147,6 +151,7 @@ impl ExceptionKind {
             ExceptionKind::ConditionExcursion => "condition_excursion",
             ExceptionKind::ReceivingDiscrepancy => "receiving_discrepancy",
             ExceptionKind::PredictedLate => "predicted_late",
+            ExceptionKind::IncompleteOrder => "incomplete_order",
         }
     }
 
@@ -189,11 +194,15 @@ impl ExceptionKind {
                 "Running late",
                 "Your order is likely to arrive after the date we promised. It is still on its way; we are keeping an eye on it.",
             ),
+            ExceptionKind::IncompleteOrder => (
+                "Order details missing",
+                "We are completing your order's details before it ships. We will contact you if we need anything.",
+            ),
         };
         Presentation {
             label,
             explanation,
-            customer_visible: self != ExceptionKind::ConditionExcursion,
+            customer_visible: !matches!(self, ExceptionKind::ConditionExcursion | ExceptionKind::IncompleteOrder),
             terminal: matches!(self, ExceptionKind::ReturnedToSender | ExceptionKind::Cancelled),
         }
     }
@@ -218,13 +227,16 @@ impl ExceptionKind {
             }
             ExceptionKind::ReceivingDiscrepancy => "Our team is looking into the difference.",
             ExceptionKind::PredictedLate => "It is still on its way; we are keeping an eye on it.",
+            ExceptionKind::IncompleteOrder => "We will contact you if we need anything before it ships.",
         }
     }
 
     /// A forecast, not a fact on the ground: the next scan does not end
     /// it, only its own all-clear (`Resolved`) does.
+    /// A missing ship-to is not fixed by a scan either, only by the order
+    /// being completed.
     pub fn outlives_progress(self) -> bool {
-        self == ExceptionKind::PredictedLate
+        matches!(self, ExceptionKind::PredictedLate | ExceptionKind::IncompleteOrder)
     }
 }
 
@@ -237,6 +249,7 @@ impl Canonical {
                 label: match e {
                     ExceptionKind::ConditionExcursion => "Conditions back in range",
                     ExceptionKind::PredictedLate => "Back on track",
+                    ExceptionKind::IncompleteOrder => "Order details completed",
                     _ => "Problem resolved",
                 },
                 explanation: "",

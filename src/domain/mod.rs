@@ -6,10 +6,14 @@
 // the browser gets times already formatted and needs no time-zone database.
 #[cfg(feature = "ssr")]
 pub mod address;
+#[cfg(feature = "ssr")]
+pub mod address_zone;
 pub mod brand;
 pub mod carrier_links;
 pub mod condition;
 pub mod dictionary;
+#[cfg(feature = "ssr")]
+pub mod edi_partner;
 pub mod eta;
 pub mod geo;
 pub mod ids;

@@ -1,6 +1,7 @@
-//! AfterShip tracking webhooks: one event per checkpoint (tag + subtag).
+//! AfterShip tracking webhooks: one event per checkpoint (tag + subtag),
+//! and the tracking's own tag when its checkpoints do not reach it.
 
-use super::carrier_event::{estimate_date, location, parse_time, CarrierEvent, FormatError};
+use super::carrier_event::{estimate_date, location, parse_time, CarrierEvent, FormatError, SourceTime};
 use serde::Deserialize;
 
 pub const SOURCE: &str = "aftership";
@@ -18,6 +19,14 @@ struct Tracking {
     slug: Option<String>,
     /// The carrier's expected delivery date (`2026-11-27`, or a local time).
     expected_delivery: Option<String>,
+    /// Where the tracking stands as a whole; AfterShip may send it with no
+    /// checkpoint behind it (a delivery confirmed without a scan).
+    tag: Option<String>,
+    subtag: Option<String>,
+    /// When AfterShip last changed the tracking (`last_updated_at` in newer
+    /// API versions, `updated_at` in older ones).
+    last_updated_at: Option<String>,
+    updated_at: Option<String>,
     #[serde(default)]
     checkpoints: Vec<Checkpoint>,
 }
@@ -42,18 +51,48 @@ pub fn webhook_id(body: &[u8]) -> Option<String> {
 }
 
 pub fn parse(body: &[u8]) -> Result<Vec<CarrierEvent>, FormatError> {
-    let webhook: Webhook =
+    let value: serde_json::Value =
         serde_json::from_slice(body).map_err(|e| FormatError::new("AfterShip", "body", e.to_string()))?;
-    if webhook.event != "tracking_update" {
-        return Err(FormatError::new("AfterShip", "event", format!("`{}` is not a tracking update", webhook.event)));
-    }
-    let tracking = webhook.msg;
+    // A tracking as AfterShip's API returns it (`GET /trackings/...`, for a
+    // backfill with `milepost import`) reads like a webhook's.
+    let tracking: Tracking = if let Some(tracking) = value.pointer("/data/tracking") {
+        serde_json::from_value(tracking.clone())
+            .map_err(|e| FormatError::new("AfterShip", "data.tracking", e.to_string()))?
+    } else {
+        let webhook: Webhook =
+            serde_json::from_value(value).map_err(|e| FormatError::new("AfterShip", "body", e.to_string()))?;
+        if webhook.event != "tracking_update" {
+            return Err(FormatError::new(
+                "AfterShip",
+                "event",
+                format!("`{}` is not a tracking update", webhook.event),
+            ));
+        }
+        webhook.msg
+    };
     if tracking.tracking_number.trim().is_empty() {
         return Err(FormatError::new("AfterShip", "msg.tracking_number", "is empty"));
     }
     let estimate = tracking.expected_delivery.as_deref().and_then(estimate_date);
     let key = tracking.id.clone().unwrap_or_else(|| tracking.tracking_number.clone());
-    tracking
+    let event = |status: &str,
+                 detail: Option<&String>,
+                 occurred_at: SourceTime,
+                 carrier_code: Option<String>,
+                 location: Option<String>,
+                 message: Option<String>| CarrierEvent {
+        tracking_number: tracking.tracking_number.trim().to_string(),
+        carrier: tracking.slug.clone(),
+        carrier_code,
+        source_event_id: format!("{key}:{}:{}", occurred_at.utc.timestamp(), detail.map_or(status, |d| d)),
+        status: status.to_string(),
+        detail: detail.cloned(),
+        occurred_at,
+        location,
+        message,
+        estimated_delivery: estimate,
+    };
+    let mut events = tracking
         .checkpoints
         .iter()
         .enumerate()
@@ -65,24 +104,25 @@ pub fn parse(body: &[u8]) -> Result<Vec<CarrierEvent>, FormatError> {
                 (None, Some(l)) => location(&[Some(l.as_str())]),
                 _ => None,
             };
-            Ok(CarrierEvent {
-                tracking_number: tracking.tracking_number.trim().to_string(),
-                carrier: tracking.slug.clone(),
-                carrier_code: c.raw_tag.clone(),
-                source_event_id: format!(
-                    "{key}:{}:{}",
-                    occurred_at.utc.timestamp(),
-                    c.subtag.as_deref().unwrap_or(&c.tag)
-                ),
-                status: c.tag.clone(),
-                detail: c.subtag.clone(),
-                occurred_at,
-                location: place,
-                message: c.message.clone(),
-                estimated_delivery: estimate,
-            })
+            Ok(event(&c.tag, c.subtag.as_ref(), occurred_at, c.raw_tag.clone(), place, c.message.clone()))
         })
-        .collect()
+        .collect::<Result<Vec<_>, FormatError>>()?;
+    // The tracking's tag is an event of its own when no checkpoint says it
+    // (none yet, or the last one is behind), dated when AfterShip changed
+    // the tracking. `Pending` is no news. Without a date it cannot be
+    // placed on the timeline and waits for the checkpoints.
+    let behind = tracking.checkpoints.last().map(|c| c.tag.as_str()) != tracking.tag.as_deref();
+    let updated = [("msg.last_updated_at", &tracking.last_updated_at), ("msg.updated_at", &tracking.updated_at)]
+        .into_iter()
+        .find_map(|(field, value)| value.as_deref().map(|v| (field, v)));
+    if let (Some(tag), Some((field, updated)), true) = (tracking.tag.as_deref(), updated, behind) {
+        if tag != "Pending" && !tag.is_empty() {
+            let occurred_at = parse_time("AfterShip", field, updated)?;
+            let message = Some("Status from the tracking summary, without a carrier checkpoint".to_string());
+            events.push(event(tag, tracking.subtag.as_ref(), occurred_at, None, None, message));
+        }
+    }
+    Ok(events)
 }
 
 #[cfg(test)]
@@ -130,6 +170,38 @@ mod tests {
         let broken = SAMPLE.replace("\"checkpoint_time\": \"2026-11-22T04:10:00-05:00\", ", "");
         assert!(parse(broken.as_bytes()).unwrap_err().problem.contains("checkpoint_time"));
         assert_eq!(webhook_id(SAMPLE.as_bytes()).as_deref(), Some("9a8b7c"));
+    }
+
+    #[test]
+    fn a_tracking_without_checkpoints_is_an_event_of_its_own() {
+        let delivered = r#"{"event": "tracking_update", "msg": {"id": "t1", "tracking_number": "1Z9", "slug": "ups",
+            "tag": "Delivered", "subtag": "Delivered_001", "last_updated_at": "2026-11-30T15:04:00+00:00",
+            "checkpoints": []}}"#;
+        let events = parse(delivered.as_bytes()).unwrap();
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].occurred_at.utc.to_rfc3339(), "2026-11-30T15:04:00+00:00");
+        let event = events.into_iter().next().unwrap().into_new_event(SOURCE, &StatusDictionary::global());
+        assert_eq!(event.canonical, Canonical::Milestone(Milestone::Delivered));
+        // Behind: the checkpoints stop in transit, the tracking is delivered.
+        let behind = SAMPLE.replacen(
+            r#""tag": "Exception", "subtag": "Exception_007","#,
+            r#""tag": "Delivered", "subtag": "Delivered_001", "updated_at": "2026-11-25T10:00:00Z","#,
+            1,
+        );
+        let events = parse(behind.as_bytes()).unwrap();
+        assert_eq!(events.len(), 4);
+        assert_eq!(
+            (events[3].status.as_str(), events[3].source_event_id.as_str()),
+            ("Delivered", "lz3v1j:1795600800:Delivered_001")
+        );
+        // In step with its last checkpoint, or only pending: nothing more.
+        assert_eq!(parse(SAMPLE.as_bytes()).unwrap().len(), 3);
+        let pending = delivered.replace(r#""tag": "Delivered", "subtag": "Delivered_001""#, r#""tag": "Pending""#);
+        assert!(parse(pending.as_bytes()).unwrap().is_empty());
+        let undated = delivered.replace(r#""last_updated_at": "2026-11-30T15:04:00+00:00","#, "");
+        assert!(parse(undated.as_bytes()).unwrap().is_empty(), "no date: waits for its checkpoints");
+        let garbled = delivered.replace("2026-11-30T15:04:00+00:00", "yesterday");
+        assert_eq!(parse(garbled.as_bytes()).unwrap_err().field, "msg.last_updated_at");
     }
 
     #[test]

@@ -6,11 +6,15 @@
 //! shipment Milepost does not know yet is reported `unmatched` and kept
 //! (carrier events in the unmatched queue, the rest in the interchange log).
 
+use super::x12::acknowledgment::{self, ControlNumbers, GroupVerdict, SetVerdict, Ta1Note};
 use super::x12::po_acknowledgment::{self, LineChange};
 use super::x12::purchase_order::{self, PurchaseOrder, Purpose};
 use super::x12::ship_notice::{self, NoticeOrder, Pack, ShipNotice};
-use super::x12::{self, shipment_status, EdiError, Interchange, Transaction};
+use super::x12::{self, shipment_status, EdiError, FaultKind, Interchange, Transaction};
 use crate::auth::api_key::Scope;
+use crate::domain::address_zone::zone_for_address;
+use crate::domain::edi_partner::{AckKind, PartnerProfile, PartnerShipTo};
+use crate::domain::ExceptionKind;
 use crate::domain::{StatusDictionary, TenantId};
 use crate::state::AppState;
 use crate::store::{self, LineAcknowledgment, LineRecord, NewEvent, NewOrder, NewOrderLine, NewPack, NewShipment};
@@ -35,6 +39,16 @@ pub struct EdiOutcome {
     /// results and nothing changed.
     pub replayed: bool,
     pub results: Vec<TransactionResult>,
+    /// The acknowledgment interchange for the sender (997 or 999 per group,
+    /// a TA1 when asked for), in the sender's own separators; null when its
+    /// profile asks for none. Also served as the whole response body to
+    /// `Accept: application/edi-x12`, and kept with the interchange.
+    #[serde(default)]
+    pub acknowledgment: Option<String>,
+    /// Envelope problems the partner's profile tolerates (a miscounted
+    /// GE01 or IEA01), also noted in the acknowledgment.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
@@ -56,6 +70,14 @@ pub struct TransactionResult {
     pub message: String,
 }
 
+/// An interchange refused as a whole: why, and the TA1 that says so when
+/// the partner wants one. Nothing was recorded.
+#[derive(Clone, Debug)]
+pub struct Refusal {
+    pub error: EdiError,
+    pub acknowledgment: Option<String>,
+}
+
 /// The API scope each transaction set needs: carriers send 214s, the
 /// warehouse 856s, the order system 850s and 855s.
 pub fn scope_for(set: &str) -> Option<Scope> {
@@ -67,28 +89,98 @@ pub fn scope_for(set: &str) -> Option<Scope> {
     }
 }
 
+/// The sets Milepost reads.
+const READ: [&str; 4] = ["214", "850", "855", "856"];
+
+/// An interchange that could not be read: the TA1 for it, if its ISA was
+/// readable and the sender wants one. Nothing else is recorded.
+pub async fn refuse(state: &AppState, tenant: TenantId, raw: &[u8], error: EdiError) -> store::Result<Refusal> {
+    let Ok(header) = x12::header(raw) else { return Ok(Refusal { error, acknowledgment: None }) };
+    let note = Ta1Note::for_error(&error);
+    let acknowledgment = ta1_refusal(state, tenant, &header, note).await?;
+    Ok(Refusal { error, acknowledgment })
+}
+
+async fn ta1_refusal(
+    state: &AppState,
+    tenant: TenantId,
+    header: &x12::Header,
+    note: Ta1Note,
+) -> store::Result<Option<String>> {
+    let profile = partner_profile(state, tenant, &header.sender).await?;
+    if !profile.ta1.wanted(header.ta1_requested) {
+        return Ok(None);
+    }
+    let (number, _) = store::next_acknowledgment_numbers(&state.pool, tenant, &header.sender, 0).await?;
+    Ok(Some(acknowledgment::ta1_only(header, note, isa13(number), chrono::Utc::now())))
+}
+
+async fn partner_profile(state: &AppState, tenant: TenantId, sender: &str) -> store::Result<PartnerProfile> {
+    Ok(store::edi_partner(&state.pool, tenant, sender).await?.unwrap_or_else(|| PartnerProfile::default_for(sender)))
+}
+
+/// ISA13 has nine digits: the sequence wraps after 999,999,999.
+fn isa13(n: i64) -> u64 {
+    (n.max(1) as u64 - 1) % 999_999_999 + 1
+}
+
+/// Applies a parsed interchange: each transaction set on its own, with
+/// what it became, and the acknowledgment the sender's profile asks for.
+/// An interchange whose IEA disagrees with it is refused (a miscount is
+/// accepted with a warning when the profile tolerates it).
 pub async fn apply(
     state: &AppState,
     tenant: TenantId,
     raw: &[u8],
     interchange: &Interchange,
-) -> store::Result<EdiOutcome> {
+) -> store::Result<Result<EdiOutcome, Refusal>> {
+    let sender = &interchange.sender;
     let mut outcome = EdiOutcome {
-        sender: interchange.sender.clone(),
+        sender: sender.clone(),
         receiver: interchange.receiver.clone(),
         control_number: interchange.control_number.clone(),
         replayed: false,
         results: Vec::new(),
+        acknowledgment: None,
+        warnings: Vec::new(),
     };
-    let sender = &interchange.sender;
-    if let Some(results) = store::edi_interchange_results(&state.pool, tenant, sender, &outcome.control_number).await? {
+    if let Some((results, acknowledgment)) =
+        store::edi_interchange_results(&state.pool, tenant, sender, &outcome.control_number).await?
+    {
         outcome.replayed = true;
         outcome.results = serde_json::from_value(results).map_err(store::corrupt)?;
-        return Ok(outcome);
+        outcome.acknowledgment = acknowledgment;
+        return Ok(Ok(outcome));
     }
-    let context = Context::new(state, tenant, sender).await?;
+    let profile = partner_profile(state, tenant, sender).await?;
+    let ta1 = match &interchange.trailer_fault {
+        None => Ta1Note::NoError,
+        Some(fault) if fault.kind == FaultKind::Count && profile.tolerant_counts => {
+            outcome.warnings.push(fault.error.to_string());
+            Ta1Note::GroupCount { tolerated: true }
+        }
+        Some(fault) => {
+            let note = match fault.kind {
+                FaultKind::Count => Ta1Note::GroupCount { tolerated: false },
+                FaultKind::ControlNumber => Ta1Note::ControlNumberMismatch,
+            };
+            let acknowledgment = ta1_refusal(state, tenant, &interchange.header, note).await?;
+            return Ok(Err(Refusal { error: fault.error.clone(), acknowledgment }));
+        }
+    };
+    let context = Context::new(state, tenant, sender, &profile).await?;
     let mut waiting = Vec::new();
+    let mut verdicts = Vec::new();
     for group in &interchange.groups {
+        let group_refusal = match &group.trailer_fault {
+            Some(fault) if fault.kind == FaultKind::Count && profile.tolerant_counts => {
+                outcome.warnings.push(fault.error.to_string());
+                None
+            }
+            Some(fault) => Some(format!("the whole functional group is refused: {}", fault.error)),
+            None => None,
+        };
+        let mut verdict = GroupVerdict { sets: Vec::new(), count_tolerated: profile.tolerant_counts };
         for transaction in &group.transactions {
             let result = |status: &str, message: String| TransactionResult {
                 group: group.control_number.clone(),
@@ -100,40 +192,102 @@ pub async fn apply(
                 events: 0,
                 message,
             };
-            let applied = match transaction.set_id.as_str() {
+            let set = transaction.set_id.as_str();
+            let refused = if let Some(message) = &group_refusal {
+                Some((SetVerdict::Accepted, message.clone()))
+            } else if let Some(fault) = &transaction.trailer_fault {
+                Some((SetVerdict::Trailer(fault.kind), fault.error.to_string()))
+            } else if !profile.expects(set) {
+                let expected = profile.expected_sets.iter().map(|s| s.id()).collect::<Vec<_>>().join(", ");
+                Some((SetVerdict::NotSupported, format!("this partner's profile expects only sets {expected}")))
+            } else {
+                None
+            };
+            if let Some((set_verdict, message)) = refused {
+                verdict.sets.push(set_verdict);
+                outcome.results.push(result("rejected", message));
+                continue;
+            }
+            let applied = match set {
                 "214" => context.shipment_status(transaction).await,
                 "850" => context.purchase_order(transaction).await,
-                set => context.order_document(transaction).await.map(|applied| {
+                _ => context.order_document(transaction).await.map(|applied| {
                     applied.unwrap_or_else(|| {
                         vec![Applied::new("unsupported", format!("transaction set {set} is kept but not read"))]
                     })
                 }),
             };
             match applied {
-                Ok(all) => outcome.results.extend(all.into_iter().map(|a| {
-                    if let Some(po_number) = a.waiting_for {
-                        waiting.push(store::WaitingDocument {
-                            po_number,
-                            group_control: group.control_number.clone(),
-                            set_control: transaction.control_number.clone(),
-                        });
-                    }
-                    TransactionResult {
-                        order_number: a.order_number,
-                        tracking_number: a.tracking_number,
-                        events: a.events,
-                        ..result(a.status, a.message)
-                    }
-                })),
-                Err(Failure::Rejected(message)) => outcome.results.push(result("rejected", message)),
+                Ok(all) => {
+                    // A set Milepost does not read is kept, but the partner
+                    // hears it is not supported rather than accepted.
+                    let read = READ.contains(&set) || group.functional_id == "FA";
+                    verdict.sets.push(if read { SetVerdict::Accepted } else { SetVerdict::NotSupported });
+                    outcome.results.extend(all.into_iter().map(|a| {
+                        if let Some(po_number) = a.waiting_for {
+                            waiting.push(store::WaitingDocument {
+                                po_number,
+                                group_control: group.control_number.clone(),
+                                set_control: transaction.control_number.clone(),
+                            });
+                        }
+                        TransactionResult {
+                            order_number: a.order_number,
+                            tracking_number: a.tracking_number,
+                            events: a.events,
+                            ..result(a.status, a.message)
+                        }
+                    }))
+                }
+                Err(Failure::Invalid(error)) => {
+                    outcome.results.push(result("rejected", error.to_string()));
+                    verdict.sets.push(SetVerdict::Invalid(error));
+                }
+                // The document is well formed; Milepost cannot act on it
+                // (the results say why), which is not the partner's syntax.
+                Err(Failure::Rejected(message)) => {
+                    outcome.results.push(result("rejected", message));
+                    verdict.sets.push(SetVerdict::Accepted);
+                }
                 Err(Failure::Store(e)) => return Err(e),
             }
         }
+        verdicts.push(verdict);
+    }
+    let ta1 = profile.ta1.wanted(interchange.header.ta1_requested).then_some(ta1);
+    let acknowledged = interchange.groups.iter().filter(|g| g.functional_id != "FA").count() as i64;
+    let wants_groups = profile.acknowledgment != AckKind::None && acknowledged > 0;
+    if wants_groups || ta1.is_some() {
+        let groups = if wants_groups { acknowledged } else { 0 };
+        let (number, first_group) = store::next_acknowledgment_numbers(&state.pool, tenant, sender, groups).await?;
+        let numbers = ControlNumbers { interchange: isa13(number), first_group: first_group.max(1) as u64 };
+        outcome.acknowledgment = acknowledgment::acknowledgment(
+            interchange,
+            &verdicts,
+            profile.acknowledgment,
+            ta1,
+            numbers,
+            chrono::Utc::now(),
+        );
     }
     let results = serde_json::to_value(&outcome.results).map_err(store::corrupt)?;
-    store::record_edi_interchange(&state.pool, tenant, sender, &outcome.control_number, raw, &results, &waiting)
-        .await?;
-    Ok(outcome)
+    store::record_edi_interchange(
+        &state.pool,
+        tenant,
+        sender,
+        &outcome.control_number,
+        raw,
+        &results,
+        outcome.acknowledgment.as_deref(),
+        profile.ack_url.as_deref(),
+        &waiting,
+    )
+    .await?;
+    if profile.ack_url.is_some() && outcome.acknowledgment.is_some() {
+        // The push waits in the outbox; wake the worker that delivers it.
+        state.outbox.notify_one();
+    }
+    Ok(Ok(outcome))
 }
 
 /// Applies the ship notices and acknowledgments that were waiting for an
@@ -149,7 +303,8 @@ pub async fn apply_waiting(state: &AppState, tenant: TenantId, po_numbers: &[&st
             .flat_map(|g| &g.transactions)
             .find(|t| t.control_number == document.set_control)
             .ok_or_else(|| store::corrupt("a waiting EDI document is missing from its interchange"))?;
-        let context = Context::new(state, tenant, &interchange.sender).await?;
+        let profile = partner_profile(state, tenant, &interchange.sender).await?;
+        let context = Context::new(state, tenant, &interchange.sender, &profile).await?;
         let results: Vec<serde_json::Value> = match context.order_document(transaction).await {
             Ok(applied) => applied
                 .unwrap_or_default()
@@ -159,6 +314,9 @@ pub async fn apply_waiting(state: &AppState, tenant: TenantId, po_numbers: &[&st
                 )
                 .collect(),
             Err(Failure::Rejected(message)) => vec![serde_json::json!({ "status": "rejected", "message": message })],
+            Err(Failure::Invalid(error)) => {
+                vec![serde_json::json!({ "status": "rejected", "message": error.to_string() })]
+            }
             Err(Failure::Store(e)) => return Err(e),
         };
         store::mark_edi_document_applied(&state.pool, id, &serde_json::json!(results)).await?;
@@ -190,13 +348,17 @@ impl Applied {
 /// Why a transaction did not apply: the document's fault (reported, the
 /// rest of the interchange goes on) or the store's (the request fails).
 enum Failure {
+    /// The document breaks the standard where Milepost reads it: the
+    /// acknowledgment names the segment and element.
+    Invalid(EdiError),
+    /// Well formed, but Milepost cannot act on it.
     Rejected(String),
     Store(store::StoreError),
 }
 
 impl From<EdiError> for Failure {
     fn from(e: EdiError) -> Self {
-        Failure::Rejected(e.to_string())
+        Failure::Invalid(e)
     }
 }
 
@@ -215,15 +377,25 @@ struct Context<'a> {
     state: &'a AppState,
     tenant: TenantId,
     sender: &'a str,
-    /// EDI times without a zone are the partner's local time: the tenant's.
+    /// EDI times without a zone are the partner's local time: its
+    /// profile's zone, else the tenant's.
     local: Tz,
     dictionary: Arc<StatusDictionary>,
+    profile: &'a PartnerProfile,
 }
 
 impl<'a> Context<'a> {
-    async fn new(state: &'a AppState, tenant: TenantId, sender: &'a str) -> store::Result<Self> {
-        let local = store::get_tenant(&state.pool, tenant).await?.time_zone.tz();
-        Ok(Context { state, tenant, sender, local, dictionary: state.dictionary_for(tenant).await? })
+    async fn new(
+        state: &'a AppState,
+        tenant: TenantId,
+        sender: &'a str,
+        profile: &'a PartnerProfile,
+    ) -> store::Result<Self> {
+        let local = match profile.time_zone {
+            Some(zone) => zone.tz(),
+            None => store::get_tenant(&state.pool, tenant).await?.time_zone.tz(),
+        };
+        Ok(Context { state, tenant, sender, local, dictionary: state.dictionary_for(tenant).await?, profile })
     }
 
     /// The sets that belong to an existing order (856, 855); `None` for others.
@@ -295,6 +467,7 @@ impl<'a> Context<'a> {
                 Err(Failure::Rejected(message)) => {
                     Applied::new("rejected", format!("PO {}: {message}", order.po_number))
                 }
+                Err(Failure::Invalid(error)) => Applied::new("rejected", format!("PO {}: {error}", order.po_number)),
                 other => other?,
             });
         }
@@ -364,7 +537,13 @@ impl<'a> Context<'a> {
         });
         let created = super::ship_confirm(self.state, self.tenant, &shipment, confirm).await?;
         let events = created.confirmed.inserted.len() + created.attached.inserted.len();
-        Ok(Applied { events, ..applied("created", format!("shipment with {} pack(s) recorded", shipment.packs.len())) })
+        let mut message = format!("shipment with {} pack(s) recorded", shipment.packs.len());
+        let labels = order.unreadable_labels();
+        if !labels.is_empty() {
+            let labels = labels.iter().map(|l| format!("`{l}`")).collect::<Vec<_>>().join(", ");
+            message.push_str(&format!("; kept without an SSCC, labels that are no SSCC-18: {labels}"));
+        }
+        Ok(Applied { events, ..applied("created", message) })
     }
 
     async fn purchase_order(&self, transaction: &Transaction) -> Result<Vec<Applied>, Failure> {
@@ -401,16 +580,43 @@ impl<'a> Context<'a> {
             None => None,
         };
         let order_number = existing.map_or_else(|| po.po_number.clone(), |(_, number)| number);
-        let order = new_order(&po, self.tenant, account, order_number, placed_at, self.local)?;
+        let (ship_to, missing) = ship_to(&po, self.profile.default_ship_to.as_ref(), self.local);
+        let order = new_order(&po, self.tenant, account, order_number, placed_at, ship_to);
         let placed = self.event(format!("850:{}:{}", self.sender, po.po_number), "850", None, placed_at);
         let saved = super::save_order(self.state, &order, placed).await?;
+        let mut events = saved.placed.inserted.len();
+        let mut message = format!("order with {} line(s) saved", order.lines.len());
+        // Accepted and flagged: customer service completes it from the
+        // exceptions queue. A later 850 with the ship-to clears the flag.
+        let flagged = store::order_snapshot(&self.state.pool, self.tenant, saved.id)
+            .await?
+            .order
+            .open_exceptions
+            .contains(ExceptionKind::IncompleteOrder);
+        let flag = if !missing.is_empty() {
+            let text = format!("needs ship-to: the purchase order has no {}", missing.join(", "));
+            message = format!("{message}; {text}");
+            let mut event = self.event(
+                format!("850:{}:{}:{}:needs-ship-to", self.sender, po.po_number, transaction.control_number),
+                "850",
+                Some("NEEDS_SHIP_TO"),
+                chrono::Utc::now(),
+            );
+            event.details = serde_json::json!({ "missing": missing, "message": text });
+            (!flagged).then_some(event)
+        } else {
+            flagged.then(|| {
+                let id = format!("850:{}:{}:{}:ship-to", self.sender, po.po_number, transaction.control_number);
+                self.event(id, "850", Some("SHIP_TO"), chrono::Utc::now())
+            })
+        };
+        if let Some(event) = flag {
+            events += super::append(self.state, self.tenant, saved.id, &[event]).await?.inserted.len();
+        }
         Ok(vec![Applied {
             order_number: Some(order.order_number),
-            events: saved.placed.inserted.len(),
-            ..Applied::new(
-                if saved.created { "created" } else { "updated" },
-                format!("order with {} line(s) saved", order.lines.len()),
-            )
+            events,
+            ..Applied::new(if saved.created { "created" } else { "updated" }, message)
         }])
     }
 
@@ -459,17 +665,58 @@ impl<'a> Context<'a> {
     }
 }
 
+/// The ship-to an 850 means: its N1*ST loop, else the partner's default,
+/// else what can be known (the buyer's name), with what is missing named.
+/// X12 addresses carry no zone: it is derived from the address, with the
+/// partner's (or tenant's) zone as the last resort.
+fn ship_to(po: &PurchaseOrder, default: Option<&PartnerShipTo>, local: Tz) -> (ShipTo, Vec<&'static str>) {
+    // The delivery's clock is the address's, not the partner's.
+    let zoned = |name, line1, line2, city, region: Option<String>, postcode: String, country: String| ShipTo {
+        time_zone: zone_for_address(&country, region.as_deref(), Some(&postcode), local.into()).0,
+        name,
+        line1,
+        line2,
+        city,
+        region,
+        postcode,
+        country,
+        latitude: None,
+        longitude: None,
+    };
+    let Some(party) = po.ship_to.as_ref() else {
+        if let Some(d) = default {
+            let d = d.clone();
+            return (zoned(d.name, d.line1, d.line2, d.city, d.region, d.postcode, d.country), Vec::new());
+        }
+        let buyer = po.buyer.as_ref();
+        let name = buyer.map(|b| b.name.clone()).filter(|n| !n.is_empty()).unwrap_or_default();
+        let country = buyer.and_then(|b| b.country.clone()).unwrap_or_else(|| "US".into());
+        let empty = String::new;
+        return (zoned(name, empty(), None, empty(), None, empty(), country), vec!["N1*ST ship-to loop"]);
+    };
+    let mut missing = Vec::new();
+    let mut need = |value: Option<String>, what: &'static str| {
+        value.filter(|v| !v.trim().is_empty()).unwrap_or_else(|| {
+            missing.push(what);
+            String::new()
+        })
+    };
+    let line1 = need(party.address.first().cloned(), "N3 street address");
+    let city = need(party.city.clone(), "N4 city");
+    let postcode = need(party.postcode.clone(), "N4 postal code");
+    let country = party.country.clone().unwrap_or_else(|| "US".into());
+    let line2 = party.address.get(1).cloned();
+    (zoned(party.name.clone(), line1, line2, city, party.region.clone(), postcode, country), missing)
+}
+
 fn new_order(
     po: &PurchaseOrder,
     tenant: TenantId,
     account: Option<crate::domain::AccountId>,
     order_number: String,
     placed_at: chrono::DateTime<chrono::Utc>,
-    local: Tz,
-) -> Result<NewOrder, Failure> {
-    let missing = |what: &str| Failure::Rejected(format!("the ship-to (N1*ST loop) needs {what}"));
-    let ship_to =
-        po.ship_to.as_ref().ok_or_else(|| Failure::Rejected("an N1*ST loop with the ship-to address".into()))?;
+    ship_to: ShipTo,
+) -> NewOrder {
     let lines = po
         .lines
         .iter()
@@ -483,7 +730,7 @@ fn new_order(
             }
         })
         .collect();
-    Ok(NewOrder {
+    NewOrder {
         tenant,
         account,
         order_number,
@@ -493,21 +740,9 @@ fn new_order(
         contact_name: po.contact.name.clone(),
         contact_email: po.contact.email.clone(),
         contact_phone: po.contact.phone.clone(),
-        ship_to: ShipTo {
-            name: ship_to.name.clone(),
-            line1: ship_to.address.first().cloned().ok_or_else(|| missing("an N3 street address"))?,
-            line2: ship_to.address.get(1).cloned(),
-            city: ship_to.city.clone().ok_or_else(|| missing("an N4 city"))?,
-            region: ship_to.region.clone(),
-            postcode: ship_to.postcode.clone().ok_or_else(|| missing("an N4 postal code"))?,
-            country: ship_to.country.clone().unwrap_or_else(|| "US".into()),
-            // X12 addresses carry no zone; the tenant's is the best guess.
-            time_zone: local.into(),
-            latitude: None,
-            longitude: None,
-        },
+        ship_to,
         lines,
-    })
+    }
 }
 
 /// The order line an EDI line means: by the buyer's line number when it

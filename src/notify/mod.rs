@@ -1,6 +1,7 @@
 //! Notifications: the outbox rows the store queues with each event are
 //! delivered here by email, SMS or signed webhook, with retries, backoff
-//! and a dead-letter state.
+//! and a dead-letter state; so are EDI acknowledgments a partner's profile
+//! asks to have pushed.
 
 pub mod email;
 pub mod webhook_target;
@@ -98,7 +99,8 @@ pub async fn deliver_due(state: &AppState, channels: &Channels) -> store::Result
     use futures::stream::{self, StreamExt, TryStreamExt};
     let now = Utc::now();
     let due = store::claim_notifications(&state.pool, &channels.names(), now, now + LEASE, 32).await?;
-    let count = due.len();
+    let acknowledgments = store::claim_acknowledgment_pushes(&state.pool, now, now + LEASE, 8).await?;
+    let count = due.len() + acknowledgments.len();
     stream::iter(due)
         .map(|notification| async move {
             let attempt = deliver(state, channels, &notification).await?;
@@ -107,19 +109,65 @@ pub async fn deliver_due(state: &AppState, channels: &Channels) -> store::Result
         .buffer_unordered(CONCURRENCY)
         .try_collect::<Vec<()>>()
         .await?;
+    for due in acknowledgments {
+        let attempt = push_acknowledgment(state, channels, &due).await;
+        let retry_at = attempt.result.is_err().then(|| retry_time(state, due.attempts)).flatten();
+        let result = attempt.result.as_ref().map(|_| ()).map_err(String::as_str);
+        if let Err(error) = result {
+            tracing::warn!(sender = %due.sender, isa13 = %due.control_number, %error, "pushing an acknowledgment failed");
+        }
+        store::record_acknowledgment_push(&state.pool, due.id, result, attempt.status, retry_at).await?;
+    }
     Ok(count)
+}
+
+/// When a failed attempt is tried again: backoff with jitter, or never
+/// once the attempts are spent.
+fn retry_time(state: &AppState, attempts: i64) -> Option<chrono::DateTime<Utc>> {
+    let attempts = attempts as u32;
+    (attempts < state.config.notify_max_attempts).then(|| {
+        let jitter = rand::thread_rng().gen::<f64>();
+        Utc::now() + rules::retry_delay(attempts, state.config.notify_retry_base, jitter)
+    })
+}
+
+/// The 997/999/TA1 sent for an interchange, POSTed to the partner's
+/// endpoint as `application/edi-x12`, signed per Standard Webhooks with
+/// the profile's secret, under the same target policy as webhooks.
+async fn push_acknowledgment(state: &AppState, channels: &Channels, due: &store::DueAcknowledgment) -> Attempt {
+    if let Err(refused) = channels.targets.check_url(&due.url) {
+        return failed(format!("endpoint refused: {refused}"));
+    }
+    let secret = match store::edi_partner_ack_secret(&state.pool, &state.secret_key, due.tenant_id, &due.sender).await {
+        Ok(Some(secret)) => secret,
+        Ok(None) => return failed("the partner's profile no longer pushes acknowledgments".into()),
+        Err(e) => return failed(format!("cannot read the partner's signing secret: {e}")),
+    };
+    // The same id on every retry, so the partner can drop a second copy.
+    let id = format!("msg_ack_{}", due.id);
+    let timestamp = Utc::now().timestamp();
+    let signature = webhook_signature::sign(&secret, &id, timestamp, due.acknowledgment.as_bytes());
+    answered(
+        channels
+            .webhooks
+            .post(&due.url)
+            .header("content-type", "application/edi-x12")
+            .header("webhook-id", id)
+            .header("webhook-timestamp", timestamp.to_string())
+            .header("webhook-signature", signature)
+            .body(due.acknowledgment.clone())
+            .send()
+            .await,
+    )
 }
 
 async fn record(state: &AppState, notification: &DueNotification, attempt: Attempt) -> store::Result<()> {
     match attempt.result {
         Ok(()) => store::mark_notification_sent(&state.pool, notification.id, attempt.status).await,
         Err(error) => {
-            let attempts = notification.attempts as u32;
-            let retry_at = (attempts < state.config.notify_max_attempts).then(|| {
-                let jitter = rand::thread_rng().gen::<f64>();
-                Utc::now() + rules::retry_delay(attempts, state.config.notify_retry_base, jitter)
-            });
+            let retry_at = retry_time(state, notification.attempts);
             if retry_at.is_none() {
+                let attempts = notification.attempts;
                 tracing::warn!(id = notification.id, %error, "notification dead after {attempts} attempts");
             }
             store::mark_notification_failed(&state.pool, notification.id, &error, attempt.status, retry_at).await

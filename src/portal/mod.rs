@@ -4,6 +4,7 @@
 //! Every handler asks `policy` before it reads or changes a record.
 
 pub mod documents;
+pub mod edi_partners;
 pub mod error;
 pub mod forms;
 pub mod lookup;
@@ -48,6 +49,8 @@ pub fn router() -> Router<AppState> {
         .route("/portal/deliveries.zip", get(documents::deliveries_zip))
         .route("/portal/admin/users", post(forms::invite))
         .route("/portal/admin/users/{id}", post(forms::change_person))
+        .route("/portal/admin/edi", post(edi_partners::save))
+        .route("/portal/admin/edi/acknowledgment", get(edi_partners::acknowledgment))
 }
 
 /// `/portal` sends each person to their role's home page.

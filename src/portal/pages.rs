@@ -2,6 +2,7 @@
 //! the policy decides, the store reads only within the person's reach.
 
 use crate::auth::session::SignedIn;
+use crate::domain::edi_partner::TransactionSet;
 use crate::domain::search::SearchQuery;
 use crate::domain::{Canonical, ExceptionKind, Milestone};
 use crate::policy::{self, Action, Decision};
@@ -415,6 +416,32 @@ pub async fn people(state: &AppState, signed_in: Option<SignedIn>) -> Page<Peopl
         .collect();
     let accounts = store::accounts(&state.pool, tenant).await?.into_iter().map(|(id, name)| (id.0, name)).collect();
     Ok(PortalPage::Ready(PeoplePage { viewer: viewer(state, &signed_in).await?, people, accounts }))
+}
+
+/// Trading-partner profiles, the form (a new one, or `edit`'s profile) and
+/// the latest interchanges with their acknowledgments.
+pub async fn edi_partners(state: &AppState, signed_in: Option<SignedIn>, edit: &str) -> Page<PartnersPage> {
+    let signed_in = allowed_or_return!(signed_in, Action::ManageEdiPartners);
+    let tenant = store::get_tenant(&state.pool, signed_in.person.tenant).await?;
+    let profiles = store::edi_partners(&state.pool, tenant.id).await?;
+    let edited = profiles.iter().find(|p| !edit.trim().is_empty() && p.sender_id == edit.trim());
+    let interchanges = store::recent_edi_interchanges(&state.pool, tenant.id, 50).await?;
+    let mut partners = Vec::new();
+    for p in &profiles {
+        let secret = match p.ack_url {
+            Some(_) => store::edi_partner_ack_secret(&state.pool, &state.secret_key, tenant.id, &p.sender_id).await?,
+            None => None,
+        };
+        partners.push(views::partner_row(p, secret, tenant.time_zone));
+    }
+    Ok(PortalPage::Ready(PartnersPage {
+        viewer: views::viewer(&signed_in, &tenant.brand_name),
+        partners,
+        form: edited.map(views::partner_fields).unwrap_or_else(views::new_partner_fields),
+        editing: edited.is_some(),
+        set_choices: TransactionSet::ALL.iter().map(|s| (s.id().to_string(), s.label().to_string())).collect(),
+        interchanges: interchanges.iter().map(|i| views::interchange_row(i, tenant.time_zone)).collect(),
+    }))
 }
 
 /// Whose a one-time link is, for the page that asks before using it:

@@ -2,9 +2,11 @@
 //! only what the person's role may see.
 
 use crate::auth::session::SignedIn;
+use crate::domain::edi_partner::{AckKind, PartnerProfile, Ta1Policy};
 use crate::domain::{Canonical, Milestone, OrderLineId, ShipmentId, TimeZone};
+use crate::ingest::edi::TransactionResult;
 use crate::present::portal_view::*;
-use crate::store::{EventRecord, OrderListRow, OrderSnapshot};
+use crate::store::{EventRecord, InterchangeRecord, OrderListRow, OrderSnapshot};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 
@@ -202,4 +204,117 @@ mod tests {
         assert!(third.shipped_in.is_empty());
         assert_eq!((third.ordered, third.shipped, third.delivered, third.outstanding), (2, 0, 0, 2));
     }
+}
+
+/// A partner's profile as a row of the administrator's list, with the
+/// secret its pushed acknowledgments are signed with.
+pub fn partner_row(p: &PartnerProfile, ack_secret: Option<String>, tenant_zone: TimeZone) -> PartnerRow {
+    let sets = if p.expected_sets.is_empty() {
+        "any".to_string()
+    } else {
+        p.expected_sets.iter().map(|s| s.id()).collect::<Vec<_>>().join(", ")
+    };
+    PartnerRow {
+        sender_id: p.sender_id.clone(),
+        name: p.name.clone().unwrap_or_default(),
+        sets,
+        acknowledgment: match p.acknowledgment {
+            AckKind::None => "none".into(),
+            kind => kind.as_str().into(),
+        },
+        ta1: match p.ta1 {
+            Ta1Policy::OnRequest => "when asked (ISA14)",
+            Ta1Policy::Always => "always",
+            Ta1Policy::Never => "never",
+        }
+        .into(),
+        counts: if p.tolerant_counts { "tolerant (warn)" } else { "strict" }.into(),
+        time_zone: match p.time_zone {
+            Some(zone) => zone.name().to_string(),
+            None => format!("tenant's ({})", tenant_zone.name()),
+        },
+        ship_to: p.default_ship_to.as_ref().map(|s| {
+            [
+                Some(s.name.as_str()),
+                Some(s.line1.as_str()),
+                s.line2.as_deref(),
+                Some(s.city.as_str()),
+                s.region.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .chain([s.postcode.as_str(), s.country.as_str()])
+            .collect::<Vec<_>>()
+            .join(", ")
+        }),
+        ack_push: p.ack_url.clone().zip(ack_secret),
+        edit_href: format!("/portal/admin/edi?edit={}", query_value(&p.sender_id)),
+    }
+}
+
+/// A profile in the form, for editing.
+pub fn partner_fields(p: &PartnerProfile) -> PartnerFields {
+    PartnerFields {
+        sender_id: p.sender_id.clone(),
+        name: p.name.clone().unwrap_or_default(),
+        sets: p.expected_sets.iter().map(|s| s.id().to_string()).collect(),
+        acknowledgment: p.acknowledgment.as_str().into(),
+        ta1: p.ta1.as_str().into(),
+        tolerant_counts: p.tolerant_counts,
+        time_zone: p.time_zone.map(|z| z.name().to_string()).unwrap_or_default(),
+        ship_to: p
+            .default_ship_to
+            .as_ref()
+            .map(|s| ShipToFields {
+                name: s.name.clone(),
+                line1: s.line1.clone(),
+                line2: s.line2.clone().unwrap_or_default(),
+                city: s.city.clone(),
+                region: s.region.clone().unwrap_or_default(),
+                postcode: s.postcode.clone(),
+                country: s.country.clone(),
+            })
+            .unwrap_or_default(),
+        ack_url: p.ack_url.clone().unwrap_or_default(),
+    }
+}
+
+/// The form for a new partner: what a sender without a profile gets.
+pub fn new_partner_fields() -> PartnerFields {
+    partner_fields(&PartnerProfile { sender_id: String::new(), ..PartnerProfile::default_for("") })
+}
+
+/// An interchange received, with what each of its sets became.
+pub fn interchange_row(i: &InterchangeRecord, tenant_zone: TimeZone) -> InterchangeRow {
+    let results: Vec<TransactionResult> = serde_json::from_value(i.results.clone()).unwrap_or_default();
+    InterchangeRow {
+        received: time_in(i.received_at, tenant_zone),
+        sender: i.sender.clone(),
+        control_number: i.control_number.clone(),
+        sets: results
+            .into_iter()
+            .map(|r| InterchangeSet {
+                set: format!("{} #{}", r.set, r.control_number),
+                detail: [r.order_number, r.tracking_number]
+                    .into_iter()
+                    .flatten()
+                    .chain((!r.message.is_empty()).then_some(r.message))
+                    .collect::<Vec<_>>()
+                    .join(" · "),
+                status: r.status,
+            })
+            .collect(),
+        acknowledgment_href: i.acknowledged.then(|| {
+            format!(
+                "/portal/admin/edi/acknowledgment?sender={}&control_number={}",
+                query_value(&i.sender),
+                query_value(&i.control_number)
+            )
+        }),
+    }
+}
+
+/// A value for a link's query string.
+fn query_value(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }

@@ -38,6 +38,7 @@ impl Viewer {
         }
         if self.role == Role::Admin {
             nav.push(("People", "/portal/admin/users"));
+            nav.push(("EDI partners", "/portal/admin/edi"));
         }
         nav
     }
@@ -249,6 +250,86 @@ pub struct PeoplePage {
     pub people: Vec<PersonRow>,
     /// (id, name) of the tenant's customer accounts.
     pub accounts: Vec<(i64, String)>,
+}
+
+/// A trading partner's profile as the form shows it and posts it back.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PartnerFields {
+    pub sender_id: String,
+    pub name: String,
+    /// Transaction set ids ticked (`214`...); none ticked means any.
+    pub sets: Vec<String>,
+    /// `997`, `999` or `none`.
+    pub acknowledgment: String,
+    /// `on_request`, `always` or `never`.
+    pub ta1: String,
+    pub tolerant_counts: bool,
+    pub time_zone: String,
+    pub ship_to: ShipToFields,
+    pub ack_url: String,
+}
+
+/// A default ship-to as typed; all blank means none.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ShipToFields {
+    pub name: String,
+    pub line1: String,
+    pub line2: String,
+    pub city: String,
+    pub region: String,
+    pub postcode: String,
+    pub country: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PartnerRow {
+    pub sender_id: String,
+    pub name: String,
+    /// "214, 856", or "any" when the profile names none.
+    pub sets: String,
+    pub acknowledgment: String,
+    pub ta1: String,
+    pub counts: String,
+    /// The zone's name, or how unzoned times are read without one.
+    pub time_zone: String,
+    pub ship_to: Option<String>,
+    /// Where acknowledgments are pushed, with the secret they are signed with.
+    pub ack_push: Option<(String, String)>,
+    /// Opens the form with this profile in it.
+    pub edit_href: String,
+}
+
+/// One transaction set of an interchange and what it became.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InterchangeSet {
+    /// "856 #0001".
+    pub set: String,
+    /// `created`, `updated`, `duplicate`, `unmatched`, `rejected`, `unsupported`.
+    pub status: String,
+    pub detail: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InterchangeRow {
+    pub received: String,
+    pub sender: String,
+    pub control_number: String,
+    pub sets: Vec<InterchangeSet>,
+    /// Downloads the 997/999/TA1 sent back, when one was.
+    pub acknowledgment_href: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PartnersPage {
+    pub viewer: Viewer,
+    pub partners: Vec<PartnerRow>,
+    /// The form: empty for a new partner, or the profile being edited.
+    pub form: PartnerFields,
+    pub editing: bool,
+    /// Transaction sets a partner may send: (id, label).
+    pub set_choices: Vec<(String, String)>,
+    pub interchanges: Vec<InterchangeRow>,
 }
 
 /// What a buyer narrows their order list by (all optional).

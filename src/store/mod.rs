@@ -60,8 +60,11 @@ pub use webhooks::{
 };
 
 pub use edi::{
-    acknowledge_order, edi_interchange_results, find_order_by_po, mark_edi_document_applied, order_lines,
-    record_edi_interchange, waiting_edi_documents, LineAcknowledgment, WaitingDocument,
+    acknowledge_order, claim_acknowledgment_pushes, delete_edi_partner, edi_acknowledgment, edi_interchange_results,
+    edi_partner, edi_partner_ack_secret, edi_partners, record_acknowledgment_push, DueAcknowledgment,
+    find_order_by_po, mark_edi_document_applied, next_acknowledgment_numbers, order_lines, put_edi_partner,
+    recent_edi_interchanges, record_edi_interchange, waiting_edi_documents, InterchangeRecord, LineAcknowledgment,
+    WaitingDocument,
 };
 pub use events::{
     append, append_by_tracking_number, event_id_by_source, events_after, events_from_since, latest_event_id,

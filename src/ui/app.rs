@@ -5,6 +5,7 @@ use crate::ui::components::page_title::PageTitle;
 use crate::ui::pages::dashboard::DashboardPage;
 use crate::ui::pages::portal::{
     deliveries::DeliveriesPage,
+    edi_partners::EdiPartnersPage,
     inbound::InboundPage,
     order::OrderPage,
     orders::OrdersPage,
@@ -71,6 +72,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/portal/cs") view=SearchPage ssr=SsrMode::Async/>
                 <Route path=path!("/portal/cs/exceptions") view=ExceptionsPage ssr=SsrMode::Async/>
                 <Route path=path!("/portal/admin/users") view=PeoplePage ssr=SsrMode::Async/>
+                <Route path=path!("/portal/admin/edi") view=EdiPartnersPage ssr=SsrMode::Async/>
                 <Route path=path!("/portal/dashboard") view=DashboardPage ssr=SsrMode::Async/>
             </Routes>
         </Router>

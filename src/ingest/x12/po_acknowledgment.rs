@@ -58,7 +58,7 @@ pub fn read(transaction: &Transaction) -> Result<PoAcknowledgment, EdiError> {
         .segments
         .iter()
         .find(|s| s.id == "BAK")
-        .ok_or_else(|| transaction.error("a BAK segment with the acknowledgment type and PO number"))?;
+        .ok_or_else(|| transaction.missing("BAK", "a BAK segment with the acknowledgment type and PO number"))?;
     let mut ack = PoAcknowledgment {
         acknowledgment: bak.required(2, "the acknowledgment type")?.to_string(),
         po_number: bak.required(3, "the purchase order number")?.to_string(),

@@ -73,7 +73,7 @@ pub fn read(transaction: &Transaction) -> Result<PurchaseOrder, EdiError> {
         .segments
         .iter()
         .find(|s| s.id == "BEG")
-        .ok_or_else(|| transaction.error("a BEG segment with the PO number"))?;
+        .ok_or_else(|| transaction.missing("BEG", "a BEG segment with the PO number"))?;
     let purpose = match beg.required(1, "the purpose code")? {
         "00" | "06" | "07" => Purpose::Original,
         "05" => Purpose::Replace,
@@ -153,7 +153,7 @@ pub fn read(transaction: &Transaction) -> Result<PurchaseOrder, EdiError> {
         }
     }
     if order.lines.is_empty() && purpose != Purpose::Cancel {
-        return Err(transaction.error("at least one PO1 line"));
+        return Err(transaction.missing("PO1", "at least one PO1 line"));
     }
     Ok(order)
 }

@@ -53,6 +53,9 @@ pub struct Pack {
     pub kind: PackKind,
     /// MAN*GM: the SSCC-18, check digit verified.
     pub sscc: Option<String>,
+    /// A MAN*GM label that is no SSCC-18 (wrong length or check digit): the
+    /// pack is kept without one and the label reported, not the notice refused.
+    pub unreadable_label: Option<String>,
     /// MAN*CP: the parcel's tracking number.
     pub tracking_number: Option<String>,
     pub packs: Vec<Pack>,
@@ -81,6 +84,17 @@ impl NoticeOrder {
         let mut items: Vec<&Item> = self.items.iter().collect();
         self.packs.iter().for_each(|p| walk(p, &mut items));
         items
+    }
+
+    /// MAN*GM labels that are no SSCC-18, in pack order.
+    pub fn unreadable_labels(&self) -> Vec<&str> {
+        fn walk<'a>(pack: &'a Pack, into: &mut Vec<&'a str>) {
+            into.extend(pack.unreadable_label.as_deref());
+            pack.packs.iter().for_each(|p| walk(p, into));
+        }
+        let mut labels = Vec::new();
+        self.packs.iter().for_each(|p| walk(p, &mut labels));
+        labels
     }
 
     /// The first parcel tracking number among its packs, if packs carry them.
@@ -144,9 +158,11 @@ pub fn read(transaction: &Transaction, local: Tz) -> Result<ShipNotice, EdiError
         .iter()
         .find(|s| s.id == "BSN")
         .copied()
-        .ok_or_else(|| transaction.error("a BSN segment before the first HL"))?;
-    let shipment =
-        levels.first().filter(|l| l.code == "S").ok_or_else(|| transaction.error("an HL shipment (S) level"))?;
+        .ok_or_else(|| transaction.missing("BSN", "a BSN segment before the first HL"))?;
+    let shipment = levels
+        .first()
+        .filter(|l| l.code == "S")
+        .ok_or_else(|| transaction.missing("HL", "an HL shipment (S) level"))?;
     let find = |id: &str| shipment.segments.iter().copied().find(move |s| s.id == id);
     let reference = |qualifier: &str| {
         shipment
@@ -174,11 +190,9 @@ pub fn read(transaction: &Transaction, local: Tz) -> Result<ShipNotice, EdiError
         orders: Vec::new(),
     };
     for order in levels.iter().filter(|l| l.code == "O") {
-        let prf = order
-            .segments
-            .iter()
-            .find(|s| s.id == "PRF")
-            .ok_or_else(|| order.hl.error("a PRF segment with the purchase order number in this order level"))?;
+        let prf = order.segments.iter().find(|s| s.id == "PRF").ok_or_else(|| {
+            order.hl.missing_segment("PRF", "a PRF segment with the purchase order number in this order level")
+        })?;
         notice.orders.push(NoticeOrder {
             po_number: prf.required(1, "the purchase order number")?.to_string(),
             packs: packs_under(&levels, order.id)?,
@@ -186,7 +200,7 @@ pub fn read(transaction: &Transaction, local: Tz) -> Result<ShipNotice, EdiError
         });
     }
     if notice.orders.is_empty() {
-        return Err(transaction.error("at least one HL order (O) level"));
+        return Err(transaction.missing("HL", "at least one HL order (O) level"));
     }
     Ok(notice)
 }
@@ -197,14 +211,14 @@ fn packs_under(levels: &[Level], parent: &str) -> Result<Vec<Pack>, EdiError> {
         .filter(|l| l.parent == Some(parent) && (l.code == "T" || l.code == "P"))
         .map(|level| {
             let mark = |qualifier: &str| level.segments.iter().find(|s| s.id == "MAN" && s.element(1) == qualifier);
-            let sscc = match mark("GM") {
-                Some(man) => Some(sscc(man.required(2, "the SSCC-18")?).ok_or_else(|| {
-                    man.error_at(2, "an SSCC-18: 18 digits (or 20 with the 00 prefix) with a valid check digit")
-                })?),
+            let label = match mark("GM") {
+                Some(man) => Some(man.required(2, "the SSCC-18")?),
                 None => None,
             };
+            let sscc = label.and_then(sscc);
             Ok(Pack {
                 kind: if level.code == "T" { PackKind::Tare } else { PackKind::Pack },
+                unreadable_label: label.filter(|_| sscc.is_none()).map(str::to_string),
                 sscc,
                 tracking_number: mark("CP").and_then(|m| m.optional(2)).map(str::to_string),
                 packs: packs_under(levels, level.id)?,
@@ -220,14 +234,14 @@ fn items_under(levels: &[Level], parent: &str) -> Result<Vec<Item>, EdiError> {
         .filter(|l| l.parent == Some(parent) && l.code == "I")
         .map(|level| {
             let lin = level.segments.iter().find(|s| s.id == "LIN");
-            let sn1 = level
-                .segments
-                .iter()
-                .find(|s| s.id == "SN1")
-                .ok_or_else(|| level.hl.error("an SN1 segment with the quantity shipped in this item level"))?;
+            let sn1 = level.segments.iter().find(|s| s.id == "SN1").ok_or_else(|| {
+                level.hl.missing_segment("SN1", "an SN1 segment with the quantity shipped in this item level")
+            })?;
             let product_ids = lin.map(|l| pairs(l, 2)).unwrap_or_default();
             if product_ids.is_empty() {
-                return Err(level.hl.error("a LIN segment with at least one product id in this item level"));
+                return Err(level
+                    .hl
+                    .missing_segment("LIN", "a LIN segment with at least one product id in this item level"));
             }
             Ok(Item {
                 position: level.hl.position,
@@ -303,8 +317,11 @@ mod notice_tests {
         let err = notice(&orphan).unwrap_err();
         assert_eq!(err.segment, "HL");
         assert!(err.expected.contains("HL02"), "{err}");
+        // A label that is no SSCC-18 keeps its pack, without an SSCC, and is reported.
         let bad_sscc = SAMPLE.replace("00106141411234567903", "00106141411234567904");
-        assert!(notice(&bad_sscc).unwrap_err().expected.contains("check digit"));
+        let order = notice(&bad_sscc).unwrap().orders.remove(0);
+        assert_eq!(order.unreadable_labels(), ["00106141411234567904"]);
+        assert_eq!(notice(SAMPLE).unwrap().orders[0].unreadable_labels(), Vec::<&str>::new());
         let no_quantity = SAMPLE.replace("SN1||10|EA", "SN1|||EA");
         assert!(notice(&no_quantity).unwrap_err().expected.contains("SN102"));
         let no_po = SAMPLE.replace("PRF|4500012345|||20261120", "REF|ZZ|X");

@@ -85,7 +85,7 @@ pub fn read(transaction: &Transaction, local: Tz) -> Result<ShipmentStatus, EdiE
             _ => {}
         }
     }
-    let b10 = b10.ok_or_else(|| transaction.error("a B10 segment naming the shipment"))?;
+    let b10 = b10.ok_or_else(|| transaction.missing("B10", "a B10 segment naming the shipment"))?;
     let carrier_reference = match b10.optional(1) {
         Some(reference) => reference.to_string(),
         None => references
@@ -95,7 +95,7 @@ pub fn read(transaction: &Transaction, local: Tz) -> Result<ShipmentStatus, EdiE
             .ok_or_else(|| b10.error_at(1, "the carrier's reference, or an L11 with qualifier 2I or CN"))?,
     };
     if statuses.is_empty() {
-        return Err(transaction.error("at least one AT7 status"));
+        return Err(transaction.missing("AT7", "at least one AT7 status"));
     }
     Ok(ShipmentStatus {
         carrier_reference,

@@ -3,6 +3,7 @@
 //! one server function that asks the policy first.
 
 pub mod deliveries;
+pub mod edi_partners;
 pub mod inbound;
 pub mod order;
 pub mod orders;
