@@ -407,6 +407,14 @@ async fn the_order_stream_resumes_after_last_event_id_then_goes_live() {
     let data: Value = serde_json::from_str(&live.data).unwrap();
     assert_eq!(data["code"], "OUT_FOR_DELIVERY");
     assert_eq!(live.id, data["id"].to_string());
+
+    // A resume point that is not an event id is refused, naming it.
+    let stream_url = format!("{}/api/v1/orders/SO-7/stream", s.app.base_url);
+    let huge = s.app.client.get(&stream_url).bearer_auth(&s.admin).header("last-event-id", "9223372036854775808");
+    let body = problem(huge.send().await.unwrap(), 400).await;
+    assert_eq!(body["errors"][0]["field"], "Last-Event-ID");
+    let words = s.app.client.get(format!("{stream_url}?after=soon")).bearer_auth(&s.admin).send().await.unwrap();
+    assert_eq!(problem(words, 400).await["errors"][0]["field"], "after");
 }
 
 #[tokio::test]
@@ -445,6 +453,9 @@ async fn the_tracking_stream_sends_the_customer_view_and_catches_up() {
     assert_eq!(last.id, view["last_event_id"].to_string());
     let labels: Vec<&str> = view["timeline"].as_array().unwrap().iter().map(|e| e["label"].as_str().unwrap()).collect();
     assert!(!labels.contains(&"Picked"), "internal events never reach the buyer's stream");
+
+    let garbled = s.app.client.get(format!("{}/t/{token}/events?after=x", s.app.base_url)).send().await.unwrap();
+    assert_eq!(problem(garbled, 400).await["errors"][0]["field"], "after");
 
     // Bad tokens get the same 404 as the page.
     let bad = s.app.client.get(format!("{}/t/{}/events", s.app.base_url, "x".repeat(43))).send().await.unwrap();
@@ -549,7 +560,7 @@ async fn every_error_is_a_problem_document() {
     // A query string that does not parse.
     let response =
         client.get(url("/api/v1/shipments/1/positions?hours=yesterday")).bearer_auth(&s.admin).send().await.unwrap();
-    assert_eq!(fields(&problem(response, 400).await), ["query"]);
+    assert_eq!(fields(&problem(response, 400).await), ["hours"]);
     // A method the endpoint does not take; the allowed ones are still named.
     let response = client.delete(url("/api/v1/orders/SO-P")).bearer_auth(&s.admin).send().await.unwrap();
     assert!(response.headers()["allow"].to_str().unwrap().contains("PUT"));

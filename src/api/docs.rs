@@ -38,7 +38,7 @@ use utoipa::{Modify, OpenApi};
         warehouse::ShipmentIn, warehouse::ShipmentLineIn, warehouse::ShipmentOut,
         api_json::EventIn, api_json::EventBatch, events::EventResult, events::EventsOut,
         crate::ingest::edi::EdiOutcome, crate::ingest::edi::TransactionResult,
-        edi::PartnerSettings, crate::domain::edi_partner::TransactionSet, crate::domain::edi_partner::AckKind,
+        edi::PartnerSettings, edi::Partner, crate::domain::edi_partner::TransactionSet, crate::domain::edi_partner::AckKind,
         crate::domain::edi_partner::Ta1Policy, crate::domain::edi_partner::PartnerShipTo,
         notifications::NotificationOut, notifications::EndpointIn, notifications::EndpointOut, notifications::RuleIn,
         notifications::QuietHoursIn,

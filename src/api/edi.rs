@@ -110,14 +110,11 @@ pub async fn get_acknowledgment(
     }
 }
 
-/// A trading partner's profile.
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
+/// A trading partner's profile as it is sent (`PUT`); the partner's ISA06
+/// is in the path.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PartnerSettings {
-    /// Its ISA06, as the path names it.
-    #[serde(default, skip_deserializing)]
-    #[schema(read_only)]
-    pub sender_id: String,
     #[schema(max_length = 200)]
     pub name: Option<String>,
     /// The sets it sends; empty for any Milepost reads. Others are rejected
@@ -145,28 +142,26 @@ pub struct PartnerSettings {
     /// whose host resolves only to public addresses.
     #[schema(max_length = 2000, example = "https://edi.partner.example/acknowledgments")]
     pub ack_url: Option<String>,
-    /// The secret (`whsec_...`) pushed acknowledgments are signed with, for
-    /// the partner to verify them; there while `ack_url` is set.
-    #[serde(default, skip_deserializing)]
-    #[schema(read_only)]
-    pub ack_signing_secret: Option<String>,
 }
 
-impl From<PartnerProfile> for PartnerSettings {
-    fn from(p: PartnerProfile) -> Self {
-        PartnerSettings {
-            sender_id: p.sender_id,
-            name: p.name,
-            expected_sets: p.expected_sets,
-            acknowledgment: p.acknowledgment,
-            ta1: p.ta1,
-            tolerant_counts: p.tolerant_counts,
-            time_zone: p.time_zone.map(|z| z.name().to_string()),
-            default_ship_to: p.default_ship_to,
-            ack_url: p.ack_url,
-            ack_signing_secret: None,
-        }
-    }
+/// A trading partner's profile as Milepost keeps it: the settings sent,
+/// the sender ID, and the secret its pushed acknowledgments are signed with.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Partner {
+    /// Its ISA06.
+    pub sender_id: String,
+    pub name: Option<String>,
+    pub expected_sets: Vec<TransactionSet>,
+    pub acknowledgment: AckKind,
+    pub ta1: Ta1Policy,
+    pub tolerant_counts: bool,
+    /// IANA zone of its unzoned dates; the tenant's zone when absent.
+    pub time_zone: Option<String>,
+    pub default_ship_to: Option<PartnerShipTo>,
+    pub ack_url: Option<String>,
+    /// The secret (`whsec_...`) pushed acknowledgments are signed with, for
+    /// the partner to verify them; there while `ack_url` is set.
+    pub ack_signing_secret: Option<String>,
 }
 
 impl PartnerSettings {
@@ -183,16 +178,27 @@ impl PartnerSettings {
             ack_url: self.ack_url,
         }
     }
+}
 
+impl Partner {
     /// The profile as the API shows it, with its signing secret.
-    async fn shown(state: &AppState, tenant: TenantId, profile: PartnerProfile) -> ApiResult<Self> {
-        let secret = match profile.ack_url {
-            Some(_) => {
-                store::edi_partner_ack_secret(&state.pool, &state.secret_key, tenant, &profile.sender_id).await?
-            }
+    async fn shown(state: &AppState, tenant: TenantId, p: PartnerProfile) -> ApiResult<Self> {
+        let ack_signing_secret = match p.ack_url {
+            Some(_) => store::edi_partner_ack_secret(&state.pool, &state.secret_key, tenant, &p.sender_id).await?,
             None => None,
         };
-        Ok(PartnerSettings { ack_signing_secret: secret, ..profile.into() })
+        Ok(Partner {
+            sender_id: p.sender_id,
+            name: p.name,
+            expected_sets: p.expected_sets,
+            acknowledgment: p.acknowledgment,
+            ta1: p.ta1,
+            tolerant_counts: p.tolerant_counts,
+            time_zone: p.time_zone.map(|z| z.name().to_string()),
+            default_ship_to: p.default_ship_to,
+            ack_url: p.ack_url,
+            ack_signing_secret,
+        })
     }
 }
 
@@ -225,16 +231,16 @@ pub async fn save_partner(
 
 /// Every trading-partner profile of the tenant.
 #[utoipa::path(get, path = "/api/v1/edi/partners", tag = "EDI",
-    responses((status = 200, body = Vec<PartnerSettings>)),
+    responses((status = 200, body = Vec<Partner>)),
     security(("api_key" = ["admin"])))]
 pub async fn list_partners(
     State(state): State<AppState>,
     Extension(caller): Extension<ApiCaller>,
-) -> ApiResult<Json<Vec<PartnerSettings>>> {
+) -> ApiResult<Json<Vec<Partner>>> {
     require(&caller, Scope::Admin)?;
     let mut shown = Vec::new();
     for profile in store::edi_partners(&state.pool, caller.tenant).await? {
-        shown.push(PartnerSettings::shown(&state, caller.tenant, profile).await?);
+        shown.push(Partner::shown(&state, caller.tenant, profile).await?);
     }
     Ok(Json(shown))
 }
@@ -242,17 +248,17 @@ pub async fn list_partners(
 /// One partner's profile, by its ISA06.
 #[utoipa::path(get, path = "/api/v1/edi/partners/{sender_id}", tag = "EDI",
     params(("sender_id" = String, Path, max_length = 15)),
-    responses((status = 200, body = PartnerSettings),
+    responses((status = 200, body = Partner),
               (status = 404, body = Problem, content_type = "application/problem+json")),
     security(("api_key" = ["admin"])))]
 pub async fn get_partner(
     State(state): State<AppState>,
     Extension(caller): Extension<ApiCaller>,
     Path(sender): Path<String>,
-) -> ApiResult<Json<PartnerSettings>> {
+) -> ApiResult<Json<Partner>> {
     require(&caller, Scope::Admin)?;
     match store::edi_partner(&state.pool, caller.tenant, sender.trim()).await? {
-        Some(profile) => Ok(Json(PartnerSettings::shown(&state, caller.tenant, profile).await?)),
+        Some(profile) => Ok(Json(Partner::shown(&state, caller.tenant, profile).await?)),
         None => Err(Problem::not_found("partner profile", "sender_id", &sender)),
     }
 }
@@ -261,7 +267,7 @@ pub async fn get_partner(
 /// numbers carry on from where they were.
 #[utoipa::path(put, path = "/api/v1/edi/partners/{sender_id}", tag = "EDI", request_body = PartnerSettings,
     params(("sender_id" = String, Path, max_length = 15)),
-    responses((status = 200, body = PartnerSettings),
+    responses((status = 200, body = Partner),
               (status = 422, body = Problem, content_type = "application/problem+json")),
     security(("api_key" = ["admin"])))]
 pub async fn put_partner(
@@ -269,10 +275,10 @@ pub async fn put_partner(
     Extension(caller): Extension<ApiCaller>,
     Path(sender): Path<String>,
     ApiJson(input): ApiJson<PartnerSettings>,
-) -> ApiResult<Json<PartnerSettings>> {
+) -> ApiResult<Json<Partner>> {
     require(&caller, Scope::Admin)?;
     let profile = save_partner(&state, caller.tenant, input.draft(&sender)).await??;
-    Ok(Json(PartnerSettings::shown(&state, caller.tenant, profile).await?))
+    Ok(Json(Partner::shown(&state, caller.tenant, profile).await?))
 }
 
 /// Removes a partner's profile: its interchanges get the defaults again

@@ -1,6 +1,6 @@
 //! Posting events (one or a batch) and the signed carrier webhook receiver.
 
-use super::extract::{json_body, one_or_batch};
+use super::extract::{json_body, one_or_batch, ApiQuery};
 use super::problem::{ApiResult, Problem};
 use crate::auth::api_key::ApiCaller;
 use crate::auth::webhook_signature;
@@ -12,7 +12,7 @@ use crate::ingest::webhook_format::WebhookFormat;
 use crate::state::AppState;
 use crate::store::{self, NewEvent};
 use axum::body::Bytes;
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::{Extension, Json};
 use chrono::Utc;
@@ -169,7 +169,7 @@ pub struct WebhookQuery {
 pub async fn receive_webhook(
     State(state): State<AppState>,
     Path(source): Path<String>,
-    Query(query): Query<WebhookQuery>,
+    ApiQuery(query): ApiQuery<WebhookQuery>,
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult<Json<EventsOut>> {

@@ -2,8 +2,9 @@
 
 use super::problem::{FieldError, Problem};
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, FromRequest, Request};
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Request};
 use axum::http::header;
+use axum::http::request::Parts;
 use axum::{Extension, Router};
 use serde::de::DeserializeOwned;
 
@@ -46,6 +47,24 @@ async fn read_body<S: Send + Sync>(request: Request, state: &S) -> Result<Bytes,
             Problem::field("body", "could not be read")
         }
     })
+}
+
+/// Query string whose errors name the parameter (axum's own `Query`
+/// answers in plain text).
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Problem> {
+        let query = parts.uri.query().unwrap_or_default();
+        let deserializer = serde_urlencoded::Deserializer::new(url::form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(deserializer).map(ApiQuery).map_err(|error| {
+            let field = error.path().to_string();
+            let field = if field == "." { "query".to_string() } else { field };
+            Problem::bad_parameter(field, error.inner().to_string())
+        })
+    }
 }
 
 /// JSON body whose errors name the exact field (`lines[1].quantity`).

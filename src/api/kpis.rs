@@ -4,6 +4,7 @@
 //! downloads the same CSV tables from `/portal/dashboard/csv/{table}`,
 //! open to signed-in administrators and customer service.
 
+use super::extract::ApiQuery;
 use super::problem::{ApiResult, Problem};
 use crate::auth::{api_key, session};
 use crate::domain::kpi::KpiReport;
@@ -11,7 +12,7 @@ use crate::domain::TenantId;
 use crate::kpis::{FilterError, FilterInput};
 use crate::policy::{self, Action, Decision, Scope};
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -108,7 +109,7 @@ pub async fn load(state: &AppState, tenant: TenantId, input: &FilterInput) -> Ap
 pub async fn get_kpis(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(query): Query<KpiQuery>,
+    ApiQuery(query): ApiQuery<KpiQuery>,
 ) -> ApiResult<Json<KpiReport>> {
     let tenant = key_viewer(&state, &headers).await?;
     Ok(Json(load(&state, tenant, &query.into()).await?))
@@ -127,7 +128,7 @@ pub async fn get_kpi_csv(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(table): Path<String>,
-    Query(query): Query<KpiQuery>,
+    ApiQuery(query): ApiQuery<KpiQuery>,
 ) -> ApiResult<Response> {
     let tenant = key_viewer(&state, &headers).await?;
     csv_response(&state, tenant, &table, query).await
@@ -139,7 +140,7 @@ pub async fn portal_csv(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(table): Path<String>,
-    Query(query): Query<KpiQuery>,
+    ApiQuery(query): ApiQuery<KpiQuery>,
 ) -> ApiResult<Response> {
     let tenant = session_viewer(&state, &headers).await?;
     csv_response(&state, tenant, &table, query).await

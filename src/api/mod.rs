@@ -56,10 +56,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/edi", post(edi::post_edi))
         .route("/edi/interchanges/{sender_id}/{control_number}/acknowledgment", get(edi::get_acknowledgment))
         .route("/edi/partners", get(edi::list_partners))
-        .route(
-            "/edi/partners/{sender_id}",
-            get(edi::get_partner).put(edi::put_partner).delete(edi::delete_partner),
-        )
+        .route("/edi/partners/{sender_id}", get(edi::get_partner).put(edi::put_partner).delete(edi::delete_partner))
         .route("/orders/{order_number}/notifications", get(notifications::order_notifications))
         .route("/notifications/{id}/resend", post(notifications::resend))
         .route("/webhook-endpoints", post(notifications::add_endpoint))

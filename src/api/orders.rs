@@ -1,7 +1,7 @@
 //! OMS endpoints: create or update an order, confirm, cancel, tracking links,
 //! and reading an order's internal timeline.
 
-use super::extract::{ApiJson, OptionalJson};
+use super::extract::{ApiJson, ApiQuery, OptionalJson};
 use super::problem::{ApiResult, FieldError, Problem};
 use super::require;
 use crate::auth::api_key::{ApiCaller, Scope};
@@ -11,7 +11,7 @@ use crate::domain::{OrderId, StatusDictionary, TimeZone};
 use crate::ingest;
 use crate::state::AppState;
 use crate::store::{self, NewEvent, NewOrder, NewOrderLine, ShipTo};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::{Extension, Json};
@@ -514,7 +514,7 @@ pub async fn order_stream(
     State(state): State<AppState>,
     Extension(caller): Extension<ApiCaller>,
     Path(order_number): Path<String>,
-    Query(resume): Query<crate::live::sse::Resume>,
+    ApiQuery(resume): ApiQuery<crate::live::sse::Resume>,
     headers: HeaderMap,
 ) -> ApiResult<impl IntoResponse> {
     let order = find_order(&state, &caller, &order_number).await?;
@@ -522,6 +522,6 @@ pub async fn order_stream(
         axum::extract::FromRef::from_ref(&state),
         caller.tenant,
         order,
-        resume.point(&headers),
+        resume.point(&headers)?,
     ))
 }

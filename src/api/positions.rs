@@ -1,6 +1,6 @@
 //! Telematics endpoints: GPS fixes and the routes vehicles drive.
 
-use super::extract::{json_body, one_or_batch, ApiJson};
+use super::extract::{json_body, one_or_batch, ApiJson, ApiQuery};
 use super::problem::{ApiResult, FieldError, Problem};
 use super::require;
 use crate::auth::api_key::{ApiCaller, Scope};
@@ -174,7 +174,7 @@ pub async fn get_positions(
     State(state): State<AppState>,
     Extension(caller): Extension<ApiCaller>,
     Path(shipment_id): Path<i64>,
-    axum::extract::Query(query): axum::extract::Query<TrailQuery>,
+    ApiQuery(query): ApiQuery<TrailQuery>,
 ) -> ApiResult<Json<TrailOut>> {
     let hours = query.hours.unwrap_or(1);
     if !(1..=24).contains(&hours) {

@@ -49,6 +49,17 @@ impl Problem {
         Self::invalid(vec![FieldError { field: field.into(), message: message.into() }])
     }
 
+    /// A parameter that does not parse (400, as axum's own rejections are
+    /// answered), naming it.
+    pub fn bad_parameter(field: impl Into<String>, message: impl Into<String>) -> Self {
+        let (field, message) = (field.into(), message.into());
+        let detail = format!("`{field}` {message}");
+        Problem {
+            errors: vec![FieldError { field, message }],
+            ..Problem::new(StatusCode::BAD_REQUEST, "bad-request", "Bad request", detail)
+        }
+    }
+
     pub fn not_found(what: &str, field: &str, value: &str) -> Self {
         Problem {
             errors: vec![FieldError { field: field.into(), message: format!("no {what} `{value}` in this tenant") }],

@@ -3,12 +3,14 @@
 //! Both resume after `Last-Event-ID` (or `?after=`) from the store.
 
 use super::{Hub, Update};
+use crate::api::extract::ApiQuery;
+use crate::api::problem::Problem;
 use crate::config::Config;
 use crate::domain::language::Language;
 use crate::domain::{EventId, OrderId, TenantId};
 use crate::present::tracking::load_tracking_view;
 use crate::store::{self, EventRecord, TrackingLinkTarget};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::Extension;
@@ -52,13 +54,17 @@ pub struct StreamLanguage {
 }
 
 impl Resume {
-    pub fn point(&self, headers: &HeaderMap) -> Option<EventId> {
-        headers
-            .get("last-event-id")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse().ok())
-            .or(self.after)
-            .map(EventId)
+    /// A `Last-Event-ID` that is not an event id is refused rather than
+    /// ignored: the stream would otherwise replay from a point the client
+    /// never asked for.
+    pub fn point(&self, headers: &HeaderMap) -> Result<Option<EventId>, Problem> {
+        match headers.get("last-event-id") {
+            Some(value) => match value.to_str().ok().and_then(|v| v.trim().parse().ok()) {
+                Some(id) => Ok(Some(EventId(id))),
+                None => Err(Problem::bad_parameter("Last-Event-ID", "is not an event id (a whole number)")),
+            },
+            None => Ok(self.after.map(EventId)),
+        }
     }
 }
 
@@ -107,13 +113,13 @@ pub async fn tracking_stream(
     State(state): State<Streams>,
     Extension(target): Extension<TrackingLinkTarget>,
     Path(token): Path<String>,
-    Query(query): Query<Resume>,
-    Query(language): Query<StreamLanguage>,
+    ApiQuery(query): ApiQuery<Resume>,
+    ApiQuery(language): ApiQuery<StreamLanguage>,
     headers: HeaderMap,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, Problem> {
+    let resume = query.point(&headers)?;
     // Subscribe before reading the store so nothing falls in between.
     let mut updates = state.hub.subscribe(target.order);
-    let resume = query.point(&headers);
     let requested = language.lang;
     let stream = async_stream::stream! {
         let language = match store::get_tenant(&state.pool, target.tenant).await {
@@ -162,7 +168,7 @@ pub async fn tracking_stream(
             }
         }
     };
-    Sse::new(stream).keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(KEEP_ALIVE)))
 }
 
 /// The JSON shape of one event on the authenticated stream and in the API.
