@@ -103,7 +103,7 @@ const ROUTES: &[Route] = &[
     Route {
         kind: Kind::ServerFn,
         path: "/portal/fn/edi-partners",
-        fields: &[("edit", "MATRIX")],
+        fields: &[("edit", "MATRIX"), ("draft", "")],
         needs: Needs::Roles(&[Admin]),
     },
     Route {

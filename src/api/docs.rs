@@ -176,6 +176,21 @@ pub fn document_json() -> Value {
         let given = |field: &str| serde_json::json!({"required": [field], "properties": {field: {"type": "string"}}});
         event.insert("oneOf".into(), serde_json::json!([given("order_number"), given("tracking_number")]));
     }
+    // utoipa writes an optional header (`Option<i64>`) as nullable, but a
+    // header has no null: an optional one is simply absent.
+    for parameter in doc["paths"].as_object_mut().into_iter().flat_map(|paths| paths.values_mut()).flat_map(|item| {
+        let operations = item.as_object_mut().into_iter().flat_map(|ops| ops.values_mut());
+        operations.filter_map(|op| op.get_mut("parameters").and_then(Value::as_array_mut))
+    }) {
+        for header in parameter.iter_mut().filter(|p| p["in"] == "header") {
+            if let Some(types) = header["schema"]["type"].as_array() {
+                let kept: Vec<Value> = types.iter().filter(|t| *t != "null").cloned().collect();
+                if let [one] = kept.as_slice() {
+                    header["schema"]["type"] = one.clone();
+                }
+            }
+        }
+    }
     doc
 }
 
@@ -266,5 +281,12 @@ mod tests {
         let hours = &doc["paths"]["/api/v1/shipments/{shipment_id}/positions"]["get"]["parameters"];
         assert!(hours.as_array().unwrap().iter().any(|p| p["name"] == "hours" && p["in"] == "query"));
         assert!(doc["components"]["schemas"]["EventIn"]["oneOf"].is_array());
+        // An optional header is absent, never null.
+        let stream = doc["paths"]["/api/v1/orders/{order_number}/stream"]["get"]["parameters"].as_array().unwrap();
+        let last_event_id = stream.iter().find(|p| p["name"] == "Last-Event-ID").unwrap();
+        assert_eq!(
+            (&last_event_id["schema"]["type"], &last_event_id["required"]),
+            (&serde_json::json!("integer"), &serde_json::json!(false))
+        );
     }
 }

@@ -8,20 +8,22 @@ use super::{form_session, get_session, redirect, PortalError, PortalForm};
 use crate::auth::session::SignedIn;
 use crate::domain::edi_partner::{AckKind, PartnerDraft, PartnerShipTo, Ta1Policy, TransactionSet};
 use crate::policy::{self, Action, Decision};
+use crate::present::portal_view::{PartnerFields, ShipToFields};
 use crate::state::AppState;
 use crate::store;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 const PAGE: &str = "/portal/admin/edi";
 
 /// The form as posted; a ticked checkbox arrives as `on`, an unticked one
 /// not at all.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Serialize, Default)]
 #[serde(default)]
 pub struct PartnerForm {
+    #[serde(skip_serializing)]
     pub csrf: String,
     /// `save` (the default) or `remove`.
     pub action: String,
@@ -46,6 +48,35 @@ pub struct PartnerForm {
 }
 
 impl PartnerForm {
+    /// The form as typed, for showing it again after a refusal (carried
+    /// back in the page's `draft` parameter; it holds no secret).
+    pub fn from_draft(draft: &str) -> Option<PartnerForm> {
+        serde_urlencoded::from_str(draft).ok()
+    }
+
+    pub fn fields(&self) -> PartnerFields {
+        let sets = [("214", &self.set_214), ("850", &self.set_850), ("855", &self.set_855), ("856", &self.set_856)];
+        PartnerFields {
+            sender_id: self.sender_id.clone(),
+            name: self.name.clone(),
+            sets: sets.iter().filter(|(_, v)| !v.is_empty()).map(|(id, _)| id.to_string()).collect(),
+            acknowledgment: self.acknowledgment.clone(),
+            ta1: self.ta1.clone(),
+            tolerant_counts: !self.tolerant_counts.is_empty(),
+            time_zone: self.time_zone.clone(),
+            ship_to: ShipToFields {
+                name: self.ship_to_name.clone(),
+                line1: self.ship_to_line1.clone(),
+                line2: self.ship_to_line2.clone(),
+                city: self.ship_to_city.clone(),
+                region: self.ship_to_region.clone(),
+                postcode: self.ship_to_postcode.clone(),
+                country: self.ship_to_country.clone(),
+            },
+            ack_url: self.ack_url.clone(),
+        }
+    }
+
     fn draft(self) -> Result<PartnerDraft, String> {
         let ticked = [
             (TransactionSet::ShipmentStatus, &self.set_214),
@@ -106,8 +137,9 @@ fn label(field: &str) -> &str {
     }
 }
 
-fn back_with_error(message: &str) -> PortalError {
-    PortalError::invalid(PAGE, message)
+/// Back to the page with the message and the form as it was typed.
+fn back_with_error(typed: &str, message: &str) -> PortalError {
+    PortalError::invalid(format!("{PAGE}?draft={}", urlencode(typed)), message)
 }
 
 /// The person, if they may manage partner profiles.
@@ -143,14 +175,15 @@ pub async fn save(
         let notice = format!("{sender}'s profile is removed: its interchanges get the defaults again.");
         return Ok(redirect(&format!("{PAGE}?notice={}", urlencode(&notice))));
     }
-    let draft = form.draft().map_err(|m| back_with_error(&m))?;
+    let typed = serde_urlencoded::to_string(&form).unwrap_or_default();
+    let draft = form.draft().map_err(|m| back_with_error(&typed, &m))?;
     let profile = crate::api::edi::save_partner(&state, tenant, draft).await?.map_err(|problem| {
         let sentences: Vec<String> = problem
             .errors
             .iter()
             .map(|e| format!("{} {}.", label(&e.field), e.message.trim_end_matches('.')))
             .collect();
-        back_with_error(&sentences.join(" "))
+        back_with_error(&typed, &sentences.join(" "))
     })?;
     let detail = format!("saved {}", profile.sender_id);
     store::record_audit(&state.pool, tenant, None, signed_in.person.id, "edi_partner", &detail).await?;

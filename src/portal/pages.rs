@@ -420,11 +420,21 @@ pub async fn people(state: &AppState, signed_in: Option<SignedIn>) -> Page<Peopl
 
 /// Trading-partner profiles, the form (a new one, or `edit`'s profile) and
 /// the latest interchanges with their acknowledgments.
-pub async fn edi_partners(state: &AppState, signed_in: Option<SignedIn>, edit: &str) -> Page<PartnersPage> {
+/// `edit` names a partner to edit; `draft` is a refused form as typed,
+/// shown again so nothing typed is lost.
+pub async fn edi_partners(
+    state: &AppState,
+    signed_in: Option<SignedIn>,
+    edit: &str,
+    draft: &str,
+) -> Page<PartnersPage> {
     let signed_in = allowed_or_return!(signed_in, Action::ManageEdiPartners);
     let tenant = store::get_tenant(&state.pool, signed_in.person.tenant).await?;
     let profiles = store::edi_partners(&state.pool, tenant.id).await?;
-    let edited = profiles.iter().find(|p| !edit.trim().is_empty() && p.sender_id == edit.trim());
+    let typed = crate::portal::edi_partners::PartnerForm::from_draft(draft).filter(|_| !draft.is_empty());
+    // A refused form for a partner that exists is still an edit of it.
+    let editing_id = typed.as_ref().map_or(edit.trim(), |t| t.sender_id.trim());
+    let edited = profiles.iter().find(|p| !editing_id.is_empty() && p.sender_id == editing_id);
     let interchanges = store::recent_edi_interchanges(&state.pool, tenant.id, 50).await?;
     let mut partners = Vec::new();
     for p in &profiles {
@@ -437,7 +447,10 @@ pub async fn edi_partners(state: &AppState, signed_in: Option<SignedIn>, edit: &
     Ok(PortalPage::Ready(PartnersPage {
         viewer: views::viewer(&signed_in, &tenant.brand_name),
         partners,
-        form: edited.map(views::partner_fields).unwrap_or_else(views::new_partner_fields),
+        form: match typed {
+            Some(typed) => typed.fields(),
+            None => edited.map(views::partner_fields).unwrap_or_else(views::new_partner_fields),
+        },
         editing: edited.is_some(),
         set_choices: TransactionSet::ALL.iter().map(|s| (s.id().to_string(), s.label().to_string())).collect(),
         interchanges: interchanges.iter().map(|i| views::interchange_row(i, tenant.time_zone)).collect(),

@@ -8,9 +8,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 #[server(prefix = "/portal/fn", endpoint = "edi-partners")]
-pub async fn portal_edi_partners(edit: String) -> Result<PortalPage<Partners>, ServerFnError> {
+pub async fn portal_edi_partners(edit: String, draft: String) -> Result<PortalPage<Partners>, ServerFnError> {
     let (state, signed_in) = crate::portal::server_fn_session().await?;
-    crate::portal::answer(crate::portal::pages::edi_partners(&state, signed_in, &edit).await)
+    crate::portal::answer(crate::portal::pages::edi_partners(&state, signed_in, &edit, &draft).await)
 }
 
 const FIELD: &str = "mt-1 block w-full rounded border border-slate-300 px-2 py-1";
@@ -176,8 +176,8 @@ fn interchange_item(i: InterchangeRow) -> impl IntoView {
 #[component]
 pub fn EdiPartnersPage() -> impl IntoView {
     let query = use_query_map();
-    let edit = move || query.with(|q| q.get("edit").unwrap_or_default());
-    let page = Resource::new(edit, portal_edi_partners);
+    let params = move || query.with(|q| (q.get("edit").unwrap_or_default(), q.get("draft").unwrap_or_default()));
+    let page = Resource::new(params, |(edit, draft)| portal_edi_partners(edit, draft));
     view! {
         <Suspense fallback=|| view! { <p class="p-8">"Loading trading partners…"</p> }>
             {move || Suspend::new(async move {
