@@ -409,7 +409,12 @@ pub fn parse(input: &[u8]) -> Result<Interchange, EdiError> {
                     &interchange.control_number,
                 );
                 if let Some(extra) = iter.next() {
-                    return Err(error(extra.position, &extra.id, "nothing after IEA"));
+                    let expected = match extra.id.as_str() {
+                        // A file of several interchanges: `milepost edi import` splits them.
+                        "ISA" => "nothing after IEA (one interchange per request; post the next one on its own)",
+                        _ => "nothing after IEA",
+                    };
+                    return Err(error(extra.position, &extra.id, expected));
                 }
                 return Ok(interchange);
             }
@@ -599,6 +604,9 @@ mod tests {
         assert_eq!(parts.len(), 2);
         assert_eq!(parse(parts[0]).unwrap().control_number, "000000905");
         assert_eq!(parse(parts[1]).unwrap().control_number, "000000906");
+        // Parsed whole, the file is refused at the second ISA, saying why.
+        let refused = parse(file.as_bytes()).unwrap_err().to_string();
+        assert!(refused.contains("one interchange per request"), "{refused}");
         assert_eq!(interchanges(one.as_bytes()).len(), 1);
         // "ISA" inside data is not a new interchange.
         assert_eq!(interchanges(one.replace("PRO123", "ISA*1").as_bytes()).len(), 1);
