@@ -34,7 +34,6 @@ schemathesis --config-file scripts/schemathesis.toml run "$origin/api/openapi.js
   --header "Authorization: Bearer $api_key" \
   --checks all \
   ${SCHEMATHESIS_EXAMPLES:+--max-examples "$SCHEMATHESIS_EXAMPLES"} \
-  --request-timeout 10 \
   --suppress-health-check all \
   ${SCHEMATHESIS_ARGS:-} || status=$?
 if [ "$status" != 0 ]; then
