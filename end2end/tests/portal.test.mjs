@@ -148,7 +148,7 @@ test('an administrator sets up a trading partner and downloads the acknowledgmen
   await form.getByLabel('Sender ID (ISA06)').fill('UPSN');
   await form.getByLabel('Name', { exact: true }).fill('UPS (EDI)');
   await form.getByLabel('214 shipment status').check();
-  await form.getByLabel('Acknowledgment').selectOption('999');
+  await form.locator('select[name="acknowledgment"]').selectOption('999');
   await form.getByLabel('Time zone of its dates').fill('America/New_York');
   await form.getByRole('button', { name: 'Add partner' }).click();
   await page.getByTestId('notice').waitFor();
