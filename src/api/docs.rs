@@ -29,7 +29,7 @@ use utoipa::{Modify, OpenApi};
         conditions::post_readings, conditions::put_limit, conditions::put_device, conditions::put_settings,
         conditions::chart,
         crate::api::kpis::get_kpis, crate::api::kpis::get_kpi_csv, promise::put_settings, languages::get_settings, languages::put_settings,
-        crate::live::sse::tracking_stream,
+        super::tracking_stream::tracking_stream,
     ),
     components(schemas(
         problem::Problem, problem::FieldError,

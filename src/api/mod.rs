@@ -14,6 +14,7 @@ pub mod pod;
 pub mod positions;
 pub mod problem;
 pub mod promise;
+pub mod tracking_stream;
 pub mod warehouse;
 
 use crate::auth::api_key::{self, ApiCaller, Scope};

@@ -195,3 +195,9 @@ fn plain_error(status: StatusCode, text: &str) -> Problem {
         _ => Problem::internal(),
     }
 }
+
+impl From<crate::live::sse::BadLastEventId> for Problem {
+    fn from(_: crate::live::sse::BadLastEventId) -> Self {
+        Problem::bad_parameter("Last-Event-ID", "is not an event id (a whole number)")
+    }
+}

@@ -3,17 +3,13 @@
 //! Both resume after `Last-Event-ID` (or `?after=`) from the store.
 
 use super::{Hub, Update};
-use crate::api::extract::ApiQuery;
-use crate::api::problem::Problem;
 use crate::config::Config;
 use crate::domain::language::Language;
 use crate::domain::{EventId, OrderId, TenantId};
 use crate::present::tracking::load_tracking_view;
 use crate::store::{self, EventRecord, TrackingLinkTarget};
-use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
-use axum::Extension;
 use futures::Stream;
 use serde::Deserialize;
 use std::convert::Infallible;
@@ -57,16 +53,20 @@ impl Resume {
     /// A `Last-Event-ID` that is not an event id is refused rather than
     /// ignored: the stream would otherwise replay from a point the client
     /// never asked for.
-    pub fn point(&self, headers: &HeaderMap) -> Result<Option<EventId>, Problem> {
+    pub fn point(&self, headers: &HeaderMap) -> Result<Option<EventId>, BadLastEventId> {
         match headers.get("last-event-id") {
             Some(value) => match value.to_str().ok().and_then(|v| v.trim().parse().ok()) {
                 Some(id) => Ok(Some(EventId(id))),
-                None => Err(Problem::bad_parameter("Last-Event-ID", "is not an event id (a whole number)")),
+                None => Err(BadLastEventId),
             },
             None => Ok(self.after.map(EventId)),
         }
     }
 }
+
+/// A `Last-Event-ID` header that is not an event id (a whole number).
+#[derive(Debug)]
+pub struct BadLastEventId;
 
 /// The customer view as JSON with the newest event id it includes, which is
 /// what the SSE message id must say (the view may be newer than the update
@@ -98,29 +98,18 @@ fn tracking_event(last_event_id: i64, json: &str) -> Event {
     Event::default().event("tracking").id(last_event_id.to_string()).data(json)
 }
 
-/// `GET /t/{token}/events`: the buyer's live view. Each message carries the
-/// whole customer view (already filtered and localised), so a reconnecting
-/// page gets everything it missed in one message.
-#[utoipa::path(get, path = "/t/{token}/events", tag = "Tracking",
-    params(("token" = String, Path, description = "The tracking link's token"),
-           Resume, StreamLanguage,
-           ("Last-Event-ID" = Option<i64>, Header, description = "Resume after this event id (reconnections)")),
-    responses(
-        (status = 200, description = "text/event-stream: `event: tracking`, `id` = newest event id included, `data` = the customer view as JSON", content_type = "text/event-stream"),
-        (status = 404, description = "Unknown, expired or revoked token (the same response for each)", content_type = "text/html"),
-    ))]
-pub async fn tracking_stream(
-    State(state): State<Streams>,
-    Extension(target): Extension<TrackingLinkTarget>,
-    Path(token): Path<String>,
-    ApiQuery(query): ApiQuery<Resume>,
-    ApiQuery(language): ApiQuery<StreamLanguage>,
-    headers: HeaderMap,
-) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, Problem> {
-    let resume = query.point(&headers)?;
+/// The buyer's live view of one order (`GET /t/{token}/events`, whose
+/// handler checks the request): the current view at once when `resume` is
+/// behind, then every change, until the link is revoked or expires.
+pub fn tracking_event_stream(
+    state: Streams,
+    target: TrackingLinkTarget,
+    token: String,
+    resume: Option<EventId>,
+    requested: Option<String>,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     // Subscribe before reading the store so nothing falls in between.
     let mut updates = state.hub.subscribe(target.order);
-    let requested = language.lang;
     let stream = async_stream::stream! {
         let language = match store::get_tenant(&state.pool, target.tenant).await {
             Ok(tenant) => tenant.languages().choose(requested.as_deref(), None, None),
@@ -168,7 +157,7 @@ pub async fn tracking_stream(
             }
         }
     };
-    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(KEEP_ALIVE)))
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
 }
 
 /// The JSON shape of one event on the authenticated stream and in the API.

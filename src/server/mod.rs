@@ -33,7 +33,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/docs", get(crate::api::docs::reference_page))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
-        .route("/t/{token}/events", get(crate::live::sse::tracking_stream))
+        .route("/t/{token}/events", get(crate::api::tracking_stream::tracking_stream))
         .route("/t/{token}/pod/{sha256}", get(tracking_pod_file))
         .route("/t/{token}/pod-pdf/{shipment}", get(tracking_pod_pdf))
         .route("/t/{token}/requests", axum::routing::post(crate::ui::pages::buyer_request::send))
