@@ -592,6 +592,10 @@ async fn every_error_is_a_problem_document() {
         .unwrap();
     let too_large = problem(response, 413).await;
     assert!(too_large["detail"].as_str().unwrap().contains(&(2 * 1024 * 1024).to_string()), "{too_large}");
+    // A body that is not one object, though serde would read a struct from a list.
+    let response =
+        client.post(url("/api/v1/orders/SO-P/tracking-links")).bearer_auth(&s.admin).json(&json!([null])).send().await;
+    assert_eq!(fields(&problem(response.unwrap(), 422).await), ["body"]);
     // No API key at all.
     let response = client.get(url("/api/v1/orders/SO-P")).send().await.unwrap();
     problem(response, 401).await;

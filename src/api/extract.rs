@@ -75,7 +75,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Problem> {
         let bytes = json_body(request, state).await?;
-        parse_json(&bytes).map(ApiJson)
+        parse_json_object(&bytes, false).map(ApiJson)
     }
 }
 
@@ -96,7 +96,7 @@ impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequest<S> for OptionalJ
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(OptionalJson(T::default()));
         }
-        parse_json::<Option<T>>(&bytes).map(|body| OptionalJson(body.unwrap_or_default()))
+        parse_json_object::<Option<T>>(&bytes, true).map(|body| OptionalJson(body.unwrap_or_default()))
     }
 }
 
@@ -120,11 +120,30 @@ pub async fn json_body<S: Send + Sync>(request: Request, state: &S) -> Result<By
 /// One JSON document, and nothing after it but whitespace. A whole number
 /// written with a fraction (`3.0`) is a whole number, as JSON Schema says.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
+    from_value(json_value(bytes)?)
+}
+
+/// Like `parse_json` for a body that must be one object (or `null`, when
+/// `null_allowed`): serde would otherwise read a struct from an array of
+/// its fields in order, so `[null]` passed for `{}`.
+fn parse_json_object<T: DeserializeOwned>(bytes: &[u8], null_allowed: bool) -> Result<T, Problem> {
+    let value = json_value(bytes)?;
+    if !(value.is_object() || (null_allowed && value.is_null())) {
+        return Err(Problem::field("body", "must be a JSON object"));
+    }
+    from_value(value)
+}
+
+fn json_value(bytes: &[u8]) -> Result<serde_json::Value, Problem> {
     let syntax_error = |inner: serde_json::Error| {
         Problem::invalid(vec![FieldError { field: "body".into(), message: format!("is not valid JSON ({inner})") }])
     };
     let mut value: serde_json::Value = serde_json::from_slice(bytes).map_err(syntax_error)?;
     whole_numbers_as_integers(&mut value);
+    Ok(value)
+}
+
+fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, Problem> {
     serde_path_to_error::deserialize(value).map_err(|error| {
         let path = error.path().to_string();
         let inner = error.into_inner();
@@ -192,6 +211,9 @@ mod tests {
         assert!(problem.errors[0].message.contains("invalid type"), "{}", problem.errors[0].message);
         let missing = parse_json::<Order>(b"{}").unwrap_err();
         assert!(missing.errors[0].message.contains("missing field `lines`"));
+        let listed = parse_json_object::<Order>(br#"[[{"quantity":1}]]"#, false).unwrap_err();
+        assert_eq!((listed.errors[0].field.as_str(), listed.status), ("body", 422));
+        assert!(parse_json_object::<Option<Order>>(b"null", true).unwrap().is_none());
         let broken = parse_json::<Order>(b"{").unwrap_err();
         assert!(broken.errors[0].message.contains("not valid JSON"));
     }
