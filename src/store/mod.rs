@@ -61,9 +61,9 @@ pub use webhooks::{
 
 pub use edi::{
     acknowledge_order, claim_acknowledgment_pushes, delete_edi_partner, edi_acknowledgment, edi_interchange_results,
-    edi_partner, edi_partner_ack_secret, edi_partners, record_acknowledgment_push, DueAcknowledgment,
-    find_order_by_po, mark_edi_document_applied, next_acknowledgment_numbers, order_lines, put_edi_partner,
-    recent_edi_interchanges, record_edi_interchange, waiting_edi_documents, InterchangeRecord, LineAcknowledgment,
+    edi_partner, edi_partner_ack_secret, edi_partners, find_order_by_po, mark_edi_document_applied,
+    next_acknowledgment_numbers, order_lines, put_edi_partner, recent_edi_interchanges, record_acknowledgment_push,
+    record_edi_interchange, waiting_edi_documents, DueAcknowledgment, InterchangeRecord, LineAcknowledgment,
     WaitingDocument,
 };
 pub use events::{
