@@ -55,11 +55,10 @@ impl PartnerForm {
     }
 
     pub fn fields(&self) -> PartnerFields {
-        let sets = [("214", &self.set_214), ("850", &self.set_850), ("855", &self.set_855), ("856", &self.set_856)];
         PartnerFields {
             sender_id: self.sender_id.clone(),
             name: self.name.clone(),
-            sets: sets.iter().filter(|(_, v)| !v.is_empty()).map(|(id, _)| id.to_string()).collect(),
+            sets: self.ticked_sets().map(|set| set.id().to_string()).collect(),
             acknowledgment: self.acknowledgment.clone(),
             ta1: self.ta1.clone(),
             tolerant_counts: !self.tolerant_counts.is_empty(),
@@ -77,14 +76,21 @@ impl PartnerForm {
         }
     }
 
-    fn draft(self) -> Result<PartnerDraft, String> {
-        let ticked = [
+    /// The transaction sets whose checkbox is ticked.
+    fn ticked_sets(&self) -> impl Iterator<Item = TransactionSet> + '_ {
+        [
             (TransactionSet::ShipmentStatus, &self.set_214),
             (TransactionSet::PurchaseOrder, &self.set_850),
             (TransactionSet::PoAcknowledgment, &self.set_855),
             (TransactionSet::ShipNotice, &self.set_856),
-        ];
-        let expected_sets = ticked.into_iter().filter(|(_, v)| !v.is_empty()).map(|(set, _)| set).collect();
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(set, _)| set)
+    }
+
+    fn draft(self) -> Result<PartnerDraft, String> {
+        let expected_sets = self.ticked_sets().collect();
         let acknowledgment =
             AckKind::parse(self.acknowledgment.trim()).ok_or("Choose which acknowledgment the partner expects.")?;
         let ta1 = Ta1Policy::parse(self.ta1.trim()).ok_or("Choose when the partner gets a TA1.")?;
