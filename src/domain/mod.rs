@@ -26,6 +26,8 @@ pub mod notification_rules;
 pub mod pod_document;
 pub mod promise;
 pub mod quantities;
+#[cfg(feature = "ssr")]
+pub mod queue;
 pub mod receiving;
 pub mod search;
 pub mod status;
@@ -40,6 +42,6 @@ pub use geo::{CoordinateError, LatLng};
 pub use ids::*;
 pub use milestone::{Canonical, ExceptionKind, Milestone, OpenExceptions};
 pub use quantities::{line_quantities, CarriedQuantity, LineQuantities, OrderedLine};
-pub use status::{derive_order_status, is_late, EventFact, OrderStatus, ShipmentStatus};
+pub use status::{derive_order_status, exceptions_since, is_late, EventFact, OrderStatus, ShipmentStatus};
 #[cfg(feature = "ssr")]
 pub use zone::{TimeZone, UnknownZone};

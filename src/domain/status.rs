@@ -140,6 +140,22 @@ pub fn derive_order_status(events: &[EventFact], shipments: &[i64], lines_outsta
     OrderStatus { milestone, shipments: shipment_statuses, open_exceptions, cancelled, lines_outstanding }
 }
 
+/// When the oldest of the order's open exceptions opened: per open
+/// exception, its first report in that scope since it was last resolved.
+/// What customer service's queue counts an exception's age from.
+pub fn exceptions_since(events: &[EventFact], open: &[OpenException]) -> Option<DateTime<Utc>> {
+    open.iter()
+        .filter_map(|x| {
+            let scoped = || events.iter().filter(move |e| e.shipment == x.shipment);
+            let resolved = scoped().filter(|e| e.canonical == Canonical::Resolved(x.kind)).map(|e| e.occurred_at).max();
+            scoped()
+                .filter(|e| e.canonical == Canonical::Exception(x.kind) && resolved.is_none_or(|r| e.occurred_at > r))
+                .map(|e| e.occurred_at)
+                .min()
+        })
+        .min()
+}
+
 impl OrderStatus {
     pub fn delivered_shipments(&self) -> usize {
         self.shipments.values().filter(|s| s.is_delivered()).count()
@@ -316,6 +332,23 @@ mod tests {
     }
     fn x(shipment: Option<i64>, kind: ExceptionKind, hour: u32) -> EventFact {
         EventFact { shipment, canonical: Canonical::Exception(kind), occurred_at: at(hour) }
+    }
+
+    #[test]
+    fn an_exception_is_as_old_as_its_first_report_since_it_was_last_resolved() {
+        let resolved =
+            |shipment, kind, hour| EventFact { shipment, canonical: Canonical::Resolved(kind), occurred_at: at(hour) };
+        let events = vec![
+            m(Some(1), Milestone::InTransit, 1),
+            x(Some(1), ExceptionKind::ConditionExcursion, 2),
+            resolved(Some(1), ExceptionKind::ConditionExcursion, 3),
+            x(Some(1), ExceptionKind::ConditionExcursion, 5),
+            x(Some(1), ExceptionKind::ConditionExcursion, 6),
+            x(None, ExceptionKind::Delayed, 0),
+        ];
+        let status = derive_order_status(&events, &[1], false);
+        assert_eq!(exceptions_since(&events, &status.open_exceptions), Some(at(5)));
+        assert_eq!(exceptions_since(&events[..1], &[]), None);
     }
 
     #[test]

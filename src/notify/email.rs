@@ -65,7 +65,8 @@ fn header_text(text: &str) -> String {
 pub fn wording(trigger: &str, order: &str, t: &Translator) -> (String, String) {
     let number = [("number", order.into())];
     match trigger {
-        "confirmed" | "shipped" | "out_for_delivery" | "delivered" | "order_lookup" => {
+        "confirmed" | "shipped" | "out_for_delivery" | "delivered" | "order_lookup" | "cs_delay" | "cs_address"
+        | "cs_sorted" => {
             (t.with(&format!("notify-{trigger}-subject"), &number), t.text(&format!("notify-{trigger}-text")))
         }
         _ => {

@@ -208,7 +208,7 @@ fn capitalize(text: &str) -> String {
 }
 
 /// Appends customer service's events (notes, overrides) and audits them.
-async fn service_events(
+pub(super) async fn service_events(
     state: &AppState,
     signed_in: &SignedIn,
     order: OrderId,
@@ -222,7 +222,7 @@ async fn service_events(
     Ok(())
 }
 
-fn service_event(
+pub(super) fn service_event(
     signed_in: &SignedIn,
     shipment: Option<ShipmentId>,
     canonical: Canonical,
@@ -296,7 +296,7 @@ pub async fn override_status(
 }
 
 /// Where an exception of this kind is open: shipments, or the order itself (`None`).
-async fn open_scopes(
+pub(super) async fn open_scopes(
     state: &AppState,
     owner: Owner,
     order: OrderId,

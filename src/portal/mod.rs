@@ -9,6 +9,7 @@ pub mod error;
 pub mod forms;
 pub mod lookup;
 pub mod pages;
+pub mod queue;
 pub mod sign_in;
 
 pub use error::{PortalError, PortalForm};
@@ -47,6 +48,8 @@ pub fn router() -> Router<AppState> {
         .route("/portal/orders/{number}/pod/{sha256}", get(documents::pod_file))
         .route("/portal/deliveries.csv", get(documents::deliveries_csv))
         .route("/portal/deliveries.zip", get(documents::deliveries_zip))
+        .route("/portal/cs/exceptions/bulk", post(queue::bulk))
+        .route("/portal/cs/exceptions/targets", post(queue::targets))
         .route("/portal/admin/users", post(forms::invite))
         .route("/portal/admin/users/{id}", post(forms::change_person))
         .route("/portal/admin/edi", post(edi_partners::save))

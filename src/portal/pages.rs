@@ -3,13 +3,14 @@
 
 use crate::auth::session::SignedIn;
 use crate::domain::edi_partner::TransactionSet;
+use crate::domain::queue::{self, BuyerTemplate, QueueFacts, QueueReason, Queued};
 use crate::domain::search::SearchQuery;
 use crate::domain::{Canonical, ExceptionKind, Milestone};
-use crate::policy::{self, Action, Decision};
+use crate::policy::{self, Action, Decision, Role};
 use crate::present::portal::{self as views, line_progress, order_row, shipment_label, time_in, timeline};
 use crate::present::portal_view::*;
 use crate::state::AppState;
-use crate::store::{self, OrderFilter, SiteRecord, StatusFilter};
+use crate::store::{self, OrderFilter, QueueCandidate, SiteRecord, StatusFilter};
 use chrono::{Duration, NaiveDate, Utc};
 
 type Page<T> = store::Result<PortalPage<T>>;
@@ -363,30 +364,153 @@ pub async fn search(state: &AppState, signed_in: Option<SignedIn>, q: &str) -> P
     }))
 }
 
-pub async fn exceptions(state: &AppState, signed_in: Option<SignedIn>, stuck_hours: Option<i64>) -> Page<OrderList> {
+/// Customer service's work queue: every order that needs someone, why,
+/// for how long and how much time is left, counted per reason, filtered,
+/// grouped and most urgent first.
+pub async fn exceptions(state: &AppState, signed_in: Option<SignedIn>, query: QueueQuery) -> Page<QueuePage> {
     let signed_in = allowed_or_return!(signed_in, Action::SearchAllOrders);
+    let tenant_id = signed_in.person.tenant;
     let now = Utc::now();
-    let hours = stuck_hours.unwrap_or(DEFAULT_STUCK_HOURS).clamp(1, 24 * 90);
-    let tenant = store::get_tenant(&state.pool, signed_in.person.tenant).await?;
+    let hours = query.hours.unwrap_or(DEFAULT_STUCK_HOURS).clamp(1, 24 * 90);
+    let tenant = store::get_tenant(&state.pool, tenant_id).await?;
     let today = views::today_in(tenant.time_zone, now);
-    let rows =
-        store::exceptions_queue(&state.pool, signed_in.person.tenant, today, now - Duration::hours(hours)).await?;
-    Ok(PortalPage::Ready(OrderList {
-        viewer: views::viewer(&signed_in, &tenant.brand_name),
-        rows: rows
+    let candidates = store::queue_candidates(&state.pool, tenant_id, today, now - Duration::hours(hours)).await?;
+    let targets = store::queue_targets(&state.pool, tenant_id).await?;
+    let target_for = |reason: QueueReason| targets.get(&reason).copied().unwrap_or(reason.default_target());
+    let queued: Vec<(QueueCandidate, Queued)> = candidates
+        .into_iter()
+        .filter_map(|c| {
+            let facts = QueueFacts {
+                open_exceptions: c.order.open_exceptions.clone(),
+                exception_since: c.exception_since,
+                promised_date: c.order.promised_date,
+                delivered: c.order.status_milestone == Some(Milestone::Delivered),
+                placed_at: c.order.placed_at,
+                last_event_at: c.order.last_event_at,
+                ship_to_zone: c.order.ship_to_time_zone,
+            };
+            let q = queue::classify(&facts, today, Duration::hours(hours), now, target_for, tenant.time_zone)?;
+            Some((c, q))
+        })
+        .collect();
+
+    let mut carriers: Vec<String> = queued.iter().filter_map(|(c, _)| c.carrier.clone()).collect();
+    carriers.sort();
+    carriers.dedup();
+    let mut accounts: Vec<String> = queued.iter().filter_map(|(c, _)| c.order.account_name.clone()).collect();
+    accounts.sort();
+    accounts.dedup();
+    let staff: Vec<(i64, String)> = store::list_users(&state.pool, tenant_id)
+        .await?
+        .into_iter()
+        .filter(|u| !u.disabled && u.role.parse::<Role>().is_ok_and(|r| r.is_staff()))
+        .map(|u| (u.id.0, u.name))
+        .collect();
+
+    // Every filter but the reason, so the counts say what each reason would show.
+    fn wanted(text: &Option<String>) -> Option<&str> {
+        text.as_deref().map(str::trim).filter(|t| !t.is_empty())
+    }
+    let me = signed_in.person.id;
+    let in_view = |(c, q): &(QueueCandidate, Queued)| {
+        wanted(&query.carrier).is_none_or(|w| c.carrier.as_deref() == Some(w))
+            && wanted(&query.account).is_none_or(|w| c.order.account_name.as_deref() == Some(w))
+            && match wanted(&query.owner) {
+                None => true,
+                Some("me") => c.assigned_to == Some(me),
+                Some("nobody") => c.assigned_to.is_none(),
+                Some(id) => c.assigned_to.map(|u| u.0.to_string()).as_deref() == Some(id),
+            }
+            && query.age.is_none_or(|h| now - q.opened_at >= Duration::hours(h))
+    };
+    let mut rows: Vec<&(QueueCandidate, Queued)> = queued.iter().filter(|r| in_view(r)).collect();
+    let counts = QueueReason::all()
+        .into_iter()
+        .map(|reason| {
+            let of_reason = rows.iter().filter(|(_, q)| q.reason == reason);
+            QueueCount {
+                code: reason.code().into(),
+                label: reason.label().into(),
+                count: of_reason.clone().count(),
+                overdue: of_reason.filter(|(_, q)| q.due < now).count(),
+                target: target_for(reason).to_string(),
+            }
+        })
+        .collect();
+    if let Some(reason) = wanted(&query.reason).and_then(|r| r.parse::<QueueReason>().ok()) {
+        rows.retain(|(_, q)| q.reason == reason);
+    }
+
+    let group_of = |(c, q): &(QueueCandidate, Queued)| -> (usize, String) {
+        match query.group.as_deref().unwrap_or("reason") {
+            "none" => (0, String::new()),
+            "carrier" => (0, c.carrier.clone().unwrap_or_else(|| "No carrier yet".into())),
+            "account" => (0, c.order.account_name.clone().unwrap_or_else(|| "No account".into())),
+            "owner" => (0, c.assignee.clone().unwrap_or_else(|| "Nobody".into())),
+            _ => (QueueReason::all().iter().position(|r| *r == q.reason).unwrap_or(0), q.reason.label().into()),
+        }
+    };
+    // Most urgent first inside each group: the least time left.
+    rows.sort_by_key(|r| (group_of(r), r.1.due, r.0.order.id));
+    let matching = rows.len();
+    const LIMIT: usize = 200;
+    let mut groups: Vec<QueueGroup> = Vec::new();
+    for row in rows.iter().take(LIMIT) {
+        let (c, q) = row;
+        let title = group_of(row).1;
+        let left = q.time_left(now);
+        let also: Vec<&str> = c
+            .order
+            .open_exceptions
+            .0
             .iter()
-            .map(|r| {
-                let reason = if !r.open_exceptions.is_empty() {
-                    let labels: Vec<&str> = r.open_exceptions.0.iter().map(|k| k.presentation().label).collect();
-                    format!("Open: {}", labels.join(", "))
-                } else if r.promised_date.is_some_and(|d| d < today) {
-                    "Late".to_string()
-                } else {
-                    format!("No update for over {hours} h")
-                };
-                order_row(r, now, Some(reason))
-            })
-            .collect(),
+            .filter(|k| QueueReason::Exception(**k) != q.reason)
+            .map(|k| k.presentation().label)
+            .collect();
+        let item = QueueItem {
+            number: c.order.order_number.clone(),
+            headline: c.order.status_headline.clone(),
+            reason: q.reason.label().into(),
+            also: (!also.is_empty()).then(|| format!("Also: {}", also.join(", "))),
+            age: queue::short_duration(now - q.opened_at),
+            due: if left < Duration::zero() {
+                format!("overdue by {}", queue::short_duration(left))
+            } else {
+                format!("{} left", queue::short_duration(left))
+            },
+            overdue: left < Duration::zero(),
+            carrier: c.carrier.clone(),
+            account: c.order.account_name.clone(),
+            owner: c.assignee.clone(),
+            promised: c.order.promised_date.map(|d| d.format("%Y-%m-%d").to_string()),
+            ship_to: c.order.site.one_line(),
+        };
+        match groups.last_mut() {
+            Some(group) if group.title == title => group.items.push(item),
+            _ => groups.push(QueueGroup { title, items: vec![item] }),
+        }
+    }
+    let admin = policy::decide_role(&signed_in.person, Action::ManageUsers) == Decision::Allow;
+    Ok(PortalPage::Ready(QueuePage {
+        viewer: views::viewer(&signed_in, &tenant.brand_name),
+        query,
+        counts,
+        matching,
+        groups,
+        limited_to: (matching > LIMIT).then_some(LIMIT),
+        carriers,
+        accounts,
+        staff,
+        templates: BuyerTemplate::ALL.iter().map(|t| (t.trigger().to_string(), t.label().to_string())).collect(),
+        targets: admin.then(|| {
+            QueueReason::all()
+                .into_iter()
+                .map(|r| {
+                    let t = target_for(r);
+                    (r.code().to_string(), r.label().to_string(), t.hours, t.working_hours)
+                })
+                .collect()
+        }),
     }))
 }
 

@@ -363,3 +363,102 @@ pub const STATUS_FILTERS: [(&str, &str); 8] = [
 
 /// Stuck: no event for this many hours while not delivered (the queue's default).
 pub const DEFAULT_STUCK_HOURS: i64 = 48;
+
+/// The filters of customer service's queue, as the page's query string
+/// carries them. Empty means "any".
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct QueueQuery {
+    pub reason: Option<String>,
+    pub carrier: Option<String>,
+    pub account: Option<String>,
+    /// "me", "nobody" or a person's id.
+    pub owner: Option<String>,
+    /// Open at least this many hours.
+    pub age: Option<i64>,
+    /// "reason" (default), "carrier", "account", "owner" or "none".
+    pub group: Option<String>,
+    /// Stuck: no update for this many hours.
+    pub hours: Option<i64>,
+}
+
+impl QueueQuery {
+    /// The same filters as a query string, to come back to after a form.
+    #[cfg(feature = "ssr")]
+    pub fn to_query_string(&self) -> String {
+        let mut pairs = url::form_urlencoded::Serializer::new(String::new());
+        let text = [
+            ("reason", &self.reason),
+            ("carrier", &self.carrier),
+            ("account", &self.account),
+            ("owner", &self.owner),
+            ("group", &self.group),
+        ];
+        for (name, value) in text {
+            if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
+                pairs.append_pair(name, v);
+            }
+        }
+        for (name, value) in [("age", self.age), ("hours", self.hours)] {
+            if let Some(v) = value {
+                pairs.append_pair(name, &v.to_string());
+            }
+        }
+        pairs.finish()
+    }
+}
+
+/// One reason's line in the counts at the top of the queue.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QueueCount {
+    pub code: String,
+    pub label: String,
+    pub count: usize,
+    pub overdue: usize,
+    /// The tenant's target for it, as a person reads it ("4 working h").
+    pub target: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QueueItem {
+    pub number: String,
+    pub headline: String,
+    pub reason: String,
+    /// Every open problem, when there is more than the one leading.
+    pub also: Option<String>,
+    pub age: String,
+    /// "2 h 10 min left" or "overdue by 1 d 3 h".
+    pub due: String,
+    pub overdue: bool,
+    pub carrier: Option<String>,
+    pub account: Option<String>,
+    pub owner: Option<String>,
+    pub promised: Option<String>,
+    pub ship_to: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QueueGroup {
+    /// Empty when the queue is not grouped.
+    pub title: String,
+    pub items: Vec<QueueItem>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QueuePage {
+    pub viewer: Viewer,
+    pub query: QueueQuery,
+    pub counts: Vec<QueueCount>,
+    /// Orders matching every filter, before the page's limit.
+    pub matching: usize,
+    pub groups: Vec<QueueGroup>,
+    /// Shown when more orders match than the page lists.
+    pub limited_to: Option<usize>,
+    pub carriers: Vec<String>,
+    pub accounts: Vec<String>,
+    /// (id, name) of everyone who can work the queue.
+    pub staff: Vec<(i64, String)>,
+    /// (trigger, label) of the messages a buyer can be sent.
+    pub templates: Vec<(String, String)>,
+    /// (code, label, hours, working hours) per reason, for administrators.
+    pub targets: Option<Vec<(String, String, u32, bool)>>,
+}

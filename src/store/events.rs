@@ -6,7 +6,7 @@ use super::notifications::{enqueue_in_tx, Notable};
 use super::{on_pool, on_tx};
 use super::{Result, StoreError};
 use crate::domain::{
-    derive_order_status, Canonical, EventFact, EventId, OpenExceptions, OrderId, ShipmentId, TenantId,
+    derive_order_status, exceptions_since, Canonical, EventFact, EventId, OpenExceptions, OrderId, ShipmentId, TenantId,
 };
 use chrono::{DateTime, Utc};
 use sqlx::types::Json;
@@ -196,9 +196,10 @@ pub(super) async fn recompute_status(tx: &mut super::Tx, order: OrderId) -> Resu
     let status = derive_order_status(&facts, &shipments, lines_outstanding);
     // What customer service's exceptions queue filters on, kept beside the status.
     let open_exceptions = OpenExceptions(status.open_exceptions.iter().map(|e| e.kind).collect()).codes();
+    let exception_since = exceptions_since(&facts, &status.open_exceptions);
     on_tx!(tx, |c| sqlx::query(
         "UPDATE orders SET status_milestone = $1, status_headline = $2, updated_at = $3, open_exceptions = $5,
-             last_event_at = $6 WHERE id = $4"
+             last_event_at = $6, exception_since = $7 WHERE id = $4"
     )
     .bind(status.milestone.map(|m| m.code()))
     .bind(status.headline())
@@ -206,6 +207,7 @@ pub(super) async fn recompute_status(tx: &mut super::Tx, order: OrderId) -> Resu
     .bind(order)
     .bind(open_exceptions)
     .bind(last_event_at)
+    .bind(exception_since)
     .execute(c)
     .await
     .map(|r| r.rows_affected()))?;

@@ -18,6 +18,7 @@ mod portal;
 /// The delivery promise: lane rollups, stored windows, hand-over scores.
 pub mod promise;
 mod proof_of_delivery;
+mod queue;
 mod search;
 mod tenants;
 mod tracking_links;
@@ -44,15 +45,16 @@ pub use people::{
     use_sign_in_link, user_for_sign_in, LinkPurpose, LoginReservation, NewUser, SessionRecord, UserRecord,
 };
 pub use portal::{
-    awaiting_receipt, deliveries, exceptions_queue, inbound_orders, list_orders, order_audit, order_owner,
-    order_tracking_links, received_quantities, record_audit, revoke_order_tracking_links, save_receipt,
-    shipment_expected_lines, shipment_packs, sites, AuditRecord, AwaitingReceipt, DeliveryRow, ExpectedLine,
-    NewReceipt, OrderFilter, OrderListRow, PackItemRow, PackRow, SiteRecord, StatusFilter,
+    awaiting_receipt, deliveries, inbound_orders, list_orders, order_audit, order_owner, order_tracking_links,
+    received_quantities, record_audit, revoke_order_tracking_links, save_receipt, shipment_expected_lines,
+    shipment_packs, sites, AuditRecord, AwaitingReceipt, DeliveryRow, ExpectedLine, NewReceipt, OrderFilter,
+    OrderListRow, PackItemRow, PackRow, SiteRecord, StatusFilter,
 };
 pub use promise::{delivery_window, StoredWindow};
 pub use proof_of_delivery::{
     order_pods, pod_file_in_use, pod_slot, save_pod, shipment_pod, NewPod, PodFile, PodRecord, PodSaved, PodSlot,
 };
+pub use queue::{assign_orders, queue_candidates, queue_targets, set_queue_targets, QueueCandidate};
 pub use search::{index_unindexed_orders, search_orders, SearchHit};
 pub use webhooks::{
     add_webhook_secret, live_webhook_secrets, record_webhook_receipt, revoke_webhook_secret, seal_clear_secrets,
@@ -72,8 +74,8 @@ pub use events::{
 };
 pub use notifications::{
     add_webhook_endpoint, claim_notifications, confirm_opt_in, mark_notification_failed, mark_notification_sent,
-    order_notifications, request_opt_in, resend_notification, set_notification_rule, unsubscribe, DueNotification,
-    NotificationRecord, OptInRefused,
+    order_notifications, queue_service_message, request_opt_in, resend_notification, set_notification_rule,
+    unsubscribe, DueNotification, NotificationRecord, OptInRefused,
 };
 pub use orders::{
     account_by_ref, create_shipment, find_order_by_number, import_orders, line_quantities, order_snapshot,

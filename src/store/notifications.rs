@@ -558,3 +558,61 @@ pub async fn set_notification_rule(
     tx.commit().await?;
     Ok(())
 }
+
+/// Queues a message customer service chose (a `cs_*` template) to every
+/// confirmed buyer subscription of the order, after quiet hours. One per
+/// recipient, template and day: a second click the same day sends nothing.
+/// Returns how many messages were queued.
+pub async fn queue_service_message(
+    pool: &Pool,
+    tenant: TenantId,
+    order: OrderId,
+    trigger: &str,
+    now: DateTime<Utc>,
+) -> Result<usize> {
+    let mut tx = super::write_tx(pool).await?;
+    let recipients: Vec<(i64, String, String)> = on_tx!(&mut tx, |c| sqlx::query_as(
+        "SELECT s.id, s.channel, s.address FROM notification_subscriptions s JOIN orders o ON o.id = s.order_id
+         WHERE s.order_id = $1 AND o.tenant_id = $2 AND s.confirmed_at IS NOT NULL AND s.unsubscribed_at IS NULL
+           AND s.channel IN ('email', 'sms')"
+    )
+    .bind(order)
+    .bind(tenant)
+    .fetch_all(c)
+    .await)?;
+    let quiet: Option<(TimeZone, String, String)> = on_tx!(&mut tx, |c| sqlx::query_as(
+        "SELECT o.ship_to_time_zone, t.quiet_hours_start, t.quiet_hours_end
+         FROM orders o JOIN tenants t ON t.id = o.tenant_id WHERE o.id = $1"
+    )
+    .bind(order)
+    .fetch_optional(c)
+    .await)?;
+    let send_at = match quiet {
+        Some((zone, start, end)) => QuietHours::parse(&start, &end).unwrap_or_default().send_at(now, zone, false),
+        None => now,
+    };
+    let mut queued = 0;
+    for (subscription, channel, address) in recipients {
+        let key = format!("{}:{trigger}:{channel}:{}:{}", order.0, address.to_ascii_lowercase(), now.date_naive());
+        queued += on_tx!(&mut tx, |c| sqlx::query(
+            "INSERT INTO notifications (tenant_id, order_id, channel, recipient, subscription_id, trigger,
+                                        idempotency_key, state, next_attempt_at, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9)
+             ON CONFLICT (tenant_id, idempotency_key) DO NOTHING"
+        )
+        .bind(tenant)
+        .bind(order)
+        .bind(&channel)
+        .bind(&address)
+        .bind(subscription)
+        .bind(trigger)
+        .bind(key)
+        .bind(send_at)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))? as usize;
+    }
+    tx.commit().await?;
+    Ok(queued)
+}

@@ -51,10 +51,10 @@ pub struct OrderListRow {
     pub last_event_at: Option<DateTime<Utc>>,
 }
 
-const LIST_COLUMNS: &str = "o.id, o.order_number, o.customer_po, o.placed_at, o.promised_date, o.status_milestone,
-    o.status_headline, o.open_exceptions, o.ship_to_name, o.ship_to_city, o.ship_to_postcode, o.ship_to_time_zone,
-    a.name AS account_name, o.last_event_at
-    FROM orders o LEFT JOIN customer_accounts a ON a.id = o.account_id";
+pub(super) const LIST_SELECT: &str = "o.id, o.order_number, o.customer_po, o.placed_at, o.promised_date,
+    o.status_milestone, o.status_headline, o.open_exceptions, o.ship_to_name, o.ship_to_city, o.ship_to_postcode,
+    o.ship_to_time_zone, a.name AS account_name, o.last_event_at";
+pub(super) const LIST_FROM: &str = "FROM orders o LEFT JOIN customer_accounts a ON a.id = o.account_id";
 
 /// These orders, where in reach (any order).
 pub(crate) async fn orders_by_id(pool: &Pool, reach: Reach, ids: &[OrderId]) -> Result<Vec<OrderListRow>> {
@@ -66,7 +66,7 @@ pub(crate) async fn orders_by_id(pool: &Pool, reach: Reach, ids: &[OrderId]) -> 
     // `+o.tenant_id`: look the ids up by primary key, then check the reach.
     // Without the `+`, SQLite walks a tenant index over every order.
     let sql = format!(
-        "SELECT {LIST_COLUMNS} WHERE o.id IN ({}) AND {}",
+        "SELECT {LIST_SELECT} {LIST_FROM} WHERE o.id IN ({}) AND {}",
         placeholders.join(", "),
         reach_sql(reach, "+o.tenant_id", "o.account_id")
     );
@@ -119,7 +119,7 @@ pub async fn list_orders(pool: &Pool, reach: Reach, filter: &OrderFilter) -> Res
         None => (None, false, false),
     };
     let sql = format!(
-        "SELECT {LIST_COLUMNS}
+        "SELECT {LIST_SELECT} {LIST_FROM}
          WHERE {reach}
            AND ($3 IS NULL OR o.status_milestone = $3)
            AND ($4 = FALSE OR o.status_milestone IS DISTINCT FROM '{delivered}')
@@ -178,7 +178,7 @@ pub async fn sites(pool: &Pool, reach: Reach) -> Result<Vec<SiteRecord>> {
 /// Orders to a site that are not delivered yet, soonest first.
 pub async fn inbound_orders(pool: &Pool, reach: Reach, site: &SiteRecord) -> Result<Vec<OrderListRow>> {
     let sql = format!(
-        "SELECT {LIST_COLUMNS}
+        "SELECT {LIST_SELECT} {LIST_FROM}
          WHERE {reach} AND o.ship_to_name = $3 AND o.ship_to_postcode = $4
            AND o.status_milestone IS DISTINCT FROM '{delivered}' AND o.open_exceptions NOT LIKE '%cancelled%'
          ORDER BY o.promised_date, o.placed_at LIMIT 500",
@@ -272,24 +272,6 @@ pub async fn deliveries(pool: &Pool, reach: Reach, from: DateTime<Utc>, to: Date
     .fetch_all(c)
     .await
     })?)
-}
-
-/// Orders that need customer service: an open exception, late, or no
-/// event since `stuck_before` while not delivered.
-pub async fn exceptions_queue(
-    pool: &Pool,
-    tenant: TenantId,
-    today: NaiveDate,
-    stuck_before: DateTime<Utc>,
-) -> Result<Vec<OrderListRow>> {
-    let sql = format!(
-        "SELECT {LIST_COLUMNS}
-         WHERE o.tenant_id = $1 AND (o.open_exceptions <> ''
-            OR (o.status_milestone IS DISTINCT FROM '{delivered}' AND (o.promised_date < $2 OR o.last_event_at < $3)))
-         ORDER BY o.open_exceptions = '', o.promised_date, o.id LIMIT 500",
-        delivered = Milestone::Delivered.code()
-    );
-    Ok(on_pool!(pool, |c| sqlx::query_as(&sql).bind(tenant).bind(today).bind(stuck_before).fetch_all(c).await)?)
 }
 
 /// A shipment's lines as its ASN lists them: what the receiver counts against.
