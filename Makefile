@@ -63,6 +63,8 @@ bench: setup
 	cargo bench --features ssr --bench cs_search
 	# The KPI dashboard's API over a million generated orders, from the rollups.
 	cargo bench --features ssr --bench kpis
+	# Customer service's work queue over a million generated orders.
+	cargo bench --features ssr --bench work_queue
 	# The delivery promise backtest on the Olist slice, through import and the store.
 	$(MAKE) bench-eta
 	# The tracking page's weight, paint and render times against its budgets.

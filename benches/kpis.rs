@@ -18,61 +18,11 @@ use milepost::store::{self, Pool};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::time::Instant;
-use support::{backend, percentile, start_server};
+use support::{backend, insert_rows, next_id, percentile, start_server, Cell};
 
 const CARRIERS: [&str; 4] = ["UPS", "FedEx", "USPS", "OnTrac"];
 const SITES: [&str; 3] = ["Columbus DC, OH, US", "Reno DC, NV, US", "Allentown DC, PA, US"];
 const STATES: [&str; 12] = ["CA", "TX", "FL", "NY", "IL", "PA", "OH", "GA", "NC", "MI", "WA", "CO"];
-
-/// Inserts rows of `columns` in statements of at most ~30,000 parameters.
-async fn insert_rows(pool: &Pool, table: &str, columns: &[&str], rows: Vec<Vec<Value>>) {
-    let per_statement = (30_000 / columns.len()).max(1);
-    for chunk in rows.chunks(per_statement) {
-        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
-        let mut n = 1;
-        for (i, _) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            let marks: Vec<String> = (0..columns.len()).map(|j| format!("${}", n + j)).collect();
-            n += columns.len();
-            sql.push_str(&format!("({})", marks.join(", ")));
-        }
-        milepost::on_pool!(pool, |c| {
-            let mut q = sqlx::query(&sql);
-            for row in chunk {
-                for value in row {
-                    q = match value {
-                        Value::Int(v) => q.bind(*v),
-                        Value::OptInt(v) => q.bind(*v),
-                        Value::Text(v) => q.bind(v.clone()),
-                        Value::OptText(v) => q.bind(v.clone()),
-                        Value::Time(v) => q.bind(*v),
-                        Value::Date(v) => q.bind(*v),
-                        Value::OptDate(v) => q.bind(*v),
-                    };
-                }
-            }
-            q.execute(c).await.map(|_| ())
-        })
-        .unwrap();
-    }
-}
-
-enum Value {
-    Int(i64),
-    OptInt(Option<i64>),
-    Text(String),
-    OptText(Option<String>),
-    Time(DateTime<Utc>),
-    Date(NaiveDate),
-    OptDate(Option<NaiveDate>),
-}
-
-async fn next_id(pool: &Pool, table: &str) -> i64 {
-    let sql = format!("SELECT COALESCE(MAX(id), 0) + 1 FROM {table}");
-    milepost::on_pool!(pool, |c| sqlx::query_scalar::<_, i64>(&sql).fetch_one(c).await).unwrap()
-}
 
 /// Writes `count` orders with their shipments and events. Returns the number of events.
 async fn generate(pool: &Pool, tenant: i64, accounts: &[i64], count: usize, rng: &mut StdRng) -> usize {
@@ -100,14 +50,14 @@ async fn generate(pool: &Pool, tenant: i64, accounts: &[i64], count: usize, rng:
                 (likely - Duration::days(1), likely + Duration::days(1))
             });
             let number = format!("KPI-{:07}", i + 1);
-            let text = |s: &str| Value::Text(s.to_string());
+            let text = |s: &str| Cell::Text(s.to_string());
             orders.push(vec![
-                Value::Int(order_id),
-                Value::Int(tenant),
-                Value::OptInt(account),
-                Value::Text(number.clone()),
-                Value::Time(placed),
-                Value::Date(promised),
+                Cell::Int(order_id),
+                Cell::Int(tenant),
+                Cell::OptInt(account),
+                Cell::Text(number.clone()),
+                Cell::Time(placed),
+                Cell::Date(promised),
                 text("Dana"),
                 text("1 Main St"),
                 text("Springfield"),
@@ -115,19 +65,19 @@ async fn generate(pool: &Pool, tenant: i64, accounts: &[i64], count: usize, rng:
                 text("12345"),
                 text("US"),
                 text("America/Chicago"),
-                Value::OptText(Some(if is_delivered { "delivered" } else { "shipped" }.into())),
-                Value::Time(placed),
-                Value::Time(now),
-                Value::OptDate(window.map(|w| w.0)),
-                Value::OptDate(window.map(|w| w.1)),
+                Cell::OptText(Some(if is_delivered { "delivered" } else { "shipped" }.into())),
+                Cell::Time(placed),
+                Cell::Time(now),
+                Cell::OptDate(window.map(|w| w.0)),
+                Cell::OptDate(window.map(|w| w.1)),
             ]);
             shipments.push(vec![
-                Value::Int(shipment_id),
-                Value::Int(tenant),
-                Value::Int(order_id),
+                Cell::Int(shipment_id),
+                Cell::Int(tenant),
+                Cell::Int(order_id),
                 text(carrier),
-                Value::Text(format!("{number}-1")),
-                Value::Time(shipped),
+                Cell::Text(format!("{number}-1")),
+                Cell::Time(shipped),
             ]);
             let trouble: f64 = rng.gen();
             let mut event = |source: &str,
@@ -138,16 +88,16 @@ async fn generate(pool: &Pool, tenant: i64, accounts: &[i64], count: usize, rng:
                              location: Option<&str>| {
                 let recorded = at + Duration::seconds(rng.gen_range(1..if source == "carrier" { 7200 } else { 120 }));
                 events.push(vec![
-                    Value::Int(tenant),
-                    Value::Int(order_id),
-                    Value::OptInt(shipment.then_some(shipment_id)),
+                    Cell::Int(tenant),
+                    Cell::Int(order_id),
+                    Cell::OptInt(shipment.then_some(shipment_id)),
                     text(source),
-                    Value::Text(format!("{number}-{code}")),
+                    Cell::Text(format!("{number}-{code}")),
                     text(code),
                     text(canonical),
-                    Value::Time(at),
-                    Value::Time(recorded.min(now)),
-                    Value::OptText(location.map(String::from)),
+                    Cell::Time(at),
+                    Cell::Time(recorded.min(now)),
+                    Cell::OptText(location.map(String::from)),
                 ]);
             };
             event("oms", "ORDER_PLACED", "placed", placed, false, None);

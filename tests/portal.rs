@@ -122,7 +122,12 @@ async fn a_receiver_sees_quantities_across_split_shipments_and_records_a_receipt
         .form(
             Some(&receiver),
             "/portal/orders/SO-1/receipts",
-            &[("shipment", &first), (&format!("counted_{line_b}"), "1"), (&format!("damaged_{line_b}"), "2")],
+            &[
+                ("shipment", &first),
+                (&format!("counted_{line_a}"), "6"),
+                (&format!("counted_{line_b}"), "1"),
+                (&format!("damaged_{line_b}"), "2"),
+            ],
         )
         .await;
     assert!(
@@ -140,34 +145,44 @@ async fn a_receiver_sees_quantities_across_split_shipments_and_records_a_receipt
         .await;
     assert!(location(&bad).contains("whole%20number"));
 
-    // One short on line 1, one damaged on line 2.
-    let saved = p
+    // Nothing is pre-filled: a line left empty is not taken as "as expected".
+    let empty = p
         .app
         .form(
             Some(&receiver),
             "/portal/orders/SO-1/receipts",
-            &[
-                ("shipment", &first),
-                (&format!("counted_{line_a}"), "5"),
-                (&format!("counted_{line_b}"), "4"),
-                (&format!("damaged_{line_b}"), "1"),
-                ("note", "pallet wrap torn"),
-            ],
+            &[("shipment", &first), (&format!("counted_{line_a}"), "6")],
         )
         .await;
+    assert!(location(&empty).contains("Line%202%3A%20enter%20the%20quantity%20counted"), "{}", location(&empty));
+
+    // One short on line 1, one damaged on line 2: a count that differs needs a reason.
+    let (a, b, damaged_b) = (format!("counted_{line_a}"), format!("counted_{line_b}"), format!("damaged_{line_b}"));
+    let counts = [
+        ("shipment", first.as_str()),
+        (a.as_str(), "5"),
+        (b.as_str(), "4"),
+        (damaged_b.as_str(), "1"),
+        ("note", "pallet wrap torn"),
+    ];
+    let refused = p.app.form(Some(&receiver), "/portal/orders/SO-1/receipts", &counts).await;
+    assert!(location(&refused).contains("choose%20a%20reason"), "{}", location(&refused));
+    let with_reason = [&counts[..], &[("reason", "damaged_in_transit")]].concat();
+    let saved = p.app.form(Some(&receiver), "/portal/orders/SO-1/receipts", &with_reason).await;
     assert!(location(&saved).starts_with("/portal/orders/SO-1?notice=Receipt%20saved"), "{}", location(&saved));
-    let again = p.app.form(Some(&receiver), "/portal/orders/SO-1/receipts", &[("shipment", &first)]).await;
-    assert!(location(&again).contains("already%20received"));
 
     let (_, page) = server_fn(&p.app, &receiver, "order", &[("number", "SO-1")]).await;
     let order = &page["Ready"];
     assert_eq!(order["lines"][0]["received"], 5);
     assert_eq!(order["lines"][1]["received"], 4);
     assert_eq!(order["lines"][1]["damaged"], 1);
-    assert!(order["shipments"][0]["to_count"].as_array().unwrap().is_empty());
+    // The shipment can now be corrected, showing what was received.
+    assert_eq!(order["shipments"][0]["correcting"], true);
+    assert_eq!(order["shipments"][0]["to_count"][0]["received"], serde_json::json!([5, 0]));
     let receipt = order["shipments"][0]["receipt"].as_str().unwrap();
     assert!(receipt.contains("line 1 (SKU-A): 5 of 6 counted, 1 short"), "{receipt}");
     assert!(receipt.contains("line 2 (SKU-B): 4 of 4 counted, 1 damaged") && receipt.contains("pallet wrap torn"));
+    assert!(receipt.contains("Reason: Damaged in transit."), "{receipt}");
     // Damage is an open exception on the timeline, for the receiver too.
     let top = &order["timeline"][0];
     assert_eq!(top["label"], "Damaged in transit");
@@ -175,16 +190,46 @@ async fn a_receiver_sees_quantities_across_split_shipments_and_records_a_receipt
     let snapshot = milepost::store::order_snapshot(&p.app.pool, p.tenant, p.order).await.unwrap();
     assert_eq!(snapshot.order.open_exceptions.codes(), "damaged", "open until someone resolves it");
 
-    // Accounts payable sees the shortage; the CSV carries the counted quantity.
+    // A later count corrects the receipt, with a reason; the first count stays in the history.
+    let again = p
+        .app
+        .form(Some(&receiver), "/portal/orders/SO-1/receipts", &[("shipment", &first), ("all_as_expected", "yes")])
+        .await;
+    assert!(location(&again).contains("Say%20why%20the%20receipt%20is%20corrected"), "{}", location(&again));
+    let corrected = p
+        .app
+        .form(
+            Some(&receiver),
+            "/portal/orders/SO-1/receipts",
+            &[("shipment", &first), ("all_as_expected", "yes"), ("reason", "miscounted")],
+        )
+        .await;
+    assert!(location(&corrected).contains("notice=Receipt%20corrected"), "{}", location(&corrected));
+    let (_, page) = server_fn(&p.app, &receiver, "order", &[("number", "SO-1")]).await;
+    let order = &page["Ready"];
+    assert_eq!((order["lines"][0]["received"].as_i64(), order["lines"][1]["damaged"].as_i64()), (Some(6), Some(0)));
+    let history = order["shipments"][0]["corrections"].as_array().unwrap();
+    assert_eq!(history.len(), 2, "one entry per line: {history:?}");
+    assert!(
+        history[0].as_str().unwrap().contains("Miscounted before: line 1 (SKU-A) counted 5 → 6, damaged 0 → 0"),
+        "{history:?}"
+    );
+    let snapshot = milepost::store::order_snapshot(&p.app.pool, p.tenant, p.order).await.unwrap();
+    assert_eq!(snapshot.order.open_exceptions.codes(), "", "the correction found nothing wrong");
+
+    // Accounts payable's CSV carries the counted quantity and what receiving found.
     let ap = signed_in(&p, Role::Ap, "alex@a.example").await;
     let csv = p.app.page(Some(&ap), "/portal/deliveries.csv").await;
     assert_eq!(csv.status(), 200);
     assert!(csv.headers()["content-disposition"].to_str().unwrap().starts_with("attachment; filename=\"deliveries_"));
     let text = csv.text().await.unwrap();
     let mut rows = text.lines();
-    assert_eq!(rows.next(), Some("po,order,shipment,delivered_quantity,delivered_at,pod_id,shortage"));
+    assert_eq!(
+        rows.next(),
+        Some("po,order,shipment,delivered_quantity,delivered_at,pod_id,shortage,short_units,over_units,damaged_units,discrepancy_reason,receipt_corrections")
+    );
     let row = rows.next().unwrap();
-    assert!(row.starts_with("PO-777,SO-1,UPS 1ZFIRST,9,") && row.ends_with(",,yes"), "{row}");
+    assert!(row.starts_with("PO-777,SO-1,UPS 1ZFIRST,10,") && row.ends_with(",,no,0,0,0,Miscounted before,1"), "{row}");
     assert_eq!(rows.next(), None, "the second shipment is not delivered");
     let _ = p.second;
 }

@@ -57,9 +57,12 @@ async fn wrong_passwords_and_unknown_people_get_the_same_answer_and_lock_the_acc
         app.form(None, "/login", &[("tenant", "acme"), ("email", "nobody@x.example"), ("password", "nope")]).await;
     let no_tenant =
         app.form(None, "/login", &[("tenant", "zzz"), ("email", "bea@buyer.example"), ("password", "nope")]).await;
-    assert_eq!(location(&wrong), "/login?tenant=acme&error=invalid");
-    assert_eq!(location(&unknown), "/login?tenant=acme&error=invalid");
-    assert_eq!(location(&no_tenant), "/login?tenant=zzz&error=invalid");
+    // The same answer, with what was typed kept (never the password).
+    assert_eq!(location(&wrong), "/login?tenant=acme&email=bea%40buyer.example&error=invalid");
+    assert_eq!(location(&unknown), "/login?tenant=acme&email=nobody%40x.example&error=invalid");
+    assert_eq!(location(&no_tenant), "/login?tenant=zzz&email=bea%40buyer.example&error=invalid");
+    let page = app.page(None, &location(&wrong)).await.text().await.unwrap();
+    assert!(page.contains("value=\"bea@buyer.example\""), "the email stays typed");
     assert!(wrong.headers().get("set-cookie").is_none());
     for _ in 0..4 {
         app.form(None, "/login", &[("tenant", "acme"), ("email", "bea@buyer.example"), ("password", "nope")]).await;
@@ -67,7 +70,7 @@ async fn wrong_passwords_and_unknown_people_get_the_same_answer_and_lock_the_acc
     // Five failures: now even the right password is not checked.
     let locked =
         app.form(None, "/login", &[("tenant", "acme"), ("email", "bea@buyer.example"), ("password", &password)]).await;
-    assert_eq!(location(&locked), "/login?tenant=acme&error=locked");
+    assert_eq!(location(&locked), "/login?tenant=acme&email=bea%40buyer.example&error=locked");
     assert!(session_from(&locked).is_none());
 }
 
@@ -80,7 +83,7 @@ async fn one_address_guessing_many_accounts_is_stopped() {
     }
     let blocked =
         app.form(None, "/login", &[("tenant", "acme"), ("email", "bea@buyer.example"), ("password", &password)]).await;
-    assert_eq!(location(&blocked), "/login?tenant=acme&error=locked");
+    assert_eq!(location(&blocked), "/login?tenant=acme&email=bea%40buyer.example&error=locked");
 }
 
 #[tokio::test]
@@ -276,7 +279,7 @@ async fn forty_simultaneous_wrong_passwords_check_at_most_five_and_lock_the_acco
     // Locked: the right password is not even checked...
     let refused =
         app.form(None, "/login", &[("tenant", "acme"), ("email", "cs@acme.example"), ("password", &password)]).await;
-    assert_eq!(location(&refused), "/login?tenant=acme&error=locked");
+    assert_eq!(location(&refused), "/login?tenant=acme&email=cs%40acme.example&error=locked");
     // ...until the window has passed.
     let long_ago = chrono::Utc::now() - milepost::portal::sign_in::WINDOW - chrono::Duration::minutes(1);
     milepost::on_pool!(&app.pool, |c| sqlx::query("UPDATE login_failures SET at = $1")
@@ -316,10 +319,10 @@ async fn behind_a_trusted_proxy_one_clients_failures_do_not_lock_out_the_others(
     for i in 0..20 {
         // The guesser claims to be someone else; the balancer appends who it really is.
         let guess = sign_in_via(&app, "198.51.100.9, 203.0.113.7", &format!("guess{i}@x.example"), "nope").await;
-        assert_eq!(location(&guess), "/login?tenant=acme&error=invalid");
+        assert_eq!(location(&guess), format!("/login?tenant=acme&email=guess{i}%40x.example&error=invalid"));
     }
     let guesser = sign_in_via(&app, "203.0.113.7", "cs@acme.example", &password).await;
-    assert_eq!(location(&guesser), "/login?tenant=acme&error=locked");
+    assert_eq!(location(&guesser), "/login?tenant=acme&email=cs%40acme.example&error=locked");
     let someone_else = sign_in_via(&app, "198.51.100.9", "cs@acme.example", &password).await;
     assert_eq!(location(&someone_else), "/portal/cs");
 }
@@ -331,7 +334,7 @@ async fn without_trusted_proxies_x_forwarded_for_does_not_escape_the_address_lim
         sign_in_via(&app, &format!("203.0.113.{i}"), &format!("guess{i}@x.example"), "nope").await;
     }
     let blocked = sign_in_via(&app, "198.51.100.1", "bea@buyer.example", &password).await;
-    assert_eq!(location(&blocked), "/login?tenant=acme&error=locked");
+    assert_eq!(location(&blocked), "/login?tenant=acme&email=bea%40buyer.example&error=locked");
 }
 
 #[tokio::test]
@@ -369,4 +372,49 @@ async fn sign_in_endpoints_are_rate_limited_per_address_with_a_page_and_retry_af
     let guessing = app.form(None, "/login/link/another-guess", &[]).await;
     assert_eq!(guessing.status(), 429);
     assert!(guessing.headers().contains_key("retry-after"));
+}
+
+#[tokio::test]
+async fn without_a_company_code_every_company_of_the_address_sends_its_own_link() {
+    let sink = SmtpSink::start(0);
+    let smtp = format!("smtp://127.0.0.1:{}", sink.port);
+    let app = spawn_app_with(&[("MILEPOST_SMTP_URL", &smtp)]).await;
+    let acme = tenant(&app.pool, "acme").await;
+    let globex = tenant(&app.pool, "globex").await;
+    person(&app.pool, acme, None, Role::Cs, "sam@shared.example").await;
+    person(&app.pool, globex, None, Role::Admin, "sam@shared.example").await;
+    person(&app.pool, globex, None, Role::Cs, "other@globex.example").await;
+
+    let asked = app.form(None, "/login/link", &[("tenant", ""), ("email", "Sam@Shared.example")]).await;
+    assert_eq!(location(&asked), "/login?tenant=&notice=link-sent");
+    // The page says what happened and explains the company code.
+    let page = app.page(None, &location(&asked)).await.text().await.unwrap();
+    assert!(page.contains("one per company"), "{page}");
+    assert!(page.contains("The short name of the company"), "{page}");
+    // The field may also be left out altogether.
+    let nobody = app.form(None, "/login/link", &[("email", "nobody@shared.example")]).await;
+    assert_eq!(location(&nobody), "/login?tenant=&notice=link-sent");
+
+    for _ in 0..100 {
+        if sink.messages().len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    // A moment more: a third message would be a link to the unknown address.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let mail = sink.messages();
+    assert_eq!(mail.len(), 2, "one link per company, none for an unknown address");
+    assert!(mail.iter().all(|m| m.contains("To: sam@shared.example")));
+    assert!(mail.iter().any(|m| m.contains("acme brand")) && mail.iter().any(|m| m.contains("globex brand")));
+    // Each link signs in to its own company.
+    let mut homes = Vec::new();
+    for m in &mail {
+        let body = m.replace("=\r\n", "").replace("=\n", "");
+        let url = body.lines().find(|l| l.contains("/login/link/")).expect("the link").trim().to_string();
+        let used = app.form(None, url.strip_prefix(&app.base_url).unwrap(), &[]).await;
+        homes.push(location(&used));
+    }
+    homes.sort();
+    assert_eq!(homes, ["/portal/admin/users", "/portal/cs"]);
 }

@@ -2,6 +2,8 @@
 //! medians and percentiles.
 #![allow(dead_code)]
 
+use chrono::{DateTime, NaiveDate, Utc};
+use milepost::store::Pool;
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -144,4 +146,57 @@ pub fn median(mut values: Vec<f64>) -> f64 {
 
 pub fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+/// Inserts rows of `columns` in statements of at most ~30,000 parameters.
+pub async fn insert_rows(pool: &Pool, table: &str, columns: &[&str], rows: Vec<Vec<Cell>>) {
+    let per_statement = (30_000 / columns.len()).max(1);
+    for chunk in rows.chunks(per_statement) {
+        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+        let mut n = 1;
+        for (i, _) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            let marks: Vec<String> = (0..columns.len()).map(|j| format!("${}", n + j)).collect();
+            n += columns.len();
+            sql.push_str(&format!("({})", marks.join(", ")));
+        }
+        milepost::on_pool!(pool, |c| {
+            let mut q = sqlx::query(&sql);
+            for row in chunk {
+                for value in row {
+                    q = match value {
+                        Cell::Int(v) => q.bind(*v),
+                        Cell::OptInt(v) => q.bind(*v),
+                        Cell::Text(v) => q.bind(v.clone()),
+                        Cell::OptText(v) => q.bind(v.clone()),
+                        Cell::Time(v) => q.bind(*v),
+                        Cell::OptTime(v) => q.bind(*v),
+                        Cell::Date(v) => q.bind(*v),
+                        Cell::OptDate(v) => q.bind(*v),
+                    };
+                }
+            }
+            q.execute(c).await.map(|_| ())
+        })
+        .unwrap();
+    }
+}
+
+/// A value of a generated row.
+pub enum Cell {
+    Int(i64),
+    OptInt(Option<i64>),
+    Text(String),
+    OptText(Option<String>),
+    Time(DateTime<Utc>),
+    OptTime(Option<DateTime<Utc>>),
+    Date(NaiveDate),
+    OptDate(Option<NaiveDate>),
+}
+
+pub async fn next_id(pool: &Pool, table: &str) -> i64 {
+    let sql = format!("SELECT COALESCE(MAX(id), 0) + 1 FROM {table}");
+    milepost::on_pool!(pool, |c| sqlx::query_scalar::<_, i64>(&sql).fetch_one(c).await).unwrap()
 }

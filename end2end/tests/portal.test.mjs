@@ -16,8 +16,8 @@ let browser;
 before(async () => { browser = await launchBrowser(); });
 after(async () => { await browser?.close(); });
 
-async function signIn(role, tenant = 'northwind') {
-  const context = await browser.newContext({ acceptDownloads: true });
+async function signIn(role, tenant = 'northwind', viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ acceptDownloads: true, viewport });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -75,15 +75,43 @@ test('a receiver counts a delivery one short and the shortage is flagged', async
   await page.getByTestId('to-receive').locator('a').first().click();
   await page.waitForURL(/\/portal\/orders\//);
   const form = page.getByTestId('receive-form').first();
-  const counted = form.locator('input[name^="counted_"]').first();
-  const expected = Number(await counted.inputValue());
-  await counted.fill(String(expected - 1));
+  // Nothing is pre-filled: the receiver counts every line.
+  const lines = form.locator('li');
+  for (let i = 0; i < await lines.count(); i++) {
+    const expected = Number((await lines.nth(i).textContent()).match(/expected (\d+)/)[1]);
+    const counted = lines.nth(i).locator('input[name^="counted_"]');
+    assert.equal(await counted.inputValue(), '');
+    await counted.fill(String(i === 0 ? expected - 1 : expected));
+  }
+  // A count that differs needs a reason.
   await form.getByRole('button', { name: 'Confirm receipt' }).click();
+  await page.getByTestId('form-error').waitFor();
+  assert.match(await page.getByTestId('form-error').textContent(), /choose a reason/);
+  const again = page.getByTestId('receive-form').first();
+  const rows = again.locator('li');
+  for (let i = 0; i < await rows.count(); i++) {
+    const expected = Number((await rows.nth(i).textContent()).match(/expected (\d+)/)[1]);
+    await rows.nth(i).locator('input[name^="counted_"]').fill(String(i === 0 ? expected - 1 : expected));
+  }
+  await again.getByLabel(/If the count differs/).selectOption('short_shipped');
+  await again.getByRole('button', { name: 'Confirm receipt' }).click();
   await page.getByTestId('notice').waitFor();
   assert.match(await page.getByTestId('notice').textContent(), /Receipt saved\. Received with issues: line \d+ \(.+\): \d+ of \d+ counted, 1 short/);
   assert.match(await page.getByTestId('receipt').first().textContent(), /1 short/);
   assert.match(await page.getByTestId('timeline-item').first().textContent(), /Quantity discrepancy at receiving/);
   await page.screenshot({ path: join(output, 'portal-receiver.png'), fullPage: true });
+  // The count is corrected later: all there after all, the shortage resolved.
+  const correct = page.getByTestId('correct-form').first();
+  const correctLines = correct.locator('li');
+  for (let i = 0; i < await correctLines.count(); i++) {
+    const expected = Number((await correctLines.nth(i).textContent()).match(/expected (\d+)/)[1]);
+    await correctLines.nth(i).locator('input[name^="counted_"]').fill(String(expected));
+  }
+  await correct.getByLabel('Why is it corrected?').selectOption('miscounted');
+  await correct.getByRole('button', { name: 'Save correction' }).click();
+  await page.waitForFunction(() => /Receipt corrected/.test(document.querySelector('[data-testid="notice"]')?.textContent ?? ''));
+  assert.match(await page.getByTestId('receipt-corrections').first().textContent(), /Corrected 1 time/);
+  await page.screenshot({ path: join(output, 'portal-receiver-corrected.png'), fullPage: true });
   assert.deepEqual(errors, []);
 });
 
@@ -97,7 +125,7 @@ test('accounts payable downloads a proof of delivery as PDF and the CSV for invo
   assert.match(pdf.suggestedFilename(), /^NW-\d+-POD-\d+\.pdf$/);
   const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('csv').click()]);
   const lines = readFileSync(await csv.path(), 'utf8').trim().split('\r\n');
-  assert.equal(lines[0], 'po,order,shipment,delivered_quantity,delivered_at,pod_id,shortage');
+  assert.equal(lines[0], 'po,order,shipment,delivered_quantity,delivered_at,pod_id,shortage,short_units,over_units,damaged_units,discrepancy_reason,receipt_corrections');
   assert.ok(lines.length > 1);
   assert.ok(lines.slice(1).some((l) => /,POD-\d+,/.test(l)));
   await page.screenshot({ path: join(output, 'portal-ap.png'), fullPage: true });
@@ -117,6 +145,7 @@ test('customer service finds an order and resolves its exception with a reason',
   const form = page.getByTestId('override-form');
   const resolve = form.locator('option', { hasText: 'Resolve:' }).first();
   const label = (await resolve.textContent()).trim();
+  assert.equal(await form.getByLabel('New status').inputValue(), '', 'nothing is chosen for the person');
   await form.getByLabel('New status').selectOption({ label });
   await form.getByLabel('Reason (required)').fill('Customer rebooked delivery by phone');
   await form.getByRole('button', { name: 'Record' }).click();
@@ -176,4 +205,64 @@ test('an administrator sets up a trading partner and downloads the acknowledgmen
   await card.getByRole('button', { name: 'Remove' }).click();
   await page.getByTestId('notice').filter({ hasText: 'removed' }).waitFor();
   assert.deepEqual(errors, []);
+});
+
+test('customer service works the queue: counts, keyboard, assign to me', async () => {
+  const { page, errors } = await signIn('cs');
+  await page.goto(`${demo.base_url}/portal/cs/exceptions`);
+  await hydrated(page);
+  await page.waitForFunction(() => document.body.dataset.hydrated === 'true' || document.querySelector('[data-queue-row]'));
+  const total = Number(await page.getByTestId('count-all').textContent());
+  assert.ok(total > 0, 'the demo has orders that need someone');
+  assert.equal(await page.getByTestId('queue-row').count(), Math.min(total, 200));
+  // j moves to the first order, x ticks it.
+  await page.waitForTimeout(500); // the key listener arrives with hydration
+  await page.keyboard.press('j');
+  await page.keyboard.press('x');
+  const first = page.getByTestId('queue-row').first();
+  assert.equal(await first.locator('input[type=checkbox]').isChecked(), true);
+  const number = (await first.locator('a').textContent()).trim();
+  await page.getByLabel('Action').selectOption('assign');
+  await page.getByLabel('Assign to').selectOption('me');
+  await page.getByRole('button', { name: 'Apply to ticked orders' }).click();
+  await page.getByTestId('notice').waitFor();
+  assert.match(await page.getByTestId('notice').textContent(), /1 order assigned to you/);
+  // Only mine: the order just taken.
+  await page.goto(`${demo.base_url}/portal/cs/exceptions?owner=me`);
+  await page.getByTestId('queue-row').first().waitFor();
+  assert.ok((await page.getByTestId('queue-row').allTextContents()).some((t) => t.includes(number)));
+  assert.match(await page.getByTestId('queue-owner').first().textContent(), /Owner: /);
+  await page.screenshot({ path: join(output, 'portal-cs-queue-1280.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+});
+
+test("every role's main views fit a 390 px phone without sideways scrolling", async () => {
+  const views = {
+    buyer: ['/portal/orders'],
+    receiver: ['/portal/inbound'],
+    ap: ['/portal/deliveries'],
+    cs: ['/portal/cs?q=nw1000', '/portal/cs/exceptions', '/portal/orders/NW-100009'],
+    admin: ['/portal/admin/users', '/portal/admin/edi', '/portal/dashboard'],
+  };
+  for (const [role, paths] of Object.entries(views)) {
+    const { page, errors, context } = await signIn(role, 'northwind', { width: 390, height: 844 });
+    const home = new URL(page.url()).pathname;
+    const visits = [...new Set([home, ...paths])];
+    // An order of the person's own, opened from their list.
+    if (role === 'buyer' || role === 'receiver') {
+      await page.goto(`${demo.base_url}/portal/orders`);
+      visits.push(await page.getByTestId('order-row').first().locator('a').getAttribute('href'));
+    }
+    for (const path of visits) {
+      await page.goto(`${demo.base_url}${path}`);
+      await page.waitForLoadState('networkidle');
+      await hydrated(page);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `${role} ${path} scrolls sideways by ${overflow} px`);
+      const name = `phone-${role}-${path.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '')}.png`;
+      await page.screenshot({ path: join(output, name), fullPage: true });
+    }
+    assert.deepEqual(errors, [], role);
+    await context.close();
+  }
 });

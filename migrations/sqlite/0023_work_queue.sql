@@ -22,7 +22,9 @@ CREATE TABLE queue_targets (
 );
 
 -- A receipt corrected by a later count: the receipt's lines hold the
--- latest count, each revision what it changed, who and why.
+-- latest count, each revision what it changed, who and why. The receipt
+-- keeps the reason last given for a count that differs (for AP's file).
+ALTER TABLE receipts ADD COLUMN reason TEXT;
 CREATE TABLE receipt_revisions (
     id              INTEGER PRIMARY KEY,
     receipt_id      INTEGER NOT NULL REFERENCES receipts(id),

@@ -4,6 +4,7 @@
 //! spreadsheet would run as a formula (CSV injection) gets a leading `'`;
 //! numbers, negative ones included, stay numbers.
 
+use crate::domain::receiving::DiscrepancyReason;
 use crate::present::portal::shipment_label;
 use crate::store::DeliveryRow;
 
@@ -23,10 +24,26 @@ where
 }
 
 /// Accounts payable's invoice-matching file: PO, order, shipment, delivered
-/// quantity (as counted when a receiver counted it), delivered at, POD id, shortage.
+/// quantity (as counted when a receiver counted it), delivered at, POD id,
+/// and what receiving found: units short, over and damaged, the reason given
+/// and how often the count was corrected.
 pub fn deliveries(rows: &[DeliveryRow]) -> String {
-    let header =
-        ["po", "order", "shipment", "delivered_quantity", "delivered_at", "pod_id", "shortage"].map(String::from);
+    let header = [
+        "po",
+        "order",
+        "shipment",
+        "delivered_quantity",
+        "delivered_at",
+        "pod_id",
+        "shortage",
+        "short_units",
+        "over_units",
+        "damaged_units",
+        "discrepancy_reason",
+        "receipt_corrections",
+    ]
+    .map(String::from);
+    let units = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
     let rows = rows.iter().map(|r| {
         [
             r.customer_po.clone().unwrap_or_default(),
@@ -36,6 +53,15 @@ pub fn deliveries(rows: &[DeliveryRow]) -> String {
             r.delivered_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             r.pod_id.map(|id| format!("POD-{id}")).unwrap_or_default(),
             if r.shortage { "yes" } else { "no" }.to_string(),
+            units(r.short_units),
+            units(r.over_units),
+            units(r.damaged_units),
+            r.discrepancy_reason
+                .as_deref()
+                .and_then(DiscrepancyReason::parse)
+                .map(|x| x.label().to_string())
+                .unwrap_or_default(),
+            r.corrections.to_string(),
         ]
     });
     table(std::iter::once(header).chain(rows))

@@ -111,6 +111,71 @@ pub fn assess(lines: &[CountedLine]) -> Result<ReceiptAssessment, ReceiptError> 
     Ok(ReceiptAssessment { canonical, summary, shortage, overage, damaged })
 }
 
+impl ReceiptAssessment {
+    /// Short, over or damaged: a person has to say why.
+    pub fn has_discrepancy(&self) -> bool {
+        self.shortage || self.overage || self.damaged
+    }
+
+    /// The receiving problems this count no longer finds: a correction
+    /// resolves them on the order's timeline.
+    pub fn resolves(&self) -> Vec<ExceptionKind> {
+        [ExceptionKind::Damaged, ExceptionKind::ReceivingDiscrepancy]
+            .into_iter()
+            .filter(|k| self.canonical != Canonical::Exception(*k))
+            .collect()
+    }
+}
+
+/// Why a count differs from the shipment, or why a receipt was corrected.
+/// Accounts payable reads it next to the shortage when matching the invoice.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DiscrepancyReason {
+    ShortShipped,
+    OverShipped,
+    DamagedInTransit,
+    WrongItem,
+    Miscounted,
+    Other,
+}
+
+impl DiscrepancyReason {
+    pub const ALL: [DiscrepancyReason; 6] = [
+        DiscrepancyReason::ShortShipped,
+        DiscrepancyReason::OverShipped,
+        DiscrepancyReason::DamagedInTransit,
+        DiscrepancyReason::WrongItem,
+        DiscrepancyReason::Miscounted,
+        DiscrepancyReason::Other,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            DiscrepancyReason::ShortShipped => "short_shipped",
+            DiscrepancyReason::OverShipped => "over_shipped",
+            DiscrepancyReason::DamagedInTransit => "damaged_in_transit",
+            DiscrepancyReason::WrongItem => "wrong_item",
+            DiscrepancyReason::Miscounted => "miscounted",
+            DiscrepancyReason::Other => "other",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DiscrepancyReason::ShortShipped => "Supplier shipped less",
+            DiscrepancyReason::OverShipped => "Supplier shipped more",
+            DiscrepancyReason::DamagedInTransit => "Damaged in transit",
+            DiscrepancyReason::WrongItem => "Wrong item received",
+            DiscrepancyReason::Miscounted => "Miscounted before",
+            DiscrepancyReason::Other => "Other (see note)",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.code() == code)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,6 +209,19 @@ mod tests {
         assert_eq!(a.canonical, Canonical::Exception(ExceptionKind::Damaged));
         assert!(a.shortage && a.damaged);
         assert!(a.summary.contains("1 short, 3 damaged"));
+    }
+
+    #[test]
+    fn a_correction_resolves_what_it_no_longer_finds() {
+        let full = assess(&[line(1, 10, 10, 0)]).unwrap();
+        assert!(!full.has_discrepancy());
+        assert_eq!(full.resolves(), [ExceptionKind::Damaged, ExceptionKind::ReceivingDiscrepancy]);
+        let short = assess(&[line(1, 10, 8, 0)]).unwrap();
+        assert!(short.has_discrepancy());
+        assert_eq!(short.resolves(), [ExceptionKind::Damaged]);
+        for reason in DiscrepancyReason::ALL {
+            assert_eq!(DiscrepancyReason::parse(reason.code()), Some(reason));
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use super::sign_in::urlencode;
 use super::{form_session, get_session, order_for, page, redirect, PortalError, PortalForm};
 use crate::auth::{random_token, session::SignedIn, tracking_link};
-use crate::domain::receiving::{assess, CountedLine};
+use crate::domain::receiving::{assess, CountedLine, DiscrepancyReason};
 use crate::domain::{derive_order_status, AccountId, Canonical, EventFact, OrderId, ShipmentId, UserId};
 use crate::policy::{self, Action, Decision, Owner, Role};
 use crate::present::portal::{RECEIVING_SOURCE, SERVICE_SOURCE};
@@ -29,6 +29,10 @@ pub struct ReceiptForm {
     pub csrf: String,
     pub shipment: String,
     pub note: String,
+    /// Why the count differs, or why a receipt is corrected (a `DiscrepancyReason` code).
+    pub reason: String,
+    /// "yes" from the deliberate "All arrived as expected" button.
+    pub all_as_expected: String,
     /// `counted_{order line id}` and `damaged_{order line id}` per line.
     #[serde(flatten)]
     pub counts: HashMap<String, String>,
@@ -113,7 +117,10 @@ async fn order_action(
 
 /// A receiver counts a shipment: quantities per line (damaged included in
 /// the count), which becomes a timeline event flagging shortages, overages
-/// and damage.
+/// and damage. Nothing is pre-filled: every line is counted, or the
+/// receiver says deliberately that all arrived as expected. A count that
+/// differs needs a reason. A shipment already received is corrected by a
+/// later count, with a reason, kept as a revision.
 pub async fn receive(
     State(state): State<AppState>,
     Path(number): Path<String>,
@@ -128,17 +135,30 @@ pub async fn receive(
     if expected.is_empty() {
         return Err(PortalError::NotFound);
     }
+    let all_as_expected = form.all_as_expected == "yes";
     let mut counted = Vec::new();
     for line in &expected {
-        let read = |name: &str, default: i64| -> Result<i64, String> {
-            let raw = form.counts.get(&format!("{name}_{}", line.order_line_id.0)).map_or("", |v| v.trim());
-            if raw.is_empty() {
-                return Ok(default);
-            }
-            raw.parse::<i64>()
-                .map_err(|_| format!("Line {}: {name} must be a whole number, not “{raw}”.", line.line_number))
+        let raw = |name: &str| form.counts.get(&format!("{name}_{}", line.order_line_id.0)).map_or("", |v| v.trim());
+        let read = |name: &str, value: &str| -> Result<i64, String> {
+            value
+                .parse::<i64>()
+                .map_err(|_| format!("Line {}: {name} must be a whole number, not “{value}”.", line.line_number))
         };
-        match (read("counted", line.quantity), read("damaged", 0)) {
+        let (c, d) = if all_as_expected {
+            (Ok(line.quantity), Ok(0))
+        } else if raw("counted").is_empty() {
+            return Err(order_error(
+                &number,
+                format!("Line {}: enter the quantity counted, or choose “All arrived as expected”.", line.line_number),
+            ));
+        } else {
+            let damaged = match raw("damaged") {
+                "" => Ok(0),
+                value => read("damaged", value),
+            };
+            (read("counted", raw("counted")), damaged)
+        };
+        match (c, d) {
             (Ok(c), Ok(d)) => counted.push(CountedLine {
                 line_number: line.line_number,
                 sku: line.sku.clone(),
@@ -150,24 +170,41 @@ pub async fn receive(
         }
     }
     let assessment = assess(&counted).map_err(|e| order_error(&number, format!("{}.", capitalize(&e.to_string()))))?;
+    let reason = DiscrepancyReason::parse(form.reason.trim());
+    let received_before = store::received_quantities(&state.pool, order).await?.1.contains(&shipment);
+    if reason.is_none() && received_before {
+        return Err(order_error(&number, "Say why the receipt is corrected."));
+    }
+    if reason.is_none() && assessment.has_discrepancy() {
+        return Err(order_error(
+            &number,
+            "The count differs from the shipment: choose a reason (short, over, damaged…).",
+        ));
+    }
     let note = Some(form.note.trim()).filter(|n| !n.is_empty()).map(|n| n.chars().take(1000).collect::<String>());
     let raw_code = match assessment.canonical {
         Canonical::Note => "RECEIVED",
         Canonical::Exception(crate::domain::ExceptionKind::Damaged) => "RECEIVED_DAMAGED",
         _ => "RECEIVED_DISCREPANCY",
     };
-    let text = match &note {
-        Some(n) => format!("{} Note: {n}", assessment.summary),
-        None => assessment.summary.clone(),
+    let mut text = match received_before {
+        true => format!("Receipt corrected. {}", assessment.summary),
+        false => assessment.summary.clone(),
     };
-    let event = NewEvent {
+    if let Some(reason) = reason.filter(|_| received_before || assessment.has_discrepancy()) {
+        text.push_str(&format!(" Reason: {}.", reason.label()));
+    }
+    if let Some(n) = &note {
+        text.push_str(&format!(" Note: {n}"));
+    }
+    let event = |canonical: Canonical, raw_code: &str, id: String| NewEvent {
         // Order-level: a delivered shipment would close its own exceptions at
         // once, and a problem found at receiving is open until someone resolves it.
         shipment: None,
         source: RECEIVING_SOURCE.into(),
-        source_event_id: format!("receipt:{}", shipment.0),
+        source_event_id: id,
         raw_code: raw_code.into(),
-        canonical: assessment.canonical,
+        canonical,
         occurred_at: Utc::now(),
         occurred_offset_minutes: None,
         location: None,
@@ -178,28 +215,52 @@ pub async fn receive(
             "shortage": assessment.shortage,
             "overage": assessment.overage,
             "damaged": assessment.damaged,
+            "reason": reason.map(|r| r.code()),
             "lines": counted,
         }),
     };
-    let receipt = NewReceipt {
-        tenant: owner.tenant,
-        order,
-        shipment,
-        user: signed_in.person.id,
-        note: note.as_deref(),
-        lines: expected
-            .iter()
-            .zip(&counted)
-            .map(|(e, c)| (e.order_line_id, c.expected, c.counted, c.damaged))
-            .collect(),
-        event,
-    };
-    let Some(outcome) = store::save_receipt(&state.pool, receipt).await? else {
-        return Err(order_error(&number, "This shipment was already received."));
+    let outcome = if received_before {
+        let revision = random_token(8);
+        let mut events = vec![event(assessment.canonical, raw_code, format!("receipt:{}:{revision}", shipment.0))];
+        for kind in assessment.resolves() {
+            let id = format!("receipt:{}:{revision}:{}", shipment.0, kind.code());
+            events.push(event(Canonical::Resolved(kind), "RECEIPT_CORRECTED", id));
+        }
+        let correction = store::ReceiptCorrection {
+            tenant: owner.tenant,
+            order,
+            shipment,
+            user: signed_in.person.id,
+            reason: reason.map_or("", |r| r.code()),
+            lines: expected.iter().zip(&counted).map(|(e, c)| (e.order_line_id, c.counted, c.damaged)).collect(),
+            events,
+        };
+        store::correct_receipt(&state.pool, correction).await?.ok_or(PortalError::NotFound)?
+    } else {
+        let receipt = NewReceipt {
+            tenant: owner.tenant,
+            order,
+            shipment,
+            user: signed_in.person.id,
+            note: note.as_deref(),
+            reason: reason.filter(|_| assessment.has_discrepancy()).map(|r| r.code()),
+            lines: expected
+                .iter()
+                .zip(&counted)
+                .map(|(e, c)| (e.order_line_id, c.expected, c.counted, c.damaged))
+                .collect(),
+            event: event(assessment.canonical, raw_code, format!("receipt:{}", shipment.0)),
+        };
+        let Some(outcome) = store::save_receipt(&state.pool, receipt).await? else {
+            return Err(order_error(&number, "This shipment was received meanwhile; correct that receipt instead."));
+        };
+        outcome
     };
     crate::ingest::publish(&state, owner.tenant, order, &[&outcome]);
-    store::record_audit(&state.pool, owner.tenant, Some(order), signed_in.person.id, "receipt", &text).await?;
-    Ok(order_notice(&number, &format!("Receipt saved. {}", assessment.summary)))
+    let action = if received_before { "receipt_correction" } else { "receipt" };
+    store::record_audit(&state.pool, owner.tenant, Some(order), signed_in.person.id, action, &text).await?;
+    let saved = if received_before { "Receipt corrected." } else { "Receipt saved." };
+    Ok(order_notice(&number, &format!("{saved} {}", assessment.summary)))
 }
 
 fn capitalize(text: &str) -> String {
@@ -311,6 +372,20 @@ pub(super) async fn open_scopes(
     let shipments: Vec<i64> = snapshot.shipments.iter().map(|s| s.id.0).collect();
     let status = derive_order_status(&facts, &shipments, false);
     Ok(status.open_exceptions.iter().filter(|e| e.kind == kind).map(|e| e.shipment.map(ShipmentId)).collect())
+}
+
+/// The buyer's tracking page for this order, as the buyer sees it: a link
+/// that works for an hour, made for whoever may see the order.
+pub async fn buyer_view(
+    State(state): State<AppState>,
+    Path(number): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, PortalError> {
+    let signed_in = get_session(&state, &headers).await?;
+    let (order, owner) = order_for(&state, &signed_in, &number, Action::ViewOrder).await?;
+    let expires = Utc::now() + chrono::Duration::hours(1);
+    let token = tracking_link::issue(&state.pool, owner.tenant, order, Some(expires)).await?;
+    Ok(redirect(&format!("/t/{}", token.as_str())))
 }
 
 pub async fn resend_notification(

@@ -44,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .route("/portal/orders/{number}/status", post(forms::override_status))
         .route("/portal/orders/{number}/notifications/{id}/resend", post(forms::resend_notification))
         .route("/portal/orders/{number}/tracking-link", post(forms::tracking_link))
+        .route("/portal/orders/{number}/buyer-view", get(forms::buyer_view))
         .route("/portal/orders/{number}/shipments/{shipment}/pod.pdf", get(documents::pod_pdf))
         .route("/portal/orders/{number}/pod/{sha256}", get(documents::pod_file))
         .route("/portal/deliveries.csv", get(documents::deliveries_csv))

@@ -4,6 +4,7 @@
 use crate::auth::session::SignedIn;
 use crate::domain::edi_partner::TransactionSet;
 use crate::domain::queue::{self, BuyerTemplate, QueueFacts, QueueReason, Queued};
+use crate::domain::receiving::DiscrepancyReason;
 use crate::domain::search::SearchQuery;
 use crate::domain::{Canonical, ExceptionKind, Milestone};
 use crate::policy::{self, Action, Decision, Role};
@@ -44,7 +45,7 @@ macro_rules! allowed_or_return {
 
 async fn viewer(state: &AppState, signed_in: &SignedIn) -> store::Result<Viewer> {
     let tenant = store::get_tenant(&state.pool, signed_in.person.tenant).await?;
-    Ok(views::viewer(signed_in, &tenant.brand_name))
+    Ok(views::viewer(signed_in, &tenant))
 }
 
 /// A YYYY-MM-DD date in a range the stores compare correctly as text.
@@ -89,6 +90,7 @@ pub async fn order(state: &AppState, signed_in: Option<SignedIn>, number: &str) 
     let tenant = store::get_tenant(&state.pool, person.tenant).await?;
     let snapshot = store::order_snapshot(&state.pool, person.tenant, order).await?;
     let (received, received_shipments) = store::received_quantities(&state.pool, order).await?;
+    let revisions = store::receipt_revisions(&state.pool, order).await?;
     let pods = store::order_pods(&state.pool, person.tenant, order).await?;
     let o = &snapshot.order;
     let tz = o.ship_to.time_zone;
@@ -130,8 +132,12 @@ pub async fn order(state: &AppState, signed_in: Option<SignedIn>, number: &str) 
                     .collect(),
             }
         });
-        let received_already = received_shipments.contains(&s.id);
-        let to_count = if may(Action::Receive) && !received_already {
+        let correcting = received_shipments.contains(&s.id);
+        let to_count = if may(Action::Receive) {
+            let received = match correcting {
+                true => store::shipment_receipt_lines(&state.pool, s.id).await?,
+                false => Vec::new(),
+            };
             store::shipment_expected_lines(&state.pool, order, s.id)
                 .await?
                 .into_iter()
@@ -141,11 +147,30 @@ pub async fn order(state: &AppState, signed_in: Option<SignedIn>, number: &str) 
                     sku: l.sku,
                     description: l.description,
                     quantity: l.quantity,
+                    received: received.iter().find(|r| r.0 == l.order_line_id).map(|r| (r.1, r.2)),
                 })
                 .collect()
         } else {
             Vec::new()
         };
+        let corrections = revisions
+            .iter()
+            .filter(|r| r.shipment_id == s.id)
+            .map(|r| {
+                let reason = DiscrepancyReason::parse(&r.reason).map_or(r.reason.as_str(), |x| x.label());
+                format!(
+                    "{} · {} · {reason}: line {} ({}) counted {} → {}, damaged {} → {}",
+                    time_in(r.revised_at, tz),
+                    r.user_name,
+                    r.line_number,
+                    r.sku,
+                    r.counted_before,
+                    r.counted,
+                    r.damaged_before,
+                    r.damaged
+                )
+            })
+            .collect();
         let receipt = snapshot
             .events
             .iter()
@@ -163,6 +188,8 @@ pub async fn order(state: &AppState, signed_in: Option<SignedIn>, number: &str) 
             pod,
             receipt,
             to_count,
+            correcting,
+            corrections,
         });
     }
 
@@ -191,6 +218,17 @@ pub async fn order(state: &AppState, signed_in: Option<SignedIn>, number: &str) 
         forecast,
         late_risk,
         ship_to: o.ship_to.address_lines(),
+        // Built as the buyer's page builds it, so both show the same step.
+        progress: crate::present::tracking::build_tracking_view(
+            &snapshot,
+            &windows,
+            &tenant,
+            None,
+            Vec::new(),
+            Utc::now(),
+            &english,
+        )
+        .progress,
         timeline: timeline(&snapshot, staff, tenant.buyers_see_condition_alerts, tz),
         lines: line_progress(&snapshot, &received),
         shipments,
@@ -492,7 +530,7 @@ pub async fn exceptions(state: &AppState, signed_in: Option<SignedIn>, query: Qu
     }
     let admin = policy::decide_role(&signed_in.person, Action::ManageUsers) == Decision::Allow;
     Ok(PortalPage::Ready(QueuePage {
-        viewer: views::viewer(&signed_in, &tenant.brand_name),
+        viewer: views::viewer(&signed_in, &tenant),
         query,
         counts,
         matching,
@@ -569,7 +607,7 @@ pub async fn edi_partners(
         partners.push(views::partner_row(p, secret, tenant.time_zone));
     }
     Ok(PortalPage::Ready(PartnersPage {
-        viewer: views::viewer(&signed_in, &tenant.brand_name),
+        viewer: views::viewer(&signed_in, &tenant),
         partners,
         form: match typed {
             Some(typed) => typed.fields(),

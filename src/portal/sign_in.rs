@@ -34,8 +34,9 @@ pub struct PasswordForm {
 
 /// Back to sign-in for this tenant, which explains `problem` (a code the
 /// page knows: `invalid`, `locked`).
-fn sign_in_again(tenant: &str, problem: &str) -> PortalError {
-    PortalError::invalid(format!("/login?tenant={}", urlencode(tenant)), problem)
+/// Back to the sign-in page with the company and email as typed.
+fn sign_in_again(tenant: &str, email: &str, problem: &str) -> PortalError {
+    PortalError::invalid(format!("/login?tenant={}&email={}", urlencode(tenant), urlencode(email)), problem)
 }
 
 pub fn urlencode(text: &str) -> String {
@@ -74,7 +75,7 @@ pub async fn with_password(
     let buckets = [(account_bucket.as_str(), ACCOUNT_LIMIT), (address_bucket.as_str(), ADDRESS_LIMIT)];
     let Some(reservation) = store::reserve_login_attempt(&state.pool, &buckets, now, now - WINDOW).await? else {
         tracing::warn!(%address, "sign-in refused: too many failed attempts");
-        return Err(sign_in_again(&form.tenant, "locked"));
+        return Err(sign_in_again(&form.tenant, &email, "locked"));
     };
     let found = match tenant {
         Some(tenant) => store::user_for_sign_in(&state.pool, tenant, &email).await?,
@@ -88,7 +89,7 @@ pub async fn with_password(
         return Err(PortalError::TooMany { retry_after_seconds: 2 });
     };
     let Some(person) = person.filter(|_| verified) else {
-        return Err(sign_in_again(&form.tenant, "invalid"));
+        return Err(sign_in_again(&form.tenant, &email, "invalid"));
     };
     // Success clears the account's count (the address keeps its other
     // failures: one good password must not reopen an address that is
@@ -120,6 +121,8 @@ async fn check_password(state: &AppState, attempt: String, hash: Option<String>)
 
 #[derive(Deserialize)]
 pub struct LinkRequestForm {
+    /// Optional: empty sends a link for every company the address is in.
+    #[serde(default)]
     pub tenant: String,
     pub email: String,
 }
@@ -134,18 +137,28 @@ pub async fn request_link(
     Ok(redirect(&format!("/login?tenant={}&notice=link-sent", urlencode(&form.tenant))))
 }
 
+/// Without a company code, every company the address belongs to gets its
+/// own link (each email names the company), so nobody has to know the code.
 async fn try_request_link(state: &AppState, form: &LinkRequestForm) -> store::Result<()> {
-    let Some(tenant) = store::tenant_by_slug(&state.pool, form.tenant.trim()).await? else { return Ok(()) };
     let email = form.email.trim().to_lowercase();
-    let Some((person, _)) = store::user_for_sign_in(&state.pool, tenant, &email).await? else { return Ok(()) };
-    let bucket = format!("link:{}", person.id.0);
-    let now = Utc::now();
-    // Counted before sending, so a burst of requests cannot all see room.
-    if store::reserve_login_attempt(&state.pool, &[(&bucket, LINK_LIMIT)], now, now - WINDOW).await?.is_none() {
-        tracing::warn!(user = person.id.0, "sign-in link refused: too many asked for");
-        return Ok(());
+    let people = match form.tenant.trim() {
+        "" => store::people_by_email(&state.pool, &email).await?,
+        code => {
+            let Some(tenant) = store::tenant_by_slug(&state.pool, code).await? else { return Ok(()) };
+            store::user_for_sign_in(&state.pool, tenant, &email).await?.map(|(p, _)| p).into_iter().collect()
+        }
+    };
+    for person in people {
+        let bucket = format!("link:{}", person.id.0);
+        let now = Utc::now();
+        // Counted before sending, so a burst of requests cannot all see room.
+        if store::reserve_login_attempt(&state.pool, &[(&bucket, LINK_LIMIT)], now, now - WINDOW).await?.is_none() {
+            tracing::warn!(user = person.id.0, "sign-in link refused: too many asked for");
+            continue;
+        }
+        send_link(state, &person, LinkPurpose::SignIn).await?;
     }
-    send_link(state, &person, LinkPurpose::SignIn).await.map(|_| ())
+    Ok(())
 }
 
 /// Creates a one-time link for the person and emails it (when this node

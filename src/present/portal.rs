@@ -6,17 +6,25 @@ use crate::domain::edi_partner::{AckKind, PartnerProfile, Ta1Policy};
 use crate::domain::{Canonical, Milestone, OrderLineId, ShipmentId, TimeZone};
 use crate::ingest::edi::TransactionResult;
 use crate::present::portal_view::*;
-use crate::store::{EventRecord, InterchangeRecord, OrderListRow, OrderSnapshot};
+use crate::store::{EventRecord, InterchangeRecord, OrderListRow, OrderSnapshot, TenantRecord};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 
-pub fn viewer(signed_in: &SignedIn, brand: &str) -> Viewer {
+pub fn viewer(signed_in: &SignedIn, tenant: &TenantRecord) -> Viewer {
     let p = &signed_in.person;
     Viewer {
         name: p.name.clone(),
         email: p.email.clone(),
         role: p.role,
-        brand: brand.to_string(),
+        brand: tenant.brand_name.clone(),
+        // The tracking page's colours, so the portal reads as the same company.
+        brand_style: format!(
+            "--brand:{};--brand-text:{};--accent:{}",
+            tenant.primary_color,
+            tenant.primary_color.readable_text(),
+            tenant.accent_color
+        ),
+        logo_url: tenant.logo_url.clone(),
         csrf: signed_in.csrf(),
     }
 }

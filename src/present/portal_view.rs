@@ -11,6 +11,9 @@ pub struct Viewer {
     pub email: String,
     pub role: Role,
     pub brand: String,
+    /// The tenant's colours as CSS custom properties (`--brand`...).
+    pub brand_style: String,
+    pub logo_url: Option<String>,
     /// Goes into every form as the `csrf` field.
     pub csrf: String,
 }
@@ -158,6 +161,8 @@ pub struct ExpectedItem {
     pub sku: String,
     pub description: String,
     pub quantity: i64,
+    /// What the receipt says now, when correcting it: (counted, damaged).
+    pub received: Option<(i64, i64)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -179,8 +184,12 @@ pub struct PortalShipment {
     pub pod: Option<PodLinks>,
     /// What receiving recorded, once it has.
     pub receipt: Option<String>,
-    /// Lines to count, when this person may receive it and nobody has.
+    /// Lines to count, when this person may receive it (again, to correct
+    /// the receipt, when `correcting`).
     pub to_count: Vec<ExpectedItem>,
+    pub correcting: bool,
+    /// Each correction of the receipt: when, who, why and what changed.
+    pub corrections: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -227,6 +236,8 @@ pub struct PortalOrder {
     /// Staff only: the chance of missing the promised date, e.g. "63%".
     pub late_risk: Option<String>,
     pub ship_to: Vec<String>,
+    /// The buyer's progress bar, step for step.
+    pub progress: Vec<super::tracking_view::ProgressStep>,
     pub timeline: Vec<TimelineItem>,
     pub lines: Vec<LineProgress>,
     pub shipments: Vec<PortalShipment>,

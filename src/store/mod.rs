@@ -40,15 +40,17 @@ pub use last_mile::{
 pub use lookup::{lookup_attempts_since, lookup_order, LookupCandidate, LookupOutcome};
 pub use people::{
     accounts, clear_login_failures, create_session, create_sign_in_link, create_user, disable_user, list_users,
-    live_session, login_failures_since, peek_sign_in_link, record_login_failure, release_login_attempt,
-    reserve_login_attempt, revoke_session, revoke_user_sessions, set_password, set_role, touch_session,
-    use_sign_in_link, user_for_sign_in, LinkPurpose, LoginReservation, NewUser, SessionRecord, UserRecord,
+    live_session, login_failures_since, peek_sign_in_link, people_by_email, record_login_failure,
+    release_login_attempt, reserve_login_attempt, revoke_session, revoke_user_sessions, set_password, set_role,
+    touch_session, use_sign_in_link, user_for_sign_in, LinkPurpose, LoginReservation, NewUser, SessionRecord,
+    UserRecord,
 };
 pub use portal::{
-    awaiting_receipt, deliveries, inbound_orders, list_orders, order_audit, order_owner, order_tracking_links,
-    received_quantities, record_audit, revoke_order_tracking_links, save_receipt, shipment_expected_lines,
-    shipment_packs, sites, AuditRecord, AwaitingReceipt, DeliveryRow, ExpectedLine, NewReceipt, OrderFilter,
-    OrderListRow, PackItemRow, PackRow, SiteRecord, StatusFilter,
+    awaiting_receipt, correct_receipt, deliveries, inbound_orders, list_orders, order_audit, order_owner,
+    order_tracking_links, receipt_revisions, received_quantities, record_audit, revoke_order_tracking_links,
+    save_receipt, shipment_expected_lines, shipment_packs, shipment_receipt_lines, sites, AuditRecord, AwaitingReceipt,
+    DeliveryRow, ExpectedLine, NewReceipt, OrderFilter, OrderListRow, PackItemRow, PackRow, ReceiptCorrection,
+    RevisionLine, SiteRecord, StatusFilter,
 };
 pub use promise::{delivery_window, StoredWindow};
 pub use proof_of_delivery::{

@@ -78,6 +78,16 @@ pub async fn user_for_sign_in(pool: &Pool, tenant: TenantId, email: &str) -> Res
     found.map(|r| Ok((r.person.into_person()?, r.password_hash))).transpose()
 }
 
+/// Everyone with this email address, in every tenant: who gets a sign-in
+/// link when the person does not know their company code. At most ten.
+pub async fn people_by_email(pool: &Pool, email: &str) -> Result<Vec<Person>> {
+    let sql =
+        format!("SELECT {PERSON} FROM users u WHERE u.email = $1 AND u.disabled_at IS NULL ORDER BY u.id LIMIT 10");
+    let rows: Vec<PersonRow> =
+        on_pool!(pool, |c| sqlx::query_as(&sql).bind(email.trim().to_lowercase()).fetch_all(c).await)?;
+    rows.into_iter().map(PersonRow::into_person).collect()
+}
+
 #[derive(sqlx::FromRow)]
 struct PersonRowWithHash {
     #[sqlx(flatten)]

@@ -240,6 +240,13 @@ pub struct DeliveryRow {
     pub pod_id: Option<i64>,
     pub receiver_name: Option<String>,
     pub shortage: bool,
+    /// Units short, over and damaged as received (after any correction).
+    pub short_units: Option<i64>,
+    pub over_units: Option<i64>,
+    pub damaged_units: Option<i64>,
+    /// Why the count differs (a `DiscrepancyReason` code), as last given.
+    pub discrepancy_reason: Option<String>,
+    pub corrections: i64,
 }
 
 /// Shipments of the reach delivered in `[from, to)`, oldest first.
@@ -253,13 +260,23 @@ pub async fn deliveries(pool: &Pool, reach: Reach, from: DateTime<Utc>, to: Date
                       WHERE r.shipment_id = s.id) AS BIGINT) AS counted_quantity,
                 d.delivered_at, p.id AS pod_id, p.receiver_name,
                 EXISTS (SELECT 1 FROM receipt_lines rl JOIN receipts r ON r.id = rl.receipt_id
-                        WHERE r.shipment_id = s.id AND rl.counted < rl.expected) AS shortage
+                        WHERE r.shipment_id = s.id AND rl.counted < rl.expected) AS shortage,
+                CAST(rc.short_units AS BIGINT) AS short_units, CAST(rc.over_units AS BIGINT) AS over_units,
+                CAST(rc.damaged_units AS BIGINT) AS damaged_units, rc.reason AS discrepancy_reason,
+                CAST(COALESCE(rc.corrections, 0) AS BIGINT) AS corrections
          FROM shipments s
          JOIN orders o ON o.id = s.order_id
          JOIN (SELECT shipment_id, MIN(occurred_at) AS delivered_at FROM events
                WHERE tenant_id = $1 AND canonical = '{delivered}' AND shipment_id IS NOT NULL GROUP BY shipment_id) d
            ON d.shipment_id = s.id
          LEFT JOIN pods p ON p.shipment_id = s.id
+         LEFT JOIN (SELECT r.shipment_id, r.reason,
+                           SUM(CASE WHEN rl.expected > rl.counted THEN rl.expected - rl.counted ELSE 0 END) AS short_units,
+                           SUM(CASE WHEN rl.counted > rl.expected THEN rl.counted - rl.expected ELSE 0 END) AS over_units,
+                           SUM(rl.damaged) AS damaged_units,
+                           (SELECT COUNT(*) FROM receipt_revisions v WHERE v.receipt_id = r.id) AS corrections
+                    FROM receipts r JOIN receipt_lines rl ON rl.receipt_id = r.id
+                    WHERE r.tenant_id = $1 GROUP BY r.id, r.shipment_id, r.reason) rc ON rc.shipment_id = s.id
          WHERE {reach} AND d.delivered_at >= $3 AND d.delivered_at < $4
          ORDER BY d.delivered_at, s.id LIMIT 10000",
         reach = reach_sql(reach, "o.tenant_id", "o.account_id"),
@@ -302,6 +319,8 @@ pub struct NewReceipt<'a> {
     pub shipment: ShipmentId,
     pub user: UserId,
     pub note: Option<&'a str>,
+    /// Why the count differs (a `DiscrepancyReason` code), if it does.
+    pub reason: Option<&'a str>,
     /// (order line, expected, counted, damaged)
     pub lines: Vec<(OrderLineId, i64, i64, i64)>,
     pub event: NewEvent,
@@ -313,8 +332,8 @@ pub async fn save_receipt(pool: &Pool, receipt: NewReceipt<'_>) -> Result<Option
     let mut tx = super::write_tx(pool).await?;
     tx.lock_order(receipt.order).await?;
     let id: Option<i64> = on_tx!(&mut tx, |c| sqlx::query_scalar(
-        "INSERT INTO receipts (tenant_id, order_id, shipment_id, user_id, received_at, note)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (shipment_id) DO NOTHING RETURNING id"
+        "INSERT INTO receipts (tenant_id, order_id, shipment_id, user_id, received_at, note, reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (shipment_id) DO NOTHING RETURNING id"
     )
     .bind(receipt.tenant)
     .bind(receipt.order)
@@ -322,6 +341,7 @@ pub async fn save_receipt(pool: &Pool, receipt: NewReceipt<'_>) -> Result<Option
     .bind(receipt.user)
     .bind(receipt.event.occurred_at)
     .bind(receipt.note)
+    .bind(receipt.reason)
     .fetch_optional(c)
     .await)?;
     let Some(id) = id else { return Ok(None) };
@@ -346,6 +366,129 @@ pub async fn save_receipt(pool: &Pool, receipt: NewReceipt<'_>) -> Result<Option
     }
     tx.commit().await?;
     Ok(Some(outcome))
+}
+
+pub struct ReceiptCorrection<'a> {
+    pub tenant: TenantId,
+    pub order: OrderId,
+    pub shipment: ShipmentId,
+    pub user: UserId,
+    pub reason: &'a str,
+    /// (order line, counted, damaged) as now counted.
+    pub lines: Vec<(OrderLineId, i64, i64)>,
+    pub events: Vec<NewEvent>,
+}
+
+/// Corrects the shipment's receipt by a later count: the receipt's lines
+/// take the new count, a revision keeps the old one with who and why, and
+/// the events go on the timeline, all in one transaction. `None` when the
+/// shipment has no receipt to correct.
+pub async fn correct_receipt(pool: &Pool, correction: ReceiptCorrection<'_>) -> Result<Option<AppendOutcome>> {
+    let mut tx = super::write_tx(pool).await?;
+    tx.lock_order(correction.order).await?;
+    let receipt: Option<i64> =
+        on_tx!(&mut tx, |c| sqlx::query_scalar("SELECT id FROM receipts WHERE shipment_id = $1 AND order_id = $2")
+            .bind(correction.shipment)
+            .bind(correction.order)
+            .fetch_optional(c)
+            .await)?;
+    let Some(receipt) = receipt else { return Ok(None) };
+    let now = Utc::now();
+    on_tx!(&mut tx, |c| sqlx::query("UPDATE receipts SET reason = $1 WHERE id = $2")
+        .bind(correction.reason)
+        .bind(receipt)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    let revision: i64 =
+        on_tx!(&mut tx, |c| {
+            sqlx::query_scalar(
+        "INSERT INTO receipt_revisions (receipt_id, user_id, revised_at, reason) VALUES ($1, $2, $3, $4) RETURNING id"
+    )
+    .bind(receipt)
+    .bind(correction.user)
+    .bind(now)
+    .bind(correction.reason)
+    .fetch_one(c)
+    .await
+        })?;
+    for (line, counted, damaged) in &correction.lines {
+        on_tx!(&mut tx, |c| {
+            sqlx::query(
+            "INSERT INTO receipt_revision_lines (revision_id, order_line_id, counted_before, damaged_before, counted, damaged)
+             SELECT $1, order_line_id, counted, damaged, $2, $3 FROM receipt_lines WHERE receipt_id = $4 AND order_line_id = $5"
+        )
+        .bind(revision)
+        .bind(counted)
+        .bind(damaged)
+        .bind(receipt)
+        .bind(line)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+        })?;
+        on_tx!(&mut tx, |c| sqlx::query(
+            "UPDATE receipt_lines SET counted = $1, damaged = $2 WHERE receipt_id = $3 AND order_line_id = $4"
+        )
+        .bind(counted)
+        .bind(damaged)
+        .bind(receipt)
+        .bind(line)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    }
+    let outcome = insert_in_tx(&mut tx, correction.tenant, correction.order, &correction.events).await?;
+    recompute_status(&mut tx, correction.order).await?;
+    if let Some(last) = outcome.inserted.iter().max() {
+        tx.notify_live(correction.tenant, correction.order, Some(*last)).await?;
+    }
+    tx.commit().await?;
+    Ok(Some(outcome))
+}
+
+/// A correction of a receipt: when, by whom, why, and per line the count
+/// before and after.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct RevisionLine {
+    pub shipment_id: ShipmentId,
+    pub revised_at: DateTime<Utc>,
+    pub user_name: String,
+    pub reason: String,
+    pub line_number: i64,
+    pub sku: String,
+    pub counted_before: i64,
+    pub damaged_before: i64,
+    pub counted: i64,
+    pub damaged: i64,
+}
+
+/// The shipment's receipt as it stands: (order line, counted, damaged).
+pub async fn shipment_receipt_lines(pool: &Pool, shipment: ShipmentId) -> Result<Vec<(OrderLineId, i64, i64)>> {
+    Ok(on_pool!(pool, |c| sqlx::query_as(
+        "SELECT rl.order_line_id, rl.counted, rl.damaged FROM receipt_lines rl JOIN receipts r ON r.id = rl.receipt_id
+         WHERE r.shipment_id = $1"
+    )
+    .bind(shipment)
+    .fetch_all(c)
+    .await)?)
+}
+
+/// Every correction of the order's receipts, oldest first.
+pub async fn receipt_revisions(pool: &Pool, order: OrderId) -> Result<Vec<RevisionLine>> {
+    Ok(on_pool!(pool, |c| sqlx::query_as(
+        "SELECT r.shipment_id, v.revised_at, u.name AS user_name, v.reason, l.line_number, l.sku,
+                rl.counted_before, rl.damaged_before, rl.counted, rl.damaged
+         FROM receipt_revisions v
+         JOIN receipts r ON r.id = v.receipt_id
+         JOIN users u ON u.id = v.user_id
+         JOIN receipt_revision_lines rl ON rl.revision_id = v.id
+         JOIN order_lines l ON l.id = rl.order_line_id
+         WHERE r.order_id = $1 ORDER BY v.id, l.line_number"
+    )
+    .bind(order)
+    .fetch_all(c)
+    .await)?)
 }
 
 /// What was counted of each order line, over every receipt of the order:

@@ -3,7 +3,7 @@
 //! figures, weekly trend charts and the scorecards, each table with its
 //! CSV. Everything comes from the rollups through `kpis::report`.
 
-use super::portal::{render, PortalShell};
+use super::portal::{render, PortalShell, STACK_BODY, STACK_CELL, STACK_HEAD, STACK_ROW, STACK_TABLE};
 use crate::domain::kpi::{KpiReport, Rate, ScorecardRow, Spread};
 use crate::present::portal_view::{PortalPage, Viewer};
 use crate::ui::components::trend_chart::{TrendChart, Unit};
@@ -67,7 +67,7 @@ mod server {
         }
         let tenant = signed_in.person.tenant;
         let record = store::get_tenant(&state.pool, tenant).await?;
-        let viewer = crate::present::portal::viewer(&signed_in, &record.brand_name);
+        let viewer = crate::present::portal::viewer(&signed_in, &record);
         let given = |v: &String| Some(v.trim().to_string()).filter(|v| !v.is_empty());
         let input = FilterInput {
             from: given(&filters.from),
@@ -249,7 +249,7 @@ fn Section(title: &'static str, csv: Option<String>, children: Children) -> impl
                     <a class="rounded border border-slate-300 px-2 py-1 text-sm" rel="external" download href=href>"CSV"</a>
                 })}
             </div>
-            <div class="overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200">{children()}</div>
+            <div class="rounded-xl bg-white shadow-sm ring-1 ring-slate-200">{children()}</div>
         </section>
     }
 }
@@ -286,17 +286,17 @@ fn Report(report: KpiReport, query: String) -> impl IntoView {
         <Section title="Lanes" csv=csv("lanes")><Scorecard rows=report.lanes.clone() what="lane" missing="unknown"/></Section>
         <Section title="Ship-from performance" csv=csv("ship_from")><Scorecard rows=report.ship_from.clone() what="ship-from" missing="unknown"/></Section>
         <Section title="Exceptions" csv=csv("exceptions")>
-            <table class="min-w-full text-sm" data-testid="kpi-exceptions">
-                <thead class="bg-slate-100 text-left text-slate-600"><tr>
+            <table class=STACK_TABLE data-testid="kpi-exceptions">
+                <thead class=format!("bg-slate-100 text-left text-slate-600 {STACK_HEAD}")><tr>
                     <th class="px-3 py-2">"Type"</th><th class="px-3 py-2">"Opened"</th><th class="px-3 py-2">"Per 1,000 orders"</th>
                     <th class="px-3 py-2">"Resolved"</th><th class="px-3 py-2">"Time to resolve p50 / p90"</th>
                 </tr></thead>
-                <tbody>
+                <tbody class=STACK_BODY>
                     {report.exceptions.iter().map(|e| view! {
-                        <tr class="border-t border-slate-100">
-                            <td class="px-3 py-2">{e.label.clone()}</td><td class="px-3 py-2">{e.opened}</td>
-                            <td class="px-3 py-2">{number(e.per_1000_orders, 1)}</td><td class="px-3 py-2">{e.resolved}</td>
-                            <td class="px-3 py-2">{spread(&e.time_to_resolve_hours)}</td>
+                        <tr class=STACK_ROW>
+                            <td class=STACK_CELL data-label="Type">{e.label.clone()}</td><td class=STACK_CELL data-label="Opened">{e.opened}</td>
+                            <td class=STACK_CELL data-label="Per 1,000 orders">{number(e.per_1000_orders, 1)}</td><td class=STACK_CELL data-label="Resolved">{e.resolved}</td>
+                            <td class=STACK_CELL data-label="Time to resolve p50 / p90">{spread(&e.time_to_resolve_hours)}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
@@ -309,21 +309,21 @@ fn Report(report: KpiReport, query: String) -> impl IntoView {
             <Tile label="Update sign-ups" value=s.notification_signups.to_string() detail="on tracking pages".to_string()/>
         </div>
         <Section title="Status accuracy and event latency" csv=csv("event_quality")>
-            <table class="min-w-full text-sm" data-testid="kpi-event-quality">
-                <thead class="bg-slate-100 text-left text-slate-600"><tr>
+            <table class=STACK_TABLE data-testid="kpi-event-quality">
+                <thead class=format!("bg-slate-100 text-left text-slate-600 {STACK_HEAD}")><tr>
                     <th class="px-3 py-2">"Source"</th><th class="px-3 py-2">"Events"</th><th class="px-3 py-2">"Unmapped"</th>
                     <th class="px-3 py-2">"Out of order"</th><th class="px-3 py-2">"Backdated"</th><th class="px-3 py-2">"Latency p50 / p95"</th>
                 </tr></thead>
-                <tbody>
+                <tbody class=STACK_BODY>
                     {report.event_quality.iter().map(|q| {
                         let latency = if q.latency_seconds.count == 0 { "—".to_string() } else {
                             format!("{} / {}", seconds(q.latency_seconds.p50), seconds(q.latency_seconds.high))
                         };
                         view! {
-                            <tr class="border-t border-slate-100">
-                                <td class="px-3 py-2">{q.source.clone()}</td><td class="px-3 py-2">{q.events}</td>
-                                <td class="px-3 py-2">{pct(&q.unmapped)}</td><td class="px-3 py-2">{pct(&q.out_of_order)}</td>
-                                <td class="px-3 py-2">{pct(&q.backdated)}</td><td class="px-3 py-2">{latency}</td>
+                            <tr class=STACK_ROW>
+                                <td class=STACK_CELL data-label="Source">{q.source.clone()}</td><td class=STACK_CELL data-label="Events">{q.events}</td>
+                                <td class=STACK_CELL data-label="Unmapped">{pct(&q.unmapped)}</td><td class=STACK_CELL data-label="Out of order">{pct(&q.out_of_order)}</td>
+                                <td class=STACK_CELL data-label="Backdated">{pct(&q.backdated)}</td><td class=STACK_CELL data-label="Latency p50 / p95">{latency}</td>
                             </tr>
                         }
                     }).collect_view()}
@@ -331,17 +331,17 @@ fn Report(report: KpiReport, query: String) -> impl IntoView {
             </table>
         </Section>
         <Section title="Notifications" csv=csv("notifications")>
-            <table class="min-w-full text-sm" data-testid="kpi-notifications">
-                <thead class="bg-slate-100 text-left text-slate-600"><tr>
+            <table class=STACK_TABLE data-testid="kpi-notifications">
+                <thead class=format!("bg-slate-100 text-left text-slate-600 {STACK_HEAD}")><tr>
                     <th class="px-3 py-2">"Channel"</th><th class="px-3 py-2">"Queued"</th><th class="px-3 py-2">"Sent"</th>
                     <th class="px-3 py-2">"Failed"</th><th class="px-3 py-2">"Failure rate"</th>
                 </tr></thead>
-                <tbody>
+                <tbody class=STACK_BODY>
                     {report.notifications.iter().map(|n| view! {
-                        <tr class="border-t border-slate-100">
-                            <td class="px-3 py-2">{n.channel.clone()}</td><td class="px-3 py-2">{n.queued}</td>
-                            <td class="px-3 py-2">{n.sent}</td><td class="px-3 py-2">{n.failed}</td>
-                            <td class="px-3 py-2">{pct(&n.failure_rate)}</td>
+                        <tr class=STACK_ROW>
+                            <td class=STACK_CELL data-label="Channel">{n.channel.clone()}</td><td class=STACK_CELL data-label="Queued">{n.queued}</td>
+                            <td class=STACK_CELL data-label="Sent">{n.sent}</td><td class=STACK_CELL data-label="Failed">{n.failed}</td>
+                            <td class=STACK_CELL data-label="Failure rate">{pct(&n.failure_rate)}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
@@ -369,23 +369,23 @@ fn Scorecard(rows: Vec<ScorecardRow>, what: &'static str, missing: &'static str)
         return view! { <p class="p-3 text-sm text-slate-600">"No orders in this range."</p> }.into_any();
     }
     view! {
-        <table class="min-w-full text-sm" data-testid=format!("scorecard-{what}")>
-            <thead class="bg-slate-100 text-left text-slate-600"><tr>
+        <table class=STACK_TABLE data-testid=format!("scorecard-{what}")>
+            <thead class=format!("bg-slate-100 text-left text-slate-600 {STACK_HEAD}")><tr>
                 <th class="px-3 py-2">{what}</th><th class="px-3 py-2">"Orders"</th><th class="px-3 py-2">"Delivered"</th>
                 <th class="px-3 py-2">"On time"</th><th class="px-3 py-2">"Transit p50 / p90"</th>
                 <th class="px-3 py-2">"Handling p50 / p90"</th><th class="px-3 py-2">"First attempt"</th>
                 <th class="px-3 py-2">"Exceptions / 1,000"</th>
             </tr></thead>
-            <tbody>
+            <tbody class=STACK_BODY>
                 {rows.into_iter().map(|r| {
                     let kinds = r.exception_rates.iter().map(|(k, v)| format!("{k} {v:.0}")).collect::<Vec<_>>().join(", ");
                     view! {
-                        <tr class="border-t border-slate-100">
-                            <td class="px-3 py-2 font-medium">{unknown(&r.name, missing)}</td>
-                            <td class="px-3 py-2">{r.orders}</td><td class="px-3 py-2">{r.delivered}</td>
-                            <td class="px-3 py-2">{pct(&r.on_time)}</td><td class="px-3 py-2">{spread(&r.transit_hours)}</td>
-                            <td class="px-3 py-2">{spread(&r.handling_hours)}</td><td class="px-3 py-2">{pct(&r.first_attempt)}</td>
-                            <td class="px-3 py-2">{number(r.exceptions_per_1000_orders, 0)}
+                        <tr class=STACK_ROW>
+                            <td class=format!("{STACK_CELL} font-medium") data-label=what>{unknown(&r.name, missing)}</td>
+                            <td class=STACK_CELL data-label="Orders">{r.orders}</td><td class=STACK_CELL data-label="Delivered">{r.delivered}</td>
+                            <td class=STACK_CELL data-label="On time">{pct(&r.on_time)}</td><td class=STACK_CELL data-label="Transit p50 / p90">{spread(&r.transit_hours)}</td>
+                            <td class=STACK_CELL data-label="Handling p50 / p90">{spread(&r.handling_hours)}</td><td class=STACK_CELL data-label="First attempt">{pct(&r.first_attempt)}</td>
+                            <td class=STACK_CELL data-label="Exceptions / 1,000">{number(r.exceptions_per_1000_orders, 0)}
                                 <span class="block text-xs text-slate-500">{kinds}</span></td>
                         </tr>
                     }

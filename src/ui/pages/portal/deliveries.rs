@@ -2,7 +2,7 @@
 //! each POD as a PDF, every POD of a date range as one ZIP, and the CSV
 //! for invoice matching.
 
-use super::{render, PortalShell};
+use super::{render, PortalShell, STACK_BODY, STACK_CELL, STACK_HEAD, STACK_ROW, STACK_TABLE};
 use crate::present::portal_view::{DeliveriesPage as Deliveries, PortalPage};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -38,31 +38,31 @@ pub fn DeliveriesPage() -> impl IntoView {
                             view! { <p class="text-slate-600" data-testid="no-deliveries">"No deliveries in this period."</p> }.into_any()
                         } else {
                             view! {
-                                <div class="overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
-                                <table class="min-w-full text-sm" data-testid="deliveries">
-                                    <thead class="bg-slate-100 text-left text-slate-600"><tr>
+                                <div class="rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
+                                <table class=STACK_TABLE data-testid="deliveries">
+                                    <thead class=format!("bg-slate-100 text-left text-slate-600 {STACK_HEAD}")><tr>
                                         <th class="px-3 py-2">"PO"</th><th class="px-3 py-2">"Order"</th><th class="px-3 py-2">"Shipment"</th>
                                         <th class="px-3 py-2">"Delivered qty"</th><th class="px-3 py-2">"Delivered at"</th>
                                         <th class="px-3 py-2">"Proof of delivery"</th><th class="px-3 py-2">"Shortage"</th>
                                     </tr></thead>
-                                    <tbody>
+                                    <tbody class=STACK_BODY>
                                         {d.rows.into_iter().map(|r| {
                                             let order_href = format!("/portal/orders/{}", r.order_number);
                                             view! {
-                                                <tr class="border-t border-slate-100" data-testid="delivery-row">
-                                                    <td class="px-3 py-2">{r.po.clone().unwrap_or_default()}</td>
-                                                    <td class="px-3 py-2"><a class="text-sky-700 underline" href=order_href>{r.order_number.clone()}</a></td>
-                                                    <td class="px-3 py-2">{r.shipment.clone()}</td>
-                                                    <td class="px-3 py-2">{r.delivered_quantity}</td>
-                                                    <td class="px-3 py-2">{r.delivered_at.clone()}</td>
-                                                    <td class="px-3 py-2">{match (r.pod.clone(), r.pod_pdf.clone()) {
+                                                <tr class=STACK_ROW data-testid="delivery-row">
+                                                    <td class=format!("{STACK_CELL} [overflow-wrap:anywhere]") data-label="PO">{r.po.clone().unwrap_or_default()}</td>
+                                                    <td class=STACK_CELL data-label="Order"><a class="whitespace-nowrap text-sky-700 underline" href=order_href>{r.order_number.clone()}</a></td>
+                                                    <td class=format!("{STACK_CELL} [overflow-wrap:anywhere]") data-label="Shipment">{r.shipment.clone()}</td>
+                                                    <td class=STACK_CELL data-label="Delivered qty">{r.delivered_quantity}</td>
+                                                    <td class=STACK_CELL data-label="Delivered at">{r.delivered_at.clone()}</td>
+                                                    <td class=STACK_CELL data-label="Proof of delivery"><span>{match (r.pod.clone(), r.pod_pdf.clone()) {
                                                         (Some(id), Some(pdf)) => view! {
                                                             <a class="text-sky-700 underline" rel="external" download href=pdf data-testid="pod-pdf">{id} " (PDF)"</a>
                                                             {r.receiver.clone().map(|name| view! { <span class="text-slate-600">" · signed by " {name}</span> })}
                                                         }.into_any(),
                                                         _ => view! { <span class="text-amber-800">"missing"</span> }.into_any(),
-                                                    }}</td>
-                                                    <td class="px-3 py-2">{if r.shortage { "yes" } else { "no" }}</td>
+                                                    }}</span></td>
+                                                    <td class=STACK_CELL data-label="Shortage">{if r.shortage { "yes" } else { "no" }}</td>
                                                 </tr>
                                             }
                                         }).collect_view()}

@@ -58,24 +58,29 @@ pub fn PortalShell(viewer: Viewer, title: String, children: Children) -> impl In
     let nav = viewer.nav();
     view! {
         <PageTitle text=format!("{title} · {}", viewer.brand)/>
-        <header class="bg-slate-900 text-white">
-            <div class="mx-auto flex max-w-6xl flex-wrap items-center gap-4 px-4 py-3">
+        <div style=viewer.brand_style.clone() class="contents">
+        <header class="bg-[var(--brand)] text-[var(--brand-text)]" data-testid="portal-header">
+            <div class="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3">
+                {viewer.logo_url.clone().map(|src| view! {
+                    <img src=src alt="" width="32" height="32" class="h-8 w-8 rounded bg-white/90 p-0.5"/>
+                })}
                 <span class="font-semibold">{viewer.brand.clone()}</span>
-                <nav aria-label="Portal" class="flex flex-wrap gap-3 text-sm">
+                <nav aria-label="Portal" class="flex flex-wrap gap-1 text-sm">
                     {nav.into_iter().map(|(label, href)| view! {
-                        <a class="rounded px-2 py-1 hover:bg-slate-700" href=href>{label}</a>
+                        <a class="rounded px-2 py-1 underline-offset-4 hover:underline" href=href>{label}</a>
                     }).collect_view()}
                 </nav>
-                <span class="ml-auto text-sm text-slate-300" data-testid="who">
+                <span class="ml-auto text-sm opacity-90" data-testid="who">
                     {viewer.name.clone()} " · " {viewer.role.label()}
                 </span>
                 <form method="post" action="/logout">
                     <input type="hidden" name="csrf" value=viewer.csrf.clone()/>
-                    <button class="rounded bg-slate-700 px-2 py-1 text-sm hover:bg-slate-600">"Sign out"</button>
+                    <button class="rounded border border-current px-2 py-1 text-sm">"Sign out"</button>
                 </form>
             </div>
         </header>
-        <main class="mx-auto max-w-6xl space-y-6 px-4 py-6">
+        </div>
+        <main class="mx-auto max-w-6xl space-y-6 px-4 py-6" style=viewer.brand_style.clone()>
             {move || notice().map(|n| view! {
                 <p role="status" data-testid="notice" class="rounded-lg border border-emerald-300 bg-emerald-50 px-3 py-2 text-emerald-900">{n}</p>
             })}
@@ -88,6 +93,15 @@ pub fn PortalShell(viewer: Viewer, title: String, children: Children) -> impl In
     }
 }
 
+// Tables on a desk; under 640 px every row becomes a card of labelled lines
+// (each cell's `data-label`), so nothing scrolls sideways on a phone.
+pub const STACK_TABLE: &str = "w-full text-sm max-sm:block";
+pub const STACK_HEAD: &str = "max-sm:hidden";
+pub const STACK_BODY: &str = "max-sm:block";
+pub const STACK_ROW: &str = "border-t border-slate-100 max-sm:block max-sm:py-2";
+pub const STACK_CELL: &str = "px-3 py-1 sm:py-2 max-sm:flex max-sm:gap-2 max-sm:before:w-28 max-sm:before:shrink-0 \
+    max-sm:before:text-slate-500 max-sm:before:content-[attr(data-label)]";
+
 /// A table of orders (lists, search results, queues).
 #[component]
 pub fn OrderTable(
@@ -98,32 +112,35 @@ pub fn OrderTable(
         let text = if empty.is_empty() { "No orders." } else { empty };
         return view! { <p class="text-slate-600" data-testid="no-orders">{text}</p> }.into_any();
     }
+    let cell = STACK_CELL;
     view! {
-        <div class="overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
-            <table class="min-w-full text-sm" data-testid="order-table">
-                <thead class="bg-slate-100 text-left text-slate-600">
+        <div class="rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
+            <table class=STACK_TABLE data-testid="order-table">
+                <thead class=format!("bg-slate-100 text-left text-slate-600 {STACK_HEAD}")>
                     <tr>
                         <th class="px-3 py-2">"Order"</th><th class="px-3 py-2">"PO"</th><th class="px-3 py-2">"Status"</th>
                         <th class="px-3 py-2">"Promised"</th><th class="px-3 py-2">"Ship to"</th><th class="px-3 py-2">"Placed"</th>
                         <th class="px-3 py-2"></th>
                     </tr>
                 </thead>
-                <tbody>
+                <tbody class=STACK_BODY>
                     {rows.into_iter().map(|r| {
                         let href = format!("/portal/orders/{}", r.number);
                         view! {
-                            <tr class="border-t border-slate-100" data-testid="order-row">
-                                <td class="px-3 py-2 font-medium"><a class="text-sky-700 underline" href=href>{r.number.clone()}</a></td>
-                                <td class="px-3 py-2">{r.po.clone().unwrap_or_default()}</td>
-                                <td class="px-3 py-2">
-                                    {r.headline.clone()}
-                                    {r.late.then(|| view! { <span class="ml-2 rounded bg-amber-100 px-1 text-amber-900">"late"</span> })}
-                                    {r.exception.then(|| view! { <span class="ml-2 rounded bg-red-100 px-1 text-red-900">"exception"</span> })}
+                            <tr class=STACK_ROW data-testid="order-row">
+                                <td class=format!("{cell} font-medium") data-label="Order"><a class="whitespace-nowrap text-sky-700 underline" href=href>{r.number.clone()}</a></td>
+                                <td class=format!("{cell} [overflow-wrap:anywhere]") data-label="PO">{r.po.clone().unwrap_or_default()}</td>
+                                <td class=cell data-label="Status">
+                                    <span>
+                                        {r.headline.clone()}
+                                        {r.late.then(|| view! { <span class="ml-2 rounded bg-amber-100 px-1 text-amber-900">"late"</span> })}
+                                        {r.exception.then(|| view! { <span class="ml-2 rounded bg-red-100 px-1 text-red-900">"exception"</span> })}
+                                    </span>
                                 </td>
-                                <td class="px-3 py-2">{r.promised.clone().unwrap_or_default()}</td>
-                                <td class="px-3 py-2">{r.ship_to.clone()}</td>
-                                <td class="px-3 py-2">{r.placed.clone()}</td>
-                                <td class="px-3 py-2 text-slate-600">{r.reason.clone().unwrap_or_default()}</td>
+                                <td class=cell data-label="Promised">{r.promised.clone().unwrap_or_default()}</td>
+                                <td class=cell data-label="Ship to">{r.ship_to.clone()}</td>
+                                <td class=cell data-label="Placed">{r.placed.clone()}</td>
+                                <td class=format!("{cell} text-slate-600") data-label="">{r.reason.clone().unwrap_or_default()}</td>
                             </tr>
                         }
                     }).collect_view()}

@@ -4,8 +4,9 @@
 //! internal events for staff) and customer service's desk. Live: the page
 //! reloads its data whenever the order changes.
 
-use super::{render, PortalShell};
+use super::{render, PortalShell, STACK_BODY, STACK_CELL, STACK_HEAD, STACK_ROW, STACK_TABLE};
 use crate::present::portal_view::*;
+use crate::ui::components::progress::ProgressBar;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -65,6 +66,11 @@ fn OrderContent(o: PortalOrder) -> impl IntoView {
                     "Ship to " {o.ship_to.join(", ")}
                 </p>
                 <p class="mt-1 text-xl font-semibold" data-testid="headline">{o.headline.clone()}</p>
+                <ProgressBar steps=o.progress.clone() label="Order progress"/>
+                <p class="mt-3 text-sm">
+                    <a class="text-sky-700 underline" rel="external" target="_blank" data-testid="buyer-view"
+                        href=format!("/portal/orders/{}/buyer-view", o.number)>"See the buyer's tracking page"</a>
+                </p>
                 {o.forecast.clone().map(|f| view! {
                     <p class="mt-1 font-medium text-slate-900" data-testid="forecast">{f.arriving}</p>
                     <p class="text-sm text-slate-500">{f.reason}</p>
@@ -78,33 +84,35 @@ fn OrderContent(o: PortalOrder) -> impl IntoView {
 
             <section class=CARD aria-labelledby="lines-heading">
                 <h2 id="lines-heading" class="text-lg font-semibold">"Lines"</h2>
-                <div class="overflow-x-auto">
-                <table class="mt-2 min-w-full text-sm" data-testid="lines">
-                    <thead class="text-left text-slate-600"><tr>
-                        <th class="py-1 pr-3">"Line"</th><th class="py-1 pr-3">"Item"</th><th class="py-1 pr-3">"Ordered"</th>
-                        <th class="py-1 pr-3">"Shipped (in)"</th><th class="py-1 pr-3">"Delivered"</th>
-                        <th class="py-1 pr-3">"Outstanding"</th><th class="py-1 pr-3">"Received"</th>
+                <table class=format!("mt-2 {STACK_TABLE}") data-testid="lines">
+                    <thead class=format!("text-left text-slate-600 {STACK_HEAD}")><tr>
+                        <th class="px-3 py-1">"Line"</th><th class="px-3 py-1">"Item"</th><th class="px-3 py-1">"Ordered"</th>
+                        <th class="px-3 py-1">"Shipped (in)"</th><th class="px-3 py-1">"Delivered"</th>
+                        <th class="px-3 py-1">"Outstanding"</th><th class="px-3 py-1">"Received"</th>
                     </tr></thead>
-                    <tbody>
+                    <tbody class=STACK_BODY>
                         {o.lines.iter().map(|l| view! {
-                            <tr class="border-t border-slate-100" data-testid="line">
-                                <td class="py-1 pr-3">{l.line_number}</td>
-                                <td class="py-1 pr-3">{l.sku.clone()} <span class="text-slate-600">" " {l.description.clone()}</span></td>
-                                <td class="py-1 pr-3" data-testid="ordered">{l.ordered} " " {l.unit.clone()}</td>
-                                <td class="py-1 pr-3" data-testid="shipped">{l.shipped}
+                            <tr class=STACK_ROW data-testid="line">
+                                <td class=STACK_CELL data-label="Line">{l.line_number}</td>
+                                <td class=STACK_CELL data-label="Item"><span class="min-w-0 [overflow-wrap:anywhere]">{l.sku.clone()} <span class="text-slate-600">" " {l.description.clone()}</span></span></td>
+                                <td class=STACK_CELL data-label="Ordered" data-testid="ordered">{l.ordered} " " {l.unit.clone()}</td>
+                                <td class=STACK_CELL data-label="Shipped (in)" data-testid="shipped">
+                                    <span>{l.shipped}
                                     {l.shipped_in.iter().map(|(s, q)| view! { <span class="block text-xs text-slate-600">{q.to_string()} " in " {s.clone()}</span> }).collect_view()}
+                                    </span>
                                 </td>
-                                <td class="py-1 pr-3" data-testid="delivered">{l.delivered}</td>
-                                <td class="py-1 pr-3" data-testid="outstanding">{l.outstanding}</td>
-                                <td class="py-1 pr-3" data-testid="received">
+                                <td class=STACK_CELL data-label="Delivered" data-testid="delivered">{l.delivered}</td>
+                                <td class=STACK_CELL data-label="Outstanding" data-testid="outstanding">{l.outstanding}</td>
+                                <td class=STACK_CELL data-label="Received" data-testid="received">
+                                    <span>
                                     {l.received.map(|r| r.to_string()).unwrap_or_else(|| "—".into())}
                                     {(l.damaged > 0).then(|| view! { <span class="block text-xs text-red-800">{l.damaged} " damaged"</span> })}
+                                    </span>
                                 </td>
                             </tr>
                         }).collect_view()}
                     </tbody>
                 </table>
-                </div>
             </section>
 
             {o.shipments.iter().map(|s| view! { <ShipmentSection s=s.clone() number=number.clone() csrf=csrf.clone()/> }).collect_view()}
@@ -157,33 +165,69 @@ fn ShipmentSection(s: PortalShipment, number: String, csrf: String) -> impl Into
                 </div>
             })}
             {s.receipt.clone().map(|r| view! { <p class="mt-3 text-sm" data-testid="receipt">"Received: " {r}</p> })}
-            {(!s.to_count.is_empty()).then(|| view! {
-                <form id="receive" method="post" action=receive_action class="mt-4 space-y-2 rounded-lg bg-slate-50 p-3" data-testid="receive-form">
-                    <h3 class="font-semibold">"Receive this shipment"</h3>
+            {(!s.corrections.is_empty()).then(|| view! {
+                <details class="mt-2 text-sm" data-testid="receipt-corrections">
+                    <summary class="cursor-pointer">{format!("Corrected {} time(s)", s.corrections.len())}</summary>
+                    <ul class="mt-1 list-disc pl-5">{s.corrections.iter().map(|c| view! { <li>{c.clone()}</li> }).collect_view()}</ul>
+                </details>
+            })}
+            {(!s.to_count.is_empty()).then(|| {
+                let correcting = s.correcting;
+                view! {
+                <form id=if correcting { "correct" } else { "receive" } method="post" action=receive_action.clone()
+                    class="mt-4 space-y-3 rounded-lg bg-slate-50 p-3" data-testid=if correcting { "correct-form" } else { "receive-form" }>
+                    <h3 class="font-semibold">{if correcting { "Correct the receipt" } else { "Receive this shipment" }}</h3>
+                    <p class="text-sm text-slate-600">
+                        {if correcting {
+                            "Count again and say why; the earlier count is kept in the history."
+                        } else {
+                            "Count every line. Damaged units are part of the count."
+                        }}
+                    </p>
                     <input type="hidden" name="csrf" value=csrf.clone()/>
                     <input type="hidden" name="shipment" value=s.id.to_string()/>
-                    <table class="text-sm">
-                        <thead class="text-left text-slate-600"><tr><th class="pr-3">"Line"</th><th class="pr-3">"Expected"</th><th class="pr-3">"Counted"</th><th>"Damaged"</th></tr></thead>
-                        <tbody>
-                            {s.to_count.iter().map(|item| {
-                                let counted = format!("counted_{}", item.order_line_id);
-                                let damaged = format!("damaged_{}", item.order_line_id);
-                                let label = format!("Line {} {}", item.line_number, item.sku);
-                                view! {
-                                    <tr>
-                                        <td class="pr-3">{label.clone()}</td>
-                                        <td class="pr-3">{item.quantity}</td>
-                                        <td class="pr-3"><input class="w-20 rounded border border-slate-300 px-1" type="number" min="0" name=counted value=item.quantity.to_string() aria-label=format!("{label} counted")/></td>
-                                        <td><input class="w-20 rounded border border-slate-300 px-1" type="number" min="0" name=damaged value="0" aria-label=format!("{label} damaged")/></td>
-                                    </tr>
-                                }
+                    <ul class="space-y-2 text-sm">
+                        {s.to_count.iter().map(|item| {
+                            let counted = format!("counted_{}", item.order_line_id);
+                            let damaged = format!("damaged_{}", item.order_line_id);
+                            let label = format!("Line {} {}", item.line_number, item.sku);
+                            view! {
+                                <li class="flex flex-wrap items-end gap-3">
+                                    <span class="min-w-0 basis-full sm:basis-56">
+                                        <span class="font-medium">{label.clone()}</span>
+                                        " · expected " {item.quantity}
+                                        {item.received.map(|(c, d)| format!(" · received {c}, {d} damaged"))}
+                                    </span>
+                                    <label>"Counted"
+                                        <input class="mt-1 block w-24 rounded border border-slate-300 px-2 py-1" type="number" min="0" inputmode="numeric"
+                                            name=counted required value="" aria-label=format!("{label} counted")/>
+                                    </label>
+                                    <label>"Damaged"
+                                        <input class="mt-1 block w-24 rounded border border-slate-300 px-2 py-1" type="number" min="0" inputmode="numeric"
+                                            name=damaged value="" placeholder="0" aria-label=format!("{label} damaged")/>
+                                    </label>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                    <label class="block text-sm">{if correcting { "Why is it corrected?" } else { "If the count differs: why?" }}
+                        <select class="mt-1 block w-full rounded border border-slate-300 px-2 py-1" name="reason" required=correcting>
+                            <option value="">"Choose…"</option>
+                            {crate::domain::receiving::DiscrepancyReason::ALL.into_iter().map(|r| view! {
+                                <option value=r.code()>{r.label()}</option>
                             }).collect_view()}
-                        </tbody>
-                    </table>
+                        </select>
+                    </label>
                     <label class="block text-sm">"Note"<input class="mt-1 block w-full rounded border border-slate-300 px-2 py-1" name="note"/></label>
-                    <button class="rounded bg-slate-900 px-3 py-1.5 text-white">"Confirm receipt"</button>
+                    <div class="flex flex-wrap gap-2">
+                        <button class="rounded bg-slate-900 px-3 py-1.5 text-white">{if correcting { "Save correction" } else { "Confirm receipt" }}</button>
+                        {(!correcting).then(|| view! {
+                            <button class="rounded border border-slate-400 px-3 py-1.5" name="all_as_expected" value="yes" formnovalidate
+                                data-testid="all-as-expected">"All arrived as expected"</button>
+                        })}
+                    </div>
                 </form>
-            })}
+            }})}
         </section>
     }
 }
@@ -200,10 +244,18 @@ fn Desk(desk: ServiceDesk, number: String, csrf: String) -> impl IntoView {
                 <form method="post" action=format!("{base}/status") class="space-y-2" data-testid="override-form">
                     <h3 class="font-semibold">"Change status"</h3>
                     <input type="hidden" name="csrf" value=csrf.clone()/>
-                    <select class=field name="status" aria-label="New status">
-                        {desk.open_exceptions.iter().chain(desk.statuses.iter()).map(|(code, label)| view! {
-                            <option value=code.clone()>{label.clone()}</option>
-                        }).collect_view()}
+                    // Nothing is chosen until the person chooses: a resolution
+                    // recorded by pressing Enter would close a real problem.
+                    <select class=field name="status" aria-label="New status" required>
+                        <option value="" selected>"Choose…"</option>
+                        {(!desk.open_exceptions.is_empty()).then(|| view! {
+                            <optgroup label="Resolve an open exception">
+                                {desk.open_exceptions.iter().map(|(code, label)| view! { <option value=code.clone()>{label.clone()}</option> }).collect_view()}
+                            </optgroup>
+                        })}
+                        <optgroup label="Set a milestone or raise an exception">
+                            {desk.statuses.iter().map(|(code, label)| view! { <option value=code.clone()>{label.clone()}</option> }).collect_view()}
+                        </optgroup>
                     </select>
                     <label class="block text-sm">"Reason (required)"<input class=field name="reason" required maxlength="500"/></label>
                     <button class="rounded bg-slate-900 px-3 py-1.5 text-white">"Record"</button>

@@ -1,6 +1,6 @@
 //! Administrators invite people and set their roles.
 
-use super::{render, PortalShell};
+use super::{render, PortalShell, STACK_BODY, STACK_CELL, STACK_HEAD, STACK_ROW, STACK_TABLE};
 use crate::policy::Role;
 use crate::present::portal_view::{PeoplePage as People, PortalPage};
 use leptos::prelude::*;
@@ -50,29 +50,29 @@ pub fn PeoplePage() -> impl IntoView {
                                 <label class="text-sm">"Customer account"<select class=field name="account">{account_options(&accounts, None)}</select></label>
                                 <button class="rounded bg-slate-900 px-3 py-1.5 text-white">"Invite"</button>
                             </form>
-                            <div class="overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
-                            <table class="min-w-full text-sm" data-testid="people">
-                                <thead class="bg-slate-100 text-left text-slate-600"><tr>
+                            <div class="rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
+                            <table class=STACK_TABLE data-testid="people">
+                                <thead class=format!("bg-slate-100 text-left text-slate-600 {STACK_HEAD}")><tr>
                                     <th class="px-3 py-2">"Name"</th><th class="px-3 py-2">"Email"</th><th class="px-3 py-2">"Status"</th>
                                     <th class="px-3 py-2">"Role and account"</th><th class="px-3 py-2"></th>
                                 </tr></thead>
-                                <tbody>
+                                <tbody class=STACK_BODY>
                                     {p.people.into_iter().map(|person| {
                                         let action = format!("/portal/admin/users/{}", person.id);
                                         view! {
-                                            <tr class="border-t border-slate-100">
-                                                <td class="px-3 py-2">{person.name.clone()}</td>
-                                                <td class="px-3 py-2">{person.email.clone()}</td>
-                                                <td class="px-3 py-2">{person.status.clone()}</td>
-                                                <td class="px-3 py-2">
-                                                    <form method="post" action=action.clone() class="flex gap-2">
+                                            <tr class=STACK_ROW>
+                                                <td class=STACK_CELL data-label="Name">{person.name.clone()}</td>
+                                                <td class=format!("{STACK_CELL} [overflow-wrap:anywhere]") data-label="Email">{person.email.clone()}</td>
+                                                <td class=STACK_CELL data-label="Status">{person.status.clone()}</td>
+                                                <td class=STACK_CELL data-label="Role and account">
+                                                    <form method="post" action=action.clone() class="flex flex-wrap gap-2">
                                                         <input type="hidden" name="csrf" value=csrf.clone()/>
                                                         <select class="rounded border border-slate-300 px-1" name="role" aria-label="Role">{role_options(Some(person.role))}</select>
                                                         <select class="rounded border border-slate-300 px-1" name="account" aria-label="Account">{account_options(&accounts, person.account.as_deref())}</select>
                                                         <button class="rounded border border-slate-300 px-2">"Save"</button>
                                                     </form>
                                                 </td>
-                                                <td class="px-3 py-2">
+                                                <td class=STACK_CELL data-label="">
                                                     {(person.status != "disabled").then(|| view! {
                                                         <form method="post" action=action.clone()>
                                                             <input type="hidden" name="csrf" value=csrf.clone()/>

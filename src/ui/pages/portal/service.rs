@@ -307,7 +307,7 @@ fn QueueGroupView(title: String, items: Vec<QueueItem>) -> impl IntoView {
                             tabindex="-1" data-queue-row="" data-testid="queue-row">
                             <input type="checkbox" name=tick value="on" class="mt-1 h-4 w-4" aria-label=format!("Tick order {}", item.number)/>
                             <div class="min-w-0">
-                                <a class="font-medium text-sky-700 underline [overflow-wrap:anywhere]" href=href data-open="">{item.number.clone()}</a>
+                                <a class="whitespace-nowrap font-medium text-sky-700 underline" href=href data-open="">{item.number.clone()}</a>
                                 <p class="text-sm text-slate-600">{item.headline.clone()}</p>
                             </div>
                             <div class="col-start-2 min-w-0 text-sm sm:col-start-auto">

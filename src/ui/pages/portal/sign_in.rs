@@ -18,7 +18,7 @@ fn problem_text(code: &str) -> &'static str {
 fn notice_text(code: &str) -> &'static str {
     match code {
         "link-sent" => {
-            "If that address has an account, we have emailed it a sign-in link. It works once, for 15 minutes."
+            "If that address has an account, we have emailed it a sign-in link (one per company). It works once, for 15 minutes."
         }
         "signed-out" => "You are signed out.",
         _ => "",
@@ -30,6 +30,7 @@ pub fn SignInPage() -> impl IntoView {
     let query = use_query_map();
     let get = move |key: &str| query.with_untracked(|q| q.get(key)).unwrap_or_default();
     let tenant = get("tenant");
+    let email = get("email");
     let next = get("next");
     let problem = Some(get("error")).filter(|e| !e.is_empty()).map(|e| problem_text(&e));
     let notice = Some(notice_text(&get("notice"))).filter(|n| !n.is_empty());
@@ -43,10 +44,14 @@ pub fn SignInPage() -> impl IntoView {
             <form method="post" action="/login" class="space-y-4 rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
                 <input type="hidden" name="next" value=next/>
                 <label class="block">"Company code"
-                    <input class=input name="tenant" required value=tenant.clone() autocomplete="organization"/>
+                    <input class=input name="tenant" required value=tenant.clone() autocomplete="organization" aria-describedby="company-code-help"/>
                 </label>
+                <p id="company-code-help" class="-mt-2 text-sm text-slate-600">
+                    "The short name of the company whose portal this is, as written in your invitation (for example "
+                    <code>"northwind"</code>"). Not sure? Ask for a link by email below: it finds your companies for you."
+                </p>
                 <label class="block">"Email"
-                    <input class=input type="email" name="email" required autocomplete="username"/>
+                    <input class=input type="email" name="email" required autocomplete="username" value=email.clone()/>
                 </label>
                 <label class="block">"Password"
                     <input class=input type="password" name="password" required autocomplete="current-password"/>
@@ -55,10 +60,13 @@ pub fn SignInPage() -> impl IntoView {
             </form>
             <form method="post" action="/login/link" class="space-y-3 rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
                 <h2 class="font-semibold">"No password? Get a sign-in link by email"</h2>
-                <input type="hidden" name="tenant" value=tenant/>
                 <label class="block">"Email"
-                    <input class=input type="email" name="email" required/>
+                    <input class=input type="email" name="email" required autocomplete="username" value=email/>
                 </label>
+                <label class="block">"Company code " <span class="text-slate-600">"(optional)"</span>
+                    <input class=input name="tenant" value=tenant autocomplete="organization"/>
+                </label>
+                <p class="text-sm text-slate-600">"Without a code, every company you work with sends you its own link."</p>
                 <button class="rounded border border-slate-300 px-4 py-2">"Email me a link"</button>
             </form>
         </main>
