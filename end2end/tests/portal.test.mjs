@@ -211,12 +211,11 @@ test('customer service works the queue: counts, keyboard, assign to me', async (
   const { page, errors } = await signIn('cs');
   await page.goto(`${demo.base_url}/portal/cs/exceptions`);
   await hydrated(page);
-  await page.waitForFunction(() => document.body.dataset.hydrated === 'true' || document.querySelector('[data-queue-row]'));
   const total = Number(await page.getByTestId('count-all').textContent());
   assert.ok(total > 0, 'the demo has orders that need someone');
   assert.equal(await page.getByTestId('queue-row').count(), Math.min(total, 200));
   // j moves to the first order, x ticks it.
-  await page.waitForTimeout(500); // the key listener arrives with hydration
+  await page.waitForFunction(() => document.body.dataset.queueKeys === 'on', null, { timeout: 15000 });
   await page.keyboard.press('j');
   await page.keyboard.press('x');
   const first = page.getByTestId('queue-row').first();

@@ -208,27 +208,28 @@ pub async fn order(state: &AppState, signed_in: Option<SignedIn>, number: &str) 
         .and_then(|w| w.window.p_late)
         .filter(|_| staff && forecast.is_some())
         .map(|p| format!("{:.0}%", p * 100.0));
+    // Headline and progress as the buyer's page builds them, so the two
+    // never tell a different story about the same order.
+    let buyer = crate::present::tracking::build_tracking_view(
+        &snapshot,
+        &windows,
+        &tenant,
+        None,
+        Vec::new(),
+        Utc::now(),
+        &english,
+    );
     Ok(PortalPage::Ready(PortalOrder {
         viewer: viewer(state, &signed_in).await?,
         number: o.order_number.clone(),
         po: o.customer_po.clone(),
-        headline: o.status_headline.clone(),
+        headline: buyer.headline,
         promised: o.promised_date.map(|d| d.format("%Y-%m-%d").to_string()),
         late: crate::domain::is_late(o.promised_date, delivered, today),
         forecast,
         late_risk,
         ship_to: o.ship_to.address_lines(),
-        // Built as the buyer's page builds it, so both show the same step.
-        progress: crate::present::tracking::build_tracking_view(
-            &snapshot,
-            &windows,
-            &tenant,
-            None,
-            Vec::new(),
-            Utc::now(),
-            &english,
-        )
-        .progress,
+        progress: buyer.progress,
         timeline: timeline(&snapshot, staff, tenant.buyers_see_condition_alerts, tz),
         lines: line_progress(&snapshot, &received),
         shipments,
@@ -511,11 +512,14 @@ pub async fn exceptions(state: &AppState, signed_in: Option<SignedIn>, query: Qu
             reason: q.reason.label().into(),
             also: (!also.is_empty()).then(|| format!("Also: {}", also.join(", "))),
             age: queue::short_duration(now - q.opened_at),
-            due: if left < Duration::zero() {
-                format!("overdue by {}", queue::short_duration(left))
-            } else {
-                format!("{} left", queue::short_duration(left))
-            },
+            due: format!(
+                "{} · due {}",
+                match left < Duration::zero() {
+                    true => format!("overdue by {}", queue::short_duration(left)),
+                    false => format!("{} left", queue::short_duration(left)),
+                },
+                tenant.time_zone.local(q.due).format("%a %H:%M")
+            ),
             overdue: left < Duration::zero(),
             carrier: c.carrier.clone(),
             account: c.order.account_name.clone(),

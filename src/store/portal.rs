@@ -400,9 +400,8 @@ pub async fn correct_receipt(pool: &Pool, correction: ReceiptCorrection<'_>) -> 
         .execute(c)
         .await
         .map(|r| r.rows_affected()))?;
-    let revision: i64 =
-        on_tx!(&mut tx, |c| {
-            sqlx::query_scalar(
+    let revision: i64 = on_tx!(&mut tx, |c| {
+        sqlx::query_scalar(
         "INSERT INTO receipt_revisions (receipt_id, user_id, revised_at, reason) VALUES ($1, $2, $3, $4) RETURNING id"
     )
     .bind(receipt)
@@ -411,7 +410,7 @@ pub async fn correct_receipt(pool: &Pool, correction: ReceiptCorrection<'_>) -> 
     .bind(correction.reason)
     .fetch_one(c)
     .await
-        })?;
+    })?;
     for (line, counted, damaged) in &correction.lines {
         on_tx!(&mut tx, |c| {
             sqlx::query(

@@ -221,7 +221,8 @@ fn QueueView(page: QueuePage) -> impl IntoView {
             <p class="text-sm text-slate-600" data-testid="queue-matching">
                 {match page.limited_to {
                     Some(limit) => format!("{} orders match; the {limit} most urgent are listed.", page.matching),
-                    None => format!("{} {} match.", page.matching, if page.matching == 1 { "order" } else { "orders" }),
+                    None if page.matching == 1 => "1 order matches.".to_string(),
+                    None => format!("{} orders match.", page.matching),
                 }}
             </p>
             {page.groups.is_empty().then(|| view! { <p class="text-slate-600" data-testid="no-orders">"Nothing needs attention."</p> })}
@@ -406,5 +407,11 @@ fn keyboard_shortcuts() {
             e.prevent_default();
         });
         on_cleanup(move || handle.remove());
+        // Says the keys work: the page is interactive from here on.
+        Effect::new(|_| {
+            if let Some(body) = document().body() {
+                let _ = body.set_attribute("data-queue-keys", "on");
+            }
+        });
     }
 }
