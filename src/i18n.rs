@@ -163,6 +163,7 @@ impl Translator {
             note: t("note"),
             stored_files: t("stored-files"),
             no_files: t("no-files"),
+            receiving: t("receiving"),
             continued: t("continued"),
         }
     }

@@ -253,6 +253,7 @@ async fn record_order(
         receiver_name: "Sam".into(),
         delivered_at: Utc::now() - Duration::minutes(5),
         location: None,
+        accuracy_m: None,
         note: None,
         files: vec![milepost::store::PodFile {
             kind: "signature".into(),

@@ -104,6 +104,7 @@ async fn partner_text_is_text_on_every_surface() {
         receiver_name: RECEIVER.into(),
         delivered_at: Utc::now() - Duration::minutes(5),
         location: None,
+        accuracy_m: None,
         note: Some(DESCRIPTION.into()),
         files: vec![milepost::store::PodFile {
             kind: "signature".into(),

@@ -244,7 +244,8 @@ async fn accounts_payable_downloads_each_pod_as_pdf_and_original_and_all_of_them
         shipment: p.second,
         receiver_name: "Sam Dock".into(),
         delivered_at: Utc::now() - Duration::minutes(5),
-        location: None,
+        location: Some(milepost::domain::LatLng { lat: 39.7392, lng: -104.9903 }),
+        accuracy_m: Some(12.0),
         note: Some("left at dock 3".into()),
         files: vec![milepost::store::PodFile {
             kind: "signature".into(),
@@ -271,7 +272,10 @@ async fn accounts_payable_downloads_each_pod_as_pdf_and_original_and_all_of_them
     assert_eq!(pdf.headers()["content-type"], "application/pdf");
     let bytes = pdf.bytes().await.unwrap();
     let text = pdf_tool("pdftotext", &["-layout"], &bytes);
-    for expected in ["SO-1", "PO-777", "Sam Dock", "UPS 1ZSECOND", "SKU-A", "left at dock 3"] {
+    // The GPS stamp with its accuracy, for AP to file with the invoice.
+    for expected in
+        ["SO-1", "PO-777", "Sam Dock", "UPS 1ZSECOND", "SKU-A", "left at dock 3", "39.73920, -104.99030 (±12 m)"]
+    {
         assert!(text.contains(expected), "the PDF names {expected}: {text}");
     }
     assert!(text.replace(' ', "").contains("1/1"), "page 1 of 1 at the foot: {text}");
@@ -323,6 +327,7 @@ async fn the_pod_pdf_prints_names_in_their_own_script_with_signature_and_photo_a
         receiver_name: receiver.into(),
         delivered_at: Utc::now() - Duration::minutes(5),
         location: None,
+        accuracy_m: None,
         note: Some(note.into()),
         files,
     };

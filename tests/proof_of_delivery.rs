@@ -68,6 +68,7 @@ fn form() -> Form {
         .text("delivered_at", (Utc::now() - Duration::minutes(3)).to_rfc3339())
         .text("latitude", "39.7392")
         .text("longitude", "-104.9903")
+        .text("accuracy_m", "12")
         .text("note", "Left with reception")
         .part("signature", Part::bytes(signature_png()).file_name("sig.png").mime_str("image/png").unwrap())
         .part("photo", Part::bytes(photo_jpeg()).file_name("door.jpg").mime_str("image/jpeg").unwrap())
@@ -101,6 +102,7 @@ async fn a_proof_of_delivery_is_stored_clean_and_delivers_the_shipment() {
     assert_eq!(status, 201, "{pod}");
     assert_eq!(pod["receiver_name"], "Dana Receiver");
     assert_eq!((pod["latitude"].as_f64(), pod["longitude"].as_f64()), (Some(39.7392), Some(-104.9903)));
+    assert_eq!(pod["accuracy_m"].as_f64(), Some(12.0));
     let files = pod["files"].as_array().unwrap();
     assert_eq!(files.len(), 2);
 
@@ -172,6 +174,15 @@ async fn bad_uploads_are_refused_naming_the_field() {
         ),
         (base().text("latitude", "39.7").part("signature", image(signature_png(), "image/png")), "longitude"),
         (base().text("colour", "red").part("signature", image(signature_png(), "image/png")), "colour"),
+        (base().text("accuracy_m", "12").part("signature", image(signature_png(), "image/png")), "accuracy_m"),
+        (
+            base()
+                .text("latitude", "39.7")
+                .text("longitude", "-104.9")
+                .text("accuracy_m", "-1")
+                .part("signature", image(signature_png(), "image/png")),
+            "accuracy_m",
+        ),
         (
             base()
                 .text("longitude", "-104.99")

@@ -182,5 +182,6 @@ pod-pdf-no-lines = لا توجد بنود مسجلة.
 pod-pdf-note = ملاحظة
 pod-pdf-stored-files = الملفات المحفوظة
 pod-pdf-no-files = لا توجد ملفات محفوظة.
+pod-pdf-receiving = ما رُصد عند الاستلام
 pod-pdf-continued = (تابع)
 pod-pdf-download = إثبات التسليم (PDF)

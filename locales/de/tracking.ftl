@@ -165,5 +165,6 @@ pod-pdf-no-lines = Keine Positionen erfasst.
 pod-pdf-note = Hinweis
 pod-pdf-stored-files = Gespeicherte Dateien
 pod-pdf-no-files = Keine Dateien gespeichert.
+pod-pdf-receiving = Beim Wareneingang festgestellt
 pod-pdf-continued = (Fortsetzung)
 pod-pdf-download = Zustellnachweis (PDF)

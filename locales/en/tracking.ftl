@@ -162,5 +162,6 @@ pod-pdf-no-lines = No lines recorded.
 pod-pdf-note = Note
 pod-pdf-stored-files = Stored files
 pod-pdf-no-files = No files stored.
+pod-pdf-receiving = Found at receiving
 pod-pdf-continued = (continued)
 pod-pdf-download = Proof of delivery (PDF)

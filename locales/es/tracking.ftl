@@ -165,5 +165,6 @@ pod-pdf-no-lines = No hay líneas registradas.
 pod-pdf-note = Nota
 pod-pdf-stored-files = Archivos guardados
 pod-pdf-no-files = No hay archivos guardados.
+pod-pdf-receiving = Constatado en la recepción
 pod-pdf-continued = (continuación)
 pod-pdf-download = Comprobante de entrega (PDF)

@@ -165,5 +165,6 @@ pod-pdf-no-lines = Aucune ligne enregistrée.
 pod-pdf-note = Remarque
 pod-pdf-stored-files = Fichiers enregistrés
 pod-pdf-no-files = Aucun fichier enregistré.
+pod-pdf-receiving = Constaté à la réception
 pod-pdf-continued = (suite)
 pod-pdf-download = Preuve de livraison (PDF)

@@ -165,5 +165,6 @@ pod-pdf-no-lines = Nenhum item registrado.
 pod-pdf-note = Observação
 pod-pdf-stored-files = Arquivos armazenados
 pod-pdf-no-files = Nenhum arquivo armazenado.
+pod-pdf-receiving = Constatado no recebimento
 pod-pdf-continued = (continuação)
 pod-pdf-download = Comprovante de entrega (PDF)

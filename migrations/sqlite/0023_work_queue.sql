@@ -43,3 +43,6 @@ CREATE TABLE receipt_revision_lines (
     damaged         INTEGER NOT NULL CHECK (damaged >= 0),
     PRIMARY KEY (revision_id, order_line_id)
 );
+
+-- The GPS stamp of a proof of delivery with how far off it may be (metres).
+ALTER TABLE pods ADD COLUMN accuracy_m REAL;

@@ -31,6 +31,8 @@ pub struct PodForm {
     /// The GPS stamp, both or neither.
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
+    /// How far off the GPS stamp may be, in metres (0 to 10,000); only with it.
+    pub accuracy_m: Option<f64>,
     pub note: Option<String>,
     /// PNG or JPEG, up to 8 MB.
     #[schema(value_type = Option<String>, format = Binary)]
@@ -48,6 +50,7 @@ pub struct PodOut {
     pub delivered_at: DateTime<Utc>,
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
+    pub accuracy_m: Option<f64>,
     pub note: Option<String>,
     pub files: Vec<PodFileOut>,
 }
@@ -71,6 +74,7 @@ fn pod_out(pod: &PodRecord) -> PodOut {
         delivered_at: pod.delivered_at,
         latitude: pod.location.map(|p| p.lat),
         longitude: pod.location.map(|p| p.lng),
+        accuracy_m: pod.accuracy_m,
         note: pod.note.clone(),
         files: pod
             .files
@@ -93,6 +97,7 @@ struct Fields {
     delivered_at: Option<String>,
     latitude: Option<String>,
     longitude: Option<String>,
+    accuracy_m: Option<String>,
     note: Option<String>,
     uploads: Vec<Upload>,
 }
@@ -128,6 +133,7 @@ async fn read_form(mut form: Multipart, errors: &mut Vec<FieldError>) -> ApiResu
             "delivered_at" => &mut fields.delivered_at,
             "latitude" => &mut fields.latitude,
             "longitude" => &mut fields.longitude,
+            "accuracy_m" => &mut fields.accuracy_m,
             "note" => &mut fields.note,
             _ => {
                 errors.push(FieldError { field: name, message: "is not a field of a proof of delivery".into() });
@@ -199,6 +205,12 @@ pub async fn post_pod(
     let latitude = number(&mut errors, "latitude", fields.latitude.as_deref());
     let longitude = number(&mut errors, "longitude", fields.longitude.as_deref());
     let location = FieldError::check_coordinates(&mut errors, "", latitude, longitude);
+    let accuracy_m = number(&mut errors, "accuracy_m", fields.accuracy_m.as_deref());
+    if accuracy_m.is_some_and(|a| !(0.0..=10_000.0).contains(&a)) {
+        errors.push(FieldError { field: "accuracy_m".into(), message: "must be between 0 and 10,000 metres".into() });
+    } else if accuracy_m.is_some() && latitude.is_none() && longitude.is_none() {
+        errors.push(FieldError { field: "accuracy_m".into(), message: "goes with latitude and longitude".into() });
+    }
     let note = fields.note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
     if note.as_ref().is_some_and(|n| n.chars().count() > 1000) {
         errors.push(FieldError { field: "note".into(), message: "must be at most 1,000 characters".into() });
@@ -221,6 +233,7 @@ pub async fn post_pod(
         receiver_name,
         delivered_at,
         location,
+        accuracy_m,
         note,
         uploads: fields.uploads,
     };

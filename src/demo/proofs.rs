@@ -40,6 +40,7 @@ pub async fn seed_proofs_of_delivery(pool: &Pool, blobs: &dyn crate::blob::BlobS
                 receiver_name: receiver,
                 delivered_at: event.occurred_at,
                 location: ship_to.latitude.zip(ship_to.longitude).map(|(lat, lng)| LatLng { lat, lng }),
+                accuracy_m: Some(8.0),
                 note: None,
                 files: vec![store::PodFile {
                     kind: "signature".into(),

@@ -551,6 +551,9 @@ impl<'a> Layout<'a> {
         }
         self.field_lines(&l.ship_to, &ship_to);
         self.field(&l.pod_reference, &doc.pod_id);
+        if let Some(receiving) = &doc.receiving {
+            self.field(&l.receiving, receiving);
+        }
     }
 
     fn table_header(&mut self) {
@@ -824,6 +827,7 @@ mod tests {
                 },
             ],
             note: Some("Left with reception.".into()),
+            receiving: Some("Received with issues: line 1 (SKU-1): 4 of 5 counted, 1 short".into()),
             labels: Default::default(),
             pod_id: "POD-42".into(),
             files: vec![PodFile {
@@ -1052,6 +1056,7 @@ mod tests {
             ship_to: Vec::new(),
             lines: Vec::new(),
             note: None,
+            receiving: None,
             labels: Default::default(),
             pod_id: String::new(),
             files: Vec::new(),

@@ -25,6 +25,9 @@ pub struct PodDocument {
     pub ship_to: Vec<String>,
     pub lines: Vec<PodLine>,
     pub note: Option<String>,
+    /// What the receiver counted against the shipment (shortages, damage,
+    /// the reason), once they have: what accounts payable matches against.
+    pub receiving: Option<String>,
     /// e.g. "POD-42"
     pub pod_id: String,
     /// One per stored file, in the order they were captured.
@@ -56,6 +59,7 @@ pub struct PodLabels {
     pub quantity: String,
     pub no_lines: String,
     pub note: String,
+    pub receiving: String,
     pub stored_files: String,
     pub no_files: String,
     pub continued: String,
@@ -83,6 +87,7 @@ impl Default for PodLabels {
             note: "Note".into(),
             stored_files: "Stored files".into(),
             no_files: "No files stored.".into(),
+            receiving: "Found at receiving".into(),
             continued: "(continued)".into(),
         }
     }

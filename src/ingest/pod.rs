@@ -22,6 +22,7 @@ pub struct PodIn {
     pub receiver_name: String,
     pub delivered_at: DateTime<Utc>,
     pub location: Option<LatLng>,
+    pub accuracy_m: Option<f64>,
     pub note: Option<String>,
     pub uploads: Vec<Upload>,
 }
@@ -98,6 +99,7 @@ async fn save(state: &AppState, tenant: TenantId, pod: PodIn, files: &[PodFile])
         receiver_name: pod.receiver_name,
         delivered_at: pod.delivered_at,
         location: pod.location,
+        accuracy_m: pod.accuracy_m,
         note: pod.note,
         files: files.to_vec(),
     };

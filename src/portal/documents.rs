@@ -125,7 +125,10 @@ fn document(
         receiver_name: pod.receiver_name.clone(),
         delivered_at: time_in(pod.delivered_at, tz),
         document_date: pod.delivered_at,
-        place: pod.location.map(|l| format!("{:.5}, {:.5}", l.lat, l.lng)),
+        place: pod.location.map(|l| match pod.accuracy_m {
+            Some(m) => format!("{:.5}, {:.5} (±{m:.0} m)", l.lat, l.lng),
+            None => format!("{:.5}, {:.5}", l.lat, l.lng),
+        }),
         ship_to: o.ship_to.address_lines(),
         lines: lines
             .iter()
@@ -138,6 +141,7 @@ fn document(
             })
             .collect(),
         note: pod.note.clone(),
+        receiving: crate::present::portal::receipt_text(snapshot, pod.shipment),
         labels: PodLabels::default(),
         pod_id: format!("POD-{}", pod.id),
         files: pod

@@ -171,15 +171,7 @@ pub async fn order(state: &AppState, signed_in: Option<SignedIn>, number: &str) 
                 )
             })
             .collect();
-        let receipt = snapshot
-            .events
-            .iter()
-            .rev()
-            .find(|e| {
-                e.source == views::RECEIVING_SOURCE
-                    && e.details.0.get("shipment_id").and_then(|v| v.as_i64()) == Some(s.id.0)
-            })
-            .and_then(|e| e.details.0.get("text").and_then(|t| t.as_str()).map(str::to_string));
+        let receipt = views::receipt_text(&snapshot, s.id);
         shipments.push(PortalShipment {
             id: s.id.0,
             label: shipment_label(&s.carrier, &s.tracking_number),

@@ -326,3 +326,16 @@ pub fn interchange_row(i: &InterchangeRecord, tenant_zone: TimeZone) -> Intercha
 fn query_value(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
+
+/// What receiving last recorded for a shipment (the count, shortages,
+/// damage, the reason), as the order page and the POD document show it.
+pub fn receipt_text(snapshot: &OrderSnapshot, shipment: ShipmentId) -> Option<String> {
+    snapshot
+        .events
+        .iter()
+        .rev()
+        .find(|e| {
+            e.source == RECEIVING_SOURCE && e.details.0.get("shipment_id").and_then(|v| v.as_i64()) == Some(shipment.0)
+        })
+        .and_then(|e| e.details.0.get("text").and_then(|t| t.as_str()).map(str::to_string))
+}

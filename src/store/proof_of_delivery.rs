@@ -22,6 +22,8 @@ pub struct NewPod {
     pub receiver_name: String,
     pub delivered_at: DateTime<Utc>,
     pub location: Option<LatLng>,
+    /// How far off the GPS stamp may be, in metres, as the device said.
+    pub accuracy_m: Option<f64>,
     pub note: Option<String>,
     pub files: Vec<PodFile>,
 }
@@ -34,6 +36,7 @@ pub struct PodRecord {
     pub receiver_name: String,
     pub delivered_at: DateTime<Utc>,
     pub location: Option<LatLng>,
+    pub accuracy_m: Option<f64>,
     pub note: Option<String>,
     pub files: Vec<PodFile>,
 }
@@ -66,8 +69,8 @@ pub async fn save_pod(pool: &Pool, tenant: TenantId, pod: &NewPod, delivered: Ne
     let id: Option<i64> = on_tx!(&mut tx, |c| {
         sqlx::query_scalar(
         "INSERT INTO pods (tenant_id, order_id, shipment_id, receiver_name, delivered_at, latitude, longitude, note,
-                           created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                           created_at, accuracy_m)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
          ON CONFLICT (shipment_id) DO NOTHING RETURNING id"
     )
     .bind(tenant)
@@ -79,6 +82,7 @@ pub async fn save_pod(pool: &Pool, tenant: TenantId, pod: &NewPod, delivered: Ne
     .bind(lng)
     .bind(&pod.note)
     .bind(Utc::now())
+    .bind(pod.accuracy_m)
     .fetch_optional(c)
     .await
     })?;
@@ -152,14 +156,14 @@ pub async fn pod_file_in_use(pool: &Pool, sha256: &str) -> Result<bool> {
     Ok(found.is_some())
 }
 
-type PodRow = (i64, OrderId, ShipmentId, String, DateTime<Utc>, Option<f64>, Option<f64>, Option<String>);
+type PodRow = (i64, OrderId, ShipmentId, String, DateTime<Utc>, Option<f64>, Option<f64>, Option<f64>, Option<String>);
 
 const POD_COLUMNS: &str =
-    "SELECT id, order_id, shipment_id, receiver_name, delivered_at, latitude, longitude, note FROM pods";
+    "SELECT id, order_id, shipment_id, receiver_name, delivered_at, latitude, longitude, accuracy_m, note FROM pods";
 
 async fn with_files(pool: &Pool, rows: Vec<PodRow>) -> Result<Vec<PodRecord>> {
     let mut pods = Vec::with_capacity(rows.len());
-    for (id, order, shipment, receiver_name, delivered_at, lat, lng, note) in rows {
+    for (id, order, shipment, receiver_name, delivered_at, lat, lng, accuracy_m, note) in rows {
         let files: Vec<PodFile> = on_pool!(pool, |c| sqlx::query_as(
             "SELECT kind, sha256, content_type, size_bytes FROM pod_files WHERE pod_id = $1 ORDER BY position"
         )
@@ -167,7 +171,8 @@ async fn with_files(pool: &Pool, rows: Vec<PodRow>) -> Result<Vec<PodRecord>> {
         .fetch_all(c)
         .await)?;
         let location = lat.zip(lng).and_then(|(lat, lng)| LatLng::parse(lat, lng).ok());
-        pods.push(PodRecord { id, order, shipment, receiver_name, delivered_at, location, note, files });
+        let accuracy_m = accuracy_m.filter(|_| location.is_some());
+        pods.push(PodRecord { id, order, shipment, receiver_name, delivered_at, location, accuracy_m, note, files });
     }
     Ok(pods)
 }
