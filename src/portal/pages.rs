@@ -6,13 +6,14 @@ use crate::domain::edi_partner::TransactionSet;
 use crate::domain::queue::{self, BuyerTemplate, QueueFacts, QueueReason, Queued};
 use crate::domain::receiving::DiscrepancyReason;
 use crate::domain::search::SearchQuery;
-use crate::domain::{Canonical, ExceptionKind, Milestone};
+use crate::domain::{AccountId, Canonical, ExceptionKind, Milestone, OrderId};
 use crate::policy::{self, Action, Decision, Role};
 use crate::present::portal::{self as views, line_progress, order_row, shipment_label, time_in, timeline};
 use crate::present::portal_view::*;
 use crate::state::AppState;
-use crate::store::{self, OrderFilter, QueueCandidate, SiteRecord, StatusFilter};
+use crate::store::{self, OrderFilter, OrderListRow, QueueCandidate, SiteRecord, StatusFilter};
 use chrono::{Duration, NaiveDate, Utc};
+use std::collections::HashMap;
 
 type Page<T> = store::Result<PortalPage<T>>;
 
@@ -412,13 +413,13 @@ pub async fn exceptions(state: &AppState, signed_in: Option<SignedIn>, query: Qu
         .into_iter()
         .filter_map(|c| {
             let facts = QueueFacts {
-                open_exceptions: c.order.open_exceptions.clone(),
+                open_exceptions: c.open_exceptions.clone(),
                 exception_since: c.exception_since,
-                promised_date: c.order.promised_date,
-                delivered: c.order.status_milestone == Some(Milestone::Delivered),
-                placed_at: c.order.placed_at,
-                last_event_at: c.order.last_event_at,
-                ship_to_zone: c.order.ship_to_time_zone,
+                promised_date: c.promised_date,
+                delivered: c.status_milestone == Some(Milestone::Delivered),
+                placed_at: c.placed_at,
+                last_event_at: c.last_event_at,
+                ship_to_zone: c.ship_to_time_zone,
             };
             let q = queue::classify(&facts, today, Duration::hours(hours), now, target_for, tenant.time_zone)?;
             Some((c, q))
@@ -428,7 +429,10 @@ pub async fn exceptions(state: &AppState, signed_in: Option<SignedIn>, query: Qu
     let mut carriers: Vec<String> = queued.iter().filter_map(|(c, _)| c.carrier.clone()).collect();
     carriers.sort();
     carriers.dedup();
-    let mut accounts: Vec<String> = queued.iter().filter_map(|(c, _)| c.order.account_name.clone()).collect();
+    let account_names: HashMap<AccountId, String> =
+        store::accounts(&state.pool, tenant_id).await?.into_iter().collect();
+    let account_of = |c: &QueueCandidate| c.account_id.and_then(|a| account_names.get(&a)).cloned();
+    let mut accounts: Vec<String> = queued.iter().filter_map(|(c, _)| account_of(c)).collect();
     accounts.sort();
     accounts.dedup();
     let staff: Vec<(i64, String)> = store::list_users(&state.pool, tenant_id)
@@ -437,6 +441,11 @@ pub async fn exceptions(state: &AppState, signed_in: Option<SignedIn>, query: Qu
         .filter(|u| !u.disabled && u.role.parse::<Role>().is_ok_and(|r| r.is_staff()))
         .map(|u| (u.id.0, u.name))
         .collect();
+    let owner_of = |c: &QueueCandidate| {
+        c.assigned_to.map(|u| {
+            staff.iter().find(|(id, _)| *id == u.0).map_or_else(|| "a former colleague".into(), |s| s.1.clone())
+        })
+    };
 
     // Every filter but the reason, so the counts say what each reason would show.
     fn wanted(text: &Option<String>) -> Option<&str> {
@@ -445,7 +454,7 @@ pub async fn exceptions(state: &AppState, signed_in: Option<SignedIn>, query: Qu
     let me = signed_in.person.id;
     let in_view = |(c, q): &(QueueCandidate, Queued)| {
         wanted(&query.carrier).is_none_or(|w| c.carrier.as_deref() == Some(w))
-            && wanted(&query.account).is_none_or(|w| c.order.account_name.as_deref() == Some(w))
+            && wanted(&query.account).is_none_or(|w| account_of(c).as_deref() == Some(w))
             && match wanted(&query.owner) {
                 None => true,
                 Some("me") => c.assigned_to == Some(me),
@@ -476,22 +485,30 @@ pub async fn exceptions(state: &AppState, signed_in: Option<SignedIn>, query: Qu
         match query.group.as_deref().unwrap_or("reason") {
             "none" => (0, String::new()),
             "carrier" => (0, c.carrier.clone().unwrap_or_else(|| "No carrier yet".into())),
-            "account" => (0, c.order.account_name.clone().unwrap_or_else(|| "No account".into())),
-            "owner" => (0, c.assignee.clone().unwrap_or_else(|| "Nobody".into())),
+            "account" => (0, account_of(c).unwrap_or_else(|| "No account".into())),
+            "owner" => (0, owner_of(c).unwrap_or_else(|| "Nobody".into())),
             _ => (QueueReason::all().iter().position(|r| *r == q.reason).unwrap_or(0), q.reason.label().into()),
         }
     };
     // Most urgent first inside each group: the least time left.
-    rows.sort_by_key(|r| (group_of(r), r.1.due, r.0.order.id));
+    rows.sort_by_key(|r| (group_of(r), r.1.due, r.0.id));
     let matching = rows.len();
     const LIMIT: usize = 200;
+    // Only the listed orders are read in full.
+    let ids: Vec<OrderId> = rows.iter().take(LIMIT).map(|(c, _)| c.id).collect();
+    let listed: HashMap<OrderId, OrderListRow> =
+        store::orders_by_id(&state.pool, policy::reach(&signed_in.person), &ids)
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o))
+            .collect();
     let mut groups: Vec<QueueGroup> = Vec::new();
     for row in rows.iter().take(LIMIT) {
         let (c, q) = row;
+        let Some(order) = listed.get(&c.id) else { continue };
         let title = group_of(row).1;
         let left = q.time_left(now);
         let also: Vec<&str> = c
-            .order
             .open_exceptions
             .0
             .iter()
@@ -499,8 +516,8 @@ pub async fn exceptions(state: &AppState, signed_in: Option<SignedIn>, query: Qu
             .map(|k| k.presentation().label)
             .collect();
         let item = QueueItem {
-            number: c.order.order_number.clone(),
-            headline: c.order.status_headline.clone(),
+            number: order.order_number.clone(),
+            headline: order.status_headline.clone(),
             reason: q.reason.label().into(),
             also: (!also.is_empty()).then(|| format!("Also: {}", also.join(", "))),
             age: queue::short_duration(now - q.opened_at),
@@ -514,10 +531,10 @@ pub async fn exceptions(state: &AppState, signed_in: Option<SignedIn>, query: Qu
             ),
             overdue: left < Duration::zero(),
             carrier: c.carrier.clone(),
-            account: c.order.account_name.clone(),
-            owner: c.assignee.clone(),
-            promised: c.order.promised_date.map(|d| d.format("%Y-%m-%d").to_string()),
-            ship_to: c.order.site.one_line(),
+            account: order.account_name.clone(),
+            owner: owner_of(c),
+            promised: order.promised_date.map(|d| d.format("%Y-%m-%d").to_string()),
+            ship_to: order.site.one_line(),
         };
         match groups.last_mut() {
             Some(group) if group.title == title => group.items.push(item),

@@ -47,10 +47,10 @@ pub use people::{
 };
 pub use portal::{
     awaiting_receipt, correct_receipt, deliveries, inbound_orders, list_orders, order_audit, order_owner,
-    order_tracking_links, receipt_revisions, received_quantities, record_audit, revoke_order_tracking_links,
-    save_receipt, shipment_expected_lines, shipment_packs, shipment_receipt_lines, sites, AuditRecord, AwaitingReceipt,
-    DeliveryRow, ExpectedLine, NewReceipt, OrderFilter, OrderListRow, PackItemRow, PackRow, ReceiptCorrection,
-    RevisionLine, SiteRecord, StatusFilter,
+    order_tracking_links, orders_by_id, receipt_revisions, received_quantities, record_audit,
+    revoke_order_tracking_links, save_receipt, shipment_expected_lines, shipment_packs, shipment_receipt_lines, sites,
+    AuditRecord, AwaitingReceipt, DeliveryRow, ExpectedLine, NewReceipt, OrderFilter, OrderListRow, PackItemRow,
+    PackRow, ReceiptCorrection, RevisionLine, SiteRecord, StatusFilter,
 };
 pub use promise::{delivery_window, StoredWindow};
 pub use proof_of_delivery::{

@@ -54,10 +54,10 @@ pub struct OrderListRow {
 pub(super) const LIST_SELECT: &str = "o.id, o.order_number, o.customer_po, o.placed_at, o.promised_date,
     o.status_milestone, o.status_headline, o.open_exceptions, o.ship_to_name, o.ship_to_city, o.ship_to_postcode,
     o.ship_to_time_zone, a.name AS account_name, o.last_event_at";
-pub(super) const LIST_FROM: &str = "FROM orders o LEFT JOIN customer_accounts a ON a.id = o.account_id";
+const LIST_FROM: &str = "FROM orders o LEFT JOIN customer_accounts a ON a.id = o.account_id";
 
 /// These orders, where in reach (any order).
-pub(crate) async fn orders_by_id(pool: &Pool, reach: Reach, ids: &[OrderId]) -> Result<Vec<OrderListRow>> {
+pub async fn orders_by_id(pool: &Pool, reach: Reach, ids: &[OrderId]) -> Result<Vec<OrderListRow>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }

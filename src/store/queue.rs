@@ -2,24 +2,30 @@
 //! exception (read through two partial indexes, so a million delivered
 //! orders cost nothing), who owns them, and the tenant's targets.
 
-use super::portal::{OrderListRow, LIST_FROM, LIST_SELECT};
 use super::{on_pool, on_tx, Pool, Result};
 use crate::domain::queue::{QueueReason, Target};
-use crate::domain::{AccountId, OrderId, TenantId, UserId};
+use crate::domain::{AccountId, Milestone, OpenExceptions, OrderId, TenantId, TimeZone, UserId};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 
-/// An order that may belong in the queue, with what the queue shows.
+/// What decides whether an order is in the queue, and what it is filtered
+/// and grouped by. Only this is read for every candidate (thousands at a
+/// million orders); the rows a page lists are read in full afterwards
+/// (`orders_by_id`).
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct QueueCandidate {
-    #[sqlx(flatten)]
-    pub order: OrderListRow,
-    pub account_id: Option<AccountId>,
+    pub id: OrderId,
+    pub placed_at: DateTime<Utc>,
+    pub promised_date: Option<NaiveDate>,
+    pub status_milestone: Option<Milestone>,
+    pub open_exceptions: OpenExceptions,
+    pub ship_to_time_zone: TimeZone,
+    pub last_event_at: Option<DateTime<Utc>>,
     pub exception_since: Option<DateTime<Utc>>,
+    pub account_id: Option<AccountId>,
+    pub assigned_to: Option<UserId>,
     /// The carrier of the order's first shipment.
     pub carrier: Option<String>,
-    pub assigned_to: Option<UserId>,
-    pub assignee: Option<String>,
 }
 
 /// Orders with an open exception, or still under way and past their
@@ -32,22 +38,20 @@ pub async fn queue_candidates(
     silent_since: DateTime<Utc>,
 ) -> Result<Vec<QueueCandidate>> {
     // Each branch repeats its partial index's condition word for word:
-    // that is how SQLite knows it may use the index.
-    let sql = format!(
-        "SELECT {LIST_SELECT}, o.account_id, o.exception_since, s.carrier, o.assigned_to, u.name AS assignee
-         {LIST_FROM}
-            LEFT JOIN users u ON u.id = o.assigned_to
-            LEFT JOIN shipments s ON s.id = (SELECT MIN(id) FROM shipments WHERE order_id = o.id)
-         WHERE o.id IN (
-             SELECT id FROM orders WHERE tenant_id = $1 AND open_exceptions <> ''
-                AND open_exceptions NOT LIKE '%cancelled%' AND open_exceptions NOT LIKE '%returned_to_sender%'
-             UNION
-             SELECT id FROM orders WHERE tenant_id = $1
-                AND status_milestone IS DISTINCT FROM 'delivered'
-                AND open_exceptions NOT LIKE '%cancelled%' AND open_exceptions NOT LIKE '%returned_to_sender%'
-                AND (promised_date < $2 OR COALESCE(last_event_at, placed_at) < $3))"
-    );
-    Ok(on_pool!(pool, |c| sqlx::query_as(&sql).bind(tenant).bind(today).bind(silent_since).fetch_all(c).await)?)
+    // that is how SQLite knows it may use the index. The ids come first and
+    // the orders are joined to them, so nothing walks the orders table.
+    let sql = "SELECT o.id, o.placed_at, o.promised_date, o.status_milestone, o.open_exceptions, o.ship_to_time_zone,
+                o.last_event_at, o.exception_since, o.account_id, o.assigned_to, s.carrier
+         FROM (SELECT id FROM orders WHERE tenant_id = $1 AND open_exceptions <> ''
+                  AND open_exceptions NOT LIKE '%cancelled%' AND open_exceptions NOT LIKE '%returned_to_sender%'
+               UNION
+               SELECT id FROM orders WHERE tenant_id = $1
+                  AND status_milestone IS DISTINCT FROM 'delivered'
+                  AND open_exceptions NOT LIKE '%cancelled%' AND open_exceptions NOT LIKE '%returned_to_sender%'
+                  AND (promised_date < $2 OR COALESCE(last_event_at, placed_at) < $3)) AS queued
+         JOIN orders o ON o.id = queued.id
+         LEFT JOIN shipments s ON s.id = (SELECT MIN(id) FROM shipments WHERE order_id = o.id)";
+    Ok(on_pool!(pool, |c| sqlx::query_as(sql).bind(tenant).bind(today).bind(silent_since).fetch_all(c).await)?)
 }
 
 /// The tenant's targets; reasons it has not set keep their defaults.
