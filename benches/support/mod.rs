@@ -148,9 +148,11 @@ pub fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
-/// Inserts rows of `columns` in statements of at most ~30,000 parameters.
+/// Inserts rows of `columns` in statements of at most ~2,000 parameters.
 pub async fn insert_rows(pool: &Pool, table: &str, columns: &[&str], rows: Vec<Vec<Cell>>) {
-    let per_statement = (30_000 / columns.len()).max(1);
+    // SQLite finds a numbered parameter by walking its list: binding n of
+    // them costs n², so a few hundred rows per statement, not thousands.
+    let per_statement = (2_000 / columns.len()).max(1);
     for chunk in rows.chunks(per_statement) {
         let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
         let mut n = 1;
