@@ -344,10 +344,13 @@ pub async fn override_status(
     };
     let text = format!("{label} (customer service: {reason})");
     let scopes: Vec<Option<ShipmentId>> = match canonical {
-        Canonical::Resolved(kind) => match open_scopes(&state, owner, order, kind).await? {
-            scopes if !scopes.is_empty() => scopes,
-            _ => return Err(order_error(&number, "That exception is not open.")),
-        },
+        Canonical::Resolved(kind) => {
+            let open = open_exceptions(&state, owner, order).await?;
+            match open.into_iter().filter(|(k, _)| *k == kind).map(|(_, scope)| scope).collect::<Vec<_>>() {
+                scopes if !scopes.is_empty() => scopes,
+                _ => return Err(order_error(&number, "That exception is not open.")),
+            }
+        }
         _ => vec![None],
     };
     let events =
@@ -356,13 +359,13 @@ pub async fn override_status(
     Ok(order_notice(&number, &format!("{label} recorded.")))
 }
 
-/// Where an exception of this kind is open: shipments, or the order itself (`None`).
-pub(super) async fn open_scopes(
+/// The order's open exceptions and where each is open: a shipment, or the
+/// order itself (`None`).
+pub(super) async fn open_exceptions(
     state: &AppState,
     owner: Owner,
     order: OrderId,
-    kind: crate::domain::ExceptionKind,
-) -> store::Result<Vec<Option<ShipmentId>>> {
+) -> store::Result<Vec<(crate::domain::ExceptionKind, Option<ShipmentId>)>> {
     let snapshot = store::order_snapshot(&state.pool, owner.tenant, order).await?;
     let facts: Vec<EventFact> = snapshot
         .events
@@ -371,7 +374,7 @@ pub(super) async fn open_scopes(
         .collect();
     let shipments: Vec<i64> = snapshot.shipments.iter().map(|s| s.id.0).collect();
     let status = derive_order_status(&facts, &shipments, false);
-    Ok(status.open_exceptions.iter().filter(|e| e.kind == kind).map(|e| e.shipment.map(ShipmentId)).collect())
+    Ok(status.open_exceptions.iter().map(|e| (e.kind, e.shipment.map(ShipmentId))).collect())
 }
 
 /// The buyer's tracking page for this order, as the buyer sees it: a link

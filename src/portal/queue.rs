@@ -2,7 +2,7 @@
 //! (note, resolve with a reason, assign, message the buyer) and the
 //! administrator's targets per reason.
 
-use super::forms::{open_scopes, service_event, service_events};
+use super::forms::{open_exceptions, service_event, service_events};
 use super::{form_session, order_for, redirect, PortalError, PortalForm};
 use crate::domain::queue::{BuyerTemplate, QueueReason, Target};
 use crate::domain::{Canonical, OrderId, UserId};
@@ -107,20 +107,16 @@ pub async fn bulk(
         "resolve" => {
             let (mut resolved, mut nothing_open) = (0, 0);
             for &(order, owner) in &orders {
-                let snapshot_kinds = open_kinds(&state, owner, order).await?;
-                let mut events = Vec::new();
-                for kind in snapshot_kinds {
-                    let label = format!("Resolve: {} (customer service: {text})", kind.presentation().label);
-                    for scope in open_scopes(&state, owner, order, kind).await? {
-                        events.push(service_event(
-                            &signed_in,
-                            scope,
-                            Canonical::Resolved(kind),
-                            "OVERRIDE",
-                            label.clone(),
-                        ));
-                    }
-                }
+                // Terminal exceptions (cancelled, returned) end the order: nothing resolves them.
+                let events: Vec<_> = open_exceptions(&state, owner, order)
+                    .await?
+                    .into_iter()
+                    .filter(|(kind, _)| !kind.presentation().terminal)
+                    .map(|(kind, scope)| {
+                        let label = format!("Resolve: {} (customer service: {text})", kind.presentation().label);
+                        service_event(&signed_in, scope, Canonical::Resolved(kind), "OVERRIDE", label)
+                    })
+                    .collect();
                 if events.is_empty() {
                     nothing_open += 1;
                     continue;
@@ -139,8 +135,9 @@ pub async fn bulk(
             message
         }
         "assign" => {
-            let owner: Option<UserId> = match form.owner.trim() {
-                "me" => Some(by),
+            // (who, their name), or nobody.
+            let owner: Option<(UserId, String)> = match form.owner.trim() {
+                "me" => Some((by, signed_in.person.name.clone())),
                 "nobody" => None,
                 id => {
                     let id: i64 = id.parse().map_err(|_| refuse("Choose who takes the orders."))?;
@@ -148,20 +145,23 @@ pub async fn bulk(
                         .await?
                         .into_iter()
                         .find(|u| u.id.0 == id && !u.disabled && u.role.parse::<Role>().is_ok_and(|r| r.is_staff()));
-                    Some(staff.ok_or_else(|| refuse("That person cannot work the queue."))?.id)
+                    let staff = staff.ok_or_else(|| refuse("That person cannot work the queue."))?;
+                    Some((staff.id, staff.name))
                 }
             };
             let ids: Vec<OrderId> = orders.iter().map(|(o, _)| *o).collect();
-            let changed = store::assign_orders(&state.pool, tenant, &ids, owner, Utc::now()).await?;
-            let to = match owner {
-                Some(user) if user == by => "you".to_string(),
-                Some(user) => format!("person {}", user.0),
+            let changed =
+                store::assign_orders(&state.pool, tenant, &ids, owner.as_ref().map(|(id, _)| *id), Utc::now()).await?;
+            let recorded =
+                owner.as_ref().map_or_else(|| "Unassigned".to_string(), |(_, name)| format!("Assigned to {name}"));
+            for order in &ids {
+                store::record_audit(&state.pool, tenant, Some(*order), by, "assign", &recorded).await?;
+            }
+            let to = match &owner {
+                Some((user, _)) if *user == by => "you".to_string(),
+                Some((_, name)) => name.clone(),
                 None => "nobody".to_string(),
             };
-            for order in &ids {
-                store::record_audit(&state.pool, tenant, Some(*order), by, "assign", &format!("Assigned to {to}"))
-                    .await?;
-            }
             format!("{} assigned to {to}.", plural(changed as usize, "order"))
         }
         _ => {
@@ -185,27 +185,6 @@ pub async fn bulk(
         }
     };
     Ok(notice(&form.back, &message))
-}
-
-/// Open exceptions of the order that a person can resolve (terminal ones
-/// end the order and cannot be).
-async fn open_kinds(
-    state: &AppState,
-    owner: policy::Owner,
-    order: OrderId,
-) -> store::Result<Vec<crate::domain::ExceptionKind>> {
-    let snapshot = store::order_snapshot(&state.pool, owner.tenant, order).await?;
-    let mut kinds: Vec<_> = snapshot
-        .events
-        .iter()
-        .filter_map(|e| match e.canonical {
-            Canonical::Exception(kind) if !kind.presentation().terminal => Some(kind),
-            _ => None,
-        })
-        .collect();
-    kinds.sort();
-    kinds.dedup();
-    Ok(kinds)
 }
 
 #[derive(Deserialize, Default)]
