@@ -134,7 +134,7 @@ fn imported(tenant: milepost::domain::TenantId, g: &Generated, rng: &mut StdRng)
             lines: vec![NewOrderLine {
                 sku: "SKU-1".into(),
                 description: "Item".into(),
-                quantity: 1,
+                quantity: milepost::domain::Quantity::whole(1),
                 unit: "EA".into(),
             }],
         },

@@ -621,10 +621,37 @@ async fn optional_bodies_may_be_null_and_whole_numbers_may_have_a_fraction() {
     body["lines"][0]["quantity"] = json!(3.0);
     let response = s.app.put("/api/v1/orders/SO-F", &s.admin, body).await;
     assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
-    let mut half = order_body();
-    half["lines"][0]["quantity"] = json!(2.5);
-    assert_eq!(
-        fields(&problem(s.app.put("/api/v1/orders/SO-H", &s.admin, half).await, 422).await),
-        ["lines[0].quantity"]
-    );
+    let mut too_fine = order_body();
+    too_fine["lines"][0]["quantity"] = json!(2.5005);
+    let refused = problem(s.app.put("/api/v1/orders/SO-H", &s.admin, too_fine).await, 422).await;
+    assert_eq!(fields(&refused), ["lines[0].quantity"]);
+    assert!(refused["errors"][0]["message"].as_str().unwrap().contains("at most three decimals"), "{refused}");
+}
+
+#[tokio::test]
+async fn decimal_quantities_are_ordered_shipped_and_shown_exactly() {
+    let s = setup().await;
+    let mut body = order_body();
+    body["lines"][1] = json!({ "sku": "FLOUR", "description": "Rye flour", "quantity": 2.5, "unit": "KG" });
+    let response = s.app.put("/api/v1/orders/SO-D", &s.admin, body).await;
+    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+
+    let ship = |tracking: &str, quantity: Value| json!({"carrier": "UPS", "tracking_number": tracking, "lines": [{"line_number": 1, "quantity": 3}, {"line_number": 2, "quantity": quantity}]});
+    let over =
+        problem(s.app.post("/api/v1/orders/SO-D/shipments", &s.admin, ship("1ZD0", json!(2.501))).await, 422).await;
+    assert_eq!(fields(&over), ["lines[1].quantity"]);
+    assert!(over["errors"][0]["message"].as_str().unwrap().contains("the 2.5 still to ship"), "{over}");
+    let first: Value =
+        s.app.post("/api/v1/orders/SO-D/shipments", &s.admin, ship("1ZD1", json!(1.25))).await.json().await.unwrap();
+    assert_eq!(first["order"]["status"], "Shipped, more items to follow", "1.25 of 2.5 KG is still to come: {first}");
+    let rest = json!({"carrier": "UPS", "tracking_number": "1ZD2", "lines": [{"line_number": 2, "quantity": 1.25}]});
+    let shipped: Value = s.app.post("/api/v1/orders/SO-D/shipments", &s.admin, rest).await.json().await.unwrap();
+    assert_eq!(shipped["order"]["status"], "Shipped (2 shipments)", "1.25 + 1.25 ships all of 2.5: {shipped}");
+
+    let link: Value =
+        s.app.post("/api/v1/orders/SO-D/tracking-links", &s.admin, Value::Null).await.json().await.unwrap();
+    let page = s.app.client.get(link["url"].as_str().unwrap()).send().await.unwrap().text().await.unwrap();
+    // Leptos marks where one text node ends and the next begins.
+    let text = page.replace("<!>", "");
+    assert!(text.contains("2.5 KG") && text.contains("1.25 KG"), "the buyer reads the exact quantities");
 }

@@ -8,7 +8,7 @@ use chrono::{Duration, Utc};
 use common::*;
 use milepost::auth::api_key::Scope;
 use milepost::auth::tracking_link;
-use milepost::domain::{ShipmentId, TenantId};
+use milepost::domain::{Quantity, ShipmentId, TenantId};
 use milepost::store::{self, NewShipment};
 use serde_json::{json, Value};
 
@@ -32,7 +32,7 @@ async fn cold_chain() -> ColdChain {
             carrier: "Cold Express".into(),
             service: None,
             tracking_number: "CE-1".into(),
-            lines: vec![(order.lines[0], 10), (order.lines[1], 4)],
+            lines: vec![(order.lines[0], Quantity::whole(10)), (order.lines[1], Quantity::whole(4))],
             packs: Vec::new(),
             product_class: Some("refrigerated".into()),
         },

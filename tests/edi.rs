@@ -59,7 +59,8 @@ async fn an_order_lives_its_whole_life_through_edi() {
     .fetch_all(c)
     .await
     .unwrap());
-    assert_eq!(lines, [(1, 10, 0), (2, 6, 0), (3, 5, 5)], "line 2 cut to 6, line 3 rejected");
+    // Stored in thousandths of the unit.
+    assert_eq!(lines, [(1, 10_000, 0), (2, 6_000, 0), (3, 5_000, 5_000)], "line 2 cut to 6, line 3 rejected");
 
     // A 214 before the shipment exists is kept, not dropped.
     let (status, outcome) = post_edi(&app, &key, EARLY_214).await;
@@ -75,8 +76,8 @@ async fn an_order_lives_its_whole_life_through_edi() {
     assert_eq!(outcome["results"][0]["events"], 3, "ship-confirm plus the two waiting statuses");
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM shipment_packs").await, 3);
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM shipment_packs WHERE parent_id IS NOT NULL").await, 2);
-    assert_eq!(scalar(&app, "SELECT CAST(SUM(quantity) AS BIGINT) FROM pack_items").await, 14);
-    assert_eq!(scalar(&app, "SELECT CAST(SUM(quantity) AS BIGINT) FROM shipment_lines").await, 14);
+    assert_eq!(scalar(&app, "SELECT CAST(SUM(quantity) AS BIGINT) FROM pack_items").await, 14_000);
+    assert_eq!(scalar(&app, "SELECT CAST(SUM(quantity) AS BIGINT) FROM shipment_lines").await, 14_000);
     assert_eq!(
         scalar(&app, "SELECT COUNT(*) FROM unmatched_events WHERE matched_at IS NULL").await,
         1,
@@ -135,6 +136,79 @@ async fn unreadable_envelopes_and_missing_scopes_record_nothing() {
     assert!(problem["detail"].as_str().unwrap().contains("`oms` scope needed for transaction set 850"), "{problem}");
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM orders").await, 0);
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM edi_interchanges").await, 0);
+}
+
+#[tokio::test]
+async fn a_body_of_several_interchanges_is_answered_one_by_one() {
+    let app = spawn_app().await;
+    let tenant = tenant(&app.pool, "northwind").await;
+    let key = api_key(&app.pool, tenant, &[Scope::Oms, Scope::Wms, Scope::Carrier]).await;
+
+    // Two 214s as a VAN delivers them, the second with a broken envelope.
+    let broken = DELIVERED_214.replace("GS*QM", "GX*QM");
+    let (status, answer) = post_edi(&app, &key, &format!("{EARLY_214}\r\n{broken}")).await;
+    assert_eq!(status, 200, "{answer}");
+    let items = answer["interchanges"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{answer}");
+    assert_eq!(items[0]["control_number"], "000000101");
+    assert_eq!(statuses(&items[0]), [("214".into(), "unmatched".into()), ("214".into(), "unmatched".into())]);
+    assert!(items[0]["acknowledgment"].as_str().unwrap().contains("AK1*QM*"), "{answer}");
+    let refused = items[1]["refused"].as_str().unwrap();
+    assert!(refused.contains("GX") && refused.contains("GS (a functional group)"), "{refused}");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM edi_interchanges").await, 1, "the broken one is not recorded");
+
+    // Fixed and sent again with the first: the first replays, the second applies.
+    let body = format!("{EARLY_214}\n{DELIVERED_214}");
+    let (_, answer) = post_edi(&app, &key, &body).await;
+    assert_eq!(answer["interchanges"][0]["replayed"], true, "{answer}");
+    assert_eq!(answer["interchanges"][1]["control_number"], "000000102", "{answer}");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM edi_interchanges").await, 2);
+    // As X12: the two acknowledgments, one after the other.
+    let acks = app
+        .client
+        .post(format!("{}/api/v1/edi", app.base_url))
+        .bearer_auth(&key)
+        .header("accept", "application/edi-x12")
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(acks.matches("ISA*").count(), 2, "{acks}");
+    assert_eq!(acks.matches("IEA*").count(), 2, "{acks}");
+
+    // A key without a scope one of them needs records none of them.
+    let carrier_only = api_key(&app.pool, tenant, &[Scope::Carrier]).await;
+    // The 850 and 855 written with the 214s' separators, to share a body with them.
+    let po_and_ack = PO_AND_ACK.replace('^', "*").replace('\'', "~\n");
+    let (status, _) = post_edi(&app, &carrier_only, &format!("{DELIVERED_214}\n{po_and_ack}")).await;
+    assert_eq!(status, 403);
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM orders").await, 0);
+}
+
+#[tokio::test]
+async fn decimal_quantities_travel_through_purchase_orders_and_acknowledgments() {
+    let app = spawn_app().await;
+    let tenant = tenant(&app.pool, "northwind").await;
+    let key = api_key(&app.pool, tenant, &[Scope::Oms]).await;
+    let po = PO_AND_ACK.replacen("PO1^2^8^EA", "PO1^2^8.5^LB", 1).replacen("ACK^IA^4^EA", "ACK^IA^4.25^LB", 1);
+    let po = po.replacen("ACK^IB^2^EA", "ACK^IB^2.125^LB", 1);
+    let (status, outcome) = post_edi(&app, &key, &po).await;
+    assert_eq!(status, 200, "{outcome}");
+    assert_eq!(statuses(&outcome), [("850".into(), "created".into()), ("855".into(), "updated".into())]);
+    let line: (i64, String) =
+        on_pool!(&app.pool, |c| sqlx::query_as("SELECT quantity, unit FROM order_lines WHERE line_number = 2")
+            .fetch_one(c)
+            .await
+            .unwrap());
+    assert_eq!(line, (6_375, "LB".into()), "4.25 accepted + 2.125 backordered will ship");
+    let too_fine = PO_AND_ACK.replacen("PO1^2^8^EA", "PO1^2^8.0005^EA", 1).replace("000004711", "000004799");
+    let (status, outcome) = post_edi(&app, &key, &too_fine).await;
+    assert_eq!(status, 200, "{outcome}");
+    assert_eq!(outcome["results"][0]["status"], "rejected", "{outcome}");
+    assert!(outcome["results"][0]["message"].as_str().unwrap().contains("PO102"), "{outcome}");
 }
 
 #[tokio::test]

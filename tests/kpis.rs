@@ -60,7 +60,7 @@ async fn fixture_order(
             lines: vec![NewOrderLine {
                 sku: "SKU-A".into(),
                 description: "Widget".into(),
-                quantity: 1,
+                quantity: milepost::domain::Quantity::whole(1),
                 unit: "EA".into(),
             }],
         },
@@ -75,7 +75,7 @@ async fn fixture_order(
             carrier: carrier.into(),
             service: Some("Ground".into()),
             tracking_number: format!("{number}-T"),
-            lines: vec![(saved.lines[0], 1)],
+            lines: vec![(saved.lines[0], milepost::domain::Quantity::whole(1))],
             packs: Vec::new(),
             product_class: None,
         },

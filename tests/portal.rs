@@ -143,7 +143,7 @@ async fn a_receiver_sees_quantities_across_split_shipments_and_records_a_receipt
             &[("shipment", &first), (&format!("counted_{line_a}"), "six")],
         )
         .await;
-    assert!(location(&bad).contains("whole%20number"));
+    assert!(location(&bad).contains("a%20number%20with%20at%20most%20three%20decimals"), "{}", location(&bad));
 
     // Nothing is pre-filled: a line left empty is not taken as "as expected".
     let empty = p

@@ -44,7 +44,12 @@ async fn save(app: &TestApp, tenant: TenantId, k: Keys<'_>) -> milepost::domain:
                 latitude: None,
                 longitude: None,
             },
-            lines: vec![NewOrderLine { sku: "S".into(), description: "d".into(), quantity: 1, unit: "EA".into() }],
+            lines: vec![NewOrderLine {
+                sku: "S".into(),
+                description: "d".into(),
+                quantity: milepost::domain::Quantity::whole(1),
+                unit: "EA".into(),
+            }],
         },
         None,
     )

@@ -73,7 +73,7 @@ async fn nothing_crosses_tenants() {
             carrier: "UPS".into(),
             service: None,
             tracking_number: "X".into(),
-            lines: vec![(their_order.lines[0], 1)],
+            lines: vec![(their_order.lines[0], milepost::domain::Quantity::whole(1))],
             packs: Vec::new(),
             product_class: None,
         },

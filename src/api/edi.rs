@@ -9,7 +9,7 @@ use crate::auth::api_key::{ApiCaller, Scope};
 use crate::auth::webhook_signature;
 use crate::domain::edi_partner::{AckKind, PartnerDraft, PartnerProfile, PartnerShipTo, Ta1Policy, TransactionSet};
 use crate::domain::TenantId;
-use crate::ingest::edi::{self, EdiOutcome, Refusal};
+use crate::ingest::edi::{self, BatchItem, EdiAnswer, EdiBatch, EdiOutcome, Refusal};
 use crate::ingest::x12;
 use crate::notify::webhook_target::TargetPolicy;
 use crate::state::AppState;
@@ -23,7 +23,7 @@ use utoipa::ToSchema;
 
 const X12: &str = "application/edi-x12";
 
-/// Accepts one X12 interchange (ISA ... IEA) with any separators and line
+/// Accepts an X12 interchange (ISA ... IEA) with any separators and line
 /// endings: 214 shipment status, 856 advance ship notice, 850 purchase order,
 /// 855 PO acknowledgment. An unreadable envelope is refused with the segment
 /// position and what was expected, and nothing is recorded (with a TA1 in
@@ -36,11 +36,18 @@ const X12: &str = "application/edi-x12";
 /// changes nothing. With `Accept: application/edi-x12` the body is the
 /// acknowledgment itself (204 when there is none). Each set needs its scope:
 /// 214 `carrier`, 856 `wms`, 850 and 855 `oms`.
+///
+/// A body of several interchanges (written with the same separators, as a
+/// VAN delivers a file) is answered with `interchanges`, one entry per
+/// interchange in order: each is applied, or refused for its envelope
+/// (`refused`, with its TA1), on its own, as if posted alone; scopes are
+/// checked for all of them before any is applied. With `Accept:
+/// application/edi-x12` the acknowledgments follow each other, one per line.
 #[utoipa::path(post, path = "/api/v1/edi", tag = "EDI",
     request_body(content = String, content_type = "application/edi-x12", description = "An X12 interchange"),
     responses(
         (status = 200, description = "What each set became, with the acknowledgment; or, for `Accept: application/edi-x12`, the acknowledgment alone",
-            content((EdiOutcome = "application/json"), (String = "application/edi-x12"))),
+            content((EdiAnswer = "application/json"), (String = "application/edi-x12"))),
         (status = 204, description = "`Accept: application/edi-x12` and the partner's profile asks for no acknowledgment"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The key's scopes do not cover a transaction set", body = Problem, content_type = "application/problem+json"),
@@ -54,14 +61,63 @@ pub async fn post_edi(
     headers: HeaderMap,
     RawBody(body): RawBody,
 ) -> ApiResult<Response> {
+    let wants_x12 = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.split(',').any(|t| t.trim().starts_with(X12)));
+    let parts = x12::interchanges(&body);
+    if let [one] = parts.as_slice() {
+        return post_interchange(&state, &caller, one, wants_x12).await;
+    }
+    let parsed: Vec<_> = parts.iter().map(|part| x12::parse(part)).collect();
+    for interchange in parsed.iter().flatten() {
+        check_scopes(&caller, interchange)?;
+    }
+    let mut items = Vec::with_capacity(parts.len());
+    for (part, parsed) in parts.iter().zip(parsed) {
+        let result = match parsed {
+            Ok(interchange) => edi::apply(&state, caller.tenant, part, &interchange).await?,
+            Err(error) => Err(edi::refuse(&state, caller.tenant, part, error).await?),
+        };
+        items.push(match result {
+            Ok(outcome) => BatchItem::Applied(outcome),
+            Err(refusal) => {
+                BatchItem::Refused { refused: refusal.error.to_string(), acknowledgment: refusal.acknowledgment }
+            }
+        });
+    }
+    if wants_x12 {
+        let acknowledgments: Vec<&str> = items.iter().filter_map(BatchItem::acknowledgment).collect();
+        return Ok(match acknowledgments.is_empty() {
+            true => StatusCode::NO_CONTENT.into_response(),
+            false => x12_response(acknowledgments.join("\n")),
+        });
+    }
+    Ok(Json(EdiAnswer::Several(EdiBatch { interchanges: items })).into_response())
+}
+
+/// A body holding one interchange: refused as a whole (422) when its
+/// envelope is unreadable.
+async fn post_interchange(state: &AppState, caller: &ApiCaller, body: &[u8], wants_x12: bool) -> ApiResult<Response> {
     let refused = |refusal: Refusal| Problem {
         acknowledgment: refusal.acknowledgment,
         ..Problem::field("body", refusal.error.to_string())
     };
-    let interchange = match x12::parse(&body) {
+    let interchange = match x12::parse(body) {
         Ok(interchange) => interchange,
-        Err(error) => return Err(refused(edi::refuse(&state, caller.tenant, &body, error).await?)),
+        Err(error) => return Err(refused(edi::refuse(state, caller.tenant, body, error).await?)),
     };
+    check_scopes(caller, &interchange)?;
+    let outcome = edi::apply(state, caller.tenant, body, &interchange).await?.map_err(refused)?;
+    Ok(match (wants_x12, outcome.acknowledgment) {
+        (true, Some(ack)) => x12_response(ack),
+        (true, None) => StatusCode::NO_CONTENT.into_response(),
+        (false, acknowledgment) => Json(EdiAnswer::One(EdiOutcome { acknowledgment, ..outcome })).into_response(),
+    })
+}
+
+/// Every set needs its scope, checked before anything is recorded.
+fn check_scopes(caller: &ApiCaller, interchange: &x12::Interchange) -> ApiResult<()> {
     for transaction in interchange.groups.iter().flat_map(|g| &g.transactions) {
         if let Some(scope) = edi::scope_for(&transaction.set_id).filter(|scope| !caller.has(*scope)) {
             return Err(Problem::forbidden(format!(
@@ -72,16 +128,7 @@ pub async fn post_edi(
             )));
         }
     }
-    let outcome = edi::apply(&state, caller.tenant, &body, &interchange).await?.map_err(refused)?;
-    let wants_x12 = headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|accept| accept.split(',').any(|t| t.trim().starts_with(X12)));
-    Ok(match (wants_x12, outcome.acknowledgment) {
-        (true, Some(ack)) => x12_response(ack),
-        (true, None) => StatusCode::NO_CONTENT.into_response(),
-        (false, acknowledgment) => Json(EdiOutcome { acknowledgment, ..outcome }).into_response(),
-    })
+    Ok(())
 }
 
 fn x12_response(body: String) -> Response {

@@ -7,7 +7,7 @@ use super::require;
 use crate::auth::api_key::{ApiCaller, Scope};
 use crate::auth::tracking_link;
 use crate::domain::address_zone::zone_for_address;
-use crate::domain::{OrderId, StatusDictionary, TimeZone};
+use crate::domain::{OrderId, Quantity, StatusDictionary, TimeZone};
 use crate::ingest;
 use crate::state::AppState;
 use crate::store::{self, NewEvent, NewOrder, NewOrderLine, ShipTo};
@@ -79,8 +79,9 @@ pub struct LineIn {
     pub sku: String,
     #[schema(pattern = r"\S", max_length = 500)]
     pub description: String,
-    #[schema(minimum = 1, maximum = 1_000_000_000)]
-    pub quantity: i64,
+    /// How many of `unit`: whole or decimal (2.5 for 2.5 kg), at most three decimals.
+    #[schema(value_type = f64, minimum = 0.001, maximum = 1_000_000_000, multiple_of = 0.001)]
+    pub quantity: Quantity,
     /// Unit of measure; defaults to `EA`.
     #[schema(required = false, pattern = r"\S", max_length = 10)]
     pub unit: Option<String>,
@@ -180,11 +181,8 @@ fn validate_order(
     for (i, line) in input.lines.iter().enumerate() {
         FieldError::check_text(&mut errors, format!("lines[{i}].sku"), &line.sku, 100);
         FieldError::check_text(&mut errors, format!("lines[{i}].description"), &line.description, 500);
-        if !(1..=1_000_000_000).contains(&line.quantity) {
-            errors.push(FieldError {
-                field: format!("lines[{i}].quantity"),
-                message: "must be a whole number from 1 to 1,000,000,000".into(),
-            });
+        if !line.quantity.is_positive() {
+            errors.push(FieldError { field: format!("lines[{i}].quantity"), message: "must be more than zero".into() });
         }
         if line.unit.as_deref().is_some_and(|u| u.trim().is_empty() || u.len() > 10) {
             errors.push(FieldError { field: format!("lines[{i}].unit"), message: "must be 1 to 10 characters".into() });

@@ -5,6 +5,7 @@ use super::orders::{find_order, order_event, order_out, record_action, ActionIn,
 use super::problem::{ApiResult, FieldError, Problem};
 use super::require;
 use crate::auth::api_key::{ApiCaller, Scope};
+use crate::domain::Quantity;
 use crate::ingest;
 use crate::state::AppState;
 use crate::store::{self, NewEvent, NewShipment};
@@ -64,7 +65,9 @@ pub struct ShipmentIn {
 pub struct ShipmentLineIn {
     /// The order line's number (1 for the first line).
     pub line_number: i64,
-    pub quantity: i64,
+    /// How many of the line's unit: whole or decimal, at most three decimals.
+    #[schema(value_type = f64, minimum = 0.001, maximum = 1_000_000_000, multiple_of = 0.001)]
+    pub quantity: Quantity,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -120,9 +123,9 @@ pub async fn ship_confirm(
             });
             continue;
         };
-        let open = ordered - shipped;
-        if line.quantity < 1 {
-            errors.push(FieldError { field: format!("lines[{i}].quantity"), message: "must be at least 1".into() });
+        let open = ordered.saturating_sub(*shipped);
+        if !line.quantity.is_positive() {
+            errors.push(FieldError { field: format!("lines[{i}].quantity"), message: "must be more than zero".into() });
         } else if line.quantity > open {
             errors.push(FieldError {
                 field: format!("lines[{i}].quantity"),

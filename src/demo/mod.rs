@@ -2,7 +2,7 @@
 //! every state, fed through the same `store::append` path as real sources.
 
 use crate::auth::tracking_link::{self, TrackingToken};
-use crate::domain::{LatLng, OrderLineId, StatusDictionary, TenantId, TimeZone};
+use crate::domain::{LatLng, OrderLineId, Quantity, StatusDictionary, TenantId, TimeZone};
 use crate::store::{self, NewEvent, NewOrder, NewOrderLine, NewPosition, NewShipment, Pool, ShipTo};
 use chrono::{DateTime, Duration, Utc};
 use rand::rngs::StdRng;
@@ -247,7 +247,12 @@ async fn seed_order(
         .map(|&p| {
             let (sku, description, unit) = brand.products[p];
             let quantity = if brand.prefix == "NW" { rng.gen_range(2..60) } else { rng.gen_range(1..4) };
-            NewOrderLine { sku: sku.into(), description: description.into(), quantity, unit: unit.into() }
+            NewOrderLine {
+                sku: sku.into(),
+                description: description.into(),
+                quantity: Quantity::whole(quantity),
+                unit: unit.into(),
+            }
         })
         .collect();
     let order = NewOrder {
@@ -276,7 +281,7 @@ async fn seed_order(
     };
     let saved = store::upsert_order(pool, &order, None).await?;
     let (order_id, line_ids) = (saved.id, saved.lines);
-    let quantities: Vec<i64> = order.lines.iter().map(|l| l.quantity).collect();
+    let quantities: Vec<Quantity> = order.lines.iter().map(|l| l.quantity).collect();
 
     let event = |source: &str, code: &str, at: DateTime<Utc>, shipment, location: Option<&str>| NewEvent {
         shipment,
@@ -307,12 +312,13 @@ async fn seed_order(
 
     // Shipments: one, two (split), or one carrying part of the order.
     let (carrier, service, tracking_prefix) = brand.carriers[rng.gen_range(0..brand.carriers.len())];
-    let all_lines: Vec<(OrderLineId, i64)> = line_ids.iter().copied().zip(quantities.iter().copied()).collect();
-    let parcels: Vec<Vec<(OrderLineId, i64)>> = match scenario {
+    let all_lines: Vec<(OrderLineId, Quantity)> = line_ids.iter().copied().zip(quantities.iter().copied()).collect();
+    let parcels: Vec<Vec<(OrderLineId, Quantity)>> = match scenario {
         SplitPartlyDelivered => vec![all_lines[..1].to_vec(), all_lines[1..].to_vec()],
         PartialShipment => {
             let mut first = all_lines.clone();
-            first[0].1 = (first[0].1 / 2).max(1);
+            // Half of the first line, in whole units (at least one).
+            first[0].1 = Quantity::whole((first[0].1.thousandths() / 2_000).max(1));
             if first[0].1 == all_lines[0].1 {
                 first.remove(0);
             }
@@ -382,7 +388,7 @@ async fn seed_order(
 /// A business customer's shipment comes with an ASN: one pallet, with a
 /// carton per line. SSCCs are derived from the order number, so the demo's
 /// random choices stay as they were.
-fn advance_ship_notice(order_number: &str, parcel: usize, lines: &[(OrderLineId, i64)]) -> Vec<store::NewPack> {
+fn advance_ship_notice(order_number: &str, parcel: usize, lines: &[(OrderLineId, Quantity)]) -> Vec<store::NewPack> {
     let serial: u64 = order_number.chars().filter(char::is_ascii_digit).collect::<String>().parse().unwrap_or(0);
     let sscc = |n: usize| format!("0061414{:011}", (serial * 10 + parcel as u64) * 100 + n as u64);
     let mut packs =

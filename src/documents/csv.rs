@@ -5,6 +5,7 @@
 //! numbers, negative ones included, stay numbers.
 
 use crate::domain::receiving::DiscrepancyReason;
+use crate::domain::Quantity;
 use crate::present::portal::shipment_label;
 use crate::store::DeliveryRow;
 
@@ -43,7 +44,7 @@ pub fn deliveries(rows: &[DeliveryRow]) -> String {
         "receipt_corrections",
     ]
     .map(String::from);
-    let units = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
+    let units = |n: Option<Quantity>| n.map(|n| n.to_string()).unwrap_or_default();
     let rows = rows.iter().map(|r| {
         [
             r.customer_po.clone().unwrap_or_default(),

@@ -797,6 +797,7 @@ fn draw(doc: &PodDocument, faces: &Typefaces, pages: &[Vec<Mark>]) -> Result<Vec
 mod tests {
     use super::*;
     use crate::domain::pod_document::PodLine;
+    use crate::domain::Quantity;
     use chrono::TimeZone;
 
     fn sample() -> PodDocument {
@@ -815,15 +816,15 @@ mod tests {
                     line_number: 1,
                     sku: "WID-001".into(),
                     description: "Blue widget".into(),
-                    quantity: 12,
+                    quantity: Quantity::whole(12),
                     unit: "pcs".into(),
                 },
                 PodLine {
                     line_number: 2,
                     sku: "GAD-9".into(),
                     description: "Gadget, large".into(),
-                    quantity: 3,
-                    unit: "box".into(),
+                    quantity: "2.5".parse().unwrap(),
+                    unit: "kg".into(),
                 },
             ],
             note: Some("Left with reception.".into()),
@@ -893,6 +894,7 @@ mod tests {
             "WID-001",
             "Blue widget",
             "12 pcs",
+            "2.5 kg",
             "Left with reception.",
             "POD-42",
             "1 / 1",
@@ -1018,7 +1020,7 @@ mod tests {
                 line_number: n,
                 sku: format!("SKU-{n:04}"),
                 description: format!("Item number {n}"),
-                quantity: n,
+                quantity: Quantity::whole(n),
                 unit: "pcs".into(),
             })
             .collect();

@@ -26,6 +26,7 @@ pub mod notification_rules;
 pub mod pod_document;
 pub mod promise;
 pub mod quantities;
+pub mod quantity;
 #[cfg(feature = "ssr")]
 pub mod queue;
 pub mod receiving;
@@ -42,6 +43,7 @@ pub use geo::{CoordinateError, LatLng};
 pub use ids::*;
 pub use milestone::{Canonical, ExceptionKind, Milestone, OpenExceptions};
 pub use quantities::{line_quantities, CarriedQuantity, LineQuantities, OrderedLine};
+pub use quantity::{Quantity, QuantityError};
 pub use status::{derive_order_status, exceptions_since, is_late, EventFact, OrderStatus, ShipmentStatus};
 #[cfg(feature = "ssr")]
 pub use zone::{TimeZone, UnknownZone};

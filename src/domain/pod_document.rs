@@ -110,6 +110,6 @@ pub struct PodLine {
     pub line_number: i64,
     pub sku: String,
     pub description: String,
-    pub quantity: i64,
+    pub quantity: super::Quantity,
     pub unit: String,
 }

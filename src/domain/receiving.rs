@@ -2,6 +2,7 @@
 //! shipment said, and what that means for the timeline.
 
 use super::milestone::{Canonical, ExceptionKind};
+use super::Quantity;
 use serde::{Deserialize, Serialize};
 
 /// One line of a shipment as counted at the dock. `counted` is every unit
@@ -11,18 +12,18 @@ pub struct CountedLine {
     pub line_number: i64,
     pub sku: String,
     /// What the shipment (its ASN) said it carried of this line.
-    pub expected: i64,
-    pub counted: i64,
-    pub damaged: i64,
+    pub expected: Quantity,
+    pub counted: Quantity,
+    pub damaged: Quantity,
 }
 
 impl CountedLine {
-    pub fn shortage(&self) -> i64 {
-        (self.expected - self.counted).max(0)
+    pub fn shortage(&self) -> Quantity {
+        self.expected.saturating_sub(self.counted)
     }
 
-    pub fn overage(&self) -> i64 {
-        (self.counted - self.expected).max(0)
+    pub fn overage(&self) -> Quantity {
+        self.counted.saturating_sub(self.expected)
     }
 }
 
@@ -31,7 +32,7 @@ pub enum ReceiptError {
     #[error("line {line}: {field} must be zero or more")]
     Negative { line: i64, field: &'static str },
     #[error("line {line}: damaged ({damaged}) cannot exceed counted ({counted})")]
-    MoreDamagedThanCounted { line: i64, damaged: i64, counted: i64 },
+    MoreDamagedThanCounted { line: i64, damaged: Quantity, counted: Quantity },
     #[error("a receipt needs at least one line")]
     Empty,
 }
@@ -53,10 +54,10 @@ pub fn assess(lines: &[CountedLine]) -> Result<ReceiptAssessment, ReceiptError> 
         return Err(ReceiptError::Empty);
     }
     for line in lines {
-        if line.counted < 0 {
+        if line.counted < Quantity::ZERO {
             return Err(ReceiptError::Negative { line: line.line_number, field: "counted" });
         }
-        if line.damaged < 0 {
+        if line.damaged < Quantity::ZERO {
             return Err(ReceiptError::Negative { line: line.line_number, field: "damaged" });
         }
         if line.damaged > line.counted {
@@ -67,20 +68,20 @@ pub fn assess(lines: &[CountedLine]) -> Result<ReceiptAssessment, ReceiptError> 
             });
         }
     }
-    let shortage = lines.iter().any(|l| l.shortage() > 0);
-    let overage = lines.iter().any(|l| l.overage() > 0);
-    let damaged = lines.iter().any(|l| l.damaged > 0);
+    let shortage = lines.iter().any(|l| l.shortage().is_positive());
+    let overage = lines.iter().any(|l| l.overage().is_positive());
+    let damaged = lines.iter().any(|l| l.damaged.is_positive());
     let issues: Vec<String> = lines
         .iter()
         .filter_map(|l| {
             let mut parts = Vec::new();
-            if l.shortage() > 0 {
+            if l.shortage().is_positive() {
                 parts.push(format!("{} short", l.shortage()));
             }
-            if l.overage() > 0 {
+            if l.overage().is_positive() {
                 parts.push(format!("{} over", l.overage()));
             }
-            if l.damaged > 0 {
+            if l.damaged.is_positive() {
                 parts.push(format!("{} damaged", l.damaged));
             }
             (!parts.is_empty()).then(|| {
@@ -95,7 +96,7 @@ pub fn assess(lines: &[CountedLine]) -> Result<ReceiptAssessment, ReceiptError> 
             })
         })
         .collect();
-    let units: i64 = lines.iter().map(|l| l.counted).sum();
+    let units: Quantity = lines.iter().map(|l| l.counted).sum();
     let summary = if issues.is_empty() {
         format!("Received in full: {units} units on {} lines", lines.len())
     } else {
@@ -181,7 +182,14 @@ mod tests {
     use super::*;
 
     fn line(n: i64, expected: i64, counted: i64, damaged: i64) -> CountedLine {
-        CountedLine { line_number: n, sku: format!("SKU-{n}"), expected, counted, damaged }
+        let q = Quantity::whole;
+        CountedLine {
+            line_number: n,
+            sku: format!("SKU-{n}"),
+            expected: q(expected),
+            counted: q(counted),
+            damaged: q(damaged),
+        }
     }
 
     #[test]
@@ -190,6 +198,21 @@ mod tests {
         assert_eq!(a.canonical, Canonical::Note);
         assert!(!a.shortage && !a.overage && !a.damaged);
         assert_eq!(a.summary, "Received in full: 14 units on 2 lines");
+    }
+
+    #[test]
+    fn decimal_counts_are_compared_exactly() {
+        let q = |t: &str| t.parse::<Quantity>().unwrap();
+        let lb = CountedLine {
+            line_number: 1,
+            sku: "FLOUR".into(),
+            expected: q("2.5"),
+            counted: q("2.25"),
+            damaged: q("0"),
+        };
+        let a = assess(&[lb]).unwrap();
+        assert!(a.shortage && !a.overage);
+        assert_eq!(a.summary, "Received with issues: line 1 (FLOUR): 2.25 of 2.5 counted, 0.25 short");
     }
 
     #[test]
@@ -230,7 +253,11 @@ mod tests {
         assert_eq!(assess(&[line(2, 1, -1, 0)]), Err(ReceiptError::Negative { line: 2, field: "counted" }));
         assert_eq!(
             assess(&[line(3, 5, 2, 3)]),
-            Err(ReceiptError::MoreDamagedThanCounted { line: 3, damaged: 3, counted: 2 })
+            Err(ReceiptError::MoreDamagedThanCounted {
+                line: 3,
+                damaged: Quantity::whole(3),
+                counted: Quantity::whole(2)
+            })
         );
     }
 }

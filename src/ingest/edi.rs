@@ -15,7 +15,7 @@ use crate::auth::api_key::Scope;
 use crate::domain::address_zone::zone_for_address;
 use crate::domain::edi_partner::{AckKind, PartnerProfile, PartnerShipTo};
 use crate::domain::ExceptionKind;
-use crate::domain::{StatusDictionary, TenantId};
+use crate::domain::{Quantity, StatusDictionary, TenantId};
 use crate::state::AppState;
 use crate::store::{self, LineAcknowledgment, LineRecord, NewEvent, NewOrder, NewOrderLine, NewPack, NewShipment};
 use crate::store::{ShipTo, TrackedOutcome};
@@ -76,6 +76,46 @@ pub struct TransactionResult {
 pub struct Refusal {
     pub error: EdiError,
     pub acknowledgment: Option<String>,
+}
+
+/// The answer to `POST /api/v1/edi`: one interchange's outcome, or a list
+/// when the body held several.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum EdiAnswer {
+    One(EdiOutcome),
+    Several(EdiBatch),
+}
+
+/// A body of several interchanges (a file from a VAN or a translator's
+/// batch): each is applied or refused on its own, as if posted alone, and
+/// answered in order.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct EdiBatch {
+    pub interchanges: Vec<BatchItem>,
+}
+
+/// One interchange of a batch: what it became, or why it was refused.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum BatchItem {
+    Applied(EdiOutcome),
+    Refused {
+        /// What is wrong with its envelope, naming the segment; nothing of
+        /// this interchange was recorded.
+        refused: String,
+        /// The TA1 for it, when its sender asks for one.
+        acknowledgment: Option<String>,
+    },
+}
+
+impl BatchItem {
+    pub fn acknowledgment(&self) -> Option<&str> {
+        match self {
+            BatchItem::Applied(outcome) => outcome.acknowledgment.as_deref(),
+            BatchItem::Refused { acknowledgment, .. } => acknowledgment.as_deref(),
+        }
+    }
 }
 
 /// The API scope each transaction set needs: carriers send 214s, the
@@ -505,7 +545,7 @@ impl<'a> Context<'a> {
             )));
         }
         let lines = store::order_lines(&self.state.pool, order_id).await?;
-        let mut shipped: BTreeMap<i64, (crate::domain::OrderLineId, i64)> = BTreeMap::new();
+        let mut shipped: BTreeMap<i64, (crate::domain::OrderLineId, Quantity)> = BTreeMap::new();
         for item in order.all_items() {
             let line = match_line(&lines, item.line_number.as_deref(), &item.product_ids).ok_or_else(|| {
                 Failure::Rejected(format!(
@@ -514,7 +554,7 @@ impl<'a> Context<'a> {
                     describe(&item.product_ids)
                 ))
             })?;
-            shipped.entry(line.line_number).or_insert((line.id, 0)).1 += item.quantity;
+            shipped.entry(line.line_number).or_insert((line.id, Quantity::ZERO)).1 += item.quantity;
         }
         let mut packs = Vec::new();
         for pack in &order.packs {

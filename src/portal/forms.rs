@@ -5,7 +5,7 @@ use super::sign_in::urlencode;
 use super::{form_session, get_session, order_for, page, redirect, PortalError, PortalForm};
 use crate::auth::{random_token, session::SignedIn, tracking_link};
 use crate::domain::receiving::{assess, CountedLine, DiscrepancyReason};
-use crate::domain::{derive_order_status, AccountId, Canonical, EventFact, OrderId, ShipmentId, UserId};
+use crate::domain::{derive_order_status, AccountId, Canonical, EventFact, OrderId, Quantity, ShipmentId, UserId};
 use crate::policy::{self, Action, Decision, Owner, Role};
 use crate::present::portal::{RECEIVING_SOURCE, SERVICE_SOURCE};
 use crate::state::AppState;
@@ -139,13 +139,16 @@ pub async fn receive(
     let mut counted = Vec::new();
     for line in &expected {
         let raw = |name: &str| form.counts.get(&format!("{name}_{}", line.order_line_id.0)).map_or("", |v| v.trim());
-        let read = |name: &str, value: &str| -> Result<i64, String> {
-            value
-                .parse::<i64>()
-                .map_err(|_| format!("Line {}: {name} must be a whole number, not “{value}”.", line.line_number))
+        let read = |name: &str, value: &str| -> Result<Quantity, String> {
+            Quantity::from_typed(value).map_err(|e| {
+                format!(
+                    "Line {}: {name} must be a number with at most three decimals, not “{value}” ({e}).",
+                    line.line_number
+                )
+            })
         };
         let (c, d) = if all_as_expected {
-            (Ok(line.quantity), Ok(0))
+            (Ok(line.quantity), Ok(Quantity::ZERO))
         } else if raw("counted").is_empty() {
             return Err(order_error(
                 &number,
@@ -153,7 +156,7 @@ pub async fn receive(
             ));
         } else {
             let damaged = match raw("damaged") {
-                "" => Ok(0),
+                "" => Ok(Quantity::ZERO),
                 value => read("damaged", value),
             };
             (read("counted", raw("counted")), damaged)

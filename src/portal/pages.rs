@@ -148,6 +148,7 @@ pub async fn order(state: &AppState, signed_in: Option<SignedIn>, number: &str) 
                     sku: l.sku,
                     description: l.description,
                     quantity: l.quantity,
+                    unit: l.unit,
                     received: received.iter().find(|r| r.0 == l.order_line_id).map(|r| (r.1, r.2)),
                 })
                 .collect()

@@ -3,7 +3,7 @@
 
 use crate::auth::session::SignedIn;
 use crate::domain::edi_partner::{AckKind, PartnerProfile, Ta1Policy};
-use crate::domain::{Canonical, Milestone, OrderLineId, ShipmentId, TimeZone};
+use crate::domain::{Canonical, Milestone, OrderLineId, Quantity, ShipmentId, TimeZone};
 use crate::ingest::edi::TransactionResult;
 use crate::present::portal_view::*;
 use crate::store::{EventRecord, InterchangeRecord, OrderListRow, OrderSnapshot, TenantRecord};
@@ -61,7 +61,7 @@ pub fn shipment_label(carrier: &str, tracking_number: &str) -> String {
 
 /// Each line's ordered, shipped (and in which shipment), delivered,
 /// outstanding and received quantities, across split and partial shipments.
-pub fn line_progress(snapshot: &OrderSnapshot, received: &[(OrderLineId, i64, i64)]) -> Vec<LineProgress> {
+pub fn line_progress(snapshot: &OrderSnapshot, received: &[(OrderLineId, Quantity, Quantity)]) -> Vec<LineProgress> {
     let labels: HashMap<ShipmentId, String> =
         snapshot.shipments.iter().map(|s| (s.id, shipment_label(&s.carrier, &s.tracking_number))).collect();
     snapshot
@@ -86,7 +86,7 @@ pub fn line_progress(snapshot: &OrderSnapshot, received: &[(OrderLineId, i64, i6
                 delivered: q.delivered,
                 outstanding: q.undelivered(),
                 received: counted.map(|c| c.1),
-                damaged: counted.map_or(0, |c| c.2),
+                damaged: counted.map_or(Quantity::ZERO, |c| c.2),
             }
         })
         .collect()
@@ -140,15 +140,19 @@ mod tests {
     use crate::domain::{AccountId, OrderId, TenantId};
     use crate::store::{LineRecord, OrderRecord, ShipTo, ShipmentLineRecord, ShipmentRecord};
 
+    fn n(units: i64) -> Quantity {
+        Quantity::whole(units)
+    }
+
     fn snapshot() -> OrderSnapshot {
-        let line = |id, n, q, cancelled| LineRecord {
+        let line = |id, number, q, cancelled| LineRecord {
             id: OrderLineId(id),
-            line_number: n,
-            sku: format!("SKU-{n}"),
+            line_number: number,
+            sku: format!("SKU-{number}"),
             description: String::new(),
-            quantity: q,
+            quantity: n(q),
             unit: "EA".into(),
-            cancelled_quantity: cancelled,
+            cancelled_quantity: n(cancelled),
         };
         let shipment = |id, tracking: &str, status_milestone| ShipmentRecord {
             id: ShipmentId(id),
@@ -158,7 +162,7 @@ mod tests {
             status_milestone,
         };
         let carried =
-            |s, l, q| ShipmentLineRecord { shipment_id: ShipmentId(s), order_line_id: OrderLineId(l), quantity: q };
+            |s, l, q| ShipmentLineRecord { shipment_id: ShipmentId(s), order_line_id: OrderLineId(l), quantity: n(q) };
         OrderSnapshot {
             order: OrderRecord {
                 id: OrderId(1),
@@ -199,18 +203,18 @@ mod tests {
 
     #[test]
     fn split_and_partial_shipments_add_up_per_line() {
-        let lines = line_progress(&snapshot(), &[(OrderLineId(10), 5, 1)]);
+        let lines = line_progress(&snapshot(), &[(OrderLineId(10), n(5), n(1))]);
         let first = &lines[0];
-        assert_eq!(first.shipped_in, vec![("UPS T1".to_string(), 6), ("UPS T2".to_string(), 4)]);
-        assert_eq!((first.ordered, first.shipped, first.delivered, first.outstanding), (10, 10, 6, 4));
-        assert_eq!((first.received, first.damaged), (Some(5), 1));
+        assert_eq!(first.shipped_in, vec![("UPS T1".to_string(), n(6)), ("UPS T2".to_string(), n(4))]);
+        assert_eq!((first.ordered, first.shipped, first.delivered, first.outstanding), (n(10), n(10), n(6), n(4)));
+        assert_eq!((first.received, first.damaged), (Some(n(5)), n(1)));
         let second = &lines[1];
         // One of five was cancelled: four ordered, all delivered.
-        assert_eq!((second.ordered, second.shipped, second.delivered, second.outstanding), (4, 4, 4, 0));
+        assert_eq!((second.ordered, second.shipped, second.delivered, second.outstanding), (n(4), n(4), n(4), n(0)));
         assert_eq!(second.received, None);
         let third = &lines[2];
         assert!(third.shipped_in.is_empty());
-        assert_eq!((third.ordered, third.shipped, third.delivered, third.outstanding), (2, 0, 0, 2));
+        assert_eq!((third.ordered, third.shipped, third.delivered, third.outstanding), (n(2), n(0), n(0), n(2)));
     }
 }
 

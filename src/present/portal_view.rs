@@ -1,6 +1,7 @@
 //! What the signed-in portal's pages show, built on the server (already
 //! authorized, formatted and scoped) and sent to the browser as is.
 
+use crate::domain::Quantity;
 use crate::policy::Role;
 use serde::{Deserialize, Serialize};
 
@@ -99,7 +100,7 @@ pub struct DeliveryLine {
     pub order_number: String,
     pub po: Option<String>,
     pub shipment: String,
-    pub delivered_quantity: i64,
+    pub delivered_quantity: Quantity,
     pub delivered_at: String,
     pub pod: Option<String>,
     pub pod_pdf: Option<String>,
@@ -136,16 +137,16 @@ pub struct LineProgress {
     pub sku: String,
     pub description: String,
     pub unit: String,
-    pub ordered: i64,
+    pub ordered: Quantity,
     /// (shipment label, quantity) for every shipment carrying this line.
-    pub shipped_in: Vec<(String, i64)>,
-    pub shipped: i64,
-    pub delivered: i64,
+    pub shipped_in: Vec<(String, Quantity)>,
+    pub shipped: Quantity,
+    pub delivered: Quantity,
     /// Ordered, not delivered yet.
-    pub outstanding: i64,
+    pub outstanding: Quantity,
     /// What receivers counted (damaged included), once they have.
-    pub received: Option<i64>,
-    pub damaged: i64,
+    pub received: Option<Quantity>,
+    pub damaged: Quantity,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -160,9 +161,10 @@ pub struct ExpectedItem {
     pub line_number: i64,
     pub sku: String,
     pub description: String,
-    pub quantity: i64,
+    pub quantity: Quantity,
+    pub unit: String,
     /// What the receipt says now, when correcting it: (counted, damaged).
-    pub received: Option<(i64, i64)>,
+    pub received: Option<(Quantity, Quantity)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -11,7 +11,7 @@ use crate::domain::promise::{Basis, DeliveryWindow};
 use crate::domain::status::{BuyerStage, OrderStatus, HEADLINE_PROBLEMS};
 use crate::domain::{derive_order_status, is_late, Canonical, EventFact, ExceptionKind, Milestone, ShipmentId};
 use crate::domain::{BuyerMeaning, StatusDictionary};
-use crate::domain::{OrderId, ShipTo, TenantId, TimeZone};
+use crate::domain::{OrderId, Quantity, ShipTo, TenantId, TimeZone};
 use crate::i18n::Translator;
 use crate::present::tracking_view::*;
 use crate::store::{self, EventRecord, LastMileRecord, OrderSnapshot, Pool, StoredWindow, TenantRecord};
@@ -386,7 +386,7 @@ pub fn build_tracking_view(
     let shipment_ids: Vec<i64> = snapshot.shipments.iter().map(|s| s.id.0).collect();
 
     let quantities = snapshot.line_quantities();
-    let lines_outstanding = quantities.iter().any(|q| q.unshipped() > 0);
+    let lines_outstanding = quantities.iter().any(|q| q.unshipped().is_positive());
     let status = derive_order_status(&facts, &shipment_ids, lines_outstanding);
     let lines: Vec<LineView> = snapshot
         .lines
@@ -402,9 +402,11 @@ pub fn build_tracking_view(
                 ordered: q.ordered,
                 shipped: q.shipped,
                 cancelled,
-                cancelled_note: (cancelled > 0).then(|| t.with("will-not-ship", &[("count", cancelled.into())])),
+                cancelled_note: cancelled
+                    .is_positive()
+                    .then(|| t.with("will-not-ship", &[("count", cancelled.as_f64().into())])),
                 // Still to ship: the buyer's question is "is the rest coming?".
-                outstanding: if status.cancelled { 0 } else { q.unshipped() },
+                outstanding: if status.cancelled { Quantity::ZERO } else { q.unshipped() },
             }
         })
         .collect();

@@ -2,6 +2,7 @@
 //! customer. Built on the server (see `super::tracking`), serialised into the
 //! page for hydration, so the browser needs no time-zone data or dictionary.
 
+use crate::domain::Quantity;
 use serde::{Deserialize, Serialize};
 
 /// What a tracking link opens: the live view and the page's fixed words.
@@ -258,7 +259,7 @@ pub struct ShipmentView {
 pub struct ShipmentLineView {
     pub sku: String,
     pub description: String,
-    pub quantity: i64,
+    pub quantity: Quantity,
     pub unit: String,
 }
 
@@ -267,11 +268,11 @@ pub struct LineView {
     pub sku: String,
     pub description: String,
     pub unit: String,
-    pub ordered: i64,
-    pub shipped: i64,
+    pub ordered: Quantity,
+    pub shipped: Quantity,
     /// What the seller said will not ship (a rejected PO line).
-    pub cancelled: i64,
+    pub cancelled: Quantity,
     /// "2 will not ship (cancelled)".
     pub cancelled_note: Option<String>,
-    pub outstanding: i64,
+    pub outstanding: Quantity,
 }

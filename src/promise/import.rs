@@ -5,7 +5,7 @@
 //! rollups from them exactly as it does in production. Re-running it adds
 //! nothing: every event carries a source event id made from the order id.
 
-use crate::domain::{Canonical, ExceptionKind, Milestone, ShipTo, TenantId, TimeZone};
+use crate::domain::{Canonical, ExceptionKind, Milestone, Quantity, ShipTo, TenantId, TimeZone};
 use crate::history::olist::{self, state_zone, OlistOrder};
 use crate::ingest;
 use crate::state::AppState;
@@ -81,7 +81,7 @@ async fn import_order(
         .map(|i| NewOrderLine {
             sku: i.product_id.clone(),
             description: format!("Item {} ({})", i.item, i.product_id),
-            quantity: 1,
+            quantity: Quantity::whole(1),
             unit: "each".into(),
         })
         .collect();
@@ -89,7 +89,7 @@ async fn import_order(
         lines.push(NewOrderLine {
             sku: "unknown".into(),
             description: "Items not listed".into(),
-            quantity: 1,
+            quantity: Quantity::whole(1),
             unit: "each".into(),
         });
     }
@@ -160,7 +160,7 @@ async fn import_order(
                     carrier: CARRIER.into(),
                     service: Some(SERVICE.into()),
                     tracking_number: o.order_id.clone(),
-                    lines: saved.lines.iter().map(|l| (*l, 1)).collect(),
+                    lines: saved.lines.iter().map(|l| (*l, Quantity::whole(1))).collect(),
                     packs: Vec::new(),
                     product_class: None,
                 },

@@ -7,7 +7,7 @@ use super::{on_pool, on_tx};
 use super::{Pool, Result, StoreError};
 use crate::domain::edi_partner::{AckKind, PartnerProfile, PartnerShipTo, Ta1Policy, TransactionSet};
 use crate::domain::zone::TimeZone;
-use crate::domain::{OrderId, OrderLineId, TenantId};
+use crate::domain::{OrderId, OrderLineId, Quantity, TenantId};
 use crate::secret_box::SecretKey;
 use chrono::{DateTime, Utc};
 
@@ -457,7 +457,7 @@ pub async fn mark_edi_document_applied(pool: &Pool, id: i64, result: &serde_json
 /// all (never below what already shipped), or none of it.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum LineAcknowledgment {
-    WillShip(i64),
+    WillShip(Quantity),
     Rejected,
 }
 
@@ -475,7 +475,7 @@ pub async fn acknowledge_order(
     // A repeated acknowledgment changes nothing a second time.
     if !outcome.inserted.is_empty() {
         for (line, change) in changes {
-            let shipped: i64 = on_tx!(&mut tx, |c| sqlx::query_scalar(
+            let shipped: Quantity = on_tx!(&mut tx, |c| sqlx::query_scalar(
                 "SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) FROM shipment_lines WHERE order_line_id = $1"
             )
             .bind(line)
@@ -492,7 +492,7 @@ pub async fn acknowledge_order(
                     shipped,
                 ),
             };
-            if matches!(change, LineAcknowledgment::WillShip(q) if *q < shipped.max(1)) {
+            if matches!(change, LineAcknowledgment::WillShip(q) if *q < shipped || !q.is_positive()) {
                 return Err(StoreError::Invalid(format!(
                     "line {line} has {shipped} shipped; an acknowledgment cannot reduce it below that"
                 )));

@@ -6,7 +6,7 @@ use super::{on_pool, on_tx};
 use super::{Pool, Result, StoreError};
 use crate::domain::{
     quantities, AccountId, CarriedQuantity, LineQuantities, Milestone, OpenExceptions, OrderId, OrderLineId,
-    OrderedLine, ShipmentId, TenantId, TimeZone,
+    OrderedLine, Quantity, ShipmentId, TenantId, TimeZone,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -40,7 +40,7 @@ where
 pub struct NewOrderLine {
     pub sku: String,
     pub description: String,
-    pub quantity: i64,
+    pub quantity: Quantity,
     pub unit: String,
 }
 
@@ -66,7 +66,7 @@ pub struct NewShipment {
     pub service: Option<String>,
     pub tracking_number: String,
     /// (order line, quantity in this shipment)
-    pub lines: Vec<(OrderLineId, i64)>,
+    pub lines: Vec<(OrderLineId, Quantity)>,
     /// Tares and packs as an advance ship notice lists them; parents come
     /// before their children.
     pub packs: Vec<NewPack>,
@@ -82,7 +82,7 @@ pub struct NewPack {
     pub parent: Option<usize>,
     pub sscc: Option<String>,
     pub tracking_number: Option<String>,
-    pub items: Vec<(OrderLineId, i64)>,
+    pub items: Vec<(OrderLineId, Quantity)>,
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -111,10 +111,10 @@ pub struct LineRecord {
     pub line_number: i64,
     pub sku: String,
     pub description: String,
-    pub quantity: i64,
+    pub quantity: Quantity,
     pub unit: String,
     /// What a PO acknowledgment said will never ship.
-    pub cancelled_quantity: i64,
+    pub cancelled_quantity: Quantity,
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -130,7 +130,7 @@ pub struct ShipmentRecord {
 pub struct ShipmentLineRecord {
     pub shipment_id: ShipmentId,
     pub order_line_id: OrderLineId,
-    pub quantity: i64,
+    pub quantity: Quantity,
 }
 
 /// Everything the tracking page needs about one order, read in one go.
@@ -358,7 +358,7 @@ pub async fn upsert_order(pool: &Pool, order: &NewOrder, placed: Option<NewEvent
     .await?;
 
     if !created {
-        let shipped: Vec<(i64, i64)> = on_tx!(&mut tx, |c| sqlx::query_as(
+        let shipped: Vec<(i64, Quantity)> = on_tx!(&mut tx, |c| sqlx::query_as(
             "SELECT l.line_number, CAST(COALESCE(SUM(sl.quantity), 0) AS BIGINT) FROM order_lines l
              LEFT JOIN shipment_lines sl ON sl.order_line_id = l.id WHERE l.order_id = $1 GROUP BY l.id",
         )
@@ -367,7 +367,7 @@ pub async fn upsert_order(pool: &Pool, order: &NewOrder, placed: Option<NewEvent
         .await)?;
         for (number, shipped_quantity) in &shipped {
             let requested = order.lines.get(*number as usize - 1).map(|l| l.quantity);
-            if *shipped_quantity > requested.unwrap_or(0) {
+            if *shipped_quantity > requested.unwrap_or_default() {
                 return Err(StoreError::Invalid(format!(
                     "line {number} has {shipped_quantity} shipped and cannot be reduced below that or removed"
                 )));
@@ -460,7 +460,7 @@ async fn insert_order_header(
 
 /// Order line ids by line number, with what is still ordered (less what was
 /// cancelled) and what has shipped of each so far.
-pub async fn line_quantities(pool: &Pool, order: OrderId) -> Result<Vec<(i64, OrderLineId, i64, i64)>> {
+pub async fn line_quantities(pool: &Pool, order: OrderId) -> Result<Vec<(i64, OrderLineId, Quantity, Quantity)>> {
     Ok(on_pool!(pool, |c| {
         sqlx::query_as(
         "SELECT l.line_number, l.id, l.quantity - l.cancelled_quantity, CAST(COALESCE(SUM(sl.quantity), 0) AS BIGINT) FROM order_lines l

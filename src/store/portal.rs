@@ -5,7 +5,7 @@
 use super::events::{insert_in_tx, recompute_status, AppendOutcome, NewEvent};
 use super::{on_pool, on_tx, Pool, Result};
 use crate::domain::{
-    AccountId, Milestone, OpenExceptions, OrderId, OrderLineId, ShipmentId, Site, TenantId, TimeZone, UserId,
+    AccountId, Milestone, OpenExceptions, OrderId, OrderLineId, Quantity, ShipmentId, Site, TenantId, TimeZone, UserId,
 };
 use crate::policy::{Owner, Reach};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -233,17 +233,17 @@ pub struct DeliveryRow {
     pub shipment_id: ShipmentId,
     pub carrier: String,
     pub tracking_number: String,
-    pub shipped_quantity: i64,
+    pub shipped_quantity: Quantity,
     /// What the receiver counted, once they have.
-    pub counted_quantity: Option<i64>,
+    pub counted_quantity: Option<Quantity>,
     pub delivered_at: DateTime<Utc>,
     pub pod_id: Option<i64>,
     pub receiver_name: Option<String>,
     pub shortage: bool,
     /// Units short, over and damaged as received (after any correction).
-    pub short_units: Option<i64>,
-    pub over_units: Option<i64>,
-    pub damaged_units: Option<i64>,
+    pub short_units: Option<Quantity>,
+    pub over_units: Option<Quantity>,
+    pub damaged_units: Option<Quantity>,
     /// Why the count differs (a `DiscrepancyReason` code), as last given.
     pub discrepancy_reason: Option<String>,
     pub corrections: i64,
@@ -298,12 +298,13 @@ pub struct ExpectedLine {
     pub line_number: i64,
     pub sku: String,
     pub description: String,
-    pub quantity: i64,
+    pub quantity: Quantity,
+    pub unit: String,
 }
 
 pub async fn shipment_expected_lines(pool: &Pool, order: OrderId, shipment: ShipmentId) -> Result<Vec<ExpectedLine>> {
     Ok(on_pool!(pool, |c| sqlx::query_as(
-        "SELECT l.id AS order_line_id, l.line_number, l.sku, l.description, sl.quantity
+        "SELECT l.id AS order_line_id, l.line_number, l.sku, l.description, sl.quantity, l.unit
          FROM shipment_lines sl JOIN order_lines l ON l.id = sl.order_line_id JOIN shipments s ON s.id = sl.shipment_id
          WHERE sl.shipment_id = $1 AND s.order_id = $2 ORDER BY l.line_number"
     )
@@ -322,7 +323,7 @@ pub struct NewReceipt<'a> {
     /// Why the count differs (a `DiscrepancyReason` code), if it does.
     pub reason: Option<&'a str>,
     /// (order line, expected, counted, damaged)
-    pub lines: Vec<(OrderLineId, i64, i64, i64)>,
+    pub lines: Vec<(OrderLineId, Quantity, Quantity, Quantity)>,
     pub event: NewEvent,
 }
 
@@ -375,7 +376,7 @@ pub struct ReceiptCorrection<'a> {
     pub user: UserId,
     pub reason: &'a str,
     /// (order line, counted, damaged) as now counted.
-    pub lines: Vec<(OrderLineId, i64, i64)>,
+    pub lines: Vec<(OrderLineId, Quantity, Quantity)>,
     pub events: Vec<NewEvent>,
 }
 
@@ -456,14 +457,17 @@ pub struct RevisionLine {
     pub reason: String,
     pub line_number: i64,
     pub sku: String,
-    pub counted_before: i64,
-    pub damaged_before: i64,
-    pub counted: i64,
-    pub damaged: i64,
+    pub counted_before: Quantity,
+    pub damaged_before: Quantity,
+    pub counted: Quantity,
+    pub damaged: Quantity,
 }
 
 /// The shipment's receipt as it stands: (order line, counted, damaged).
-pub async fn shipment_receipt_lines(pool: &Pool, shipment: ShipmentId) -> Result<Vec<(OrderLineId, i64, i64)>> {
+pub async fn shipment_receipt_lines(
+    pool: &Pool,
+    shipment: ShipmentId,
+) -> Result<Vec<(OrderLineId, Quantity, Quantity)>> {
     Ok(on_pool!(pool, |c| sqlx::query_as(
         "SELECT rl.order_line_id, rl.counted, rl.damaged FROM receipt_lines rl JOIN receipts r ON r.id = rl.receipt_id
          WHERE r.shipment_id = $1"
@@ -495,7 +499,7 @@ pub async fn receipt_revisions(pool: &Pool, order: OrderId) -> Result<Vec<Revisi
 pub async fn received_quantities(
     pool: &Pool,
     order: OrderId,
-) -> Result<(Vec<(OrderLineId, i64, i64)>, Vec<ShipmentId>)> {
+) -> Result<(Vec<(OrderLineId, Quantity, Quantity)>, Vec<ShipmentId>)> {
     let lines = on_pool!(pool, |c| sqlx::query_as(
         "SELECT rl.order_line_id, CAST(SUM(rl.counted) AS BIGINT), CAST(SUM(rl.damaged) AS BIGINT)
          FROM receipt_lines rl JOIN receipts r ON r.id = rl.receipt_id WHERE r.order_id = $1 GROUP BY rl.order_line_id"
@@ -514,7 +518,7 @@ pub async fn received_quantities(
 /// Packs of a shipment's ASN with their items: (pack id, parent, kind, SSCC,
 /// tracking number) and (pack id, line number, sku, quantity).
 pub type PackRow = (i64, Option<i64>, String, Option<String>, Option<String>);
-pub type PackItemRow = (i64, i64, String, i64);
+pub type PackItemRow = (i64, i64, String, Quantity);
 
 pub async fn shipment_packs(pool: &Pool, shipment: ShipmentId) -> Result<(Vec<PackRow>, Vec<PackItemRow>)> {
     let packs = on_pool!(pool, |c| sqlx::query_as(

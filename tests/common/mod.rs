@@ -8,7 +8,7 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use milepost::application::{Application, Background};
 use milepost::config::Config;
-use milepost::domain::{AccountId, BrandColor, OrderId, OrderLineId, ShipmentId, StatusDictionary, TenantId};
+use milepost::domain::{AccountId, BrandColor, OrderId, OrderLineId, Quantity, ShipmentId, StatusDictionary, TenantId};
 use milepost::state::AppState;
 use milepost::store::{self, NewEvent, NewOrder, NewOrderLine, NewShipment, NewTenant, Pool, ShipTo};
 use std::path::{Path, PathBuf};
@@ -184,8 +184,18 @@ pub async fn order_in(
                 longitude: Some(-104.9903),
             },
             lines: vec![
-                NewOrderLine { sku: "SKU-A".into(), description: "Widget".into(), quantity: 10, unit: "EA".into() },
-                NewOrderLine { sku: "SKU-B".into(), description: "Gadget".into(), quantity: 4, unit: "BX".into() },
+                NewOrderLine {
+                    sku: "SKU-A".into(),
+                    description: "Widget".into(),
+                    quantity: Quantity::whole(10),
+                    unit: "EA".into(),
+                },
+                NewOrderLine {
+                    sku: "SKU-B".into(),
+                    description: "Gadget".into(),
+                    quantity: Quantity::whole(4),
+                    unit: "BX".into(),
+                },
             ],
         },
         None,
@@ -195,7 +205,9 @@ pub async fn order_in(
     TestOrder { id: saved.id, lines: saved.lines }
 }
 
+/// A UPS Ground shipment carrying whole units of each line.
 pub async fn shipment(pool: &Pool, order: OrderId, tracking: &str, lines: Vec<(OrderLineId, i64)>) -> ShipmentId {
+    let lines = lines.into_iter().map(|(line, units)| (line, Quantity::whole(units))).collect();
     store::create_shipment(
         pool,
         &NewShipment {

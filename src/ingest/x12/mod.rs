@@ -11,6 +11,7 @@ pub mod ship_notice;
 pub mod shipment_status;
 pub mod time;
 
+use crate::domain::Quantity;
 use std::fmt;
 
 /// One segment: its id and elements (element 1 is `elements[0]`).
@@ -38,23 +39,26 @@ impl Segment {
         self.optional(n).ok_or_else(|| self.missing_element(n, what))
     }
 
-    /// A positive whole number of units in element `n` (`12`, or `12.0` as
-    /// some partners write it).
-    pub fn quantity(&self, n: usize, what: &str) -> Result<i64, EdiError> {
-        self.whole_number(n, what, 1)
+    /// A positive quantity in element `n`: `12`, `12.0`, `2.5` (X12's R
+    /// type), at most three decimals.
+    pub fn quantity(&self, n: usize, what: &str) -> Result<Quantity, EdiError> {
+        self.decimal(n, what, false)
     }
 
     /// Like `quantity`, where zero is meaningful (nothing of a line ships).
-    pub fn count(&self, n: usize, what: &str) -> Result<i64, EdiError> {
-        self.whole_number(n, what, 0)
+    pub fn count(&self, n: usize, what: &str) -> Result<Quantity, EdiError> {
+        self.decimal(n, what, true)
     }
 
-    fn whole_number(&self, n: usize, what: &str, min: i64) -> Result<i64, EdiError> {
+    fn decimal(&self, n: usize, what: &str, zero_allowed: bool) -> Result<Quantity, EdiError> {
         let value = self.required(n, what)?;
-        let (whole, fraction) = value.split_once('.').unwrap_or((value, ""));
-        match whole.parse::<i64>() {
-            Ok(q) if q >= min && fraction.chars().all(|c| c == '0') => Ok(q),
-            _ => Err(self.error_at(n, &format!("{what} as a whole number of at least {min}, found `{value}`"))),
+        let least = if zero_allowed { "zero or more" } else { "more than zero" };
+        match value.parse::<Quantity>() {
+            Ok(q) if q.is_positive() || (zero_allowed && q.is_zero()) => Ok(q),
+            Ok(_) => Err(self.error_at(n, &format!("{what}, {least}, found `{value}`"))),
+            Err(e) => {
+                Err(self.error_at(n, &format!("{what} as a number with at most three decimals, found `{value}` ({e})")))
+            }
         }
     }
 
@@ -411,7 +415,7 @@ pub fn parse(input: &[u8]) -> Result<Interchange, EdiError> {
                 if let Some(extra) = iter.next() {
                     let expected = match extra.id.as_str() {
                         // A file of several interchanges: `milepost edi import` splits them.
-                        "ISA" => "nothing after IEA (one interchange per request; post the next one on its own)",
+                        "ISA" => "nothing after IEA, or a next interchange written with the same separators",
                         _ => "nothing after IEA",
                     };
                     return Err(error(extra.position, &extra.id, expected));
@@ -606,7 +610,7 @@ mod tests {
         assert_eq!(parse(parts[1]).unwrap().control_number, "000000906");
         // Parsed whole, the file is refused at the second ISA, saying why.
         let refused = parse(file.as_bytes()).unwrap_err().to_string();
-        assert!(refused.contains("one interchange per request"), "{refused}");
+        assert!(refused.contains("a next interchange written with the same separators"), "{refused}");
         assert_eq!(interchanges(one.as_bytes()).len(), 1);
         // "ISA" inside data is not a new interchange.
         assert_eq!(interchanges(one.replace("PRO123", "ISA*1").as_bytes()).len(), 1);

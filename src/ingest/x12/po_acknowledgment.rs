@@ -4,6 +4,7 @@
 //! rejected...).
 
 use super::{pairs, EdiError, Transaction};
+use crate::domain::Quantity;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct PoAcknowledgment {
@@ -20,14 +21,14 @@ pub struct AckLine {
     pub line_number: Option<String>,
     pub product_ids: Vec<(String, String)>,
     /// ACK-01 and ACK-02 pairs: `IA` 8 accepted, `IB` 2 backordered...
-    pub statuses: Vec<(String, Option<i64>)>,
+    pub statuses: Vec<(String, Option<Quantity>)>,
 }
 
 /// What a line acknowledgment does to the order line.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum LineChange {
     /// The seller will ship this many in all (accepted, changed, backordered).
-    Quantity(i64),
+    Quantity(Quantity),
     /// Nothing of the line will ship.
     Rejected,
 }
@@ -37,7 +38,7 @@ const NOT_SHIPPING: [&str; 3] = ["IR", "ID", "R1"];
 
 impl AckLine {
     pub fn change(&self) -> Option<LineChange> {
-        let shipping: Option<i64> = self
+        let shipping: Option<Quantity> = self
             .statuses
             .iter()
             .filter(|(status, _)| !NOT_SHIPPING.contains(&status.as_str()))
@@ -45,7 +46,7 @@ impl AckLine {
             .sum();
         match shipping {
             _ if self.statuses.is_empty() => None,
-            Some(0) => Some(LineChange::Rejected),
+            Some(quantity) if quantity.is_zero() => Some(LineChange::Rejected),
             Some(quantity) => Some(LineChange::Quantity(quantity)),
             // A status without a quantity accepts the line as ordered.
             None => None,

@@ -3,6 +3,7 @@
 //! (PER) and lines (PO1 with PID descriptions), counted by CTT.
 
 use super::{pairs, time, EdiError, Segment, Transaction};
+use crate::domain::Quantity;
 use chrono::NaiveDate;
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -51,7 +52,7 @@ pub struct PoLine {
     pub position: usize,
     /// PO1-01: the buyer's line number.
     pub line_number: Option<String>,
-    pub quantity: i64,
+    pub quantity: Quantity,
     pub unit: String,
     pub product_ids: Vec<(String, String)>,
     /// PID*F: free-form description.
@@ -202,7 +203,18 @@ mod tests {
         assert_eq!(po.lines.len(), 3);
         assert_eq!(sku(&po.lines[0].product_ids), Some("TRAIL-BOOT-42"));
         assert_eq!(po.lines[0].description.as_deref(), Some("Trail boot, size 42"));
-        assert_eq!((po.lines[2].quantity, po.lines[2].unit.as_str()), (5, "PR"));
+        assert_eq!((po.lines[2].quantity, po.lines[2].unit.as_str()), (Quantity::whole(5), "PR"));
+    }
+
+    #[test]
+    fn decimal_quantities_are_read_exactly_and_nonsense_is_named() {
+        let half = SAMPLE.replacen("PO1^3^5^PR", "PO1^3^2.5^LB", 1);
+        let po = read(&sets(&half)[0]).unwrap();
+        assert_eq!((po.lines[2].quantity.to_string(), po.lines[2].unit.as_str()), ("2.5".into(), "LB"));
+        let err = read(&sets(&SAMPLE.replacen("PO1^3^5^PR", "PO1^3^2.5001^PR", 1))[0]).unwrap_err();
+        assert!(err.expected.contains("PO102") && err.expected.contains("at most three decimals"), "{err}");
+        let err = read(&sets(&SAMPLE.replacen("PO1^3^5^PR", "PO1^3^0^PR", 1))[0]).unwrap_err();
+        assert!(err.expected.contains("more than zero"), "{err}");
     }
 
     #[test]
@@ -220,7 +232,11 @@ mod tests {
         // 4 accepted + 2 backordered ship; 2 rejected do not.
         assert_eq!(
             changes,
-            [Some(LineChange::Quantity(10)), Some(LineChange::Quantity(6)), Some(LineChange::Rejected)]
+            [
+                Some(LineChange::Quantity(Quantity::whole(10))),
+                Some(LineChange::Quantity(Quantity::whole(6))),
+                Some(LineChange::Rejected)
+            ]
         );
     }
 }

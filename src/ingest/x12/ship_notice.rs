@@ -3,6 +3,7 @@
 //! SSCC-18 labels and the quantity of each item shipped.
 
 use super::{pairs, time, EdiError, Segment, Transaction};
+use crate::domain::Quantity;
 use crate::ingest::carrier_event::SourceTime;
 use chrono_tz::Tz;
 
@@ -70,7 +71,7 @@ pub struct Item {
     /// LIN qualifier/value pairs (`VP` vendor part, `BP` buyer part, `UP`...).
     pub product_ids: Vec<(String, String)>,
     /// SN1-02 and SN1-03.
-    pub quantity: i64,
+    pub quantity: Quantity,
     pub unit: String,
 }
 
@@ -306,9 +307,9 @@ mod notice_tests {
         assert_eq!((pallet.kind, pallet.sscc.as_deref()), (PackKind::Tare, Some("106141411234567897")));
         assert_eq!(pallet.packs.len(), 2);
         assert_eq!(order.first_pack_tracking_number(), Some("1Z4RV8790312345678"));
-        let items: Vec<(i64, &str)> =
+        let items: Vec<(Quantity, &str)> =
             order.all_items().iter().map(|i| (i.quantity, i.product_ids[0].1.as_str())).collect();
-        assert_eq!(items, [(10, "TRAIL-BOOT-42"), (4, "WOOL-SOCK-M")]);
+        assert_eq!(items, [(Quantity::whole(10), "TRAIL-BOOT-42"), (Quantity::whole(4), "WOOL-SOCK-M")]);
     }
 
     #[test]

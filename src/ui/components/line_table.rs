@@ -26,9 +26,9 @@ pub fn LineTable(lines: Vec<LineView>, texts: PageTexts) -> impl IntoView {
                                     <span class="block text-xs text-amber-800" data-testid="line-cancelled">{note}</span>
                                 })}
                             </td>
-                            <td class="py-2 pr-3 text-right tabular-nums">{l.ordered} " " {l.unit.clone()}</td>
-                            <td class="py-2 pr-3 text-right tabular-nums">{l.shipped}</td>
-                            <td class="py-2 text-right tabular-nums" class:font-semibold={l.outstanding > 0}>{l.outstanding}</td>
+                            <td class="py-2 pr-3 text-right tabular-nums">{l.ordered.to_string()} " " {l.unit.clone()}</td>
+                            <td class="py-2 pr-3 text-right tabular-nums">{l.shipped.to_string()}</td>
+                            <td class="py-2 text-right tabular-nums" class:font-semibold={l.outstanding.is_positive()}>{l.outstanding.to_string()}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>

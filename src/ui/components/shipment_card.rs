@@ -36,7 +36,7 @@ pub fn ShipmentCard(shipment: ShipmentView, texts: PageTexts) -> impl IntoView {
                 {shipment.lines.into_iter().map(|l| view! {
                     <li class="flex justify-between gap-4 py-1.5">
                         <span>{l.description} <span class="text-slate-500">" (" {l.sku} ")"</span></span>
-                        <span class="whitespace-nowrap tabular-nums">{l.quantity} " " {l.unit}</span>
+                        <span class="whitespace-nowrap tabular-nums">{l.quantity.to_string()} " " {l.unit}</span>
                     </li>
                 }).collect_view()}
             </ul>

@@ -53,7 +53,7 @@ pub fn DeliveriesPage() -> impl IntoView {
                                                     <td class=format!("{STACK_CELL} [overflow-wrap:anywhere]") data-label="PO">{r.po.clone().unwrap_or_default()}</td>
                                                     <td class=STACK_CELL data-label="Order"><a class="whitespace-nowrap text-sky-700 underline" href=order_href>{r.order_number.clone()}</a></td>
                                                     <td class=format!("{STACK_CELL} [overflow-wrap:anywhere]") data-label="Shipment">{r.shipment.clone()}</td>
-                                                    <td class=STACK_CELL data-label="Delivered qty">{r.delivered_quantity}</td>
+                                                    <td class=STACK_CELL data-label="Delivered qty">{r.delivered_quantity.to_string()}</td>
                                                     <td class=STACK_CELL data-label="Delivered at">{r.delivered_at.clone()}</td>
                                                     <td class=STACK_CELL data-label="Proof of delivery"><span>{match (r.pod.clone(), r.pod_pdf.clone()) {
                                                         (Some(id), Some(pdf)) => view! {

@@ -95,18 +95,18 @@ fn OrderContent(o: PortalOrder) -> impl IntoView {
                             <tr class=STACK_ROW data-testid="line">
                                 <td class=STACK_CELL data-label="Line">{l.line_number}</td>
                                 <td class=STACK_CELL data-label="Item"><span class="min-w-0 [overflow-wrap:anywhere]">{l.sku.clone()} <span class="text-slate-600">" " {l.description.clone()}</span></span></td>
-                                <td class=STACK_CELL data-label="Ordered" data-testid="ordered">{l.ordered} " " {l.unit.clone()}</td>
+                                <td class=STACK_CELL data-label="Ordered" data-testid="ordered">{l.ordered.to_string()} " " {l.unit.clone()}</td>
                                 <td class=STACK_CELL data-label="Shipped (in)" data-testid="shipped">
-                                    <span>{l.shipped}
+                                    <span>{l.shipped.to_string()}
                                     {l.shipped_in.iter().map(|(s, q)| view! { <span class="block text-xs text-slate-600">{q.to_string()} " in " {s.clone()}</span> }).collect_view()}
                                     </span>
                                 </td>
-                                <td class=STACK_CELL data-label="Delivered" data-testid="delivered">{l.delivered}</td>
-                                <td class=STACK_CELL data-label="Outstanding" data-testid="outstanding">{l.outstanding}</td>
+                                <td class=STACK_CELL data-label="Delivered" data-testid="delivered">{l.delivered.to_string()}</td>
+                                <td class=STACK_CELL data-label="Outstanding" data-testid="outstanding">{l.outstanding.to_string()}</td>
                                 <td class=STACK_CELL data-label="Received" data-testid="received">
                                     <span>
                                     {l.received.map(|r| r.to_string()).unwrap_or_else(|| "—".into())}
-                                    {(l.damaged > 0).then(|| view! { <span class="block text-xs text-red-800">{l.damaged} " damaged"</span> })}
+                                    {l.damaged.is_positive().then(|| view! { <span class="block text-xs text-red-800">{l.damaged.to_string()} " damaged"</span> })}
                                     </span>
                                 </td>
                             </tr>
@@ -195,15 +195,15 @@ fn ShipmentSection(s: PortalShipment, number: String, csrf: String) -> impl Into
                                 <li class="flex flex-wrap items-end gap-3">
                                     <span class="min-w-0 basis-full sm:basis-56">
                                         <span class="font-medium">{label.clone()}</span>
-                                        " · expected " {item.quantity}
+                                        " · expected " {format!("{} {}", item.quantity, item.unit)}
                                         {item.received.map(|(c, d)| format!(" · received {c}, {d} damaged"))}
                                     </span>
                                     <label>"Counted"
-                                        <input class="mt-1 block w-24 rounded border border-slate-300 px-2 py-1" type="number" min="0" inputmode="numeric"
+                                        <input class="mt-1 block w-24 rounded border border-slate-300 px-2 py-1" type="number" min="0" step="any" inputmode="decimal"
                                             name=counted required value="" aria-label=format!("{label} counted")/>
                                     </label>
                                     <label>"Damaged"
-                                        <input class="mt-1 block w-24 rounded border border-slate-300 px-2 py-1" type="number" min="0" inputmode="numeric"
+                                        <input class="mt-1 block w-24 rounded border border-slate-300 px-2 py-1" type="number" min="0" step="any" inputmode="decimal"
                                             name=damaged value="" placeholder="0" aria-label=format!("{label} damaged")/>
                                     </label>
                                 </li>
