@@ -368,21 +368,21 @@ async fn import_command(state: AppState, args: ImportArgs) -> anyhow::Result<()>
     let bytes = std::fs::read(&args.file).map_err(|e| anyhow::anyhow!("cannot read {file}: {e}"))?;
     let source = match args.format {
         ImportFormat::Edi => {
-            // A file may hold several interchanges, each applied on its own;
-            // the report is then a list.
-            let mut reports = Vec::new();
-            for (i, part) in ingest::x12::interchanges(&bytes).into_iter().enumerate() {
-                let which = if i == 0 { String::new() } else { format!(" (interchange {})", i + 1) };
-                let interchange = ingest::x12::parse(part).map_err(|e| anyhow::anyhow!("{file}{which}: {e}"))?;
-                let report = ingest::edi::apply(&state, tenant, part, &interchange)
+            // A file may hold several interchanges: each is applied or
+            // refused on its own and reported as the API answers them.
+            let parts = ingest::x12::interchanges(&bytes);
+            let answer = if let [one] = parts.as_slice() {
+                let interchange = ingest::x12::parse(one).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+                let outcome = ingest::edi::apply(&state, tenant, one, &interchange)
                     .await?
-                    .map_err(|refusal| anyhow::anyhow!("{file}{which}: {}", refusal.error))?;
-                reports.push(report);
-            }
-            match reports.as_slice() {
-                [one] => println!("{}", serde_json::to_string_pretty(one)?),
-                many => println!("{}", serde_json::to_string_pretty(many)?),
-            }
+                    .map_err(|refusal| anyhow::anyhow!("{file}: {}", refusal.error))?;
+                ingest::edi::EdiAnswer::One(outcome)
+            } else {
+                let parsed = parts.iter().map(|part| ingest::x12::parse(part)).collect();
+                let interchanges = ingest::edi::apply_each(&state, tenant, &parts, parsed).await?;
+                ingest::edi::EdiAnswer::Several(ingest::edi::EdiBatch { interchanges })
+            };
+            println!("{}", serde_json::to_string_pretty(&answer)?);
             return Ok(());
         }
         ImportFormat::Easypost => ingest::easypost::SOURCE,

@@ -133,10 +133,11 @@ fn import(format: &str, file: &Path) -> Value {
         return serde_json::json!({ "refused": refused });
     }
     let mut report: Value = serde_json::from_slice(&output.stdout).unwrap();
-    // One interchange's report, or a list when the file holds several.
-    let interchanges = match report.as_array_mut() {
-        Some(many) if many.first().is_some_and(|r| r.get("acknowledgment").is_some()) => many.iter_mut().collect(),
-        _ => vec![&mut report],
+    // One interchange's report, or `interchanges` when the file holds several.
+    let interchanges: Vec<&mut Value> = if report.get("interchanges").is_some() {
+        report["interchanges"].as_array_mut().unwrap().iter_mut().collect()
+    } else {
+        vec![&mut report]
     };
     for interchange in interchanges {
         if let Some(ack) = interchange.get("acknowledgment").and_then(Value::as_str) {
@@ -148,7 +149,7 @@ fn import(format: &str, file: &Path) -> Value {
 
 /// The interchange reports in an EDI import's output.
 fn interchange_reports(report: &Value) -> Vec<&Value> {
-    match report.as_array() {
+    match report.get("interchanges").and_then(Value::as_array) {
         Some(many) => many.iter().collect(),
         None => vec![report],
     }

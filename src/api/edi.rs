@@ -9,7 +9,7 @@ use crate::auth::api_key::{ApiCaller, Scope};
 use crate::auth::webhook_signature;
 use crate::domain::edi_partner::{AckKind, PartnerDraft, PartnerProfile, PartnerShipTo, Ta1Policy, TransactionSet};
 use crate::domain::TenantId;
-use crate::ingest::edi::{self, BatchItem, EdiAnswer, EdiBatch, EdiOutcome, Refusal};
+use crate::ingest::edi::{self, BatchItem, EdiAnswer, EdiBatch, Refusal};
 use crate::ingest::x12;
 use crate::notify::webhook_target::TargetPolicy;
 use crate::state::AppState;
@@ -73,19 +73,7 @@ pub async fn post_edi(
     for interchange in parsed.iter().flatten() {
         check_scopes(&caller, interchange)?;
     }
-    let mut items = Vec::with_capacity(parts.len());
-    for (part, parsed) in parts.iter().zip(parsed) {
-        let result = match parsed {
-            Ok(interchange) => edi::apply(&state, caller.tenant, part, &interchange).await?,
-            Err(error) => Err(edi::refuse(&state, caller.tenant, part, error).await?),
-        };
-        items.push(match result {
-            Ok(outcome) => BatchItem::Applied(outcome),
-            Err(refusal) => {
-                BatchItem::Refused { refused: refusal.error.to_string(), acknowledgment: refusal.acknowledgment }
-            }
-        });
-    }
+    let items = edi::apply_each(&state, caller.tenant, &parts, parsed).await?;
     if wants_x12 {
         let acknowledgments: Vec<&str> = items.iter().filter_map(BatchItem::acknowledgment).collect();
         return Ok(match acknowledgments.is_empty() {
@@ -109,10 +97,10 @@ async fn post_interchange(state: &AppState, caller: &ApiCaller, body: &[u8], wan
     };
     check_scopes(caller, &interchange)?;
     let outcome = edi::apply(state, caller.tenant, body, &interchange).await?.map_err(refused)?;
-    Ok(match (wants_x12, outcome.acknowledgment) {
-        (true, Some(ack)) => x12_response(ack),
+    Ok(match (wants_x12, &outcome.acknowledgment) {
+        (true, Some(ack)) => x12_response(ack.clone()),
         (true, None) => StatusCode::NO_CONTENT.into_response(),
-        (false, acknowledgment) => Json(EdiAnswer::One(EdiOutcome { acknowledgment, ..outcome })).into_response(),
+        (false, _) => Json(EdiAnswer::One(outcome)).into_response(),
     })
 }
 

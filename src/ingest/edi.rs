@@ -70,6 +70,30 @@ pub struct TransactionResult {
     pub message: String,
 }
 
+/// Applies each interchange of a body or file on its own, in order, as if
+/// each had come alone: one refused for its envelope does not stop the rest.
+pub async fn apply_each(
+    state: &AppState,
+    tenant: TenantId,
+    parts: &[&[u8]],
+    parsed: Vec<Result<Interchange, EdiError>>,
+) -> store::Result<Vec<BatchItem>> {
+    let mut items = Vec::with_capacity(parts.len());
+    for (part, parsed) in parts.iter().zip(parsed) {
+        let result = match parsed {
+            Ok(interchange) => apply(state, tenant, part, &interchange).await?,
+            Err(error) => Err(refuse(state, tenant, part, error).await?),
+        };
+        items.push(match result {
+            Ok(outcome) => BatchItem::Applied(outcome),
+            Err(refusal) => {
+                BatchItem::Refused { refused: refusal.error.to_string(), acknowledgment: refusal.acknowledgment }
+            }
+        });
+    }
+    Ok(items)
+}
+
 /// An interchange refused as a whole: why, and the TA1 that says so when
 /// the partner wants one. Nothing was recorded.
 #[derive(Clone, Debug)]
