@@ -16,7 +16,7 @@ use milepost::store::{self, ImportedOrder, NewOrder, NewOrderLine, ShipTo};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::time::Instant;
-use support::{backend, percentile, start_server};
+use support::{backend, percentile, print_latencies, sign_in_as_cs, start_server};
 
 const FIRST: [&str; 24] = [
     "james",
@@ -182,26 +182,7 @@ fn main() {
         let load_seconds = started.elapsed().as_secs_f64();
         let size_mib = server.database_size_mib();
 
-        // Sign in as the demo's customer-service person.
-        let cs = links["sign_ins"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|s| s["tenant"] == "northwind" && s["role"] == "cs")
-            .unwrap();
-        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        let response = client
-            .post(format!("{}/login", server.base))
-            .header("origin", &server.base)
-            .form(&[
-                ("tenant", "northwind"),
-                ("email", cs["email"].as_str().unwrap()),
-                ("password", cs["password"].as_str().unwrap()),
-            ])
-            .send()
-            .await
-            .unwrap();
-        let cookie = response.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+        let (client, cookie) = sign_in_as_cs(&server, &links).await;
 
         let queries: Vec<(&str, String)> =
             samples.iter().take(2_000).enumerate().map(|(i, g)| query_for(g, i, &mut rng)).collect();
@@ -232,26 +213,16 @@ fn main() {
             store::search_orders(&pool, reach, &SearchQuery::parse(q).unwrap(), 50).await.unwrap();
             in_store.push(t.elapsed().as_secs_f64() * 1000.0);
         }
-        for v in [&mut http, &mut in_store] {
-            v.sort_by(|a, b| a.partial_cmp(b).unwrap());
-        }
         println!("\n## Customer-service search ({}), {orders} generated orders + demo", backend());
         println!(
             "loaded in {load_seconds:.0} s ({:.0} orders/s); database {size_mib:.0} MiB",
             orders as f64 / load_seconds
         );
         println!("{} queries, {found_first} with results", queries.len());
-        println!("| path | p50 | p90 | p99 | max |");
-        println!("|---|---|---|---|---|");
-        for (name, v) in [("HTTP server function (session, policy, store)", &http), ("store search alone", &in_store)] {
-            println!(
-                "| {name} | {:.2} ms | {:.2} ms | {:.2} ms | {:.2} ms |",
-                percentile(v, 0.5),
-                percentile(v, 0.9),
-                percentile(v, 0.99),
-                v.last().unwrap()
-            );
-        }
+        print_latencies(vec![
+            ("HTTP server function (session, policy, store)".to_string(), http),
+            ("store search alone".to_string(), in_store),
+        ]);
         println!("\n| query kind (HTTP) | p50 | p99 |");
         println!("|---|---|---|");
         for (kind, mut v) in by_kind {

@@ -18,7 +18,7 @@ use milepost::store::{self, Pool};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::time::Instant;
-use support::{backend, insert_rows, next_id, percentile, start_server, Cell};
+use support::{backend, insert_rows, next_id, print_latencies, start_server, Cell};
 
 const CARRIERS: [&str; 4] = ["UPS", "FedEx", "USPS", "OnTrac"];
 const SITES: [&str; 3] = ["Columbus DC, OH, US", "Reno DC, NV, US", "Allentown DC, PA, US"];
@@ -286,9 +286,6 @@ fn main() {
                 report_alone.push(t.elapsed().as_secs_f64() * 1000.0);
             }
         }
-        for v in [&mut http, &mut report_alone] {
-            v.sort_by(|a, b| a.partial_cmp(b).unwrap());
-        }
         println!("\n## KPI dashboard ({}), {orders} generated orders + demo", backend());
         println!(
             "orders and {events} events written in {load_seconds:.0} s; rollup folded {rolled} events in {rollup_seconds:.0} s \
@@ -296,22 +293,11 @@ fn main() {
             rolled as f64 / rollup_seconds.max(0.001)
         );
         println!("{requests} requests, {delivered_seen} with deliveries in range; 4, 12, 26 or 52 weeks each");
-        println!("| path | p50 | p90 | p99 | max |");
-        println!("|---|---|---|---|---|");
-        let row = |name: &str, v: &Vec<f64>| {
-            println!(
-                "| {name} | {:.2} ms | {:.2} ms | {:.2} ms | {:.2} ms |",
-                percentile(v, 0.5),
-                percentile(v, 0.9),
-                percentile(v, 0.99),
-                v[v.len() - 1]
-            )
-        };
-        row("GET /api/v1/kpis over HTTP (key, policy, rollups, JSON)", &http);
-        row("kpis::report alone, no filter", &report_alone);
-        for (kind, mut v) in by_kind {
-            v.sort_by(|a, b| a.partial_cmp(b).unwrap());
-            row(&format!("HTTP, filter: {kind}"), &v);
-        }
+        let mut rows = vec![
+            ("GET /api/v1/kpis over HTTP (key, policy, rollups, JSON)".to_string(), http),
+            ("kpis::report alone, no filter".to_string(), report_alone),
+        ];
+        rows.extend(by_kind.into_iter().map(|(kind, v)| (format!("HTTP, filter: {kind}"), v)));
+        print_latencies(rows);
     });
 }

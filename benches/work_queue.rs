@@ -18,7 +18,7 @@ use milepost::store::{self, Pool};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::time::Instant;
-use support::{backend, insert_rows, next_id, percentile, start_server, Cell};
+use support::{backend, insert_rows, next_id, print_latencies, sign_in_as_cs, start_server, Cell};
 
 const CARRIERS: [&str; 4] = ["UPS", "FedEx", "USPS", "OnTrac"];
 const EXCEPTIONS: [&str; 5] = ["delayed", "failed_attempt", "address_issue", "damaged", "held"];
@@ -208,19 +208,7 @@ fn main() {
         let load_seconds = started.elapsed().as_secs_f64();
         let size_mib = server.database_size_mib();
 
-        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        let response = client
-            .post(format!("{}/login", server.base))
-            .header("origin", &server.base)
-            .form(&[
-                ("tenant", "northwind"),
-                ("email", cs["email"].as_str().unwrap()),
-                ("password", cs["password"].as_str().unwrap()),
-            ])
-            .send()
-            .await
-            .unwrap();
-        let cookie = response.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+        let (client, cookie) = sign_in_as_cs(&server, &links).await;
 
         let mut http = Vec::new();
         let mut by_kind: std::collections::BTreeMap<&str, Vec<f64>> = Default::default();
@@ -253,29 +241,15 @@ fn main() {
             candidates = store::queue_candidates(&pool, tenant, now.date_naive(), now - Duration::hours(48)).await.unwrap().len();
             alone.push(t.elapsed().as_secs_f64() * 1000.0);
         }
-        for v in [&mut http, &mut alone] {
-            v.sort_by(|a, b| a.partial_cmp(b).unwrap());
-        }
         println!("\n## Customer service's work queue ({}), {orders} generated orders + demo", backend());
         println!(
             "written in {load_seconds:.0} s; {under_way} under way; {candidates} candidates read, {queued} in the queue; database {size_mib:.0} MiB"
         );
-        println!("| path | p50 | p90 | p99 | max |");
-        println!("|---|---|---|---|---|");
-        let row = |name: &str, v: &Vec<f64>| {
-            println!(
-                "| {name} | {:.2} ms | {:.2} ms | {:.2} ms | {:.2} ms |",
-                percentile(v, 0.5),
-                percentile(v, 0.9),
-                percentile(v, 0.99),
-                v[v.len() - 1]
-            )
-        };
-        row("queue page server function over HTTP (all filters)", &http);
-        row("store::queue_candidates alone", &alone);
-        for (kind, mut v) in by_kind {
-            v.sort_by(|a, b| a.partial_cmp(b).unwrap());
-            row(&format!("HTTP, {kind}"), &v);
-        }
+        let mut rows = vec![
+            ("queue page server function over HTTP (all filters)".to_string(), http),
+            ("store::queue_candidates alone".to_string(), alone),
+        ];
+        rows.extend(by_kind.into_iter().map(|(kind, v)| (format!("HTTP, {kind}"), v)));
+        print_latencies(rows);
     });
 }

@@ -148,6 +148,44 @@ pub fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
+/// A latency table: p50, p90, p99 and max in milliseconds per row, each row
+/// sorted here.
+pub fn print_latencies(rows: Vec<(String, Vec<f64>)>) {
+    println!("| path | p50 | p90 | p99 | max |");
+    println!("|---|---|---|---|---|");
+    for (name, mut v) in rows {
+        v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        println!(
+            "| {name} | {:.2} ms | {:.2} ms | {:.2} ms | {:.2} ms |",
+            percentile(&v, 0.5),
+            percentile(&v, 0.9),
+            percentile(&v, 0.99),
+            v[v.len() - 1]
+        );
+    }
+}
+
+/// Signs in as the demo's Northwind customer-service person: a client that
+/// does not follow redirects, and the session cookie.
+pub async fn sign_in_as_cs(server: &Server, links: &serde_json::Value) -> (reqwest::Client, String) {
+    let cs =
+        links["sign_ins"].as_array().unwrap().iter().find(|s| s["tenant"] == "northwind" && s["role"] == "cs").unwrap();
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let response = client
+        .post(format!("{}/login", server.base))
+        .header("origin", &server.base)
+        .form(&[
+            ("tenant", "northwind"),
+            ("email", cs["email"].as_str().unwrap()),
+            ("password", cs["password"].as_str().unwrap()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let cookie = response.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    (client, cookie)
+}
+
 /// Inserts rows of `columns` in statements of at most ~2,000 parameters.
 pub async fn insert_rows(pool: &Pool, table: &str, columns: &[&str], rows: Vec<Vec<Cell>>) {
     // SQLite finds a numbered parameter by walking its list: binding n of
