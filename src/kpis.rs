@@ -51,12 +51,24 @@ pub fn settled_now(pool: &Pool) -> DateTime<Utc> {
     }
 }
 
-/// Runs `catch_up` every couple of seconds for as long as the server runs.
+/// How often the planner's statistics are refreshed: the rollups grow by
+/// a few rows a week per dimension, so this is plenty.
+const STATISTICS_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Runs `catch_up` every couple of seconds for as long as the server runs,
+/// and keeps the query planner's statistics fresh for the dashboard's reads.
 pub fn spawn_rollup_worker(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
+        let mut statistics_at: Option<std::time::Instant> = None;
         loop {
             if let Err(e) = catch_up(&state.pool, settled_now(&state.pool)).await {
                 tracing::error!(error = %e, "rolling up KPIs failed; retrying");
+            }
+            if statistics_at.is_none_or(|at| at.elapsed() >= STATISTICS_EVERY) {
+                if let Err(e) = store::refresh_planner_statistics(&state.pool).await {
+                    tracing::warn!(error = %e, "refreshing the planner's statistics failed");
+                }
+                statistics_at = Some(std::time::Instant::now());
             }
             tokio::time::sleep(INTERVAL).await;
         }

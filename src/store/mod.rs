@@ -290,6 +290,20 @@ pub async fn migrate(pool: &Pool) -> Result<()> {
     Ok(())
 }
 
+/// Refreshes the query planner's statistics where they are missing or
+/// stale, reading at most a sample of each table. Without them SQLite picks
+/// among equally good-looking indexes blindly (a KPI question filtered by
+/// carrier and account may walk the carrier index, thirty times the rows).
+/// PostgreSQL's autovacuum analyzes on its own.
+pub async fn refresh_planner_statistics(pool: &Pool) -> Result<()> {
+    if let Pool::Sqlite(p) = pool {
+        let mut c = p.acquire().await?;
+        sqlx::query("PRAGMA analysis_limit = 1000").execute(&mut *c).await?;
+        sqlx::query("PRAGMA optimize = 0x10002").execute(&mut *c).await?;
+    }
+    Ok(())
+}
+
 pub async fn is_empty(pool: &Pool) -> Result<bool> {
     let count: i64 = on_pool!(pool, |p| sqlx::query_scalar("SELECT COUNT(*) FROM tenants").fetch_one(p).await)?;
     Ok(count == 0)
