@@ -188,8 +188,9 @@ impl Serialize for Quantity {
 
 /// From a JSON number: `3`, `3.0`, `2.5`. JSON numbers are doubles, which
 /// hold most decimals only approximately (a sender computing 1234567 × 0.001
-/// writes 1234.5670000000002), so a number within a billionth of a
-/// thousandth is read as that thousandth; `0.0005` is refused.
+/// writes 1234.5670000000002), so a number within a double's rounding of a
+/// thousandth (a relative 1e-12) is read as that thousandth; `0.0005` and
+/// `1.0000000001` are refused.
 impl<'de> Deserialize<'de> for Quantity {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Quantity, D::Error> {
         struct Visitor;
@@ -210,7 +211,7 @@ impl<'de> Deserialize<'de> for Quantity {
                 if !scaled.is_finite() || nearest.abs() > LIMIT as f64 {
                     return Err(E::custom(format!("a quantity of at most a billion, found {v}")));
                 }
-                if (scaled - nearest).abs() > 1e-9 * nearest.abs().max(1_000.0) {
+                if (scaled - nearest).abs() > 1e-12 * nearest.abs().max(1_000.0) {
                     return Err(E::custom(format!("a quantity with at most three decimals, found {v}")));
                 }
                 Ok(Quantity(nearest as i64))
@@ -289,6 +290,8 @@ mod tests {
         assert_eq!(read("1000000000").unwrap(), Quantity::whole(1_000_000_000));
         assert!(read("0.0005").unwrap_err().to_string().contains("at most three decimals"));
         assert!(read("1.0015").unwrap_err().to_string().contains("at most three decimals"));
+        assert!(read("1.0000000001").unwrap_err().to_string().contains("at most three decimals"));
+        assert_eq!(read("999999999.999").unwrap().thousandths(), 999_999_999_999);
         assert!(read("1e10").unwrap_err().to_string().contains("at most a billion"));
         assert!(read("\"2.5\"").is_err(), "a string is not a JSON quantity");
         assert!(read("true").is_err());
