@@ -51,9 +51,9 @@ pub fn settled_now(pool: &Pool) -> DateTime<Utc> {
     }
 }
 
-/// How often the planner's statistics are refreshed: the rollups grow by
-/// a few rows a week per dimension, so this is plenty.
-const STATISTICS_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
+/// How often the planner's statistics are refreshed: the rollups' shape
+/// (how many carriers, lanes, sites, accounts) changes slowly.
+const STATISTICS_EVERY: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// Runs `catch_up` every couple of seconds for as long as the server runs,
 /// and keeps the query planner's statistics fresh for the dashboard's reads.

@@ -588,3 +588,22 @@ async fn pair_grains_derived_by_the_migration_equal_those_the_worker_keeps() {
         assert!(after["summary"]["orders"].as_i64().unwrap() > 0, "{path}: {after}");
     }
 }
+
+#[tokio::test]
+async fn the_planner_knows_the_rollups_shape() {
+    let app = spawn_app().await;
+    fixture(&app).await;
+    milepost::kpis::catch_up(&app.pool, Utc::now()).await.unwrap();
+    store::refresh_planner_statistics(&app.pool).await.unwrap();
+    if let store::Pool::Sqlite(p) = &app.pool {
+        let indexes: Vec<String> =
+            sqlx::query_scalar("SELECT idx FROM sqlite_stat1 WHERE tbl = 'kpi_weekly' ORDER BY idx")
+                .fetch_all(p)
+                .await
+                .unwrap();
+        for index in ["kpi_weekly_by_account", "kpi_weekly_by_carrier", "kpi_weekly_by_lane", "kpi_weekly_by_ship_from"]
+        {
+            assert!(indexes.iter().any(|i| i == index), "{index} has no statistics: {indexes:?}");
+        }
+    }
+}
