@@ -467,6 +467,13 @@ async fn the_api_is_documented() {
     let s = setup().await;
     let doc: Value = s.app.get("/api/openapi.json").await.json().await.unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    // Quantities are decimals in thousandths of the unit.
+    let quantity = &doc["components"]["schemas"]["LineIn"]["properties"]["quantity"];
+    assert_eq!(
+        (quantity["type"].as_str(), quantity["multipleOf"].as_f64()),
+        (Some("number"), Some(0.001)),
+        "{quantity}"
+    );
     let page = s.app.get("/api/docs").await.text().await.unwrap();
     for text in ["/api/v1/events", "/api/v1/webhooks/{source}", "problem-validation", "schema-EventIn"] {
         assert!(page.contains(text), "reference page lacks {text}");
