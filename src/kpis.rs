@@ -51,24 +51,27 @@ pub fn settled_now(pool: &Pool) -> DateTime<Utc> {
     }
 }
 
-/// How often the planner's statistics are refreshed: the rollups' shape
-/// (how many carriers, lanes, sites, accounts) changes slowly.
-const STATISTICS_EVERY: std::time::Duration = std::time::Duration::from_secs(300);
-
 /// Runs `catch_up` every couple of seconds for as long as the server runs,
-/// and keeps the query planner's statistics fresh for the dashboard's reads.
+/// and keeps the query planner's statistics fresh for the dashboard's reads:
+/// re-read whenever the rollups have grown by a tenth since the last time
+/// (the whole ANALYZE holds SQLite's write lock for about a second at a
+/// million orders, so not on a clock: their shape changes slowly).
 pub fn spawn_rollup_worker(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let mut statistics_at: Option<std::time::Instant> = None;
+        let mut analyzed_at_rows = 0;
         loop {
             if let Err(e) = catch_up(&state.pool, settled_now(&state.pool)).await {
                 tracing::error!(error = %e, "rolling up KPIs failed; retrying");
             }
-            if statistics_at.is_none_or(|at| at.elapsed() >= STATISTICS_EVERY) {
-                if let Err(e) = store::refresh_planner_statistics(&state.pool).await {
-                    tracing::warn!(error = %e, "refreshing the planner's statistics failed");
+            match rollups::rows_written(&state.pool).await {
+                Ok(Some(rows)) if rows > analyzed_at_rows + analyzed_at_rows / 10 => {
+                    match store::refresh_planner_statistics(&state.pool).await {
+                        Ok(()) => analyzed_at_rows = rows,
+                        Err(e) => tracing::warn!(error = %e, "refreshing the planner's statistics failed"),
+                    }
                 }
-                statistics_at = Some(std::time::Instant::now());
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "counting the rollup rows failed"),
             }
             tokio::time::sleep(INTERVAL).await;
         }

@@ -595,6 +595,9 @@ async fn the_planner_knows_the_rollups_shape() {
     fixture(&app).await;
     milepost::kpis::catch_up(&app.pool, Utc::now()).await.unwrap();
     store::refresh_planner_statistics(&app.pool).await.unwrap();
+    let written = store::kpis::rows_written(&app.pool).await.unwrap();
+    assert_eq!(written.is_some(), matches!(app.pool, store::Pool::Sqlite(_)), "only SQLite counts for itself");
+    assert!(written.is_none_or(|rows| rows > 0), "the fixture's rollups were written");
     if let store::Pool::Sqlite(p) = &app.pool {
         let indexes: Vec<String> =
             sqlx::query_scalar("SELECT idx FROM sqlite_stat1 WHERE tbl = 'kpi_weekly' ORDER BY idx")

@@ -723,6 +723,18 @@ pub async fn notifications(
 }
 
 /// How far the event rollup has read.
+/// How many weekly rollup rows SQLite has written so far (its rowid only
+/// grows; reading the largest is one step down the table's b-tree), or
+/// `None` on PostgreSQL, whose autovacuum keeps the statistics itself.
+pub async fn rows_written(pool: &Pool) -> Result<Option<i64>> {
+    Ok(match pool {
+        Pool::Sqlite(c) => Some(
+            sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(rowid) FROM kpi_weekly").fetch_one(c).await?.unwrap_or(0),
+        ),
+        Pool::Postgres(_) => None,
+    })
+}
+
 pub async fn rolled_up_to(pool: &Pool) -> Result<i64> {
     let position: Option<i64> =
         on_pool!(pool, |c| sqlx::query_scalar("SELECT position FROM kpi_cursors WHERE name = 'events'")

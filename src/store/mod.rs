@@ -296,8 +296,8 @@ pub async fn migrate(pool: &Pool) -> Result<()> {
 /// third of the rows) rather than the lane one (a thirty-sixth). A sampled
 /// ANALYZE is no better (every value looks as common as the sample's
 /// limit), so the two tables are read whole: about half a second for
-/// 300,000 rows, every few minutes. PostgreSQL's autovacuum analyzes on
-/// its own.
+/// 300,000 rows (the rollup worker decides when). PostgreSQL's autovacuum
+/// analyzes on its own.
 pub async fn refresh_planner_statistics(pool: &Pool) -> Result<()> {
     if let Pool::Sqlite(p) = pool {
         sqlx::raw_sql("ANALYZE kpi_weekly; ANALYZE kpi_exceptions_weekly;").execute(p).await?;
