@@ -4,6 +4,10 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # The server binary and the test binaries must agree on the wasm file name
 # (leptos reads this at compile time); cargo-leptos sets the same value.
 export LEPTOS_OUTPUT_NAME := milepost
+# A clean CI build gains nothing from incremental state, which costs gigabytes.
+ifdef CI
+export CARGO_INCREMENTAL := 0
+endif
 
 .PHONY: setup build release run run-with-mail test test-rust test-postgres test-e2e test-schemathesis bench bench-eta bench-page fuzz clean
 

@@ -122,9 +122,14 @@ fn spawn_node(database_url: &str, args: &[&std::ffi::OsStr], env: &[(&str, &str)
 }
 
 /// The release server with demo data, in its own process, with extra
-/// environment variables.
+/// environment variables. `MILEPOST_BENCH_KEEP=1` keeps its database (the
+/// path is printed) for looking at query plans afterwards.
 pub fn start_server(env: &[(&str, &str)]) -> Server {
-    let dir = tempfile::tempdir().unwrap();
+    let keep = std::env::var_os("MILEPOST_BENCH_KEEP").is_some();
+    let dir = tempfile::Builder::new().disable_cleanup(keep).tempdir().unwrap();
+    if keep {
+        eprintln!("the database stays in {}", dir.path().display());
+    }
     let links = dir.path().join("links.json");
     let database_url = fresh_database(dir.path());
     let args = [std::ffi::OsStr::new("--demo"), std::ffi::OsStr::new("--links-json"), links.as_os_str()];
