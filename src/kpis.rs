@@ -6,7 +6,7 @@
 
 use crate::domain::kpi::{
     self, AppliedFilters, ChannelRow, Dim, ExceptionRow, ExceptionTally, Headline, KpiFilter, KpiReport, Rate,
-    ScorecardRow, SourceQualityRow, Spread, Tally, WeekPoint,
+    ScorecardRow, SourceQualityRow, Spread, Tally, WeekPoint, SCORECARD_DIMS,
 };
 use crate::domain::{ExceptionKind, OrderId, TenantId};
 use crate::state::AppState;
@@ -101,46 +101,65 @@ pub async fn report(
     filter: &KpiFilter,
     account_ref: Option<String>,
 ) -> store::Result<KpiReport> {
-    let weekly = rollups::weekly(pool, tenant, filter, None).await?;
+    // Each split covers everything the filter matches: the trend comes
+    // from the first split by week, each scorecard and the exception
+    // totals from the first split that has their columns.
+    let splits = filter.splits();
+    let mut by_week: BTreeMap<NaiveDate, Tally> = BTreeMap::new();
+    let mut cards: [BTreeMap<String, Tally>; 3] = Default::default();
+    let mut card_exceptions: [BTreeMap<String, BTreeMap<ExceptionKind, ExceptionTally>>; 3] = Default::default();
+    let mut exception_totals: BTreeMap<ExceptionKind, ExceptionTally> = BTreeMap::new();
+    let first_with = |dim: Dim| splits.iter().position(|s| s.dims.contains(&dim));
+    let week_split = splits.iter().position(|s| s.week);
+    for (i, &split) in splits.iter().enumerate() {
+        for (key, tally) in rollups::weekly(pool, tenant, filter, split).await? {
+            if week_split == Some(i) {
+                by_week.entry(key.week.unwrap_or_default()).or_default().add(&tally, 1);
+            }
+            for (card, dim) in cards.iter_mut().zip(SCORECARD_DIMS) {
+                if let Some(value) = key.get(dim).filter(|_| first_with(dim) == Some(i)) {
+                    card.entry(value.clone()).or_default().add(&tally, 1);
+                }
+            }
+        }
+        for (key, kind, tally) in rollups::exceptions(pool, tenant, filter, split).await? {
+            if i == 0 {
+                exception_totals.entry(kind).or_default().add(&tally, 1);
+            }
+            for (card, dim) in card_exceptions.iter_mut().zip(SCORECARD_DIMS) {
+                if let Some(value) = key.get(dim).filter(|_| first_with(dim) == Some(i)) {
+                    card.entry(value.clone()).or_default().entry(kind).or_default().add(&tally, 1);
+                }
+            }
+        }
+    }
+
     let mut total = Tally::default();
-    let by_week: BTreeMap<String, Tally> = weekly.into_iter().collect();
     for tally in by_week.values() {
         total.add(tally, 1);
     }
     let points = kpi::weeks_between(filter.from, filter.to)
         .into_iter()
-        .map(|week| WeekPoint::from_tally(week, by_week.get(&week.to_string()).unwrap_or(&Tally::default())))
+        .map(|week| WeekPoint::from_tally(week, by_week.get(&week).unwrap_or(&Tally::default())))
         .collect();
-
-    let mut scorecards = Vec::new();
-    for dim in [Dim::Carrier, Dim::Lane, Dim::ShipFrom] {
-        let rows = rollups::weekly(pool, tenant, filter, Some(dim)).await?;
-        let mut exceptions: BTreeMap<String, BTreeMap<ExceptionKind, ExceptionTally>> = BTreeMap::new();
-        for (key, kind, tally) in rollups::exceptions(pool, tenant, filter, Some(dim)).await? {
-            exceptions.entry(key).or_default().insert(kind, tally);
-        }
-        let none = BTreeMap::new();
-        let mut cards: Vec<ScorecardRow> = rows
+    let none = BTreeMap::new();
+    let [carriers, lanes, ship_from] = [0, 1, 2].map(|d| {
+        let mut rows: Vec<ScorecardRow> = std::mem::take(&mut cards[d])
             .into_iter()
-            .filter(|(_, t)| !t.is_zero())
             .map(|(name, t)| {
-                let e = exceptions.get(&name).unwrap_or(&none);
+                let e = card_exceptions[d].get(&name).unwrap_or(&none);
                 ScorecardRow::build(name, &t, e)
             })
             .collect();
-        cards.sort_by(|a, b| b.orders.cmp(&a.orders).then_with(|| a.name.cmp(&b.name)));
-        scorecards.push(cards);
-    }
-    let ship_from = scorecards.pop().unwrap_or_default();
-    let lanes = scorecards.pop().unwrap_or_default();
-    let carriers = scorecards.pop().unwrap_or_default();
+        rows.sort_by(|a, b| b.orders.cmp(&a.orders).then_with(|| a.name.cmp(&b.name)));
+        rows
+    });
 
     let orders = total.get(kpi::Scalar::Orders);
-    let exceptions = rollups::exceptions(pool, tenant, filter, None)
-        .await?
+    let exceptions = exception_totals
         .into_iter()
-        .filter(|(_, _, t)| t.opened > 0 || t.resolved > 0)
-        .map(|(_, kind, t)| ExceptionRow {
+        .filter(|(_, t)| t.opened > 0 || t.resolved > 0)
+        .map(|(kind, t)| ExceptionRow {
             kind: kind.code().to_string(),
             label: kind.presentation().label.to_string(),
             opened: t.opened,

@@ -736,10 +736,61 @@ impl KpiFilter {
     }
 
     /// The grain to read for rows grouped by `group` (or not grouped).
-    pub fn grain(&self, group: Option<Dim>) -> Grain {
+    /// The grain a read split by `split` needs under this filter.
+    pub fn grain(&self, split: &[Dim]) -> Grain {
         let mut dims = self.filtered_dims();
-        dims.extend(group);
+        dims.extend_from_slice(split);
         Grain::for_dims(&dims)
+    }
+
+    /// The reads a report makes. With no filter or one, each question has a
+    /// small grain of its own: the weekly trend the filter's, each scorecard
+    /// a pair grain. With two or more, every scorecard would need the full
+    /// grain, four reads of it, while the full-grain rows matching two
+    /// dimensions are few (a year of one carrier and one account at a
+    /// million orders: about two thousand): one read split by everything
+    /// answers all of them.
+    pub fn splits(&self) -> Vec<Split> {
+        if self.filtered_dims().len() >= 2 {
+            vec![Split { week: true, dims: &SCORECARD_DIMS }]
+        } else {
+            let by = |dims: &'static [Dim]| Split { week: false, dims };
+            vec![Split { week: true, dims: &[] }, by(&[Dim::Carrier]), by(&[Dim::Lane]), by(&[Dim::ShipFrom])]
+        }
+    }
+}
+
+/// The dimensions the dashboard has a scorecard for.
+pub const SCORECARD_DIMS: [Dim; 3] = [Dim::Carrier, Dim::Lane, Dim::ShipFrom];
+
+/// One read of the rollups: split by week (or not) and by some dimensions,
+/// summed over everything else the filter matches. Every split covers all
+/// of the filter, so a total can be taken from any split that has its
+/// columns.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Split {
+    pub week: bool,
+    pub dims: &'static [Dim],
+}
+
+/// A row's key under a split: the week and dimension values it was split
+/// by, `None` for what was summed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SplitKey {
+    pub week: Option<NaiveDate>,
+    pub carrier: Option<String>,
+    pub lane: Option<String>,
+    pub ship_from: Option<String>,
+}
+
+impl SplitKey {
+    pub fn get(&self, dim: Dim) -> Option<&String> {
+        match dim {
+            Dim::Carrier => self.carrier.as_ref(),
+            Dim::Lane => self.lane.as_ref(),
+            Dim::ShipFrom => self.ship_from.as_ref(),
+            Dim::Account => None,
+        }
     }
 }
 
@@ -1066,17 +1117,38 @@ mod tests {
     }
 
     #[test]
+    fn a_report_reads_small_grains_until_two_filters_make_one_full_read_cheaper() {
+        let weeks_and_each_card = |f: &KpiFilter| {
+            let splits = f.splits();
+            let week = splits.iter().filter(|s| s.week).count();
+            let cards = SCORECARD_DIMS.map(|d| splits.iter().filter(|s| s.dims.contains(&d)).count());
+            (splits.len(), week, cards)
+        };
+        // Whatever the plan, the trend and each scorecard come from exactly one read.
+        let none = KpiFilter::default();
+        assert_eq!(weeks_and_each_card(&none), (4, 1, [1, 1, 1]));
+        assert!(none.splits().iter().all(|s| none.grain(s.dims).dims().len() <= 1));
+        let one = KpiFilter { lane: Some("OH → CO".into()), ..Default::default() };
+        assert_eq!(weeks_and_each_card(&one), (4, 1, [1, 1, 1]));
+        assert!(one.splits().iter().all(|s| one.grain(s.dims).dims().len() <= 2));
+        let two = KpiFilter { carrier: Some("UPS".into()), account: Some(4), ..Default::default() };
+        assert_eq!(weeks_and_each_card(&two), (1, 1, [1, 1, 1]));
+        assert_eq!(two.grain(two.splits()[0].dims), Grain::Full);
+    }
+
+    #[test]
     fn the_grain_is_the_coarsest_that_answers() {
         let f = KpiFilter { carrier: Some("UPS".into()), ..Default::default() };
-        assert_eq!(f.grain(None), Grain::Carrier);
-        assert_eq!(f.grain(Some(Dim::Carrier)), Grain::Carrier);
-        assert_eq!(f.grain(Some(Dim::Lane)), Grain::CarrierLane);
+        assert_eq!(f.grain(&[]), Grain::Carrier);
+        assert_eq!(f.grain(&[Dim::Carrier]), Grain::Carrier);
+        assert_eq!(f.grain(&[Dim::Lane]), Grain::CarrierLane);
         let two = KpiFilter { carrier: Some("UPS".into()), account: Some(4), ..Default::default() };
-        assert_eq!(two.grain(None), Grain::CarrierAccount);
-        assert_eq!(two.grain(Some(Dim::ShipFrom)), Grain::Full);
+        assert_eq!(two.grain(&[]), Grain::CarrierAccount);
+        assert_eq!(two.grain(&[Dim::ShipFrom]), Grain::Full);
+        assert_eq!(two.grain(&SCORECARD_DIMS), Grain::Full);
         assert_eq!(Grain::for_dims(&[Dim::Account, Dim::Lane, Dim::Account]), Grain::LaneAccount);
-        assert_eq!(KpiFilter::default().grain(None), Grain::Total);
-        assert_eq!(KpiFilter::default().grain(Some(Dim::ShipFrom)), Grain::ShipFrom);
+        assert_eq!(KpiFilter::default().grain(&[]), Grain::Total);
+        assert_eq!(KpiFilter::default().grain(&[Dim::ShipFrom]), Grain::ShipFrom);
         let dims = Dims { carrier: "UPS".into(), lane: "OH → CO".into(), ship_from: "Columbus".into(), account: 4 };
         assert_eq!(
             Grain::Total.key(&dims),

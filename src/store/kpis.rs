@@ -7,7 +7,7 @@
 use super::{on_pool, on_tx, Pool, Result, Tx};
 use crate::domain::kpi::{
     self, exception_columns, quality_columns, weekly_columns, Dim, Dims, ExceptionDelta, ExceptionTally, Grain,
-    KpiEvent, KpiFilter, OrderFacts, OrderInput, QualityTally, Tally, WeeklyDelta,
+    KpiEvent, KpiFilter, OrderFacts, OrderInput, QualityTally, Split, SplitKey, Tally, WeeklyDelta,
 };
 use crate::domain::{Canonical, ExceptionKind, OrderId, TenantId, TimeZone};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -583,14 +583,38 @@ fn sums(columns: &[String]) -> String {
     columns.iter().map(|c| format!("CAST(SUM({c}) AS BIGINT)")).collect::<Vec<_>>().join(", ")
 }
 
-fn group_column(group: Option<Dim>) -> &'static str {
-    match group {
-        None => "week",
-        Some(Dim::Carrier) => "carrier",
-        Some(Dim::Lane) => "lane",
-        Some(Dim::ShipFrom) => "ship_from",
-        Some(Dim::Account) => "CAST(account_id AS TEXT)",
+/// The key columns of a split, as `SplitKey::from_texts` reads them back.
+fn split_columns(split: Split) -> Vec<&'static str> {
+    let mut columns: Vec<&str> = split.week.then_some("CAST(week AS TEXT)").into_iter().collect();
+    columns.extend(split.dims.iter().map(|&dim| dim_column(dim)));
+    columns
+}
+
+fn dim_column(dim: Dim) -> &'static str {
+    match dim {
+        Dim::Carrier => "carrier",
+        Dim::Lane => "lane",
+        Dim::ShipFrom => "ship_from",
+        Dim::Account => "CAST(account_id AS TEXT)",
     }
+}
+
+fn split_key(split: Split, texts: Vec<String>) -> Result<SplitKey> {
+    let mut texts = texts.into_iter();
+    let mut key = SplitKey::default();
+    if split.week {
+        let week = texts.next().unwrap_or_default();
+        key.week = Some(week.parse().map_err(|_| super::corrupt(format!("week {week:?}")))?);
+    }
+    for (&dim, value) in split.dims.iter().zip(texts) {
+        match dim {
+            Dim::Carrier => key.carrier = Some(value),
+            Dim::Lane => key.lane = Some(value),
+            Dim::ShipFrom => key.ship_from = Some(value),
+            Dim::Account => {}
+        }
+    }
+    Ok(key)
 }
 
 /// Binds the `weekly_where` parameters in order.
@@ -607,72 +631,67 @@ macro_rules! bind_filter {
     }};
 }
 
-/// Summed weekly counters, one row per week (`group` `None`) or per value
-/// of a dimension, as text.
-pub async fn weekly(
+/// `SELECT keys, sums FROM table WHERE filter GROUP BY keys` at `grain`:
+/// each row's key texts, then its summed counters.
+async fn split_rows(
     pool: &Pool,
-    tenant: TenantId,
-    filter: &KpiFilter,
-    group: Option<Dim>,
-) -> Result<Vec<(String, Tally)>> {
-    let grain = filter.grain(group);
-    let key = group_column(group);
-    let columns = weekly_columns();
-    let week_key = if group.is_none() { "CAST(week AS TEXT)" } else { key };
-    let sql = format!(
-        "SELECT {week_key} AS k, {} FROM kpi_weekly WHERE {} GROUP BY {key} ORDER BY {key}",
-        sums(&columns),
-        weekly_where(filter)
-    );
-    let rows = on_pool!(pool, |c| {
+    (tenant, grain, filter): (TenantId, Grain, &KpiFilter),
+    table: &str,
+    keys: &[&str],
+    summed: &[String],
+) -> Result<Vec<(Vec<String>, Vec<i64>)>> {
+    let mut selected: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+    selected.push(sums(summed));
+    let mut sql = format!("SELECT {} FROM {table} WHERE {}", selected.join(", "), weekly_where(filter));
+    if !keys.is_empty() {
+        sql.push_str(&format!(" GROUP BY {}", keys.join(", ")));
+    }
+    let (keys, columns) = (keys.len(), summed.len());
+    Ok(on_pool!(pool, |c| {
         let q = bind_filter!(sqlx::query(&sql), tenant, grain, filter);
         q.fetch_all(c).await.and_then(|rows| {
             rows.iter()
                 .map(|row| {
-                    let key: String = row.try_get(0)?;
-                    let values =
-                        (1..=columns.len()).map(|i| row.try_get::<Option<i64>, _>(i).map(Option::unwrap_or_default));
-                    Ok((key, Tally::from_columns(&values.collect::<std::result::Result<Vec<_>, _>>()?)))
+                    let key = (0..keys).map(|i| row.try_get::<String, _>(i)).collect::<std::result::Result<_, _>>()?;
+                    let values = (keys..keys + columns)
+                        .map(|i| row.try_get::<Option<i64>, _>(i).map(Option::unwrap_or_default))
+                        .collect::<std::result::Result<_, _>>()?;
+                    Ok((key, values))
                 })
                 .collect::<std::result::Result<Vec<_>, sqlx::Error>>()
         })
-    })?;
-    Ok(rows)
+    })?)
 }
 
-/// Summed exception counters by kind, and by a dimension's value when grouped.
+/// Summed weekly counters under a split: one row per combination of its
+/// keys (a single row when it splits by nothing).
+pub async fn weekly(pool: &Pool, tenant: TenantId, filter: &KpiFilter, split: Split) -> Result<Vec<(SplitKey, Tally)>> {
+    let at = (tenant, filter.grain(split.dims), filter);
+    let rows = split_rows(pool, at, "kpi_weekly", &split_columns(split), &weekly_columns()).await?;
+    rows.into_iter()
+        .filter(|(_, values)| values.iter().any(|&v| v != 0))
+        .map(|(key, values)| Ok((split_key(split, key)?, Tally::from_columns(&values))))
+        .collect()
+}
+
+/// Summed exception counters by kind under a split (its week, if any, is
+/// ignored: exceptions have no weekly trend).
 pub async fn exceptions(
     pool: &Pool,
     tenant: TenantId,
     filter: &KpiFilter,
-    group: Option<Dim>,
-) -> Result<Vec<(String, ExceptionKind, ExceptionTally)>> {
-    let grain = filter.grain(group);
-    let key = if group.is_none() { "''" } else { group_column(group) };
-    let columns = exception_columns();
-    let group_by = if group.is_none() { "kind".to_string() } else { format!("{key}, kind") };
-    let sql = format!(
-        "SELECT {key} AS k, kind, {} FROM kpi_exceptions_weekly WHERE {} GROUP BY {group_by} ORDER BY {group_by}",
-        sums(&columns),
-        weekly_where(filter)
-    );
-    let rows: Vec<(String, String, Vec<i64>)> = on_pool!(pool, |c| {
-        let q = bind_filter!(sqlx::query(&sql), tenant, grain, filter);
-        q.fetch_all(c).await.and_then(|rows| {
-            rows.iter()
-                .map(|row| {
-                    let values = (2..2 + columns.len())
-                        .map(|i| row.try_get::<Option<i64>, _>(i).map(Option::unwrap_or_default))
-                        .collect::<std::result::Result<Vec<_>, _>>()?;
-                    Ok((row.try_get(0)?, row.try_get(1)?, values))
-                })
-                .collect::<std::result::Result<Vec<_>, sqlx::Error>>()
-        })
-    })?;
+    split: Split,
+) -> Result<Vec<(SplitKey, ExceptionKind, ExceptionTally)>> {
+    let split = Split { week: false, ..split };
+    let mut keys = split_columns(split);
+    keys.push("kind");
+    let at = (tenant, filter.grain(split.dims), filter);
+    let rows = split_rows(pool, at, "kpi_exceptions_weekly", &keys, &exception_columns()).await?;
     rows.into_iter()
-        .map(|(key, kind, values)| {
+        .map(|(mut key, values)| {
+            let kind = key.pop().unwrap_or_default();
             let kind: ExceptionKind = kind.parse().map_err(super::corrupt)?;
-            Ok((key, kind, ExceptionTally::from_columns(&values)))
+            Ok((split_key(split, key)?, kind, ExceptionTally::from_columns(&values)))
         })
         .collect()
 }
@@ -747,7 +766,7 @@ pub async fn rolled_up_to(pool: &Pool) -> Result<i64> {
 /// lanes and ship-from sites seen in the tenant's rollups.
 pub async fn dimension_values(pool: &Pool, tenant: TenantId, dim: Dim) -> Result<Vec<String>> {
     let grain = Grain::for_dims(&[dim]);
-    let column = group_column(Some(dim));
+    let column = dim_column(dim);
     let sql = format!("SELECT DISTINCT {column} FROM kpi_weekly WHERE tenant_id = $1 AND grain = $2 ORDER BY 1");
     Ok(on_pool!(pool, |c| sqlx::query_scalar(&sql).bind(tenant).bind(grain.code()).fetch_all(c).await)?)
 }

@@ -345,7 +345,7 @@ async fn the_dashboard_matches_the_fixture_worked_out_by_hand() {
     assert_eq!(weekly[0]["week"], last_monday().to_string());
     assert_eq!(weekly[0]["orders"], 3);
 
-    // Filters: one dimension reads its own grain, two the full one.
+    // Filters: one dimension reads small grains, two the full one.
     let filtered = |query: String| {
         let (app, key) = (&app, &key);
         async move {
@@ -361,6 +361,21 @@ async fn the_dashboard_matches_the_fixture_worked_out_by_hand() {
     assert_eq!(filtered("carrier=FedEx&account=ACC-1".into()).await["orders"], 0);
     assert_eq!(filtered("carrier=UPS&lane=NV%20%E2%86%92%20CO".into()).await["orders"], 0);
     assert_eq!(filtered("ship_from=Reno%2C%20NV%2C%20US".into()).await["delivered"], 1);
+    // Both UPS orders are ACC-1's: the report under UPS alone (small
+    // grains, one read per question) and under UPS + ACC-1 (one read of the
+    // full grain, folded in Rust) must be the same in every table.
+    let whole = |query: &'static str| {
+        let (app, key) = (&app, &key);
+        async move {
+            let mut body = get_json(app, &format!("/api/v1/kpis?{}&{query}", range()), Some(key), None).await.1;
+            body.as_object_mut().unwrap().remove("filters");
+            body
+        }
+    };
+    let (small_grains, one_read) = (whole("carrier=UPS").await, whole("carrier=UPS&account=ACC-1").await);
+    assert_eq!(small_grains, one_read);
+    assert_eq!(one_read["lanes"][0]["orders"], 2, "{}", one_read["lanes"]);
+    assert_eq!(one_read["exceptions"][0]["kind"], "delayed", "{}", one_read["exceptions"]);
     let fedex_quality = get_json(&app, &format!("/api/v1/kpis?{}&carrier=FedEx", range()), Some(&key), None).await.1;
     assert_eq!(fedex_quality["event_quality"][0]["events"], 3, "FedEx's carrier scans only");
 
