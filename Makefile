@@ -9,7 +9,7 @@ ifdef CI
 export CARGO_INCREMENTAL := 0
 endif
 
-.PHONY: setup build release run run-with-mail test test-rust test-postgres test-e2e test-schemathesis bench bench-eta bench-page fuzz clean
+.PHONY: setup build release run run-with-mail test test-rust test-postgres test-e2e test-schemathesis bench bench-eta bench-page bench-side-by-side fuzz clean
 
 setup:
 	@bash scripts/setup.sh
@@ -73,9 +73,19 @@ bench: setup
 	$(MAKE) bench-eta
 	# The tracking page's weight, paint and render times against its budgets.
 	$(MAKE) bench-page
+	# Side by side with nginx, nginx + nchan and SQLite's raw insert rate (needs `make release`).
+	$(MAKE) bench-side-by-side
 	# The same on PostgreSQL (fsync on), plus two nodes: posted to one, heard on the other.
 	ulimit -n $$(ulimit -Hn) && MILEPOST_PG_DURABLE=1 bash scripts/with-postgres.sh \
 	  bash -c 'cargo bench --features ssr --bench ingest_and_live && cargo bench --features ssr --bench last_mile'
+
+## Milepost beside what the machine can do, in one run: the tracking page and
+## the not-found page against nginx serving the same bytes (wrk), SSE fan-out
+## against nginx + nchan, ingest against SQLite's raw insert rate, the page
+## under load with 5,000 open streams, the wasm bundle's size.
+bench-side-by-side: release
+	bash scripts/setup.sh bench
+	ulimit -n $$(ulimit -Hn) && MILEPOST_SITE_ROOT=target/site cargo bench --features ssr --bench side_by_side
 
 ## The tracking page as a buyer's phone gets it from the release build:
 ## bytes on first and repeat visits, first paint and interactive at 4x CPU

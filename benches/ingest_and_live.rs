@@ -13,8 +13,7 @@ mod support;
 use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use support::{backend, median, percentile, start_server, Server};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use support::{backend, median, percentile, start_server, subscriber, Server};
 use tokio::sync::Mutex;
 
 const ORDERS: usize = 100;
@@ -80,45 +79,6 @@ async fn ingest_batched(client: &reqwest::Client, server: &Server, run: &str, ba
         assert_eq!(response.status(), 200, "{}", response.text().await.unwrap_or_default());
     }
     (batches * 1000) as f64 / started.elapsed().as_secs_f64()
-}
-
-/// One raw SSE subscriber: records when each event id arrives.
-async fn subscriber(
-    addr: String,
-    path: String,
-    arrivals: Arc<Mutex<Vec<(i64, Instant)>>>,
-    ready: Arc<tokio::sync::Semaphore>,
-) {
-    let mut stream = match tokio::net::TcpStream::connect(&addr).await {
-        Ok(s) => s,
-        Err(e) => panic!("subscriber could not connect: {e} (is `ulimit -n` high enough?)"),
-    };
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n");
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut buffer = vec![0u8; 16 * 1024];
-    let mut pending = Vec::new();
-    let mut announced = false;
-    loop {
-        let n = match stream.read(&mut buffer).await {
-            Ok(0) | Err(_) => return,
-            Ok(n) => n,
-        };
-        let now = Instant::now();
-        if !announced {
-            announced = true;
-            ready.add_permits(1);
-        }
-        pending.extend_from_slice(&buffer[..n]);
-        // Only the id line matters; drop everything before the last newline.
-        let text = String::from_utf8_lossy(&pending);
-        for line in text.lines() {
-            if let Some(id) = line.strip_prefix("id: ").and_then(|v| v.trim().parse::<i64>().ok()) {
-                arrivals.lock().await.push((id, now));
-            }
-        }
-        let keep_from = pending.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-        pending.drain(..keep_from);
-    }
 }
 
 /// Posts `rounds` events to `server` and times their arrival at `subscribers`

@@ -94,3 +94,15 @@ else
   as_root apt-get update
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
 fi
+
+if [ "${1:-}" = bench ]; then
+  step "wrk, nginx and nchan (make bench's side-by-side anchors)"
+  if have wrk && have nginx && [ -f /usr/lib/nginx/modules/ngx_nchan_module.so ]; then
+    echo "    already installed"
+  else
+    as_root apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y wrk nginx-light libnginx-mod-nchan
+    # The package starts a system nginx on port 80; the bench runs its own.
+    as_root systemctl disable --now nginx 2>/dev/null || as_root service nginx stop 2>/dev/null || true
+  fi
+fi

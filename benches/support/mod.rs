@@ -9,6 +9,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 pub struct Server {
     pub child: Child,
@@ -244,4 +245,46 @@ pub enum Cell {
 pub async fn next_id(pool: &Pool, table: &str) -> i64 {
     let sql = format!("SELECT COALESCE(MAX(id), 0) + 1 FROM {table}");
     milepost::on_pool!(pool, |c| sqlx::query_scalar::<_, i64>(&sql).fetch_one(c).await).unwrap()
+}
+
+/// One raw SSE subscriber: records when each message arrives, keyed by
+/// its `id:` (Milepost's event id) or, failing that, its `data:` when that
+/// is a number (what the bench published to nchan).
+pub async fn subscriber(
+    addr: String,
+    path: String,
+    arrivals: std::sync::Arc<tokio::sync::Mutex<Vec<(i64, std::time::Instant)>>>,
+    ready: std::sync::Arc<tokio::sync::Semaphore>,
+) {
+    let mut stream = match tokio::net::TcpStream::connect(&addr).await {
+        Ok(s) => s,
+        Err(e) => panic!("subscriber could not connect: {e} (is `ulimit -n` high enough?)"),
+    };
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut buffer = vec![0u8; 16 * 1024];
+    let mut pending = Vec::new();
+    let mut announced = false;
+    loop {
+        let n = match stream.read(&mut buffer).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => n,
+        };
+        let now = std::time::Instant::now();
+        if !announced {
+            announced = true;
+            ready.add_permits(1);
+        }
+        pending.extend_from_slice(&buffer[..n]);
+        // Only the id and data lines matter; drop everything before the last newline.
+        let text = String::from_utf8_lossy(&pending);
+        for line in text.lines() {
+            let value = line.strip_prefix("id: ").or_else(|| line.strip_prefix("data: "));
+            if let Some(key) = value.and_then(|v| v.trim().parse::<i64>().ok()) {
+                arrivals.lock().await.push((key, now));
+            }
+        }
+        let keep_from = pending.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        pending.drain(..keep_from);
+    }
 }
