@@ -255,6 +255,7 @@ fn main() {
         .unwrap();
         let size_mib = server.database_size_mib();
 
+        eprintln!("timing {requests} requests");
         let client = reqwest::Client::new();
         let today = Utc::now().date_naive();
         let mut http = Vec::new();

@@ -10,7 +10,7 @@ use crate::domain::kpi::{
 };
 use crate::domain::{ExceptionKind, OrderId, TenantId};
 use crate::state::AppState;
-use crate::store::kpis::{self as rollups, Signal};
+use crate::store::kpis::{self as rollups, Signal, SignalRow};
 use crate::store::{self, Pool};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use std::collections::BTreeMap;
@@ -60,6 +60,9 @@ pub fn spawn_rollup_worker(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut analyzed_at_rows = 0;
         loop {
+            if let Err(e) = state.signals.flush(&state.pool).await {
+                tracing::warn!(error = %e, "writing KPI signals failed; keeping them for the next pass");
+            }
             if let Err(e) = catch_up(&state.pool, settled_now(&state.pool)).await {
                 tracing::error!(error = %e, "rolling up KPIs failed; retrying");
             }
@@ -80,13 +83,8 @@ pub fn spawn_rollup_worker(state: AppState) -> tokio::task::JoinHandle<()> {
 
 /// Counts a tracking page view or a customer-service search, off the
 /// request's path: a failure is logged, never shown to the person.
-pub fn record(pool: &Pool, tenant: TenantId, order: Option<OrderId>, signal: Signal) {
-    let pool = pool.clone();
-    tokio::spawn(async move {
-        if let Err(e) = rollups::record_signal(&pool, tenant, order, signal, Utc::now()).await {
-            tracing::warn!(error = %e, ?signal, "recording a KPI signal failed");
-        }
-    });
+pub fn record(state: &AppState, tenant: TenantId, order: Option<OrderId>, signal: Signal) {
+    state.signals.push(SignalRow { tenant, order, signal, at: Utc::now() });
 }
 
 /// The default range: the last twelve full and current weeks.

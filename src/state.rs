@@ -38,6 +38,9 @@ pub struct AppState {
     pub password_checks: Arc<tokio::sync::Semaphore>,
     /// Per-address limits on the public endpoints (`rate_limit`).
     pub rate_limits: Arc<crate::rate_limit::RateLimiters>,
+    /// Page views and searches the rollup worker has yet to write.
+    #[from_ref(skip)]
+    pub signals: Arc<crate::store::kpis::PendingSignals>,
 }
 
 impl AppState {
@@ -89,6 +92,7 @@ impl AppState {
             secret_key,
             password_checks,
             rate_limits,
+            signals: Arc::default(),
         }
     }
 }

@@ -77,7 +77,11 @@ async fn tracking_json(
     order: OrderId,
     language: Language,
 ) -> Option<(i64, Arc<str>)> {
-    match load_tracking_view(&state.pool, &state.config.map, tenant, order, language).await {
+    let view = async {
+        let tenant = crate::store::get_tenant(&state.pool, tenant).await?;
+        load_tracking_view(&state.pool, &state.config.map, &tenant, order, language).await
+    };
+    match view.await {
         Ok(view) => serde_json::to_string(&view).ok().map(|json| (view.last_event_id, Arc::from(json))),
         Err(e) => {
             tracing::error!(error = %e, order = %order, "building a live tracking update failed");

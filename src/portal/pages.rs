@@ -386,7 +386,7 @@ pub async fn search(state: &AppState, signed_in: Option<SignedIn>, q: &str) -> P
             [only] => Some(only.order.id),
             _ => None,
         };
-        crate::kpis::record(&state.pool, signed_in.person.tenant, order, store::kpis::Signal::CsSearch);
+        crate::kpis::record(state, signed_in.person.tenant, order, store::kpis::Signal::CsSearch);
     }
     Ok(PortalPage::Ready(OrderList {
         viewer: viewer(state, &signed_in).await?,

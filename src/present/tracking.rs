@@ -11,7 +11,7 @@ use crate::domain::promise::{Basis, DeliveryWindow};
 use crate::domain::status::{BuyerStage, OrderStatus, HEADLINE_PROBLEMS};
 use crate::domain::{derive_order_status, is_late, Canonical, EventFact, ExceptionKind, Milestone, ShipmentId};
 use crate::domain::{BuyerMeaning, StatusDictionary};
-use crate::domain::{OrderId, Quantity, ShipTo, TenantId, TimeZone};
+use crate::domain::{OrderId, Quantity, ShipTo, TimeZone};
 use crate::i18n::Translator;
 use crate::present::tracking_view::*;
 use crate::store::{self, EventRecord, LastMileRecord, OrderSnapshot, Pool, StoredWindow, TenantRecord};
@@ -679,11 +679,10 @@ fn shipment_label(index: usize, count: usize, t: &Translator) -> String {
 pub async fn load_tracking_view(
     pool: &Pool,
     map: &MapTiles,
-    tenant: TenantId,
+    tenant: &TenantRecord,
     order: OrderId,
     language: Language,
 ) -> store::Result<TrackingView> {
-    let tenant = store::get_tenant(pool, tenant).await?;
     let t = Translator::new(language, &tenant.locale);
     let snapshot = store::order_snapshot(pool, tenant.id, order).await?;
     let now = Utc::now();
@@ -724,7 +723,7 @@ pub async fn load_tracking_view(
             break;
         }
     }
-    Ok(build_tracking_view(&snapshot, &windows, &tenant, last_mile, proof_of_delivery, now, &t))
+    Ok(build_tracking_view(&snapshot, &windows, tenant, last_mile, proof_of_delivery, now, &t))
 }
 
 /// The words around the tracking page that do not change while it is open.

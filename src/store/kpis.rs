@@ -402,22 +402,73 @@ impl Signal {
     }
 }
 
-pub async fn record_signal(
-    pool: &Pool,
-    tenant: TenantId,
-    order: Option<OrderId>,
-    signal: Signal,
-    at: DateTime<Utc>,
-) -> Result<()> {
-    on_pool!(pool, |c| sqlx::query("INSERT INTO kpi_signals (tenant_id, order_id, kind, at) VALUES ($1, $2, $3, $4)")
-        .bind(tenant)
-        .bind(order)
-        .bind(signal.code())
-        .bind(at)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
-    Ok(())
+/// A page view or search waiting to be written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SignalRow {
+    pub tenant: TenantId,
+    pub order: Option<OrderId>,
+    pub signal: Signal,
+    pub at: DateTime<Utc>,
+}
+
+/// Writes signals in one transaction (a few hundred rows per statement).
+pub async fn record_signals(pool: &Pool, rows: &[SignalRow]) -> Result<()> {
+    let mut tx = super::write_tx(pool).await?;
+    for chunk in rows.chunks(400) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| format!("(${}, ${}, ${}, ${})", 4 * i + 1, 4 * i + 2, 4 * i + 3, 4 * i + 4))
+            .collect();
+        let sql = format!("INSERT INTO kpi_signals (tenant_id, order_id, kind, at) VALUES {}", values.join(", "));
+        on_tx!(&mut tx, |c| {
+            let mut q = sqlx::query(&sql);
+            for row in chunk {
+                q = q.bind(row.tenant).bind(row.order).bind(row.signal.code()).bind(row.at);
+            }
+            q.execute(c).await.map(|_| ())
+        })?;
+    }
+    tx.commit().await
+}
+
+/// Page views and searches waiting to be written. Kept in memory and
+/// written by the rollup worker in one transaction every two seconds: one
+/// INSERT per view took SQLite's write lock for every tracking page served.
+/// What a crash loses is the last two seconds of these counts, never an
+/// order's data.
+#[derive(Default)]
+pub struct PendingSignals(std::sync::Mutex<Vec<SignalRow>>);
+
+/// Beyond this many unwritten signals (a database that has been down for a
+/// while), new ones are not counted rather than filling memory.
+const MAX_PENDING: usize = 100_000;
+
+impl PendingSignals {
+    pub fn push(&self, row: SignalRow) {
+        let mut pending = self.0.lock().expect("signal buffer");
+        if pending.len() < MAX_PENDING {
+            pending.push(row);
+        } else if pending.len() == MAX_PENDING {
+            tracing::warn!("{MAX_PENDING} KPI signals are waiting to be written; not counting more until they are");
+        }
+    }
+
+    /// Writes what is waiting; on failure keeps it for the next try.
+    pub async fn flush(&self, pool: &Pool) -> Result<usize> {
+        let batch = std::mem::take(&mut *self.0.lock().expect("signal buffer"));
+        if batch.is_empty() {
+            return Ok(0);
+        }
+        match record_signals(pool, &batch).await {
+            Ok(()) => Ok(batch.len()),
+            Err(e) => {
+                let mut pending = self.0.lock().expect("signal buffer");
+                let newer = std::mem::replace(&mut *pending, batch);
+                pending.extend(newer);
+                pending.truncate(MAX_PENDING);
+                Err(e)
+            }
+        }
+    }
 }
 
 /// Folds recorded signals and new tracking-page sign-ups into the weekly

@@ -31,11 +31,19 @@ pub async fn get_tracking(token: String, lang: Option<String>) -> Result<Option<
         tracing::error!(error = %e, "loading a tracking page failed");
         ServerFnError::new("The tracking service is temporarily unavailable.")
     };
-    let Some(target) = tracking_link::resolve(&state.pool, &token).await.map_err(failed)? else {
+    let request = use_context::<axum::http::request::Parts>();
+    // Rendering /t/{token}: the gate in front of the page has resolved this
+    // very token. Called from the browser, the function resolves it itself.
+    let gated = request.as_ref().and_then(|r| r.extensions.get::<store::TrackingLinkTarget>().copied());
+    let target = match gated {
+        Some(target) => Some(target),
+        None => tracking_link::resolve(&state.pool, &token).await.map_err(failed)?,
+    };
+    let Some(target) = target else {
         return Ok(None);
     };
     let tenant = store::get_tenant(&state.pool, target.tenant).await.map_err(failed)?;
-    let headers = use_context::<axum::http::request::Parts>().map(|r| r.headers).unwrap_or_default();
+    let headers = request.map(|r| r.headers).unwrap_or_default();
     let language = crate::i18n::negotiate(&tenant.languages(), lang.as_deref(), &headers);
     if lang.is_some() {
         let cookie = crate::i18n::language_cookie(language);
@@ -46,10 +54,9 @@ pub async fn get_tracking(token: String, lang: Option<String>) -> Result<Option<
         }
     }
     // Counted for the KPI dashboard (WISMO), off the page's path.
-    crate::kpis::record(&state.pool, target.tenant, Some(target.order), store::kpis::Signal::PageView);
-    let view = load_tracking_view(&state.pool, &state.config.map, target.tenant, target.order, language)
-        .await
-        .map_err(failed)?;
+    crate::kpis::record(&state, target.tenant, Some(target.order), store::kpis::Signal::PageView);
+    let view =
+        load_tracking_view(&state.pool, &state.config.map, &tenant, target.order, language).await.map_err(failed)?;
     let texts = page_texts(
         &tenant,
         &view.order_number,
