@@ -7,6 +7,9 @@ use milepost::config::Config;
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     // Arguments first: `--help` and a misspelt flag (exit code 2) need no

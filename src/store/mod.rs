@@ -110,10 +110,26 @@ pub enum Pool {
 /// each commit that added events, and "tenant order moved" after positions.
 pub const EVENTS_CHANNEL: &str = "milepost_events";
 
-/// A transaction on either backend.
+/// A transaction on either backend. A SQLite write transaction holds its
+/// turn in the process's writer queue until it commits or is dropped.
 pub(crate) enum Tx {
-    Sqlite(Transaction<'static, Sqlite>),
+    Sqlite(Transaction<'static, Sqlite>, Option<tokio::sync::OwnedSemaphorePermit>),
     Postgres(Transaction<'static, Postgres>),
+}
+
+/// SQLite lets one transaction write at a time and makes the others retry
+/// on a timer, sleeping up to 100 ms between tries: under concurrent
+/// ingest the lock sat idle while writers slept, and a writer could wait
+/// seconds. This process's writers queue here instead, in arrival order,
+/// one queue per database file (the lock's own scope). Other processes
+/// (the CLI) still meet the busy timeout.
+fn sqlite_writers(pool: &SqlitePool) -> std::sync::Arc<tokio::sync::Semaphore> {
+    type Queues =
+        std::sync::Mutex<std::collections::HashMap<std::path::PathBuf, std::sync::Arc<tokio::sync::Semaphore>>>;
+    static QUEUES: std::sync::OnceLock<Queues> = std::sync::OnceLock::new();
+    let file = pool.connect_options().get_filename().to_path_buf();
+    let mut queues = QUEUES.get_or_init(Default::default).lock().expect("writer queues");
+    queues.entry(file).or_insert_with(|| std::sync::Arc::new(tokio::sync::Semaphore::new(1))).clone()
 }
 
 /// Runs `$body` with `$c` bound to the backend's own pool. The body is
@@ -134,7 +150,7 @@ macro_rules! on_pool {
 macro_rules! on_tx {
     ($tx:expr, |$c:ident| $body:expr) => {
         match $tx {
-            $crate::store::Tx::Sqlite(tx) => {
+            $crate::store::Tx::Sqlite(tx, _) => {
                 let $c = &mut **tx;
                 $body
             }
@@ -211,7 +227,10 @@ impl Pool {
 /// and keys it names (see `Tx::lock`).
 pub(crate) async fn write_tx(pool: &Pool) -> Result<Tx> {
     Ok(match pool {
-        Pool::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+        Pool::Sqlite(p) => {
+            let turn = sqlite_writers(p).acquire_owned().await.expect("the writer queue is never closed");
+            Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, Some(turn))
+        }
         Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
     })
 }
@@ -219,7 +238,7 @@ pub(crate) async fn write_tx(pool: &Pool) -> Result<Tx> {
 /// A read-only transaction: one consistent snapshot for a page's reads.
 pub(crate) async fn read_tx(pool: &Pool) -> Result<Tx> {
     Ok(match pool {
-        Pool::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+        Pool::Sqlite(p) => Tx::Sqlite(p.begin().await?, None),
         Pool::Postgres(p) => Tx::Postgres(p.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?),
     })
 }
@@ -227,7 +246,7 @@ pub(crate) async fn read_tx(pool: &Pool) -> Result<Tx> {
 impl Tx {
     pub async fn commit(self) -> Result<()> {
         match self {
-            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Sqlite(tx, _turn) => tx.commit().await?,
             Tx::Postgres(tx) => tx.commit().await?,
         }
         Ok(())

@@ -218,7 +218,7 @@ pub async fn claim_notifications(
         )
     };
     let ids: Vec<i64> = match &mut tx {
-        super::Tx::Sqlite(c) => {
+        super::Tx::Sqlite(c, _) => {
             sqlx::query_scalar(&claim("channel IN (SELECT value FROM json_each($4))", ""))
                 .bind(lease_until)
                 .bind(now)
@@ -252,7 +252,7 @@ pub async fn claim_notifications(
          LEFT JOIN webhook_endpoints w ON w.id = n.endpoint_id
          WHERE n.id";
     let claimed = match &mut tx {
-        super::Tx::Sqlite(c) => {
+        super::Tx::Sqlite(c, _) => {
             sqlx::query_as(&format!("{details} IN (SELECT value FROM json_each($1))"))
                 .bind(sqlx::types::Json(&ids))
                 .fetch_all(&mut **c)
