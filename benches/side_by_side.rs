@@ -232,11 +232,11 @@ impl Target<'_> {
         }
     }
 
-    /// Publishes round `round`; returns the key subscribers will see.
-    async fn publish(&self, client: &reqwest::Client, round: usize) -> i64 {
+    /// Publishes message `n` (new each time); returns the key subscribers will see.
+    async fn publish(&self, client: &reqwest::Client, n: usize) -> i64 {
         match self {
             Target::Milepost { server, order, .. } => {
-                let body = json!({"source": "carrier", "event_id": format!("side-{order}-{round}"), "code": "IN_TRANSIT",
+                let body = json!({"source": "carrier", "event_id": format!("side-{order}-{n}"), "code": "IN_TRANSIT",
                     "occurred_at": chrono::Utc::now(), "order_number": order, "location": "Memphis, TN, US"});
                 let result: Value = client
                     .post(format!("{}/api/v1/events", server.base))
@@ -252,7 +252,7 @@ impl Target<'_> {
             }
             Target::Nchan { nginx, payload } => {
                 // The key first, padded to the size of Milepost's message.
-                let key = 1_000_000 + round as i64;
+                let key = 1_000_000 + n as i64;
                 let body = format!("{key}{}", " ".repeat(payload.saturating_sub(8)));
                 let status = client.post(format!("{}/pub/bench", nginx.base)).body(body).send().await.unwrap().status();
                 assert!(status.is_success(), "nchan publish: {status}");
@@ -262,12 +262,14 @@ impl Target<'_> {
     }
 }
 
+/// `rounds` messages to `subscribers` streams; messages are numbered from
+/// `first` so that no two fan-outs publish the same one.
 async fn fan_out(
     client: &reqwest::Client,
     target: &Target<'_>,
     after: i64,
     subscribers: usize,
-    rounds: usize,
+    (first, rounds): (usize, usize),
 ) -> FanOut {
     let before = target.rss_kib();
     let arrivals = Arc::new(Mutex::new(Vec::new()));
@@ -287,7 +289,7 @@ async fn fan_out(
     let mut latencies = Vec::new();
     for round in 0..rounds {
         let sent = Instant::now();
-        let key = target.publish(client, round).await;
+        let key = target.publish(client, first + round).await;
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             let received: Vec<Instant> =
@@ -488,10 +490,10 @@ async fn main() {
     let nginx = Nginx::start(&page);
 
     let seconds = 10;
-    eprintln!("tracking page: Milepost, then nginx");
     let page_ours = wrk(&page_url, 64, seconds);
+    eprintln!("tracking page, Milepost: {}", page_ours.cell());
     let page_nginx = wrk(&format!("{}/page", nginx.base), 64, seconds);
-    eprintln!("not-found page");
+    eprintln!("tracking page, nginx: {}", page_nginx.cell());
     let missing_ours = wrk(&format!("{}/no-such-page", server.base), 64, seconds);
     let missing_nginx = wrk(&format!("{}/no-such-page", nginx.base), 64, seconds);
 
@@ -511,13 +513,13 @@ async fn main() {
     let theirs = Target::Nchan { nginx: &nginx, payload };
     let mut fan = Vec::new();
     for subscribers in [1_000, 10_000] {
-        eprintln!("fan-out to {subscribers}: Milepost, then nchan");
-        let a = fan_out(&client, &ours, after, subscribers, 5).await;
-        let b = fan_out(&client, &theirs, after, subscribers, 5).await;
+        let a = fan_out(&client, &ours, after, subscribers, (subscribers, 5)).await;
+        eprintln!("fan-out to {subscribers}, Milepost: {}", a.cell());
+        let b = fan_out(&client, &theirs, after, subscribers, (subscribers, 5)).await;
+        eprintln!("fan-out to {subscribers}, nchan: {}", b.cell());
         fan.push((subscribers, a, b));
     }
 
-    eprintln!("ingest");
     let (batch_rate, batch_latency) = ingest(
         &client,
         &server,
@@ -527,8 +529,10 @@ async fn main() {
         move |i| json!({"events": (0..1_000).map(|j| event(&format!("batch-{i}"), j, orders)).collect::<Vec<_>>()}),
     )
     .await;
+    eprintln!("ingest, batches: {batch_rate:.0} events/s");
     let (single_rate, single_latency) =
         ingest(&client, &server, 16, 5_000, 1, move |i| event("single", i, orders)).await;
+    eprintln!("ingest, single: {single_rate:.0} events/s");
     let raw_dir = tempfile::tempdir().unwrap();
     let (raw_batch_bare, raw_batch_indexed) = sqlite_raw(raw_dir.path(), 100_000, 1_000).await;
     let (raw_single_bare, raw_single_indexed) = sqlite_raw(raw_dir.path(), 10_000, 1).await;

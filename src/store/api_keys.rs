@@ -1,7 +1,7 @@
 //! API keys as stored: the SHA-256 of each key (never the key), its
 //! scopes and tenant, and whether it was revoked.
 
-use super::on_pool;
+use super::{on_pool, on_write};
 use super::{Pool, Result};
 use crate::domain::TenantId;
 use chrono::Utc;
@@ -23,7 +23,7 @@ pub async fn insert_api_key(
     hash: &str,
     scopes: &str,
 ) -> Result<i64> {
-    Ok(on_pool!(pool, |c| {
+    Ok(on_write!(pool, |c| {
         sqlx::query_scalar(
         "INSERT INTO api_keys (tenant_id, name, key_prefix, key_hash, scopes, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
@@ -49,7 +49,7 @@ pub async fn find_api_key(pool: &Pool, hash: &str) -> Result<Option<ApiKeyRecord
 
 pub async fn revoke_api_key(pool: &Pool, id: i64) -> Result<bool> {
     let done =
-        on_pool!(pool, |c| sqlx::query("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+        on_write!(pool, |c| sqlx::query("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
             .bind(Utc::now())
             .bind(id)
             .execute(c)

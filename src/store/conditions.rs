@@ -3,7 +3,7 @@
 //! resolution events they put on the timeline.
 
 use super::events::{insert_in_tx, recompute_status, AppendOutcome, NewEvent};
-use super::{on_pool, on_tx, Pool, Result, StoreError};
+use super::{on_pool, on_tx, on_write, Pool, Result, StoreError};
 use crate::domain::condition::{change, Change, Limits, Metric, Span};
 use crate::domain::{Canonical, ExceptionKind, OrderId, ShipmentId, TenantId};
 use chrono::{DateTime, Utc};
@@ -70,7 +70,7 @@ pub async fn set_condition_limit(
 
 /// Says which shipment a device travels with from now on.
 pub async fn assign_device(pool: &Pool, tenant: TenantId, device: &str, shipment: ShipmentId) -> Result<()> {
-    let done = on_pool!(pool, |c| sqlx::query(
+    let done = on_write!(pool, |c| sqlx::query(
         "INSERT INTO sensor_devices (tenant_id, device_id, shipment_id)
          SELECT tenant_id, $1, id FROM shipments WHERE id = $2 AND tenant_id = $3
          ON CONFLICT (tenant_id, device_id) DO UPDATE SET shipment_id = excluded.shipment_id"

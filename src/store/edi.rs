@@ -3,7 +3,7 @@
 
 use super::events::{insert_in_tx, recompute_status, AppendOutcome, NewEvent};
 use super::orders::LineRecord;
-use super::{on_pool, on_tx};
+use super::{on_pool, on_tx, on_write};
 use super::{Pool, Result, StoreError};
 use crate::domain::edi_partner::{AckKind, PartnerProfile, PartnerShipTo, Ta1Policy, TransactionSet};
 use crate::domain::zone::TimeZone;
@@ -92,7 +92,7 @@ pub async fn put_edi_partner(
 ) -> Result<()> {
     let ship_to = profile.default_ship_to.as_ref().map(sqlx::types::Json);
     let sealed = profile.ack_url.as_ref().map(|_| key.seal(ACK_SECRET, new_secret));
-    on_pool!(pool, |c| sqlx::query(
+    on_write!(pool, |c| sqlx::query(
         "INSERT INTO edi_partners (tenant_id, sender_id, name, expected_sets, acknowledgment, ta1, tolerant_counts,
                                    time_zone, default_ship_to, configured, updated_at, ack_url, ack_secret)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, TRUE, $10, $11, $12)
@@ -146,7 +146,7 @@ pub async fn edi_partner_ack_secret(
 /// Removes a partner's profile: it gets the defaults again. Its control
 /// numbers are kept, so the next acknowledgment does not repeat one.
 pub async fn delete_edi_partner(pool: &Pool, tenant: TenantId, sender: &str) -> Result<bool> {
-    let changed = on_pool!(pool, |c| sqlx::query(
+    let changed = on_write!(pool, |c| sqlx::query(
         "UPDATE edi_partners SET configured = FALSE, updated_at = $3
          WHERE tenant_id = $1 AND sender_id = $2 AND configured",
     )
@@ -168,7 +168,7 @@ pub async fn next_acknowledgment_numbers(
     sender: &str,
     groups: i64,
 ) -> Result<(i64, i64)> {
-    let (interchange, last_group): (i64, i64) = on_pool!(pool, |c| sqlx::query_as(
+    let (interchange, last_group): (i64, i64) = on_write!(pool, |c| sqlx::query_as(
         "INSERT INTO edi_partners (tenant_id, sender_id, last_interchange, last_group, updated_at)
          VALUES ($1, $2, 1, $3, $4)
          ON CONFLICT (tenant_id, sender_id) DO UPDATE SET
@@ -397,7 +397,7 @@ pub async fn record_acknowledgment_push(
         Err(e) if retry_at.is_some() => ("pending", Some(e)),
         Err(e) => ("dead", Some(e)),
     };
-    on_pool!(pool, |c| sqlx::query(
+    on_write!(pool, |c| sqlx::query(
         "UPDATE edi_ack_deliveries SET state = $1, last_error = $2, response_status = $3, lease_until = NULL,
                 next_attempt_at = COALESCE($4, next_attempt_at),
                 sent_at = CASE WHEN $1 = 'sent' THEN $5 ELSE sent_at END
@@ -443,7 +443,7 @@ pub async fn waiting_edi_documents(
 }
 
 pub async fn mark_edi_document_applied(pool: &Pool, id: i64, result: &serde_json::Value) -> Result<()> {
-    on_pool!(pool, |c| sqlx::query("UPDATE edi_waiting SET applied_at = $1, result = $2 WHERE id = $3")
+    on_write!(pool, |c| sqlx::query("UPDATE edi_waiting SET applied_at = $1, result = $2 WHERE id = $3")
         .bind(Utc::now())
         .bind(sqlx::types::Json(result))
         .bind(id)

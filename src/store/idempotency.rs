@@ -1,7 +1,7 @@
 //! `Idempotency-Key`s: claimed before the work (so two requests with one key
 //! cannot both do it), answered once the work is done, forgotten after a TTL.
 
-use super::on_pool;
+use super::{on_pool, on_write};
 use super::{Pool, Result};
 use crate::domain::TenantId;
 use chrono::{DateTime, Duration, Utc};
@@ -43,7 +43,7 @@ pub async fn claim_idempotency_key(
     now: DateTime<Utc>,
     ttl: Duration,
 ) -> Result<IdempotencyClaim> {
-    on_pool!(pool, |c| sqlx::query(
+    on_write!(pool, |c| sqlx::query(
         "DELETE FROM idempotency_keys
          WHERE created_at < $1
             OR (tenant_id = $3 AND idempotency_key = $4 AND status_code IS NULL AND created_at < $2)"
@@ -58,7 +58,7 @@ pub async fn claim_idempotency_key(
     // A holder may release its claim between our INSERT and SELECT; then
     // the key is free and we try again.
     for _ in 0..3 {
-        let inserted = on_pool!(pool, |c| sqlx::query(
+        let inserted = on_write!(pool, |c| sqlx::query(
             "INSERT INTO idempotency_keys (tenant_id, idempotency_key, request_hash, created_at)
              VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING"
         )
@@ -107,7 +107,7 @@ pub async fn complete_idempotency_key(
     key: &str,
     response: &StoredResponse,
 ) -> Result<()> {
-    on_pool!(pool, |c| sqlx::query(
+    on_write!(pool, |c| sqlx::query(
         "UPDATE idempotency_keys SET status_code = $3, response_body = $4, content_type = $5
          WHERE tenant_id = $1 AND idempotency_key = $2 AND request_hash = $6 AND status_code IS NULL"
     )
@@ -126,7 +126,7 @@ pub async fn complete_idempotency_key(
 /// Gives up a pending claim (the work failed on our side), so a retry can
 /// succeed. A completed key is never released.
 pub async fn release_idempotency_key(pool: &Pool, tenant: TenantId, key: &str) -> Result<()> {
-    on_pool!(pool, |c| sqlx::query(
+    on_write!(pool, |c| sqlx::query(
         "DELETE FROM idempotency_keys WHERE tenant_id = $1 AND idempotency_key = $2 AND status_code IS NULL"
     )
     .bind(tenant)

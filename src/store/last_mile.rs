@@ -1,6 +1,6 @@
 //! Vehicle positions and routes: what the live map draws and the ETA reads.
 
-use super::{on_pool, on_tx, Pool, Result, StoreError};
+use super::{on_pool, on_tx, on_write, Pool, Result, StoreError};
 use crate::domain::{LatLng, Milestone, OrderId, ShipmentId, TenantId};
 use chrono::{DateTime, Utc};
 
@@ -231,7 +231,7 @@ const PRUNE_BATCH: i64 = 5_000;
 pub async fn prune_positions(pool: &Pool, before: DateTime<Utc>) -> Result<u64> {
     let mut deleted = 0;
     loop {
-        let batch = on_pool!(pool, |c| sqlx::query(
+        let batch = on_write!(pool, |c| sqlx::query(
             "DELETE FROM positions WHERE id IN (
                  SELECT p.id FROM positions p
                  WHERE p.recorded_at < $1

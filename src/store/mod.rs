@@ -161,8 +161,18 @@ macro_rules! on_tx {
         }
     };
 }
+/// As `on_pool!`, for one write outside a transaction: on SQLite it waits
+/// its turn in the writer queue first, as `write_tx` does (a write left to
+/// SQLite's busy handler would starve behind the queue under load).
+macro_rules! on_write {
+    ($pool:expr, |$c:ident| $body:expr) => {{
+        let _turn = $crate::store::writer_turn($pool).await;
+        $crate::store::on_pool!($pool, |$c| $body)
+    }};
+}
 pub(crate) use crate::on_pool;
 pub(crate) use on_tx;
+pub(crate) use on_write;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -221,6 +231,14 @@ impl Pool {
     }
 }
 
+/// This process's turn to write, on SQLite (PostgreSQL needs none).
+pub(crate) async fn writer_turn(pool: &Pool) -> Option<tokio::sync::OwnedSemaphorePermit> {
+    match pool {
+        Pool::Sqlite(p) => Some(sqlite_writers(p).acquire_owned().await.expect("the writer queue is never closed")),
+        Pool::Postgres(_) => None,
+    }
+}
+
 /// A write transaction. SQLite's takes the write lock up front: a deferred
 /// transaction that reads first and writes later can fail instead of waiting
 /// when another writer commits in between. PostgreSQL's locks only the rows
@@ -228,8 +246,8 @@ impl Pool {
 pub(crate) async fn write_tx(pool: &Pool) -> Result<Tx> {
     Ok(match pool {
         Pool::Sqlite(p) => {
-            let turn = sqlite_writers(p).acquire_owned().await.expect("the writer queue is never closed");
-            Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, Some(turn))
+            let turn = writer_turn(pool).await;
+            Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, turn)
         }
         Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
     })

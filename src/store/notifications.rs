@@ -2,7 +2,7 @@
 //! claimed by the worker with a lease (so a worker that dies mid-delivery
 //! leaves its rows to be claimed again), marked sent, retried or dead.
 
-use super::{on_pool, on_tx};
+use super::{on_pool, on_tx, on_write};
 use super::{Pool, Result};
 use crate::domain::language::Language;
 use crate::domain::notification_rules::{self as rules, QuietHours};
@@ -267,7 +267,7 @@ pub async fn claim_notifications(
 }
 
 pub async fn mark_notification_sent(pool: &Pool, id: i64, response_status: Option<u16>) -> Result<()> {
-    on_pool!(pool, |c| sqlx::query(
+    on_write!(pool, |c| sqlx::query(
         "UPDATE notifications SET state = 'sent', sent_at = $1, lease_until = NULL, last_error = NULL,
                                   response_status = $2, secret = NULL WHERE id = $3",
     )
@@ -289,7 +289,7 @@ pub async fn mark_notification_failed(
     retry_at: Option<DateTime<Utc>>,
 ) -> Result<()> {
     let state = if retry_at.is_some() { "pending" } else { "dead" };
-    on_pool!(pool, |c| sqlx::query(
+    on_write!(pool, |c| sqlx::query(
         "UPDATE notifications SET state = $1, last_error = $2, response_status = $3,
                                   next_attempt_at = COALESCE($4, next_attempt_at), lease_until = NULL WHERE id = $5",
     )
@@ -307,7 +307,7 @@ pub async fn mark_notification_failed(
 /// Sends a message again (CS "resend"): back to pending, due now, with its
 /// attempts counted afresh. Scoped to the tenant.
 pub async fn resend_notification(pool: &Pool, tenant: TenantId, id: i64) -> Result<bool> {
-    let updated = on_pool!(pool, |c| sqlx::query(
+    let updated = on_write!(pool, |c| sqlx::query(
         "UPDATE notifications SET state = 'pending', attempts = 0, next_attempt_at = $1, lease_until = NULL
          WHERE id = $2 AND tenant_id = $3 AND state != 'sending'",
     )
@@ -356,7 +356,7 @@ pub async fn add_webhook_endpoint(
     secret: &str,
 ) -> Result<i64> {
     let sealed = key.seal(super::webhooks::ENDPOINT_SECRET, secret);
-    Ok(on_pool!(pool, |c| sqlx::query_scalar(
+    Ok(on_write!(pool, |c| sqlx::query_scalar(
         "INSERT INTO webhook_endpoints (tenant_id, url, secret, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
     )
     .bind(tenant)

@@ -1,7 +1,7 @@
 //! People who sign in: users, their sessions and one-time sign-in links,
 //! and failed sign-ins counted for rate limits.
 
-use super::{on_pool, on_tx, Pool, Result, StoreError};
+use super::{on_pool, on_tx, on_write, Pool, Result, StoreError};
 use crate::domain::{AccountId, TenantId, UserId};
 use crate::policy::{Person, Role};
 use chrono::{DateTime, Utc};
@@ -44,7 +44,7 @@ pub struct NewUser<'a> {
 /// Emails are kept lowercased: that is how people are found at sign-in.
 pub async fn create_user(pool: &Pool, user: &NewUser<'_>) -> Result<UserId> {
     let email = user.email.trim().to_lowercase();
-    let inserted = on_pool!(pool, |c| sqlx::query_scalar(
+    let inserted = on_write!(pool, |c| sqlx::query_scalar(
         "INSERT INTO users (tenant_id, account_id, email, name, role, password_hash, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"
     )
@@ -96,7 +96,7 @@ struct PersonRowWithHash {
 }
 
 pub async fn set_password(pool: &Pool, user: UserId, hash: &str) -> Result<()> {
-    on_pool!(pool, |c| sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+    on_write!(pool, |c| sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
         .bind(hash)
         .bind(user)
         .execute(c)
@@ -139,7 +139,7 @@ pub async fn set_role(
     role: Role,
     account: Option<AccountId>,
 ) -> Result<bool> {
-    let changed = on_pool!(pool, |c| sqlx::query(
+    let changed = on_write!(pool, |c| sqlx::query(
         "UPDATE users SET role = $1, account_id = $2 WHERE id = $3 AND tenant_id = $4
          AND ($2 IS NULL OR EXISTS (SELECT 1 FROM customer_accounts a WHERE a.id = $2 AND a.tenant_id = $4))"
     )
@@ -158,7 +158,7 @@ pub async fn set_role(
 
 /// Disables a person and ends every session they have.
 pub async fn disable_user(pool: &Pool, tenant: TenantId, user: UserId) -> Result<bool> {
-    let changed = on_pool!(pool, |c| sqlx::query(
+    let changed = on_write!(pool, |c| sqlx::query(
         "UPDATE users SET disabled_at = $1 WHERE id = $2 AND tenant_id = $3 AND disabled_at IS NULL"
     )
     .bind(Utc::now())
@@ -181,13 +181,13 @@ pub async fn accounts(pool: &Pool, tenant: TenantId) -> Result<Vec<(AccountId, S
 pub async fn create_session(pool: &Pool, user: UserId, token_hash: &str, expires_at: DateTime<Utc>) -> Result<()> {
     let now = Utc::now();
     // The person's sessions that can never be used again go.
-    on_pool!(pool, |c| sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at < $2")
+    on_write!(pool, |c| sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at < $2")
         .bind(user)
         .bind(now)
         .execute(c)
         .await
         .map(|r| r.rows_affected()))?;
-    on_pool!(pool, |c| sqlx::query(
+    on_write!(pool, |c| sqlx::query(
         "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at) VALUES ($1, $2, $3, $4, $3)"
     )
     .bind(token_hash)
@@ -235,7 +235,7 @@ pub async fn live_session(
 }
 
 pub async fn touch_session(pool: &Pool, session: i64, now: DateTime<Utc>) -> Result<()> {
-    on_pool!(pool, |c| sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
+    on_write!(pool, |c| sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
         .bind(now)
         .bind(session)
         .execute(c)
@@ -245,7 +245,7 @@ pub async fn touch_session(pool: &Pool, session: i64, now: DateTime<Utc>) -> Res
 }
 
 pub async fn revoke_session(pool: &Pool, token_hash: &str) -> Result<()> {
-    on_pool!(pool, |c| sqlx::query(
+    on_write!(pool, |c| sqlx::query(
         "UPDATE sessions SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL"
     )
     .bind(Utc::now())
@@ -257,7 +257,7 @@ pub async fn revoke_session(pool: &Pool, token_hash: &str) -> Result<()> {
 }
 
 pub async fn revoke_user_sessions(pool: &Pool, user: UserId) -> Result<()> {
-    on_pool!(pool, |c| sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+    on_write!(pool, |c| sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
         .bind(Utc::now())
         .bind(user)
         .execute(c)
@@ -296,7 +296,7 @@ pub async fn create_sign_in_link(
     purpose: LinkPurpose,
     expires_at: DateTime<Utc>,
 ) -> Result<()> {
-    on_pool!(pool, |c| sqlx::query(
+    on_write!(pool, |c| sqlx::query(
         "INSERT INTO sign_in_links (token_hash, user_id, purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)"
     )
     .bind(token_hash)
@@ -340,7 +340,7 @@ pub async fn use_sign_in_link(
     now: DateTime<Utc>,
 ) -> Result<Option<(Person, LinkPurpose)>> {
     let found = peek_sign_in_link(pool, token_hash, now).await?;
-    let used = on_pool!(pool, |c| sqlx::query(
+    let used = on_write!(pool, |c| sqlx::query(
         "UPDATE sign_in_links SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2"
     )
     .bind(token_hash)
@@ -354,13 +354,13 @@ pub async fn use_sign_in_link(
 pub async fn record_login_failure(pool: &Pool, buckets: &[&str], now: DateTime<Utc>) -> Result<()> {
     for bucket in buckets {
         // Only the last window counts; older rows of the bucket go.
-        on_pool!(pool, |c| sqlx::query("DELETE FROM login_failures WHERE bucket = $1 AND at < $2")
+        on_write!(pool, |c| sqlx::query("DELETE FROM login_failures WHERE bucket = $1 AND at < $2")
             .bind(bucket)
             .bind(now - chrono::Duration::days(1))
             .execute(c)
             .await
             .map(|r| r.rows_affected()))?;
-        on_pool!(pool, |c| sqlx::query("INSERT INTO login_failures (bucket, at) VALUES ($1, $2)")
+        on_write!(pool, |c| sqlx::query("INSERT INTO login_failures (bucket, at) VALUES ($1, $2)")
             .bind(bucket)
             .bind(now)
             .execute(c)
@@ -423,7 +423,7 @@ pub async fn reserve_login_attempt(
 /// Gives back an attempt's places: it succeeded, or was never checked.
 pub async fn release_login_attempt(pool: &Pool, reservation: &LoginReservation) -> Result<()> {
     for id in &reservation.0 {
-        on_pool!(pool, |c| sqlx::query("DELETE FROM login_failures WHERE id = $1")
+        on_write!(pool, |c| sqlx::query("DELETE FROM login_failures WHERE id = $1")
             .bind(id)
             .execute(c)
             .await
@@ -443,7 +443,7 @@ pub async fn login_failures_since(pool: &Pool, bucket: &str, since: DateTime<Utc
 /// A successful sign-in clears the account's count (not the address's:
 /// one good password must not reopen an address that is guessing others).
 pub async fn clear_login_failures(pool: &Pool, bucket: &str) -> Result<()> {
-    on_pool!(pool, |c| sqlx::query("DELETE FROM login_failures WHERE bucket = $1")
+    on_write!(pool, |c| sqlx::query("DELETE FROM login_failures WHERE bucket = $1")
         .bind(bucket)
         .execute(c)
         .await

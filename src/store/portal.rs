@@ -3,7 +3,7 @@
 //! deliveries, customer service's exceptions queue, and the audit log.
 
 use super::events::{insert_in_tx, recompute_status, AppendOutcome, NewEvent};
-use super::{on_pool, on_tx, Pool, Result};
+use super::{on_pool, on_tx, on_write, Pool, Result};
 use crate::domain::{
     AccountId, Milestone, OpenExceptions, OrderId, OrderLineId, Quantity, ShipmentId, Site, TenantId, TimeZone, UserId,
 };
@@ -547,7 +547,7 @@ pub async fn record_audit(
     action: &str,
     detail: &str,
 ) -> Result<()> {
-    on_pool!(pool, |c| sqlx::query(
+    on_write!(pool, |c| sqlx::query(
         "INSERT INTO audit_log (tenant_id, order_id, user_id, action, detail, at) VALUES ($1, $2, $3, $4, $5, $6)"
     )
     .bind(tenant)
@@ -596,7 +596,7 @@ pub async fn order_tracking_links(
 /// Revokes every live tracking link of the order (customer service does
 /// this when a link was forwarded to the wrong person).
 pub async fn revoke_order_tracking_links(pool: &Pool, order: OrderId) -> Result<u64> {
-    Ok(on_pool!(pool, |c| sqlx::query(
+    Ok(on_write!(pool, |c| sqlx::query(
         "UPDATE tracking_links SET revoked_at = $1 WHERE order_id = $2 AND revoked_at IS NULL"
     )
     .bind(Utc::now())

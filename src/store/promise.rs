@@ -4,7 +4,7 @@
 //! shipment, the scores of hand-over predictions (calibration), and the
 //! delivered shipments a backtest replays.
 
-use super::{on_pool, on_tx, Pool, Result, Tx};
+use super::{on_pool, on_tx, on_write, Pool, Result, Tx};
 use crate::domain::promise::{
     DayHistogram, Delivery, DeliveryWindow, Distribution, Lane, LaneKey, MonthlyHistogram, Score, YearMonth,
 };
@@ -81,11 +81,13 @@ pub async fn stale_windows(
 
 /// Moves the cursor forward (never back: two nodes may both pass).
 pub async fn advance_cursor(pool: &Pool, position: i64) -> Result<()> {
-    on_pool!(pool, |c| sqlx::query("UPDATE promise_cursor SET position = $1 WHERE name = 'events' AND position < $1")
-        .bind(position)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    on_write!(pool, |c| sqlx::query(
+        "UPDATE promise_cursor SET position = $1 WHERE name = 'events' AND position < $1"
+    )
+    .bind(position)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -343,7 +345,7 @@ pub async fn save_window(
     window: &DeliveryWindow,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    on_pool!(pool, |c| sqlx::query(
+    on_write!(pool, |c| sqlx::query(
         "INSERT INTO delivery_predictions (tenant_id, order_id, shipment_id, earliest, likely, latest, p_late, basis,
                                            reason, computed_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
@@ -447,7 +449,7 @@ pub async fn save_score(
     score: Score,
     month: YearMonth,
 ) -> Result<()> {
-    on_pool!(pool, |c| sqlx::query(
+    on_write!(pool, |c| sqlx::query(
         "UPDATE delivery_predictions SET score_below = $1, score_through = $2, scored_month = $3
          WHERE order_id = $4 AND shipment_id = $5"
     )
@@ -479,7 +481,7 @@ pub async fn scores(pool: &Pool, tenant: TenantId, from: YearMonth, to: YearMont
 
 /// Keeps the latest carrier estimate on the shipment.
 pub async fn set_carrier_estimate(pool: &Pool, shipment: ShipmentId, estimate: Option<NaiveDate>) -> Result<()> {
-    on_pool!(pool, |c| sqlx::query("UPDATE shipments SET carrier_estimate = $1 WHERE id = $2")
+    on_write!(pool, |c| sqlx::query("UPDATE shipments SET carrier_estimate = $1 WHERE id = $2")
         .bind(estimate)
         .bind(shipment)
         .execute(c)

@@ -1,8 +1,8 @@
 //! Tenants with their brand and settings, their accounts, and their
 //! overrides of the shared status dictionary.
 
-use super::on_pool;
 use super::{corrupt, Pool, Result};
+use super::{on_pool, on_write};
 use crate::domain::language::{Language, LanguageList, LanguageOffer};
 use crate::domain::notification_rules::QuietHours;
 use crate::domain::{AccountId, BrandColor, DictionaryEntry, TenantId, TimeZone};
@@ -54,7 +54,7 @@ impl TenantRecord {
 }
 
 pub async fn create_tenant(pool: &Pool, tenant: &NewTenant) -> Result<TenantId> {
-    let id = on_pool!(pool, |c| {
+    let id = on_write!(pool, |c| {
         sqlx::query_scalar(
         "INSERT INTO tenants (slug, brand_name, logo_url, primary_color, accent_color, support_email, support_phone, locale, time_zone, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
@@ -85,7 +85,7 @@ pub async fn list_tenants(pool: &Pool) -> Result<Vec<TenantRecord>> {
 }
 
 pub async fn create_account(pool: &Pool, tenant: TenantId, name: &str, external_ref: &str) -> Result<AccountId> {
-    let id = on_pool!(pool, |c| {
+    let id = on_write!(pool, |c| {
         sqlx::query_scalar(
         "INSERT INTO customer_accounts (tenant_id, name, external_ref, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
     )
@@ -117,7 +117,7 @@ pub async fn status_overrides(pool: &Pool, tenant: TenantId) -> Result<Vec<Dicti
 
 /// Overrides one row of the status dictionary for a tenant.
 pub async fn set_status_override(pool: &Pool, tenant: TenantId, entry: &DictionaryEntry) -> Result<()> {
-    on_pool!(pool, |c| {
+    on_write!(pool, |c| {
         sqlx::query(
         "INSERT INTO status_code_overrides (tenant_id, source, code, canonical, meaning) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (tenant_id, source, code) DO UPDATE SET canonical = excluded.canonical, meaning = excluded.meaning",
@@ -139,7 +139,7 @@ pub async fn set_status_override(pool: &Pool, tenant: TenantId, entry: &Dictiona
 /// The tenant's default buyer language and the ones its pages offer.
 pub async fn set_languages(pool: &Pool, tenant: TenantId, offer: &LanguageOffer) -> Result<()> {
     let offered = LanguageList(offer.offered.clone()).to_string();
-    on_pool!(pool, |c| sqlx::query("UPDATE tenants SET default_language = $1, offered_languages = $2 WHERE id = $3")
+    on_write!(pool, |c| sqlx::query("UPDATE tenants SET default_language = $1, offered_languages = $2 WHERE id = $3")
         .bind(offer.default.tag())
         .bind(&offered)
         .bind(tenant)
@@ -151,7 +151,7 @@ pub async fn set_languages(pool: &Pool, tenant: TenantId, offer: &LanguageOffer)
 
 /// Shows (or hides) condition alerts on the tenant's tracking pages.
 pub async fn set_buyers_see_condition_alerts(pool: &Pool, tenant: TenantId, shown: bool) -> Result<()> {
-    on_pool!(pool, |c| sqlx::query("UPDATE tenants SET buyers_see_condition_alerts = $1 WHERE id = $2")
+    on_write!(pool, |c| sqlx::query("UPDATE tenants SET buyers_see_condition_alerts = $1 WHERE id = $2")
         .bind(shown)
         .bind(tenant)
         .execute(c)
@@ -171,7 +171,7 @@ pub async fn buyers_see_condition_alerts(pool: &Pool, tenant: TenantId) -> Resul
 /// Whether the lookup page ("Track your order") emails the tracking link
 /// to the order's contact instead of opening the tracking page.
 pub async fn set_lookup_sends_email(pool: &Pool, tenant: TenantId, sends_email: bool) -> Result<()> {
-    on_pool!(pool, |c| sqlx::query("UPDATE tenants SET lookup_sends_email = $1 WHERE id = $2")
+    on_write!(pool, |c| sqlx::query("UPDATE tenants SET lookup_sends_email = $1 WHERE id = $2")
         .bind(sends_email)
         .bind(tenant)
         .execute(c)
@@ -190,7 +190,7 @@ pub async fn lookup_sends_email(pool: &Pool, tenant: TenantId) -> Result<bool> {
 
 /// Sets the tenant's arriving-soon radius in metres.
 pub async fn set_arriving_soon_radius(pool: &Pool, tenant: TenantId, metres: f64) -> Result<()> {
-    on_pool!(pool, |c| sqlx::query("UPDATE tenants SET arriving_soon_radius_m = $1 WHERE id = $2")
+    on_write!(pool, |c| sqlx::query("UPDATE tenants SET arriving_soon_radius_m = $1 WHERE id = $2")
         .bind(metres)
         .bind(tenant)
         .execute(c)
@@ -201,7 +201,7 @@ pub async fn set_arriving_soon_radius(pool: &Pool, tenant: TenantId, metres: f64
 
 /// Sets the tenant's quiet hours (`HH:MM`, local to each recipient).
 pub async fn set_quiet_hours(pool: &Pool, tenant: TenantId, quiet: QuietHours) -> Result<()> {
-    on_pool!(pool, |c| sqlx::query("UPDATE tenants SET quiet_hours_start = $1, quiet_hours_end = $2 WHERE id = $3")
+    on_write!(pool, |c| sqlx::query("UPDATE tenants SET quiet_hours_start = $1, quiet_hours_end = $2 WHERE id = $3")
         .bind(quiet.start.format("%H:%M").to_string())
         .bind(quiet.end.format("%H:%M").to_string())
         .bind(tenant)
@@ -216,7 +216,7 @@ pub async fn set_predicted_late_threshold(pool: &Pool, tenant: TenantId, thresho
     if !(0.0..=1.0).contains(&threshold) {
         return Err(super::StoreError::Invalid("the predicted-late threshold is a probability from 0 to 1".into()));
     }
-    on_pool!(pool, |c| sqlx::query("UPDATE tenants SET predicted_late_threshold = $1 WHERE id = $2")
+    on_write!(pool, |c| sqlx::query("UPDATE tenants SET predicted_late_threshold = $1 WHERE id = $2")
         .bind(threshold)
         .bind(tenant)
         .execute(c)

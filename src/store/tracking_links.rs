@@ -1,7 +1,7 @@
 //! Tracking links as stored: the hash of each token, the order it opens,
 //! when it expires and whether it was revoked.
 
-use super::on_pool;
+use super::{on_pool, on_write};
 use super::{Pool, Result};
 use crate::domain::{OrderId, TenantId};
 use chrono::{DateTime, Utc};
@@ -19,7 +19,7 @@ pub async fn insert_tracking_link(
     token_hash: &str,
     expires_at: Option<DateTime<Utc>>,
 ) -> Result<()> {
-    on_pool!(pool, |c| sqlx::query(
+    on_write!(pool, |c| sqlx::query(
         "INSERT INTO tracking_links (tenant_id, order_id, token_hash, created_at, expires_at)
          SELECT tenant_id, id, $1, $2, $3 FROM orders WHERE id = $4 AND tenant_id = $5",
     )
@@ -52,7 +52,7 @@ pub async fn resolve_tracking_link(
 }
 
 pub async fn revoke_tracking_link(pool: &Pool, token_hash: &str) -> Result<bool> {
-    let done = on_pool!(pool, |c| sqlx::query(
+    let done = on_write!(pool, |c| sqlx::query(
         "UPDATE tracking_links SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL"
     )
     .bind(Utc::now())

@@ -2,7 +2,7 @@
 //! deployment key (`secret_box`), and the receipts that refuse a replayed
 //! webhook id.
 
-use super::{on_pool, on_tx, StoreError};
+use super::{on_pool, on_tx, on_write, StoreError};
 use super::{Pool, Result};
 use crate::domain::TenantId;
 use crate::secret_box::{self, SecretKey};
@@ -20,7 +20,7 @@ pub async fn add_webhook_secret(
     secret: &str,
 ) -> Result<i64> {
     let sealed = key.seal(CARRIER_SECRET, secret);
-    Ok(on_pool!(pool, |c| sqlx::query_scalar(
+    Ok(on_write!(pool, |c| sqlx::query_scalar(
         "INSERT INTO webhook_secrets (tenant_id, source, secret, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
     )
     .bind(tenant)
@@ -32,7 +32,7 @@ pub async fn add_webhook_secret(
 }
 
 pub async fn revoke_webhook_secret(pool: &Pool, id: i64) -> Result<bool> {
-    let done = on_pool!(pool, |c| sqlx::query(
+    let done = on_write!(pool, |c| sqlx::query(
         "UPDATE webhook_secrets SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL"
     )
     .bind(Utc::now())
@@ -63,7 +63,7 @@ pub async fn live_webhook_secrets(pool: &Pool, key: &SecretKey, tenant: TenantId
 
 /// Records a webhook id; `false` if it was seen before (a replay).
 pub async fn record_webhook_receipt(pool: &Pool, tenant: TenantId, source: &str, webhook_id: &str) -> Result<bool> {
-    let done = on_pool!(pool, |c| {
+    let done = on_write!(pool, |c| {
         sqlx::query(
         "INSERT INTO webhook_receipts (tenant_id, source, webhook_id, received_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
     )
