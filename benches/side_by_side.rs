@@ -179,6 +179,31 @@ impl Drop for Nginx {
     }
 }
 
+/// Waits until the server has used under a tenth of a core for a second:
+/// its workers (promise windows, KPI rollups) catch up after ingest, and a
+/// measurement taken meanwhile would time them, not the path under test.
+async fn wait_until_idle(server: &Server) {
+    let cpu_ticks = || {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", server.child.id())).unwrap_or_default();
+        // utime and stime: the 12th and 13th fields after the command's ")".
+        let fields: Vec<u64> =
+            stat.rsplit(')').next().unwrap_or_default().split_whitespace().filter_map(|f| f.parse().ok()).collect();
+        fields.get(10).copied().unwrap_or(0) + fields.get(11).copied().unwrap_or(0)
+    };
+    let deadline = Instant::now() + Duration::from_secs(300);
+    let mut before = cpu_ticks();
+    while Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let now = cpu_ticks();
+        // Ticks are hundredths of a second: under 10 in a second is under a tenth of a core.
+        if now - before < 10 {
+            return;
+        }
+        before = now;
+    }
+    eprintln!("the server was still busy after five minutes; measuring anyway");
+}
+
 fn rss_of(pid: u32, field: &str) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     status
@@ -496,6 +521,7 @@ async fn main() {
     let nginx = Nginx::start(&page);
 
     let seconds = 10;
+    wait_until_idle(&server).await;
     let page_ours = wrk(&page_url, 64, seconds);
     eprintln!("tracking page, Milepost: {}", page_ours.cell());
     let page_nginx = wrk(&format!("{}/page", nginx.base), 64, seconds);
@@ -520,6 +546,7 @@ async fn main() {
     let theirs = Target::Nchan { nginx: &nginx, payload };
     let mut fan = Vec::new();
     for subscribers in [1_000, 10_000] {
+        wait_until_idle(&server).await;
         let a = fan_out(&client, &ours, after, subscribers, (subscribers, 5)).await;
         eprintln!("fan-out to {subscribers}, Milepost: {}", a.cell());
         let b = fan_out(&client, &theirs, after, subscribers, (subscribers, 5)).await;
@@ -527,6 +554,7 @@ async fn main() {
         fan.push((subscribers, a, b));
     }
 
+    wait_until_idle(&server).await;
     let (batch_rate, batch_latency) = ingest(
         &client,
         &server,
@@ -537,6 +565,7 @@ async fn main() {
     )
     .await;
     eprintln!("ingest, batches: {batch_rate:.0} events/s");
+    wait_until_idle(&server).await;
     let (single_rate, single_latency) =
         ingest(&client, &server, 16, 5_000, 1, move |i| event("single", i, orders)).await;
     eprintln!("ingest, single: {single_rate:.0} events/s");
@@ -551,6 +580,7 @@ async fn main() {
         .map(|_| tokio::spawn(subscriber(ours.addr(), ours.path(after + 1_000_000), arrivals.clone(), ready.clone())))
         .collect();
     tokio::time::timeout(Duration::from_secs(120), ready.acquire_many(5_000)).await.unwrap().unwrap().forget();
+    wait_until_idle(&server).await;
     let page_under_streams = tokio::task::spawn_blocking(move || wrk(&page_url, 64, seconds)).await.unwrap();
     for stream in streams {
         stream.abort();
