@@ -554,6 +554,20 @@ async fn main() {
         fan.push((subscribers, a, b));
     }
 
+    // Before ingest adds hundreds of events to this order: the same page as above.
+    eprintln!("tracking page with 5,000 open streams");
+    let arrivals = Arc::new(Mutex::new(Vec::new()));
+    let ready = Arc::new(Semaphore::new(0));
+    let streams: Vec<_> = (0..5_000)
+        .map(|_| tokio::spawn(subscriber(ours.addr(), ours.path(after + 1_000_000), arrivals.clone(), ready.clone())))
+        .collect();
+    tokio::time::timeout(Duration::from_secs(120), ready.acquire_many(5_000)).await.unwrap().unwrap().forget();
+    wait_until_idle(&server).await;
+    let page_under_streams = tokio::task::spawn_blocking(move || wrk(&page_url, 64, seconds)).await.unwrap();
+    for stream in streams {
+        stream.abort();
+    }
+
     wait_until_idle(&server).await;
     let (batch_rate, batch_latency) = ingest(
         &client,
@@ -572,19 +586,6 @@ async fn main() {
     let raw_dir = tempfile::tempdir().unwrap();
     let (raw_batch_bare, raw_batch_indexed) = sqlite_raw(raw_dir.path(), 100_000, 1_000).await;
     let (raw_single_bare, raw_single_indexed) = sqlite_raw(raw_dir.path(), 10_000, 1).await;
-
-    eprintln!("tracking page with 5,000 open streams");
-    let arrivals = Arc::new(Mutex::new(Vec::new()));
-    let ready = Arc::new(Semaphore::new(0));
-    let streams: Vec<_> = (0..5_000)
-        .map(|_| tokio::spawn(subscriber(ours.addr(), ours.path(after + 1_000_000), arrivals.clone(), ready.clone())))
-        .collect();
-    tokio::time::timeout(Duration::from_secs(120), ready.acquire_many(5_000)).await.unwrap().unwrap().forget();
-    wait_until_idle(&server).await;
-    let page_under_streams = tokio::task::spawn_blocking(move || wrk(&page_url, 64, seconds)).await.unwrap();
-    for stream in streams {
-        stream.abort();
-    }
 
     println!("\n## Side by side (SQLite, release build; client and servers share the machine's 2 cores)\n");
     println!("| path | Milepost | anchor | ratio |");
