@@ -439,7 +439,7 @@ async fn sqlite_raw(dir: &Path, rows: usize, per_transaction: usize) -> (f64, f6
 }
 
 /// Raw, gzip and brotli bytes of the release site's wasm (`make release`
-/// precompresses it).
+/// precompresses it; a debug site has no compressed files and no figures).
 fn wasm_sizes(site: &Path) -> Option<(u64, u64, u64)> {
     let pkg = site.join("pkg");
     let wasm: PathBuf = std::fs::read_dir(&pkg)
@@ -453,7 +453,8 @@ fn wasm_sizes(site: &Path) -> Option<(u64, u64, u64)> {
         name.push(ext);
         size(PathBuf::from(name))
     };
-    Some((size(wasm.clone()), with(".gz"), with(".br")))
+    let (gz, br) = (with(".gz"), with(".br"));
+    (gz > 0 && br > 0).then(|| (size(wasm.clone()), gz, br))
 }
 
 /// The bytes of the first `data:` message on an SSE stream.
@@ -635,6 +636,6 @@ async fn main() {
             br / 1024,
             ratio(br as f64, 350.0 * 1024.0)
         ),
-        None => println!("| wasm bundle | no release site in {site} (`make release`) | | |"),
+        None => println!("| wasm bundle | no precompressed release site in {site} (`make release`) | | |"),
     }
 }
