@@ -792,6 +792,16 @@ impl SplitKey {
             Dim::Account => None,
         }
     }
+
+    /// Keeps `value` as the key's `dim` (a split never keys by account).
+    pub fn set(&mut self, dim: Dim, value: String) {
+        match dim {
+            Dim::Carrier => self.carrier = Some(value),
+            Dim::Lane => self.lane = Some(value),
+            Dim::ShipFrom => self.ship_from = Some(value),
+            Dim::Account => {}
+        }
+    }
 }
 
 /// A rate with what it was computed from; `rate` is `None` when there is

@@ -634,7 +634,7 @@ fn sums(columns: &[String]) -> String {
     columns.iter().map(|c| format!("CAST(SUM({c}) AS BIGINT)")).collect::<Vec<_>>().join(", ")
 }
 
-/// The key columns of a split, as `SplitKey::from_texts` reads them back.
+/// The key columns of a split, in the order `split_key` reads them back.
 fn split_columns(split: Split) -> Vec<&'static str> {
     let mut columns: Vec<&str> = split.week.then_some("CAST(week AS TEXT)").into_iter().collect();
     columns.extend(split.dims.iter().map(|&dim| dim_column(dim)));
@@ -658,12 +658,7 @@ fn split_key(split: Split, texts: Vec<String>) -> Result<SplitKey> {
         key.week = Some(week.parse().map_err(|_| super::corrupt(format!("week {week:?}")))?);
     }
     for (&dim, value) in split.dims.iter().zip(texts) {
-        match dim {
-            Dim::Carrier => key.carrier = Some(value),
-            Dim::Lane => key.lane = Some(value),
-            Dim::ShipFrom => key.ship_from = Some(value),
-            Dim::Account => {}
-        }
+        key.set(dim, value);
     }
     Ok(key)
 }
