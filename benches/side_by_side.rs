@@ -474,14 +474,10 @@ fn ratio(ours: f64, anchor: f64) -> String {
     format!("{:.2}", ours / anchor)
 }
 
-#[tokio::main]
-async fn main() {
-    let site = std::env::var("MILEPOST_SITE_ROOT").unwrap_or_else(|_| "target/site".to_string());
-    let server = start_server(&[("MILEPOST_DEMO_REPLAY", "off"), ("MILEPOST_SITE_ROOT", &site)]);
-    let client = reqwest::Client::builder().pool_max_idle_per_host(64).build().unwrap();
-
+/// A hundred orders, the first with a timeline of twenty events, and a
+/// tracking link to it: `(token, page URL)`.
+async fn prepare_orders(client: &reqwest::Client, server: &Server, orders: usize) -> (String, String) {
     // A buyer's page with a timeline of twenty events.
-    let orders = 100;
     for i in 0..orders {
         let r = client
             .put(format!("{}/api/v1/orders/SIDE-{i}", server.base))
@@ -516,6 +512,17 @@ async fn main() {
         .unwrap();
     let token = link["token"].as_str().unwrap().to_string();
     let page_url = format!("{}/t/{token}", server.base);
+    (token, page_url)
+}
+
+#[tokio::main]
+async fn main() {
+    let site = std::env::var("MILEPOST_SITE_ROOT").unwrap_or_else(|_| "target/site".to_string());
+    let server = start_server(&[("MILEPOST_DEMO_REPLAY", "off"), ("MILEPOST_SITE_ROOT", &site)]);
+    let client = reqwest::Client::builder().pool_max_idle_per_host(64).build().unwrap();
+
+    let orders = 100;
+    let (token, page_url) = prepare_orders(&client, &server, orders).await;
     let page = client.get(&page_url).send().await.unwrap();
     assert_eq!(page.status(), 200);
     let page = page.bytes().await.unwrap();
@@ -527,6 +534,19 @@ async fn main() {
     eprintln!("tracking page, Milepost: {}", page_ours.cell());
     let page_nginx = wrk(&format!("{}/page", nginx.base), 64, seconds);
     eprintln!("tracking page, nginx: {}", page_nginx.cell());
+    // Every request rendered from the store: what a page no one else opened
+    // in the last moments costs (a second server, its page cache off).
+    let page_rendered = {
+        let uncached = start_server(&[
+            ("MILEPOST_DEMO_REPLAY", "off"),
+            ("MILEPOST_SITE_ROOT", &site),
+            ("MILEPOST_PAGE_CACHE_MS", "off"),
+        ]);
+        let (_, url) = prepare_orders(&client, &uncached, orders).await;
+        wait_until_idle(&uncached).await;
+        wrk(&url, 64, seconds)
+    };
+    eprintln!("tracking page, every request rendered: {}", page_rendered.cell());
     // Failed here means answered with anything but the 404.
     let missing_ours = wrk(&format!("{}/no-such-page", server.base), 64, seconds).all_not_found();
     let missing_nginx = wrk(&format!("{}/no-such-page", nginx.base), 64, seconds).all_not_found();
@@ -597,6 +617,12 @@ async fn main() {
         page_ours.cell(),
         page_nginx.cell(),
         ratio(page_ours.requests_per_s, page_nginx.requests_per_s)
+    );
+    println!(
+        "| tracking page, page cache off (every request rendered) | {} | nginx, same bytes: {} | {} |",
+        page_rendered.cell(),
+        page_nginx.cell(),
+        ratio(page_rendered.requests_per_s, page_nginx.requests_per_s)
     );
     println!(
         "| not-found page (a 404 expected), wrk c=64 {seconds} s | {} | nginx: {} | {} |",

@@ -110,6 +110,10 @@ pub struct Limits {
     /// waits for a turn before it is answered 429.
     pub password_check_wait: std::time::Duration,
     pub rate_limits: RateLimits,
+    /// `MILEPOST_PAGE_CACHE_MS`, default 2000, or `off`: how long a rendered
+    /// tracking page may be served again while its order does not change
+    /// (`server::page_cache`).
+    pub page_cache: Option<std::time::Duration>,
 }
 
 /// Requests per client address to the endpoints a stranger can call
@@ -193,6 +197,10 @@ impl Limits {
             idle_timeout: millis(number("MILEPOST_IDLE_TIMEOUT_MS", 60_000)?),
             password_checks: number("MILEPOST_PASSWORD_CHECKS", 2 * cores)? as usize,
             password_check_wait: millis(number("MILEPOST_PASSWORD_CHECK_WAIT_MS", 2_000)?),
+            page_cache: match get("MILEPOST_PAGE_CACHE_MS") {
+                Some(v) if v.trim().eq_ignore_ascii_case("off") => None,
+                _ => Some(millis(number("MILEPOST_PAGE_CACHE_MS", 2_000)?.min(5_000))),
+            },
             rate_limits: RateLimits {
                 sign_in: rate("MILEPOST_RATE_LIMIT_SIGN_IN", 20, 30)?,
                 sign_in_link: rate("MILEPOST_RATE_LIMIT_SIGN_IN_LINK", 5, 10)?,

@@ -41,6 +41,9 @@ pub struct AppState {
     /// Page views and searches the rollup worker has yet to write.
     #[from_ref(skip)]
     pub signals: Arc<crate::store::kpis::PendingSignals>,
+    /// Tracking pages rendered a moment ago (`server::page_cache`).
+    #[from_ref(skip)]
+    pub page_cache: Arc<crate::live::page_cache::PageCache>,
 }
 
 impl AppState {
@@ -79,6 +82,7 @@ impl AppState {
         let blobs = Arc::new(LocalBlobStore::new(config.data_dir.join("pod")));
         let password_checks = Arc::new(tokio::sync::Semaphore::new(config.limits.password_checks));
         let rate_limits = Arc::new(crate::rate_limit::RateLimiters::new(&config.limits.rate_limits));
+        let config_page_cache = config.limits.page_cache;
         AppState {
             leptos_options,
             site: Arc::new(site),
@@ -93,6 +97,7 @@ impl AppState {
             password_checks,
             rate_limits,
             signals: Arc::default(),
+            page_cache: Arc::new(crate::live::page_cache::PageCache::new(config_page_cache)),
         }
     }
 }

@@ -140,6 +140,25 @@ pub fn derive_order_status(events: &[EventFact], shipments: &[i64], lines_outsta
     OrderStatus { milestone, shipments: shipment_statuses, open_exceptions, cancelled, lines_outstanding }
 }
 
+/// The newest event of each kind in each scope: all [`derive_order_status`]
+/// needs. Every rule there asks whether something of a kind happened, the
+/// newest milestone's time, or whether a resolution or milestone came after
+/// an exception (and the newest exception of a kind is the one most likely
+/// still open), so the status of the digest is the status of the whole
+/// history. The store reads this shape with `GROUP BY` instead of every
+/// event of a long timeline. [`exceptions_since`] needs the full history.
+pub fn latest_of_each_kind(events: &[EventFact]) -> Vec<EventFact> {
+    let mut latest: BTreeMap<(Option<i64>, Canonical), DateTime<Utc>> = BTreeMap::new();
+    for e in events {
+        let at = latest.entry((e.shipment, e.canonical)).or_insert(e.occurred_at);
+        *at = (*at).max(e.occurred_at);
+    }
+    latest
+        .into_iter()
+        .map(|((shipment, canonical), occurred_at)| EventFact { shipment, canonical, occurred_at })
+        .collect()
+}
+
 /// When the oldest of the order's open exceptions opened: per open
 /// exception, its first report in that scope since it was last resolved.
 /// What customer service's queue counts an exception's age from.
@@ -367,6 +386,24 @@ mod tests {
     }
 
     #[test]
+    fn return_steps_never_move_a_delivered_order_backwards() {
+        use crate::domain::returns::ReturnStatus;
+        let delivered = vec![m(None, Milestone::Placed, 0), m(Some(1), Milestone::Delivered, 20)];
+        let before = derive_order_status(&delivered, &[1], false);
+        for (i, step) in ReturnStatus::ALL.into_iter().enumerate() {
+            let mut events = delivered.clone();
+            // After delivery, on the order and on the shipment it came in.
+            for shipment in [None, Some(1)] {
+                events.push(EventFact { shipment, canonical: Canonical::Return(step), occurred_at: at(30 + i as u32) });
+            }
+            let after = derive_order_status(&events, &[1], false);
+            assert_eq!(after, before, "{step}");
+            assert_eq!(after.headline(), "Delivered");
+            assert!(after.open_exceptions.is_empty());
+        }
+    }
+
+    #[test]
     fn an_exception_stays_open_until_a_later_milestone_resolves_it() {
         let mut events = vec![m(Some(1), Milestone::OutForDelivery, 8), x(Some(1), ExceptionKind::FailedAttempt, 12)];
         let status = derive_order_status(&events, &[1], false);
@@ -531,6 +568,8 @@ mod tests {
         prop_oneof![
             (0..Milestone::ALL.len()).prop_map(|i| Canonical::Milestone(Milestone::ALL[i])),
             (0..ExceptionKind::ALL.len()).prop_map(|i| Canonical::Exception(ExceptionKind::ALL[i])),
+            (0..ExceptionKind::ALL.len()).prop_map(|i| Canonical::Resolved(ExceptionKind::ALL[i])),
+            Just(Canonical::Note),
             Just(Canonical::Unmapped),
         ]
     }
@@ -568,6 +607,39 @@ mod tests {
             let actual = derive_order_status(&shuffled, &[2, 1, 2], outstanding);
             prop_assert_eq!(&actual, &expected);
             prop_assert_eq!(actual.headline(), expected.headline());
+        }
+
+        #[test]
+        fn the_newest_event_of_each_kind_gives_the_same_status(
+            events in proptest::collection::vec(arb_event(), 0..60),
+            outstanding in any::<bool>(),
+        ) {
+            let digest = latest_of_each_kind(&events);
+            prop_assert!(digest.len() <= events.len());
+            prop_assert_eq!(
+                derive_order_status(&digest, &[1, 2], outstanding),
+                derive_order_status(&events, &[1, 2], outstanding)
+            );
+        }
+
+        #[test]
+        fn return_steps_change_no_order_status(
+            events in proptest::collection::vec(arb_event(), 0..30),
+            steps in proptest::collection::vec((proptest::option::of(1i64..4), 0..crate::domain::returns::ReturnStatus::ALL.len(), 0u32..48), 0..10),
+            outstanding in any::<bool>(),
+        ) {
+            let mut with_returns = events.clone();
+            with_returns.extend(steps.into_iter().map(|(shipment, i, hour)| EventFact {
+                shipment,
+                canonical: Canonical::Return(crate::domain::returns::ReturnStatus::ALL[i]),
+                occurred_at: at(hour),
+            }));
+            let shipments: Vec<i64> =
+                with_returns.iter().filter_map(|e| e.shipment).chain([1, 2]).collect::<BTreeSet<_>>().into_iter().collect();
+            prop_assert_eq!(
+                derive_order_status(&with_returns, &shipments, outstanding),
+                derive_order_status(&events, &shipments, outstanding)
+            );
         }
 
         #[test]

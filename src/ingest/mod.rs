@@ -32,15 +32,27 @@ pub(crate) fn publish(state: &AppState, tenant: TenantId, order: OrderId, outcom
     }
 }
 
-/// Appends events for an order. A carrier event given for an order that has
-/// exactly one shipment is about that shipment; with several it stays
-/// order-level (we cannot guess which).
+/// Appends events for an order (see [`place_on_sole_shipment`]).
 pub async fn append(
     state: &AppState,
     tenant: TenantId,
     order: OrderId,
     events: &[NewEvent],
 ) -> store::Result<AppendOutcome> {
+    let events = place_on_sole_shipment(state, order, events).await?;
+    let outcome = store::append(&state.pool, tenant, order, &events).await?;
+    publish(state, tenant, order, &[&outcome]);
+    Ok(outcome)
+}
+
+/// A carrier event given for an order that has exactly one shipment is
+/// about that shipment; with several it stays order-level (we cannot guess
+/// which).
+pub(crate) async fn place_on_sole_shipment<'a>(
+    state: &AppState,
+    order: OrderId,
+    events: &'a [NewEvent],
+) -> store::Result<std::borrow::Cow<'a, [NewEvent]>> {
     let unplaced = |e: &NewEvent| e.shipment.is_none() && is_carrier_source(&e.source);
     let mut events = std::borrow::Cow::Borrowed(events);
     if events.iter().any(unplaced) {
@@ -50,9 +62,7 @@ pub async fn append(
             }
         }
     }
-    let outcome = store::append(&state.pool, tenant, order, &events).await?;
-    publish(state, tenant, order, &[&outcome]);
-    Ok(outcome)
+    Ok(events)
 }
 
 pub async fn append_by_tracking_number(

@@ -77,19 +77,31 @@ pub async fn events(
         });
         groups[group].1.push(i);
     }
-    let mut results = vec![Recorded::Unmatched; valid.len()];
-    for (target, members) in groups {
+    let mut batch: Vec<(Target, Vec<NewEvent>)> = Vec::with_capacity(groups.len());
+    for (target, members) in &groups {
         let events: Vec<NewEvent> = members.iter().map(|&i| valid[i].1.clone()).collect();
-        let outcome = match &target {
-            Target::Order(number) => Some(super::append(state, tenant, orders[number], &events).await?),
-            Target::TrackingNumber(tracking) => {
-                match super::append_by_tracking_number(state, tenant, tracking, &events).await? {
-                    TrackedOutcome::Appended { outcome, .. } => Some(outcome),
-                    TrackedOutcome::Unmatched { .. } => None,
-                }
-            }
+        let events = match target {
+            Target::Order(number) => super::place_on_sole_shipment(state, orders[number], &events).await?.into_owned(),
+            Target::TrackingNumber(_) => events,
         };
-        if let Some(outcome) = outcome {
+        batch.push((target.clone(), events));
+    }
+    // The whole request in one transaction.
+    let destinations: Vec<(store::Destination, &[NewEvent])> = batch
+        .iter()
+        .map(|(target, events)| {
+            let to = match target {
+                Target::Order(number) => store::Destination::Order(orders[number]),
+                Target::TrackingNumber(tracking) => store::Destination::TrackingNumber(tracking),
+            };
+            (to, &events[..])
+        })
+        .collect();
+    let outcomes = store::append_all(&state.pool, tenant, &destinations).await?;
+    let mut results = vec![Recorded::Unmatched; valid.len()];
+    for ((_, members), outcome) in groups.iter().zip(&outcomes) {
+        if let TrackedOutcome::Appended { order, outcome } = outcome {
+            super::publish(state, tenant, *order, &[outcome]);
             for (k, &i) in members.iter().enumerate() {
                 let (id, new) = outcome.stored[k];
                 results[i] = if new { Recorded::Created(id) } else { Recorded::Duplicate(id) };

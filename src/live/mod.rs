@@ -5,11 +5,13 @@
 //! store, so it misses nothing and blocks nobody.
 
 pub mod listener;
+pub mod page_cache;
 pub mod sse;
 
 use crate::domain::{EventId, OrderId, TenantId};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 use tokio::sync::{broadcast, OnceCell};
 
 /// How many updates a subscriber may fall behind before it must catch up
@@ -35,9 +37,40 @@ pub struct Update {
 #[derive(Default)]
 pub struct Hub {
     orders: Mutex<HashMap<OrderId, broadcast::Sender<Arc<Update>>>>,
+    /// When each order last changed, for caches of what was built from it
+    /// (`server::page_cache`); forgotten after [`Hub::CHANGES_KEPT`].
+    changed: Mutex<RecentChanges>,
+}
+
+#[derive(Default)]
+struct RecentChanges {
+    at: HashMap<OrderId, Instant>,
+    /// Past this many entries, the old ones are dropped (and the mark is
+    /// raised when they are all recent, so pruning stays occasional).
+    prune_above: usize,
 }
 
 impl Hub {
+    /// How long a change is remembered: longer than anything built from an
+    /// order may be cached.
+    pub const CHANGES_KEPT: Duration = Duration::from_secs(10);
+
+    /// Whether `order` changed (an event, a moved vehicle, on any node) at
+    /// or after `since`. Answers only for the last [`Hub::CHANGES_KEPT`].
+    pub fn changed_since(&self, order: OrderId, since: Instant) -> bool {
+        self.changed.lock().expect("hub lock").at.get(&order).is_some_and(|at| *at >= since)
+    }
+
+    fn record_change(&self, order: OrderId) {
+        let now = Instant::now();
+        let mut changed = self.changed.lock().expect("hub lock");
+        changed.at.insert(order, now);
+        if changed.at.len() > changed.prune_above.max(4_096) {
+            changed.at.retain(|_, at| now.duration_since(*at) < Self::CHANGES_KEPT);
+            changed.prune_above = 2 * changed.at.len();
+        }
+    }
+
     pub fn subscribe(&self, order: OrderId) -> broadcast::Receiver<Arc<Update>> {
         let mut orders = self.orders.lock().expect("hub lock");
         orders.entry(order).or_insert_with(|| broadcast::channel(BACKLOG).0).subscribe()
@@ -55,6 +88,7 @@ impl Hub {
 
     fn send(&self, update: Update) {
         let order = update.order;
+        self.record_change(order);
         let mut orders = self.orders.lock().expect("hub lock");
         let Some(sender) = orders.get(&order) else { return };
         let update = Arc::new(update);
@@ -72,6 +106,18 @@ impl Hub {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn changes_are_remembered_per_order() {
+        let hub = Hub::default();
+        let before = Instant::now();
+        hub.publish(TenantId(1), OrderId(1), EventId(10));
+        assert!(hub.changed_since(OrderId(1), before));
+        assert!(!hub.changed_since(OrderId(1), Instant::now()));
+        assert!(!hub.changed_since(OrderId(2), before));
+        hub.publish_moved(TenantId(1), OrderId(2));
+        assert!(hub.changed_since(OrderId(2), before));
+    }
 
     #[tokio::test]
     async fn subscribers_hear_only_their_order() {

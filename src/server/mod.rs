@@ -1,6 +1,7 @@
 //! Assembles the HTTP server: Leptos pages, static files, security headers,
 //! graceful shutdown.
 
+mod page_cache;
 mod public_limits;
 
 use crate::auth::tracking_link;
@@ -48,6 +49,7 @@ pub fn router(state: AppState) -> Router {
             move || page_shell(shell_options.clone()),
         )
         .fallback(static_file_or_not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), page_cache::tracking_pages))
         .layer(middleware::from_fn_with_state(state.clone(), tracking_link_gate))
         // Outside the gate: guessing tracking tokens counts against the limit.
         .layer(middleware::from_fn_with_state(state.clone(), public_limits::public_endpoints))
@@ -240,7 +242,7 @@ pub fn tracking_not_found() -> Response {
     (StatusCode::NOT_FOUND, Html(page)).into_response()
 }
 
-fn tracking_unavailable() -> Response {
+pub(crate) fn tracking_unavailable() -> Response {
     let page = render("Tracking unavailable", Robots::NoIndex, || view! { <Unavailable/> });
     (StatusCode::SERVICE_UNAVAILABLE, Html(page)).into_response()
 }

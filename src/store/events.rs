@@ -66,23 +66,97 @@ pub async fn append(
     order: OrderId,
     events: &[NewEvent],
 ) -> Result<AppendOutcome> {
-    let mut tx = super::write_tx(pool).await?;
-    let outcome = append_in_tx(&mut tx, tenant, order, events).await?;
-    tx.commit().await?;
-    Ok(outcome)
+    match append_all(pool, tenant, &[(Destination::Order(order), events)]).await?.pop() {
+        Some(TrackedOutcome::Appended { outcome, .. }) => Ok(outcome),
+        _ => unreachable!("events for an order are appended to it"),
+    }
 }
 
-async fn append_in_tx(
-    tx: &mut super::Tx,
+/// Where a group of events goes: an order, or the shipment carrying a
+/// tracking number (parked until one does).
+#[derive(Clone, Copy, Debug)]
+pub enum Destination<'a> {
+    Order(OrderId),
+    TrackingNumber(&'a str),
+}
+
+/// Appends every group of a request in one transaction (one turn at
+/// SQLite's write lock, one commit), each order's status recomputed once.
+/// Locks are taken in one order by every writer (the tracking numbers'
+/// first, sorted, then the orders', sorted), so concurrent batches on
+/// PostgreSQL cannot deadlock.
+pub async fn append_all(
+    pool: &super::Pool,
     tenant: TenantId,
-    order: OrderId,
-    events: &[NewEvent],
-) -> Result<AppendOutcome> {
-    let outcome = insert_in_tx(tx, tenant, order, events).await?;
-    if !outcome.inserted.is_empty() {
-        recompute_status(tx, order).await?;
+    groups: &[(Destination<'_>, &[NewEvent])],
+) -> Result<Vec<TrackedOutcome>> {
+    let mut tx = super::write_tx(pool).await?;
+    let mut keys: Vec<String> = groups
+        .iter()
+        .filter_map(|(to, _)| match to {
+            Destination::TrackingNumber(number) => Some(tracking_key(tenant, number)),
+            Destination::Order(_) => None,
+        })
+        .collect();
+    keys.sort();
+    keys.dedup();
+    for key in &keys {
+        tx.lock(key).await?;
     }
-    Ok(outcome)
+    // Where each group lands: an order (with the shipment filled in for a
+    // tracking number), or nowhere yet.
+    let mut landing: Vec<Option<(OrderId, Option<ShipmentId>)>> = Vec::with_capacity(groups.len());
+    for (to, _) in groups {
+        landing.push(match to {
+            Destination::Order(order) => Some((*order, None)),
+            Destination::TrackingNumber(number) => {
+                on_tx!(&mut tx, |c| sqlx::query_as::<_, (ShipmentId, OrderId)>(
+                    "SELECT id, order_id FROM shipments WHERE tenant_id = $1 AND tracking_number = $2 ORDER BY id DESC LIMIT 1",
+                )
+                .bind(tenant)
+                .bind(number)
+                .fetch_optional(c)
+                .await)?
+                .map(|(shipment, order)| (order, Some(shipment)))
+            }
+        });
+    }
+    let mut orders: Vec<OrderId> = landing.iter().flatten().map(|(order, _)| *order).collect();
+    orders.sort();
+    orders.dedup();
+    for order in &orders {
+        tx.lock_order(*order).await?;
+    }
+    let mut results = Vec::with_capacity(groups.len());
+    let mut changed = Vec::new();
+    for ((to, events), landing) in groups.iter().zip(landing) {
+        results.push(match (to, landing) {
+            (_, Some((order, shipment))) => {
+                let attached: Vec<NewEvent>;
+                let events = match shipment {
+                    Some(shipment) => {
+                        attached = events.iter().cloned().map(|e| NewEvent { shipment: Some(shipment), ..e }).collect();
+                        &attached[..]
+                    }
+                    None => *events,
+                };
+                let outcome = insert_in_tx(&mut tx, tenant, order, events).await?;
+                if !outcome.inserted.is_empty() {
+                    changed.push(order);
+                }
+                TrackedOutcome::Appended { order, outcome }
+            }
+            (Destination::TrackingNumber(number), None) => park_unmatched(&mut tx, tenant, number, events).await?,
+            (Destination::Order(_), None) => unreachable!("an order group always lands"),
+        });
+    }
+    changed.sort();
+    changed.dedup();
+    for order in changed {
+        recompute_status(&mut tx, order).await?;
+    }
+    tx.commit().await?;
+    Ok(results)
 }
 
 /// Inserts what is new; the caller recomputes the status once at the end.
@@ -161,21 +235,14 @@ pub(super) async fn insert_in_tx(
 /// Rewrites the order's and its shipments' derived status from all events.
 pub(super) async fn recompute_status(tx: &mut super::Tx, order: OrderId) -> Result<()> {
     tx.lock_order(order).await?;
-    let rows: Vec<(Option<ShipmentId>, String, DateTime<Utc>)> =
-        on_tx!(tx, |c| sqlx::query_as("SELECT shipment_id, canonical, occurred_at FROM events WHERE order_id = $1")
-            .bind(order)
-            .fetch_all(c)
-            .await)?;
-    let facts = rows
-        .into_iter()
-        .map(|(shipment, canonical, occurred_at)| {
-            Ok(EventFact {
-                shipment: shipment.map(|s| s.0),
-                canonical: canonical.parse().map_err(super::corrupt)?,
-                occurred_at,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
+    // The newest event of each kind is all the status needs
+    // (`domain::latest_of_each_kind`): a few rows however long the timeline.
+    let latest = order_facts(
+        tx,
+        order,
+        "SELECT shipment_id, canonical, MAX(occurred_at) FROM events WHERE order_id = $1 GROUP BY shipment_id, canonical",
+    )
+    .await?;
     let shipments: Vec<i64> = on_tx!(tx, |c| sqlx::query_scalar("SELECT id FROM shipments WHERE order_id = $1")
         .bind(order)
         .fetch_all(c)
@@ -192,11 +259,20 @@ pub(super) async fn recompute_status(tx: &mut super::Tx, order: OrderId) -> Resu
     .await
     })?;
 
-    let last_event_at = facts.iter().map(|f| f.occurred_at).max();
-    let status = derive_order_status(&facts, &shipments, lines_outstanding);
+    let last_event_at = latest.iter().map(|f| f.occurred_at).max();
+    let status = derive_order_status(&latest, &shipments, lines_outstanding);
     // What customer service's exceptions queue filters on, kept beside the status.
     let open_exceptions = OpenExceptions(status.open_exceptions.iter().map(|e| e.kind).collect()).codes();
-    let exception_since = exceptions_since(&facts, &status.open_exceptions);
+    // How long a problem has been open needs its whole history (few orders have one).
+    let exception_since = match status.open_exceptions.is_empty() {
+        true => None,
+        false => {
+            let all =
+                order_facts(tx, order, "SELECT shipment_id, canonical, occurred_at FROM events WHERE order_id = $1")
+                    .await?;
+            exceptions_since(&all, &status.open_exceptions)
+        }
+    };
     on_tx!(tx, |c| sqlx::query(
         "UPDATE orders SET status_milestone = $1, status_headline = $2, updated_at = $3, open_exceptions = $5,
              last_event_at = $6, exception_since = $7 WHERE id = $4"
@@ -220,6 +296,20 @@ pub(super) async fn recompute_status(tx: &mut super::Tx, order: OrderId) -> Resu
             .map(|r| r.rows_affected()))?;
     }
     Ok(())
+}
+
+async fn order_facts(tx: &mut super::Tx, order: OrderId, query: &'static str) -> Result<Vec<EventFact>> {
+    let rows: Vec<(Option<ShipmentId>, String, DateTime<Utc>)> =
+        on_tx!(tx, |c| sqlx::query_as(query).bind(order).fetch_all(c).await)?;
+    rows.into_iter()
+        .map(|(shipment, canonical, occurred_at)| {
+            Ok(EventFact {
+                shipment: shipment.map(|s| s.0),
+                canonical: canonical.parse().map_err(super::corrupt)?,
+                occurred_at,
+            })
+        })
+        .collect()
 }
 
 /// Events of an order after a given id, oldest first (SSE resume).
@@ -282,65 +372,58 @@ pub async fn append_by_tracking_number(
     tracking_number: &str,
     events: &[NewEvent],
 ) -> Result<TrackedOutcome> {
-    let mut tx = super::write_tx(pool).await?;
-    tx.lock(&tracking_key(tenant, tracking_number)).await?;
-    let shipment: Option<(ShipmentId, OrderId)> = on_tx!(&mut tx, |c| sqlx::query_as(
-        "SELECT id, order_id FROM shipments WHERE tenant_id = $1 AND tracking_number = $2 ORDER BY id DESC LIMIT 1",
-    )
-    .bind(tenant)
-    .bind(tracking_number)
-    .fetch_optional(c)
-    .await)?;
-    let result = match shipment {
-        Some((shipment, order)) => {
-            let attached: Vec<NewEvent> =
-                events.iter().cloned().map(|e| NewEvent { shipment: Some(shipment), ..e }).collect();
-            TrackedOutcome::Appended { order, outcome: append_in_tx(&mut tx, tenant, order, &attached).await? }
+    let mut outcomes = append_all(pool, tenant, &[(Destination::TrackingNumber(tracking_number), events)]).await?;
+    Ok(outcomes.pop().expect("one outcome per group"))
+}
+
+/// Keeps events for a tracking number no shipment carries yet; repeats of
+/// events already stored or parked change nothing.
+async fn park_unmatched(
+    tx: &mut super::Tx,
+    tenant: TenantId,
+    tracking_number: &str,
+    events: &[NewEvent],
+) -> Result<TrackedOutcome> {
+    let mut duplicate = true;
+    for event in events {
+        let known: bool = on_tx!(tx, |c| {
+            sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM events WHERE tenant_id = $1 AND source = $2 AND source_event_id = $3)",
+            )
+            .bind(tenant)
+            .bind(&event.source)
+            .bind(&event.source_event_id)
+            .fetch_one(c)
+            .await
+        })?;
+        if known {
+            continue;
         }
-        None => {
-            let mut duplicate = true;
-            for event in events {
-                let known: bool = on_tx!(&mut tx, |c| {
-                    sqlx::query_scalar(
-                    "SELECT EXISTS (SELECT 1 FROM events WHERE tenant_id = $1 AND source = $2 AND source_event_id = $3)",
-                )
-                .bind(tenant)
-                .bind(&event.source)
-                .bind(&event.source_event_id)
-                .fetch_one(c)
-                .await
-                })?;
-                if known {
-                    continue;
-                }
-                let inserted = on_tx!(&mut tx, |c| {
-                    sqlx::query(
-                    "INSERT INTO unmatched_events (tenant_id, tracking_number, source, source_event_id, raw_code, canonical,
-                                                   occurred_at, occurred_offset_minutes, received_at, location, details)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-                     ON CONFLICT (tenant_id, source, source_event_id) DO NOTHING",
-                )
-                .bind(tenant)
-                .bind(tracking_number)
-                .bind(&event.source)
-                .bind(&event.source_event_id)
-                .bind(&event.raw_code)
-                .bind(event.canonical.code())
-                .bind(event.occurred_at)
-                .bind(event.occurred_offset_minutes)
-                .bind(Utc::now())
-                .bind(&event.location)
-                .bind(Json(&event.details))
-                .execute(c)
-                .await.map(|r| r.rows_affected())
-                })?;
-                duplicate &= inserted == 0;
-            }
-            TrackedOutcome::Unmatched { duplicate }
-        }
-    };
-    tx.commit().await?;
-    Ok(result)
+        let inserted = on_tx!(tx, |c| {
+            sqlx::query(
+                "INSERT INTO unmatched_events (tenant_id, tracking_number, source, source_event_id, raw_code, canonical,
+                                               occurred_at, occurred_offset_minutes, received_at, location, details)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                 ON CONFLICT (tenant_id, source, source_event_id) DO NOTHING",
+            )
+            .bind(tenant)
+            .bind(tracking_number)
+            .bind(&event.source)
+            .bind(&event.source_event_id)
+            .bind(&event.raw_code)
+            .bind(event.canonical.code())
+            .bind(event.occurred_at)
+            .bind(event.occurred_offset_minutes)
+            .bind(Utc::now())
+            .bind(&event.location)
+            .bind(Json(&event.details))
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected())
+        })?;
+        duplicate &= inserted == 0;
+    }
+    Ok(TrackedOutcome::Unmatched { duplicate })
 }
 
 /// The lock shared by events parked for a tracking number and the shipment

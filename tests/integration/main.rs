@@ -24,6 +24,7 @@ mod last_mile;
 mod layers;
 mod notifications;
 mod order_lookup;
+mod page_cache;
 mod pages;
 mod portal;
 mod portal_forms;

@@ -51,6 +51,9 @@ async fn start(vars: &[(&str, &str)], background: Background) -> TestApp {
         "MILEPOST_DATA_DIR" => Some(data_dir.clone()),
         // Many tests run at once, each with its own database.
         "MILEPOST_DB_MAX_CONNECTIONS" => Some(var(vars, name).unwrap_or("4").into()),
+        // Tests write through the store directly as often as through the
+        // hub; `page_cache.rs` turns the cache on to test it.
+        "MILEPOST_PAGE_CACHE_MS" => Some(var(vars, name).unwrap_or("off").into()),
         other => var(vars, other).map(str::to_string),
     })
     .expect("config");
