@@ -179,6 +179,7 @@ impl Translator {
                 ExceptionKind::IncompleteOrder => "resolved-incomplete_order",
                 _ => "resolved-other",
             }),
+            Canonical::Return(r) => self.text(&format!("return-{}", r.code())),
             // Never shown to buyers: the staff's English name.
             Canonical::Note | Canonical::Unmapped => canonical.presentation().label.to_string(),
         }
@@ -189,6 +190,7 @@ impl Translator {
         match canonical {
             Canonical::Milestone(m) => self.text(&format!("milestone-{}-explain", m.code())),
             Canonical::Exception(e) => self.text(&format!("exception-{}-explain", e.code())),
+            Canonical::Return(r) => self.text(&format!("return-{}-explain", r.code())),
             _ => String::new(),
         }
     }

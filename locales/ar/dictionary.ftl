@@ -75,3 +75,25 @@ meaning-lost = مفقودة
 meaning-lost-explain = فقدت شركة الشحن شحنتك. سيتواصل معك فريق خدمة العملاء بشأن بديل أو استرداد المبلغ.
 meaning-held_at_customs = محتجزة في الجمارك
 meaning-held_at_customs-explain = تخضع شحنتك للفحص الجمركي. ستتابع طريقها بعد التخليص، وقد تلزم رسوم أو مستندات.
+
+# Returns (RMA) on the order's thread
+return-requested = تم طلب الإرجاع
+return-requested-explain = تلقينا طلبك وسنراجعه قريبًا.
+return-approved = تمت الموافقة على الإرجاع
+return-approved-explain = تمت الموافقة على إرجاعك. يرجى إرسال المنتجات كما هو موضح.
+return-declined = تم رفض الإرجاع
+return-declined-explain = لا يمكننا قبول هذا الإرجاع. توضح رسالتنا السبب.
+return-label_issued = ملصق الإرجاع جاهز
+return-label_issued-explain = اطبع ملصق الإرجاع وألصقه على طردك.
+return-in_transit = الإرجاع في الطريق
+return-in_transit-explain = طرد الإرجاع لدى شركة الشحن وهو في طريقه إلينا.
+return-received = استلمنا المرتجع
+return-received-explain = نفحص المنتجات وسنبلغك بالنتيجة.
+return-inspected = تم فحص المرتجع
+return-inspected-explain = فحصنا المنتجات ونعمل على إتمام الإرجاع.
+return-refunded = تم إصدار المبلغ المسترد
+return-refunded-explain = تم إصدار المبلغ المسترد. قد يستغرق ظهوره بضعة أيام عمل.
+return-credited = تم إصدار رصيد المتجر
+return-credited-explain = أضفنا رصيد المتجر الخاص بإرجاعك إلى حسابك.
+return-cancelled = تم إلغاء الإرجاع
+return-cancelled-explain = تم إلغاء هذا الإرجاع. لا يلزمك فعل أي شيء آخر.

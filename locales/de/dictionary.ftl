@@ -76,3 +76,25 @@ meaning-lost = Verloren
 meaning-lost-explain = Der Versanddienstleister hat Ihr Paket verloren. Unser Kundenservice meldet sich wegen Ersatz oder Erstattung bei Ihnen.
 meaning-held_at_customs = Beim Zoll
 meaning-held_at_customs-explain = Ihr Paket wird vom Zoll geprüft. Es geht nach der Verzollung weiter; eventuell sind Abgaben oder Unterlagen nötig.
+
+# Returns (RMA) on the order's thread
+return-requested = Rücksendung angefragt
+return-requested-explain = Wir haben Ihre Anfrage erhalten und prüfen sie in Kürze.
+return-approved = Rücksendung genehmigt
+return-approved-explain = Ihre Rücksendung ist genehmigt. Bitte senden Sie die Artikel wie beschrieben zurück.
+return-declined = Rücksendung abgelehnt
+return-declined-explain = Wir können diese Rücksendung nicht annehmen. Unsere Nachricht erklärt den Grund.
+return-label_issued = Rücksendeetikett bereit
+return-label_issued-explain = Drucken Sie das Rücksendeetikett aus und kleben Sie es auf Ihr Paket.
+return-in_transit = Rücksendung unterwegs
+return-in_transit-explain = Der Versanddienst hat Ihr Rücksendepaket und bringt es zu uns.
+return-received = Rücksendung bei uns eingegangen
+return-received-explain = Wir prüfen die Artikel und teilen Ihnen das Ergebnis mit.
+return-inspected = Rücksendung geprüft
+return-inspected-explain = Wir haben die Artikel geprüft und schließen Ihre Rücksendung ab.
+return-refunded = Erstattung veranlasst
+return-refunded-explain = Ihre Erstattung ist veranlasst. Bis sie sichtbar ist, kann es einige Werktage dauern.
+return-credited = Guthaben gutgeschrieben
+return-credited-explain = Das Guthaben für Ihre Rücksendung wurde Ihrem Konto gutgeschrieben.
+return-cancelled = Rücksendung storniert
+return-cancelled-explain = Diese Rücksendung wurde storniert. Sie müssen nichts weiter tun.

@@ -77,3 +77,25 @@ meaning-lost = Lost
 meaning-lost-explain = The carrier has lost your parcel. Our support team will contact you about a replacement or a refund.
 meaning-held_at_customs = Held at customs
 meaning-held_at_customs-explain = Your parcel is being checked by customs. It moves again once cleared; duties or documents may be needed.
+
+# Returns (RMA) on the order's thread
+return-requested = Return requested
+return-requested-explain = We've got your request and will review it shortly.
+return-approved = Return approved
+return-approved-explain = Your return is approved. Please send the items back as instructed.
+return-declined = Return declined
+return-declined-explain = We can't accept this return. Our message explains why.
+return-label_issued = Return label ready
+return-label_issued-explain = Print the return label and attach it to your parcel.
+return-in_transit = Return on its way
+return-in_transit-explain = The carrier has your return parcel and is bringing it to us.
+return-received = We've received your return
+return-received-explain = We're checking the items and will let you know the outcome.
+return-inspected = Return checked
+return-inspected-explain = We've checked the items and are settling your return.
+return-refunded = Refund issued
+return-refunded-explain = Your refund is issued. It can take a few working days to show.
+return-credited = Store credit issued
+return-credited-explain = Store credit for your return has been added to your account.
+return-cancelled = Return cancelled
+return-cancelled-explain = This return was cancelled. Nothing more is needed from you.

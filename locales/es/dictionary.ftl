@@ -76,3 +76,25 @@ meaning-lost = Perdido
 meaning-lost-explain = El transportista ha perdido tu paquete. Nuestro equipo de atención al cliente te contactará para un reemplazo o un reembolso.
 meaning-held_at_customs = Retenido en aduanas
 meaning-held_at_customs-explain = Tu paquete está siendo revisado en aduanas. Seguirá su camino cuando se despache; puede que hagan falta aranceles o documentos.
+
+# Returns (RMA) on the order's thread
+return-requested = Devolución solicitada
+return-requested-explain = Hemos recibido tu solicitud y la revisaremos en breve.
+return-approved = Devolución aprobada
+return-approved-explain = Tu devolución está aprobada. Envía los artículos como se indica.
+return-declined = Devolución rechazada
+return-declined-explain = No podemos aceptar esta devolución. Nuestro mensaje explica el motivo.
+return-label_issued = Etiqueta de devolución lista
+return-label_issued-explain = Imprime la etiqueta de devolución y pégala en tu paquete.
+return-in_transit = Devolución en camino
+return-in_transit-explain = El transportista tiene tu paquete de devolución y nos lo está trayendo.
+return-received = Hemos recibido tu devolución
+return-received-explain = Estamos revisando los artículos y te avisaremos del resultado.
+return-inspected = Devolución revisada
+return-inspected-explain = Hemos revisado los artículos y estamos cerrando tu devolución.
+return-refunded = Reembolso emitido
+return-refunded-explain = Tu reembolso está emitido. Puede tardar unos días hábiles en aparecer.
+return-credited = Saldo a favor emitido
+return-credited-explain = El saldo a favor de tu devolución se ha añadido a tu cuenta.
+return-cancelled = Devolución cancelada
+return-cancelled-explain = Esta devolución se canceló. No necesitas hacer nada más.

@@ -76,3 +76,25 @@ meaning-lost = Perdu
 meaning-lost-explain = Le transporteur a perdu votre colis. Notre service client vous contactera pour un remplacement ou un remboursement.
 meaning-held_at_customs = Retenu en douane
 meaning-held_at_customs-explain = Votre colis est contrôlé par la douane. Il repartira une fois dédouané ; des droits ou des documents peuvent être demandés.
+
+# Returns (RMA) on the order's thread
+return-requested = Retour demandé
+return-requested-explain = Nous avons bien reçu votre demande et l'examinerons rapidement.
+return-approved = Retour accepté
+return-approved-explain = Votre retour est accepté. Renvoyez les articles comme indiqué.
+return-declined = Retour refusé
+return-declined-explain = Nous ne pouvons pas accepter ce retour. Notre message en explique la raison.
+return-label_issued = Étiquette de retour prête
+return-label_issued-explain = Imprimez l'étiquette de retour et collez-la sur votre colis.
+return-in_transit = Retour en route
+return-in_transit-explain = Le transporteur a votre colis de retour et nous l'apporte.
+return-received = Nous avons reçu votre retour
+return-received-explain = Nous vérifions les articles et vous tiendrons informé du résultat.
+return-inspected = Retour vérifié
+return-inspected-explain = Nous avons vérifié les articles et finalisons votre retour.
+return-refunded = Remboursement effectué
+return-refunded-explain = Votre remboursement est effectué. Il peut apparaître sous quelques jours ouvrés.
+return-credited = Avoir émis
+return-credited-explain = L'avoir de votre retour a été ajouté à votre compte.
+return-cancelled = Retour annulé
+return-cancelled-explain = Ce retour a été annulé. Vous n'avez plus rien à faire.

@@ -76,3 +76,25 @@ meaning-lost = Extraviado
 meaning-lost-explain = A transportadora extraviou seu pacote. Nossa equipe de atendimento entrará em contato sobre substituição ou reembolso.
 meaning-held_at_customs = Retido na alfândega
 meaning-held_at_customs-explain = Seu pacote está sendo fiscalizado pela alfândega. Ele segue após a liberação; podem ser necessários impostos ou documentos.
+
+# Returns (RMA) on the order's thread
+return-requested = Devolução solicitada
+return-requested-explain = Recebemos sua solicitação e vamos analisá-la em breve.
+return-approved = Devolução aprovada
+return-approved-explain = Sua devolução foi aprovada. Envie os itens conforme as instruções.
+return-declined = Devolução recusada
+return-declined-explain = Não podemos aceitar esta devolução. Nossa mensagem explica o motivo.
+return-label_issued = Etiqueta de devolução pronta
+return-label_issued-explain = Imprima a etiqueta de devolução e cole-a no seu pacote.
+return-in_transit = Devolução a caminho
+return-in_transit-explain = A transportadora está com o seu pacote de devolução e o está trazendo até nós.
+return-received = Recebemos sua devolução
+return-received-explain = Estamos conferindo os itens e avisaremos o resultado.
+return-inspected = Devolução conferida
+return-inspected-explain = Conferimos os itens e estamos concluindo sua devolução.
+return-refunded = Reembolso emitido
+return-refunded-explain = Seu reembolso foi emitido. Pode levar alguns dias úteis para aparecer.
+return-credited = Crédito na loja emitido
+return-credited-explain = O crédito da sua devolução foi adicionado à sua conta.
+return-cancelled = Devolução cancelada
+return-cancelled-explain = Esta devolução foi cancelada. Você não precisa fazer mais nada.

@@ -62,6 +62,9 @@ pub enum Canonical {
     /// A record that changes no status: a customer-service note, a
     /// delivery received in full. Internal; its details carry the text.
     Note,
+    /// A step of a return (RMA) on the order's own thread. It never moves
+    /// the order's delivery status: a returned parcel was still delivered.
+    Return(crate::domain::returns::ReturnStatus),
     Unmapped,
 }
 
@@ -259,6 +262,12 @@ impl Canonical {
             Canonical::Note => {
                 Presentation { label: "Note", explanation: "", customer_visible: false, terminal: false }
             }
+            Canonical::Return(status) => Presentation {
+                label: status.headline(),
+                explanation: status.description(),
+                customer_visible: true,
+                terminal: false,
+            },
             Canonical::Unmapped => {
                 Presentation { label: "Status update", explanation: "", customer_visible: false, terminal: false }
             }
@@ -293,6 +302,7 @@ impl Canonical {
             Canonical::Exception(e) => format!("exception:{}", e.code()),
             Canonical::Resolved(e) => format!("resolved:{}", e.code()),
             Canonical::Note => "note".to_string(),
+            Canonical::Return(status) => format!("return:{}", status.code()),
             Canonical::Unmapped => "unmapped".to_string(),
         }
     }
@@ -360,6 +370,9 @@ impl FromStr for Canonical {
         if let Some(kind) = s.strip_prefix("exception:") {
             return kind.parse().map(Canonical::Exception);
         }
+        if let Some(step) = s.strip_prefix("return:") {
+            return step.parse().map(Canonical::Return).map_err(|_| UnknownCode(s.to_string()));
+        }
         match s.strip_prefix("resolved:") {
             Some(kind) => kind.parse().map(Canonical::Resolved),
             None => s.parse().map(Canonical::Milestone),
@@ -409,6 +422,11 @@ mod tests {
         }
         assert_eq!("unmapped".parse::<Canonical>().unwrap(), Canonical::Unmapped);
         assert_eq!("note".parse::<Canonical>().unwrap(), Canonical::Note);
+        for r in crate::domain::returns::ReturnStatus::ALL {
+            let c = Canonical::Return(r);
+            assert_eq!(c.code().parse::<Canonical>().unwrap(), c);
+        }
+        assert!("return:teleported".parse::<Canonical>().is_err());
         assert!("exception:bogus".parse::<Canonical>().is_err());
         assert!("teleported".parse::<Canonical>().is_err());
     }

@@ -30,6 +30,7 @@ pub mod quantity;
 #[cfg(feature = "ssr")]
 pub mod queue;
 pub mod receiving;
+pub mod returns;
 pub mod search;
 pub mod status;
 #[cfg(feature = "ssr")]
@@ -44,6 +45,7 @@ pub use ids::*;
 pub use milestone::{Canonical, ExceptionKind, Milestone, OpenExceptions};
 pub use quantities::{line_quantities, CarriedQuantity, LineQuantities, OrderedLine};
 pub use quantity::{Quantity, QuantityError};
+pub use returns::{ReturnPolicy, ReturnReason, ReturnStatus, RmaNumber};
 pub use status::{derive_order_status, exceptions_since, is_late, EventFact, OrderStatus, ShipmentStatus};
 #[cfg(feature = "ssr")]
 pub use zone::{TimeZone, UnknownZone};

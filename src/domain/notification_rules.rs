@@ -5,7 +5,7 @@
 //! below both.
 
 use super::zone::TimeZone;
-use super::{Canonical, ExceptionKind, Milestone};
+use super::{Canonical, ExceptionKind, Milestone, ReturnStatus};
 use chrono::{DateTime, Duration, NaiveTime, TimeZone as _, Utc};
 
 /// Buyers want about four updates per order and one at once when something
@@ -25,6 +25,16 @@ pub fn notifies_by_default(canonical: Canonical) -> bool {
         // Condition alerts are for the tenant's own people unless a rule
         // says otherwise; buyers may not even see them.
         Canonical::Exception(kind) => kind != ExceptionKind::ConditionExcursion,
+        // The steps where the buyer has something to do or to know.
+        Canonical::Return(step) => matches!(
+            step,
+            ReturnStatus::Approved
+                | ReturnStatus::Declined
+                | ReturnStatus::LabelIssued
+                | ReturnStatus::Received
+                | ReturnStatus::Refunded
+                | ReturnStatus::Credited
+        ),
         Canonical::Resolved(_) | Canonical::Note | Canonical::Unmapped => false,
     }
 }

@@ -343,7 +343,10 @@ pub async fn override_status(
         Canonical::Milestone(m) => format!("Set: {}", m.presentation().label),
         Canonical::Exception(k) => format!("Raise: {}", k.presentation().label),
         Canonical::Resolved(k) => format!("Resolve: {}", k.presentation().label),
-        Canonical::Note | Canonical::Unmapped => return Err(order_error(&number, "Choose a status.")),
+        // Returns move through their own steps (the returns queue and API).
+        Canonical::Note | Canonical::Return(_) | Canonical::Unmapped => {
+            return Err(order_error(&number, "Choose a status."))
+        }
     };
     let text = format!("{label} (customer service: {reason})");
     let scopes: Vec<Option<ShipmentId>> = match canonical {
