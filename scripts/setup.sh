@@ -79,12 +79,12 @@ else
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql
 fi
 
-step "poppler-utils (tests read generated PDFs as a PDF reader does)"
-if have pdftotext; then
+step "poppler-utils and zbar-tools (tests read generated PDFs as a PDF reader does, and scan their barcodes)"
+if have pdftotext && have pdftoppm && have zbarimg; then
   echo "    already installed"
 else
   as_root apt-get update
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y poppler-utils
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y poppler-utils zbar-tools
 fi
 
 step "Chromium (end-to-end tests)"

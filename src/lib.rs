@@ -67,6 +67,9 @@ pub mod portal;
 /// The delivery promise worker: lane rollups, stored windows, predicted-late alerts.
 #[cfg(feature = "ssr")]
 pub mod promise;
+/// Returns and credits on the order's thread: what the API and the pages call (rows in `store::returns`).
+#[cfg(feature = "ssr")]
+pub mod returns;
 #[cfg(feature = "ssr")]
 pub mod server;
 #[cfg(feature = "ssr")]

@@ -128,6 +128,11 @@ pub enum Action {
     ManageEdiPartners,
     /// The KPI dashboard, its CSV tables and `GET /api/v1/kpis`.
     ViewKpis,
+    /// Ask for a return of delivered lines: a buyer for their account,
+    /// customer service for a caller.
+    RequestReturn,
+    /// The returns queue: approve or decline a return.
+    DecideReturn,
 }
 
 impl Action {
@@ -138,13 +143,15 @@ impl Action {
             Action::ViewOrder | Action::DownloadProofOfDelivery => true,
             Action::ViewInbound | Action::Receive => role == Receiver,
             Action::ExportDeliveries => matches!(role, Ap | Cs | Admin),
+            Action::RequestReturn => matches!(role, Buyer | Cs | Admin),
             Action::SearchAllOrders
             | Action::ViewInternal
             | Action::ResendNotification
             | Action::AddNote
             | Action::OverrideStatus
             | Action::ManageTrackingLink
-            | Action::ViewKpis => role.is_staff(),
+            | Action::ViewKpis
+            | Action::DecideReturn => role.is_staff(),
             Action::ManageUsers | Action::ManageEdiPartners => role == Admin,
         }
     }
@@ -305,6 +312,8 @@ mod tests {
             (Action::ManageUsers, vec![Role::Admin]),
             (Action::ManageEdiPartners, vec![Role::Admin]),
             (Action::ViewKpis, vec![Role::Cs, Role::Admin]),
+            (Action::RequestReturn, vec![Role::Buyer, Role::Cs, Role::Admin]),
+            (Action::DecideReturn, vec![Role::Cs, Role::Admin]),
             (Action::DownloadProofOfDelivery, Role::ALL.to_vec()),
         ];
         for (action, allowed) in table {

@@ -2,7 +2,9 @@
 //! and a readable reference page rendered from that same document
 //! (`ui::pages::api_reference` draws it).
 
-use super::{conditions, edi, events, languages, notifications, orders, pod, positions, problem, promise, warehouse};
+use super::{
+    conditions, edi, events, languages, notifications, orders, pod, positions, problem, promise, returns, warehouse,
+};
 use crate::ingest::api_json;
 use axum::response::Html;
 use axum::Json;
@@ -30,6 +32,9 @@ use utoipa::{Modify, OpenApi};
         conditions::chart,
         crate::api::kpis::get_kpis, crate::api::kpis::get_kpi_csv, promise::put_settings, languages::get_settings, languages::put_settings,
         super::tracking_stream::tracking_stream,
+        returns::get_policy, returns::put_policy, returns::create_return, returns::order_returns,
+        returns::list_returns, returns::get_return, returns::post_decision, returns::post_shipment,
+        returns::post_receipt, returns::post_credit, returns::post_photo, returns::get_kpis,
     ),
     components(schemas(
         problem::Problem, problem::FieldError,
@@ -52,6 +57,11 @@ use utoipa::{Modify, OpenApi};
         crate::domain::kpi::Rate, crate::domain::kpi::Spread, crate::domain::kpi::WeekPoint,
         crate::domain::kpi::ScorecardRow, crate::domain::kpi::ExceptionRow, crate::domain::kpi::SourceQualityRow,
         crate::domain::kpi::ChannelRow, promise::PromiseSettingsIn, languages::LanguageSettings,
+        returns::ReturnAddressDoc, returns::ReturnPolicyIn, returns::ReturnPolicyOut, returns::ReturnLineOut,
+        returns::ReturnShipmentOut, returns::CreditOut, returns::ReturnOut, returns::ReturnsOut, returns::ReturnIn,
+        returns::ReturnLineIn, returns::DecisionIn, returns::ReturnShipmentIn, returns::ReceiptIn,
+        returns::ReceiptLineIn, returns::CreditIn, returns::PhotoOut, returns::ReasonOut,
+        returns::ReturnsBreakdownOut, returns::ReturnKpisOut,
     )),
     modifiers(&SecuritySchemes, &CommonProblems),
     tags(
@@ -69,6 +79,7 @@ use utoipa::{Modify, OpenApi};
         (name = "Languages", description = "The languages buyer pages and notifications speak: a default and the ones offered. Scope `admin`."),
         (name = "Delivery promise", description = "Predicted delivery windows are on every order (`predicted_delivery`); the trending-late threshold is a tenant setting. Scope `admin`."),
         (name = "KPIs", description = "The KPI dashboard's figures and CSV tables, from weekly rollups. Scope `admin`, or a signed-in administrator or customer-service session."),
+        (name = "Returns", description = "Returns (RMA) on the order's own thread: the policy (read: any scope; change: `admin`), requests and decisions (`oms`), return parcels (`oms` or `carrier`), the warehouse's receipt (`wms`) and accounting's credit (`oms`). Each step is an event on the order's timeline (`return:requested`, `return:approved`, `return:label_issued`, `return:in_transit`, `return:received`, `return:inspected`, `return:refunded`, `return:credited`, ...) and goes to webhook endpoints as `return.status`; carrier events for a return parcel's tracking number move the return, never the order."),
     )
 )]
 pub struct ApiDoc;
@@ -242,6 +253,16 @@ mod tests {
             "/api/v1/events",
             "/api/v1/webhooks/{source}",
             "/t/{token}/events",
+            "/api/v1/return-policy",
+            "/api/v1/orders/{order_number}/returns",
+            "/api/v1/returns",
+            "/api/v1/returns/{rma}",
+            "/api/v1/returns/{rma}/decision",
+            "/api/v1/returns/{rma}/shipments",
+            "/api/v1/returns/{rma}/receipt",
+            "/api/v1/returns/{rma}/credit",
+            "/api/v1/return-photos",
+            "/api/v1/kpis/returns",
         ] {
             assert!(doc["paths"].get(path).is_some(), "{path} missing from the OpenAPI document");
         }

@@ -14,6 +14,7 @@ pub mod pod;
 pub mod positions;
 pub mod problem;
 pub mod promise;
+pub mod returns;
 pub mod tracking_stream;
 pub mod warehouse;
 
@@ -63,14 +64,25 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/webhook-endpoints", post(notifications::add_endpoint))
         .route("/notification-rules", put(notifications::put_rule))
         .route("/notification-settings/quiet-hours", put(notifications::put_quiet_hours))
+        .route("/return-policy", get(returns::get_policy).put(returns::put_policy))
+        .route("/orders/{order_number}/returns", post(returns::create_return).get(returns::order_returns))
+        .route("/returns", get(returns::list_returns))
+        .route("/returns/{rma}", get(returns::get_return))
+        .route("/returns/{rma}/decision", post(returns::post_decision))
+        .route("/returns/{rma}/shipments", post(returns::post_shipment))
+        .route("/returns/{rma}/receipt", post(returns::post_receipt))
+        .route("/returns/{rma}/credit", post(returns::post_credit))
+        .route("/kpis/returns", get(returns::get_kpis))
         .layer(idempotent());
     // Photos are larger than JSON. The limit is set outside the idempotency
     // layer, so the layer buffers with the same limit as the handler.
     let uploads =
         Router::new().route("/shipments/{shipment_id}/pod", post(pod::post_pod).get(pod::get_pod)).layer(idempotent());
     let uploads = extract::with_body_limit(uploads, pod::MAX_BODY_BYTES);
+    let photos = Router::new().route("/return-photos", post(returns::post_photo)).layer(idempotent());
+    let photos = extract::with_body_limit(photos, returns::MAX_PHOTO_BODY);
     // Layers run bottom-up: authenticate, then idempotency (needs the tenant).
-    let authenticated = json.merge(uploads).layer(middleware::from_fn_with_state(state, require_api_key));
+    let authenticated = json.merge(uploads).merge(photos).layer(middleware::from_fn_with_state(state, require_api_key));
     // KPIs authenticate themselves: an admin key or a staff session.
     let api = Router::new()
         .merge(authenticated)

@@ -2,7 +2,7 @@
 //! every state, fed through the same `store::append` path as real sources.
 
 use crate::auth::tracking_link::{self, TrackingToken};
-use crate::domain::{LatLng, OrderLineId, Quantity, StatusDictionary, TenantId, TimeZone};
+use crate::domain::{LatLng, OrderId, OrderLineId, Quantity, StatusDictionary, TenantId, TimeZone};
 use crate::store::{self, NewEvent, NewOrder, NewOrderLine, NewPosition, NewShipment, Pool, ShipTo};
 use chrono::{DateTime, Duration, Utc};
 use rand::rngs::StdRng;
@@ -146,6 +146,7 @@ pub async fn seed(
         for (name, reference) in brand.accounts {
             accounts.push(store::create_account(pool, tenant, name, reference).await?);
         }
+        let mut delivered = Vec::new();
         for i in 0..orders_per_tenant {
             let scenario = if i < Scenario::ALL.len() {
                 Scenario::ALL[i]
@@ -160,9 +161,70 @@ pub async fn seed(
             summary.events +=
                 seed_order(pool, dictionary, &brand, tenant, account, &order_number, scenario, now, &mut rng).await?;
             summary.orders += 1;
+            // The showcase's own delivered order stays untouched: a buyer
+            // can start a return on it.
+            if scenario == Scenario::Delivered && i >= Scenario::ALL.len() {
+                delivered.extend(store::find_order_by_number(pool, tenant, &order_number).await?);
+            }
         }
+        seed_returns(pool, tenant, &delivered, now).await?;
     }
     Ok(summary)
+}
+
+/// Returns in every state on some delivered orders, each with the steps a
+/// real one would have taken, hours apart.
+async fn seed_returns(pool: &Pool, tenant: TenantId, delivered: &[OrderId], now: DateTime<Utc>) -> store::Result<()> {
+    use crate::domain::returns::{Condition, CreditMemo, InspectedLine, Resolution, ReturnReason};
+    use store::returns::{NewReturn, NewReturnLine, RequestedBy, ReturnChange, Settlement};
+    let failed = |e: store::returns::ReturnError| match e {
+        store::returns::ReturnError::Store(e) => e,
+        other => store::StoreError::Invalid(format!("demo return: {other}")),
+    };
+    let reasons = [ReturnReason::NoLongerNeeded, ReturnReason::WrongItem, ReturnReason::NotAsDescribed];
+    for (k, &order) in delivered.iter().take(6).enumerate() {
+        let items = store::returns::returnable_items(pool, tenant, order).await?;
+        let Some((line, ..)) = items.iter().find(|(l, ..)| !l.delivered.is_zero()) else { continue };
+        let at = |hours: i64| now - chrono::Duration::hours(30 - hours);
+        let new = NewReturn {
+            resolution: if k % 3 == 2 { Resolution::StoreCredit } else { Resolution::Refund },
+            lines: vec![NewReturnLine {
+                line: line.line,
+                quantity: Quantity::whole(1).min(line.delivered),
+                reason: reasons[k % reasons.len()],
+                photo_sha256: None,
+            }],
+            comment: None,
+            requested_by: RequestedBy::Buyer,
+        };
+        let created = store::returns::create_return(pool, tenant, order, &new, at(0)).await.map_err(failed)?;
+        let rma = created.record.rma;
+        if k >= 1 {
+            for (i, step) in [ReturnChange::Approve, ReturnChange::IssueLabel].into_iter().enumerate() {
+                store::returns::change_return(pool, tenant, rma, &[step], at(1 + i as i64)).await.map_err(failed)?;
+            }
+        }
+        if k >= 2 {
+            let tracking = format!("1ZRET{:010}", order.0);
+            store::returns::attach_return_shipment(pool, tenant, rma, "UPS", &tracking, at(4)).await.map_err(failed)?;
+            store::returns::change_return(pool, tenant, rma, &[ReturnChange::Ship], at(6)).await.map_err(failed)?;
+        }
+        if k >= 3 {
+            let counted = Quantity::whole(1).min(line.delivered);
+            let inspected = InspectedLine { line: line.line, counted, condition: Condition::AsNew };
+            let changes = [ReturnChange::Receive, ReturnChange::Inspect { lines: vec![inspected] }];
+            store::returns::change_return(pool, tenant, rma, &changes, at(20)).await.map_err(failed)?;
+        }
+        if k >= 4 {
+            let settlement = if k % 3 == 2 { Settlement::StoreCredit } else { Settlement::Refund };
+            let memo = CreditMemo::new(2_450 + 100 * k as i64, "USD", &format!("CN-{}", 10_000 + order.0))
+                .map_err(|e| store::StoreError::Invalid(e.to_string()))?;
+            store::returns::change_return(pool, tenant, rma, &[ReturnChange::Settle { memo, settlement }], at(26))
+                .await
+                .map_err(failed)?;
+        }
+    }
+    Ok(())
 }
 
 /// Hours after placement at which each step happens.

@@ -129,14 +129,14 @@ const PICTURE_H: f32 = 150.0;
 // Text: what can be printed, shaping, measuring, wrapping.
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-enum Weight {
+pub(crate) enum Weight {
     Regular,
     Bold,
 }
 
 /// One face twice: for krilla to embed, and for rustybuzz to shape and measure.
-struct Typeface {
-    pdf: Font,
+pub(crate) struct Typeface {
+    pub(crate) pdf: Font,
     shaper: rustybuzz::Face<'static>,
     units_per_em: f32,
 }
@@ -156,17 +156,19 @@ impl Typeface {
     }
 }
 
-struct Typefaces {
+/// The two faces, and the text machinery the other PDF documents
+/// (`return_label`) share.
+pub(crate) struct Typefaces {
     regular: Typeface,
     bold: Typeface,
 }
 
 impl Typefaces {
-    fn load() -> Typefaces {
+    pub(crate) fn load() -> Typefaces {
         Typefaces { regular: Typeface::load(REGULAR_TTF), bold: Typeface::load(BOLD_TTF) }
     }
 
-    fn get(&self, weight: Weight) -> &Typeface {
+    pub(crate) fn get(&self, weight: Weight) -> &Typeface {
         match weight {
             Weight::Regular => &self.regular,
             Weight::Bold => &self.bold,
@@ -177,7 +179,7 @@ impl Typefaces {
     /// breaks as spaces, invisible format characters (bidi overrides,
     /// zero-width marks, tags) dropped, and a character neither face has
     /// as U+FFFD.
-    fn printable(&self, text: &str) -> String {
+    pub(crate) fn printable(&self, text: &str) -> String {
         text.chars()
             .filter_map(|c| match c {
                 '\t' | '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}' => Some(' '),
@@ -190,7 +192,7 @@ impl Typefaces {
 
     /// The text shaped in visual order, in the given weight where that face
     /// has the glyphs and in the regular face where only it has them.
-    fn shape(&self, text: &str, weight: Weight) -> Shaped {
+    pub(crate) fn shape(&self, text: &str, weight: Weight) -> Shaped {
         let mut runs = Vec::new();
         if !text.is_empty() {
             let bidi = ParagraphBidiInfo::new(text, Some(Level::ltr()));
@@ -265,7 +267,7 @@ impl Typefaces {
     }
 
     /// Width in points of printable text at the given size.
-    fn width(&self, text: &str, weight: Weight, size: f32) -> f32 {
+    pub(crate) fn width(&self, text: &str, weight: Weight, size: f32) -> f32 {
         self.shape(text, weight).width_em * size
     }
 
@@ -287,7 +289,7 @@ impl Typefaces {
     }
 
     /// The text cut so that it, plus a trailing ellipsis, fits in `max`.
-    fn ellipsize(&self, text: &str, weight: Weight, size: f32, max: f32) -> String {
+    pub(crate) fn ellipsize(&self, text: &str, weight: Weight, size: f32, max: f32) -> String {
         let ends: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
         let with_ellipsis = |end: usize| format!("{}…", text[..end].trim_end());
         let (mut lo, mut hi) = (0, ends.len() - 1);
@@ -303,7 +305,7 @@ impl Typefaces {
     }
 
     /// The text on one line: as it is when it fits, else cut with an ellipsis.
-    fn fit(&self, text: &str, weight: Weight, size: f32, max: f32) -> String {
+    pub(crate) fn fit(&self, text: &str, weight: Weight, size: f32, max: f32) -> String {
         let text = self.printable(text);
         let text = text.trim();
         if self.width(text, weight, size) <= max {
@@ -317,7 +319,7 @@ impl Typefaces {
     /// at spaces where it can, inside a word (hashes, long references) where
     /// it must; the last line ends in an ellipsis when something was left
     /// out. Never empty.
-    fn wrap(&self, text: &str, weight: Weight, size: f32, max: f32, max_lines: usize) -> Vec<String> {
+    pub(crate) fn wrap(&self, text: &str, weight: Weight, size: f32, max: f32, max_lines: usize) -> Vec<String> {
         let text = self.printable(text);
         let mut lines: Vec<String> = Vec::new();
         let mut current = String::new();
@@ -371,18 +373,18 @@ fn is_invisible_format(c: char) -> bool {
 
 /// Text shaped for one line, its runs left to right.
 #[derive(Clone)]
-struct Shaped {
-    runs: Vec<Run>,
-    width_em: f32,
+pub(crate) struct Shaped {
+    pub(crate) runs: Vec<Run>,
+    pub(crate) width_em: f32,
 }
 
 /// Glyphs of one face and one direction.
 #[derive(Clone)]
-struct Run {
-    weight: Weight,
-    text: String,
-    glyphs: Vec<KrillaGlyph>,
-    advance_em: f32,
+pub(crate) struct Run {
+    pub(crate) weight: Weight,
+    pub(crate) text: String,
+    pub(crate) glyphs: Vec<KrillaGlyph>,
+    pub(crate) advance_em: f32,
 }
 
 // ---------------------------------------------------------------------------
@@ -724,7 +726,7 @@ fn layout(doc: &PodDocument, faces: &Typefaces, pictures: &[Option<Image>]) -> V
 // ---------------------------------------------------------------------------
 // Drawing: the marks through krilla, as PDF/A-2b.
 
-fn gray(level: f32) -> luma::Color {
+pub(crate) fn gray(level: f32) -> luma::Color {
     luma::Color::new((level.clamp(0.0, 1.0) * 255.0).round() as u8)
 }
 

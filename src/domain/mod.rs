@@ -30,6 +30,7 @@ pub mod quantity;
 #[cfg(feature = "ssr")]
 pub mod queue;
 pub mod receiving;
+pub mod return_queue;
 pub mod returns;
 pub mod search;
 pub mod status;

@@ -296,7 +296,7 @@ async fn webhook(state: &AppState, channels: &Channels, n: &DueNotification) -> 
             None
         }
     };
-    let body = serde_json::json!({
+    let mut body = serde_json::json!({
         "type": "order.status",
         "order_number": n.order_number,
         "status": n.trigger,
@@ -304,8 +304,20 @@ async fn webhook(state: &AppState, channels: &Channels, n: &DueNotification) -> 
         "occurred_at": n.occurred_at,
         "location": n.location,
         "predicted_delivery": predicted,
-    })
-    .to_string();
+    });
+    // A return's step (`return:approved`, ...) names its RMA, so a
+    // receiver can tell the return's news from the order's.
+    if let (true, Some(event)) = (n.trigger.starts_with("return:"), n.event_id) {
+        match crate::store::returns::rma_of_event(&state.pool, crate::domain::EventId(event)).await {
+            Ok(Some(rma)) => {
+                body["type"] = "return.status".into();
+                body["rma"] = rma.to_string().into();
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!(id = n.id, error = %e, "reading the RMA of a return step for a webhook failed"),
+        }
+    }
+    let body = body.to_string();
     let id = message_id(n);
     let timestamp = Utc::now().timestamp();
     let signature = webhook_signature::sign(&secret, &id, timestamp, body.as_bytes());

@@ -174,7 +174,18 @@ async fn deliveries_for(
     Ok((format!("{from}_{to}"), rows))
 }
 
-/// PO, order, shipment, delivered quantity, delivered at, POD id, shortage.
+/// The invoice-matching file of these deliveries, with what came back of
+/// their orders and the credits for it.
+async fn deliveries_file(state: &AppState, tenant: TenantId, rows: &[DeliveryRow]) -> store::Result<Vec<u8>> {
+    let mut orders: Vec<OrderId> = rows.iter().map(|r| r.order_id).collect();
+    orders.sort();
+    orders.dedup();
+    let returned = store::returned_to_orders(&state.pool, tenant, &orders).await?;
+    Ok(csv::deliveries(rows, &returned).into_bytes())
+}
+
+/// PO, order, shipment, delivered quantity, delivered at, POD id, shortage,
+/// receiving's findings, and the order's returned units and credits.
 pub async fn deliveries_csv(
     State(state): State<AppState>,
     Query(range): Query<Range>,
@@ -182,7 +193,8 @@ pub async fn deliveries_csv(
 ) -> Result<Response, PortalError> {
     let signed_in = get_session(&state, &headers).await?;
     let (period, rows) = deliveries_for(&state, &signed_in, &range).await?;
-    Ok(attachment(csv::deliveries(&rows).into_bytes(), "text/csv; charset=utf-8", &format!("deliveries_{period}.csv")))
+    let file = deliveries_file(&state, signed_in.person.tenant, &rows).await?;
+    Ok(attachment(file, "text/csv; charset=utf-8", &format!("deliveries_{period}.csv")))
 }
 
 /// Every POD in the range: per shipment, the generated PDF and the original files.
@@ -194,7 +206,8 @@ pub async fn deliveries_zip(
     let signed_in = get_session(&state, &headers).await?;
     let (period, rows) = deliveries_for(&state, &signed_in, &range).await?;
     let tenant = signed_in.person.tenant;
-    let mut entries = vec![ArchiveEntry { path: "deliveries.csv".into(), bytes: csv::deliveries(&rows).into_bytes() }];
+    let mut entries =
+        vec![ArchiveEntry { path: "deliveries.csv".into(), bytes: deliveries_file(&state, tenant, &rows).await? }];
     for row in rows.iter().filter(|r| r.pod_id.is_some()) {
         let folder = format!(
             "{}/{}",

@@ -10,6 +10,7 @@ pub mod forms;
 pub mod lookup;
 pub mod pages;
 pub mod queue;
+pub mod returns;
 pub mod sign_in;
 
 pub use error::{PortalError, PortalForm};
@@ -45,12 +46,16 @@ pub fn router() -> Router<AppState> {
         .route("/portal/orders/{number}/notifications/{id}/resend", post(forms::resend_notification))
         .route("/portal/orders/{number}/tracking-link", post(forms::tracking_link))
         .route("/portal/orders/{number}/buyer-view", get(forms::buyer_view))
+        .route("/portal/orders/{number}/returns", post(returns::request))
+        .route("/portal/orders/{number}/returns/{rma}/photos/{sha256}", get(returns::photo))
         .route("/portal/orders/{number}/shipments/{shipment}/pod.pdf", get(documents::pod_pdf))
         .route("/portal/orders/{number}/pod/{sha256}", get(documents::pod_file))
         .route("/portal/deliveries.csv", get(documents::deliveries_csv))
         .route("/portal/deliveries.zip", get(documents::deliveries_zip))
         .route("/portal/cs/exceptions/bulk", post(queue::bulk))
         .route("/portal/cs/exceptions/targets", post(queue::targets))
+        .route("/portal/cs/returns/{rma}/decision", post(returns::decide))
+        .route("/portal/cs/returns/{rma}/notes", post(returns::add_note))
         .route("/portal/admin/users", post(forms::invite))
         .route("/portal/admin/users/{id}", post(forms::change_person))
         .route("/portal/admin/edi", post(edi_partners::save))

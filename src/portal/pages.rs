@@ -188,6 +188,7 @@ pub async fn order(state: &AppState, signed_in: Option<SignedIn>, number: &str) 
     }
 
     let desk = if staff { Some(service_desk(state, &snapshot, order, tz).await?) } else { None };
+    let returns = super::returns::order_returns(state, &signed_in, order, owner, &snapshot, tz).await?;
     let delivered = o.status_milestone == Some(Milestone::Delivered);
     let cancelled = o.open_exceptions.contains(ExceptionKind::Cancelled);
     let windows = store::delivery_window(&state.pool, person.tenant, order).await?;
@@ -228,6 +229,7 @@ pub async fn order(state: &AppState, signed_in: Option<SignedIn>, number: &str) 
         lines: line_progress(&snapshot, &received),
         shipments,
         desk,
+        returns,
         last_event_id: snapshot.events.iter().map(|e| e.id.0).max().unwrap_or(0),
     }))
 }
@@ -313,6 +315,7 @@ pub async fn inbound(state: &AppState, signed_in: Option<SignedIn>, site: &str) 
         this_week: vec![],
         later: vec![],
         to_receive: vec![],
+        expected_returns: vec![],
     };
     let Some(site) = chosen else { return Ok(PortalPage::Ready(board)) };
     for row in store::inbound_orders(&state.pool, reach, &site).await? {
@@ -330,6 +333,7 @@ pub async fn inbound(state: &AppState, signed_in: Option<SignedIn>, site: &str) 
         .into_iter()
         .map(|a| (a.order_number, shipment_label(&a.carrier, &a.tracking_number)))
         .collect();
+    board.expected_returns = super::returns::expected_back(state, reach, &site).await?;
     Ok(PortalPage::Ready(board))
 }
 

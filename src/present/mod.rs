@@ -5,10 +5,16 @@
 //! filtered for the reader's role). Keeping both here lets the UI and the
 //! handlers share the types without importing each other.
 
+pub mod portal_returns_view;
 pub mod portal_view;
+pub mod returns_view;
 pub mod tracking_view;
 
 #[cfg(feature = "ssr")]
 pub mod portal;
+#[cfg(feature = "ssr")]
+pub mod portal_returns;
+#[cfg(feature = "ssr")]
+pub mod returns;
 #[cfg(feature = "ssr")]
 pub mod tracking;

@@ -36,6 +36,7 @@ impl Viewer {
             Role::Cs | Role::Admin => {
                 nav.push(("Search", "/portal/cs"));
                 nav.push(("Exceptions", "/portal/cs/exceptions"));
+                nav.push(("Returns", "/portal/cs/returns"));
                 nav.push(("Deliveries", "/portal/deliveries"));
                 nav.push(("Dashboard", "/portal/dashboard"));
             }
@@ -93,6 +94,8 @@ pub struct InboundBoard {
     pub later: Vec<OrderRow>,
     /// Delivered shipments nobody has counted yet: (order number, shipment label).
     pub to_receive: Vec<(String, String)>,
+    /// Returns of the site's orders on their way back (approved, labelled, in transit).
+    pub expected_returns: Vec<super::portal_returns_view::ExpectedReturn>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -244,6 +247,9 @@ pub struct PortalOrder {
     pub lines: Vec<LineProgress>,
     pub shipments: Vec<PortalShipment>,
     pub desk: Option<ServiceDesk>,
+    /// The order's returns (with their credits) and the form to ask for
+    /// one; `None` when there is neither to show.
+    pub returns: Option<super::portal_returns_view::OrderReturns>,
     pub last_event_id: i64,
 }
 

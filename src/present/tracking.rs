@@ -662,6 +662,7 @@ pub fn build_tracking_view(
         lines,
         last_mile,
         proof_of_delivery,
+        returns: None,
     }
 }
 
@@ -723,7 +724,33 @@ pub async fn load_tracking_view(
             break;
         }
     }
-    Ok(build_tracking_view(&snapshot, &windows, tenant, last_mile, proof_of_delivery, now, &t))
+    let mut view = build_tracking_view(&snapshot, &windows, tenant, last_mile, proof_of_delivery, now, &t);
+    view.returns = load_returns(pool, tenant, order, tz, now, &t).await?;
+    Ok(view)
+}
+
+/// The returns part: read only once something of the order was delivered
+/// or a return exists.
+async fn load_returns(
+    pool: &Pool,
+    tenant: &TenantRecord,
+    order: OrderId,
+    tz: crate::domain::TimeZone,
+    now: chrono::DateTime<Utc>,
+    t: &Translator,
+) -> store::Result<Option<super::returns_view::ReturnsView>> {
+    use super::returns::{returns_view, ReturnableItem};
+    let returns = store::returns::order_returns(pool, tenant.id, order).await?;
+    let items: Vec<ReturnableItem> = store::returns::returnable_items(pool, tenant.id, order)
+        .await?
+        .into_iter()
+        .map(|(line, description, unit)| ReturnableItem { line, description, unit })
+        .collect();
+    if returns.is_empty() && items.iter().all(|i| i.line.delivered.is_zero()) {
+        return Ok(None);
+    }
+    let settings = store::returns::return_settings(pool, tenant.id).await?;
+    Ok(returns_view(&settings.policy, &items, &returns, now, tz, t))
 }
 
 /// The words around the tracking page that do not change while it is open.

@@ -60,6 +60,9 @@ pub struct TrackingView {
     pub last_mile: Option<LastMileView>,
     /// Who signed for which shipment, when.
     pub proof_of_delivery: Vec<PodView>,
+    /// Returns on this order, and the form to start one while something
+    /// delivered can still go back.
+    pub returns: Option<super::returns_view::ReturnsView>,
 }
 
 /// The sign-up's two sentences: before and after the buyer signs up.

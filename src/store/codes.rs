@@ -3,6 +3,7 @@
 //! IANA name, open exceptions from their codes. Writes bind the same text (`Milestone::code`, `TimeZone::name`).
 //! Generic over the backend, so SQLite and PostgreSQL read them alike.
 
+use crate::domain::returns::{Condition, Resolution, ReturnReason, ReturnStatus, RmaNumber};
 use crate::domain::{Milestone, OpenExceptions, TimeZone};
 use sqlx::error::BoxDynError;
 use sqlx::{Database, Decode, Type};
@@ -24,7 +25,25 @@ macro_rules! stored_as_text {
     )*};
 }
 
-stored_as_text!(Milestone, TimeZone, OpenExceptions);
+stored_as_text!(Milestone, TimeZone, OpenExceptions, ReturnStatus, ReturnReason, Resolution, Condition, RmaNumber);
+
+/// A return's codes (`returns.status`, `return_lines.reason`, ...) and its
+/// RMA number. As for a milestone, only the store writes these (from
+/// `code()`, or the RMA's `Display`), so one it cannot read is an error.
+macro_rules! decoded_from_str {
+    ($($t:ty),*) => {$(
+        impl<'r, DB: Database> Decode<'r, DB> for $t
+        where
+            String: Decode<'r, DB>,
+        {
+            fn decode(value: DB::ValueRef<'r>) -> Result<Self, BoxDynError> {
+                Ok(<String as Decode<DB>>::decode(value)?.parse::<$t>()?)
+            }
+        }
+    )*};
+}
+
+decoded_from_str!(ReturnStatus, ReturnReason, Resolution, Condition, RmaNumber);
 
 /// A milestone column (`orders.status_milestone`, `shipments.status_milestone`).
 /// Only the store writes these, from `Milestone::code`; a code it does not
@@ -74,6 +93,16 @@ mod tests {
         let err = sqlx::query_scalar::<_, Milestone>("SELECT 'teleported'").fetch_one(&pool).await.unwrap_err();
         assert!(matches!(err, sqlx::Error::ColumnDecode { .. }), "{err:?}");
         assert!(err.to_string().contains("teleported"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn return_codes_read_back_and_unknown_ones_fail() {
+        let pool = memory().await;
+        let read: (ReturnStatus, Option<Condition>, RmaNumber) =
+            sqlx::query_as("SELECT 'label_issued', NULL, 'RMA-0000001Z'").fetch_one(&pool).await.unwrap();
+        assert_eq!(read, (ReturnStatus::LabelIssued, None, RmaNumber::parse("RMA-0000001Z").unwrap()));
+        let err = sqlx::query_scalar::<_, ReturnReason>("SELECT 'bored'").fetch_one(&pool).await.unwrap_err();
+        assert!(err.to_string().contains("bored"), "{err}");
     }
 
     #[tokio::test]

@@ -3,6 +3,7 @@
 //! derived status and queues the notifications the change calls for.
 
 use super::notifications::{enqueue_in_tx, Notable};
+use super::returns::ReturnId;
 use super::{on_pool, on_tx};
 use super::{Result, StoreError};
 use crate::domain::{
@@ -43,6 +44,9 @@ pub struct EventRecord {
     pub recorded_at: DateTime<Utc>,
     pub location: Option<String>,
     pub details: Json<serde_json::Value>,
+    /// Set when the event is a step of a return (or a scan of its parcel):
+    /// it is on the order's thread, but not about the order's delivery.
+    pub return_id: Option<ReturnId>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -80,11 +84,24 @@ pub enum Destination<'a> {
     TrackingNumber(&'a str),
 }
 
+/// Where a group of events lands once its tracking number is looked up.
+enum Landing {
+    /// An order, on the shipment carrying the tracking number if one does.
+    Order(OrderId, Option<ShipmentId>),
+    /// A return's parcel (no outbound shipment has the number): the
+    /// return's order, tied to the return (`store::returns`).
+    Return(OrderId, ReturnId),
+    /// Nothing carries the tracking number yet: parked.
+    Nowhere,
+}
+
 /// Appends every group of a request in one transaction (one turn at
 /// SQLite's write lock, one commit), each order's status recomputed once.
 /// Locks are taken in one order by every writer (the tracking numbers'
 /// first, sorted, then the orders', sorted), so concurrent batches on
-/// PostgreSQL cannot deadlock.
+/// PostgreSQL cannot deadlock. A return's writers keep it: attaching a
+/// return parcel locks its tracking number before the order, and every
+/// other change to a return locks only its order.
 pub async fn append_all(
     pool: &super::Pool,
     tenant: TenantId,
@@ -104,24 +121,36 @@ pub async fn append_all(
         tx.lock(key).await?;
     }
     // Where each group lands: an order (with the shipment filled in for a
-    // tracking number), or nowhere yet.
-    let mut landing: Vec<Option<(OrderId, Option<ShipmentId>)>> = Vec::with_capacity(groups.len());
+    // tracking number), a return's parcel, or nowhere yet.
+    let mut landing: Vec<Landing> = Vec::with_capacity(groups.len());
     for (to, _) in groups {
         landing.push(match to {
-            Destination::Order(order) => Some((*order, None)),
+            Destination::Order(order) => Landing::Order(*order, None),
             Destination::TrackingNumber(number) => {
-                on_tx!(&mut tx, |c| sqlx::query_as::<_, (ShipmentId, OrderId)>(
+                let shipment = on_tx!(&mut tx, |c| sqlx::query_as::<_, (ShipmentId, OrderId)>(
                     "SELECT id, order_id FROM shipments WHERE tenant_id = $1 AND tracking_number = $2 ORDER BY id DESC LIMIT 1",
                 )
                 .bind(tenant)
                 .bind(number)
                 .fetch_optional(c)
-                .await)?
-                .map(|(shipment, order)| (order, Some(shipment)))
+                .await)?;
+                match shipment {
+                    Some((shipment, order)) => Landing::Order(order, Some(shipment)),
+                    None => match super::returns::return_for_tracking_number(&mut tx, tenant, number).await? {
+                        Some((order, return_id)) => Landing::Return(order, return_id),
+                        None => Landing::Nowhere,
+                    },
+                }
             }
         });
     }
-    let mut orders: Vec<OrderId> = landing.iter().flatten().map(|(order, _)| *order).collect();
+    let mut orders: Vec<OrderId> = landing
+        .iter()
+        .filter_map(|l| match l {
+            Landing::Order(order, _) | Landing::Return(order, _) => Some(*order),
+            Landing::Nowhere => None,
+        })
+        .collect();
     orders.sort();
     orders.dedup();
     for order in &orders {
@@ -131,7 +160,7 @@ pub async fn append_all(
     let mut changed = Vec::new();
     for ((to, events), landing) in groups.iter().zip(landing) {
         results.push(match (to, landing) {
-            (_, Some((order, shipment))) => {
+            (_, Landing::Order(order, shipment)) => {
                 let attached: Vec<NewEvent>;
                 let events = match shipment {
                     Some(shipment) => {
@@ -146,8 +175,15 @@ pub async fn append_all(
                 }
                 TrackedOutcome::Appended { order, outcome }
             }
-            (Destination::TrackingNumber(number), None) => park_unmatched(&mut tx, tenant, number, events).await?,
-            (Destination::Order(_), None) => unreachable!("an order group always lands"),
+            // Return steps leave the order's status alone: nothing to recompute.
+            (_, Landing::Return(order, return_id)) => TrackedOutcome::Appended {
+                order,
+                outcome: super::returns::append_carrier_events(&mut tx, tenant, order, return_id, events).await?,
+            },
+            (Destination::TrackingNumber(number), Landing::Nowhere) => {
+                park_unmatched(&mut tx, tenant, number, events).await?
+            }
+            (Destination::Order(_), Landing::Nowhere) => unreachable!("an order group always lands"),
         });
     }
     changed.sort();
@@ -166,19 +202,35 @@ pub(super) async fn insert_in_tx(
     order: OrderId,
     events: &[NewEvent],
 ) -> Result<AppendOutcome> {
+    insert_on_thread(tx, tenant, order, None, events, |_| true).await
+}
+
+/// As [`insert_in_tx`], the events tied to a return of the order when
+/// `return_id` is given. Only the new events `notifies` picks (by index)
+/// may queue notifications: a return's parcel scan that changes nothing
+/// for the return is kept on the timeline but is no news.
+pub(super) async fn insert_on_thread(
+    tx: &mut super::Tx,
+    tenant: TenantId,
+    order: OrderId,
+    return_id: Option<ReturnId>,
+    events: &[NewEvent],
+    notifies: impl Fn(usize) -> bool,
+) -> Result<AppendOutcome> {
     tx.lock_order(order).await?;
     let recorded_at = Utc::now();
     let mut outcome = AppendOutcome::default();
     for event in events {
         // The SELECT keeps an event from being attached to another tenant's
-        // order or to a shipment of a different order.
+        // order or to a shipment or return of a different order.
         let id: Option<EventId> = on_tx!(tx, |c| sqlx::query_scalar(
             "INSERT INTO events (tenant_id, order_id, shipment_id, source, source_event_id, raw_code, canonical,
-                                 occurred_at, occurred_offset_minutes, recorded_at, location, details)
-             SELECT o.tenant_id, o.id, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10
+                                 occurred_at, occurred_offset_minutes, recorded_at, location, details, return_id)
+             SELECT o.tenant_id, o.id, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $15
              FROM orders o
              WHERE o.id = $11 AND o.tenant_id = $12
                AND ($13 IS NULL OR EXISTS (SELECT 1 FROM shipments s WHERE s.id = $14 AND s.order_id = o.id))
+               AND ($16 IS NULL OR EXISTS (SELECT 1 FROM returns r WHERE r.id = $17 AND r.order_id = o.id))
              ON CONFLICT (tenant_id, source, source_event_id) DO NOTHING
              RETURNING id",
         )
@@ -196,6 +248,9 @@ pub(super) async fn insert_in_tx(
         .bind(tenant)
         .bind(event.shipment)
         .bind(event.shipment)
+        .bind(return_id)
+        .bind(return_id)
+        .bind(return_id)
         .fetch_optional(c)
         .await)?;
         match id {
@@ -222,8 +277,9 @@ pub(super) async fn insert_in_tx(
     let notable: Vec<Notable> = events
         .iter()
         .zip(&outcome.stored)
-        .filter(|(_, (_, created))| *created)
-        .map(|(e, (id, _))| Notable { id: *id, canonical: e.canonical, occurred_at: e.occurred_at })
+        .enumerate()
+        .filter(|(i, (_, (_, created)))| *created && notifies(*i))
+        .map(|(_, (e, (id, _)))| Notable { id: *id, canonical: e.canonical, occurred_at: e.occurred_at })
         .collect();
     outcome.notifications = enqueue_in_tx(tx, tenant, order, &notable).await?;
     if let Some(last) = outcome.inserted.iter().max() {
@@ -232,7 +288,9 @@ pub(super) async fn insert_in_tx(
     Ok(outcome)
 }
 
-/// Rewrites the order's and its shipments' derived status from all events.
+/// Rewrites the order's and its shipments' derived status from all events
+/// but a return's: a returned parcel's scans and troubles are the
+/// return's (its status is in `returns`), and the order stays delivered.
 pub(super) async fn recompute_status(tx: &mut super::Tx, order: OrderId) -> Result<()> {
     tx.lock_order(order).await?;
     // The newest event of each kind is all the status needs
@@ -240,7 +298,8 @@ pub(super) async fn recompute_status(tx: &mut super::Tx, order: OrderId) -> Resu
     let latest = order_facts(
         tx,
         order,
-        "SELECT shipment_id, canonical, MAX(occurred_at) FROM events WHERE order_id = $1 GROUP BY shipment_id, canonical",
+        "SELECT shipment_id, canonical, MAX(occurred_at) FROM events WHERE order_id = $1 AND return_id IS NULL
+         GROUP BY shipment_id, canonical",
     )
     .await?;
     let shipments: Vec<i64> = on_tx!(tx, |c| sqlx::query_scalar("SELECT id FROM shipments WHERE order_id = $1")
@@ -267,9 +326,12 @@ pub(super) async fn recompute_status(tx: &mut super::Tx, order: OrderId) -> Resu
     let exception_since = match status.open_exceptions.is_empty() {
         true => None,
         false => {
-            let all =
-                order_facts(tx, order, "SELECT shipment_id, canonical, occurred_at FROM events WHERE order_id = $1")
-                    .await?;
+            let all = order_facts(
+                tx,
+                order,
+                "SELECT shipment_id, canonical, occurred_at FROM events WHERE order_id = $1 AND return_id IS NULL",
+            )
+            .await?;
             exceptions_since(&all, &status.open_exceptions)
         }
     };
@@ -441,6 +503,24 @@ pub(super) async fn attach_unmatched(
     shipment: ShipmentId,
     tracking_number: &str,
 ) -> Result<AppendOutcome> {
+    let waiting = waiting_events(tx, tenant, tracking_number).await?;
+    if waiting.is_empty() {
+        return Ok(AppendOutcome::default());
+    }
+    let events: Vec<NewEvent> =
+        waiting.iter().map(|(_, e)| NewEvent { shipment: Some(shipment), ..e.clone() }).collect();
+    let outcome = insert_in_tx(tx, tenant, order, &events).await?;
+    mark_matched(tx, &waiting, &outcome).await?;
+    Ok(outcome)
+}
+
+/// Events parked for a tracking number and not yet matched, oldest
+/// first, each with its row in `unmatched_events`.
+pub(super) async fn waiting_events(
+    tx: &mut super::Tx,
+    tenant: TenantId,
+    tracking_number: &str,
+) -> Result<Vec<(i64, NewEvent)>> {
     #[derive(sqlx::FromRow)]
     struct Waiting {
         id: i64,
@@ -464,36 +544,44 @@ pub(super) async fn attach_unmatched(
     .fetch_all(c)
     .await
     })?;
-    if waiting.is_empty() {
-        return Ok(AppendOutcome::default());
-    }
-    let events: Vec<NewEvent> = waiting
-        .iter()
-        .map(|w| NewEvent {
-            shipment: Some(shipment),
-            source: w.source.clone(),
-            source_event_id: w.source_event_id.clone(),
-            raw_code: w.raw_code.clone(),
-            canonical: w.canonical,
-            occurred_at: w.occurred_at,
-            occurred_offset_minutes: w.occurred_offset_minutes,
-            location: w.location.clone(),
-            details: w.details.0.clone(),
+    Ok(waiting
+        .into_iter()
+        .map(|w| {
+            let event = NewEvent {
+                shipment: None,
+                source: w.source,
+                source_event_id: w.source_event_id,
+                raw_code: w.raw_code,
+                canonical: w.canonical,
+                occurred_at: w.occurred_at,
+                occurred_offset_minutes: w.occurred_offset_minutes,
+                location: w.location,
+                details: w.details.0,
+            };
+            (w.id, event)
         })
-        .collect();
-    let outcome = insert_in_tx(tx, tenant, order, &events).await?;
-    for (w, (event_id, _)) in waiting.iter().zip(&outcome.stored) {
+        .collect())
+}
+
+/// Marks parked rows as matched to the events they were stored as
+/// (`outcome` of appending them, in the same order).
+pub(super) async fn mark_matched(
+    tx: &mut super::Tx,
+    waiting: &[(i64, NewEvent)],
+    outcome: &AppendOutcome,
+) -> Result<()> {
+    for ((row, _), (event_id, _)) in waiting.iter().zip(&outcome.stored) {
         on_tx!(tx, |c| sqlx::query(
             "UPDATE unmatched_events SET matched_at = $1, matched_event_id = $2 WHERE id = $3"
         )
         .bind(Utc::now())
         .bind(event_id)
-        .bind(w.id)
+        .bind(row)
         .execute(c)
         .await
         .map(|r| r.rows_affected()))?;
     }
-    Ok(outcome)
+    Ok(())
 }
 
 pub async fn unmatched_count(pool: &super::Pool, tenant: TenantId) -> Result<i64> {

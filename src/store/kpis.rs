@@ -133,7 +133,10 @@ pub async fn roll_up_events(pool: &Pool, batch: i64, settled: DateTime<Utc>) -> 
         }
         q.fetch_all(c).await
     })?;
-    let sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE order_id IN ({in_orders}) ORDER BY id");
+    // A return's events are not about the delivery (its parcel's
+    // exceptions included): `returns` has their own figures.
+    let sql =
+        format!("SELECT {EVENT_COLUMNS} FROM events WHERE order_id IN ({in_orders}) AND return_id IS NULL ORDER BY id");
     let all_events: Vec<EventRow> = on_tx!(&mut tx, |c| {
         let mut q = sqlx::query_as(&sql);
         for id in &order_ids {

@@ -19,6 +19,8 @@ mod portal;
 pub mod promise;
 mod proof_of_delivery;
 mod queue;
+/// Returns (RMA) on the order's thread: policy, returns, their steps and parcels, KPIs.
+pub mod returns;
 mod search;
 mod tenants;
 mod tracking_links;
@@ -47,16 +49,22 @@ pub use people::{
 };
 pub use portal::{
     awaiting_receipt, correct_receipt, deliveries, inbound_orders, list_orders, order_audit, order_owner,
-    order_tracking_links, orders_by_id, receipt_revisions, received_quantities, record_audit,
+    order_tracking_links, orders_by_id, receipt_revisions, received_quantities, record_audit, returned_to_orders,
     revoke_order_tracking_links, save_receipt, shipment_expected_lines, shipment_packs, shipment_receipt_lines, sites,
     AuditRecord, AwaitingReceipt, DeliveryRow, ExpectedLine, NewReceipt, OrderFilter, OrderListRow, PackItemRow,
-    PackRow, ReceiptCorrection, RevisionLine, SiteRecord, StatusFilter,
+    PackRow, ReceiptCorrection, ReturnedToOrder, RevisionLine, SiteRecord, StatusFilter,
 };
 pub use promise::{delivery_window, StoredWindow};
 pub use proof_of_delivery::{
     order_pods, pod_file_in_use, pod_slot, save_pod, shipment_pod, NewPod, PodFile, PodRecord, PodSaved, PodSlot,
 };
 pub use queue::{assign_orders, queue_candidates, queue_targets, set_queue_targets, QueueCandidate};
+pub use returns::{
+    attach_return_shipment, change_return, create_return, order_returns, put_return_settings, return_address,
+    return_by_rma, return_events, return_kpis, return_settings, returnable_items, tenant_returns, NewReturn,
+    NewReturnLine, RequestedBy, ReturnAddress, ReturnChange, ReturnChanged, ReturnError, ReturnFilter, ReturnId,
+    ReturnKpis, ReturnRecord, ReturnSettings, Settlement,
+};
 pub use search::{index_unindexed_orders, search_orders, SearchHit};
 pub use webhooks::{
     add_webhook_secret, live_webhook_secrets, record_webhook_receipt, revoke_webhook_secret, seal_clear_secrets,

@@ -126,8 +126,15 @@ pub(super) async fn enqueue_in_tx(
             // Quiet hours are for people; systems take messages at any hour.
             let urgent = rules::is_urgent(event.canonical) || recipient.channel == "webhook";
             let send_at = quiet.send_at(now, zone, urgent);
+            // Once per order and trigger; a return's steps once per return
+            // (each reaches a status once, in one event), as an order may
+            // have several returns.
+            let scope = match event.canonical {
+                Canonical::Return(_) => format!(":{}", event.id.0),
+                _ => String::new(),
+            };
             let key = format!(
-                "{}:{trigger}:{}:{}",
+                "{}:{trigger}:{}:{}{scope}",
                 order.0,
                 recipient.channel,
                 recipient.endpoint.map_or_else(|| recipient.address.to_ascii_lowercase(), |id| id.to_string())

@@ -10,6 +10,7 @@ use crate::ui::pages::portal::{
     order::OrderPage,
     orders::OrdersPage,
     people::PeoplePage,
+    returns::ReturnsPage,
     service::{ExceptionsPage, SearchPage},
     sign_in::{SignInLinkPage, SignInPage},
 };
@@ -71,6 +72,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/portal/deliveries") view=DeliveriesPage ssr=SsrMode::Async/>
                 <Route path=path!("/portal/cs") view=SearchPage ssr=SsrMode::Async/>
                 <Route path=path!("/portal/cs/exceptions") view=ExceptionsPage ssr=SsrMode::Async/>
+                <Route path=path!("/portal/cs/returns") view=ReturnsPage ssr=SsrMode::Async/>
                 <Route path=path!("/portal/admin/users") view=PeoplePage ssr=SsrMode::Async/>
                 <Route path=path!("/portal/admin/edi") view=EdiPartnersPage ssr=SsrMode::Async/>
                 <Route path=path!("/portal/dashboard") view=DashboardPage ssr=SsrMode::Async/>

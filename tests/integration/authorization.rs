@@ -69,6 +69,7 @@ const ROUTES: &[Route] = &[
     Route { kind: Kind::Page, path: "/portal/deliveries", fields: &[], needs: Needs::Roles(&[Ap, Cs, Admin]) },
     Route { kind: Kind::Page, path: "/portal/cs", fields: &[], needs: Needs::Roles(STAFF) },
     Route { kind: Kind::Page, path: "/portal/cs/exceptions", fields: &[], needs: Needs::Roles(STAFF) },
+    Route { kind: Kind::Page, path: "/portal/cs/returns", fields: &[], needs: Needs::Roles(STAFF) },
     Route { kind: Kind::Page, path: "/portal/admin/users", fields: &[], needs: Needs::Roles(&[Admin]) },
     Route { kind: Kind::Page, path: "/portal/admin/edi", fields: &[], needs: Needs::Roles(&[Admin]) },
     Route { kind: Kind::Page, path: "/portal/dashboard", fields: &[], needs: Needs::Roles(STAFF) },
@@ -99,6 +100,7 @@ const ROUTES: &[Route] = &[
     },
     Route { kind: Kind::ServerFn, path: "/portal/fn/search", fields: &[("q", "{order}")], needs: Needs::Roles(STAFF) },
     Route { kind: Kind::ServerFn, path: "/portal/fn/exceptions", fields: &[], needs: Needs::Roles(STAFF) },
+    Route { kind: Kind::ServerFn, path: "/portal/fn/returns", fields: &[], needs: Needs::Roles(STAFF) },
     Route { kind: Kind::ServerFn, path: "/portal/fn/people", fields: &[], needs: Needs::Roles(&[Admin]) },
     Route {
         kind: Kind::ServerFn,
@@ -150,6 +152,25 @@ const ROUTES: &[Route] = &[
         fields: &[("action", "revoke")],
         needs: Needs::RolesOnOrder(STAFF),
     },
+    // Returns: a return is within reach exactly when its order is.
+    Route {
+        kind: Kind::Form,
+        path: "/portal/orders/{order}/returns",
+        fields: &[("resolution", "refund")],
+        needs: Needs::RolesOnOrder(&[Buyer, Cs, Admin]),
+    },
+    Route {
+        kind: Kind::Form,
+        path: "/portal/cs/returns/{rma}/decision",
+        fields: &[("decision", "approve")],
+        needs: Needs::RolesOnOrder(STAFF),
+    },
+    Route {
+        kind: Kind::Form,
+        path: "/portal/cs/returns/{rma}/notes",
+        fields: &[("text", "matrix note")],
+        needs: Needs::RolesOnOrder(STAFF),
+    },
     Route {
         kind: Kind::Form,
         path: "/portal/admin/users",
@@ -178,6 +199,12 @@ const ROUTES: &[Route] = &[
     Route {
         kind: Kind::Download,
         path: "/portal/orders/{order}/pod/{sha256}",
+        fields: &[],
+        needs: Needs::RolesOnOrder(EVERYONE),
+    },
+    Route {
+        kind: Kind::Download,
+        path: "/portal/orders/{order}/returns/{rma}/photos/{photo}",
         fields: &[],
         needs: Needs::RolesOnOrder(EVERYONE),
     },
@@ -227,6 +254,9 @@ struct Ids {
     notification: String,
     person: String,
     account: String,
+    /// A return of the order, with a photo.
+    rma: String,
+    photo: String,
 }
 
 struct World {
@@ -278,6 +308,22 @@ async fn record_order(
     .unwrap()
     .unwrap();
     let notification = milepost::store::order_notifications(&app.pool, order.id).await.unwrap()[0].id;
+    let photo = milepost::returns::store_photo(&app.state, &milepost::demo::signature_png(shipment.0 as u64 + 99))
+        .await
+        .unwrap();
+    let line = milepost::returns::NewReturnLine {
+        line: order.lines[0],
+        quantity: milepost::domain::Quantity::whole(1),
+        reason: milepost::domain::ReturnReason::Damaged,
+        photo_sha256: Some(photo.clone()),
+    };
+    let new = milepost::returns::NewReturn {
+        resolution: milepost::domain::returns::Resolution::Refund,
+        lines: vec![line],
+        comment: None,
+        requested_by: milepost::returns::RequestedBy::Api,
+    };
+    let rma = milepost::returns::request(&app.state, tenant, order.id, new).await.unwrap().rma;
     Ids {
         order: number.to_string(),
         shipment: shipment.0.to_string(),
@@ -285,6 +331,8 @@ async fn record_order(
         notification: notification.to_string(),
         person,
         account: home_account.0.to_string(),
+        rma: rma.to_string(),
+        photo,
     }
 }
 
@@ -342,6 +390,8 @@ fn fill(template: &str, ids: &Ids) -> String {
         .replace("{notification}", &ids.notification)
         .replace("{person}", &ids.person)
         .replace("{account}", &ids.account)
+        .replace("{rma}", &ids.rma)
+        .replace("{photo}", &ids.photo)
 }
 
 async fn outcome(app: &TestApp, session: Option<&Session>, route: &Route, ids: &Ids) -> (Outcome, String) {

@@ -8,6 +8,7 @@ pub mod live_map;
 pub mod page_title;
 pub mod progress;
 pub mod proof_of_delivery;
+pub mod returns;
 pub mod shipment_card;
 pub mod timeline;
 pub mod trend_chart;

@@ -5,6 +5,8 @@
 pub mod api_reference;
 #[cfg(feature = "ssr")]
 pub mod buyer_request;
+#[cfg(feature = "ssr")]
+pub mod buyer_return;
 pub mod dashboard;
 pub mod home;
 pub mod not_found;

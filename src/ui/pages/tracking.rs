@@ -7,6 +7,7 @@ use crate::ui::components::{
     live_map::{LiveMap, MapTexts},
     progress::ProgressBar,
     proof_of_delivery::ProofOfDelivery,
+    returns::Returns,
     shipment_card::ShipmentCard,
     timeline::Timeline,
     updates_signup::UpdatesSignup,
@@ -79,7 +80,9 @@ pub fn TrackingPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="p-8 text-slate-600">"Loading your order…"</p> }>
             {move || Suspend::new(async move {
                 match tracking.await {
-                    Ok(Some(page)) => view! { <TrackingContent page token=token() request_outcome=query.read().get("request")/> }.into_any(),
+                    Ok(Some(page)) => view! {
+                        <TrackingContent page token=token() request_outcome=query.read().get("request") return_outcome=query.read().get("return")/>
+                    }.into_any(),
                     Ok(None) => view! { {english()} <NotFound/> }.into_any(),
                     Err(_) => view! { {english()} <Unavailable/> }.into_any(),
                 }
@@ -89,7 +92,12 @@ pub fn TrackingPage() -> impl IntoView {
 }
 
 #[component]
-fn TrackingContent(page: TrackingPage, token: String, request_outcome: Option<String>) -> impl IntoView {
+fn TrackingContent(
+    page: TrackingPage,
+    token: String,
+    request_outcome: Option<String>,
+    return_outcome: Option<String>,
+) -> impl IntoView {
     let TrackingPage { view, texts: initial_texts } = page;
     let brand = view.brand.clone();
     let brand_style = format!("--brand:{};--brand-text:{};--accent:{}", brand.primary, brand.on_primary, brand.accent);
@@ -105,6 +113,7 @@ fn TrackingContent(page: TrackingPage, token: String, request_outcome: Option<St
     let pod_token = token.clone();
     let switch_token = token.clone();
     let help_token = token.clone();
+    let returns_token = token.clone();
     let announcement = RwSignal::new(String::new());
     let language = RwSignal::new(lang.clone());
 
@@ -179,6 +188,10 @@ fn TrackingContent(page: TrackingPage, token: String, request_outcome: Option<St
                 <HelpBox texts token=help_token email=brand.support_email.clone() phone=brand.support_phone.clone() outcome=request_outcome/>
 
                 {move || view! { <Exceptions notices=live.with(|v| v.exceptions.clone()) label=texts.with(|t| t.problems_label.clone())/> }}
+
+                {move || live.with(|v| v.returns.clone()).map(|returns| view! {
+                    <Returns view=returns token=returns_token.clone() lang=texts.with(|t| t.lang.clone()) outcome=return_outcome.clone()/>
+                })}
 
                 <LiveMap last_mile texts=map_texts/>
 

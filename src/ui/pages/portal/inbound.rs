@@ -1,6 +1,8 @@
 //! The receiver's inbound board for one ship-to site: late, arriving
-//! today, this week, later, and deliveries waiting to be counted.
+//! today, this week, later, deliveries waiting to be counted, and returns
+//! on their way back.
 
+use super::returns::ExpectedReturns;
 use super::{render, OrderTable, PortalShell};
 use crate::present::portal_view::{InboundBoard, PortalPage};
 use leptos::prelude::*;
@@ -54,6 +56,7 @@ pub fn InboundPage() -> impl IntoView {
                                     </ul> }.into_any()
                                 }}
                             </section>
+                            <ExpectedReturns returns=b.expected_returns/>
                             {column("Late", "late", b.late)}
                             {column("Arriving today", "today", b.today)}
                             {column("This week", "this-week", b.this_week)}

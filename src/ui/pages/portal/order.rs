@@ -1,9 +1,11 @@
 //! One order for a signed-in person: status, lines (ordered, shipped in
 //! which shipment, delivered, outstanding, received), shipments with their
-//! packs, proofs of delivery and the receiving form, the timeline (with
+//! packs, proofs of delivery and the receiving form, the order's returns
+//! with their credits (and the form to ask for one), the timeline (with
 //! internal events for staff) and customer service's desk. Live: the page
 //! reloads its data whenever the order changes.
 
+use super::returns::ReturnsSection;
 use super::{render, PortalShell, STACK_BODY, STACK_CELL, STACK_HEAD, STACK_ROW, STACK_TABLE};
 use crate::present::portal_view::*;
 use crate::ui::components::progress::ProgressBar;
@@ -116,6 +118,8 @@ fn OrderContent(o: PortalOrder) -> impl IntoView {
             </section>
 
             {o.shipments.iter().map(|s| view! { <ShipmentSection s=s.clone() number=number.clone() csrf=csrf.clone()/> }).collect_view()}
+
+            {o.returns.clone().map(|returns| view! { <ReturnsSection returns number=number.clone() csrf=csrf.clone()/> })}
 
             {o.desk.clone().map(|desk| view! { <Desk desk number=number.clone() csrf=csrf.clone()/> })}
 
