@@ -811,6 +811,7 @@ pub struct PhotoOut {
     request_body(content = String, content_type = "image/jpeg", description = "A PNG or JPEG image (send its own Content-Type)"),
     responses((status = 201, body = PhotoOut),
               (status = 413, body = Problem, content_type = "application/problem+json"),
+              (status = 415, description = "The body is not sent as image/jpeg or image/png", body = Problem, content_type = "application/problem+json"),
               (status = 422, description = "Not a PNG or JPEG image", body = Problem, content_type = "application/problem+json")),
     security(("api_key" = ["oms"])))]
 pub async fn post_photo(
