@@ -125,7 +125,7 @@ test('accounts payable downloads a proof of delivery as PDF and the CSV for invo
   assert.match(pdf.suggestedFilename(), /^NW-\d+-POD-\d+\.pdf$/);
   const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('csv').click()]);
   const lines = readFileSync(await csv.path(), 'utf8').trim().split('\r\n');
-  assert.equal(lines[0], 'po,order,shipment,delivered_quantity,delivered_at,pod_id,shortage,short_units,over_units,damaged_units,discrepancy_reason,receipt_corrections');
+  assert.equal(lines[0], 'po,order,shipment,delivered_quantity,delivered_at,pod_id,shortage,short_units,over_units,damaged_units,discrepancy_reason,receipt_corrections,returned_units,credit_amount,credit_currency,credit_reference');
   assert.ok(lines.length > 1);
   assert.ok(lines.slice(1).some((l) => /,POD-\d+,/.test(l)));
   await page.screenshot({ path: join(output, 'portal-ap.png'), fullPage: true });
