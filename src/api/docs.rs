@@ -33,7 +33,8 @@ use utoipa::{Modify, OpenApi};
         crate::api::kpis::get_kpis, crate::api::kpis::get_kpi_csv, promise::put_settings, languages::get_settings, languages::put_settings,
         super::tracking_stream::tracking_stream,
         returns::get_policy, returns::put_policy, returns::create_return, returns::order_returns,
-        returns::list_returns, returns::get_return, returns::post_decision, returns::post_shipment,
+        returns::list_returns, returns::get_return, returns::post_decision, returns::post_cancel,
+        returns::post_shipment,
         returns::post_receipt, returns::post_credit, returns::post_photo, returns::get_kpis,
     ),
     components(schemas(

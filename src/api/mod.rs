@@ -69,6 +69,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/returns", get(returns::list_returns))
         .route("/returns/{rma}", get(returns::get_return))
         .route("/returns/{rma}/decision", post(returns::post_decision))
+        .route("/returns/{rma}/cancel", post(returns::post_cancel))
         .route("/returns/{rma}/shipments", post(returns::post_shipment))
         .route("/returns/{rma}/receipt", post(returns::post_receipt))
         .route("/returns/{rma}/credit", post(returns::post_credit))

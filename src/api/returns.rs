@@ -625,6 +625,26 @@ pub async fn post_decision(
     Ok(Json(ReturnOut::from(&record)))
 }
 
+/// Cancel a return (OMS: the buyer changed their mind, or asked customer
+/// service) before its parcel is on its way; what it held can be returned
+/// again. Cancelling a cancelled return changes nothing.
+#[utoipa::path(post, path = "/api/v1/returns/{rma}/cancel", tag = "Returns",
+    params(("rma" = String, Path)),
+    responses((status = 200, body = ReturnOut),
+              (status = 404, body = Problem, content_type = "application/problem+json"),
+              (status = 409, description = "Its parcel is already on its way, or it is declined or settled", body = Problem, content_type = "application/problem+json")),
+    security(("api_key" = ["oms"])))]
+pub async fn post_cancel(
+    State(state): State<AppState>,
+    Extension(caller): Extension<ApiCaller>,
+    Path(rma): Path<String>,
+) -> ApiResult<Json<ReturnOut>> {
+    require(&caller, Scope::Oms)?;
+    let number = rma_in_path(&rma)?;
+    let record = returns::cancel(&state, caller.tenant, number).await.map_err(about(&rma))?;
+    Ok(Json(ReturnOut::from(&record)))
+}
+
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReturnShipmentIn {

@@ -376,6 +376,7 @@ pub(super) async fn open_exceptions(
     let facts: Vec<EventFact> = snapshot
         .events
         .iter()
+        .filter(|e| e.is_outbound())
         .map(|e| EventFact { shipment: e.shipment_id.map(|s| s.0), canonical: e.canonical, occurred_at: e.occurred_at })
         .collect();
     let shipments: Vec<i64> = snapshot.shipments.iter().map(|s| s.id.0).collect();

@@ -123,7 +123,10 @@ pub fn timeline(snapshot: &OrderSnapshot, staff: bool, buyers_see_conditions: bo
                 label,
                 detail: text.or_else(|| e.location.clone()),
                 when: time_in(e.occurred_at, tz),
-                shipment: e.shipment_id.and_then(|s| labels.get(&s).cloned()),
+                shipment: match e.return_id {
+                    Some(_) => Some("Return".to_string()),
+                    None => e.shipment_id.and_then(|s| labels.get(&s).cloned()),
+                },
                 source: e.source.clone(),
                 exception: matches!(e.canonical, Canonical::Exception(_)),
                 internal: !visible_to_account(e, buyers_see_conditions),

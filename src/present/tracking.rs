@@ -338,6 +338,7 @@ fn latest_meaning(events: &[EventRecord], canonical: Canonical, shipment: Option
     events
         .iter()
         .rev()
+        .filter(|e| e.is_outbound())
         .find(|e| e.canonical == canonical && shipment.is_none_or(|s| e.shipment_id.map(|id| id.0) == Some(s)))
         .and_then(meaning_of)
 }
@@ -381,6 +382,7 @@ pub fn build_tracking_view(
     let facts: Vec<EventFact> = snapshot
         .events
         .iter()
+        .filter(|e| e.is_outbound())
         .map(|e| EventFact { shipment: e.shipment_id.map(|s| s.0), canonical: e.canonical, occurred_at: e.occurred_at })
         .collect();
     let shipment_ids: Vec<i64> = snapshot.shipments.iter().map(|s| s.id.0).collect();
@@ -436,7 +438,11 @@ pub fn build_tracking_view(
                 when_utc: e.occurred_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                 source_clock: source_clock(e.occurred_at, e.occurred_offset_minutes, tz, t),
                 location: e.location.clone(),
-                shipment: e.shipment_id.filter(|_| shipment_count > 1).and_then(|s| shipment_label.get(&s).cloned()),
+                // A return parcel's scans read like a delivery's: say whose.
+                shipment: match e.return_id {
+                    Some(_) if !matches!(e.canonical, Canonical::Return(_)) => Some(t.text("timeline-return")),
+                    _ => e.shipment_id.filter(|_| shipment_count > 1).and_then(|s| shipment_label.get(&s).cloned()),
+                },
                 is_exception: matches!(e.canonical, Canonical::Exception(_)),
             }
         })
@@ -451,7 +457,7 @@ pub fn build_tracking_view(
             let excursion = (x.kind == ExceptionKind::ConditionExcursion)
                 .then(|| {
                     snapshot.events.iter().rev().find(|e| {
-                        e.canonical == Canonical::Exception(x.kind) && e.shipment_id.map(|s| s.0) == x.shipment
+                        e.is_outbound() && e.canonical == Canonical::Exception(x.kind) && e.shipment_id.map(|s| s.0) == x.shipment
                     })
                 })
                 .flatten()
@@ -555,7 +561,7 @@ pub fn build_tracking_view(
     let last_delivery = snapshot
         .events
         .iter()
-        .filter(|e| e.canonical == Canonical::Milestone(Milestone::Delivered))
+        .filter(|e| e.is_outbound() && e.canonical == Canonical::Milestone(Milestone::Delivered))
         .max_by_key(|e| e.occurred_at);
     let handover = last_delivery.filter(|_| stage == BuyerStage::Delivered).map(|e| {
         let label = e.shipment_id.and_then(|s| shipment_label.get(&s));
@@ -600,7 +606,7 @@ pub fn build_tracking_view(
         top.title = t.meaning_label(meaning);
         if meaning == BuyerMeaning::AvailableForPickup {
             let place =
-                snapshot.events.iter().rev().find(|e| meaning_of(e) == Some(meaning)).and_then(|e| e.location.clone());
+                snapshot.events.iter().rev().find(|e| e.is_outbound() && meaning_of(e) == Some(meaning)).and_then(|e| e.location.clone());
             top.when = place.map(|place| t.with("pickup-at", &[("place", place.into())]));
             top.next_step = Some(t.meaning_explanation(meaning));
         }

@@ -49,6 +49,14 @@ pub struct EventRecord {
     pub return_id: Option<ReturnId>,
 }
 
+impl EventRecord {
+    /// Whether the event is about the order's own delivery: a return's
+    /// steps and its parcel's scans share the thread, never the status.
+    pub fn is_outbound(&self) -> bool {
+        self.return_id.is_none()
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AppendOutcome {
     /// Ids of the events that were new, in the order given.

@@ -481,6 +481,26 @@ async fn a_declined_or_cancelled_return_frees_its_quantity_and_stops() {
     let (_, all) = get(&app, "/api/v1/returns", &keys.oms).await;
     assert_eq!(all["returns"].as_array().unwrap().len(), 2);
     assert_eq!(get(&app, "/api/v1/returns?status=lost", &keys.oms).await.0, 422);
+
+    // The buyer changes their mind: cancelled (once), its widgets free again.
+    let cancel = |rma: &str| format!("/api/v1/returns/{rma}/cancel");
+    assert_eq!(app.post(&cancel(&second), &keys.wms, json!({})).await.status(), 403, "the OMS cancels");
+    let (status, cancelled) = post(&app, &cancel(&second), &keys.oms, json!({})).await;
+    assert_eq!((status, cancelled["status"].as_str()), (200, Some("cancelled")), "{cancelled}");
+    assert_eq!(post(&app, &cancel(&second), &keys.oms, json!({})).await.0, 200, "cancelling again changes nothing");
+    assert_eq!(post(&app, &cancel(&rma), &keys.oms, json!({})).await.0, 409, "a declined return stays declined");
+    assert_eq!(post(&app, &cancel("RMA-NOPE"), &keys.oms, json!({})).await.0, 404);
+    let (status, third) = post(&app, "/api/v1/orders/SO-1/returns", &keys.oms, one_widget(10.0, "wrong_item")).await;
+    assert_eq!(status, 201, "{third}");
+    let third = third["rma"].as_str().unwrap().to_string();
+
+    // Once its parcel is moving, it can no longer be cancelled.
+    post(&app, &format!("/api/v1/returns/{third}/decision"), &keys.oms, json!({"decision": "approve"})).await;
+    let parcel = json!({"carrier": "UPS", "tracking_number": "1Z-RET-10"});
+    assert_eq!(post(&app, &format!("/api/v1/returns/{third}/shipments"), &keys.oms, parcel).await.0, 201);
+    carrier_event(&app, &keys.carrier, "1Z-RET-10", "ret-10", "IN_TRANSIT", Utc::now()).await;
+    let (status, problem) = post(&app, &cancel(&third), &keys.oms, json!({})).await;
+    assert_eq!(status, 409, "{problem}");
 }
 
 #[tokio::test]
@@ -553,6 +573,67 @@ async fn carrier_webhooks_for_a_return_parcel_land_on_the_return_even_before_it_
         carrier_event(&app, &keys.carrier, "9400100000000000000099", "ret-stray", "IN_TRANSIT", Utc::now()).await;
     assert_eq!(stray[0]["status"], "created");
     assert_eq!(get(&app, &format!("/api/v1/returns/{rma}"), &keys.oms).await.1["status"], "received");
+}
+
+/// The text inside the element carrying `testid`, tags stripped.
+fn testid_text(html: &str, testid: &str) -> Option<String> {
+    let start = html.find(&format!("data-testid=\"{testid}\""))?;
+    let body = &html[start + html[start..].find('>')? + 1..];
+    let mut text = String::new();
+    let mut depth = 0usize;
+    let mut in_tag = false;
+    for (i, c) in body.char_indices() {
+        match c {
+            '<' if body[i..].starts_with("</") && depth == 0 => break,
+            '<' => {
+                in_tag = true;
+                if body[i..].starts_with("</") {
+                    depth = depth.saturating_sub(1);
+                } else if !body[i..].starts_with("<!") {
+                    depth += 1;
+                }
+            }
+            '>' => {
+                in_tag = false;
+                if body[..i].ends_with('/') {
+                    depth = depth.saturating_sub(1);
+                }
+            }
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    Some(text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+#[tokio::test]
+async fn a_problem_with_the_return_parcel_is_the_returns_not_the_delivered_orders() {
+    let app = spawn_app().await;
+    let tenant = tenant(&app.pool, "acme").await;
+    let keys = keys(&app, tenant).await;
+    delivered_order(&app, &keys, "SO-1", "9400100000000000000001", 3).await;
+    let (_, created) = post(&app, "/api/v1/orders/SO-1/returns", &keys.oms, one_widget(1.0, "wrong_item")).await;
+    let rma = created["rma"].as_str().unwrap().to_string();
+    let parcel = json!({"carrier": "USPS", "tracking_number": "9400100000000000000077"});
+    assert_eq!(post(&app, &format!("/api/v1/returns/{rma}/shipments"), &keys.oms, parcel).await.0, 201);
+    let damaged =
+        carrier_event(&app, &keys.carrier, "9400100000000000000077", "ret-damaged", "DAMAGED", Utc::now()).await;
+    assert_eq!(damaged[0]["status"], "created");
+
+    // The buyer's page still leads with the delivery and shows no problem
+    // banner; the damage scan is on the timeline, tagged as the return's.
+    let order = milepost::store::find_order_by_number(&app.pool, tenant, "SO-1").await.unwrap().unwrap();
+    let token = milepost::auth::tracking_link::issue(&app.pool, tenant, order, None).await.unwrap();
+    let html = app.get(&format!("/t/{}", token.as_str())).await.text().await.unwrap();
+    assert_eq!(testid_text(&html, "headline").as_deref(), Some("Delivered"));
+    assert!(!html.contains("data-testid=\"exception\""), "no order problem on the page");
+    let entries: Vec<String> = html
+        .match_indices("data-testid=\"timeline-entry\"")
+        .filter_map(|(i, _)| testid_text(&html[i - 40.min(i)..], "timeline-entry"))
+        .collect();
+    let damage = entries.iter().find(|e| e.contains("damaged")).expect("the damage scan is on the timeline");
+    assert!(damage.contains("Return"), "{damage}");
+    assert_eq!(order_state(&app, "SO-1").await, (Some("delivered".into()), String::new()));
 }
 
 #[tokio::test]
