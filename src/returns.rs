@@ -28,6 +28,9 @@ pub type ReturnResult<T> = Result<T, ReturnError>;
 pub const MAX_COMMENT_CHARS: usize = 2_000;
 /// The most a return photo may weigh (as for proof-of-delivery photos).
 pub const MAX_PHOTO_BYTES: usize = 8 * 1024 * 1024;
+/// A request form's body (the tracking page's, the portal's): photos for
+/// a few lines and the fields. A larger one is refused before it is read.
+pub const MAX_REQUEST_BODY: usize = 4 * MAX_PHOTO_BYTES + 64 * 1024;
 
 /// Tells the hub and the outbox what a committed change appended.
 fn published(state: &AppState, changed: ReturnChanged) -> ReturnRecord {
@@ -268,6 +271,12 @@ pub async fn kpis(
     Ok(stored::return_kpis(&state.pool, tenant, from, to).await?)
 }
 
+/// Whether a return in this status has a label to print.
+fn has_label(status: crate::domain::returns::ReturnStatus) -> bool {
+    use crate::domain::returns::ReturnStatus;
+    matches!(status, ReturnStatus::Approved | ReturnStatus::LabelIssued | ReturnStatus::InTransit)
+}
+
 /// The printable label of an approved return, in the buyer's language, or
 /// `None` when there is no such return (of `order`, when given) or it has
 /// no label to print. The first download issues the label: the return's
@@ -279,18 +288,39 @@ pub async fn label_pdf(
     rma: RmaNumber,
     language: crate::domain::language::Language,
 ) -> ReturnResult<Option<Vec<u8>>> {
-    use crate::documents::return_label::{render, LabelAddress, LabelLine, ReturnLabel, ReturnLabelTexts};
     use crate::domain::returns::ReturnStatus;
     let Some(mut record) = by_rma(state, tenant, rma).await? else { return Ok(None) };
-    if order.is_some_and(|o| o != record.order) {
-        return Ok(None);
-    }
-    if !matches!(record.status, ReturnStatus::Approved | ReturnStatus::LabelIssued | ReturnStatus::InTransit) {
+    if order.is_some_and(|o| o != record.order) || !has_label(record.status) {
         return Ok(None);
     }
     if record.status == ReturnStatus::Approved {
         record = issue_label(state, tenant, rma).await?;
     }
+    render_label(state, tenant, &record, language).await.map(Some)
+}
+
+/// The label attached to the buyer's "return approved" email: the same
+/// document, without issuing it (the buyer's first print or download does).
+pub async fn emailed_label(
+    state: &AppState,
+    tenant: TenantId,
+    rma: RmaNumber,
+    language: crate::domain::language::Language,
+) -> ReturnResult<Option<Vec<u8>>> {
+    match by_rma(state, tenant, rma).await? {
+        Some(record) if has_label(record.status) => render_label(state, tenant, &record, language).await.map(Some),
+        _ => Ok(None),
+    }
+}
+
+async fn render_label(
+    state: &AppState,
+    tenant: TenantId,
+    record: &ReturnRecord,
+    language: crate::domain::language::Language,
+) -> ReturnResult<Vec<u8>> {
+    use crate::documents::return_label::{render, LabelAddress, LabelLine, ReturnLabel, ReturnLabelTexts};
+    let rma = record.rma;
     let tenant_record = crate::store::get_tenant(&state.pool, tenant).await?;
     let snapshot = crate::store::order_snapshot(&state.pool, tenant, record.order).await?;
     let to = address(state, tenant, rma).await?;
@@ -349,5 +379,5 @@ pub async fn label_pdf(
             continued: t.text("label-continued"),
         },
     };
-    render(&label).map(Some).map_err(|e| ReturnError::Store(crate::store::StoreError::Invalid(e.to_string())))
+    render(&label).map_err(|e| ReturnError::Store(crate::store::StoreError::Invalid(e.to_string())))
 }

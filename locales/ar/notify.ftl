@@ -26,3 +26,4 @@ notify-questions = لديك أسئلة؟ راسلنا على { $email }.
 notify-no-more = لإيقاف إشعارات هذا الطلب:
 notify-unsubscribe = إلغاء الاشتراك في إشعارات هذا الطلب
 notify-sms-unsubscribe = للإيقاف: { $url }
+notify-label-attached = ملصق الإرجاع مرفق: اطبعه وألصقه على الطرد.

@@ -26,3 +26,4 @@ notify-questions = Fragen? Schreiben Sie an { $email }.
 notify-no-more = Keine Nachrichten mehr zu dieser Bestellung:
 notify-unsubscribe = Nachrichten zu dieser Bestellung abbestellen
 notify-sms-unsubscribe = Abmelden: { $url }
+notify-label-attached = Ihr Rücksendeetikett ist angehängt: Drucken Sie es aus und kleben Sie es auf das Paket.

@@ -26,3 +26,4 @@ notify-questions = Questions? Write to { $email }.
 notify-no-more = No more updates about this order:
 notify-unsubscribe = Unsubscribe from updates about this order
 notify-sms-unsubscribe = Stop: { $url }
+notify-label-attached = Your return label is attached: print it and stick it on the parcel.

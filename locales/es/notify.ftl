@@ -26,3 +26,4 @@ notify-questions = ¿Tienes preguntas? Escribe a { $email }.
 notify-no-more = Dejar de recibir avisos de este pedido:
 notify-unsubscribe = Darme de baja de los avisos de este pedido
 notify-sms-unsubscribe = Baja: { $url }
+notify-label-attached = Adjuntamos tu etiqueta de devolución: imprímela y pégala en el paquete.

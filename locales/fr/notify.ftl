@@ -26,3 +26,4 @@ notify-questions = Des questions ? Écrivez à { $email }.
 notify-no-more = Ne plus recevoir d'informations sur cette commande :
 notify-unsubscribe = Se désabonner des informations sur cette commande
 notify-sms-unsubscribe = Arrêt : { $url }
+notify-label-attached = Votre étiquette de retour est jointe : imprimez-la et collez-la sur le colis.

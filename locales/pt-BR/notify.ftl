@@ -26,3 +26,4 @@ notify-questions = Dúvidas? Escreva para { $email }.
 notify-no-more = Parar de receber avisos sobre este pedido:
 notify-unsubscribe = Cancelar os avisos sobre este pedido
 notify-sms-unsubscribe = Cancelar: { $url }
+notify-label-attached = Sua etiqueta de devolução está anexada: imprima e cole no pacote.

@@ -5,8 +5,14 @@ use crate::domain::Canonical;
 use crate::i18n::Translator;
 use crate::store::DueNotification;
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+/// A file sent with the message (a return label).
+pub struct Attached {
+    pub filename: String,
+    pub pdf: Vec<u8>,
+}
 
 pub struct Mailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
@@ -28,8 +34,9 @@ impl Mailer {
         notification: &DueNotification,
         tracking_url: &str,
         unsubscribe_url: Option<&str>,
+        attached: Option<Attached>,
     ) -> Result<(), String> {
-        let message = compose(notification, tracking_url, unsubscribe_url, &self.from)?;
+        let message = compose(notification, tracking_url, unsubscribe_url, attached, &self.from)?;
         self.transport.send(message).await.map(|_| ()).map_err(|e| e.to_string())
     }
 }
@@ -83,10 +90,14 @@ pub fn compose(
     n: &DueNotification,
     tracking_url: &str,
     unsubscribe_url: Option<&str>,
+    attached: Option<Attached>,
     from: &lettre::Address,
 ) -> Result<Message, String> {
     let t = Translator::new(n.language, "");
-    let (subject, sentence) = wording(&n.trigger, &n.order_number, &t);
+    let (subject, mut sentence) = wording(&n.trigger, &n.order_number, &t);
+    if attached.is_some() {
+        sentence = format!("{sentence} {}", t.text("notify-label-attached"));
+    }
     let questions = n.support_email.as_deref().map(|e| t.with("notify-questions", &[("email", e.into())]));
     let mut help = questions.clone().unwrap_or_default();
     if let Some(url) = unsubscribe_url {
@@ -107,16 +118,22 @@ pub fn compose(
                 "List-Unsubscribe=One-Click".into(),
             ));
     }
+    let body = MultiPart::alternative()
+        .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(text))
+        .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(html));
+    let body = match attached {
+        None => body,
+        Some(file) => MultiPart::mixed().multipart(body).singlepart(
+            Attachment::new(file.filename)
+                .body(file.pdf, ContentType::parse("application/pdf").expect("a valid content type")),
+        ),
+    };
     builder
         .from(Mailbox::new(Some(header_text(&n.brand_name)), from.clone()))
         .to(n.recipient.parse::<Mailbox>().map_err(|e| format!("recipient `{}`: {e}", n.recipient))?)
         .subject(header_text(&subject))
         .message_id(Some(message_id))
-        .multipart(
-            MultiPart::alternative()
-                .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(text))
-                .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(html)),
-        )
+        .multipart(body)
         .map_err(|e| e.to_string())
 }
 

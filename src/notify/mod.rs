@@ -8,6 +8,7 @@ pub mod webhook_target;
 
 use crate::auth::{tracking_link, webhook_signature};
 use crate::domain::notification_rules as rules;
+use crate::domain::{Canonical, ReturnStatus};
 use crate::i18n::Translator;
 use crate::state::AppState;
 use crate::store::{self, DueNotification};
@@ -196,7 +197,8 @@ async fn deliver(state: &AppState, channels: &Channels, n: &DueNotification) -> 
     Ok(match (n.channel.as_str(), &channels.mailer, code, tracking_url) {
         ("email", Some(mailer), Some(code), _) => Attempt { result: mailer.send_code(n, code).await, status: None },
         ("email", Some(mailer), None, Some(url)) => {
-            Attempt { result: mailer.send(n, &url, unsubscribe_url.as_deref()).await, status: None }
+            let label = return_label(state, n).await;
+            Attempt { result: mailer.send(n, &url, unsubscribe_url.as_deref(), label).await, status: None }
         }
         ("sms", _, Some(code), _) => {
             let text = Translator::new(n.language, "").with(
@@ -219,6 +221,30 @@ async fn deliver(state: &AppState, channels: &Channels, n: &DueNotification) -> 
         }
         (other, ..) => Attempt { result: Err(format!("channel `{other}` is not configured here")), status: None },
     })
+}
+
+/// The printable label, for the email saying a return is approved (or its
+/// label ready): the buyer can print it from the message. A label that
+/// cannot be made leaves the message without it (the page has it too).
+async fn return_label(state: &AppState, n: &DueNotification) -> Option<email::Attached> {
+    let step: Canonical = n.trigger.parse().ok()?;
+    if !matches!(step, Canonical::Return(ReturnStatus::Approved | ReturnStatus::LabelIssued)) {
+        return None;
+    }
+    let rma = match crate::store::returns::rma_of_event(&state.pool, crate::domain::EventId(n.event_id?)).await {
+        Ok(rma) => rma?,
+        Err(e) => {
+            tracing::warn!(id = n.id, error = %e, "reading the RMA of a return step for its email failed");
+            return None;
+        }
+    };
+    match crate::returns::emailed_label(state, n.tenant_id, rma, n.language).await {
+        Ok(pdf) => pdf.map(|pdf| email::Attached { filename: format!("{rma}-label.pdf"), pdf }),
+        Err(e) => {
+            tracing::warn!(id = n.id, %rma, error = %e, "making the return label for its email failed");
+            None
+        }
+    }
 }
 
 /// The id a receiver sees for this message (webhook-id, email Message-ID),

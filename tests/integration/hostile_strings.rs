@@ -180,7 +180,7 @@ fn a_line_break_in_an_order_number_adds_no_mail_header() {
         milepost::domain::language::Language::English,
     );
     let from: lettre::Address = "notifications@milepost.localhost".parse().unwrap();
-    let message = milepost::notify::email::compose(&n, "https://t.example/t/x", None, &from).unwrap();
+    let message = milepost::notify::email::compose(&n, "https://t.example/t/x", None, None, &from).unwrap();
     let raw = String::from_utf8(message.formatted()).unwrap();
     let mail = read_mail(&raw);
     assert!(!mail["headers"].as_array().unwrap().iter().any(|h| h == "bcc"), "{raw}");

@@ -629,3 +629,46 @@ async fn endpoint_signing_secrets_are_sealed_at_rest_and_still_sign() {
     )
     .expect("signed with the secret handed out at registration");
 }
+
+#[tokio::test]
+async fn an_approved_returns_email_carries_its_printable_label() {
+    let sink = SmtpSink::start(0);
+    let (app, channels) = app_delivering_by_hand_to(&sink).await;
+    let key = order_for(&app, zone_where_local_hour(true)).await;
+    let ship = json!({"carrier": "UPS", "tracking_number": "1Z-OUT-9", "lines": [{"line_number": 1, "quantity": 1}]});
+    assert_eq!(app.post("/api/v1/orders/SO-1/shipments", &key, ship).await.status(), 201);
+    let delivered = json!({"source": "carrier", "event_id": "d-9", "code": "DELIVERED", "occurred_at": Utc::now(),
+                           "tracking_number": "1Z-OUT-9"});
+    assert_eq!(app.post("/api/v1/events", &key, delivered).await.status(), 200);
+    drain(&app, &channels).await;
+    let before = sink.messages().len();
+
+    // The policy needs no review: the request is approved at once.
+    let request = json!({"resolution": "refund", "lines": [{"line_number": 1, "quantity": 1, "reason": "wrong_item"}]});
+    let response = app.post("/api/v1/orders/SO-1/returns", &key, request).await;
+    assert_eq!(response.status(), 201);
+    let created: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(created["status"], "approved", "{created}");
+    let rma = created["rma"].as_str().unwrap().to_string();
+    drain(&app, &channels).await;
+
+    let messages = sink.messages();
+    assert_eq!(messages.len(), before + 1, "one message: approved, label attached");
+    let message = &messages[before];
+    assert!(message.contains("Your return label is attached"), "{message}");
+    assert!(message.contains(&format!("filename=\"{rma}-label.pdf\"")), "{message}");
+    // The attachment is the label: its text names the RMA.
+    let part = &message[message.find("Content-Type: application/pdf").expect("a PDF part")..];
+    let body = &part[part.find("\r\n\r\n").or_else(|| part.find("\n\n")).unwrap()..];
+    let base64: String =
+        body.lines().map(str::trim).skip_while(|l| l.is_empty()).take_while(|l| !l.is_empty() && !l.starts_with("--")).collect();
+    use base64::Engine;
+    let pdf = base64::engine::general_purpose::STANDARD.decode(base64).unwrap();
+    assert!(pdf_text(&pdf).contains(&rma), "the label names {rma}");
+    // Mailing the label does not issue it: the buyer's first print does.
+    let (status, read) = {
+        let r = app.send(reqwest::Method::GET, &format!("/api/v1/returns/{rma}"), &key, None).await;
+        (r.status(), r.json::<serde_json::Value>().await.unwrap())
+    };
+    assert_eq!((status.as_u16(), read["status"].as_str()), (200, Some("approved")));
+}
