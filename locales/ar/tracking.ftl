@@ -87,6 +87,7 @@ new-update = تحديث جديد:
 
 ## الشحنات والمنتجات
 shipment-one = الشحنة
+timeline-return = الإرجاع
 shipment-n-of = الشحنة { $index } من { $count }
 shipments-heading = يُشحن طلبك في عدة طرود
 shipment-waiting = تم التغليف، بانتظار شركة الشحن
@@ -209,6 +210,7 @@ returns-refused-outside_window = انتهت مهلة إرجاع هذه المن�
 returns-refused-not_returnable = لا يمكن إرجاع هذه المنتجات.
 returns-refused-more_than_returnable = طلبت إرجاع كمية أكبر مما يمكن إرجاعه.
 returns-refused-photo_required = يرجى إرفاق صورة للمنتجات التالفة أو التي لا تعمل.
+returns-refused-photo_unreadable = تعذّر استخدام هذه الصورة. يُرجى إرسال صورة JPEG أو PNG لا يتجاوز حجمها 8 ميغابايت.
 returns-refused-nothing = اختر منتجًا واحدًا على الأقل وسببًا.
 returns-refused-limited = طلبات إرجاع كثيرة اليوم. يرجى التواصل معنا بدلًا من ذلك.
 return-reason-wrong_item = منتج خاطئ

@@ -75,6 +75,7 @@ new-update = Neue Meldung:
 
 ## Sendungen und Artikel
 shipment-one = Sendung
+timeline-return = Rücksendung
 shipment-n-of = Sendung { $index } von { $count }
 shipments-heading = Ihre Bestellung kommt in mehreren Paketen
 shipment-waiting = Verpackt, wartet auf den Versanddienstleister
@@ -192,6 +193,7 @@ returns-refused-outside_window = Die Rückgabefrist für diese Artikel ist abgel
 returns-refused-not_returnable = Diese Artikel sind von der Rückgabe ausgeschlossen.
 returns-refused-more_than_returnable = Sie möchten mehr zurücksenden, als noch möglich ist.
 returns-refused-photo_required = Bitte fügen Sie ein Foto für beschädigte oder defekte Artikel hinzu.
+returns-refused-photo_unreadable = Wir konnten das Foto nicht verwenden. Bitte senden Sie ein JPEG oder PNG mit höchstens 8 MB.
 returns-refused-nothing = Wählen Sie mindestens einen Artikel und einen Grund.
 returns-refused-limited = Heute wurden zu viele Rücksendungen angefragt. Bitte kontaktieren Sie uns.
 return-reason-wrong_item = Falscher Artikel geliefert

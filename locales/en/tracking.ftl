@@ -75,6 +75,7 @@ new-update = New update:
 
 ## Shipments and items
 shipment-one = Shipment
+timeline-return = Return
 shipment-n-of = Shipment { $index } of { $count }
 shipments-heading = Your order ships in several parcels
 shipment-waiting = Packed, waiting for the carrier
@@ -189,6 +190,7 @@ returns-refused-outside_window = The return window for these items has closed.
 returns-refused-not_returnable = These items can't be returned.
 returns-refused-more_than_returnable = You asked to return more than can still be returned.
 returns-refused-photo_required = Please add a photo for items that arrived damaged or don't work.
+returns-refused-photo_unreadable = We couldn't use that photo. Please send a JPEG or PNG of at most 8 MB.
 returns-refused-nothing = Choose at least one item and a reason.
 returns-refused-limited = Too many return requests today. Please contact us instead.
 return-reason-wrong_item = Wrong item sent

@@ -75,6 +75,7 @@ new-update = Nueva actualización:
 
 ## Envíos y artículos
 shipment-one = Envío
+timeline-return = Devolución
 shipment-n-of = Envío { $index } de { $count }
 shipments-heading = Tu pedido se envía en varios paquetes
 shipment-waiting = Empaquetado, esperando al transportista
@@ -192,6 +193,7 @@ returns-refused-outside_window = El plazo de devolución de estos artículos ha 
 returns-refused-not_returnable = Estos artículos no admiten devolución.
 returns-refused-more_than_returnable = Has pedido devolver más de lo que aún se puede devolver.
 returns-refused-photo_required = Añade una foto de los artículos dañados o que no funcionan.
+returns-refused-photo_unreadable = No pudimos usar esa foto. Envía un JPEG o PNG de 8 MB como máximo.
 returns-refused-nothing = Elige al menos un artículo y un motivo.
 returns-refused-limited = Demasiadas solicitudes de devolución hoy. Contáctanos, por favor.
 return-reason-wrong_item = Artículo equivocado

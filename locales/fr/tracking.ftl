@@ -75,6 +75,7 @@ new-update = Nouvelle mise à jour :
 
 ## Colis et articles
 shipment-one = Colis
+timeline-return = Retour
 shipment-n-of = Colis { $index } sur { $count }
 shipments-heading = Votre commande est expédiée en plusieurs colis
 shipment-waiting = Emballé, en attente du transporteur
@@ -192,6 +193,7 @@ returns-refused-outside_window = Le délai de retour de ces articles est dépass
 returns-refused-not_returnable = Ces articles ne peuvent pas être retournés.
 returns-refused-more_than_returnable = Vous demandez à retourner plus que ce qui peut encore l'être.
 returns-refused-photo_required = Ajoutez une photo des articles endommagés ou qui ne fonctionnent pas.
+returns-refused-photo_unreadable = Nous n'avons pas pu utiliser cette photo. Envoyez un JPEG ou un PNG de 8 Mo au maximum.
 returns-refused-nothing = Choisissez au moins un article et un motif.
 returns-refused-limited = Trop de demandes de retour aujourd'hui. Contactez-nous plutôt.
 return-reason-wrong_item = Mauvais article reçu

@@ -75,6 +75,7 @@ new-update = Nova atualização:
 
 ## Remessas e itens
 shipment-one = Remessa
+timeline-return = Devolução
 shipment-n-of = Remessa { $index } de { $count }
 shipments-heading = Seu pedido será enviado em vários pacotes
 shipment-waiting = Embalado, aguardando a transportadora
@@ -192,6 +193,7 @@ returns-refused-outside_window = O prazo de devolução destes itens terminou.
 returns-refused-not_returnable = Estes itens não podem ser devolvidos.
 returns-refused-more_than_returnable = Você pediu para devolver mais do que ainda é possível.
 returns-refused-photo_required = Adicione uma foto dos itens danificados ou que não funcionam.
+returns-refused-photo_unreadable = Não conseguimos usar essa foto. Envie um JPEG ou PNG de no máximo 8 MB.
 returns-refused-nothing = Escolha pelo menos um item e um motivo.
 returns-refused-limited = Muitas solicitações de devolução hoje. Fale conosco, por favor.
 return-reason-wrong_item = Item errado

@@ -46,7 +46,10 @@ pub fn router() -> Router<AppState> {
         .route("/portal/orders/{number}/notifications/{id}/resend", post(forms::resend_notification))
         .route("/portal/orders/{number}/tracking-link", post(forms::tracking_link))
         .route("/portal/orders/{number}/buyer-view", get(forms::buyer_view))
-        .route("/portal/orders/{number}/returns", post(returns::request))
+        .route(
+            "/portal/orders/{number}/returns",
+            post(returns::request).layer(axum::extract::DefaultBodyLimit::max(crate::returns::MAX_REQUEST_BODY)),
+        )
         .route("/portal/orders/{number}/returns/{rma}/photos/{sha256}", get(returns::photo))
         .route("/portal/orders/{number}/shipments/{shipment}/pod.pdf", get(documents::pod_pdf))
         .route("/portal/orders/{number}/pod/{sha256}", get(documents::pod_file))

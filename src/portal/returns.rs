@@ -19,7 +19,7 @@ use crate::present::portal_view::PortalPage;
 use crate::returns::{self as service, NewReturn, NewReturnLine, RequestedBy, ReturnError, ReturnFilter, ReturnRecord};
 use crate::state::AppState;
 use crate::store::{self, returns as stored, SiteRecord};
-use axum::extract::{Path, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
@@ -203,16 +203,44 @@ pub struct ReturnNoteForm {
     pub back: String,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
+/// The return request form, sent as multipart for its photos: `csrf`,
+/// `resolution`, `comment`, and per order line `quantity_{id}`,
+/// `reason_{id}` and an optional `photo_{id}`.
+#[derive(Default)]
 pub struct RequestForm {
-    pub csrf: String,
-    /// A `Resolution` code.
-    pub resolution: String,
-    pub comment: String,
-    /// `quantity_{order line id}` and `reason_{order line id}` per line.
-    #[serde(flatten)]
-    pub lines: HashMap<String, String>,
+    texts: HashMap<String, String>,
+    photos: BTreeMap<OrderLineId, Vec<u8>>,
+}
+
+impl RequestForm {
+    async fn read(mut multipart: Multipart) -> Result<Self, PortalError> {
+        let mut form = RequestForm::default();
+        let bad = |field: &str, message: &str| PortalError::BadForm { field: field.into(), message: message.into() };
+        while let Some(field) = multipart.next_field().await.map_err(|e| match e.status() {
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE => bad("photo", "files are larger than the form allows"),
+            _ => bad("form", "could not be read"),
+        })? {
+            let name = field.name().unwrap_or_default().to_string();
+            if let Some(id) = name.strip_prefix("photo_") {
+                let id = OrderLineId(id.parse().map_err(|_| bad(&name, "is not a line of this order"))?);
+                let bytes = field.bytes().await.map_err(|_| bad(&name, "could not be read"))?;
+                // A file input left empty still sends an empty part.
+                if !bytes.is_empty() && form.photos.insert(id, bytes.to_vec()).is_some() {
+                    return Err(bad(&name, "is given more than once"));
+                }
+                continue;
+            }
+            let text = field.text().await.map_err(|_| bad(&name, "is not valid"))?;
+            if form.texts.insert(name.clone(), text).is_some() {
+                return Err(bad(&name, "is given more than once"));
+            }
+        }
+        Ok(form)
+    }
+
+    fn text(&self, name: &str) -> &str {
+        self.texts.get(name).map_or("", String::as_str)
+    }
 }
 
 fn order_path(number: &str) -> String {
@@ -341,16 +369,17 @@ pub async fn add_note(
 }
 
 /// A return asked for from the order page: by customer service for a
-/// caller, or by a buyer of the order's account. Every line must be
-/// accepted or nothing is recorded, and the page lists each refused line
-/// with the policy's reason.
+/// caller, or by a buyer of the order's account, with a photo per line
+/// where the reason needs one. Every line must be accepted or nothing is
+/// recorded, and the page lists each refused line with the policy's reason.
 pub async fn request(
     State(state): State<AppState>,
     Path(number): Path<String>,
     headers: HeaderMap,
-    PortalForm(form): PortalForm<RequestForm>,
+    multipart: Multipart,
 ) -> Result<Response, PortalError> {
-    let signed_in = form_session(&state, &headers, form.csrf.trim()).await?;
+    let form = RequestForm::read(multipart).await?;
+    let signed_in = form_session(&state, &headers, form.text("csrf")).await?;
     let (order, owner) = order_for(&state, &signed_in, &number, Action::RequestReturn).await?;
     let back = order_path(&number);
     let refuse = |message: String| PortalError::invalid(back.clone(), message);
@@ -361,7 +390,7 @@ pub async fn request(
     let name = |id: OrderLineId| named.get(&id).map_or_else(String::new, |(n, sku)| format!("Line {n} ({sku})"));
     let mut lines = Vec::new();
     let mut asked: Vec<(OrderLineId, &str)> = form
-        .lines
+        .texts
         .iter()
         .filter_map(|(k, v)| Some((OrderLineId(k.strip_prefix("quantity_")?.parse().ok()?), v.trim())))
         .filter(|(_, v)| !v.is_empty())
@@ -378,19 +407,29 @@ pub async fn request(
             continue;
         }
         let reason = form
-            .lines
-            .get(&format!("reason_{}", id.0))
-            .and_then(|r| r.trim().parse::<ReturnReason>().ok())
-            .ok_or_else(|| refuse(format!("{}: choose why it comes back.", name(id))))?;
-        lines.push(NewReturnLine { line: id, quantity, reason, photo_sha256: None });
+            .text(&format!("reason_{}", id.0))
+            .trim()
+            .parse::<ReturnReason>()
+            .map_err(|_| refuse(format!("{}: choose why it comes back.", name(id))))?;
+        let photo_sha256 = match form.photos.get(&id) {
+            None => None,
+            Some(bytes) => match service::store_photo(&state, bytes).await {
+                Ok(sha256) => Some(sha256),
+                Err(ReturnError::Field { message, .. }) => {
+                    return Err(refuse(format!("{}: the photo {message}.", name(id))))
+                }
+                Err(e) => return Err(refused(&back, e)),
+            },
+        };
+        lines.push(NewReturnLine { line: id, quantity, reason, photo_sha256 });
     }
     if lines.is_empty() {
         return Err(refuse("Enter how many of at least one line come back.".into()));
     }
-    let Ok(resolution) = form.resolution.trim().parse::<Resolution>() else {
+    let Ok(resolution) = form.text("resolution").trim().parse::<Resolution>() else {
         return Err(refuse("Choose refund, exchange or store credit.".into()));
     };
-    let comment = Some(form.comment.trim().to_string()).filter(|c| !c.is_empty());
+    let comment = Some(form.text("comment").trim().to_string()).filter(|c| !c.is_empty());
     let person = &signed_in.person;
     let requested_by =
         if person.role.is_staff() { RequestedBy::Staff(person.id) } else { RequestedBy::Account(person.id) };

@@ -38,8 +38,15 @@ pub fn returns_view(
 }
 
 /// Why a buyer's request can come back refused, as the form's answer names it.
-pub const REFUSALS: [&str; 6] =
-    ["outside_window", "not_returnable", "more_than_returnable", "photo_required", "nothing", "limited"];
+pub const REFUSALS: [&str; 7] = [
+    "outside_window",
+    "not_returnable",
+    "more_than_returnable",
+    "photo_required",
+    "photo_unreadable",
+    "nothing",
+    "limited",
+];
 
 fn return_offer(
     policy: &ReturnPolicy,

@@ -38,7 +38,11 @@ pub fn router(state: AppState) -> Router {
         .route("/t/{token}/pod/{sha256}", get(tracking_pod_file))
         .route("/t/{token}/pod-pdf/{shipment}", get(tracking_pod_pdf))
         .route("/t/{token}/requests", axum::routing::post(crate::ui::pages::buyer_request::send))
-        .route("/t/{token}/returns", axum::routing::post(crate::ui::pages::buyer_return::send))
+        .route(
+            "/t/{token}/returns",
+            axum::routing::post(crate::ui::pages::buyer_return::send)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::returns::MAX_REQUEST_BODY)),
+        )
         .route("/t/{token}/returns/{rma}/label.pdf", get(crate::ui::pages::buyer_return::label))
         .route("/unsubscribe/{token}", get(unsubscribe::ask).post(unsubscribe::confirm))
         .leptos_routes_with_context(

@@ -37,6 +37,8 @@ enum Kind {
     Page,
     ServerFn,
     Form,
+    /// A form with file inputs, sent as multipart.
+    Upload,
     Download,
 }
 
@@ -154,7 +156,7 @@ const ROUTES: &[Route] = &[
     },
     // Returns: a return is within reach exactly when its order is.
     Route {
-        kind: Kind::Form,
+        kind: Kind::Upload,
         path: "/portal/orders/{order}/returns",
         fields: &[("resolution", "refund")],
         needs: Needs::RolesOnOrder(&[Buyer, Cs, Admin]),
@@ -408,6 +410,10 @@ async fn outcome(app: &TestApp, session: Option<&Session>, route: &Route, ids: &
         Kind::ServerFn | Kind::Form => {
             let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
             app.form(session, &path, &borrowed).await
+        }
+        Kind::Upload => {
+            let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            app.multipart(session, &path, &borrowed, &[]).await
         }
     };
     let status = response.status().as_u16();

@@ -117,7 +117,26 @@ impl Shop {
 
 /// Where a form sent the browser, with its query decoded.
 async fn post(app: &TestApp, session: &Session, path: &str, fields: &[(&str, &str)]) -> (u16, String) {
-    let response = app.form(Some(session), path, fields).await;
+    if path.ends_with("/returns") {
+        return request(app, session, path, fields, &[]).await;
+    }
+    answer(app.form(Some(session), path, fields).await)
+}
+
+/// A return request as the order page's form sends it: multipart, with
+/// a photo for the lines given.
+async fn request(
+    app: &TestApp,
+    session: &Session,
+    path: &str,
+    fields: &[(&str, &str)],
+    photos: &[(&str, Vec<u8>)],
+) -> (u16, String) {
+    answer(app.multipart(Some(session), path, fields, photos).await)
+}
+
+/// The status and where it sends the browser, its query decoded.
+fn answer(response: reqwest::Response) -> (u16, String) {
     let status = response.status().as_u16();
     let location = response.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
     let decoded = match location.split_once('?') {
@@ -474,6 +493,19 @@ async fn a_buyer_requests_a_return_for_their_account_with_each_refused_line_name
     assert_eq!(listed["may_decide"], false);
     assert!(listed["requested"].as_str().unwrap().ends_with("by bea@a.example (Account A)"), "{listed}");
     assert_eq!(page["Ready"]["returns"]["request"]["lines"][0]["returnable"], "up to 8 EA");
+
+    // A file that is no picture is refused by name; a photo lets the
+    // damaged line come back, kept without its metadata.
+    let photo = |name: &str| format!("photo_{}", &name["quantity_".len()..]);
+    let (pb, damaged) = (photo(&qb), [("resolution", "refund"), (qb.as_str(), "1"), (rb.as_str(), "damaged")]);
+    let (_, not_a_photo) = request(&s.app, &buyer, path, &damaged, &[(&pb, b"%PDF-1.7".to_vec())]).await;
+    assert!(not_a_photo.contains("error=Line 2 (SKU-B): the photo "), "{not_a_photo}");
+    let (_, with_photo) = request(&s.app, &buyer, path, &damaged, &[(&pb, tiny_png_with_text("GPS 30.26,-97.74"))]).await;
+    assert!(with_photo.contains("notice=Return RMA-"), "{with_photo}");
+    let photographed = RmaNumber::parse(with_photo.split("Return ").nth(1).unwrap().split(' ').next().unwrap()).unwrap();
+    let sha256 = s.status(photographed).await.lines[0].photo_sha256.clone().expect("the photo is on the line");
+    let kept = s.app.state.blobs.get(&sha256).await.unwrap();
+    assert!(!String::from_utf8_lossy(&kept).contains("GPS"), "the photo's metadata is gone");
 }
 
 #[tokio::test]
@@ -567,4 +599,21 @@ async fn an_account_reaches_only_its_own_returns_and_another_tenant_none() {
     assert_eq!(s.app.page(Some(&olga), &href).await.status(), 404);
     assert_eq!(post(&s.app, &olga, "/portal/orders/SO-A1/returns", &request).await.0, 404);
     assert_eq!(s.status(theirs).await.status, ReturnStatus::Requested);
+}
+
+/// A 1×1 PNG carrying `text` in a metadata chunk.
+fn tiny_png_with_text(text: &str) -> Vec<u8> {
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    for (kind, data) in [
+        (&b"IHDR"[..], &[0u8, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0][..]),
+        (b"tEXt", text.as_bytes()),
+        (b"IDAT", &[1, 2, 3]),
+        (b"IEND", &[]),
+    ] {
+        png.extend((data.len() as u32).to_be_bytes());
+        png.extend(kind);
+        png.extend(data);
+        png.extend([0, 0, 0, 0]);
+    }
+    png
 }

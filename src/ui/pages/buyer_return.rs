@@ -38,7 +38,7 @@ pub async fn send(
             let outcome = record(&state, &target, &form).await;
             (form, outcome)
         }
-        Err(()) => (ReturnForm::default(), Ok(Err("nothing"))),
+        Err(code) => (ReturnForm::default(), Ok(Err(code))),
     };
     let code = match outcome {
         Ok(Ok(rma)) => rma.to_string(),
@@ -53,19 +53,25 @@ pub async fn send(
     Redirect::to(&format!("/t/{token}?return={code}{lang}#returns")).into_response()
 }
 
-async fn read_form(mut multipart: Multipart) -> Result<ReturnForm, ()> {
+/// The form, or the code of why it cannot be read: photos beyond the
+/// body limit, or a broken upload.
+async fn read_form(mut multipart: Multipart) -> Result<ReturnForm, &'static str> {
+    let unreadable = |e: axum::extract::multipart::MultipartError| match e.status() {
+        axum::http::StatusCode::PAYLOAD_TOO_LARGE => "photo_unreadable",
+        _ => "nothing",
+    };
     let mut form = ReturnForm::default();
-    while let Some(field) = multipart.next_field().await.map_err(|_| ())? {
+    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
         let name = field.name().unwrap_or_default().to_string();
         let line = |prefix: &str| name.strip_prefix(prefix).and_then(|id| id.parse::<i64>().ok());
         if let Some(id) = line("photo-") {
-            let bytes = field.bytes().await.map_err(|_| ())?;
+            let bytes = field.bytes().await.map_err(unreadable)?;
             if !bytes.is_empty() {
                 form.photos.insert(id, bytes.to_vec());
             }
             continue;
         }
-        let text = field.text().await.map_err(|_| ())?;
+        let text = field.text().await.map_err(unreadable)?;
         match (name.as_str(), line("quantity-"), line("reason-")) {
             ("lang", ..) => form.lang = Some(text),
             ("resolution", ..) => form.resolution = Some(text),
@@ -102,7 +108,7 @@ async fn record(
             Some(bytes) => match crate::returns::store_photo(state, bytes).await {
                 Ok(sha256) => Some(sha256),
                 Err(ReturnError::Store(e)) => return Err(e),
-                Err(_) => return Ok(Err("photo_required")),
+                Err(_) => return Ok(Err("photo_unreadable")),
             },
             None => None,
         };

@@ -394,6 +394,32 @@ impl TestApp {
         request.form(&fields).send().await.expect("request")
     }
 
+    /// POSTs a multipart form (one with file inputs) as our pages would,
+    /// with `files` as (field, bytes) parts.
+    pub async fn multipart(
+        &self,
+        session: Option<&Session>,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, Vec<u8>)],
+    ) -> reqwest::Response {
+        let mut form = reqwest::multipart::Form::new();
+        let mut request = self.client.post(format!("{}{path}", self.base_url)).header("origin", &self.base_url);
+        if let Some(s) = session {
+            if !fields.iter().any(|(k, _)| *k == "csrf") {
+                form = form.text("csrf", s.csrf.clone());
+            }
+            request = request.header("cookie", &s.cookie);
+        }
+        for (name, value) in fields {
+            form = form.text(name.to_string(), value.to_string());
+        }
+        for (name, bytes) in files {
+            form = form.part(name.to_string(), reqwest::multipart::Part::bytes(bytes.clone()).file_name("upload"));
+        }
+        request.multipart(form).send().await.expect("request")
+    }
+
     pub async fn page(&self, session: Option<&Session>, path: &str) -> reqwest::Response {
         let mut request = self.client.get(format!("{}{path}", self.base_url));
         if let Some(s) = session {

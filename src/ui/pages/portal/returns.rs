@@ -235,13 +235,13 @@ fn RequestForm(form: ReturnRequestForm, number: String, csrf: String) -> impl In
             {window.map(|w| view! { <p class="mt-2 text-sm text-slate-700">{w}</p> })}
             {photo_note.map(|n| view! { <p class="mt-1 text-sm text-slate-600">{n}</p> })}
             <form method="post" action=format!("/portal/orders/{number}/returns") class="mt-3 space-y-3 text-sm"
-                data-testid="return-request-form">
+                enctype="multipart/form-data" data-testid="return-request-form">
                 <input type="hidden" name="csrf" value=csrf/>
                 <ul class="space-y-2">
                     {lines.into_iter().map(|line| {
                         let label = format!("Line {} {}", line.line_number, line.sku);
                         view! {
-                            <li class="grid grid-cols-1 gap-2 rounded border border-slate-200 bg-white p-2 sm:grid-cols-[1fr_8rem_14rem]">
+                            <li class="grid grid-cols-1 gap-2 rounded border border-slate-200 bg-white p-2 sm:grid-cols-[1fr_8rem_14rem] lg:grid-cols-[1fr_8rem_14rem_14rem]">
                                 <span class="min-w-0 [overflow-wrap:anywhere]">
                                     <span class="font-medium">{label.clone()}</span> " " {line.description} " · " {line.returnable}
                                 </span>
@@ -253,6 +253,10 @@ fn RequestForm(form: ReturnRequestForm, number: String, csrf: String) -> impl In
                                     <select class=FIELD name=format!("reason_{}", line.line_id) aria-label=format!("{label}: reason")>
                                         {reasons.iter().map(|(code, text)| view! { <option value=code.clone()>{text.clone()}</option> }).collect_view()}
                                     </select>
+                                </label>
+                                <label class="sm:col-start-2 sm:col-span-2 lg:col-auto">"Photo (JPEG or PNG)"
+                                    <input class="mt-1 block w-full text-sm" type="file" accept="image/jpeg,image/png"
+                                        name=format!("photo_{}", line.line_id) aria-label=format!("{label}: photo")/>
                                 </label>
                             </li>
                         }
