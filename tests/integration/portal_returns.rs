@@ -388,6 +388,26 @@ async fn accounts_payable_sees_each_credit_memo_on_the_order_and_in_the_csv() {
     let b_row = text.lines().find(|l| l.contains(",SO-B1,")).expect("B's delivery");
     assert!(b_row.ends_with(",,,,"), "{b_row}");
     let _ = s.b;
+
+    // The KPI dashboard shows the returns figures the API answers.
+    let filters: Vec<(String, &str)> = ["from", "to", "carrier", "lane", "ship_from", "account"]
+        .iter()
+        .map(|f| (format!("filters[{f}]"), ""))
+        .collect();
+    let filters: Vec<(&str, &str)> = filters.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    let (status, dashboard) = s.server_fn(&cs, "dashboard", &filters).await;
+    assert_eq!(status, 200);
+    let shown = &dashboard["Ready"]["returns"];
+    let key = api_key(&s.app.pool, s.tenant, &[milepost::auth::api_key::Scope::Admin]).await;
+    let api: Value = s.app.send(reqwest::Method::GET, "/api/v1/kpis/returns", &key, None).await.json().await.unwrap();
+    assert_eq!(shown["settled"], 2, "the refund and the store credit: {shown}");
+    for field in ["returns", "returned_units", "delivered_units", "settled"] {
+        assert_eq!(shown[field], api[field], "{field}: {shown} against {api}");
+    }
+    assert_eq!(shown["by_sku"][0]["key"], api["by_sku"][0]["key"]);
+    assert!(shown["top_reasons"].as_array().is_some_and(|r| !r.is_empty()), "{shown}");
+    let html = s.app.page(Some(&cs), "/portal/dashboard").await.text().await.unwrap();
+    assert!(html.contains("data-testid=\"kpi-returns\"") && html.contains("data-testid=\"returns-by-SKU\""));
 }
 
 #[tokio::test]

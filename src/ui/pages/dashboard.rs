@@ -19,6 +19,8 @@ pub struct DashboardView {
     /// The filters as a query string, for the CSV links.
     pub query: String,
     pub report: Option<KpiReport>,
+    /// Returns in the same dates (the other filters do not apply).
+    pub returns: Option<ReturnsFigures>,
     /// (field, sentence) when a filter could not be read.
     pub problem: Option<(String, String)>,
     pub carriers: Vec<String>,
@@ -26,6 +28,35 @@ pub struct DashboardView {
     pub sites: Vec<String>,
     /// (external reference, name)
     pub accounts: Vec<(String, String)>,
+}
+
+/// The returns figures of the dashboard's dates: returns requested over
+/// units delivered, why, and how long settling took.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReturnsFigures {
+    pub returns: usize,
+    pub returned_units: f64,
+    pub delivered_units: f64,
+    pub rate: Option<f64>,
+    /// (reason as the buyer read it, lines, units), most frequent first.
+    pub top_reasons: Vec<(String, usize, f64)>,
+    pub by_sku: Vec<ReturnsRow>,
+    pub by_carrier: Vec<ReturnsRow>,
+    /// Returns refunded or credited in the dates, and the median hours
+    /// from their request to the money.
+    pub settled: usize,
+    pub median_hours_to_refund: Option<f64>,
+}
+
+/// One SKU's or one carrier's returns.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReturnsRow {
+    pub key: String,
+    pub delivered_units: f64,
+    pub returned_units: f64,
+    pub rate: Option<f64>,
+    /// The top reasons, "Arrived damaged 3, Doesn't work 1".
+    pub reasons: String,
 }
 
 /// The filters as typed, sent back into the form.
@@ -47,7 +78,8 @@ pub async fn kpi_dashboard(filters: Filters) -> Result<PortalPage<DashboardView>
 
 #[cfg(feature = "ssr")]
 mod server {
-    use super::{DashboardView, Filters};
+    use super::{DashboardView, Filters, ReturnsFigures, ReturnsRow};
+    use crate::domain::returns::ReasonCount;
     use crate::auth::session::SignedIn;
     use crate::domain::kpi::Dim;
     use crate::kpis::{FilterError, FilterInput};
@@ -78,13 +110,16 @@ mod server {
             account: given(&filters.account),
         };
         let today = chrono::Utc::now().date_naive();
-        let (report, problem, shown) = match input.parse(&state.pool, tenant, today).await {
+        let (report, returns, problem, shown) = match input.parse(&state.pool, tenant, today).await {
             Ok(filter) => {
                 let report = crate::kpis::report(&state.pool, tenant, &filter, input.account_ref()).await?;
+                let midnight = |d: chrono::NaiveDate| d.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
+                let to = midnight(filter.to + chrono::Duration::days(1));
+                let returns = store::returns::return_kpis(&state.pool, tenant, midnight(filter.from), to).await?;
                 let shown = Filters { from: filter.from.to_string(), to: filter.to.to_string(), ..filters.clone() };
-                (Some(report), None, shown)
+                (Some(report), Some(returns_figures(&returns)), None, shown)
             }
-            Err(FilterError::Bad(bad)) => (None, Some((bad.field.to_string(), bad.message)), filters.clone()),
+            Err(FilterError::Bad(bad)) => (None, None, Some((bad.field.to_string(), bad.message)), filters.clone()),
             Err(FilterError::Store(e)) => return Err(e),
         };
         let query = url::form_urlencoded::Serializer::new(String::new())
@@ -108,12 +143,46 @@ mod server {
             filters: shown,
             query,
             report,
+            returns,
             problem,
             carriers: values(Dim::Carrier).await?,
             lanes: values(Dim::Lane).await?,
             sites: values(Dim::ShipFrom).await?,
             accounts,
         }))
+    }
+
+    /// How many rows each returns table lists: the most returned.
+    const RETURNS_ROWS: usize = 10;
+
+    fn returns_figures(k: &store::returns::ReturnKpis) -> ReturnsFigures {
+        let reasons = |reasons: &[ReasonCount]| {
+            reasons.iter().map(|r| format!("{} {}", r.reason.label(), r.units)).collect::<Vec<_>>().join(", ")
+        };
+        let rows = |rows: &[store::returns::ReturnsBreakdown]| {
+            rows.iter()
+                .filter(|r| !r.returned_units.is_zero())
+                .take(RETURNS_ROWS)
+                .map(|r| ReturnsRow {
+                    key: r.key.clone(),
+                    delivered_units: r.delivered_units.as_f64(),
+                    returned_units: r.returned_units.as_f64(),
+                    rate: r.returns_rate,
+                    reasons: reasons(&r.top_reasons),
+                })
+                .collect()
+        };
+        ReturnsFigures {
+            returns: k.returns,
+            returned_units: k.returned_units.as_f64(),
+            delivered_units: k.delivered_units.as_f64(),
+            rate: k.returns_rate,
+            top_reasons: k.top_reasons.iter().map(|r| (r.reason.label().to_string(), r.lines, r.units.as_f64())).collect(),
+            by_sku: rows(&k.by_sku),
+            by_carrier: rows(&k.by_carrier),
+            settled: k.settled,
+            median_hours_to_refund: k.median_time_to_refund.map(|d| d.num_seconds() as f64 / 3600.0),
+        }
     }
 }
 
@@ -171,7 +240,10 @@ pub fn DashboardPage() -> impl IntoView {
                     <PortalShell viewer=d.viewer.clone() title="KPI dashboard".into()>
                         <FilterForm d=d.clone()/>
                         {match (d.report.clone(), d.problem.clone()) {
-                            (Some(report), _) => view! { <Report report query=d.query.clone()/> }.into_any(),
+                            (Some(report), _) => view! {
+                                <Report report query=d.query.clone()/>
+                                {d.returns.clone().map(|r| view! { <Returns r/> })}
+                            }.into_any(),
                             (None, Some((field, message))) => view! {
                                 <p role="alert" data-testid="filter-error" class="rounded-lg border border-red-300 bg-red-50 px-3 py-2 text-red-900">
                                     {format!("{field}: {message}")}
@@ -350,6 +422,63 @@ fn Report(report: KpiReport, query: String) -> impl IntoView {
         <p class="text-xs text-slate-500">
             "Lane, ship-from and account filters do not apply to event quality (by source and carrier) or notifications (by channel). Percentiles are read from fixed buckets. Rolled up to event "
             {report.rolled_up_to_event} "."
+        </p>
+    }
+}
+
+/// A share of units as a percentage, "—" when nothing was delivered.
+fn share(value: Option<f64>) -> String {
+    value.map_or_else(|| "—".into(), |v| format!("{:.1} %", v * 100.0))
+}
+
+#[component]
+fn Returns(r: ReturnsFigures) -> impl IntoView {
+    let reasons = r
+        .top_reasons
+        .iter()
+        .map(|(label, lines, units)| format!("{label}: {units} units on {lines} lines"))
+        .collect::<Vec<_>>();
+    let table = |rows: Vec<ReturnsRow>, what: &'static str, missing: &'static str| {
+        if rows.is_empty() {
+            return view! { <p class="p-3 text-sm text-slate-600">"Nothing returned in these dates."</p> }.into_any();
+        }
+        view! {
+            <table class=STACK_TABLE data-testid=format!("returns-by-{what}")>
+                <thead class=format!("bg-slate-100 text-left text-slate-600 {STACK_HEAD}")><tr>
+                    <th class="px-3 py-2">{what}</th><th class="px-3 py-2">"Delivered units"</th><th class="px-3 py-2">"Returned units"</th>
+                    <th class="px-3 py-2">"Returns rate"</th><th class="px-3 py-2">"Top reasons"</th>
+                </tr></thead>
+                <tbody class=STACK_BODY>
+                    {rows.into_iter().map(|row| view! {
+                        <tr class=STACK_ROW>
+                            <td class=format!("{STACK_CELL} font-medium") data-label=what>{unknown(&row.key, missing)}</td>
+                            <td class=STACK_CELL data-label="Delivered units">{row.delivered_units}</td>
+                            <td class=STACK_CELL data-label="Returned units">{row.returned_units}</td>
+                            <td class=STACK_CELL data-label="Returns rate">{share(row.rate)}</td>
+                            <td class=STACK_CELL data-label="Top reasons">{row.reasons}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        }
+        .into_any()
+    };
+    view! {
+        <h2 class="pt-2 text-lg font-semibold" id="returns">"Returns"</h2>
+        <div class="grid grid-cols-2 gap-3 sm:grid-cols-4" data-testid="kpi-returns">
+            <Tile label="Returns rate" value=share(r.rate) detail=format!("{} of {} units delivered", r.returned_units, r.delivered_units)/>
+            <Tile label="Returns" value=r.returns.to_string() detail="declined and cancelled left out".to_string()/>
+            <Tile label="Request to refund, median" value=hours(r.median_hours_to_refund) detail=format!("{} refunded or credited", r.settled)/>
+            <Tile label="Top reason" value=r.top_reasons.first().map_or_else(|| "—".to_string(), |t| t.0.clone())
+                detail=r.top_reasons.first().map_or_else(String::new, |t| format!("{} units", t.2))/>
+        </div>
+        {(!reasons.is_empty()).then(|| view! {
+            <p class="text-sm text-slate-600" data-testid="returns-reasons">{format!("Why: {}.", reasons.join("; "))}</p>
+        })}
+        <Section title="Returns by SKU" csv=None>{table(r.by_sku.clone(), "SKU", "unknown")}</Section>
+        <Section title="Returns by carrier" csv=None>{table(r.by_carrier, "carrier", "not shipped")}</Section>
+        <p class="text-xs text-slate-500">
+            "Returns are counted by the day they were requested, against units delivered in the same dates, for the whole account: the carrier, lane, ship-from and account filters do not apply. The carrier is the one that delivered the returned line. The API answers the same figures at /api/v1/kpis/returns."
         </p>
     }
 }
