@@ -18,6 +18,10 @@ pub struct BuiltSite {
     /// The wasm, its JS and the stylesheet are named by their content.
     pub hashed: bool,
     stylesheet: String,
+    /// The names at the top of the site root (`pkg`, `leaflet`,
+    /// `favicon.ico`): a path under none of them is no file, and is
+    /// answered without asking the disk.
+    top_level: Vec<String>,
 }
 
 impl BuiltSite {
@@ -33,6 +37,10 @@ impl BuiltSite {
     /// a `hash.txt` left by an older release build must not point every
     /// page at files a later debug build replaced.
     pub fn from_hashes(site_root: &Path, hashes: Option<&str>) -> Self {
+        let mut top_level: Vec<String> = std::fs::read_dir(site_root)
+            .map(|entries| entries.filter_map(|e| e.ok()?.file_name().into_string().ok()).collect())
+            .unwrap_or_default();
+        top_level.sort();
         let hash = |kind: &str| {
             hashes?.lines().find_map(|line| {
                 let (k, v) = line.split_once(':')?;
@@ -46,15 +54,23 @@ impl BuiltSite {
                     .iter()
                     .all(|f| site_root.join(f).is_file()) =>
             {
-                BuiltSite { hashed: true, stylesheet: format!("/{}", file(&css, "css")) }
+                BuiltSite { hashed: true, stylesheet: format!("/{}", file(&css, "css")), top_level }
             }
-            _ => BuiltSite { hashed: false, stylesheet: format!("/pkg/{OUTPUT_NAME}.css") },
+            _ => BuiltSite { hashed: false, stylesheet: format!("/pkg/{OUTPUT_NAME}.css"), top_level },
         }
     }
 
     /// Makes this the site every page links to (once, at start-up).
     pub fn install(&self) {
         let _ = STYLESHEET.set(self.stylesheet.clone());
+    }
+
+    /// Whether `path` may name a file of the site: its first segment is at
+    /// the top of the site root. Files rebuilt under `pkg/` while serving
+    /// (a debug build) are still found; a new top-level name needs a restart.
+    pub fn may_serve(&self, path: &str) -> bool {
+        let first = path.trim_start_matches('/').split('/').next().unwrap_or_default();
+        !first.is_empty() && self.top_level.binary_search_by(|name| name.as_str().cmp(first)).is_ok()
     }
 
     /// How long a browser may keep the static file at `path`. Hashed files
@@ -102,6 +118,19 @@ mod tests {
         assert_eq!(site.stylesheet, "/pkg/milepost.ghi.css");
         assert_eq!(site.cache_control("/pkg/milepost.def.wasm"), "public, max-age=31536000, immutable");
         assert_eq!(site.cache_control("/leaflet/leaflet.js"), "public, max-age=3600");
+    }
+
+    #[test]
+    fn only_paths_under_the_site_roots_names_may_be_files() {
+        let root = site_with(&["milepost.css"]);
+        std::fs::write(root.path().join("favicon.ico"), b"x").unwrap();
+        let site = BuiltSite::from_hashes(root.path(), None);
+        for path in ["/pkg/milepost.css", "/pkg/rebuilt-later.js", "/favicon.ico", "/pkg"] {
+            assert!(site.may_serve(path), "{path}");
+        }
+        for path in ["/", "/nope", "/t/abc", "/pk", "/pkgx/a.js", "/favicon.ico.bak"] {
+            assert!(!site.may_serve(path), "{path}");
+        }
     }
 
     #[test]

@@ -82,6 +82,16 @@ pub fn router(state: AppState) -> Router {
 async fn static_file_or_not_found(State(state): State<AppState>, request: Request) -> Response {
     use tower::ServiceExt;
     let (parts, body) = request.into_parts();
+    let not_found = |parts: axum::http::request::Parts, state: AppState| async move {
+        let render =
+            leptos_axum::file_and_error_handler_with_context::<AppState, _>(leptos::nonce::provide_nonce, page_shell);
+        render(parts.uri.clone(), State(state), Request::from_parts(parts, body)).await
+    };
+    // Most misses (a mistyped link, a scanner) name nothing on disk: no
+    // trip to the blocking pool for them.
+    if !state.site.may_serve(parts.uri.path()) {
+        return not_found(parts, state).await;
+    }
     let mut probe = Request::new(axum::body::Body::empty());
     *probe.method_mut() = parts.method.clone();
     *probe.uri_mut() = parts.uri.clone();
@@ -92,9 +102,7 @@ async fn static_file_or_not_found(State(state): State<AppState>, request: Reques
         .append_index_html_on_directories(false);
     let Ok(mut response) = files.oneshot(probe).await;
     if matches!(response.status(), StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED) {
-        let not_found =
-            leptos_axum::file_and_error_handler_with_context::<AppState, _>(leptos::nonce::provide_nonce, page_shell);
-        return not_found(parts.uri.clone(), State(state), Request::from_parts(parts, body)).await;
+        return not_found(parts, state).await;
     }
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(state.site.cache_control(parts.uri.path())));
