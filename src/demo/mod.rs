@@ -182,10 +182,20 @@ async fn seed_returns(pool: &Pool, tenant: TenantId, delivered: &[OrderId], now:
         other => store::StoreError::Invalid(format!("demo return: {other}")),
     };
     let reasons = [ReturnReason::NoLongerNeeded, ReturnReason::WrongItem, ReturnReason::NotAsDescribed];
-    for (k, &order) in delivered.iter().take(6).enumerate() {
+    // Each return's steps span 26 hours from its request, 30 hours ago:
+    // only lines delivered before that can have been asked back.
+    let requested_at = now - chrono::Duration::hours(30);
+    let mut k = 0;
+    for &order in delivered {
+        if k == 6 {
+            break;
+        }
         let items = store::returns::returnable_items(pool, tenant, order).await?;
-        let Some((line, ..)) = items.iter().find(|(l, ..)| !l.delivered.is_zero()) else { continue };
-        let at = |hours: i64| now - chrono::Duration::hours(30 - hours);
+        let delivered_before = |l: &crate::domain::returns::ReturnableLine| {
+            !l.delivered.is_zero() && l.delivered_at.is_some_and(|at| at < requested_at)
+        };
+        let Some((line, ..)) = items.iter().find(|(l, ..)| delivered_before(l)) else { continue };
+        let at = |hours: i64| requested_at + chrono::Duration::hours(hours);
         let new = NewReturn {
             resolution: if k % 3 == 2 { Resolution::StoreCredit } else { Resolution::Refund },
             lines: vec![NewReturnLine {
@@ -223,6 +233,7 @@ async fn seed_returns(pool: &Pool, tenant: TenantId, delivered: &[OrderId], now:
                 .await
                 .map_err(failed)?;
         }
+        k += 1;
     }
     Ok(())
 }

@@ -199,7 +199,7 @@ pub fn request_form(
         reasons: policy.reasons.iter().map(|r| (r.code().to_string(), r.label().to_string())).collect(),
         resolutions: policy.resolutions.iter().map(|r| (r.code().to_string(), r.label().to_string())).collect(),
         photo_note: (!photo.is_empty()).then(|| {
-            format!("The policy needs a photo for: {}. Those can only be asked for with a photo, on the buyer's tracking page or through the API.", photo.join(", "))
+            format!("The policy needs a photo for: {}. Add it on the line's photo field.", photo.join(", "))
         }),
     })
 }

@@ -431,6 +431,16 @@ fn share(value: Option<f64>) -> String {
     value.map_or_else(|| "—".into(), |v| format!("{:.1} %", v * 100.0))
 }
 
+/// The top reason's units, and how many others have as many (a tie is
+/// no "top").
+fn top_reason_detail(reasons: &[(String, usize, f64)]) -> String {
+    let Some((_, lines, units)) = reasons.first() else { return String::new() };
+    match reasons.iter().skip(1).filter(|r| (r.1, r.2) == (*lines, *units)).count() {
+        0 => format!("{units} units"),
+        tied => format!("{units} units, tied with {tied} more"),
+    }
+}
+
 #[component]
 fn Returns(r: ReturnsFigures) -> impl IntoView {
     let reasons = r
@@ -470,13 +480,13 @@ fn Returns(r: ReturnsFigures) -> impl IntoView {
             <Tile label="Returns" value=r.returns.to_string() detail="declined and cancelled left out".to_string()/>
             <Tile label="Request to refund, median" value=hours(r.median_hours_to_refund) detail=format!("{} refunded or credited", r.settled)/>
             <Tile label="Top reason" value=r.top_reasons.first().map_or_else(|| "—".to_string(), |t| t.0.clone())
-                detail=r.top_reasons.first().map_or_else(String::new, |t| format!("{} units", t.2))/>
+                detail=top_reason_detail(&r.top_reasons)/>
         </div>
         {(!reasons.is_empty()).then(|| view! {
             <p class="text-sm text-slate-600" data-testid="returns-reasons">{format!("Why: {}.", reasons.join("; "))}</p>
         })}
         <Section title="Returns by SKU" csv=None>{table(r.by_sku.clone(), "SKU", "unknown")}</Section>
-        <Section title="Returns by carrier" csv=None>{table(r.by_carrier, "carrier", "not shipped")}</Section>
+        <Section title="Returns by carrier" csv=None>{table(r.by_carrier, "Carrier", "not shipped")}</Section>
         <p class="text-xs text-slate-500">
             "Returns are counted by the day they were requested, against units delivered in the same dates, for the whole account: the carrier, lane, ship-from and account filters do not apply. The carrier is the one that delivered the returned line. The API answers the same figures at /api/v1/kpis/returns."
         </p>
