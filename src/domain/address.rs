@@ -30,17 +30,15 @@ impl ShipTo {
     /// are left out: an order accepted without a complete ship-to (flagged
     /// for staff) shows what it has, not empty lines.
     pub fn address_lines(&self) -> Vec<String> {
-        let town = [Some(self.city.as_str()), self.region.as_deref(), Some(self.postcode.as_str())]
-            .into_iter()
-            .flatten()
-            .filter(|part| !part.trim().is_empty())
-            .collect::<Vec<_>>()
-            .join(" ");
-        [Some(self.name.clone()), Some(self.line1.clone()), self.line2.clone(), Some(town), Some(self.country.clone())]
-            .into_iter()
-            .flatten()
-            .filter(|line| !line.trim().is_empty())
-            .collect()
+        label_lines(
+            &self.name,
+            &self.line1,
+            self.line2.as_deref(),
+            &self.city,
+            self.region.as_deref(),
+            &self.postcode,
+            &self.country,
+        )
     }
 
     /// The destination on the map, when it has valid coordinates.
@@ -51,6 +49,31 @@ impl ShipTo {
     pub fn site(&self) -> Site {
         Site { name: self.name.clone(), postcode: self.postcode.clone(), city: self.city.clone() }
     }
+}
+
+/// An address as written on a label (a ship-to, a return address), one
+/// line each, blank parts left out: town, region and postcode share a line.
+pub fn label_lines(
+    name: &str,
+    line1: &str,
+    line2: Option<&str>,
+    city: &str,
+    region: Option<&str>,
+    postcode: &str,
+    country: &str,
+) -> Vec<String> {
+    let town = [Some(city), region, Some(postcode)]
+        .into_iter()
+        .flatten()
+        .filter(|part| !part.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    [Some(name), Some(line1), line2, Some(town.as_str()), Some(country)]
+        .into_iter()
+        .flatten()
+        .filter(|line| !line.trim().is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// The part of a ship-to people recognise a place by: a receiver's site, a

@@ -107,17 +107,15 @@ pub struct ReturnAddress {
 impl ReturnAddress {
     /// As written on a label, one line each, blank parts left out.
     pub fn address_lines(&self) -> Vec<String> {
-        let town = [Some(self.city.as_str()), self.region.as_deref(), Some(self.postcode.as_str())]
-            .into_iter()
-            .flatten()
-            .filter(|p| !p.trim().is_empty())
-            .collect::<Vec<_>>()
-            .join(" ");
-        [Some(self.name.clone()), Some(self.line1.clone()), self.line2.clone(), Some(town), Some(self.country.clone())]
-            .into_iter()
-            .flatten()
-            .filter(|l| !l.trim().is_empty())
-            .collect()
+        crate::domain::address::label_lines(
+            &self.name,
+            &self.line1,
+            self.line2.as_deref(),
+            &self.city,
+            self.region.as_deref(),
+            &self.postcode,
+            &self.country,
+        )
     }
 }
 

@@ -620,20 +620,3 @@ async fn an_account_reaches_only_its_own_returns_and_another_tenant_none() {
     assert_eq!(post(&s.app, &olga, "/portal/orders/SO-A1/returns", &request).await.0, 404);
     assert_eq!(s.status(theirs).await.status, ReturnStatus::Requested);
 }
-
-/// A 1×1 PNG carrying `text` in a metadata chunk.
-fn tiny_png_with_text(text: &str) -> Vec<u8> {
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    for (kind, data) in [
-        (&b"IHDR"[..], &[0u8, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0][..]),
-        (b"tEXt", text.as_bytes()),
-        (b"IDAT", &[1, 2, 3]),
-        (b"IEND", &[]),
-    ] {
-        png.extend((data.len() as u32).to_be_bytes());
-        png.extend(kind);
-        png.extend(data);
-        png.extend([0, 0, 0, 0]);
-    }
-    png
-}

@@ -332,18 +332,7 @@ async fn returns_refused_lines_are_named_with_the_reason_and_nothing_is_recorded
     assert_eq!(listed["returns"], json!([]));
 
     // With a photo the damaged widget may come back; photos lose their metadata.
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    for (kind, data) in [
-        (&b"IHDR"[..], &[0u8, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0][..]),
-        (b"tEXt", b"GPS 30.26,-97.74"),
-        (b"IDAT", &[1, 2, 3]),
-        (b"IEND", &[]),
-    ] {
-        png.extend((data.len() as u32).to_be_bytes());
-        png.extend(kind);
-        png.extend(data);
-        png.extend([0, 0, 0, 0]);
-    }
+    let png = tiny_png_with_text("GPS 30.26,-97.74");
     let upload = |bytes: Vec<u8>, content_type: &'static str| {
         app.client
             .post(format!("{}/api/v1/return-photos", app.base_url))

@@ -515,3 +515,20 @@ pub fn pdf_text(pdf: &[u8]) -> String {
     assert!(output.status.success(), "pdftotext could not read the PDF");
     String::from_utf8(output.stdout).unwrap()
 }
+
+/// A 1×1 PNG carrying `text` in a metadata chunk.
+pub fn tiny_png_with_text(text: &str) -> Vec<u8> {
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    for (kind, data) in [
+        (&b"IHDR"[..], &[0u8, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0][..]),
+        (b"tEXt", text.as_bytes()),
+        (b"IDAT", &[1, 2, 3]),
+        (b"IEND", &[]),
+    ] {
+        png.extend((data.len() as u32).to_be_bytes());
+        png.extend(kind);
+        png.extend(data);
+        png.extend([0, 0, 0, 0]);
+    }
+    png
+}
