@@ -133,6 +133,8 @@ pub enum Action {
     RequestReturn,
     /// The returns queue: approve or decline a return.
     DecideReturn,
+    /// The return policy and the return addresses.
+    ManageReturnPolicy,
 }
 
 impl Action {
@@ -152,7 +154,7 @@ impl Action {
             | Action::ManageTrackingLink
             | Action::ViewKpis
             | Action::DecideReturn => role.is_staff(),
-            Action::ManageUsers | Action::ManageEdiPartners => role == Admin,
+            Action::ManageUsers | Action::ManageEdiPartners | Action::ManageReturnPolicy => role == Admin,
         }
     }
 }
@@ -311,6 +313,7 @@ mod tests {
             (Action::OverrideStatus, vec![Role::Cs, Role::Admin]),
             (Action::ManageUsers, vec![Role::Admin]),
             (Action::ManageEdiPartners, vec![Role::Admin]),
+            (Action::ManageReturnPolicy, vec![Role::Admin]),
             (Action::ViewKpis, vec![Role::Cs, Role::Admin]),
             (Action::RequestReturn, vec![Role::Buyer, Role::Cs, Role::Admin]),
             (Action::DecideReturn, vec![Role::Cs, Role::Admin]),

@@ -10,6 +10,7 @@ pub mod forms;
 pub mod lookup;
 pub mod pages;
 pub mod queue;
+pub mod return_policy;
 pub mod returns;
 pub mod sign_in;
 
@@ -62,6 +63,8 @@ pub fn router() -> Router<AppState> {
         .route("/portal/admin/users", post(forms::invite))
         .route("/portal/admin/users/{id}", post(forms::change_person))
         .route("/portal/admin/edi", post(edi_partners::save))
+        .route("/portal/admin/returns", post(return_policy::save_policy))
+        .route("/portal/admin/returns/addresses", post(return_policy::save_address))
         .route("/portal/admin/edi/acknowledgment", get(edi_partners::acknowledgment))
 }
 

@@ -637,6 +637,23 @@ pub async fn edi_partners(
     }))
 }
 
+/// The return policy page, for administrators.
+pub async fn return_policy(
+    state: &AppState,
+    signed_in: Option<SignedIn>,
+) -> Page<crate::present::portal_returns_view::ReturnPolicyPage> {
+    let signed_in = allowed_or_return!(signed_in, Action::ManageReturnPolicy);
+    let tenant = store::get_tenant(&state.pool, signed_in.person.tenant).await?;
+    let settings = store::returns::return_settings(&state.pool, tenant.id).await?;
+    let sites = store::kpis::dimension_values(&state.pool, tenant.id, crate::domain::kpi::Dim::ShipFrom)
+        .await?
+        .into_iter()
+        .filter(|s| s != "*" && !s.trim().is_empty())
+        .collect();
+    let viewer = views::viewer(&signed_in, &tenant);
+    Ok(PortalPage::Ready(crate::present::portal_returns::return_policy_page(viewer, &settings, sites, tenant.time_zone)))
+}
+
 /// Whose a one-time link is, for the page that asks before using it:
 /// (name, is an invitation).
 pub async fn sign_in_link(state: &AppState, token: &str) -> store::Result<Option<(String, bool)>> {

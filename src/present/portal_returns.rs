@@ -231,3 +231,50 @@ mod tests {
         assert_eq!(plain_amount(12345, "KWD"), "12.345");
     }
 }
+
+/// The return policy page from the tenant's settings.
+pub fn return_policy_page(
+    viewer: super::portal_view::Viewer,
+    settings: &crate::store::returns::ReturnSettings,
+    sites: Vec<String>,
+    tz: TimeZone,
+) -> ReturnPolicyPage {
+    use crate::domain::returns::{Resolution, ReturnReason};
+    let policy = &settings.policy;
+    let mut addresses: Vec<ReturnAddressRow> = settings
+        .addresses
+        .iter()
+        .map(|a| ReturnAddressRow {
+            ship_from: a.ship_from.clone().unwrap_or_default(),
+            site: a.ship_from.clone().unwrap_or_else(|| "Every site".into()),
+            lines: a.address_lines(),
+        })
+        .collect();
+    // The address for every site first, then the sites by name.
+    addresses.sort_by(|a, b| (!a.ship_from.is_empty(), &a.site).cmp(&(!b.ship_from.is_empty(), &b.site)));
+    ReturnPolicyPage {
+        viewer,
+        window_days: policy.window_days,
+        non_returnable: policy.non_returnable.iter().map(|r| r.to_string()).collect::<Vec<_>>().join("\n"),
+        reasons: ReturnReason::ALL
+            .iter()
+            .map(|r| ReasonChoice {
+                code: r.code().into(),
+                label: r.label().into(),
+                offered: policy.offers(*r),
+                needs_photo: policy.needs_photo(*r),
+            })
+            .collect(),
+        resolutions: Resolution::ALL
+            .iter()
+            .map(|r| (r.code().to_string(), r.label().to_string(), policy.offers_resolution(*r)))
+            .collect(),
+        requires_approval: policy.requires_approval,
+        addresses,
+        sites,
+        saved: settings.updated_at.map_or_else(
+            || "Not saved yet: the defaults below apply.".to_string(),
+            |at| format!("Saved {}.", time_in(at, tz)),
+        ),
+    }
+}

@@ -137,3 +137,39 @@ pub struct ExpectedReturn {
     /// "UPS 1Z…" per return parcel; none until a label is made.
     pub tracking: Vec<String>,
 }
+
+/// The administrator's return policy page: the policy as the form edits
+/// it, and the return addresses per ship-from site.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReturnPolicyPage {
+    pub viewer: Viewer,
+    pub window_days: u32,
+    /// One SKU, or `PREFIX-*`, per line.
+    pub non_returnable: String,
+    pub reasons: Vec<ReasonChoice>,
+    /// (code, label, offered)
+    pub resolutions: Vec<(String, String, bool)>,
+    pub requires_approval: bool,
+    pub addresses: Vec<ReturnAddressRow>,
+    /// Ship-from sites seen on orders, offered when adding an address.
+    pub sites: Vec<String>,
+    /// "Saved 2026-12-04 10:12 CST", or that the defaults apply.
+    pub saved: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReasonChoice {
+    pub code: String,
+    pub label: String,
+    pub offered: bool,
+    pub needs_photo: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReturnAddressRow {
+    /// The site as the form sends it back (empty: every site).
+    pub ship_from: String,
+    /// "Every site", or the site's name.
+    pub site: String,
+    pub lines: Vec<String>,
+}

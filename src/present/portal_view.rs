@@ -44,6 +44,7 @@ impl Viewer {
         if self.role == Role::Admin {
             nav.push(("People", "/portal/admin/users"));
             nav.push(("EDI partners", "/portal/admin/edi"));
+            nav.push(("Return policy", "/portal/admin/returns"));
         }
         nav
     }

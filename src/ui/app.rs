@@ -10,6 +10,7 @@ use crate::ui::pages::portal::{
     order::OrderPage,
     orders::OrdersPage,
     people::PeoplePage,
+    return_policy::ReturnPolicyPage,
     returns::ReturnsPage,
     service::{ExceptionsPage, SearchPage},
     sign_in::{SignInLinkPage, SignInPage},
@@ -75,6 +76,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/portal/cs/returns") view=ReturnsPage ssr=SsrMode::Async/>
                 <Route path=path!("/portal/admin/users") view=PeoplePage ssr=SsrMode::Async/>
                 <Route path=path!("/portal/admin/edi") view=EdiPartnersPage ssr=SsrMode::Async/>
+                <Route path=path!("/portal/admin/returns") view=ReturnPolicyPage ssr=SsrMode::Async/>
                 <Route path=path!("/portal/dashboard") view=DashboardPage ssr=SsrMode::Async/>
             </Routes>
         </Router>

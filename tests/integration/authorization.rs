@@ -74,6 +74,7 @@ const ROUTES: &[Route] = &[
     Route { kind: Kind::Page, path: "/portal/cs/returns", fields: &[], needs: Needs::Roles(STAFF) },
     Route { kind: Kind::Page, path: "/portal/admin/users", fields: &[], needs: Needs::Roles(&[Admin]) },
     Route { kind: Kind::Page, path: "/portal/admin/edi", fields: &[], needs: Needs::Roles(&[Admin]) },
+    Route { kind: Kind::Page, path: "/portal/admin/returns", fields: &[], needs: Needs::Roles(&[Admin]) },
     Route { kind: Kind::Page, path: "/portal/dashboard", fields: &[], needs: Needs::Roles(STAFF) },
     // Server functions (what the pages load in the browser)
     Route {
@@ -189,6 +190,19 @@ const ROUTES: &[Route] = &[
         kind: Kind::Form,
         path: "/portal/admin/edi",
         fields: &[("sender_id", "MATRIX"), ("acknowledgment", "999"), ("ta1", "never")],
+        needs: Needs::Roles(&[Admin]),
+    },
+    Route { kind: Kind::ServerFn, path: "/portal/fn/return-policy", fields: &[], needs: Needs::Roles(&[Admin]) },
+    Route {
+        kind: Kind::Form,
+        path: "/portal/admin/returns",
+        fields: &[("window_days", "30"), ("reason_other", "on"), ("resolution_refund", "on")],
+        needs: Needs::Roles(&[Admin]),
+    },
+    Route {
+        kind: Kind::Form,
+        path: "/portal/admin/returns/addresses",
+        fields: &[("action", "remove"), ("ship_from", "Nowhere")],
         needs: Needs::Roles(&[Admin]),
     },
     // Downloads and the live stream

@@ -117,7 +117,7 @@ impl Shop {
 
 /// Where a form sent the browser, with its query decoded.
 async fn post(app: &TestApp, session: &Session, path: &str, fields: &[(&str, &str)]) -> (u16, String) {
-    if path.ends_with("/returns") {
+    if path.starts_with("/portal/orders/") && path.ends_with("/returns") {
         return request(app, session, path, fields, &[]).await;
     }
     answer(app.form(Some(session), path, fields).await)
@@ -619,4 +619,73 @@ async fn an_account_reaches_only_its_own_returns_and_another_tenant_none() {
     assert_eq!(s.app.page(Some(&olga), &href).await.status(), 404);
     assert_eq!(post(&s.app, &olga, "/portal/orders/SO-A1/returns", &request).await.0, 404);
     assert_eq!(s.status(theirs).await.status, ReturnStatus::Requested);
+}
+
+#[tokio::test]
+async fn an_administrator_sets_the_return_policy_and_its_addresses_in_the_portal() {
+    let s = shop().await;
+    let admin = s.signed_in(Role::Admin, None, "ada@acme.example").await;
+    let (status, page) = s.server_fn(&admin, "return-policy", &[]).await;
+    assert_eq!(status, 200);
+    let page = &page["Ready"];
+    assert_eq!((page["window_days"].as_i64(), page["requires_approval"].as_bool()), (Some(30), Some(true)));
+    assert!(page["saved"].as_str().unwrap().starts_with("Saved "), "{page}");
+    let damaged = page["reasons"].as_array().unwrap().iter().find(|r| r["code"] == "damaged").unwrap().clone();
+    assert_eq!((damaged["offered"].as_bool(), damaged["needs_photo"].as_bool()), (Some(true), Some(true)));
+
+    // Saved: two weeks, gift cards final sale, damage only (with a photo), store credit, reviewed.
+    let settings = || async { milepost::returns::settings(&s.app.state, s.tenant).await.unwrap() };
+    let policy = [
+        ("window_days", "14"),
+        ("non_returnable", "GIFT-*\nSKU-FINAL"),
+        ("reason_damaged", "on"),
+        ("photo_damaged", "on"),
+        ("resolution_store_credit", "on"),
+        ("requires_approval", "on"),
+    ];
+    let (_, done) = post(&s.app, &admin, "/portal/admin/returns", &policy).await;
+    assert!(done.starts_with("/portal/admin/returns?notice=Return policy saved."), "{done}");
+    let saved = settings().await.policy;
+    assert_eq!(saved.window_days, 14);
+    assert_eq!(saved.non_returnable.iter().map(ToString::to_string).collect::<Vec<_>>(), ["GIFT-*", "SKU-FINAL"]);
+    assert_eq!((saved.reasons, saved.photo_required), (vec![ReturnReason::Damaged], vec![ReturnReason::Damaged]));
+    assert_eq!(saved.resolutions, [milepost::domain::returns::Resolution::StoreCredit]);
+
+    // A policy that cannot work is refused in the form's words, and nothing changes.
+    let unworkable = [("window_days", "14"), ("reason_other", "on"), ("photo_damaged", "on"), ("resolution_refund", "on")];
+    let (_, refused) = post(&s.app, &admin, "/portal/admin/returns", &unworkable).await;
+    assert_eq!(refused, "/portal/admin/returns?error=“Arrived damaged” needs a photo but is not offered.");
+    let (_, refused) = post(&s.app, &admin, "/portal/admin/returns", &[("window_days", "400")]).await;
+    assert!(refused.contains("error=Return window: between 1 and 365 days."), "{refused}");
+    assert_eq!(settings().await.policy.window_days, 14);
+
+    // Addresses: one for every site, one for a site, then that one removed;
+    // an incomplete one is refused naming the field.
+    let address = |site: &'static str, name: &'static str| {
+        vec![("ship_from", site), ("name", name), ("line1", "9 Dock Rd"), ("city", "Austin"), ("postcode", "78701"), ("country", "us")]
+    };
+    let path = "/portal/admin/returns/addresses";
+    let (_, done) = post(&s.app, &admin, path, &address("", "Returns dock")).await;
+    assert_eq!(done, "/portal/admin/returns?notice=Return address for every site saved.");
+    post(&s.app, &admin, path, &address("Dallas DC", "Dallas returns")).await;
+    let mut incomplete = address("Reno DC", "Reno returns");
+    incomplete.retain(|(k, _)| *k != "postcode");
+    let (_, refused) = post(&s.app, &admin, path, &incomplete).await;
+    assert!(refused.contains("error=Return address: the postcode must not be blank."), "{refused}");
+    let kept = settings().await.addresses;
+    assert_eq!(kept.len(), 2);
+    assert!(kept.iter().any(|a| a.ship_from.as_deref() == Some("Dallas DC") && a.country == "US"));
+    let (_, page) = s.server_fn(&admin, "return-policy", &[]).await;
+    let sites: Vec<&str> = page["Ready"]["addresses"].as_array().unwrap().iter().map(|a| a["site"].as_str().unwrap()).collect();
+    assert_eq!(sites, ["Every site", "Dallas DC"]);
+    let (_, done) = post(&s.app, &admin, path, &[("action", "remove"), ("ship_from", "dallas dc")]).await;
+    assert_eq!(done, "/portal/admin/returns?notice=Return address for dallas dc removed.");
+    assert_eq!(settings().await.addresses.len(), 1);
+
+    // Customer service may not.
+    let cs = s.signed_in(Role::Cs, None, "carla@acme.example").await;
+    assert_eq!(s.server_fn(&cs, "return-policy", &[]).await, (403, Value::from("Forbidden")));
+    assert_eq!(post(&s.app, &cs, "/portal/admin/returns", &policy).await.0, 403);
+    assert_eq!(post(&s.app, &cs, path, &address("", "Mine now")).await.0, 403);
+    assert_eq!(settings().await.addresses[0].name, "Returns dock");
 }

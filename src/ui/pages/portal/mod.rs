@@ -8,6 +8,7 @@ pub mod inbound;
 pub mod order;
 pub mod orders;
 pub mod people;
+pub mod return_policy;
 pub mod returns;
 pub mod service;
 pub mod sign_in;
