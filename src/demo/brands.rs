@@ -20,6 +20,9 @@ pub(super) struct Brand {
     /// Where orders ship from: the warehouse steps carry it as their
     /// location (the KPI dashboard's ship-from and lane origin).
     pub warehouses: &'static [&'static str],
+    /// Where returns go, for every site: name, line 1, city, region,
+    /// postcode, country.
+    pub returns_to: [&'static str; 6],
 }
 
 pub(super) fn brands() -> Vec<Brand> {
@@ -88,6 +91,7 @@ pub(super) fn brands() -> Vec<Brand> {
             carriers: &[("UPS", "Ground", "1Z"), ("FedEx", "Freight Economy", "7"), ("XPO", "LTL", "XPO")],
             hubs: &["Memphis, TN, US", "Louisville, KY, US", "Indianapolis, IN, US", "Dallas, TX, US"],
             warehouses: &["Columbus DC, OH, US", "Reno DC, NV, US"],
+            returns_to: ["Northwind Returns, Columbus DC", "4200 Alum Creek Dr", "Columbus", "OH", "43207", "US"],
         },
         Brand {
             tenant: NewTenant {
@@ -128,6 +132,7 @@ pub(super) fn brands() -> Vec<Brand> {
             carriers: &[("Royal Mail", "Tracked 48", "RM"), ("DPD", "Next Day", "15"), ("Evri", "Standard", "H0")],
             hubs: &["Rugby, GB", "Birmingham, GB", "Coventry, GB", "Hinckley, GB"],
             warehouses: &["Daventry DC, GB"],
+            returns_to: ["Bloom & Bark Returns, Daventry DC", "Royal Oak Way North", "Daventry", "", "NN11 8PQ", "GB"],
         },
     ]
 }

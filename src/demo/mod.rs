@@ -167,6 +167,18 @@ pub async fn seed(
                 delivered.extend(store::find_order_by_number(pool, tenant, &order_number).await?);
             }
         }
+        let [name, line1, city, region, postcode, country] = brand.returns_to.map(String::from);
+        let returns_to = store::returns::ReturnAddress {
+            ship_from: None,
+            name,
+            line1,
+            line2: None,
+            city,
+            region: Some(region).filter(|r| !r.is_empty()),
+            postcode,
+            country,
+        };
+        store::returns::put_return_settings(pool, tenant, &Default::default(), &[returns_to]).await?;
         seed_returns(pool, tenant, &delivered, now).await?;
     }
     Ok(summary)

@@ -15,6 +15,7 @@ use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use std::sync::OnceLock;
 use leptos::prelude::{provide_context, view};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
@@ -81,16 +82,11 @@ pub fn router(state: AppState) -> Router {
 /// app's not-found page.
 async fn static_file_or_not_found(State(state): State<AppState>, request: Request) -> Response {
     use tower::ServiceExt;
-    let (parts, body) = request.into_parts();
-    let not_found = |parts: axum::http::request::Parts, state: AppState| async move {
-        let render =
-            leptos_axum::file_and_error_handler_with_context::<AppState, _>(leptos::nonce::provide_nonce, page_shell);
-        render(parts.uri.clone(), State(state), Request::from_parts(parts, body)).await
-    };
+    let (parts, _) = request.into_parts();
     // Most misses (a mistyped link, a scanner) name nothing on disk: no
     // trip to the blocking pool for them.
     if !state.site.may_serve(parts.uri.path()) {
-        return not_found(parts, state).await;
+        return page_not_found();
     }
     let mut probe = Request::new(axum::body::Body::empty());
     *probe.method_mut() = parts.method.clone();
@@ -102,7 +98,7 @@ async fn static_file_or_not_found(State(state): State<AppState>, request: Reques
         .append_index_html_on_directories(false);
     let Ok(mut response) = files.oneshot(probe).await;
     if matches!(response.status(), StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED) {
-        return not_found(parts, state).await;
+        return page_not_found();
     }
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(state.site.cache_control(parts.uri.path())));
@@ -252,8 +248,23 @@ async fn tracking_link_gate(State(state): State<AppState>, mut request: Request,
 }
 
 pub fn tracking_not_found() -> Response {
-    let page = render("Tracking link not found", Robots::NoIndex, || view! { <NotFound/> });
-    (StatusCode::NOT_FOUND, Html(page)).into_response()
+    static PAGE: OnceLock<String> = OnceLock::new();
+    not_found_titled(&PAGE, "Tracking link not found")
+}
+
+/// What answers a path nothing serves: the same words as a bad tracking
+/// link, under its own title.
+pub fn page_not_found() -> Response {
+    static PAGE: OnceLock<String> = OnceLock::new();
+    not_found_titled(&PAGE, "Page not found")
+}
+
+/// The not-found page is the same for everyone and runs no script (so it
+/// needs no nonce): rendered once, it costs a scanner's request nothing
+/// more than a copy.
+fn not_found_titled(page: &'static OnceLock<String>, title: &str) -> Response {
+    let page = page.get_or_init(|| render(title, Robots::NoIndex, || view! { <NotFound/> }));
+    (StatusCode::NOT_FOUND, Html(page.as_str())).into_response()
 }
 
 pub(crate) fn tracking_unavailable() -> Response {

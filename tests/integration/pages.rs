@@ -44,7 +44,7 @@ async fn assert_one_shell(what: &str, response: reqwest::Response) -> String {
 }
 
 #[tokio::test]
-async fn not_found_pages_inside_and_outside_the_app_are_the_same_branded_page() {
+async fn not_found_pages_for_links_paths_and_files_are_the_same_branded_page() {
     let app = spawn_app().await;
     let bad_link = app.get(&format!("/t/{}", "x".repeat(43))).await;
     assert_eq!(bad_link.status(), 404);
@@ -56,7 +56,12 @@ async fn not_found_pages_inside_and_outside_the_app_are_the_same_branded_page() 
     let unknown_path = app.get("/no/such/page").await;
     assert_eq!(unknown_path.status(), 404);
     let unknown_path = assert_one_shell("an unknown path", unknown_path).await;
-    assert!(unknown_path.contains("<script"), "the app's page hydrates");
+    assert!(unknown_path.contains("<title>Page not found</title>"), "{unknown_path}");
+    assert!(!unknown_path.contains("<script"), "nothing to hydrate on a not-found page: {unknown_path}");
+    // A path under the site's files that is none of them: the same page.
+    let missing_file = app.get("/pkg/no-such-file.js").await;
+    assert_eq!(missing_file.status(), 404);
+    assert_eq!(assert_one_shell("a missing file", missing_file).await, unknown_path);
     // The same words and brand, whichever part of the server answered.
     let main = |html: &str| html.split("<header").nth(1).unwrap().split("</main>").next().unwrap().to_string();
     assert_eq!(main(&bad_link), main(&unknown_path));
