@@ -651,7 +651,12 @@ pub async fn return_policy(
         .filter(|s| s != "*" && !s.trim().is_empty())
         .collect();
     let viewer = views::viewer(&signed_in, &tenant);
-    Ok(PortalPage::Ready(crate::present::portal_returns::return_policy_page(viewer, &settings, sites, tenant.time_zone)))
+    Ok(PortalPage::Ready(crate::present::portal_returns::return_policy_page(
+        viewer,
+        &settings,
+        sites,
+        tenant.time_zone,
+    )))
 }
 
 /// Whose a one-time link is, for the page that asks before using it:

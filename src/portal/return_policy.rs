@@ -32,9 +32,8 @@ fn ticked(fields: &Fields, name: &str) -> bool {
 /// The policy as the form describes it, or the sentence saying what to fix.
 fn policy_from(fields: &Fields) -> Result<ReturnPolicy, String> {
     let window = field(fields, "window_days");
-    let window_days = window
-        .parse::<u32>()
-        .map_err(|_| format!("Return window: “{window}” is not a whole number of days."))?;
+    let window_days =
+        window.parse::<u32>().map_err(|_| format!("Return window: “{window}” is not a whole number of days."))?;
     let non_returnable = field(fields, "non_returnable")
         .split(['\n', ','])
         .map(str::trim)
@@ -133,9 +132,8 @@ pub async fn save_address(
 ) -> Result<Response, PortalError> {
     let person = admin(&state, &headers, &fields).await?;
     let (site, address) = address_from(&fields);
-    let same_site = |a: &ReturnAddress| {
-        a.ship_from.as_deref().map(str::to_lowercase) == site.as_deref().map(str::to_lowercase)
-    };
+    let same_site =
+        |a: &ReturnAddress| a.ship_from.as_deref().map(str::to_lowercase) == site.as_deref().map(str::to_lowercase);
     let settings = service::settings(&state, person.tenant).await.map_err(refused)?;
     let mut addresses: Vec<ReturnAddress> = settings.addresses.into_iter().filter(|a| !same_site(a)).collect();
     let removed = address.is_none();
@@ -168,7 +166,10 @@ mod tests {
         ]))
         .unwrap();
         assert_eq!(policy.window_days, 14);
-        assert_eq!(policy.non_returnable.iter().map(ToString::to_string).collect::<Vec<_>>(), ["GIFT-*", "SKU-9", "hyg-*"]);
+        assert_eq!(
+            policy.non_returnable.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            ["GIFT-*", "SKU-9", "hyg-*"]
+        );
         assert_eq!(policy.reasons, [ReturnReason::WrongItem, ReturnReason::Damaged]);
         assert_eq!(policy.photo_required, [ReturnReason::Damaged]);
         assert_eq!(policy.resolutions, [Resolution::Refund]);

@@ -198,9 +198,8 @@ pub fn request_form(
             .collect(),
         reasons: policy.reasons.iter().map(|r| (r.code().to_string(), r.label().to_string())).collect(),
         resolutions: policy.resolutions.iter().map(|r| (r.code().to_string(), r.label().to_string())).collect(),
-        photo_note: (!photo.is_empty()).then(|| {
-            format!("The policy needs a photo for: {}. Add it on the line's photo field.", photo.join(", "))
-        }),
+        photo_note: (!photo.is_empty())
+            .then(|| format!("The policy needs a photo for: {}. Add it on the line's photo field.", photo.join(", "))),
     })
 }
 

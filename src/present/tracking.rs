@@ -457,7 +457,9 @@ pub fn build_tracking_view(
             let excursion = (x.kind == ExceptionKind::ConditionExcursion)
                 .then(|| {
                     snapshot.events.iter().rev().find(|e| {
-                        e.is_outbound() && e.canonical == Canonical::Exception(x.kind) && e.shipment_id.map(|s| s.0) == x.shipment
+                        e.is_outbound()
+                            && e.canonical == Canonical::Exception(x.kind)
+                            && e.shipment_id.map(|s| s.0) == x.shipment
                     })
                 })
                 .flatten()
@@ -605,8 +607,12 @@ pub fn build_tracking_view(
     if let Some(meaning) = stage_meaning {
         top.title = t.meaning_label(meaning);
         if meaning == BuyerMeaning::AvailableForPickup {
-            let place =
-                snapshot.events.iter().rev().find(|e| e.is_outbound() && meaning_of(e) == Some(meaning)).and_then(|e| e.location.clone());
+            let place = snapshot
+                .events
+                .iter()
+                .rev()
+                .find(|e| e.is_outbound() && meaning_of(e) == Some(meaning))
+                .and_then(|e| e.location.clone());
             top.when = place.map(|place| t.with("pickup-at", &[("place", place.into())]));
             top.next_step = Some(t.meaning_explanation(meaning));
         }

@@ -15,9 +15,9 @@ use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use std::sync::OnceLock;
 use leptos::prelude::{provide_context, view};
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::sync::OnceLock;
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::compression::CompressionLayer;
 

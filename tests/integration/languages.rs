@@ -172,7 +172,8 @@ fn a_notification_speaks_the_language_the_buyer_signed_up_in() {
     let n = |language| due_email("SO-1", "Acme", language);
     let from: lettre::Address = "notifications@milepost.localhost".parse().unwrap();
     let raw = |language| {
-        let message = milepost::notify::email::compose(&n(language), "https://t.example/t/x", None, None, &from).unwrap();
+        let message =
+            milepost::notify::email::compose(&n(language), "https://t.example/t/x", None, None, &from).unwrap();
         String::from_utf8(message.formatted()).unwrap()
     };
     let english = raw(Language::English);

@@ -660,8 +660,12 @@ async fn an_approved_returns_email_carries_its_printable_label() {
     // The attachment is the label: its text names the RMA.
     let part = &message[message.find("Content-Type: application/pdf").expect("a PDF part")..];
     let body = &part[part.find("\r\n\r\n").or_else(|| part.find("\n\n")).unwrap()..];
-    let base64: String =
-        body.lines().map(str::trim).skip_while(|l| l.is_empty()).take_while(|l| !l.is_empty() && !l.starts_with("--")).collect();
+    let base64: String = body
+        .lines()
+        .map(str::trim)
+        .skip_while(|l| l.is_empty())
+        .take_while(|l| !l.is_empty() && !l.starts_with("--"))
+        .collect();
     use base64::Engine;
     let pdf = base64::engine::general_purpose::STANDARD.decode(base64).unwrap();
     assert!(pdf_text(&pdf).contains(&rma), "the label names {rma}");

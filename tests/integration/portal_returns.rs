@@ -520,9 +520,11 @@ async fn a_buyer_requests_a_return_for_their_account_with_each_refused_line_name
     let (pb, damaged) = (photo(&qb), [("resolution", "refund"), (qb.as_str(), "1"), (rb.as_str(), "damaged")]);
     let (_, not_a_photo) = request(&s.app, &buyer, path, &damaged, &[(&pb, b"%PDF-1.7".to_vec())]).await;
     assert!(not_a_photo.contains("error=Line 2 (SKU-B): the photo "), "{not_a_photo}");
-    let (_, with_photo) = request(&s.app, &buyer, path, &damaged, &[(&pb, tiny_png_with_text("GPS 30.26,-97.74"))]).await;
+    let (_, with_photo) =
+        request(&s.app, &buyer, path, &damaged, &[(&pb, tiny_png_with_text("GPS 30.26,-97.74"))]).await;
     assert!(with_photo.contains("notice=Return RMA-"), "{with_photo}");
-    let photographed = RmaNumber::parse(with_photo.split("Return ").nth(1).unwrap().split(' ').next().unwrap()).unwrap();
+    let photographed =
+        RmaNumber::parse(with_photo.split("Return ").nth(1).unwrap().split(' ').next().unwrap()).unwrap();
     let sha256 = s.status(photographed).await.lines[0].photo_sha256.clone().expect("the photo is on the line");
     let kept = s.app.state.blobs.get(&sha256).await.unwrap();
     assert!(!String::from_utf8_lossy(&kept).contains("GPS"), "the photo's metadata is gone");
@@ -652,7 +654,8 @@ async fn an_administrator_sets_the_return_policy_and_its_addresses_in_the_portal
     assert_eq!(saved.resolutions, [milepost::domain::returns::Resolution::StoreCredit]);
 
     // A policy that cannot work is refused in the form's words, and nothing changes.
-    let unworkable = [("window_days", "14"), ("reason_other", "on"), ("photo_damaged", "on"), ("resolution_refund", "on")];
+    let unworkable =
+        [("window_days", "14"), ("reason_other", "on"), ("photo_damaged", "on"), ("resolution_refund", "on")];
     let (_, refused) = post(&s.app, &admin, "/portal/admin/returns", &unworkable).await;
     assert_eq!(refused, "/portal/admin/returns?error=“Arrived damaged” needs a photo but is not offered.");
     let (_, refused) = post(&s.app, &admin, "/portal/admin/returns", &[("window_days", "400")]).await;
@@ -662,7 +665,14 @@ async fn an_administrator_sets_the_return_policy_and_its_addresses_in_the_portal
     // Addresses: one for every site, one for a site, then that one removed;
     // an incomplete one is refused naming the field.
     let address = |site: &'static str, name: &'static str| {
-        vec![("ship_from", site), ("name", name), ("line1", "9 Dock Rd"), ("city", "Austin"), ("postcode", "78701"), ("country", "us")]
+        vec![
+            ("ship_from", site),
+            ("name", name),
+            ("line1", "9 Dock Rd"),
+            ("city", "Austin"),
+            ("postcode", "78701"),
+            ("country", "us"),
+        ]
     };
     let path = "/portal/admin/returns/addresses";
     let (_, done) = post(&s.app, &admin, path, &address("", "Returns dock")).await;
@@ -676,7 +686,8 @@ async fn an_administrator_sets_the_return_policy_and_its_addresses_in_the_portal
     assert_eq!(kept.len(), 2);
     assert!(kept.iter().any(|a| a.ship_from.as_deref() == Some("Dallas DC") && a.country == "US"));
     let (_, page) = s.server_fn(&admin, "return-policy", &[]).await;
-    let sites: Vec<&str> = page["Ready"]["addresses"].as_array().unwrap().iter().map(|a| a["site"].as_str().unwrap()).collect();
+    let sites: Vec<&str> =
+        page["Ready"]["addresses"].as_array().unwrap().iter().map(|a| a["site"].as_str().unwrap()).collect();
     assert_eq!(sites, ["Every site", "Dallas DC"]);
     let (_, done) = post(&s.app, &admin, path, &[("action", "remove"), ("ship_from", "dallas dc")]).await;
     assert_eq!(done, "/portal/admin/returns?notice=Return address for dallas dc removed.");

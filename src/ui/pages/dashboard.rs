@@ -79,9 +79,9 @@ pub async fn kpi_dashboard(filters: Filters) -> Result<PortalPage<DashboardView>
 #[cfg(feature = "ssr")]
 mod server {
     use super::{DashboardView, Filters, ReturnsFigures, ReturnsRow};
-    use crate::domain::returns::ReasonCount;
     use crate::auth::session::SignedIn;
     use crate::domain::kpi::Dim;
+    use crate::domain::returns::ReasonCount;
     use crate::kpis::{FilterError, FilterInput};
     use crate::policy::{self, Action, Decision};
     use crate::present::portal_view::PortalPage;
@@ -177,7 +177,11 @@ mod server {
             returned_units: k.returned_units.as_f64(),
             delivered_units: k.delivered_units.as_f64(),
             rate: k.returns_rate,
-            top_reasons: k.top_reasons.iter().map(|r| (r.reason.label().to_string(), r.lines, r.units.as_f64())).collect(),
+            top_reasons: k
+                .top_reasons
+                .iter()
+                .map(|r| (r.reason.label().to_string(), r.lines, r.units.as_f64()))
+                .collect(),
             by_sku: rows(&k.by_sku),
             by_carrier: rows(&k.by_carrier),
             settled: k.settled,
