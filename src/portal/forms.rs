@@ -5,7 +5,7 @@ use super::sign_in::urlencode;
 use super::{form_session, get_session, order_for, page, redirect, PortalError, PortalForm};
 use crate::auth::{random_token, session::SignedIn, tracking_link};
 use crate::domain::receiving::{assess, CountedLine, DiscrepancyReason};
-use crate::domain::{derive_order_status, AccountId, Canonical, EventFact, OrderId, Quantity, ShipmentId, UserId};
+use crate::domain::{derive_order_status, AccountId, Canonical, OrderId, Quantity, ShipmentId, UserId};
 use crate::policy::{self, Action, Decision, Owner, Role};
 use crate::present::portal::{RECEIVING_SOURCE, SERVICE_SOURCE};
 use crate::state::AppState;
@@ -373,12 +373,7 @@ pub(super) async fn open_exceptions(
     order: OrderId,
 ) -> store::Result<Vec<(crate::domain::ExceptionKind, Option<ShipmentId>)>> {
     let snapshot = store::order_snapshot(&state.pool, owner.tenant, order).await?;
-    let facts: Vec<EventFact> = snapshot
-        .events
-        .iter()
-        .filter(|e| e.is_outbound())
-        .map(|e| EventFact { shipment: e.shipment_id.map(|s| s.0), canonical: e.canonical, occurred_at: e.occurred_at })
-        .collect();
+    let facts = snapshot.status_facts();
     let shipments: Vec<i64> = snapshot.shipments.iter().map(|s| s.id.0).collect();
     let status = derive_order_status(&facts, &shipments, false);
     Ok(status.open_exceptions.iter().map(|e| (e.kind, e.shipment.map(ShipmentId))).collect())

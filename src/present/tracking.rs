@@ -9,7 +9,7 @@ use crate::domain::eta::{EtaModel, Fix, StopAhead};
 use crate::domain::language::Language;
 use crate::domain::promise::{Basis, DeliveryWindow};
 use crate::domain::status::{BuyerStage, OrderStatus, HEADLINE_PROBLEMS};
-use crate::domain::{derive_order_status, is_late, Canonical, EventFact, ExceptionKind, Milestone, ShipmentId};
+use crate::domain::{derive_order_status, is_late, Canonical, ExceptionKind, Milestone, ShipmentId};
 use crate::domain::{BuyerMeaning, StatusDictionary};
 use crate::domain::{OrderId, Quantity, ShipTo, TimeZone};
 use crate::i18n::Translator;
@@ -379,12 +379,7 @@ pub fn build_tracking_view(
     let tz = order.ship_to.time_zone;
     let buyers_see = |canonical: Canonical| canonical.visible_to_buyers(tenant.buyers_see_condition_alerts);
 
-    let facts: Vec<EventFact> = snapshot
-        .events
-        .iter()
-        .filter(|e| e.is_outbound())
-        .map(|e| EventFact { shipment: e.shipment_id.map(|s| s.0), canonical: e.canonical, occurred_at: e.occurred_at })
-        .collect();
+    let facts = snapshot.status_facts();
     let shipment_ids: Vec<i64> = snapshot.shipments.iter().map(|s| s.id.0).collect();
 
     let quantities = snapshot.line_quantities();

@@ -51,10 +51,6 @@ async fn set_cursor(tx: &mut Tx, name: &str, position: i64) -> Result<()> {
     Ok(())
 }
 
-fn placeholders(from: usize, count: usize) -> String {
-    (from..from + count).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
-}
-
 #[derive(sqlx::FromRow)]
 struct EventRow {
     id: i64,
@@ -113,7 +109,7 @@ pub async fn roll_up_events(pool: &Pool, batch: i64, settled: DateTime<Utc>) -> 
         return Ok(EventPass { last_event: cursor, ..Default::default() });
     };
     let order_ids: Vec<i64> = new.iter().map(|e| e.order_id).collect::<BTreeSet<_>>().into_iter().collect();
-    let in_orders = placeholders(1, order_ids.len());
+    let in_orders = super::placeholders(1, order_ids.len());
 
     let sql = format!(
         // The window is the one the promise engine recorded at hand-over
@@ -259,7 +255,7 @@ fn upsert_sql(table: &str, keys: &[&str], columns: &[String]) -> String {
     format!(
         "INSERT INTO {table} ({}) VALUES ({}) ON CONFLICT ({}) DO UPDATE SET {}",
         all.join(", "),
-        placeholders(1, all.len()),
+        super::placeholders(1, all.len()),
         keys.join(", "),
         updates.join(", ")
     )
@@ -372,8 +368,10 @@ async fn dims_of(tx: &mut Tx, orders: &BTreeSet<i64>) -> Result<BTreeMap<i64, Di
     if orders.is_empty() {
         return Ok(BTreeMap::new());
     }
-    let sql =
-        format!("SELECT order_id, facts FROM kpi_order_facts WHERE order_id IN ({})", placeholders(1, orders.len()));
+    let sql = format!(
+        "SELECT order_id, facts FROM kpi_order_facts WHERE order_id IN ({})",
+        super::placeholders(1, orders.len())
+    );
     let rows: Vec<(i64, String)> = on_tx!(tx, |c| {
         let mut q = sqlx::query_as(&sql);
         for id in orders {

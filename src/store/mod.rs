@@ -356,6 +356,12 @@ pub async fn is_empty(pool: &Pool) -> Result<bool> {
     Ok(count == 0)
 }
 
+/// `$from, $from+1, …` for `count` bound values, in the syntax both
+/// drivers read: an `IN (…)` list or a row of a multi-row insert.
+fn placeholders(from: usize, count: usize) -> String {
+    (from..from + count).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
 pub fn corrupt(what: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(what.to_string())
 }

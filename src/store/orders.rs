@@ -145,6 +145,20 @@ pub struct OrderSnapshot {
 }
 
 impl OrderSnapshot {
+    /// The events the order's status is derived from: its own delivery's,
+    /// without a return's steps and its parcel's scans.
+    pub fn status_facts(&self) -> Vec<crate::domain::EventFact> {
+        self.events
+            .iter()
+            .filter(|e| e.is_outbound())
+            .map(|e| crate::domain::EventFact {
+                shipment: e.shipment_id.map(|s| s.0),
+                canonical: e.canonical,
+                occurred_at: e.occurred_at,
+            })
+            .collect()
+    }
+
     /// Each line's ordered, cancelled, shipped and delivered quantities, in
     /// line order; a shipment counts as delivered once its status says so.
     pub fn line_quantities(&self) -> Vec<LineQuantities> {

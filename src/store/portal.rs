@@ -62,12 +62,11 @@ pub async fn orders_by_id(pool: &Pool, reach: Reach, ids: &[OrderId]) -> Result<
         return Ok(Vec::new());
     }
     // A handful of ids, bound one by one: the same text on both backends.
-    let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 3)).collect();
     // `+o.tenant_id`: look the ids up by primary key, then check the reach.
     // Without the `+`, SQLite walks a tenant index over every order.
     let sql = format!(
         "SELECT {LIST_SELECT} {LIST_FROM} WHERE o.id IN ({}) AND {}",
-        placeholders.join(", "),
+        super::placeholders(3, ids.len()),
         reach_sql(reach, "+o.tenant_id", "o.account_id")
     );
     Ok(on_pool!(pool, |c| {
@@ -315,7 +314,6 @@ pub async fn returned_to_orders(pool: &Pool, tenant: TenantId, orders: &[OrderId
     let mut found = Vec::new();
     // Bound one by one, a few hundred at a time: under every backend's limit.
     for chunk in orders.chunks(500) {
-        let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
         let sql = format!(
             "SELECT r.order_id, CAST(COALESCE(SUM(COALESCE(rl.counted, rl.quantity)), 0) AS BIGINT) AS units,
                     r.credit_amount_minor, r.credit_currency, r.credit_reference
@@ -324,7 +322,7 @@ pub async fn returned_to_orders(pool: &Pool, tenant: TenantId, orders: &[OrderId
              GROUP BY r.id, r.order_id, r.requested_at, r.credit_amount_minor, r.credit_currency, r.credit_reference
              ORDER BY r.order_id, r.requested_at, r.id",
             back.join(", "),
-            placeholders.join(", ")
+            super::placeholders(2, chunk.len())
         );
         let rows: Vec<ReturnedToOrder> = on_pool!(pool, |c| {
             let mut q = sqlx::query_as(&sql).bind(tenant);

@@ -13,10 +13,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::types::Json;
 use std::collections::HashMap;
 
-fn placeholders(from: usize, count: usize) -> String {
-    (from..from + count).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
-}
-
 /// Orders with events after the worker's cursor, and the last event id
 /// read. Events recorded after `settled` wait for the next pass (on
 /// PostgreSQL a lower id can commit after a higher one).
@@ -308,7 +304,7 @@ pub async fn rollup_histograms(
     let sql = format!(
         "SELECT lane_key, month, bucket, deliveries FROM {table}
          WHERE tenant_id = $1 AND month >= $2 AND lane_key IN ({})",
-        placeholders(3, texts.len())
+        super::placeholders(3, texts.len())
     );
     let rows: Vec<(String, String, i32, i64)> = on_pool!(pool, |c| {
         let mut q = sqlx::query_as(&sql).bind(tenant).bind(since.to_string());

@@ -457,16 +457,12 @@ struct ShipmentRow {
     created_at: DateTime<Utc>,
 }
 
-fn placeholders(count: usize) -> String {
-    (1..=count).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
-}
-
 /// The returns with these ids, whole, in the order given.
 async fn records(tx: &mut Tx, ids: &[ReturnId]) -> Result<Vec<ReturnRecord>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list = placeholders(ids.len());
+    let list = super::placeholders(1, ids.len());
     let sql = format!(
         "SELECT r.id, r.tenant_id, r.order_id, o.order_number, o.account_id, r.rma, r.status, r.resolution, r.comment,
                 r.requested_by_kind, r.requested_by_user, r.requested_at, r.decided_at, r.decline_reason,
