@@ -16,7 +16,7 @@ pub mod validation;
 pub mod webhook_format;
 pub mod x12;
 
-use crate::domain::{is_carrier_source, OrderId, TenantId};
+use crate::domain::{is_carrier_source, OrderId, ShipmentId, TenantId};
 use crate::state::AppState;
 use crate::store::{self, AppendOutcome, NewEvent, NewOrder, NewShipment, SavedOrder, ShipmentCreated, TrackedOutcome};
 
@@ -53,16 +53,28 @@ pub(crate) async fn place_on_sole_shipment<'a>(
     order: OrderId,
     events: &'a [NewEvent],
 ) -> store::Result<std::borrow::Cow<'a, [NewEvent]>> {
-    let unplaced = |e: &NewEvent| e.shipment.is_none() && is_carrier_source(&e.source);
     let mut events = std::borrow::Cow::Borrowed(events);
     if events.iter().any(unplaced) {
         if let [only] = store::shipment_ids(&state.pool, order).await?[..] {
-            for event in events.to_mut().iter_mut().filter(|e| unplaced(e)) {
-                event.shipment = Some(only);
-            }
+            place_on(events.to_mut(), Some(only));
         }
     }
     Ok(events)
+}
+
+/// A carrier's event not given a shipment, when the order has one.
+fn unplaced(event: &NewEvent) -> bool {
+    event.shipment.is_none() && is_carrier_source(&event.source)
+}
+
+/// Puts the carrier events given without a shipment on the order's sole
+/// shipment, if it has exactly one (`sole`).
+pub(crate) fn place_on(events: &mut [NewEvent], sole: Option<ShipmentId>) {
+    if let Some(sole) = sole {
+        for event in events.iter_mut().filter(|e| unplaced(e)) {
+            event.shipment = Some(sole);
+        }
+    }
 }
 
 pub async fn append_by_tracking_number(

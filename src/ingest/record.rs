@@ -5,7 +5,7 @@
 use super::api_json::Target;
 use super::carrier_event::CarrierEvent;
 use super::validation::FieldError;
-use crate::domain::{EventId, OrderId, TenantId};
+use crate::domain::{EventId, TenantId};
 use crate::state::AppState;
 use crate::store::{self, NewEvent, StoreError, TrackedOutcome};
 use serde::Serialize;
@@ -43,23 +43,27 @@ pub async fn events(
     valid: Vec<(Target, NewEvent)>,
     batch: bool,
 ) -> Result<Vec<Recorded>, RecordError> {
-    // Resolve every order number first: an unknown one fails the request
-    // before anything is written.
-    let mut orders: HashMap<String, OrderId> = HashMap::new();
+    // Resolve every order number first, in one query: an unknown one fails
+    // the request before anything is written.
+    let mut numbers: Vec<&str> = valid
+        .iter()
+        .filter_map(|(target, _)| match target {
+            Target::Order(number) => Some(number.as_str()),
+            Target::TrackingNumber(_) => None,
+        })
+        .collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    let orders = store::orders_by_number(&state.pool, tenant, &numbers).await?;
     let mut missing = Vec::new();
+    let mut named = std::collections::HashSet::new();
     for (i, (target, _)) in valid.iter().enumerate() {
         if let Target::Order(number) = target {
-            if orders.contains_key(number) {
-                continue;
-            }
-            match store::find_order_by_number(&state.pool, tenant, number).await? {
-                Some(id) => {
-                    orders.insert(number.clone(), id);
-                }
-                None => missing.push(FieldError {
+            if !orders.contains_key(number) && named.insert(number) {
+                missing.push(FieldError {
                     field: if batch { format!("events[{i}].order_number") } else { "order_number".into() },
                     message: format!("no order `{number}` in this tenant"),
-                }),
+                });
             }
         }
     }
@@ -67,7 +71,7 @@ pub async fn events(
         return Err(RecordError::UnknownOrders(missing));
     }
 
-    // One transaction per target, in the order targets first appear.
+    // One group per target, in the order targets first appear.
     let mut groups: Vec<(Target, Vec<usize>)> = Vec::new();
     let mut group_of: HashMap<&Target, usize> = HashMap::new();
     for (i, (target, _)) in valid.iter().enumerate() {
@@ -77,21 +81,22 @@ pub async fn events(
         });
         groups[group].1.push(i);
     }
-    let mut batch: Vec<(Target, Vec<NewEvent>)> = Vec::with_capacity(groups.len());
-    for (target, members) in &groups {
-        let events: Vec<NewEvent> = members.iter().map(|&i| valid[i].1.clone()).collect();
-        let events = match target {
-            Target::Order(number) => super::place_on_sole_shipment(state, orders[number], &events).await?.into_owned(),
-            Target::TrackingNumber(_) => events,
-        };
-        batch.push((target.clone(), events));
-    }
+    let batch: Vec<(Target, Vec<NewEvent>)> = groups
+        .iter()
+        .map(|(target, members)| {
+            let mut events: Vec<NewEvent> = members.iter().map(|&i| valid[i].1.clone()).collect();
+            if let Target::Order(number) = target {
+                super::place_on(&mut events, orders[number].sole_shipment);
+            }
+            (target.clone(), events)
+        })
+        .collect();
     // The whole request in one transaction.
     let destinations: Vec<(store::Destination, &[NewEvent])> = batch
         .iter()
         .map(|(target, events)| {
             let to = match target {
-                Target::Order(number) => store::Destination::Order(orders[number]),
+                Target::Order(number) => store::Destination::Order(orders[number].id),
                 Target::TrackingNumber(tracking) => store::Destination::TrackingNumber(tracking),
             };
             (to, &events[..])

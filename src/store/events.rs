@@ -2,7 +2,7 @@
 //! (deduplicated by source and source event id), recomputes the order's
 //! derived status and queues the notifications the change calls for.
 
-use super::notifications::{enqueue_in_tx, Notable};
+use super::notifications::{enqueue_in_tx, orders_heard, Notable};
 use super::returns::ReturnId;
 use super::{on_pool, on_tx};
 use super::{Result, StoreError};
@@ -11,6 +11,11 @@ use crate::domain::{
 };
 use chrono::{DateTime, Utc};
 use sqlx::types::Json;
+use std::collections::HashMap;
+
+/// Rows per multi-row statement: at 9 values a row, well under SQLite's
+/// 32,766 bound values and PostgreSQL's 65,535.
+const ROWS_PER_STATEMENT: usize = 500;
 
 /// A canonical event on its way into the store. Adapters build these; the
 /// status dictionary has already turned `raw_code` into `canonical`.
@@ -164,6 +169,7 @@ pub async fn append_all(
     for order in &orders {
         tx.lock_order(*order).await?;
     }
+    let heard = orders_heard(&mut tx, tenant, &orders).await?;
     let mut results = Vec::with_capacity(groups.len());
     let mut changed = Vec::new();
     for ((to, events), landing) in groups.iter().zip(landing) {
@@ -177,7 +183,8 @@ pub async fn append_all(
                     }
                     None => *events,
                 };
-                let outcome = insert_in_tx(&mut tx, tenant, order, events).await?;
+                let mut outcome = insert_rows(&mut tx, tenant, order, None, events).await?;
+                announce(&mut tx, tenant, order, events, &mut outcome, |_| true, heard.contains(&order)).await?;
                 if !outcome.inserted.is_empty() {
                     changed.push(order);
                 }
@@ -196,9 +203,7 @@ pub async fn append_all(
     }
     changed.sort();
     changed.dedup();
-    for order in changed {
-        recompute_status(&mut tx, order).await?;
-    }
+    recompute_statuses(&mut tx, &changed).await?;
     tx.commit().await?;
     Ok(results)
 }
@@ -226,61 +231,96 @@ pub(super) async fn insert_on_thread(
     notifies: impl Fn(usize) -> bool,
 ) -> Result<AppendOutcome> {
     tx.lock_order(order).await?;
+    let mut outcome = insert_rows(tx, tenant, order, return_id, events).await?;
+    announce(tx, tenant, order, events, &mut outcome, notifies, true).await?;
+    Ok(outcome)
+}
+
+/// Inserts what is new of `events` (the caller holds the order's lock),
+/// in multi-row statements: one round trip to the database per few
+/// hundred events rather than one per event.
+async fn insert_rows(
+    tx: &mut super::Tx,
+    tenant: TenantId,
+    order: OrderId,
+    return_id: Option<ReturnId>,
+    events: &[NewEvent],
+) -> Result<AppendOutcome> {
     let recorded_at = Utc::now();
+    // Ids of the rows this call inserted, by (source, source event id).
+    let mut created: HashMap<(String, String), EventId> = HashMap::with_capacity(events.len());
+    for chunk in events.chunks(ROWS_PER_STATEMENT) {
+        // The join and EXISTS keep an event from being attached to another
+        // tenant's order or to a shipment or return of a different order.
+        let sql = format!(
+            "INSERT INTO events (tenant_id, order_id, shipment_id, source, source_event_id, raw_code, canonical,
+                                 occurred_at, occurred_offset_minutes, location, details, recorded_at, return_id)
+             SELECT o.tenant_id, o.id, v.column1, v.column2, v.column3, v.column4, v.column5, v.column6, v.column7,
+                    v.column8, v.column9, $1, $2
+             FROM (VALUES {}) AS v JOIN orders o ON o.id = $3 AND o.tenant_id = $4
+             WHERE (v.column1 IS NULL OR EXISTS (SELECT 1 FROM shipments s WHERE s.id = v.column1 AND s.order_id = o.id))
+               AND ($2 IS NULL OR EXISTS (SELECT 1 FROM returns r WHERE r.id = $2 AND r.order_id = o.id))
+             ON CONFLICT (tenant_id, source, source_event_id) DO NOTHING
+             RETURNING id, source, source_event_id",
+            super::value_rows(5, chunk.len(), 9)
+        );
+        let rows: Vec<(EventId, String, String)> = on_tx!(tx, |c| {
+            let mut query = sqlx::query_as(&sql).bind(recorded_at).bind(return_id).bind(order).bind(tenant);
+            for event in chunk {
+                query = query
+                    .bind(event.shipment)
+                    .bind(&event.source)
+                    .bind(&event.source_event_id)
+                    .bind(&event.raw_code)
+                    .bind(event.canonical.code())
+                    .bind(event.occurred_at)
+                    .bind(event.occurred_offset_minutes)
+                    .bind(&event.location)
+                    .bind(Json(&event.details));
+            }
+            query.fetch_all(c).await
+        })?;
+        created.extend(rows.into_iter().map(|(id, source, source_event_id)| ((source, source_event_id), id)));
+    }
+    // What was not inserted is a repeat (of a stored event, or of one given
+    // earlier in this call), or names an order or shipment not this
+    // tenant's, which nothing stored answers.
+    let repeats: Vec<&NewEvent> = events
+        .iter()
+        .filter(|e| !created.contains_key(&(e.source.clone(), e.source_event_id.clone())))
+        .collect();
+    let mut first = stored_ids(tx, tenant, &repeats).await?;
     let mut outcome = AppendOutcome::default();
     for event in events {
-        // The SELECT keeps an event from being attached to another tenant's
-        // order or to a shipment or return of a different order.
-        let id: Option<EventId> = on_tx!(tx, |c| sqlx::query_scalar(
-            "INSERT INTO events (tenant_id, order_id, shipment_id, source, source_event_id, raw_code, canonical,
-                                 occurred_at, occurred_offset_minutes, recorded_at, location, details, return_id)
-             SELECT o.tenant_id, o.id, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $15
-             FROM orders o
-             WHERE o.id = $11 AND o.tenant_id = $12
-               AND ($13 IS NULL OR EXISTS (SELECT 1 FROM shipments s WHERE s.id = $14 AND s.order_id = o.id))
-               AND ($16 IS NULL OR EXISTS (SELECT 1 FROM returns r WHERE r.id = $17 AND r.order_id = o.id))
-             ON CONFLICT (tenant_id, source, source_event_id) DO NOTHING
-             RETURNING id",
-        )
-        .bind(event.shipment)
-        .bind(&event.source)
-        .bind(&event.source_event_id)
-        .bind(&event.raw_code)
-        .bind(event.canonical.code())
-        .bind(event.occurred_at)
-        .bind(event.occurred_offset_minutes)
-        .bind(recorded_at)
-        .bind(&event.location)
-        .bind(Json(&event.details))
-        .bind(order)
-        .bind(tenant)
-        .bind(event.shipment)
-        .bind(event.shipment)
-        .bind(return_id)
-        .bind(return_id)
-        .bind(return_id)
-        .fetch_optional(c)
-        .await)?;
-        match id {
+        let key = (event.source.clone(), event.source_event_id.clone());
+        match created.remove(&key) {
             Some(id) => {
                 outcome.inserted.push(id);
                 outcome.stored.push((id, true));
+                first.insert(key, id);
             }
             None => {
-                // Nothing inserted: either a repeat (report the first id) or
-                // an order/shipment that is not this tenant's.
-                let first: Option<EventId> = on_tx!(tx, |c| sqlx::query_scalar(EVENT_BY_SOURCE)
-                    .bind(tenant)
-                    .bind(&event.source)
-                    .bind(&event.source_event_id)
-                    .fetch_optional(c)
-                    .await)?;
-                let first = first.ok_or(StoreError::NotFound("order or shipment"))?;
+                let id = *first.get(&key).ok_or(StoreError::NotFound("order or shipment"))?;
                 outcome.duplicates += 1;
-                outcome.stored.push((first, false));
+                outcome.stored.push((id, false));
             }
         }
     }
+    Ok(outcome)
+}
+
+/// Queues the notifications the new events call for (when `heard`: anyone
+/// is subscribed to the order or the tenant has a webhook endpoint) and
+/// tells the live pages at commit.
+async fn announce(
+    tx: &mut super::Tx,
+    tenant: TenantId,
+    order: OrderId,
+    events: &[NewEvent],
+    outcome: &mut AppendOutcome,
+    notifies: impl Fn(usize) -> bool,
+    heard: bool,
+) -> Result<()> {
     // The messages these events call for commit or roll back with them.
     let notable: Vec<Notable> = events
         .iter()
@@ -289,11 +329,39 @@ pub(super) async fn insert_on_thread(
         .filter(|(i, (_, (_, created)))| *created && notifies(*i))
         .map(|(_, (e, (id, _)))| Notable { id: *id, canonical: e.canonical, occurred_at: e.occurred_at })
         .collect();
-    outcome.notifications = enqueue_in_tx(tx, tenant, order, &notable).await?;
+    if heard {
+        outcome.notifications = enqueue_in_tx(tx, tenant, order, &notable).await?;
+    }
     if let Some(last) = outcome.inserted.iter().max() {
         tx.notify_live(tenant, order, Some(*last)).await?;
     }
-    Ok(outcome)
+    Ok(())
+}
+
+/// The stored ids of events, by (source, source event id); those not
+/// stored are left out.
+async fn stored_ids(
+    tx: &mut super::Tx,
+    tenant: TenantId,
+    events: &[&NewEvent],
+) -> Result<HashMap<(String, String), EventId>> {
+    let mut ids = HashMap::with_capacity(events.len());
+    for chunk in events.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "SELECT id, source, source_event_id FROM events
+             WHERE tenant_id = $1 AND (source, source_event_id) IN (VALUES {})",
+            super::value_rows(2, chunk.len(), 2)
+        );
+        let rows: Vec<(EventId, String, String)> = on_tx!(tx, |c| {
+            let mut query = sqlx::query_as(&sql).bind(tenant);
+            for event in chunk {
+                query = query.bind(&event.source).bind(&event.source_event_id);
+            }
+            query.fetch_all(c).await
+        })?;
+        ids.extend(rows.into_iter().map(|(id, source, source_event_id)| ((source, source_event_id), id)));
+    }
+    Ok(ids)
 }
 
 /// Rewrites the order's and its shipments' derived status from all events
@@ -301,83 +369,158 @@ pub(super) async fn insert_on_thread(
 /// return's (its status is in `returns`), and the order stays delivered.
 pub(super) async fn recompute_status(tx: &mut super::Tx, order: OrderId) -> Result<()> {
     tx.lock_order(order).await?;
-    // The newest event of each kind is all the status needs
-    // (`domain::latest_of_each_kind`): a few rows however long the timeline.
-    let latest = order_facts(
-        tx,
-        order,
-        "SELECT shipment_id, canonical, MAX(occurred_at) FROM events WHERE order_id = $1 AND return_id IS NULL
-         GROUP BY shipment_id, canonical",
-    )
-    .await?;
-    let shipments: Vec<i64> = on_tx!(tx, |c| sqlx::query_scalar("SELECT id FROM shipments WHERE order_id = $1")
-        .bind(order)
-        .fetch_all(c)
-        .await)?;
-    let lines_outstanding: bool = on_tx!(tx, |c| {
-        sqlx::query_scalar(
-        "SELECT EXISTS (
-             SELECT 1 FROM order_lines l
-             WHERE l.order_id = $1
-               AND l.quantity - l.cancelled_quantity > COALESCE((SELECT SUM(quantity) FROM shipment_lines WHERE order_line_id = l.id), 0))",
-    )
-    .bind(order)
-    .fetch_one(c)
-    .await
-    })?;
+    recompute_statuses(tx, &[order]).await
+}
 
-    let last_event_at = latest.iter().map(|f| f.occurred_at).max();
-    let status = derive_order_status(&latest, &shipments, lines_outstanding);
-    // What customer service's exceptions queue filters on, kept beside the status.
-    let open_exceptions = OpenExceptions(status.open_exceptions.iter().map(|e| e.kind).collect()).codes();
-    // How long a problem has been open needs its whole history (few orders have one).
-    let exception_since = match status.open_exceptions.is_empty() {
-        true => None,
-        false => {
-            let all = order_facts(
-                tx,
-                order,
-                "SELECT shipment_id, canonical, occurred_at FROM events WHERE order_id = $1 AND return_id IS NULL",
-            )
-            .await?;
-            exceptions_since(&all, &status.open_exceptions)
-        }
-    };
-    on_tx!(tx, |c| sqlx::query(
-        "UPDATE orders SET status_milestone = $1, status_headline = $2, updated_at = $3, open_exceptions = $5,
-             last_event_at = $6, exception_since = $7 WHERE id = $4"
-    )
-    .bind(status.milestone.map(|m| m.code()))
-    .bind(status.headline())
-    .bind(Utc::now())
-    .bind(order)
-    .bind(open_exceptions)
-    .bind(last_event_at)
-    .bind(exception_since)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
-    for (id, shipment) in &status.shipments {
-        on_tx!(tx, |c| sqlx::query("UPDATE shipments SET status_milestone = $1 WHERE id = $2")
-            .bind(shipment.milestone.map(|m| m.code()))
-            .bind(id)
-            .execute(c)
-            .await
-            .map(|r| r.rows_affected()))?;
+/// As [`recompute_status`] for several orders (locked by the caller), in a
+/// handful of statements however many orders there are.
+async fn recompute_statuses(tx: &mut super::Tx, orders: &[OrderId]) -> Result<()> {
+    for chunk in orders.chunks(ROWS_PER_STATEMENT) {
+        recompute_chunk(tx, chunk).await?;
     }
     Ok(())
 }
 
-async fn order_facts(tx: &mut super::Tx, order: OrderId, query: &'static str) -> Result<Vec<EventFact>> {
-    let rows: Vec<(Option<ShipmentId>, String, DateTime<Utc>)> =
-        on_tx!(tx, |c| sqlx::query_as(query).bind(order).fetch_all(c).await)?;
+async fn recompute_chunk(tx: &mut super::Tx, orders: &[OrderId]) -> Result<()> {
+    if orders.is_empty() {
+        return Ok(());
+    }
+    let list = super::placeholders(1, orders.len());
+    // The newest event of each kind is all the status needs
+    // (`domain::latest_of_each_kind`): a few rows however long the timeline.
+    let latest = order_facts(
+        tx,
+        orders,
+        &format!(
+            "SELECT order_id, shipment_id, canonical, MAX(occurred_at) FROM events
+             WHERE order_id IN ({list}) AND return_id IS NULL GROUP BY order_id, shipment_id, canonical"
+        ),
+    )
+    .await?;
+    let shipments: Vec<(OrderId, i64)> = on_tx!(tx, |c| {
+        let sql = format!("SELECT order_id, id FROM shipments WHERE order_id IN ({list})");
+        let mut query = sqlx::query_as(&sql);
+        for order in orders {
+            query = query.bind(*order);
+        }
+        query.fetch_all(c).await
+    })?;
+    let outstanding: Vec<OrderId> = on_tx!(tx, |c| {
+        let sql = format!(
+            "SELECT DISTINCT l.order_id FROM order_lines l
+             WHERE l.order_id IN ({list})
+               AND l.quantity - l.cancelled_quantity > COALESCE((SELECT SUM(quantity) FROM shipment_lines WHERE order_line_id = l.id), 0)"
+        );
+        let mut query = sqlx::query_scalar(&sql);
+        for order in orders {
+            query = query.bind(*order);
+        }
+        query.fetch_all(c).await
+    })?;
+
+    let now = Utc::now();
+    let mut order_rows = Vec::with_capacity(orders.len());
+    let mut shipment_rows = Vec::new();
+    let mut facts_of: HashMap<OrderId, Vec<EventFact>> = HashMap::new();
+    for (order, fact) in latest {
+        facts_of.entry(order).or_default().push(fact);
+    }
+    let mut shipments_of: HashMap<OrderId, Vec<i64>> = HashMap::new();
+    for (order, id) in shipments {
+        shipments_of.entry(order).or_default().push(id);
+    }
+    for &order in orders {
+        let facts = facts_of.remove(&order).unwrap_or_default();
+        let ids = shipments_of.remove(&order).unwrap_or_default();
+        let status = derive_order_status(&facts, &ids, outstanding.contains(&order));
+        // What customer service's exceptions queue filters on, kept beside the status.
+        let open_exceptions = OpenExceptions(status.open_exceptions.iter().map(|e| e.kind).collect()).codes();
+        // How long a problem has been open needs its whole history (few orders have one).
+        let exception_since = match status.open_exceptions.is_empty() {
+            true => None,
+            false => {
+                let all = order_facts(
+                    tx,
+                    &[order],
+                    "SELECT order_id, shipment_id, canonical, occurred_at FROM events WHERE order_id = $1 AND return_id IS NULL",
+                )
+                .await?;
+                let all: Vec<EventFact> = all.into_iter().map(|(_, f)| f).collect();
+                exceptions_since(&all, &status.open_exceptions)
+            }
+        };
+        let last_event_at = facts.iter().map(|f| f.occurred_at).max();
+        shipment_rows.extend(status.shipments.iter().map(|(id, s)| (*id, s.milestone.map(|m| m.code()))));
+        order_rows.push(StatusRow {
+            order,
+            milestone: status.milestone.map(|m| m.code()),
+            headline: status.headline(),
+            open_exceptions,
+            last_event_at,
+            exception_since,
+        });
+    }
+    // One multi-row UPDATE for the orders and one for their shipments
+    // (`UPDATE … FROM (VALUES …)`: SQLite 3.33+ and PostgreSQL alike).
+    on_tx!(tx, |c| {
+        let sql = format!(
+            "UPDATE orders SET status_milestone = v.column2, status_headline = v.column3, open_exceptions = v.column4,
+                 last_event_at = v.column5, exception_since = v.column6, updated_at = $1
+             FROM (VALUES {}) AS v WHERE orders.id = v.column1",
+            super::value_rows(2, order_rows.len(), 6)
+        );
+        let mut query = sqlx::query(&sql).bind(now);
+        for row in &order_rows {
+            query = query
+                .bind(row.order)
+                .bind(row.milestone)
+                .bind(&row.headline)
+                .bind(&row.open_exceptions)
+                .bind(row.last_event_at)
+                .bind(row.exception_since);
+        }
+        query.execute(c).await.map(|r| r.rows_affected())
+    })?;
+    if !shipment_rows.is_empty() {
+        on_tx!(tx, |c| {
+            let sql = format!(
+                "UPDATE shipments SET status_milestone = v.column2 FROM (VALUES {}) AS v WHERE shipments.id = v.column1",
+                super::value_rows(1, shipment_rows.len(), 2)
+            );
+            let mut query = sqlx::query(&sql);
+            for (id, milestone) in &shipment_rows {
+                query = query.bind(*id).bind(*milestone);
+            }
+            query.execute(c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
+}
+
+/// An order's derived status as stored beside it.
+struct StatusRow {
+    order: OrderId,
+    milestone: Option<&'static str>,
+    headline: String,
+    open_exceptions: String,
+    last_event_at: Option<DateTime<Utc>>,
+    exception_since: Option<DateTime<Utc>>,
+}
+
+async fn order_facts(tx: &mut super::Tx, orders: &[OrderId], query: &str) -> Result<Vec<(OrderId, EventFact)>> {
+    let rows: Vec<(OrderId, Option<ShipmentId>, String, DateTime<Utc>)> = on_tx!(tx, |c| {
+        let mut q = sqlx::query_as(query);
+        for order in orders {
+            q = q.bind(*order);
+        }
+        q.fetch_all(c).await
+    })?;
     rows.into_iter()
-        .map(|(shipment, canonical, occurred_at)| {
-            Ok(EventFact {
-                shipment: shipment.map(|s| s.0),
-                canonical: canonical.parse().map_err(super::corrupt)?,
-                occurred_at,
-            })
+        .map(|(order, shipment, canonical, occurred_at)| {
+            Ok((
+                order,
+                EventFact { shipment: shipment.map(|s| s.0), canonical: canonical.parse().map_err(super::corrupt)?, occurred_at },
+            ))
         })
         .collect()
 }

@@ -89,7 +89,7 @@ pub use notifications::{
     unsubscribe, DueNotification, NotificationRecord, OptInRefused,
 };
 pub use orders::{
-    account_by_ref, create_shipment, find_order_by_number, import_orders, line_quantities, order_snapshot,
+    account_by_ref, create_shipment, find_order_by_number, import_orders, orders_by_number, NumberedOrder, line_quantities, order_snapshot,
     order_status, shipment_ids, tracking_number_taken, upsert_order, ImportedOrder, LineRecord, NewOrder, NewOrderLine,
     NewPack, NewShipment, OrderRecord, OrderSnapshot, OrderStatusRecord, SavedOrder, ShipTo, ShipmentCreated,
     ShipmentLineRecord, ShipmentRecord,
@@ -253,21 +253,46 @@ pub(crate) async fn writer_turn(pool: &Pool) -> Option<tokio::sync::OwnedSemapho
 /// when another writer commits in between. PostgreSQL's locks only the rows
 /// and keys it names (see `Tx::lock`).
 pub(crate) async fn write_tx(pool: &Pool) -> Result<Tx> {
-    Ok(match pool {
-        Pool::Sqlite(p) => {
-            let turn = writer_turn(pool).await;
-            Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, turn)
-        }
-        Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
+    let pool = pool.clone();
+    begin_detached(async move {
+        Ok(match &pool {
+            Pool::Sqlite(p) => {
+                let turn = writer_turn(&pool).await;
+                Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, turn)
+            }
+            Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
     })
+    .await
 }
 
 /// A read-only transaction: one consistent snapshot for a page's reads.
 pub(crate) async fn read_tx(pool: &Pool) -> Result<Tx> {
-    Ok(match pool {
-        Pool::Sqlite(p) => Tx::Sqlite(p.begin().await?, None),
-        Pool::Postgres(p) => Tx::Postgres(p.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?),
+    let pool = pool.clone();
+    begin_detached(async move {
+        Ok(match &pool {
+            Pool::Sqlite(p) => Tx::Sqlite(p.begin().await?, None),
+            Pool::Postgres(p) => {
+                Tx::Postgres(p.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?)
+            }
+        })
     })
+    .await
+}
+
+/// sqlx's `begin` is not cancel-safe (launchbadge/sqlx#2054, #4385): a
+/// request dropped while its BEGIN is in flight (its client went away)
+/// can leave the BEGIN run with no `Transaction` to roll it back, and the
+/// connection goes back to the pool inside it; on SQLite that held the
+/// write lock for good and every later writer failed "database is
+/// locked". So the begin runs in a task of its own, which finishes even
+/// when the caller is gone; a transaction nobody takes is then dropped,
+/// which rolls it back.
+async fn begin_detached(begin: impl std::future::Future<Output = Result<Tx>> + Send + 'static) -> Result<Tx> {
+    match tokio::spawn(begin).await {
+        Ok(tx) => tx,
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
+    }
 }
 
 impl Tx {
@@ -362,6 +387,47 @@ fn placeholders(from: usize, count: usize) -> String {
     (from..from + count).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
+/// `($from, …), ($from+per_row, …), …`: `rows` rows of `per_row` bound
+/// values, for a multi-row `VALUES` list.
+fn value_rows(from: usize, rows: usize, per_row: usize) -> String {
+    (0..rows).map(|r| format!("({})", placeholders(from + r * per_row, per_row))).collect::<Vec<_>>().join(", ")
+}
+
 pub fn corrupt(what: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(what.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A caller that gives up while its transaction begins (a client that
+    /// hung up mid-request) leaves no connection inside a transaction and
+    /// the write lock free.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_transaction_abandoned_while_it_begins_is_rolled_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = connect(&format!("sqlite://{}", dir.path().join("t.db").display()), 4).await.unwrap();
+        // Dropped after one to four polls: before, during and after BEGIN.
+        for i in 0..200 {
+            let mut write = Box::pin(write_tx(&pool));
+            let mut read = Box::pin(read_tx(&pool));
+            for _ in 0..=i % 4 {
+                let _ = futures::poll!(write.as_mut());
+                let _ = futures::poll!(read.as_mut());
+                tokio::task::yield_now().await;
+            }
+        }
+        let tx = tokio::time::timeout(Duration::from_secs(5), write_tx(&pool)).await.expect("the write lock is free");
+        tx.unwrap().commit().await.unwrap();
+        // Every pooled connection can begin: none was left inside a transaction.
+        let Pool::Sqlite(p) = &pool else { unreachable!() };
+        let mut held = Vec::new();
+        for _ in 0..4 {
+            let mut c = p.acquire().await.unwrap();
+            sqlx::query("BEGIN").execute(&mut *c).await.expect("a connection was left inside a transaction");
+            sqlx::query("ROLLBACK").execute(&mut *c).await.unwrap();
+            held.push(c);
+        }
+    }
 }

@@ -57,6 +57,37 @@ struct Recipient {
     endpoint: Option<i64>,
 }
 
+/// Which of the tenant's `orders` anyone may be told about: all of them
+/// when the tenant has a webhook endpoint, else those with a confirmed
+/// subscriber. One query for a whole batch, so orders nobody hears (most,
+/// on the ingest path) cost nothing more.
+pub(super) async fn orders_heard(
+    tx: &mut super::Tx,
+    tenant: TenantId,
+    orders: &[OrderId],
+) -> Result<std::collections::HashSet<OrderId>> {
+    let mut heard = std::collections::HashSet::new();
+    for chunk in orders.chunks(500) {
+        let sql = format!(
+            "SELECT o.id FROM orders o
+             WHERE o.tenant_id = $1 AND o.id IN ({})
+               AND (EXISTS (SELECT 1 FROM webhook_endpoints w WHERE w.tenant_id = o.tenant_id AND w.disabled_at IS NULL)
+                    OR EXISTS (SELECT 1 FROM notification_subscriptions s
+                               WHERE s.order_id = o.id AND s.confirmed_at IS NOT NULL AND s.unsubscribed_at IS NULL))",
+            super::placeholders(2, chunk.len())
+        );
+        let ids: Vec<OrderId> = on_tx!(tx, |c| {
+            let mut query = sqlx::query_scalar(&sql).bind(tenant);
+            for order in chunk {
+                query = query.bind(*order);
+            }
+            query.fetch_all(c).await
+        })?;
+        heard.extend(ids);
+    }
+    Ok(heard)
+}
+
 /// Queues the messages these new events call for, in the caller's
 /// transaction, and says how many: one per (order, trigger, channel, recipient), for confirmed
 /// subscribers and the tenant's webhook endpoints, as the rules say.

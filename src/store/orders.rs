@@ -324,6 +324,41 @@ pub async fn find_order_by_number(pool: &Pool, tenant: TenantId, order_number: &
 
 const ORDER_BY_NUMBER: &str = "SELECT id FROM orders WHERE tenant_id = $1 AND order_number = $2";
 
+/// An order found by its number, with its shipment when it has exactly one
+/// (where a carrier's event for the order belongs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NumberedOrder {
+    pub id: OrderId,
+    pub sole_shipment: Option<ShipmentId>,
+}
+
+/// The tenant's orders with these numbers, in one query; numbers no order
+/// has are left out.
+pub async fn orders_by_number(
+    pool: &Pool,
+    tenant: TenantId,
+    numbers: &[&str],
+) -> Result<std::collections::HashMap<String, NumberedOrder>> {
+    let mut found = std::collections::HashMap::with_capacity(numbers.len());
+    for chunk in numbers.chunks(500) {
+        let sql = format!(
+            "SELECT o.order_number, o.id,
+                    (SELECT CASE WHEN COUNT(*) = 1 THEN MIN(s.id) END FROM shipments s WHERE s.order_id = o.id)
+             FROM orders o WHERE o.tenant_id = $1 AND o.order_number IN ({})",
+            super::placeholders(2, chunk.len())
+        );
+        let rows: Vec<(String, OrderId, Option<ShipmentId>)> = on_pool!(pool, |c| {
+            let mut query = sqlx::query_as(&sql).bind(tenant);
+            for number in chunk {
+                query = query.bind(*number);
+            }
+            query.fetch_all(c).await
+        })?;
+        found.extend(rows.into_iter().map(|(number, id, sole_shipment)| (number, NumberedOrder { id, sole_shipment })));
+    }
+    Ok(found)
+}
+
 /// An order as saved: its id, its line ids by position, whether it is new,
 /// and the `placed` event recorded with it.
 #[derive(Clone, Debug)]
