@@ -26,6 +26,8 @@ use std::collections::HashMap;
 const BATCH: i64 = 500;
 /// How often the worker looks when nothing wakes it.
 const INTERVAL: std::time::Duration = std::time::Duration::from_secs(5);
+/// The least time between two passes.
+const QUIET: std::time::Duration = std::time::Duration::from_millis(500);
 /// On PostgreSQL, events younger than this wait a pass (ids are taken
 /// before commit, so a lower one can appear later).
 const SETTLE: Duration = Duration::seconds(3);
@@ -118,7 +120,11 @@ pub fn spawn_promise_worker(state: AppState) -> tokio::task::JoinHandle<()> {
             if let Err(e) = catch_up(&state).await {
                 tracing::error!(error = %e, "updating delivery promises failed; retrying");
             }
-            let _ = tokio::time::timeout(INTERVAL, state.promises.notified()).await;
+            // A burst of events is one pass, not one per commit: each pass
+            // reads the whole timeline of every order it looks at, and a
+            // window need not move more often than this.
+            tokio::time::sleep(QUIET).await;
+            let _ = tokio::time::timeout(INTERVAL - QUIET, state.promises.notified()).await;
         }
     })
 }

@@ -44,6 +44,9 @@ pub struct AppState {
     /// Tracking pages rendered a moment ago (`server::page_cache`).
     #[from_ref(skip)]
     pub page_cache: Arc<crate::live::page_cache::PageCache>,
+    /// Events waiting to be written together (`ingest::record`).
+    #[from_ref(skip)]
+    pub recorder: Arc<crate::store::GroupCommit>,
 }
 
 impl AppState {
@@ -98,6 +101,7 @@ impl AppState {
             rate_limits,
             signals: Arc::default(),
             page_cache: Arc::new(crate::live::page_cache::PageCache::new(config_page_cache)),
+            recorder: Arc::default(),
         }
     }
 }

@@ -31,6 +31,11 @@ async fn lock_and_read(tx: &mut Tx, name: &str) -> Result<i64> {
         "SELECT position FROM kpi_cursors WHERE name = 'events'"
     };
     on_tx!(tx, |c| sqlx::query(lock).execute(c).await.map(|r| r.rows_affected()))?;
+    read_cursor(tx, name).await
+}
+
+/// The cursor's position, without a lock (see `lock_and_read`).
+async fn read_cursor(tx: &mut Tx, name: &str) -> Result<i64> {
     let position: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar("SELECT position FROM kpi_cursors WHERE name = $1")
         .bind(name)
         .fetch_optional(c)
@@ -98,15 +103,28 @@ fn kpi_event(row: &EventRow, zone: TimeZone) -> KpiEvent {
 /// taken before its transaction commits, so a lower id can appear after a
 /// higher one; waiting a few seconds lets it.
 pub async fn roll_up_events(pool: &Pool, batch: i64, settled: DateTime<Utc>) -> Result<EventPass> {
-    let mut tx = super::write_tx(pool).await?;
-    let cursor = lock_and_read(&mut tx, "events").await?;
+    loop {
+        if let Some(pass) = try_roll_up_events(pool, batch, settled).await? {
+            return Ok(pass);
+        }
+    }
+}
+
+/// One pass, or `None` when another pass moved the cursor meanwhile.
+/// Reading every event of each order touched is most of a pass and needs
+/// no lock: it reads a snapshot, and the write transaction checks that no
+/// other pass moved the cursor since. SQLite's write lock is held for the
+/// writes alone, so ingest does not wait behind the reading.
+async fn try_roll_up_events(pool: &Pool, batch: i64, settled: DateTime<Utc>) -> Result<Option<EventPass>> {
+    let mut tx = super::read_tx(pool).await?;
+    let cursor = read_cursor(&mut tx, "events").await?;
     let sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE id > $1 ORDER BY id LIMIT $2");
     let mut new: Vec<EventRow> = on_tx!(&mut tx, |c| sqlx::query_as(&sql).bind(cursor).bind(batch).fetch_all(c).await)?;
     if let Some(unsettled) = new.iter().position(|e| e.recorded_at > settled) {
         new.truncate(unsettled);
     }
     let Some(last) = new.last().map(|e| e.id) else {
-        return Ok(EventPass { last_event: cursor, ..Default::default() });
+        return Ok(Some(EventPass { last_event: cursor, ..Default::default() }));
     };
     let order_ids: Vec<i64> = new.iter().map(|e| e.order_id).collect::<BTreeSet<_>>().into_iter().collect();
     let in_orders = super::placeholders(1, order_ids.len());
@@ -217,6 +235,12 @@ pub async fn roll_up_events(pool: &Pool, batch: i64, settled: DateTime<Utc>) -> 
         }
     }
 
+    tx.commit().await?;
+
+    let mut tx = super::write_tx(pool).await?;
+    if lock_and_read(&mut tx, "events").await? != cursor {
+        return Ok(None);
+    }
     for (tenant, (weekly, exceptions)) in &deltas {
         for ((grain, week, dims), tally) in weekly {
             if !tally.is_zero() {
@@ -246,7 +270,7 @@ pub async fn roll_up_events(pool: &Pool, batch: i64, settled: DateTime<Utc>) -> 
     }
     set_cursor(&mut tx, "events", last).await?;
     tx.commit().await?;
-    Ok(EventPass { events: new.len(), orders: orders.len(), last_event: last })
+    Ok(Some(EventPass { events: new.len(), orders: orders.len(), last_event: last }))
 }
 
 fn upsert_sql(table: &str, keys: &[&str], columns: &[String]) -> String {

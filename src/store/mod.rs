@@ -6,6 +6,7 @@ mod codes;
 mod conditions;
 mod edi;
 mod events;
+mod group_commit;
 mod idempotency;
 /// The KPI rollups: folding logs into weekly rows, and reading them summed.
 pub mod kpis;
@@ -31,6 +32,7 @@ pub use conditions::{
     assign_device, condition_history, device_shipment, record_readings, set_condition_limit, LimitTarget, NewReading,
     ReadingsOutcome,
 };
+pub use group_commit::GroupCommit;
 pub use idempotency::{
     claim_idempotency_key, complete_idempotency_key, find_idempotency_key, release_idempotency_key, IdempotencyClaim,
     StoredResponse,

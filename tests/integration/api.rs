@@ -254,6 +254,52 @@ async fn events_are_idempotent_and_ordered_by_when_they_happened() {
     );
 }
 
+/// Requests that arrive together are written together (one transaction),
+/// yet each is answered as if alone: an unknown order fails only the
+/// request naming it, a repeat within and across requests is a duplicate
+/// with the first id, and every event lands on its own order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_requests_are_written_together_and_answered_apart() {
+    let s = setup().await;
+    for number in ["SO-A", "SO-B", "SO-C"] {
+        create_order(&s, number).await;
+    }
+    let now = Utc::now();
+    let event = |id: &str, order: &str| {
+        json!({"source": "carrier", "event_id": id, "code": "IN_TRANSIT", "occurred_at": now - Duration::hours(2), "order_number": order})
+    };
+    let mut bodies: Vec<Value> = (0..40).map(|i| event(&format!("t-{i}"), ["SO-A", "SO-B", "SO-C"][i % 3])).collect();
+    bodies.push(json!({"events": [event("t-0", "SO-A"), event("u-1", "SO-B"), event("u-1", "SO-B")]}));
+    bodies.push(json!({"events": [event("u-2", "SO-C"), event("u-3", "SO-NOPE")]}));
+    let answers =
+        futures::future::join_all(bodies[..40].iter().map(|b| s.app.post("/api/v1/events", &s.admin, b.clone()))).await;
+    let mut created = std::collections::BTreeMap::new();
+    for (i, answer) in answers.into_iter().enumerate() {
+        assert_eq!(answer.status(), 200);
+        let body: Value = answer.json().await.unwrap();
+        assert_eq!(body["results"][0]["status"], "created", "request {i}");
+        created.insert(format!("t-{i}"), body["results"][0]["event_id"].as_i64().unwrap());
+    }
+    let answers = futures::future::join_all(bodies[40..].iter().map(|b| s.app.post("/api/v1/events", &s.admin, b.clone()))).await;
+    let mut answers = answers.into_iter();
+    let mixed: Value = answers.next().unwrap().json().await.unwrap();
+    let results = mixed["results"].as_array().unwrap();
+    assert_eq!(results[0]["status"], "duplicate");
+    assert_eq!(results[0]["event_id"].as_i64(), Some(created["t-0"]), "a repeat reports the first id");
+    assert_eq!(results[1]["status"], "created");
+    assert_eq!(results[2]["status"], "duplicate");
+    assert_eq!(results[2]["event_id"], results[1]["event_id"]);
+    let refused = problem(answers.next().unwrap(), 404).await;
+    assert_eq!(fields(&refused), ["events[1].order_number"]);
+    // Nothing of the refused request was written; the others all were, each on its order.
+    for (number, expected) in [("SO-A", 14), ("SO-B", 13 + 1), ("SO-C", 13)] {
+        let path = format!("/api/v1/orders/{number}");
+        let detail: Value = s.app.send(reqwest::Method::GET, &path, &s.admin, None).await.json().await.unwrap();
+        let carrier = detail["events"].as_array().unwrap().iter().filter(|e| e["source"] == "carrier").count();
+        assert_eq!(carrier, expected, "{number}");
+    }
+}
+
 #[tokio::test]
 async fn idempotency_keys_return_the_first_response() {
     let s = setup().await;
