@@ -21,7 +21,7 @@ pub struct Config {
     pub public_url: Option<String>,
     /// `MILEPOST_SITE_ROOT`: where cargo-leptos put the wasm, css and assets.
     pub site_root: String,
-    /// `MILEPOST_DB_MAX_CONNECTIONS`, default 8.
+    /// `MILEPOST_DB_MAX_CONNECTIONS`: PostgreSQL 8; SQLite two per core, 4 to 16.
     pub max_connections: u32,
     /// `MILEPOST_LOG_FORMAT=json` for structured logs; anything else is human-readable.
     pub json_logs: bool,
@@ -235,8 +235,14 @@ impl Config {
             name: "MILEPOST_ADDR",
             reason: format!("`{addr_text}` is not host:port ({e})"),
         })?;
+        let database_url = get("MILEPOST_DATABASE_URL").unwrap_or_else(|| "sqlite://data/milepost.db".into());
         let max_connections = match get("MILEPOST_DB_MAX_CONNECTIONS") {
-            None => 8,
+            None if database_url.starts_with("postgres") => 8,
+            // SQLite's reads use the cores, not the connections: each
+            // connection is a thread of its own whose page cache every
+            // write empties. On 2 cores, 4 served both the tracking page
+            // and ingest better than 8 (and 2 starved the page).
+            None => std::thread::available_parallelism().map_or(4, |n| (2 * n.get() as u32).clamp(4, 16)),
             Some(v) => v.parse().ok().filter(|n| *n > 0).ok_or_else(|| ConfigError {
                 name: "MILEPOST_DB_MAX_CONNECTIONS",
                 reason: format!("`{v}` is not a positive number"),
@@ -253,7 +259,7 @@ impl Config {
             }
         };
         Ok(Config {
-            database_url: get("MILEPOST_DATABASE_URL").unwrap_or_else(|| "sqlite://data/milepost.db".into()),
+            database_url,
             addr,
             public_url: get("MILEPOST_PUBLIC_URL"),
             site_root: get("MILEPOST_SITE_ROOT")
@@ -310,7 +316,8 @@ mod tests {
         let c = config(&[]).unwrap();
         assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
         assert_eq!(c.database_url, "sqlite://data/milepost.db");
-        assert_eq!(c.max_connections, 8);
+        assert!((4..=16).contains(&c.max_connections));
+        assert_eq!(config(&[("MILEPOST_DATABASE_URL", "postgres://db/m")]).unwrap().max_connections, 8);
         assert!(c.demo_replay && c.log_filter.is_none());
         let c = config(&[("MILEPOST_DEMO_REPLAY", "off"), ("MILEPOST_LOG", "debug")]).unwrap();
         assert!(!c.demo_replay);

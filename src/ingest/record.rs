@@ -73,7 +73,11 @@ async fn record_jobs(state: &AppState, jobs: Vec<Job>) {
     tenants.dedup();
     let mut jobs: Vec<Option<Job>> = jobs.into_iter().map(Some).collect();
     for tenant in tenants {
-        let mine: Vec<Job> = jobs.iter_mut().filter(|j| j.as_ref().is_some_and(|j| j.tenant == tenant)).filter_map(Option::take).collect();
+        let mine: Vec<Job> = jobs
+            .iter_mut()
+            .filter(|j| j.as_ref().is_some_and(|j| j.tenant == tenant))
+            .filter_map(Option::take)
+            .collect();
         record_tenant(state, tenant, mine).await;
     }
 }

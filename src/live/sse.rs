@@ -114,6 +114,9 @@ pub fn tracking_event_stream(
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     // Subscribe before reading the store so nothing falls in between.
     let mut updates = state.hub.subscribe(target.order);
+    // Thousands of these wait at once, mostly idle: the page-building
+    // futures are boxed only while they run, so what an idle stream keeps
+    // is small (`an_idle_tracking_stream_is_small`).
     let stream = async_stream::stream! {
         let language = match store::get_tenant(&state.pool, target.tenant).await {
             Ok(tenant) => tenant.languages().choose(requested.as_deref(), None, None),
@@ -122,7 +125,7 @@ pub fn tracking_event_stream(
         let latest = store::latest_event_id(&state.pool, target.order).await.ok().flatten().map_or(0, |id| id.0);
         let mut sent = resume.map_or(latest, |id| id.0);
         if sent < latest {
-            if let Some((last, json)) = tracking_json(&state, target.tenant, target.order, language).await {
+            if let Some((last, json)) = Box::pin(tracking_json(&state, target.tenant, target.order, language)).await {
                 yield Ok(tracking_event(last, &json));
                 sent = last;
             }
@@ -136,7 +139,7 @@ pub fn tracking_event_stream(
                 received = updates.recv() => match received {
                     Ok(update) => {
                         if update.last_event_id.0 <= sent && !update.moved { continue; }
-                        if let Some((last, json)) = shared_tracking_json(&state, &update, language).await {
+                        if let Some((last, json)) = Box::pin(shared_tracking_json(&state, &update, language)).await {
                             if last > sent || update.moved {
                                 yield Ok(tracking_event(last, &json));
                                 sent = last;
@@ -145,7 +148,7 @@ pub fn tracking_event_stream(
                     }
                     Err(RecvError::Lagged(_)) => {
                         // Fell behind: the store has the truth.
-                        if let Some((last, json)) = tracking_json(&state, target.tenant, target.order, language).await {
+                        if let Some((last, json)) = Box::pin(tracking_json(&state, target.tenant, target.order, language)).await {
                             yield Ok(tracking_event(last, &json));
                             sent = last;
                         }
@@ -154,7 +157,7 @@ pub fn tracking_event_stream(
                 },
                 _ = revalidate.tick() => {
                     // A revoked or expired link stops streaming too.
-                    if !matches!(crate::auth::tracking_link::resolve(&state.pool, &token).await, Ok(Some(_))) {
+                    if !matches!(Box::pin(crate::auth::tracking_link::resolve(&state.pool, &token)).await, Ok(Some(_))) {
                         break;
                     }
                 }
@@ -214,4 +217,22 @@ pub fn order_event_stream(
         }
     };
     Sse::new(stream).keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Thousands of buyers keep a stream open at once; what each costs
+    /// while it waits is mostly this state (the socket's buffers aside).
+    #[tokio::test]
+    async fn an_idle_tracking_stream_is_small() {
+        let pool = store::connect("sqlite::memory:", 1).await.unwrap();
+        let config = Config::from_lookup(|_| None).unwrap();
+        let state = Streams { pool, hub: Arc::default(), config: Arc::new(config) };
+        let target = TrackingLinkTarget { tenant: TenantId(1), order: OrderId(1) };
+        let stream = tracking_event_stream(state, target, "t".repeat(32), None, None);
+        let size = std::mem::size_of_val(&stream);
+        assert!(size <= 2048, "an idle stream keeps {size} bytes");
+    }
 }

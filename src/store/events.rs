@@ -285,10 +285,8 @@ async fn insert_rows(
     // What was not inserted is a repeat (of a stored event, or of one given
     // earlier in this call), or names an order or shipment not this
     // tenant's, which nothing stored answers.
-    let repeats: Vec<&NewEvent> = events
-        .iter()
-        .filter(|e| !created.contains_key(&(e.source.clone(), e.source_event_id.clone())))
-        .collect();
+    let repeats: Vec<&NewEvent> =
+        events.iter().filter(|e| !created.contains_key(&(e.source.clone(), e.source_event_id.clone()))).collect();
     let mut first = stored_ids(tx, tenant, &repeats).await?;
     let mut outcome = AppendOutcome::default();
     for event in events {
@@ -519,7 +517,11 @@ async fn order_facts(tx: &mut super::Tx, orders: &[OrderId], query: &str) -> Res
         .map(|(order, shipment, canonical, occurred_at)| {
             Ok((
                 order,
-                EventFact { shipment: shipment.map(|s| s.0), canonical: canonical.parse().map_err(super::corrupt)?, occurred_at },
+                EventFact {
+                    shipment: shipment.map(|s| s.0),
+                    canonical: canonical.parse().map_err(super::corrupt)?,
+                    occurred_at,
+                },
             ))
         })
         .collect()

@@ -91,10 +91,10 @@ pub use notifications::{
     unsubscribe, DueNotification, NotificationRecord, OptInRefused,
 };
 pub use orders::{
-    account_by_ref, create_shipment, find_order_by_number, import_orders, orders_by_number, NumberedOrder, line_quantities, order_snapshot,
-    order_status, shipment_ids, tracking_number_taken, upsert_order, ImportedOrder, LineRecord, NewOrder, NewOrderLine,
-    NewPack, NewShipment, OrderRecord, OrderSnapshot, OrderStatusRecord, SavedOrder, ShipTo, ShipmentCreated,
-    ShipmentLineRecord, ShipmentRecord,
+    account_by_ref, create_shipment, find_order_by_number, import_orders, line_quantities, order_snapshot,
+    order_status, orders_by_number, shipment_ids, tracking_number_taken, upsert_order, ImportedOrder, LineRecord,
+    NewOrder, NewOrderLine, NewPack, NewShipment, NumberedOrder, OrderRecord, OrderSnapshot, OrderStatusRecord,
+    SavedOrder, ShipTo, ShipmentCreated, ShipmentLineRecord, ShipmentRecord,
 };
 pub use tenants::{
     buyers_see_condition_alerts, create_account, create_tenant, get_tenant, list_tenants, lookup_sends_email,
@@ -274,9 +274,7 @@ pub(crate) async fn read_tx(pool: &Pool) -> Result<Tx> {
     begin_detached(async move {
         Ok(match &pool {
             Pool::Sqlite(p) => Tx::Sqlite(p.begin().await?, None),
-            Pool::Postgres(p) => {
-                Tx::Postgres(p.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?)
-            }
+            Pool::Postgres(p) => Tx::Postgres(p.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?),
         })
     })
     .await

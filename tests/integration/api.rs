@@ -265,9 +265,7 @@ async fn concurrent_requests_are_written_together_and_answered_apart() {
         create_order(&s, number).await;
     }
     let now = Utc::now();
-    let event = |id: &str, order: &str| {
-        json!({"source": "carrier", "event_id": id, "code": "IN_TRANSIT", "occurred_at": now - Duration::hours(2), "order_number": order})
-    };
+    let event = |id: &str, order: &str| json!({"source": "carrier", "event_id": id, "code": "IN_TRANSIT", "occurred_at": now - Duration::hours(2), "order_number": order});
     let mut bodies: Vec<Value> = (0..40).map(|i| event(&format!("t-{i}"), ["SO-A", "SO-B", "SO-C"][i % 3])).collect();
     bodies.push(json!({"events": [event("t-0", "SO-A"), event("u-1", "SO-B"), event("u-1", "SO-B")]}));
     bodies.push(json!({"events": [event("u-2", "SO-C"), event("u-3", "SO-NOPE")]}));
@@ -280,7 +278,8 @@ async fn concurrent_requests_are_written_together_and_answered_apart() {
         assert_eq!(body["results"][0]["status"], "created", "request {i}");
         created.insert(format!("t-{i}"), body["results"][0]["event_id"].as_i64().unwrap());
     }
-    let answers = futures::future::join_all(bodies[40..].iter().map(|b| s.app.post("/api/v1/events", &s.admin, b.clone()))).await;
+    let answers =
+        futures::future::join_all(bodies[40..].iter().map(|b| s.app.post("/api/v1/events", &s.admin, b.clone()))).await;
     let mut answers = answers.into_iter();
     let mixed: Value = answers.next().unwrap().json().await.unwrap();
     let results = mixed["results"].as_array().unwrap();
