@@ -67,18 +67,13 @@ struct Job {
 }
 
 /// Writes the jobs, a transaction per tenant, and answers each.
-async fn record_jobs(state: &AppState, jobs: Vec<Job>) {
-    let mut tenants: Vec<TenantId> = jobs.iter().map(|j| j.tenant).collect();
-    tenants.sort();
-    tenants.dedup();
-    let mut jobs: Vec<Option<Job>> = jobs.into_iter().map(Some).collect();
-    for tenant in tenants {
-        let mine: Vec<Job> = jobs
-            .iter_mut()
-            .filter(|j| j.as_ref().is_some_and(|j| j.tenant == tenant))
-            .filter_map(Option::take)
-            .collect();
-        record_tenant(state, tenant, mine).await;
+async fn record_jobs(state: &AppState, mut jobs: Vec<Job>) {
+    // A stable sort: each tenant's requests keep their order of arrival.
+    jobs.sort_by_key(|job| job.tenant);
+    while let Some(tenant) = jobs.first().map(|job| job.tenant) {
+        let others = jobs.iter().position(|job| job.tenant != tenant).unwrap_or(jobs.len());
+        let rest = jobs.split_off(others);
+        record_tenant(state, tenant, std::mem::replace(&mut jobs, rest)).await;
     }
 }
 
