@@ -474,6 +474,9 @@ impl PendingSignals {
             pending.push(row);
         } else if pending.len() == MAX_PENDING {
             tracing::warn!("{MAX_PENDING} KPI signals are waiting to be written; not counting more until they are");
+            // Kept, one over the mark, so the warning is said once per
+            // overflow rather than for every request that follows.
+            pending.push(row);
         }
     }
 
