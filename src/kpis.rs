@@ -26,12 +26,26 @@ const INTERVAL: std::time::Duration = std::time::Duration::from_secs(2);
 /// `store::kpis::roll_up_events`); SQLite commits in id order.
 const SETTLE: Duration = Duration::seconds(5);
 
+/// Timelines the worker keeps between passes (`store::timelines`): at most
+/// this many events, some tens of megabytes.
+const TIMELINE_EVENTS: usize = 200_000;
+
 /// Folds everything committed up to `settled` into the rollups; returns how
 /// many events it read. Safe beside the worker and on several nodes.
 pub async fn catch_up(pool: &Pool, settled: DateTime<Utc>) -> store::Result<usize> {
+    catch_up_keeping(pool, &rollups::KpiTimelines::new(TIMELINE_EVENTS), settled).await
+}
+
+/// `catch_up`, keeping the timelines it reads in `timelines` for the next
+/// time, which then reads only what is new.
+async fn catch_up_keeping(
+    pool: &Pool,
+    timelines: &rollups::KpiTimelines,
+    settled: DateTime<Utc>,
+) -> store::Result<usize> {
     let mut events = 0;
     loop {
-        let pass = rollups::roll_up_events(pool, BATCH, settled).await?;
+        let pass = rollups::roll_up_events(pool, timelines, BATCH, settled).await?;
         events += pass.events;
         if (pass.events as i64) < BATCH {
             break;
@@ -59,11 +73,12 @@ pub fn settled_now(pool: &Pool) -> DateTime<Utc> {
 pub fn spawn_rollup_worker(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut analyzed_at_rows = 0;
+        let timelines = rollups::KpiTimelines::new(TIMELINE_EVENTS);
         loop {
             if let Err(e) = state.signals.flush(&state.pool).await {
                 tracing::warn!(error = %e, "writing KPI signals failed; keeping them for the next pass");
             }
-            if let Err(e) = catch_up(&state.pool, settled_now(&state.pool)).await {
+            if let Err(e) = catch_up_keeping(&state.pool, &timelines, settled_now(&state.pool)).await {
                 tracing::error!(error = %e, "rolling up KPIs failed; retrying");
             }
             match rollups::rows_written(&state.pool).await {

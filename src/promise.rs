@@ -120,9 +120,8 @@ pub fn spawn_promise_worker(state: AppState) -> tokio::task::JoinHandle<()> {
             if let Err(e) = catch_up(&state).await {
                 tracing::error!(error = %e, "updating delivery promises failed; retrying");
             }
-            // A burst of events is one pass, not one per commit: each pass
-            // reads the whole timeline of every order it looks at, and a
-            // window need not move more often than this.
+            // A burst of events is one pass, not one per commit: a window
+            // need not move more often than this.
             tokio::time::sleep(QUIET).await;
             let _ = tokio::time::timeout(INTERVAL - QUIET, state.promises.notified()).await;
         }
@@ -162,10 +161,8 @@ fn shipment_facts(events: &[PromiseEvent], shipment: ShipmentId, only_one: bool)
     // Order-level carrier events count for the shipment when it is the only one.
     let mine = events.iter().filter(|e| e.shipment_id == Some(shipment) || (only_one && e.shipment_id.is_none()));
     for e in mine {
-        if let Some(date) = e.details.0.get("carrier_estimate").and_then(|v| v.as_str()) {
-            if let Ok(date) = date.parse::<NaiveDate>() {
-                facts.carrier_estimate = Some(date);
-            }
+        if let Some(date) = e.carrier_estimate() {
+            facts.carrier_estimate = Some(date);
         }
         let Some(m) = milestone_of(e) else { continue };
         facts.milestone = facts.milestone.max(Some(m));
@@ -246,7 +243,9 @@ pub async fn refresh_order(
     now: DateTime<Utc>,
 ) -> store::Result<()> {
     let pool = &state.pool;
-    let Some(PromiseContext { order: o, shipments, events }) = stored::promise_context(pool, order).await? else {
+    let Some(PromiseContext { order: o, shipments, events }) =
+        stored::promise_context(pool, &state.promise_timelines, order, settled_now(pool)).await?
+    else {
         return Ok(());
     };
     let tenant = o.tenant_id;
@@ -515,5 +514,102 @@ fn promise_event(
         occurred_offset_minutes: None,
         location: None,
         details,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::promise::decisive_events;
+    use proptest::prelude::*;
+    use sqlx::types::Json;
+
+    fn event() -> impl Strategy<Value = PromiseEvent> {
+        let canonical = prop_oneof![
+            (0..Milestone::ALL.len()).prop_map(|i| Canonical::Milestone(Milestone::ALL[i]).code()),
+            Just(Canonical::Exception(ExceptionKind::Cancelled).code()),
+            Just(Canonical::Note.code()),
+        ];
+        let location = prop_oneof![
+            Just(None),
+            Just(Some(String::new())),
+            Just(Some("  ".to_string())),
+            Just(Some("Memphis, TN, US".to_string())),
+            Just(Some(" Austin, TX, US".to_string())),
+            Just(Some("Recife, PE, BR".to_string())),
+        ];
+        let details = prop_oneof![
+            Just(serde_json::json!({})),
+            Just(serde_json::json!({"carrier_estimate": "2026-12-10"})),
+            Just(serde_json::json!({"carrier_estimate": "2026-12-12"})),
+            Just(serde_json::json!({"carrier_estimate": "soon"})),
+            Just(serde_json::json!({"ship_from": {"site": "DC-1", "country": "US", "region": "TN"}})),
+        ];
+        // Few shipments, kinds and instants: ties and repeats are the point.
+        (prop::option::of(1..3i64), canonical, 0..12i64, location, details).prop_map(
+            |(shipment, canonical, minute, location, details)| {
+                let at = DateTime::from_timestamp(1_764_000_000 + minute * 60, 0).unwrap();
+                PromiseEvent {
+                    id: 0,
+                    shipment_id: shipment.map(ShipmentId),
+                    canonical,
+                    occurred_at: at,
+                    recorded_at: at,
+                    location,
+                    details: Json(details),
+                }
+            },
+        )
+    }
+
+    fn timeline() -> impl Strategy<Value = Vec<PromiseEvent>> {
+        prop::collection::vec(event(), 0..40).prop_map(|mut events| {
+            for (i, e) in events.iter_mut().enumerate() {
+                e.id = i as i64 + 1;
+            }
+            events
+        })
+    }
+
+    /// Everything `refresh_order` reads from an order's events.
+    fn what_the_promise_reads(events: &[PromiseEvent]) -> String {
+        let mut events = events.to_vec();
+        events.sort_by_key(|e| (e.occurred_at, e.id));
+        let mut seen = Vec::new();
+        for (shipments, only_one) in [(vec![1], true), (vec![1, 2], false)] {
+            for s in shipments {
+                let facts = shipment_facts(&events, ShipmentId(s), only_one);
+                seen.push(format!("{facts:?} {:?}", origin(&facts, &events, "US")));
+            }
+        }
+        let started = events
+            .iter()
+            .filter(|e| matches!(milestone_of(e), Some(Milestone::Confirmed | Milestone::ReleasedToWarehouse)))
+            .map(|e| e.occurred_at)
+            .min();
+        let cancelled = events.iter().any(|e| e.canonical == Canonical::Exception(ExceptionKind::Cancelled).code());
+        seen.push(format!("{started:?} {cancelled} {:?}", events.iter().map(|e| e.id).max()));
+        seen.join("\n")
+    }
+
+    proptest! {
+        #[test]
+        fn the_decisive_events_say_what_the_whole_timeline_says(events in timeline()) {
+            let kept = decisive_events(events.clone());
+            prop_assert!(kept.len() <= events.len());
+            prop_assert_eq!(what_the_promise_reads(&kept), what_the_promise_reads(&events));
+        }
+
+        #[test]
+        fn a_timeline_read_in_two_parts_keeps_the_same_events(events in timeline(), split in 0..40usize) {
+            let split = split.min(events.len());
+            let (before, after) = events.split_at(split);
+            let at_once: Vec<i64> = decisive_events(events.clone()).iter().map(|e| e.id).collect();
+            let mut in_two = decisive_events(before.to_vec());
+            // The second read may overlap the first (a re-read of what had not settled).
+            in_two.extend(after.iter().cloned().chain(before.last().cloned()));
+            let in_two: Vec<i64> = decisive_events(in_two).iter().map(|e| e.id).collect();
+            prop_assert_eq!(in_two, at_once);
+        }
     }
 }

@@ -56,6 +56,9 @@ pub struct Shared {
     pub page_cache: Arc<crate::live::page_cache::PageCache>,
     /// Events waiting to be written together (`ingest::record`).
     pub recorder: Arc<crate::store::GroupCommit>,
+    /// The decisive events of the orders the delivery promise looked at
+    /// lately (`store::timelines`): it then reads only what is new.
+    pub promise_timelines: crate::store::promise::PromiseTimelines,
 }
 
 impl AppState {
@@ -111,6 +114,8 @@ impl AppState {
             signals: Arc::default(),
             page_cache: Arc::new(crate::live::page_cache::PageCache::new(config_page_cache)),
             recorder: Arc::default(),
+            // A few events an order: some tens of thousands of orders.
+            promise_timelines: crate::store::promise::PromiseTimelines::new(200_000),
         }))
     }
 }

@@ -57,7 +57,7 @@ async fn set_cursor(tx: &mut Tx, name: &str, position: i64) -> Result<()> {
 }
 
 #[derive(sqlx::FromRow)]
-struct EventRow {
+pub struct EventRow {
     id: i64,
     order_id: i64,
     shipment_id: Option<i64>,
@@ -85,6 +85,19 @@ struct OrderRow {
 
 const EVENT_COLUMNS: &str = "id, order_id, shipment_id, source, canonical, occurred_at, recorded_at, location";
 
+impl super::timelines::StoredEvent for EventRow {
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn recorded_at(&self) -> DateTime<Utc> {
+        self.recorded_at
+    }
+}
+
+/// The timelines of the orders the rollup looked at lately: a pass reads
+/// only the events recorded since (`store::timelines`).
+pub type KpiTimelines = super::timelines::Timelines<EventRow>;
+
 fn kpi_event(row: &EventRow, zone: TimeZone) -> KpiEvent {
     KpiEvent {
         id: row.id,
@@ -102,20 +115,31 @@ fn kpi_event(row: &EventRow, zone: TimeZone) -> KpiEvent {
 /// recorded after `settled` wait for the next pass: on PostgreSQL an id is
 /// taken before its transaction commits, so a lower id can appear after a
 /// higher one; waiting a few seconds lets it.
-pub async fn roll_up_events(pool: &Pool, batch: i64, settled: DateTime<Utc>) -> Result<EventPass> {
+pub async fn roll_up_events(
+    pool: &Pool,
+    timelines: &KpiTimelines,
+    batch: i64,
+    settled: DateTime<Utc>,
+) -> Result<EventPass> {
     loop {
-        if let Some(pass) = try_roll_up_events(pool, batch, settled).await? {
+        if let Some(pass) = try_roll_up_events(pool, timelines, batch, settled).await? {
             return Ok(pass);
         }
     }
 }
 
 /// One pass, or `None` when another pass moved the cursor meanwhile.
-/// Reading every event of each order touched is most of a pass and needs
-/// no lock: it reads a snapshot, and the write transaction checks that no
-/// other pass moved the cursor since. SQLite's write lock is held for the
-/// writes alone, so ingest does not wait behind the reading.
-async fn try_roll_up_events(pool: &Pool, batch: i64, settled: DateTime<Utc>) -> Result<Option<EventPass>> {
+/// Reading every event of each order touched (those `timelines` does not
+/// hold yet) is most of a pass and needs no lock: it reads a snapshot, and
+/// the write transaction checks that no other pass moved the cursor since.
+/// SQLite's write lock is held for the writes alone, so ingest does not
+/// wait behind the reading.
+async fn try_roll_up_events(
+    pool: &Pool,
+    timelines: &KpiTimelines,
+    batch: i64,
+    settled: DateTime<Utc>,
+) -> Result<Option<EventPass>> {
     let mut tx = super::read_tx(pool).await?;
     let cursor = read_cursor(&mut tx, "events").await?;
     let sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE id > $1 ORDER BY id LIMIT $2");
@@ -147,14 +171,20 @@ async fn try_roll_up_events(pool: &Pool, batch: i64, settled: DateTime<Utc>) -> 
         }
         q.fetch_all(c).await
     })?;
-    // A return's events are not about the delivery (its parcel's
-    // exceptions included): `returns` has their own figures.
-    let sql =
-        format!("SELECT {EVENT_COLUMNS} FROM events WHERE order_id IN ({in_orders}) AND return_id IS NULL ORDER BY id");
-    let all_events: Vec<EventRow> = on_tx!(&mut tx, |c| {
+    // Each order's events after what is kept of it, in one query. A
+    // return's events are not about the delivery (its parcel's exceptions
+    // included): `returns` has their own figures.
+    let known: Vec<(i64, (Vec<EventRow>, i64))> = order_ids.iter().map(|&id| (id, timelines.take(id))).collect();
+    let columns = EVENT_COLUMNS.split(", ").map(|c| format!("e.{c}")).collect::<Vec<_>>().join(", ");
+    let sql = format!(
+        "SELECT {columns} FROM (VALUES {}) AS w JOIN events e ON e.order_id = w.column1 AND e.id > w.column2
+         WHERE e.return_id IS NULL ORDER BY e.id",
+        super::value_rows(1, known.len(), 2)
+    );
+    let read: Vec<EventRow> = on_tx!(&mut tx, |c| {
         let mut q = sqlx::query_as(&sql);
-        for id in &order_ids {
-            q = q.bind(id);
+        for (id, (_, through)) in &known {
+            q = q.bind(id).bind(through);
         }
         q.fetch_all(c).await
     })?;
@@ -179,9 +209,17 @@ async fn try_roll_up_events(pool: &Pool, batch: i64, settled: DateTime<Utc>) -> 
         old_facts.insert(order, serde_json::from_str(&json).map_err(super::corrupt)?);
     }
 
-    let mut events_by_order: BTreeMap<i64, Vec<&EventRow>> = BTreeMap::new();
-    for e in &all_events {
-        events_by_order.entry(e.order_id).or_default().push(e);
+    // Oldest first: what was kept (up to its point), then what was read.
+    let mut read_of: BTreeMap<i64, Vec<EventRow>> = BTreeMap::new();
+    for e in read {
+        read_of.entry(e.order_id).or_default().push(e);
+    }
+    let mut events_by_order: BTreeMap<i64, (Vec<EventRow>, i64)> = BTreeMap::new();
+    for (order, (mut events, through)) in known {
+        let read = read_of.remove(&order).unwrap_or_default();
+        let through = super::timelines::read_through(through, &read, settled);
+        events.extend(read);
+        events_by_order.insert(order, (events, through));
     }
     let mut carriers: BTreeMap<i64, String> = BTreeMap::new();
     let mut shipment_carrier: BTreeMap<i64, String> = BTreeMap::new();
@@ -196,8 +234,10 @@ async fn try_roll_up_events(pool: &Pool, batch: i64, settled: DateTime<Utc>) -> 
     let new_ids: BTreeSet<i64> = new.iter().map(|e| e.id).collect();
     for order in &orders {
         let (zone, _) = TimeZone::parse_or_utc(&order.ship_to_time_zone);
-        let events: Vec<KpiEvent> =
-            events_by_order.get(&order.id).map(|v| v.iter().map(|e| kpi_event(e, zone)).collect()).unwrap_or_default();
+        let events: Vec<KpiEvent> = events_by_order
+            .get(&order.id)
+            .map(|(v, _)| v.iter().map(|e| kpi_event(e, zone)).collect())
+            .unwrap_or_default();
         let input = OrderInput {
             placed_at: order.placed_at,
             promised_date: order.promised_date,
@@ -236,6 +276,9 @@ async fn try_roll_up_events(pool: &Pool, batch: i64, settled: DateTime<Utc>) -> 
     }
 
     tx.commit().await?;
+    for (order, (events, through)) in events_by_order {
+        timelines.keep(order, events, through);
+    }
 
     let mut tx = super::write_tx(pool).await?;
     if lock_and_read(&mut tx, "events").await? != cursor {

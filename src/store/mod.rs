@@ -24,6 +24,7 @@ mod queue;
 pub mod returns;
 mod search;
 mod tenants;
+pub mod timelines;
 mod tracking_links;
 mod webhooks;
 

@@ -126,18 +126,91 @@ pub struct PromiseEvent {
     pub shipment_id: Option<ShipmentId>,
     pub canonical: String,
     pub occurred_at: DateTime<Utc>,
+    pub recorded_at: DateTime<Utc>,
     pub location: Option<String>,
     pub details: Json<serde_json::Value>,
 }
 
-/// An order with its shipments and events, oldest event first.
+impl PromiseEvent {
+    /// The carrier's estimated delivery date this event reports, if any.
+    pub fn carrier_estimate(&self) -> Option<NaiveDate> {
+        self.details.0.get("carrier_estimate")?.as_str()?.parse().ok()
+    }
+
+    /// Where it happened, when it says (trimmed, never empty).
+    pub fn place(&self) -> Option<&str> {
+        self.location.as_deref().map(str::trim).filter(|l| !l.is_empty())
+    }
+}
+
+/// An order with its shipments and the events that decide its window
+/// (`decisive_events`), oldest first.
 pub struct PromiseContext {
     pub order: PromiseOrder,
     pub shipments: Vec<PromiseShipment>,
     pub events: Vec<PromiseEvent>,
 }
 
-pub async fn promise_context(pool: &Pool, order: OrderId) -> Result<Option<PromiseContext>> {
+/// The events that decide an order's delivery window, out of all of them:
+/// the first of each kind per shipment (the first of each with a place
+/// too), each shipment's latest carrier estimate, and the newest event.
+/// Every fact the promise reads (`promise::refresh_order`: milestones
+/// reached, hand-over and delivery times, the origin, the estimate, the
+/// newest id) is the same from these as from the whole timeline, and
+/// keeping them for a timeline and the events after it is the same as
+/// keeping them for both at once, so a timeline is read once and then only
+/// what is new (`store::timelines`).
+pub fn decisive_events(mut events: Vec<PromiseEvent>) -> Vec<PromiseEvent> {
+    events.sort_by_key(|e| (e.occurred_at, e.id));
+    events.dedup_by_key(|e| e.id);
+    let newest = events.iter().map(|e| e.id).max();
+    let mut first = std::collections::HashSet::new();
+    let mut first_placed: HashMap<(Option<ShipmentId>, &str), (DateTime<Utc>, &str, i64)> = HashMap::new();
+    let mut latest_estimate: HashMap<Option<ShipmentId>, i64> = HashMap::new();
+    let mut keep = std::collections::HashSet::new();
+    for e in &events {
+        if first.insert((e.shipment_id, e.canonical.as_str())) {
+            keep.insert(e.id);
+        }
+        if let Some(place) = e.place() {
+            let candidate = (e.occurred_at, place, e.id);
+            first_placed
+                .entry((e.shipment_id, e.canonical.as_str()))
+                .and_modify(|best| *best = (*best).min(candidate))
+                .or_insert(candidate);
+        }
+        if e.carrier_estimate().is_some() {
+            latest_estimate.insert(e.shipment_id, e.id);
+        }
+    }
+    keep.extend(first_placed.values().map(|(_, _, id)| *id));
+    keep.extend(latest_estimate.values());
+    keep.extend(newest);
+    events.retain(|e| keep.contains(&e.id));
+    events
+}
+
+impl super::timelines::StoredEvent for PromiseEvent {
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn recorded_at(&self) -> DateTime<Utc> {
+        self.recorded_at
+    }
+}
+
+/// The decisive events of the orders the promise looked at lately.
+pub type PromiseTimelines = super::timelines::Timelines<PromiseEvent>;
+
+/// One order as the promise worker needs it. Its events are the decisive
+/// ones (`decisive_events`); only those recorded since the last look are
+/// read from the store.
+pub async fn promise_context(
+    pool: &Pool,
+    timelines: &PromiseTimelines,
+    order: OrderId,
+    settled: DateTime<Utc>,
+) -> Result<Option<PromiseContext>> {
     let mut tx = super::read_tx(pool).await?;
     let row: Option<PromiseOrder> = on_tx!(&mut tx, |c| {
         sqlx::query_as(
@@ -162,14 +235,19 @@ pub async fn promise_context(pool: &Pool, order: OrderId) -> Result<Option<Promi
     .bind(order)
     .fetch_all(c)
     .await)?;
-    let events: Vec<PromiseEvent> = on_tx!(&mut tx, |c| sqlx::query_as(
-        "SELECT id, shipment_id, canonical, occurred_at, location, details FROM events
-         WHERE order_id = $1 ORDER BY occurred_at, id"
+    let (known, through) = timelines.take(order.0);
+    let new: Vec<PromiseEvent> = on_tx!(&mut tx, |c| sqlx::query_as(
+        "SELECT id, shipment_id, canonical, occurred_at, recorded_at, location, details FROM events
+         WHERE order_id = $1 AND id > $2"
     )
     .bind(order)
+    .bind(through)
     .fetch_all(c)
     .await)?;
     tx.commit().await?;
+    let through = super::timelines::read_through(through, &new, settled);
+    let events = decisive_events(known.into_iter().chain(new).collect());
+    timelines.keep(order.0, events.clone(), through);
     Ok(Some(PromiseContext { order: order_row, shipments, events }))
 }
 
