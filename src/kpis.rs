@@ -38,7 +38,7 @@ pub async fn catch_up(pool: &Pool, settled: DateTime<Utc>) -> store::Result<usiz
 
 /// `catch_up`, keeping the timelines it reads in `timelines` for the next
 /// time, which then reads only what is new.
-async fn catch_up_keeping(
+pub async fn catch_up_keeping(
     pool: &Pool,
     timelines: &rollups::KpiTimelines,
     settled: DateTime<Utc>,

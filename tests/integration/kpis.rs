@@ -625,3 +625,40 @@ async fn the_planner_knows_the_rollups_shape() {
         }
     }
 }
+
+/// The worker keeps each order's timeline between passes and reads only
+/// what is new; the figures must be those of a pass that reads everything
+/// at once, whatever arrives later (a delivery closing an exception, a
+/// scan out of order, a failed attempt before the delivery).
+#[tokio::test]
+async fn timelines_kept_between_passes_roll_up_as_if_read_whole() {
+    let mut reports = Vec::new();
+    for keep in [true, false] {
+        let app = spawn_app().await;
+        let f = fixture(&app).await;
+        let timelines = store::kpis::KpiTimelines::new(1_000);
+        let pass = || async {
+            if keep {
+                milepost::kpis::catch_up_keeping(&app.pool, &timelines, Utc::now()).await.unwrap();
+            }
+        };
+        pass().await;
+        let a3 = store::find_order_by_number(&app.pool, f.a, "A3").await.unwrap().unwrap();
+        let s3 = store::shipment_ids(&app.pool, a3).await.unwrap()[0];
+        for late in [
+            event("carrier", "DELIVERED", "a3-9", at(6, 12), Some(s3)),
+            event("carrier", "DEPARTED", "a3-10", at(2, 22), Some(s3)),
+            event("carrier", "ATTEMPT_FAIL", "a3-11", at(5, 10), Some(s3)),
+        ] {
+            store::append(&app.pool, f.a, a3, &[late]).await.unwrap();
+            pass().await;
+        }
+        milepost::kpis::catch_up(&app.pool, Utc::now()).await.unwrap();
+        let key = common::api_key(&app.pool, f.a, &[milepost::auth::api_key::Scope::Admin]).await;
+        let (status, report) = get_json(&app, &format!("/api/v1/kpis?{}", range()), Some(&key), None).await;
+        assert_eq!(status, 200, "{report}");
+        assert_eq!(report["summary"]["delivered"], 3, "{report}");
+        reports.push(report);
+    }
+    assert_eq!(reports[0], reports[1]);
+}
