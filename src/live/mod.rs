@@ -36,10 +36,17 @@ pub struct Update {
 
 #[derive(Default)]
 pub struct Hub {
-    orders: Mutex<HashMap<OrderId, broadcast::Sender<Arc<Update>>>>,
+    orders: Mutex<HashMap<OrderId, Channel>>,
     /// When each order last changed, for caches of what was built from it
     /// (`server::page_cache`); forgotten after [`Hub::CHANGES_KEPT`].
     changed: Mutex<RecentChanges>,
+}
+
+/// A watched order: its subscribers, and its newest update (whose views,
+/// once built, serve streams that catch up to it too).
+struct Channel {
+    sender: broadcast::Sender<Arc<Update>>,
+    newest: Option<Arc<Update>>,
 }
 
 #[derive(Default)]
@@ -73,7 +80,29 @@ impl Hub {
 
     pub fn subscribe(&self, order: OrderId) -> broadcast::Receiver<Arc<Update>> {
         let mut orders = self.orders.lock().expect("hub lock");
-        orders.entry(order).or_insert_with(|| broadcast::channel(BACKLOG).0).subscribe()
+        orders
+            .entry(order)
+            .or_insert_with(|| Channel { sender: broadcast::channel(BACKLOG).0, newest: None })
+            .sender
+            .subscribe()
+    }
+
+    /// The update a subscriber of `order` that is behind `latest` catches
+    /// up with: the newest one when it is that recent, else one made now
+    /// and kept as the newest. Streams that open or fall behind together
+    /// (thousands, after a restart or a burst) so share one build of the
+    /// view instead of each reading the order alone. The caller subscribes
+    /// first.
+    pub fn catch_up(&self, tenant: TenantId, order: OrderId, latest: EventId) -> Arc<Update> {
+        let mut orders = self.orders.lock().expect("hub lock");
+        let fresh = || {
+            Arc::new(Update { tenant, order, last_event_id: latest, moved: false, tracking_json: Default::default() })
+        };
+        let Some(channel) = orders.get_mut(&order) else { return fresh() };
+        match &channel.newest {
+            Some(newest) if newest.last_event_id >= latest => newest.clone(),
+            _ => channel.newest.insert(fresh()).clone(),
+        }
     }
 
     /// Called after commit. Cheap when nobody watches the order.
@@ -90,9 +119,12 @@ impl Hub {
         let order = update.order;
         self.record_change(order);
         let mut orders = self.orders.lock().expect("hub lock");
-        let Some(sender) = orders.get(&order) else { return };
+        let Some(channel) = orders.get_mut(&order) else { return };
         let update = Arc::new(update);
-        if sender.send(update).is_err() {
+        // A moved vehicle changes the view without an event: the next
+        // stream to catch up builds it anew.
+        channel.newest = (!update.moved).then(|| update.clone());
+        if channel.sender.send(update).is_err() {
             // Every subscriber has gone: forget the channel.
             orders.remove(&order);
         }
@@ -137,6 +169,27 @@ mod tests {
             hub.publish(TenantId(1), OrderId(1), EventId(id));
         }
         assert!(matches!(slow.recv().await, Err(broadcast::error::RecvError::Lagged(10))));
+    }
+
+    #[tokio::test]
+    async fn streams_catching_up_to_the_same_point_share_one_update() {
+        let hub = Hub::default();
+        let _watching = hub.subscribe(OrderId(1));
+        let first = hub.catch_up(TenantId(1), OrderId(1), EventId(5));
+        assert!(Arc::ptr_eq(&first, &hub.catch_up(TenantId(1), OrderId(1), EventId(5))));
+        assert!(Arc::ptr_eq(&first, &hub.catch_up(TenantId(1), OrderId(1), EventId(4))), "older is covered");
+        // A published update is the newest.
+        hub.publish(TenantId(1), OrderId(1), EventId(7));
+        let published = hub.catch_up(TenantId(1), OrderId(1), EventId(6));
+        assert_eq!(published.last_event_id, EventId(7));
+        // A moved vehicle changes the view without an event: built anew.
+        hub.publish_moved(TenantId(1), OrderId(1));
+        let after_move = hub.catch_up(TenantId(1), OrderId(1), EventId(7));
+        assert!(!Arc::ptr_eq(&published, &after_move) && !after_move.moved);
+        // Behind what the store says: a new one, shared from then on.
+        let newer = hub.catch_up(TenantId(1), OrderId(1), EventId(9));
+        assert_eq!(newer.last_event_id, EventId(9));
+        assert!(Arc::ptr_eq(&newer, &hub.catch_up(TenantId(1), OrderId(1), EventId(9))));
     }
 
     #[tokio::test]

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::broadcast::error::{RecvError, TryRecvError};
+use tokio::sync::broadcast::error::RecvError;
 
 /// What the streams need of the application: a substate taken from the
 /// app's state with `FromRef`, so `live` does not depend on `state` (which
@@ -125,25 +125,10 @@ pub fn tracking_event_stream(
         let latest = store::latest_event_id(&state.pool, target.order).await.ok().flatten().map_or(0, |id| id.0);
         let mut sent = resume.map_or(latest, |id| id.0);
         if sent < latest {
-            // An update that arrived while this stream started carries a
-            // view built once for all its subscribers: thousands of streams
-            // opened just before an event then share one build instead of
-            // each reading the order alone.
-            let mut newest = None;
-            loop {
-                match updates.try_recv() {
-                    Ok(update) => newest = Some(update),
-                    Err(TryRecvError::Lagged(_)) => continue,
-                    Err(_) => break,
-                }
-            }
-            let view = match newest {
-                Some(update) if update.last_event_id.0 >= latest => {
-                    Box::pin(shared_tracking_json(&state, &update, language)).await
-                }
-                _ => Box::pin(tracking_json(&state, target.tenant, target.order, language)).await,
-            };
-            if let Some((last, json)) = view {
+            // Behind: the current view, built once for every stream that
+            // catches up to the same point (`Hub::catch_up`).
+            let update = state.hub.catch_up(target.tenant, target.order, EventId(latest));
+            if let Some((last, json)) = Box::pin(shared_tracking_json(&state, &update, language)).await {
                 yield Ok(tracking_event(last, &json));
                 sent = last;
             }
