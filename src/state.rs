@@ -6,11 +6,20 @@
 use crate::blob::{BlobStore, LocalBlobStore};
 use crate::config::Config;
 use crate::domain::StatusDictionary;
+use crate::domain::TenantId;
 use crate::live::Hub;
 use crate::store::Pool;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How long a tenant's dictionary is used as read. Every posted event needs
+/// it and overrides change seldom (by an operator), so an edit reaches
+/// events on every node within this, at one read a tenant per interval
+/// instead of one a request.
+const DICTIONARY_KEPT: Duration = Duration::from_secs(5);
 
 /// Shared by axum handlers (as state) and server functions (as context).
 /// Every request clones it several times (each middleware takes its own
@@ -33,6 +42,8 @@ pub struct Shared {
     pub site: Arc<crate::site::BuiltSite>,
     pub pool: Pool,
     pub dictionary: Arc<StatusDictionary>,
+    /// Each tenant's dictionary as lately read (`dictionary_for`).
+    tenant_dictionaries: Mutex<HashMap<TenantId, (Instant, Arc<StatusDictionary>)>>,
     pub config: Arc<Config>,
     pub hub: Arc<Hub>,
     /// Wakes the notification worker after a commit that may have queued messages.
@@ -63,15 +74,27 @@ pub struct Shared {
 
 impl AppState {
     /// The status dictionary as this tenant sees it: the bundled table with
-    /// the tenant's overrides on top.
-    /// Most tenants override nothing and share the bundled table as is.
-    pub async fn dictionary_for(&self, tenant: crate::domain::TenantId) -> crate::store::Result<Arc<StatusDictionary>> {
-        let overrides = crate::store::status_overrides(&self.pool, tenant).await?;
-        if overrides.is_empty() {
-            Ok(self.dictionary.clone())
-        } else {
-            Ok(Arc::new(self.dictionary.with_overrides(overrides)))
+    /// the tenant's overrides on top, as read in the last
+    /// [`DICTIONARY_KEPT`]. Most tenants override nothing and share the
+    /// bundled table as is.
+    pub async fn dictionary_for(&self, tenant: TenantId) -> crate::store::Result<Arc<StatusDictionary>> {
+        let now = Instant::now();
+        let kept = self.tenant_dictionaries.lock().expect("dictionaries lock").get(&tenant).cloned();
+        if let Some((_, dictionary)) = kept.filter(|(read_at, _)| now.duration_since(*read_at) < DICTIONARY_KEPT)
+        {
+            return Ok(dictionary);
         }
+        let overrides = crate::store::status_overrides(&self.pool, tenant).await?;
+        let dictionary = match overrides.is_empty() {
+            true => self.dictionary.clone(),
+            false => Arc::new(self.dictionary.with_overrides(overrides)),
+        };
+        let mut kept = self.tenant_dictionaries.lock().expect("dictionaries lock");
+        if kept.len() >= 10_000 {
+            kept.retain(|_, (read_at, _)| now.duration_since(*read_at) < DICTIONARY_KEPT);
+        }
+        kept.insert(tenant, (now, dictionary.clone()));
+        Ok(dictionary)
     }
 
     /// Base URL for links handed out (tracking links in API responses).
@@ -103,6 +126,7 @@ impl AppState {
             site: Arc::new(site),
             pool,
             dictionary: Arc::new(StatusDictionary::global()),
+            tenant_dictionaries: Mutex::default(),
             config: Arc::new(config),
             hub: Arc::default(),
             outbox: Arc::default(),

@@ -3,14 +3,14 @@
 
 use super::extract::ApiQuery;
 use super::problem::Problem;
+use crate::live::event_stream::EventStream;
 use crate::live::sse::{tracking_event_stream, Resume, StreamLanguage, Streams};
 use crate::store::TrackingLinkTarget;
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
-use axum::response::sse::{Event, Sse};
 use axum::Extension;
 use futures::Stream;
-use std::convert::Infallible;
 
 /// `GET /t/{token}/events`: the buyer's live view. Each message carries the
 /// whole customer view (already filtered and localised), so a reconnecting
@@ -30,7 +30,7 @@ pub async fn tracking_stream(
     ApiQuery(query): ApiQuery<Resume>,
     ApiQuery(language): ApiQuery<StreamLanguage>,
     headers: HeaderMap,
-) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, Problem> {
+) -> Result<EventStream<impl Stream<Item = Bytes>>, Problem> {
     let resume = query.point(&headers)?;
     Ok(tracking_event_stream(state, target, token, resume, language.lang))
 }

@@ -4,6 +4,7 @@
 //! subscriber that falls behind is told it lagged and catches up from the
 //! store, so it misses nothing and blocks nobody.
 
+pub mod event_stream;
 pub mod listener;
 pub mod page_cache;
 pub mod sse;
@@ -28,10 +29,17 @@ pub struct Update {
     /// A vehicle carrying the order moved: the map and the ETA change
     /// without a new event (`last_event_id` is then 0).
     pub moved: bool,
-    /// The customer view as JSON (and the newest event id in it) in each
-    /// language (`Language::ALL`'s order), built by the first subscriber
-    /// that needs it.
-    pub tracking_json: [OnceCell<(i64, Arc<str>)>; 6],
+    /// The tracking stream's message in each language (`Language::ALL`'s
+    /// order), built by the first subscriber that needs it.
+    pub tracking: [OnceCell<TrackingMessage>; 6],
+}
+
+/// The customer view, framed as an SSE message, and the newest event id in
+/// it (the view may be newer than the update that asked for it).
+#[derive(Clone, Debug)]
+pub struct TrackingMessage {
+    pub last_event_id: i64,
+    pub frame: axum::body::Bytes,
 }
 
 #[derive(Default)]
@@ -95,9 +103,8 @@ impl Hub {
     /// first.
     pub fn catch_up(&self, tenant: TenantId, order: OrderId, latest: EventId) -> Arc<Update> {
         let mut orders = self.orders.lock().expect("hub lock");
-        let fresh = || {
-            Arc::new(Update { tenant, order, last_event_id: latest, moved: false, tracking_json: Default::default() })
-        };
+        let fresh =
+            || Arc::new(Update { tenant, order, last_event_id: latest, moved: false, tracking: Default::default() });
         let Some(channel) = orders.get_mut(&order) else { return fresh() };
         match &channel.newest {
             Some(newest) if newest.last_event_id >= latest => newest.clone(),
@@ -107,12 +114,12 @@ impl Hub {
 
     /// Called after commit. Cheap when nobody watches the order.
     pub fn publish(&self, tenant: TenantId, order: OrderId, last_event_id: EventId) {
-        self.send(Update { tenant, order, last_event_id, moved: false, tracking_json: Default::default() });
+        self.send(Update { tenant, order, last_event_id, moved: false, tracking: Default::default() });
     }
 
     /// Called after a position that moves the order's vehicle is stored.
     pub fn publish_moved(&self, tenant: TenantId, order: OrderId) {
-        self.send(Update { tenant, order, last_event_id: EventId(0), moved: true, tracking_json: Default::default() });
+        self.send(Update { tenant, order, last_event_id: EventId(0), moved: true, tracking: Default::default() });
     }
 
     fn send(&self, update: Update) {

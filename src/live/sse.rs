@@ -2,17 +2,17 @@
 //! authenticated per-order stream (every event, internal ones included).
 //! Both resume after `Last-Event-ID` (or `?after=`) from the store.
 
-use super::{Hub, Update};
+use super::event_stream::{message, EventStream};
+use super::{Hub, TrackingMessage, Update};
 use crate::config::Config;
 use crate::domain::language::Language;
 use crate::domain::{EventId, OrderId, TenantId};
 use crate::present::tracking::load_tracking_view;
 use crate::store::{self, EventRecord, TrackingLinkTarget};
+use axum::body::Bytes;
 use axum::http::HeaderMap;
-use axum::response::sse::{Event, KeepAlive, Sse};
 use futures::Stream;
 use serde::Deserialize;
-use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
@@ -27,7 +27,6 @@ pub struct Streams {
     pub config: Arc<Config>,
 }
 
-const KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// How often a tracking stream re-checks that its link is still valid.
 const REVALIDATE: Duration = Duration::from_secs(30);
 
@@ -68,21 +67,23 @@ impl Resume {
 #[derive(Debug)]
 pub struct BadLastEventId;
 
-/// The customer view as JSON with the newest event id it includes, which is
-/// what the SSE message id must say (the view may be newer than the update
-/// that triggered it).
-async fn tracking_json(
+/// The customer view as a `tracking` message, whose id is the newest event
+/// the view includes.
+async fn tracking_message(
     state: &Streams,
     tenant: TenantId,
     order: OrderId,
     language: Language,
-) -> Option<(i64, Arc<str>)> {
+) -> Option<TrackingMessage> {
     let view = async {
         let tenant = crate::store::get_tenant(&state.pool, tenant).await?;
         load_tracking_view(&state.pool, &state.config.map, &tenant, order, language).await
     };
     match view.await {
-        Ok(view) => serde_json::to_string(&view).ok().map(|json| (view.last_event_id, Arc::from(json))),
+        Ok(view) => serde_json::to_string(&view).ok().map(|json| TrackingMessage {
+            last_event_id: view.last_event_id,
+            frame: message("tracking", Some(view.last_event_id), &json),
+        }),
         Err(e) => {
             tracing::error!(error = %e, order = %order, "building a live tracking update failed");
             None
@@ -92,14 +93,10 @@ async fn tracking_json(
 
 /// Built once per update for all its subscribers. A failure is not cached:
 /// the next subscriber tries again rather than everyone missing the update.
-async fn shared_tracking_json(state: &Streams, update: &Update, language: Language) -> Option<(i64, Arc<str>)> {
-    let build = || async { tracking_json(state, update.tenant, update.order, language).await.ok_or(()) };
+async fn shared_tracking_message(state: &Streams, update: &Update, language: Language) -> Option<TrackingMessage> {
+    let build = || async { tracking_message(state, update.tenant, update.order, language).await.ok_or(()) };
     let index = Language::ALL.iter().position(|l| *l == language).unwrap_or_default();
-    update.tracking_json[index].get_or_try_init(build).await.ok().cloned()
-}
-
-fn tracking_event(last_event_id: i64, json: &str) -> Event {
-    Event::default().event("tracking").id(last_event_id.to_string()).data(json)
+    update.tracking[index].get_or_try_init(build).await.ok().cloned()
 }
 
 /// The buyer's live view of one order (`GET /t/{token}/events`, whose
@@ -111,7 +108,7 @@ pub fn tracking_event_stream(
     token: String,
     resume: Option<EventId>,
     requested: Option<String>,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+) -> EventStream<impl Stream<Item = Bytes>> {
     // Subscribe before reading the store so nothing falls in between.
     let mut updates = state.hub.subscribe(target.order);
     // Thousands of these wait at once, mostly idle: the page-building
@@ -128,9 +125,9 @@ pub fn tracking_event_stream(
             // Behind: the current view, built once for every stream that
             // catches up to the same point (`Hub::catch_up`).
             let update = state.hub.catch_up(target.tenant, target.order, EventId(latest));
-            if let Some((last, json)) = Box::pin(shared_tracking_json(&state, &update, language)).await {
-                yield Ok(tracking_event(last, &json));
-                sent = last;
+            if let Some(built) = Box::pin(shared_tracking_message(&state, &update, language)).await {
+                sent = built.last_event_id;
+                yield built.frame;
             }
         }
         // Spread the checks so thousands of streams opened together do not
@@ -142,18 +139,18 @@ pub fn tracking_event_stream(
                 received = updates.recv() => match received {
                     Ok(update) => {
                         if update.last_event_id.0 <= sent && !update.moved { continue; }
-                        if let Some((last, json)) = Box::pin(shared_tracking_json(&state, &update, language)).await {
-                            if last > sent || update.moved {
-                                yield Ok(tracking_event(last, &json));
-                                sent = last;
+                        if let Some(built) = Box::pin(shared_tracking_message(&state, &update, language)).await {
+                            if built.last_event_id > sent || update.moved {
+                                sent = built.last_event_id;
+                                yield built.frame;
                             }
                         }
                     }
                     Err(RecvError::Lagged(_)) => {
                         // Fell behind: the store has the truth.
-                        if let Some((last, json)) = Box::pin(tracking_json(&state, target.tenant, target.order, language)).await {
-                            yield Ok(tracking_event(last, &json));
-                            sent = last;
+                        if let Some(built) = Box::pin(tracking_message(&state, target.tenant, target.order, language)).await {
+                            sent = built.last_event_id;
+                            yield built.frame;
                         }
                     }
                     Err(RecvError::Closed) => break,
@@ -167,7 +164,7 @@ pub fn tracking_event_stream(
             }
         }
     };
-    Sse::new(stream).keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
+    EventStream(stream)
 }
 
 /// The JSON shape of one event on the authenticated stream and in the API.
@@ -194,7 +191,7 @@ pub fn order_event_stream(
     tenant: TenantId,
     order: OrderId,
     resume: Option<EventId>,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+) -> EventStream<impl Stream<Item = Bytes>> {
     let mut updates = state.hub.subscribe(order);
     let stream = async_stream::stream! {
         let mut sent = match resume {
@@ -205,7 +202,7 @@ pub fn order_event_stream(
             match store::events_after(&state.pool, tenant, order, sent).await {
                 Ok(events) => for event in events {
                     sent = event.id;
-                    yield Ok(Event::default().event("event").id(event.id.to_string()).json_data(event_json(&event)).unwrap_or_default());
+                    yield message("event", Some(event.id.0), &event_json(&event).to_string());
                 },
                 Err(e) => tracing::error!(error = %e, "reading events for a stream failed"),
             }
@@ -219,7 +216,7 @@ pub fn order_event_stream(
             }
         }
     };
-    Sse::new(stream).keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
+    EventStream(stream)
 }
 
 #[cfg(test)]

@@ -6,18 +6,17 @@ use super::{form_session, get_session, order_for, page, redirect, PortalError, P
 use crate::auth::{random_token, session::SignedIn, tracking_link};
 use crate::domain::receiving::{assess, CountedLine, DiscrepancyReason};
 use crate::domain::{derive_order_status, AccountId, Canonical, OrderId, Quantity, ShipmentId, UserId};
+use crate::live::event_stream::{message, EventStream};
 use crate::policy::{self, Action, Decision, Owner, Role};
 use crate::present::portal::{RECEIVING_SOURCE, SERVICE_SOURCE};
 use crate::state::AppState;
 use crate::store::{self, LinkPurpose, NewEvent, NewReceipt};
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
-use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::Utc;
 use serde::Deserialize;
 use std::collections::HashMap;
-use std::convert::Infallible;
 use std::time::Duration;
 
 // Every field defaults to empty: a missing field gets the same answer as
@@ -570,8 +569,8 @@ pub async fn order_stream(
         loop {
             tokio::select! {
                 received = updates.recv() => match received {
-                    Ok(update) => yield Ok::<_, Infallible>(Event::default().event("changed").data(update.last_event_id.0.to_string())),
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => yield Ok(Event::default().event("changed").data("0")),
+                    Ok(update) => yield message("changed", None, &update.last_event_id.0.to_string()),
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => yield message("changed", None, "0"),
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
                 },
                 _ = recheck.tick() => {
@@ -582,5 +581,5 @@ pub async fn order_stream(
             }
         }
     };
-    Ok(Sse::new(stream).keep_alive(KeepAlive::default()).into_response())
+    Ok(EventStream(stream).into_response())
 }

@@ -10,8 +10,17 @@ use std::sync::Mutex;
 /// can hold one without naming the jobs' types; one queue takes one type.
 #[derive(Default)]
 pub struct GroupCommit {
-    waiting: Mutex<Vec<Box<dyn Any + Send>>>,
+    waiting: Mutex<Waiting>,
     turn: tokio::sync::Mutex<()>,
+}
+
+#[derive(Default)]
+struct Waiting {
+    jobs: Vec<Box<dyn Any + Send>>,
+    /// Jobs ever queued, and how many of the first of them a turn has taken:
+    /// a job's ticket is its place in that count.
+    queued: u64,
+    taken: u64,
 }
 
 impl GroupCommit {
@@ -26,16 +35,28 @@ impl GroupCommit {
         W: FnOnce(Vec<J>) -> F,
         F: Future<Output = ()> + Send + 'static,
     {
-        self.waiting.lock().expect("group commit lock").push(Box::new(job));
+        let ticket = {
+            let mut waiting = self.waiting.lock().expect("group commit lock");
+            waiting.jobs.push(Box::new(job));
+            waiting.queued += 1;
+            waiting.queued
+        };
         let _turn = self.turn.lock().await;
-        let jobs: Vec<J> = std::mem::take(&mut *self.waiting.lock().expect("group commit lock"))
-            .into_iter()
-            .map(|job| *job.downcast::<J>().expect("one job type per queue"))
-            .collect();
-        if !jobs.is_empty() {
-            if let Err(e) = tokio::spawn(write(jobs)).await {
-                std::panic::resume_unwind(e.into_panic());
+        let jobs = {
+            let mut waiting = self.waiting.lock().expect("group commit lock");
+            // An earlier turn wrote this job with the others then waiting:
+            // done. Taking what arrived since instead would leave each turn
+            // one job, as every caller then waits behind callers whose jobs
+            // are already written.
+            if waiting.taken >= ticket {
+                return;
             }
+            waiting.taken = waiting.queued;
+            std::mem::take(&mut waiting.jobs)
+        };
+        let jobs: Vec<J> = jobs.into_iter().map(|job| *job.downcast::<J>().expect("one job type per queue")).collect();
+        if let Err(e) = tokio::spawn(write(jobs)).await {
+            std::panic::resume_unwind(e.into_panic());
         }
     }
 }
@@ -70,5 +91,41 @@ mod tests {
         all.sort();
         assert_eq!(all, (0..50).collect::<Vec<_>>(), "every job written exactly once");
         assert!(turns.len() < 50, "jobs that waited shared a turn: {} turns", turns.len());
+    }
+
+    /// Callers that send their next job as soon as the last is answered
+    /// (an API client, a webhook sender) keep sharing turns: they are not
+    /// left one a turn behind callers whose jobs an earlier turn wrote.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn callers_in_a_loop_keep_sharing_turns() {
+        let (callers, rounds) = (16, 50);
+        let queue = Arc::new(GroupCommit::default());
+        let turns = Arc::new(Mutex::new(0));
+        let tasks: Vec<_> = (0..callers)
+            .map(|_| {
+                let (queue, turns) = (queue.clone(), turns.clone());
+                tokio::spawn(async move {
+                    for _ in 0..rounds {
+                        let (done, answer) = tokio::sync::oneshot::channel::<()>();
+                        let turns = turns.clone();
+                        queue
+                            .submit(done, |jobs: Vec<tokio::sync::oneshot::Sender<()>>| async move {
+                                *turns.lock().unwrap() += 1;
+                                tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+                                for job in jobs {
+                                    let _ = job.send(());
+                                }
+                            })
+                            .await;
+                        answer.await.unwrap();
+                    }
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap();
+        }
+        let turns = *turns.lock().unwrap();
+        assert!(turns * 4 <= callers * rounds, "{} jobs took {turns} turns", callers * rounds);
     }
 }

@@ -229,7 +229,14 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<Pool> {
     if let Some(dir) = options.get_filename().parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
     }
-    let pool = SqlitePoolOptions::new().max_connections(max_connections).connect_with(options).await?;
+    // An embedded database has no network or server to drop a connection,
+    // so the pool need not ping one before lending it: that ping would be
+    // one more handoff to the connection's thread on every query.
+    let pool = SqlitePoolOptions::new()
+        .max_connections(max_connections)
+        .test_before_acquire(false)
+        .connect_with(options)
+        .await?;
     Ok(Pool::Sqlite(pool))
 }
 

@@ -543,7 +543,8 @@ async fn a_carrier_event_for_an_order_with_one_shipment_lands_on_that_shipment()
 #[tokio::test]
 async fn a_tenants_dictionary_overrides_apply_to_its_events_only() {
     let s = setup().await;
-    create_order(&s, "SO-11").await;
+    // Set before the tenant's first request: a node reads a tenant's
+    // overrides at most every few seconds (`AppState::dictionary_for`).
     let held = milepost::domain::DictionaryEntry {
         source: "dpd".into(),
         code: "PARCELSHOP".into(),
@@ -551,6 +552,7 @@ async fn a_tenants_dictionary_overrides_apply_to_its_events_only() {
         meaning: "waiting at a parcel shop".into(),
     };
     milepost::store::set_status_override(&s.app.pool, s.tenant, &held).await.unwrap();
+    create_order(&s, "SO-11").await;
     let event = json!({"source": "dpd", "event_id": "p", "code": "parcelshop", "occurred_at": Utc::now(), "order_number": "SO-11"});
     s.app.post("/api/v1/events", &s.admin, event.clone()).await;
     let detail: Value =
