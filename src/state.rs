@@ -67,6 +67,9 @@ pub struct Shared {
     pub page_cache: Arc<crate::live::page_cache::PageCache>,
     /// Events waiting to be written together (`ingest::record`).
     pub recorder: Arc<crate::store::GroupCommit>,
+    /// The newest event of each kind of the orders written lately, so a
+    /// write reads only what came since (`store::StatusFacts`).
+    pub status_facts: crate::store::StatusFacts,
     /// The decisive events of the orders the delivery promise looked at
     /// lately (`store::timelines`): it then reads only what is new.
     pub promise_timelines: crate::store::promise::PromiseTimelines,
@@ -80,8 +83,7 @@ impl AppState {
     pub async fn dictionary_for(&self, tenant: TenantId) -> crate::store::Result<Arc<StatusDictionary>> {
         let now = Instant::now();
         let kept = self.tenant_dictionaries.lock().expect("dictionaries lock").get(&tenant).cloned();
-        if let Some((_, dictionary)) = kept.filter(|(read_at, _)| now.duration_since(*read_at) < DICTIONARY_KEPT)
-        {
+        if let Some((_, dictionary)) = kept.filter(|(read_at, _)| now.duration_since(*read_at) < DICTIONARY_KEPT) {
             return Ok(dictionary);
         }
         let overrides = crate::store::status_overrides(&self.pool, tenant).await?;
@@ -138,6 +140,8 @@ impl AppState {
             signals: Arc::default(),
             page_cache: Arc::new(crate::live::page_cache::PageCache::new(config_page_cache)),
             recorder: Arc::default(),
+            // Some tens of kinds an order: thousands of orders, a few MB.
+            status_facts: crate::store::StatusFacts::new(200_000),
             // A few events an order: some tens of thousands of orders.
             promise_timelines: crate::store::promise::PromiseTimelines::new(200_000),
         }))

@@ -189,7 +189,7 @@ async fn append(
             (to, &events[..])
         })
         .collect();
-    let outcomes = store::append_all(&state.pool, tenant, &destinations).await?;
+    let outcomes = store::append_all(&state.pool, Some(&state.status_facts), tenant, &destinations).await?;
     let mut results: Vec<Vec<Recorded>> = jobs.iter().map(|j| vec![Recorded::Unmatched; j.valid.len()]).collect();
     for ((_, members), outcome) in groups.iter().zip(&outcomes) {
         if let TrackedOutcome::Appended { order, outcome } = outcome {

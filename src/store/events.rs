@@ -17,6 +17,53 @@ use std::collections::HashMap;
 /// 32,766 bound values and PostgreSQL's 65,535.
 const ROWS_PER_STATEMENT: usize = 500;
 
+/// How long after its recording an event has surely committed on
+/// PostgreSQL (an id is taken before its transaction commits).
+const SETTLE: chrono::Duration = chrono::Duration::seconds(5);
+
+/// The newest event of each kind (shipment, milestone or exception) of the
+/// orders written lately, as of their last status: what the status needs
+/// (`domain::derive_order_status`). The next write of an order reads only
+/// the events after it instead of its whole timeline, so a long timeline
+/// (a sensor's readings, a busy lane's scans) does not make each new event
+/// dearer. Exact because events are never changed or removed.
+pub type StatusFacts = super::timelines::Timelines<KindFact>;
+
+/// The newest event of one kind, as `StatusFacts` keeps it.
+#[derive(Clone, Debug)]
+pub struct KindFact {
+    id: i64,
+    recorded_at: DateTime<Utc>,
+    fact: EventFact,
+}
+
+impl super::timelines::StoredEvent for KindFact {
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn recorded_at(&self) -> DateTime<Utc> {
+        self.recorded_at
+    }
+}
+
+/// What a write read of its orders' status facts, kept once it commits.
+type Read = Vec<(OrderId, Vec<KindFact>, i64)>;
+
+/// The newest of each kind among `facts` (ties: the one read first).
+fn newest_of_each_kind(facts: impl IntoIterator<Item = KindFact>) -> Vec<KindFact> {
+    let mut newest: HashMap<(Option<i64>, Canonical), KindFact> = HashMap::new();
+    for fact in facts {
+        let kind = (fact.fact.shipment, fact.fact.canonical);
+        match newest.get(&kind) {
+            Some(kept) if kept.fact.occurred_at >= fact.fact.occurred_at => {}
+            _ => {
+                newest.insert(kind, fact);
+            }
+        }
+    }
+    newest.into_values().collect()
+}
+
 /// A canonical event on its way into the store. Adapters build these; the
 /// status dictionary has already turned `raw_code` into `canonical`.
 #[derive(Clone, Debug)]
@@ -83,7 +130,7 @@ pub async fn append(
     order: OrderId,
     events: &[NewEvent],
 ) -> Result<AppendOutcome> {
-    match append_all(pool, tenant, &[(Destination::Order(order), events)]).await?.pop() {
+    match append_all(pool, None, tenant, &[(Destination::Order(order), events)]).await?.pop() {
         Some(TrackedOutcome::Appended { outcome, .. }) => Ok(outcome),
         _ => unreachable!("events for an order are appended to it"),
     }
@@ -114,9 +161,11 @@ enum Landing {
 /// first, sorted, then the orders', sorted), so concurrent batches on
 /// PostgreSQL cannot deadlock. A return's writers keep it: attaching a
 /// return parcel locks its tracking number before the order, and every
-/// other change to a return locks only its order.
+/// other change to a return locks only its order. With `kept`, the
+/// statuses are recomputed from the orders' kept facts and the events since.
 pub async fn append_all(
     pool: &super::Pool,
+    kept: Option<&StatusFacts>,
     tenant: TenantId,
     groups: &[(Destination<'_>, &[NewEvent])],
 ) -> Result<Vec<TrackedOutcome>> {
@@ -203,8 +252,14 @@ pub async fn append_all(
     }
     changed.sort();
     changed.dedup();
-    recompute_statuses(&mut tx, &changed).await?;
+    let read = recompute_statuses(&mut tx, &changed, kept).await?;
     tx.commit().await?;
+    // Only now: facts of a transaction that rolled back must not be kept.
+    if let Some(kept) = kept {
+        for (order, facts, through) in read {
+            kept.keep(order.0, facts, through);
+        }
+    }
     Ok(results)
 }
 
@@ -367,34 +422,51 @@ async fn stored_ids(
 /// return's (its status is in `returns`), and the order stays delivered.
 pub(super) async fn recompute_status(tx: &mut super::Tx, order: OrderId) -> Result<()> {
     tx.lock_order(order).await?;
-    recompute_statuses(tx, &[order]).await
+    recompute_statuses(tx, &[order], None).await.map(drop)
 }
 
 /// As [`recompute_status`] for several orders (locked by the caller), in a
-/// handful of statements however many orders there are.
-async fn recompute_statuses(tx: &mut super::Tx, orders: &[OrderId]) -> Result<()> {
+/// handful of statements however many orders there are. With `kept`, it
+/// starts from the orders' kept facts (taken) and returns what to keep
+/// once the transaction commits.
+async fn recompute_statuses(tx: &mut super::Tx, orders: &[OrderId], kept: Option<&StatusFacts>) -> Result<Read> {
+    let mut read = Vec::new();
     for chunk in orders.chunks(ROWS_PER_STATEMENT) {
-        recompute_chunk(tx, chunk).await?;
+        recompute_chunk(tx, chunk, kept, &mut read).await?;
     }
-    Ok(())
+    Ok(read)
 }
 
-async fn recompute_chunk(tx: &mut super::Tx, orders: &[OrderId]) -> Result<()> {
+async fn recompute_chunk(
+    tx: &mut super::Tx,
+    orders: &[OrderId],
+    kept: Option<&StatusFacts>,
+    read: &mut Read,
+) -> Result<()> {
     if orders.is_empty() {
         return Ok(());
     }
     let list = super::placeholders(1, orders.len());
     // The newest event of each kind is all the status needs
     // (`domain::latest_of_each_kind`): a few rows however long the timeline.
-    let latest = order_facts(
-        tx,
-        orders,
-        &format!(
-            "SELECT order_id, shipment_id, canonical, MAX(occurred_at) FROM events
-             WHERE order_id IN ({list}) AND return_id IS NULL GROUP BY order_id, shipment_id, canonical"
-        ),
-    )
-    .await?;
+    let latest = match kept {
+        None => {
+            order_facts(
+                tx,
+                orders,
+                &format!(
+                    "SELECT order_id, shipment_id, canonical, MAX(occurred_at) FROM events
+                     WHERE order_id IN ({list}) AND return_id IS NULL GROUP BY order_id, shipment_id, canonical"
+                ),
+            )
+            .await?
+        }
+        Some(kept) => {
+            let start = read.len();
+            facts_since_kept(tx, orders, kept, read).await?;
+            read[start..].iter().flat_map(|(order, facts, _)| facts.iter().map(|f| (*order, f.fact.clone()))).collect()
+        }
+    };
     let shipments: Vec<(OrderId, i64)> = on_tx!(tx, |c| {
         let sql = format!("SELECT order_id, id FROM shipments WHERE order_id IN ({list})");
         let mut query = sqlx::query_as(&sql);
@@ -505,6 +577,52 @@ struct StatusRow {
     exception_since: Option<DateTime<Utc>>,
 }
 
+/// Each order's newest event of each kind: its kept facts (taken) and
+/// the events after them, pushed onto `read` with how far the order is
+/// now read (short of what may not have settled, on PostgreSQL).
+async fn facts_since_kept(tx: &mut super::Tx, orders: &[OrderId], kept: &StatusFacts, read: &mut Read) -> Result<()> {
+    let taken: Vec<(OrderId, Vec<KindFact>, i64)> = orders
+        .iter()
+        .map(|order| {
+            let (facts, through) = kept.take(order.0);
+            (*order, facts, through)
+        })
+        .collect();
+    let sql = format!(
+        "SELECT e.order_id, e.id, e.shipment_id, e.canonical, e.occurred_at, e.recorded_at
+         FROM events e JOIN (VALUES {}) AS v ON e.order_id = v.column1 AND e.id > v.column2
+         WHERE e.return_id IS NULL",
+        super::value_rows(1, taken.len(), 2)
+    );
+    type Row = (OrderId, i64, Option<ShipmentId>, String, DateTime<Utc>, DateTime<Utc>);
+    let rows: Vec<Row> = on_tx!(tx, |c| {
+        let mut query = sqlx::query_as(&sql);
+        for (order, _, through) in &taken {
+            query = query.bind(*order).bind(*through);
+        }
+        query.fetch_all(c).await
+    })?;
+    let mut new: HashMap<OrderId, Vec<KindFact>> = HashMap::new();
+    for (order, id, shipment, canonical, occurred_at, recorded_at) in rows {
+        let fact = EventFact {
+            shipment: shipment.map(|s| s.0),
+            canonical: canonical.parse().map_err(super::corrupt)?,
+            occurred_at,
+        };
+        new.entry(order).or_default().push(KindFact { id, recorded_at, fact });
+    }
+    let settled = match tx {
+        super::Tx::Postgres(_) => Utc::now() - SETTLE,
+        super::Tx::Sqlite(..) => Utc::now(),
+    };
+    for (order, facts, through) in taken {
+        let new = new.remove(&order).unwrap_or_default();
+        let through = super::timelines::read_through(through, &new, settled);
+        read.push((order, newest_of_each_kind(facts.into_iter().chain(new)), through));
+    }
+    Ok(())
+}
+
 async fn order_facts(tx: &mut super::Tx, orders: &[OrderId], query: &str) -> Result<Vec<(OrderId, EventFact)>> {
     let rows: Vec<(OrderId, Option<ShipmentId>, String, DateTime<Utc>)> = on_tx!(tx, |c| {
         let mut q = sqlx::query_as(query);
@@ -587,7 +705,8 @@ pub async fn append_by_tracking_number(
     tracking_number: &str,
     events: &[NewEvent],
 ) -> Result<TrackedOutcome> {
-    let mut outcomes = append_all(pool, tenant, &[(Destination::TrackingNumber(tracking_number), events)]).await?;
+    let mut outcomes =
+        append_all(pool, None, tenant, &[(Destination::TrackingNumber(tracking_number), events)]).await?;
     Ok(outcomes.pop().expect("one outcome per group"))
 }
 

@@ -84,7 +84,7 @@ pub use edi::{
 pub use events::{
     append, append_all, append_by_tracking_number, event_id_by_source, events_after, events_from_since,
     latest_event_id, orders_with_events_since, unmapped_codes, unmatched_count, AppendOutcome, Destination,
-    EventRecord, NewEvent, TrackedOutcome,
+    EventRecord, NewEvent, StatusFacts, TrackedOutcome,
 };
 pub use notifications::{
     add_webhook_endpoint, claim_notifications, confirm_opt_in, mark_notification_failed, mark_notification_sent,

@@ -91,3 +91,66 @@ async fn the_database_runs_in_wal_mode_with_foreign_keys() {
     let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(pool).await.unwrap();
     assert_eq!((mode.as_str(), fk), ("wal", 1));
 }
+
+/// A write that starts from an order's kept facts (the newest of each kind,
+/// `store::StatusFacts`) and reads only the events since derives the same
+/// status as one that reads the whole timeline: late and out-of-order
+/// scans, problems opened and cleared, two shipments and order-level
+/// events, and events written meanwhile by a path that keeps nothing.
+#[tokio::test]
+async fn status_from_kept_facts_is_the_status_from_the_whole_timeline() {
+    let (kept_app, whole_app) = (spawn_app().await, spawn_app().await);
+    let kept = store::StatusFacts::new(1_000);
+    let mut setups = Vec::new();
+    for app in [&kept_app, &whole_app] {
+        let tenant = tenant(&app.pool, "acme").await;
+        let order = order(&app.pool, tenant, "SO-1", None).await;
+        let first = shipment(&app.pool, order.id, "T1", vec![(order.lines[0], 10)]).await;
+        let second = shipment(&app.pool, order.id, "T2", vec![(order.lines[1], 4)]).await;
+        setups.push((tenant, order.id, [Some(first), Some(second), None]));
+    }
+    let start = Utc::now() - Duration::days(3);
+    let codes =
+        ["PICKED_UP", "IN_TRANSIT", "DELAYED", "ARRIVED_AT_HUB", "FAILED_ATTEMPT", "OUT_FOR_DELIVERY", "DELIVERED"];
+    for round in 0..12 {
+        // Each round a few events, some earlier than what is already stored.
+        let batch: Vec<(usize, usize, i64)> = (0..3)
+            .map(|i| ((round * 5 + i * 3) % codes.len(), (round + i) % 3, ((round * 7 + i * 13) % 40) as i64))
+            .collect();
+        for ((app, (tenant, order, shipments)), keeps) in [&kept_app, &whole_app].iter().zip(&setups).zip([true, false])
+        {
+            let events: Vec<store::NewEvent> = batch
+                .iter()
+                .enumerate()
+                .map(|(i, (code, on, hours))| {
+                    event(
+                        "carrier",
+                        codes[*code],
+                        &format!("e-{round}-{i}"),
+                        start + Duration::hours(*hours),
+                        shipments[*on],
+                    )
+                })
+                .collect();
+            if keeps && round % 4 == 3 {
+                // Written by a path that keeps nothing: the next write still reads it.
+                store::append(&app.pool, *tenant, *order, &events).await.unwrap();
+            } else {
+                let kept = keeps.then_some(&kept);
+                store::append_all(&app.pool, kept, *tenant, &[(store::Destination::Order(*order), &events)])
+                    .await
+                    .unwrap();
+            }
+        }
+        let [ours, theirs] = [&kept_app, &whole_app].map(|app| app.pool.clone());
+        let (a, b) = (
+            store::order_snapshot(&ours, setups[0].0, setups[0].1).await.unwrap(),
+            store::order_snapshot(&theirs, setups[1].0, setups[1].1).await.unwrap(),
+        );
+        let status = |s: &store::OrderSnapshot| {
+            let shipments: Vec<_> = s.shipments.iter().map(|sh| sh.status_milestone).collect();
+            (s.order.status_headline.clone(), s.order.status_milestone, s.order.open_exceptions.clone(), shipments)
+        };
+        assert_eq!(status(&a), status(&b), "after round {round}");
+    }
+}
