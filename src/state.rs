@@ -5,8 +5,7 @@
 
 use crate::blob::{BlobStore, LocalBlobStore};
 use crate::config::Config;
-use crate::domain::StatusDictionary;
-use crate::domain::TenantId;
+use crate::domain::{StatusDictionary, TenantId};
 use crate::live::Hub;
 use crate::store::Pool;
 use axum::extract::FromRef;

@@ -47,6 +47,8 @@ pub use milestone::{Canonical, ExceptionKind, Milestone, OpenExceptions};
 pub use quantities::{line_quantities, CarriedQuantity, LineQuantities, OrderedLine};
 pub use quantity::{Quantity, QuantityError};
 pub use returns::{ReturnPolicy, ReturnReason, ReturnStatus, RmaNumber};
-pub use status::{derive_order_status, exceptions_since, is_late, EventFact, OrderStatus, ShipmentStatus};
+pub use status::{
+    derive_order_status, exceptions_since, is_late, latest_of_each_kind_by, EventFact, OrderStatus, ShipmentStatus,
+};
 #[cfg(feature = "ssr")]
 pub use zone::{TimeZone, UnknownZone};

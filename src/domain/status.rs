@@ -148,15 +148,23 @@ pub fn derive_order_status(events: &[EventFact], shipments: &[i64], lines_outsta
 /// history. The store reads this shape with `GROUP BY` instead of every
 /// event of a long timeline. [`exceptions_since`] needs the full history.
 pub fn latest_of_each_kind(events: &[EventFact]) -> Vec<EventFact> {
-    let mut latest: BTreeMap<(Option<i64>, Canonical), DateTime<Utc>> = BTreeMap::new();
-    for e in events {
-        let at = latest.entry((e.shipment, e.canonical)).or_insert(e.occurred_at);
-        *at = (*at).max(e.occurred_at);
+    latest_of_each_kind_by(events.iter().cloned(), |e| e)
+}
+
+/// As [`latest_of_each_kind`], for whatever carries an event's facts (the
+/// store keeps each event's id beside them). Of two equally new, the first.
+pub fn latest_of_each_kind_by<T>(items: impl IntoIterator<Item = T>, fact: impl Fn(&T) -> &EventFact) -> Vec<T> {
+    let mut latest: BTreeMap<(Option<i64>, Canonical), T> = BTreeMap::new();
+    for item in items {
+        let e = fact(&item);
+        match latest.get(&(e.shipment, e.canonical)) {
+            Some(kept) if fact(kept).occurred_at >= e.occurred_at => {}
+            _ => {
+                latest.insert((e.shipment, e.canonical), item);
+            }
+        }
     }
-    latest
-        .into_iter()
-        .map(|((shipment, canonical), occurred_at)| EventFact { shipment, canonical, occurred_at })
-        .collect()
+    latest.into_values().collect()
 }
 
 /// When the oldest of the order's open exceptions opened: per open

@@ -50,14 +50,19 @@ where
         let messages = self.0;
         let body = async_stream::stream! {
             let mut messages = std::pin::pin!(messages);
+            // One timer a stream, pushed back after each message (not one
+            // made anew per message: ten thousand streams send each one).
+            let quiet = tokio::time::sleep(KEEP_ALIVE);
+            tokio::pin!(quiet);
             loop {
                 tokio::select! {
                     next = messages.next() => match next {
                         Some(message) => yield Ok::<_, Infallible>(message),
                         None => break,
                     },
-                    () = tokio::time::sleep(KEEP_ALIVE) => yield Ok(Bytes::from_static(KEEP_ALIVE_COMMENT)),
+                    () = &mut quiet => yield Ok(Bytes::from_static(KEEP_ALIVE_COMMENT)),
                 }
+                quiet.as_mut().reset(tokio::time::Instant::now() + KEEP_ALIVE);
             }
         };
         ([(header::CONTENT_TYPE, "text/event-stream"), (header::CACHE_CONTROL, "no-cache")], Body::from_stream(body))

@@ -7,7 +7,8 @@ use super::returns::ReturnId;
 use super::{on_pool, on_tx};
 use super::{Result, StoreError};
 use crate::domain::{
-    derive_order_status, exceptions_since, Canonical, EventFact, EventId, OpenExceptions, OrderId, ShipmentId, TenantId,
+    derive_order_status, exceptions_since, latest_of_each_kind_by, Canonical, EventFact, EventId, OpenExceptions,
+    OrderId, ShipmentId, TenantId,
 };
 use chrono::{DateTime, Utc};
 use sqlx::types::Json;
@@ -48,21 +49,6 @@ impl super::timelines::StoredEvent for KindFact {
 
 /// What a write read of its orders' status facts, kept once it commits.
 type Read = Vec<(OrderId, Vec<KindFact>, i64)>;
-
-/// The newest of each kind among `facts` (ties: the one read first).
-fn newest_of_each_kind(facts: impl IntoIterator<Item = KindFact>) -> Vec<KindFact> {
-    let mut newest: HashMap<(Option<i64>, Canonical), KindFact> = HashMap::new();
-    for fact in facts {
-        let kind = (fact.fact.shipment, fact.fact.canonical);
-        match newest.get(&kind) {
-            Some(kept) if kept.fact.occurred_at >= fact.fact.occurred_at => {}
-            _ => {
-                newest.insert(kind, fact);
-            }
-        }
-    }
-    newest.into_values().collect()
-}
 
 /// A canonical event on its way into the store. Adapters build these; the
 /// status dictionary has already turned `raw_code` into `canonical`.
@@ -618,7 +604,7 @@ async fn facts_since_kept(tx: &mut super::Tx, orders: &[OrderId], kept: &StatusF
     for (order, facts, through) in taken {
         let new = new.remove(&order).unwrap_or_default();
         let through = super::timelines::read_through(through, &new, settled);
-        read.push((order, newest_of_each_kind(facts.into_iter().chain(new)), through));
+        read.push((order, latest_of_each_kind_by(facts.into_iter().chain(new), |f| &f.fact), through));
     }
     Ok(())
 }
