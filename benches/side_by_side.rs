@@ -516,41 +516,101 @@ async fn prepare_orders(client: &reqwest::Client, server: &Server, orders: usize
     (token, page_url)
 }
 
+/// Which sections to run: `MILEPOST_BENCH_ONLY=page,fan-out,ingest` (any
+/// of them, comma-separated) runs those alone, for a by-hand look at one
+/// path; unset, all of them.
+fn runs(section: &str) -> bool {
+    std::env::var("MILEPOST_BENCH_ONLY").map_or(true, |only| only.split(',').any(|s| s.trim() == section))
+}
+
 #[tokio::main]
 async fn main() {
     let site = std::env::var("MILEPOST_SITE_ROOT").unwrap_or_else(|_| "target/site".to_string());
-    let server = start_server(&[("MILEPOST_DEMO_REPLAY", "off"), ("MILEPOST_SITE_ROOT", &site)]);
     let client = reqwest::Client::builder().pool_max_idle_per_host(64).build().unwrap();
-
     let orders = 100;
-    let (token, page_url) = prepare_orders(&client, &server, orders).await;
+    let seconds = 10;
+    let mut rows = Vec::new();
+    if runs("page") || runs("fan-out") {
+        rows.extend(page_and_fan_out(&client, &site, orders, seconds).await);
+    }
+    if runs("ingest") {
+        rows.extend(ingest_rows(&client, &site, orders).await);
+    }
+    rows.push(match wasm_sizes(Path::new(&site)) {
+        Some((raw, gz, br)) => format!(
+            "| wasm bundle | {} KiB raw, {} KiB gzip, {} KiB brotli | the buyer page's whole first visit: <= 350 KB (`make bench-page`) | {} |",
+            raw / 1024,
+            gz / 1024,
+            br / 1024,
+            ratio(br as f64, 350.0 * 1024.0)
+        ),
+        None => format!("| wasm bundle | no precompressed release site in {site} (`make release`) | | |"),
+    });
+
+    println!("\n## Side by side (SQLite, release build; client and servers share the machine's 2 cores)\n");
+    println!("| path | Milepost | anchor | ratio |");
+    println!("|---|---|---|---|");
+    for row in rows {
+        println!("{row}");
+    }
+}
+
+/// The tracking page, the not-found page and SSE fan-out, against nginx
+/// (and nchan) on the same bytes; the table's rows.
+async fn page_and_fan_out(client: &reqwest::Client, site: &str, orders: usize, seconds: u64) -> Vec<String> {
+    let mut rows = Vec::new();
+    let server = start_server(&[("MILEPOST_DEMO_REPLAY", "off"), ("MILEPOST_SITE_ROOT", site)]);
+    let (token, page_url) = prepare_orders(client, &server, orders).await;
     let page = client.get(&page_url).send().await.unwrap();
     assert_eq!(page.status(), 200);
     let page = page.bytes().await.unwrap();
     let nginx = Nginx::start(&page);
 
-    let seconds = 10;
-    wait_until_idle(&server).await;
-    let page_ours = wrk(&page_url, 64, seconds);
-    eprintln!("tracking page, Milepost: {}", page_ours.cell());
-    let page_nginx = wrk(&format!("{}/page", nginx.base), 64, seconds);
-    eprintln!("tracking page, nginx: {}", page_nginx.cell());
-    // Every request rendered from the store: what a page no one else opened
-    // in the last moments costs (a second server, its page cache off).
-    let page_rendered = {
-        let uncached = start_server(&[
-            ("MILEPOST_DEMO_REPLAY", "off"),
-            ("MILEPOST_SITE_ROOT", &site),
-            ("MILEPOST_PAGE_CACHE_MS", "off"),
-        ]);
-        let (_, url) = prepare_orders(&client, &uncached, orders).await;
-        wait_until_idle(&uncached).await;
-        wrk(&url, 64, seconds)
-    };
-    eprintln!("tracking page, every request rendered: {}", page_rendered.cell());
-    // Failed here means answered with anything but the 404.
-    let missing_ours = wrk(&format!("{}/no-such-page", server.base), 64, seconds).all_not_found();
-    let missing_nginx = wrk(&format!("{}/no-such-page", nginx.base), 64, seconds).all_not_found();
+    if runs("page") {
+        wait_until_idle(&server).await;
+        let page_ours = wrk(&page_url, 64, seconds);
+        eprintln!("tracking page, Milepost: {}", page_ours.cell());
+        let page_nginx = wrk(&format!("{}/page", nginx.base), 64, seconds);
+        eprintln!("tracking page, nginx: {}", page_nginx.cell());
+        // Every request rendered from the store: what a page no one else opened
+        // in the last moments costs (a second server, its page cache off).
+        let page_rendered = {
+            let uncached = start_server(&[
+                ("MILEPOST_DEMO_REPLAY", "off"),
+                ("MILEPOST_SITE_ROOT", site),
+                ("MILEPOST_PAGE_CACHE_MS", "off"),
+            ]);
+            let (_, url) = prepare_orders(client, &uncached, orders).await;
+            wait_until_idle(&uncached).await;
+            wrk(&url, 64, seconds)
+        };
+        eprintln!("tracking page, every request rendered: {}", page_rendered.cell());
+        // Failed here means answered with anything but the 404.
+        let missing_ours = wrk(&format!("{}/no-such-page", server.base), 64, seconds).all_not_found();
+        let missing_nginx = wrk(&format!("{}/no-such-page", nginx.base), 64, seconds).all_not_found();
+        rows.push(format!(
+            "| tracking page ({} bytes), wrk c=64 {seconds} s | {} | nginx, same bytes: {} | {} |",
+            page.len(),
+            page_ours.cell(),
+            page_nginx.cell(),
+            ratio(page_ours.requests_per_s, page_nginx.requests_per_s)
+        ));
+        rows.push(format!(
+            "| tracking page, page cache off (every request rendered) | {} | nginx, same bytes: {} | {} |",
+            page_rendered.cell(),
+            page_nginx.cell(),
+            ratio(page_rendered.requests_per_s, page_nginx.requests_per_s)
+        ));
+        rows.push(format!(
+            "| not-found page (a 404 expected), wrk c=64 {seconds} s | {} | nginx: {} | {} |",
+            missing_ours.cell(),
+            missing_nginx.cell(),
+            ratio(missing_ours.requests_per_s, missing_nginx.requests_per_s)
+        ));
+    }
+    if !runs("fan-out") {
+        return rows;
+    }
 
     // One SSE message as Milepost sends it for this order, for nchan's payload size.
     let detail: Value = client
@@ -563,20 +623,23 @@ async fn main() {
         .await
         .unwrap();
     let after = detail["events"].as_array().unwrap().iter().filter_map(|e| e["id"].as_i64()).max().unwrap_or(0);
-    let payload = first_message_size(&client, &format!("{page_url}/events?after={}", after - 1)).await;
+    let payload = first_message_size(client, &format!("{page_url}/events?after={}", after - 1)).await;
     let ours = Target::Milepost { server: &server, order: "SIDE-0".to_string(), token: token.clone() };
     let theirs = Target::Nchan { nginx: &nginx, payload };
-    let mut fan = Vec::new();
     for subscribers in [1_000, 10_000] {
         wait_until_idle(&server).await;
-        let a = fan_out(&client, &ours, after, subscribers, (subscribers, 5)).await;
+        let a = fan_out(client, &ours, after, subscribers, (subscribers, 5)).await;
         eprintln!("fan-out to {subscribers}, Milepost: {}", a.cell());
-        let b = fan_out(&client, &theirs, after, subscribers, (subscribers, 5)).await;
+        let b = fan_out(client, &theirs, after, subscribers, (subscribers, 5)).await;
         eprintln!("fan-out to {subscribers}, nchan: {}", b.cell());
-        fan.push((subscribers, a, b));
+        rows.push(format!(
+            "| SSE fan-out, {subscribers} subscribers, 5 messages of {payload} bytes | {} | nginx + nchan: {} | p99 {} |",
+            a.cell(),
+            b.cell(),
+            ratio(a.p99_ms, b.p99_ms)
+        ));
     }
 
-    // Before ingest adds hundreds of events to this order: the same page as above.
     eprintln!("tracking page with 5,000 open streams");
     let arrivals = Arc::new(Mutex::new(Vec::new()));
     let ready = Arc::new(Semaphore::new(0));
@@ -589,17 +652,23 @@ async fn main() {
     for stream in streams {
         stream.abort();
     }
+    rows.push(format!(
+        "| tracking page with 5,000 open SSE streams, wrk c=64 | {} | Rage, published, 2 vCPU: 5,000 req/s, p95 120 ms, 0 errors | {} |",
+        page_under_streams.cell(),
+        ratio(page_under_streams.requests_per_s, 5_000.0)
+    ));
+    rows
+}
 
-    // Ingest on a server of its own, the first one stopped: the page views
-    // counted above (KPI signals) are still being written behind its idle
-    // moments, and would be timed with ingest.
-    drop(nginx);
-    drop(server);
-    let server = start_server(&[("MILEPOST_DEMO_REPLAY", "off"), ("MILEPOST_SITE_ROOT", &site)]);
-    prepare_orders(&client, &server, orders).await;
+/// Ingest on a server of its own (a page server's KPI signals would still
+/// be written behind its idle moments, and timed with ingest), against
+/// SQLite's raw insert rate; the table's rows.
+async fn ingest_rows(client: &reqwest::Client, site: &str, orders: usize) -> Vec<String> {
+    let server = start_server(&[("MILEPOST_DEMO_REPLAY", "off"), ("MILEPOST_SITE_ROOT", site)]);
+    prepare_orders(client, &server, orders).await;
     wait_until_idle(&server).await;
     let (batch_rate, batch_latency) = ingest(
-        &client,
+        client,
         &server,
         4,
         40,
@@ -610,66 +679,26 @@ async fn main() {
     eprintln!("ingest, batches: {batch_rate:.0} events/s");
     wait_until_idle(&server).await;
     let (single_rate, single_latency) =
-        ingest(&client, &server, 16, 5_000, 1, move |i| event("single", i, orders)).await;
-    eprintln!("ingest, single: {single_rate:.0} events/s");
+        ingest(client, &server, 16, 5_000, 1, move |i| event("single", i, orders)).await;
+    eprintln!(
+        "ingest, single: {single_rate:.0} events/s, p50 {:.1} ms, p99 {:.1} ms",
+        percentile(&single_latency, 0.5),
+        percentile(&single_latency, 0.99)
+    );
     let raw_dir = tempfile::tempdir().unwrap();
     let (raw_batch_bare, raw_batch_indexed) = sqlite_raw(raw_dir.path(), 100_000, 1_000).await;
     let (raw_single_bare, raw_single_indexed) = sqlite_raw(raw_dir.path(), 10_000, 1).await;
-
-    println!("\n## Side by side (SQLite, release build; client and servers share the machine's 2 cores)\n");
-    println!("| path | Milepost | anchor | ratio |");
-    println!("|---|---|---|---|");
-    println!(
-        "| tracking page ({} bytes), wrk c=64 {seconds} s | {} | nginx, same bytes: {} | {} |",
-        page.len(),
-        page_ours.cell(),
-        page_nginx.cell(),
-        ratio(page_ours.requests_per_s, page_nginx.requests_per_s)
-    );
-    println!(
-        "| tracking page, page cache off (every request rendered) | {} | nginx, same bytes: {} | {} |",
-        page_rendered.cell(),
-        page_nginx.cell(),
-        ratio(page_rendered.requests_per_s, page_nginx.requests_per_s)
-    );
-    println!(
-        "| not-found page (a 404 expected), wrk c=64 {seconds} s | {} | nginx: {} | {} |",
-        missing_ours.cell(),
-        missing_nginx.cell(),
-        ratio(missing_ours.requests_per_s, missing_nginx.requests_per_s)
-    );
-    for (subscribers, a, b) in &fan {
-        println!(
-            "| SSE fan-out, {subscribers} subscribers, 5 messages of {payload} bytes | {} | nginx + nchan: {} | p99 {} |",
-            a.cell(),
-            b.cell(),
-            ratio(a.p99_ms, b.p99_ms)
-        );
-    }
-    println!(
-        "| ingest, 1,000-event batches, 4 clients | {batch_rate:.0} events/s, p99 {:.0} ms per request | SQLite raw, 1,000 rows per transaction: {raw_batch_bare:.0} rows/s bare, {raw_batch_indexed:.0} rows/s into `events` | {} of indexed |",
-        percentile(&batch_latency, 0.99),
-        ratio(batch_rate, raw_batch_indexed)
-    );
-    println!(
-        "| ingest, single events, 16 clients | {single_rate:.0} events/s, p50 {:.1} ms, p99 {:.1} ms | SQLite raw, one row per transaction: {raw_single_bare:.0} rows/s bare, {raw_single_indexed:.0} rows/s into `events` | {} of indexed |",
-        percentile(&single_latency, 0.5),
-        percentile(&single_latency, 0.99),
-        ratio(single_rate, raw_single_indexed)
-    );
-    println!(
-        "| tracking page with 5,000 open SSE streams, wrk c=64 | {} | Rage, published, 2 vCPU: 5,000 req/s, p95 120 ms, 0 errors | {} |",
-        page_under_streams.cell(),
-        ratio(page_under_streams.requests_per_s, 5_000.0)
-    );
-    match wasm_sizes(Path::new(&site)) {
-        Some((raw, gz, br)) => println!(
-            "| wasm bundle | {} KiB raw, {} KiB gzip, {} KiB brotli | the buyer page's whole first visit: <= 350 KB (`make bench-page`) | {} |",
-            raw / 1024,
-            gz / 1024,
-            br / 1024,
-            ratio(br as f64, 350.0 * 1024.0)
+    vec![
+        format!(
+            "| ingest, 1,000-event batches, 4 clients | {batch_rate:.0} events/s, p99 {:.0} ms per request | SQLite raw, 1,000 rows per transaction: {raw_batch_bare:.0} rows/s bare, {raw_batch_indexed:.0} rows/s into `events` | {} of indexed |",
+            percentile(&batch_latency, 0.99),
+            ratio(batch_rate, raw_batch_indexed)
         ),
-        None => println!("| wasm bundle | no precompressed release site in {site} (`make release`) | | |"),
-    }
+        format!(
+            "| ingest, single events, 16 clients | {single_rate:.0} events/s, p50 {:.1} ms, p99 {:.1} ms | SQLite raw, one row per transaction: {raw_single_bare:.0} rows/s bare, {raw_single_indexed:.0} rows/s into `events` | {} of indexed |",
+            percentile(&single_latency, 0.5),
+            percentile(&single_latency, 0.99),
+            ratio(single_rate, raw_single_indexed)
+        ),
+    ]
 }

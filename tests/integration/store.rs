@@ -83,6 +83,51 @@ async fn nothing_crosses_tenants() {
     assert!(matches!(claim, Err(StoreError::Invalid(_))), "{claim:?}");
 }
 
+/// A turn's groups on several orders are inserted together: each group
+/// still gets its own outcome, an event given for two orders is the
+/// first's (a duplicate for the second), and each order's status is its own.
+#[tokio::test]
+async fn groups_on_several_orders_are_appended_together_each_with_its_outcome() {
+    let app = spawn_app().await;
+    let tenant = tenant(&app.pool, "acme").await;
+    let a = order(&app.pool, tenant, "SO-1", None).await;
+    let b = order(&app.pool, tenant, "SO-2", None).await;
+    let to_b = shipment(&app.pool, b.id, "T2", vec![(b.lines[0], 10)]).await;
+    let now = Utc::now();
+    let for_a = [
+        event("carrier", "PICKED_UP", "x-1", now - Duration::hours(3), None),
+        event("carrier", "IN_TRANSIT", "x-2", now - Duration::hours(2), None),
+    ];
+    let for_b = [
+        event("carrier", "IN_TRANSIT", "x-2", now - Duration::hours(2), Some(to_b)),
+        event("carrier", "DELIVERED", "x-3", now, Some(to_b)),
+    ];
+    let groups = [(store::Destination::Order(a.id), &for_a[..]), (store::Destination::Order(b.id), &for_b[..])];
+    let outcomes = store::append_all(&app.pool, None, tenant, &groups).await.unwrap();
+    let [store::TrackedOutcome::Appended { order: first_order, outcome: first }, store::TrackedOutcome::Appended { order: second_order, outcome: second }] =
+        &outcomes[..]
+    else {
+        panic!("an outcome per group: {outcomes:?}")
+    };
+    assert_eq!((*first_order, *second_order), (a.id, b.id));
+    assert_eq!((first.inserted.len(), first.duplicates), (2, 0));
+    assert_eq!((second.inserted.len(), second.duplicates), (1, 1));
+    assert_eq!(second.stored[0], (first.inserted[1], false), "x-2 is the first group's");
+    if matches!(app.pool, store::Pool::Sqlite(_)) {
+        // PostgreSQL takes ids from a sequence in no promised row order.
+        assert!(
+            first.inserted[0] < first.inserted[1] && first.inserted[1] < second.inserted[0],
+            "ids in the order given"
+        );
+    }
+    let status = |order| {
+        let pool = app.pool.clone();
+        async move { store::order_snapshot(&pool, tenant, order).await.unwrap().order.status_milestone }
+    };
+    assert_eq!(status(a.id).await, Some(milepost::domain::Milestone::InTransit));
+    assert_eq!(status(b.id).await, Some(milepost::domain::Milestone::Delivered));
+}
+
 #[tokio::test]
 async fn the_database_runs_in_wal_mode_with_foreign_keys() {
     let app = spawn_app().await;
