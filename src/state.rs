@@ -122,14 +122,16 @@ impl AppState {
         let password_checks = Arc::new(tokio::sync::Semaphore::new(config.limits.password_checks));
         let rate_limits = Arc::new(crate::rate_limit::RateLimiters::new(&config.limits.rate_limits));
         let config_page_cache = config.limits.page_cache;
+        let config = Arc::new(config);
+        let hub = Hub::with_tracking_builder(crate::live::sse::tracking_builder(pool.clone(), config.clone()));
         AppState(Arc::new(Shared {
             leptos_options,
             site: Arc::new(site),
             pool,
             dictionary: Arc::new(StatusDictionary::global()),
             tenant_dictionaries: Mutex::default(),
-            config: Arc::new(config),
-            hub: Arc::default(),
+            config,
+            hub: Arc::new(hub),
             outbox: Arc::default(),
             promises: Arc::default(),
             blobs,

@@ -9,11 +9,13 @@ pub mod listener;
 pub mod page_cache;
 pub mod sse;
 
+use crate::domain::language::Language;
 use crate::domain::{EventId, OrderId, TenantId};
+use futures::future::BoxFuture;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio::sync::{broadcast, OnceCell};
+use tokio::sync::{broadcast, oneshot, OnceCell};
 
 /// How many updates a subscriber may fall behind before it must catch up
 /// from the store instead.
@@ -30,9 +32,31 @@ pub struct Update {
     /// without a new event (`last_event_id` is then 0).
     pub moved: bool,
     /// The tracking stream's message in each language (`Language::ALL`'s
-    /// order), built by the first subscriber that needs it.
+    /// order): built before the update is sent in the languages its
+    /// subscribers asked for, else by the first subscriber that needs it.
     pub tracking: [OnceCell<TrackingMessage>; 6],
 }
+
+impl Update {
+    fn new(tenant: TenantId, order: OrderId, last_event_id: EventId, moved: bool) -> Self {
+        Update { tenant, order, last_event_id, moved, tracking: Default::default() }
+    }
+
+    /// The tracking message in `language`, built by `build` unless it is
+    /// built already or being built. A failure is not kept: the next caller
+    /// tries again rather than everyone missing the update.
+    pub async fn tracking_message<F>(&self, language: Language, build: F) -> Option<TrackingMessage>
+    where
+        F: AsyncFnOnce() -> Option<TrackingMessage>,
+    {
+        let index = Language::ALL.iter().position(|l| *l == language).unwrap_or_default();
+        self.tracking[index].get_or_try_init(async || build().await.ok_or(())).await.ok().cloned()
+    }
+}
+
+/// Builds an order's tracking message in a language (from the store).
+pub type TrackingBuilder =
+    Box<dyn Fn(TenantId, OrderId, Language) -> BoxFuture<'static, Option<TrackingMessage>> + Send + Sync>;
 
 /// The customer view, framed as an SSE message, and the newest event id in
 /// it (the view may be newer than the update that asked for it).
@@ -48,6 +72,11 @@ pub struct Hub {
     /// When each order last changed, for caches of what was built from it
     /// (`server::page_cache`); forgotten after [`Hub::CHANGES_KEPT`].
     changed: Mutex<RecentChanges>,
+    /// With it, an update's tracking messages are built before it is sent.
+    /// Else each subscriber, woken by the update, would then wait for the
+    /// first one to build them and be woken a second time: twice the
+    /// wake-ups, 10,000 of them per update for 10,000 watchers.
+    tracking_builder: Option<Arc<TrackingBuilder>>,
 }
 
 /// A watched order: its subscribers, and its newest update (whose views,
@@ -55,6 +84,12 @@ pub struct Hub {
 struct Channel {
     sender: broadcast::Sender<Arc<Update>>,
     newest: Option<Arc<Update>>,
+    /// The languages its tracking streams show (`Language::ALL`'s order,
+    /// one bit each; kept while the channel lives).
+    languages: u8,
+    /// Done when the update sent before the one being built has gone out:
+    /// updates reach subscribers in the order they were published.
+    previous_sent: Option<oneshot::Receiver<()>>,
 }
 
 #[derive(Default)]
@@ -86,13 +121,31 @@ impl Hub {
         }
     }
 
+    pub fn with_tracking_builder(builder: TrackingBuilder) -> Self {
+        Hub { tracking_builder: Some(Arc::new(builder)), ..Hub::default() }
+    }
+
     pub fn subscribe(&self, order: OrderId) -> broadcast::Receiver<Arc<Update>> {
         let mut orders = self.orders.lock().expect("hub lock");
         orders
             .entry(order)
-            .or_insert_with(|| Channel { sender: broadcast::channel(BACKLOG).0, newest: None })
+            .or_insert_with(|| Channel {
+                sender: broadcast::channel(BACKLOG).0,
+                newest: None,
+                languages: 0,
+                previous_sent: None,
+            })
             .sender
             .subscribe()
+    }
+
+    /// A subscriber of `order` shows its tracking messages in `language`:
+    /// from now on they are built before an update is sent.
+    pub fn watch_in(&self, order: OrderId, language: Language) {
+        let index = Language::ALL.iter().position(|l| *l == language).unwrap_or_default();
+        if let Some(channel) = self.orders.lock().expect("hub lock").get_mut(&order) {
+            channel.languages |= 1 << index;
+        }
     }
 
     /// The update a subscriber of `order` that is behind `latest` catches
@@ -103,8 +156,7 @@ impl Hub {
     /// first.
     pub fn catch_up(&self, tenant: TenantId, order: OrderId, latest: EventId) -> Arc<Update> {
         let mut orders = self.orders.lock().expect("hub lock");
-        let fresh =
-            || Arc::new(Update { tenant, order, last_event_id: latest, moved: false, tracking: Default::default() });
+        let fresh = || Arc::new(Update::new(tenant, order, latest, false));
         let Some(channel) = orders.get_mut(&order) else { return fresh() };
         match &channel.newest {
             Some(newest) if newest.last_event_id >= latest => newest.clone(),
@@ -114,12 +166,12 @@ impl Hub {
 
     /// Called after commit. Cheap when nobody watches the order.
     pub fn publish(&self, tenant: TenantId, order: OrderId, last_event_id: EventId) {
-        self.send(Update { tenant, order, last_event_id, moved: false, tracking: Default::default() });
+        self.send(Update::new(tenant, order, last_event_id, false));
     }
 
     /// Called after a position that moves the order's vehicle is stored.
     pub fn publish_moved(&self, tenant: TenantId, order: OrderId) {
-        self.send(Update { tenant, order, last_event_id: EventId(0), moved: true, tracking: Default::default() });
+        self.send(Update::new(tenant, order, EventId(0), true));
     }
 
     fn send(&self, update: Update) {
@@ -127,14 +179,38 @@ impl Hub {
         self.record_change(order);
         let mut orders = self.orders.lock().expect("hub lock");
         let Some(channel) = orders.get_mut(&order) else { return };
+        if channel.sender.receiver_count() == 0 {
+            // Every subscriber has gone: forget the channel.
+            orders.remove(&order);
+            return;
+        }
         let update = Arc::new(update);
         // A moved vehicle changes the view without an event: the next
         // stream to catch up builds it anew.
         channel.newest = (!update.moved).then(|| update.clone());
-        if channel.sender.send(update).is_err() {
-            // Every subscriber has gone: forget the channel.
-            orders.remove(&order);
-        }
+        let Some(builder) = self.tracking_builder.clone() else {
+            let _ = channel.sender.send(update);
+            return;
+        };
+        let languages = channel.languages;
+        let sender = channel.sender.clone();
+        let (sent, next_sent) = oneshot::channel();
+        let previous_sent = channel.previous_sent.replace(next_sent);
+        // Publishing never waits for the build: it runs on its own task.
+        tokio::spawn(async move {
+            for (index, language) in Language::ALL.into_iter().enumerate() {
+                if languages & (1 << index) != 0 {
+                    let (tenant, order) = (update.tenant, update.order);
+                    update.tracking_message(language, async || builder(tenant, order, language).await).await;
+                }
+            }
+            if let Some(previous) = previous_sent {
+                // An error means the previous task ended without sending.
+                let _ = previous.await;
+            }
+            let _ = sender.send(update);
+            let _ = sent.send(());
+        });
     }
 
     pub fn watched_orders(&self) -> usize {
@@ -197,6 +273,33 @@ mod tests {
         let newer = hub.catch_up(TenantId(1), OrderId(1), EventId(9));
         assert_eq!(newer.last_event_id, EventId(9));
         assert!(Arc::ptr_eq(&newer, &hub.catch_up(TenantId(1), OrderId(1), EventId(9))));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn tracking_messages_are_built_before_updates_are_sent_in_order() {
+        use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+        let builds = Arc::new(AtomicUsize::new(0));
+        let counted = builds.clone();
+        let hub = Hub::with_tracking_builder(Box::new(move |_, _, _| {
+            let n = counted.fetch_add(1, SeqCst);
+            Box::pin(async move {
+                // The first build is the slowest: its update must still go first.
+                tokio::time::sleep(Duration::from_millis(if n == 0 { 50 } else { 1 })).await;
+                Some(TrackingMessage { last_event_id: n as i64, frame: Default::default() })
+            })
+        }));
+        let mut updates = hub.subscribe(OrderId(1));
+        hub.watch_in(OrderId(1), Language::French);
+        hub.publish(TenantId(1), OrderId(1), EventId(10));
+        hub.publish(TenantId(1), OrderId(1), EventId(11));
+        let french = Language::ALL.iter().position(|l| *l == Language::French).unwrap();
+        for expected in [10, 11] {
+            let update = updates.recv().await.unwrap();
+            assert_eq!(update.last_event_id, EventId(expected));
+            let built: Vec<usize> = (0..6).filter(|i| update.tracking[*i].initialized()).collect();
+            assert_eq!(built, [french], "built before it was sent, in the watched language only");
+        }
+        assert_eq!(builds.load(SeqCst), 2);
     }
 
     #[tokio::test]

@@ -3,7 +3,7 @@
 //! Both resume after `Last-Event-ID` (or `?after=`) from the store.
 
 use super::event_stream::{message, EventStream};
-use super::{Hub, TrackingMessage, Update};
+use super::{Hub, TrackingBuilder, TrackingMessage, Update};
 use crate::config::Config;
 use crate::domain::language::Language;
 use crate::domain::{EventId, OrderId, TenantId};
@@ -67,17 +67,26 @@ impl Resume {
 #[derive(Debug)]
 pub struct BadLastEventId;
 
+/// How the hub builds tracking messages before it sends an update.
+pub fn tracking_builder(pool: store::Pool, config: Arc<Config>) -> TrackingBuilder {
+    Box::new(move |tenant, order, language| {
+        let (pool, config) = (pool.clone(), config.clone());
+        Box::pin(async move { tracking_message(&pool, &config, tenant, order, language).await })
+    })
+}
+
 /// The customer view as a `tracking` message, whose id is the newest event
 /// the view includes.
 async fn tracking_message(
-    state: &Streams,
+    pool: &store::Pool,
+    config: &Config,
     tenant: TenantId,
     order: OrderId,
     language: Language,
 ) -> Option<TrackingMessage> {
     let view = async {
-        let tenant = crate::store::get_tenant(&state.pool, tenant).await?;
-        load_tracking_view(&state.pool, &state.config.map, &tenant, order, language).await
+        let tenant = crate::store::get_tenant(pool, tenant).await?;
+        load_tracking_view(pool, &config.map, &tenant, order, language).await
     };
     match view.await {
         Ok(view) => serde_json::to_string(&view).ok().map(|json| TrackingMessage {
@@ -91,12 +100,11 @@ async fn tracking_message(
     }
 }
 
-/// Built once per update for all its subscribers. A failure is not cached:
-/// the next subscriber tries again rather than everyone missing the update.
+/// Built once per update for all its subscribers (usually by the hub,
+/// before it sent the update).
 async fn shared_tracking_message(state: &Streams, update: &Update, language: Language) -> Option<TrackingMessage> {
-    let build = || async { tracking_message(state, update.tenant, update.order, language).await.ok_or(()) };
-    let index = Language::ALL.iter().position(|l| *l == language).unwrap_or_default();
-    update.tracking[index].get_or_try_init(build).await.ok().cloned()
+    let build = async || tracking_message(&state.pool, &state.config, update.tenant, update.order, language).await;
+    update.tracking_message(language, build).await
 }
 
 /// The buyer's live view of one order (`GET /t/{token}/events`, whose
@@ -119,6 +127,7 @@ pub fn tracking_event_stream(
             Ok(tenant) => tenant.languages().choose(requested.as_deref(), None, None),
             Err(_) => Language::English,
         };
+        state.hub.watch_in(target.order, language);
         let latest = store::latest_event_id(&state.pool, target.order).await.ok().flatten().map_or(0, |id| id.0);
         let mut sent = resume.map_or(latest, |id| id.0);
         if sent < latest {
@@ -148,7 +157,7 @@ pub fn tracking_event_stream(
                     }
                     Err(RecvError::Lagged(_)) => {
                         // Fell behind: the store has the truth.
-                        if let Some(built) = Box::pin(tracking_message(&state, target.tenant, target.order, language)).await {
+                        if let Some(built) = Box::pin(tracking_message(&state.pool, &state.config, target.tenant, target.order, language)).await {
                             sent = built.last_event_id;
                             yield built.frame;
                         }
