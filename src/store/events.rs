@@ -15,18 +15,6 @@ use sqlx::types::Json;
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-/// Rows per multi-row statement: at a few values a row, well under SQLite's
-/// 32,766 bound values and PostgreSQL's 65,535.
-const ROWS_PER_STATEMENT: usize = 500;
-
-/// Events per `INSERT`: fewer than [`ROWS_PER_STATEMENT`] because sqlx
-/// asks SQLite for each parameter's name when it binds, and SQLite finds a
-/// name by walking the statement's list of them, so binding costs the
-/// square of the parameters: at 500 events (5,000 values) the walk took
-/// 29 % of the server's samples under batch ingest (perf); at 32 events
-/// (320 values) it is under a tenth of a millisecond a statement.
-const ROWS_PER_INSERT: usize = 32;
-
 /// How long after its recording an event has surely committed on
 /// PostgreSQL (an id is taken before its transaction commits).
 const SETTLE: chrono::Duration = chrono::Duration::seconds(5);
@@ -315,7 +303,7 @@ async fn insert_rows(
         groups.iter().flat_map(|(order, events)| events.iter().map(move |e| (*order, e))).collect();
     // Ids of the rows this call inserted, by (source, source event id).
     let mut created: HashMap<(String, String), EventId> = HashMap::with_capacity(rows.len());
-    for chunk in rows.chunks(ROWS_PER_INSERT) {
+    for chunk in rows.chunks(super::rows_per_statement(10)) {
         // The join and EXISTS keep an event from being attached to another
         // tenant's order or to a shipment or return of a different order.
         // CROSS JOIN keeps the rows in the order given on SQLite (its
@@ -421,7 +409,7 @@ async fn stored_ids(
     events: &[&NewEvent],
 ) -> Result<HashMap<(String, String), EventId>> {
     let mut ids = HashMap::with_capacity(events.len());
-    for chunk in events.chunks(ROWS_PER_STATEMENT) {
+    for chunk in events.chunks(super::rows_per_statement(2)) {
         let sql = format!(
             "SELECT id, source, source_event_id FROM events
              WHERE tenant_id = $1 AND (source, source_event_id) IN (VALUES {})",
@@ -453,7 +441,7 @@ pub(super) async fn recompute_status(tx: &mut super::Tx, order: OrderId) -> Resu
 /// once the transaction commits.
 async fn recompute_statuses(tx: &mut super::Tx, orders: &[OrderId], kept: Option<&StatusFacts>) -> Result<Read> {
     let mut read = Vec::new();
-    for chunk in orders.chunks(ROWS_PER_STATEMENT) {
+    for chunk in orders.chunks(super::rows_per_statement(2)) {
         recompute_chunk(tx, chunk, kept, &mut read).await?;
     }
     Ok(read)
@@ -552,35 +540,37 @@ async fn recompute_chunk(
             exception_since,
         });
     }
-    // One multi-row UPDATE for the orders and one for their shipments
+    // Multi-row UPDATEs for the orders and for their shipments
     // (`UPDATE … FROM (VALUES …)`: SQLite 3.33+ and PostgreSQL alike).
-    on_tx!(tx, |c| {
-        let sql = format!(
-            "UPDATE orders SET status_milestone = v.column2, status_headline = v.column3, open_exceptions = v.column4,
-                 last_event_at = v.column5, exception_since = v.column6, updated_at = $1
-             FROM (VALUES {}) AS v WHERE orders.id = v.column1",
-            super::value_rows(2, order_rows.len(), 6)
-        );
-        let mut query = sqlx::query(&sql).bind(now);
-        for row in &order_rows {
-            query = query
-                .bind(row.order)
-                .bind(row.milestone)
-                .bind(&row.headline)
-                .bind(&row.open_exceptions)
-                .bind(row.last_event_at)
-                .bind(row.exception_since);
-        }
-        query.execute(c).await.map(|r| r.rows_affected())
-    })?;
-    if !shipment_rows.is_empty() {
+    for chunk in order_rows.chunks(super::rows_per_statement(6)) {
+        on_tx!(tx, |c| {
+            let sql = format!(
+                "UPDATE orders SET status_milestone = v.column2, status_headline = v.column3, open_exceptions = v.column4,
+                     last_event_at = v.column5, exception_since = v.column6, updated_at = $1
+                 FROM (VALUES {}) AS v WHERE orders.id = v.column1",
+                super::value_rows(2, chunk.len(), 6)
+            );
+            let mut query = sqlx::query(&sql).bind(now);
+            for row in chunk {
+                query = query
+                    .bind(row.order)
+                    .bind(row.milestone)
+                    .bind(&row.headline)
+                    .bind(&row.open_exceptions)
+                    .bind(row.last_event_at)
+                    .bind(row.exception_since);
+            }
+            query.execute(c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    for chunk in shipment_rows.chunks(super::rows_per_statement(2)) {
         on_tx!(tx, |c| {
             let sql = format!(
                 "UPDATE shipments SET status_milestone = v.column2 FROM (VALUES {}) AS v WHERE shipments.id = v.column1",
-                super::value_rows(1, shipment_rows.len(), 2)
+                super::value_rows(1, chunk.len(), 2)
             );
             let mut query = sqlx::query(&sql);
-            for (id, milestone) in &shipment_rows {
+            for (id, milestone) in chunk {
                 query = query.bind(*id).bind(*milestone);
             }
             query.execute(c).await.map(|r| r.rows_affected())

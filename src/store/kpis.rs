@@ -479,14 +479,14 @@ pub struct SignalRow {
     pub at: DateTime<Utc>,
 }
 
-/// Writes signals in one transaction (a few hundred rows per statement).
+/// Writes signals in one transaction (multi-row statements).
 pub async fn record_signals(pool: &Pool, rows: &[SignalRow]) -> Result<()> {
     let mut tx = super::write_tx(pool).await?;
-    for chunk in rows.chunks(400) {
-        let values: Vec<String> = (0..chunk.len())
-            .map(|i| format!("(${}, ${}, ${}, ${})", 4 * i + 1, 4 * i + 2, 4 * i + 3, 4 * i + 4))
-            .collect();
-        let sql = format!("INSERT INTO kpi_signals (tenant_id, order_id, kind, at) VALUES {}", values.join(", "));
+    for chunk in rows.chunks(super::rows_per_statement(4)) {
+        let sql = format!(
+            "INSERT INTO kpi_signals (tenant_id, order_id, kind, at) VALUES {}",
+            super::value_rows(1, chunk.len(), 4)
+        );
         on_tx!(&mut tx, |c| {
             let mut q = sqlx::query(&sql);
             for row in chunk {

@@ -67,7 +67,7 @@ pub(super) async fn orders_heard(
     orders: &[OrderId],
 ) -> Result<std::collections::HashSet<OrderId>> {
     let mut heard = std::collections::HashSet::new();
-    for chunk in orders.chunks(500) {
+    for chunk in orders.chunks(super::rows_per_statement(1)) {
         let sql = format!(
             "SELECT o.id FROM orders o
              WHERE o.tenant_id = $1 AND o.id IN ({})

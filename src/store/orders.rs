@@ -340,7 +340,7 @@ pub async fn orders_by_number(
     numbers: &[&str],
 ) -> Result<std::collections::HashMap<String, NumberedOrder>> {
     let mut found = std::collections::HashMap::with_capacity(numbers.len());
-    for chunk in numbers.chunks(500) {
+    for chunk in numbers.chunks(super::rows_per_statement(1)) {
         let sql = format!(
             "SELECT o.order_number, o.id,
                     (SELECT CASE WHEN COUNT(*) = 1 THEN MIN(s.id) END FROM shipments s WHERE s.order_id = o.id)

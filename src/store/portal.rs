@@ -312,8 +312,7 @@ pub async fn returned_to_orders(pool: &Pool, tenant: TenantId, orders: &[OrderId
             .map(|s| format!("'{}'", s.code()))
             .collect();
     let mut found = Vec::new();
-    // Bound one by one, a few hundred at a time: under every backend's limit.
-    for chunk in orders.chunks(500) {
+    for chunk in orders.chunks(super::rows_per_statement(1)) {
         let sql = format!(
             "SELECT r.order_id, CAST(COALESCE(SUM(COALESCE(rl.counted, rl.quantity)), 0) AS BIGINT) AS units,
                     r.credit_amount_minor, r.credit_currency, r.credit_reference

@@ -128,6 +128,37 @@ async fn groups_on_several_orders_are_appended_together_each_with_its_outcome() 
     assert_eq!(status(b.id).await, Some(milepost::domain::Milestone::Delivered));
 }
 
+/// A turn touching more orders and shipments than one statement binds
+/// (`store::VALUES_PER_STATEMENT`) writes every event and every status.
+#[tokio::test]
+async fn a_turn_across_hundreds_of_orders_sets_every_status() {
+    let app = spawn_app().await;
+    let tenant = tenant(&app.pool, "acme").await;
+    let now = Utc::now();
+    let mut orders = Vec::new();
+    let mut events = Vec::new();
+    for i in 0..170 {
+        let placed = order(&app.pool, tenant, &format!("SO-{i}"), None).await;
+        let to = shipment(&app.pool, placed.id, &format!("T{i}"), vec![(placed.lines[0], 10)]).await;
+        let code = if i % 2 == 0 { "DELIVERED" } else { "IN_TRANSIT" };
+        events.push([event("carrier", code, &format!("x-{i}"), now, Some(to))]);
+        orders.push(placed.id);
+    }
+    let groups: Vec<_> =
+        orders.iter().zip(&events).map(|(order, events)| (store::Destination::Order(*order), &events[..])).collect();
+    let outcomes = store::append_all(&app.pool, None, tenant, &groups).await.unwrap();
+    assert_eq!(outcomes.len(), 170);
+    for (i, order) in orders.iter().enumerate() {
+        let snapshot = store::order_snapshot(&app.pool, tenant, *order).await.unwrap();
+        let expected = Some(match i % 2 {
+            0 => milepost::domain::Milestone::Delivered,
+            _ => milepost::domain::Milestone::InTransit,
+        });
+        assert_eq!((i, snapshot.events.len(), snapshot.order.status_milestone), (i, 1, expected));
+        assert_eq!(snapshot.shipments[0].status_milestone, expected, "order {i}'s shipment");
+    }
+}
+
 #[tokio::test]
 async fn the_database_runs_in_wal_mode_with_foreign_keys() {
     let app = spawn_app().await;
