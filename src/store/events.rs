@@ -477,26 +477,23 @@ async fn recompute_chunk(
             read[start..].iter().flat_map(|(order, facts, _)| facts.iter().map(|f| (*order, f.fact.clone()))).collect()
         }
     };
-    let shipments: Vec<(OrderId, i64)> = on_tx!(tx, |c| {
-        let sql = format!("SELECT order_id, id FROM shipments WHERE order_id IN ({list})");
+    // In one round trip: each order's shipments (a shipment id), and the
+    // orders with lines not yet shipped (no id).
+    let shipped: Vec<(OrderId, Option<i64>)> = on_tx!(tx, |c| {
+        let sql = format!(
+            "SELECT order_id, id FROM shipments WHERE order_id IN ({list})
+             UNION ALL
+             SELECT DISTINCT l.order_id, CAST(NULL AS BIGINT) FROM order_lines l
+             WHERE l.order_id IN ({list})
+               AND l.quantity - l.cancelled_quantity > COALESCE((SELECT SUM(quantity) FROM shipment_lines WHERE order_line_id = l.id), 0)"
+        );
         let mut query = sqlx::query_as(&sql);
         for order in orders {
             query = query.bind(*order);
         }
         query.fetch_all(c).await
     })?;
-    let outstanding: Vec<OrderId> = on_tx!(tx, |c| {
-        let sql = format!(
-            "SELECT DISTINCT l.order_id FROM order_lines l
-             WHERE l.order_id IN ({list})
-               AND l.quantity - l.cancelled_quantity > COALESCE((SELECT SUM(quantity) FROM shipment_lines WHERE order_line_id = l.id), 0)"
-        );
-        let mut query = sqlx::query_scalar(&sql);
-        for order in orders {
-            query = query.bind(*order);
-        }
-        query.fetch_all(c).await
-    })?;
+    let outstanding: Vec<OrderId> = shipped.iter().filter(|(_, id)| id.is_none()).map(|(order, _)| *order).collect();
 
     let now = Utc::now();
     let mut order_rows = Vec::with_capacity(orders.len());
@@ -506,7 +503,7 @@ async fn recompute_chunk(
         facts_of.entry(order).or_default().push(fact);
     }
     let mut shipments_of: HashMap<OrderId, Vec<i64>> = HashMap::new();
-    for (order, id) in shipments {
+    for (order, id) in shipped.into_iter().filter_map(|(order, id)| Some((order, id?))) {
         shipments_of.entry(order).or_default().push(id);
     }
     for &order in orders {
