@@ -14,13 +14,19 @@ endif
 setup:
 	@bash scripts/setup.sh
 
+## Every wasm build is split (`--split`): the app hydrates with
+## `hydrate_lazy`, so an unsplit build leaves a placeholder module name in the
+## JS and no page hydrates. scripts/check_split.py then fails the build if
+## any split file name the page or the loader asks for is missing.
 build: setup
-	cargo leptos build
+	cargo leptos build --split
+	python3 scripts/check_split.py target/site/pkg
 
 ## What a user deploys: optimised wasm, content-hashed file names (a year's
 ## immutable caching) and every static file precompressed (brotli, gzip).
 release: setup
-	LEPTOS_HASH_FILES=true cargo leptos build --release --precompress
+	LEPTOS_HASH_FILES=true cargo leptos build --release --precompress --split
+	python3 scripts/check_split.py target/site/pkg $(or $(CARGO_TARGET_DIR),target)/release/hash.txt
 
 ## Build for release, migrate ./data/milepost.db, load demo data if empty,
 ## serve on :3000.

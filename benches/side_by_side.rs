@@ -439,15 +439,16 @@ async fn sqlite_raw(dir: &Path, rows: usize, per_transaction: usize) -> (f64, f6
     (rates[0], rates[1])
 }
 
-/// Raw, gzip and brotli bytes of the release site's wasm (`make release`
-/// precompresses it; a debug site has no compressed files and no figures).
+/// Raw, gzip and brotli bytes of the release site's main wasm, the one
+/// every page loads (`make release` precompresses it; a debug site has no
+/// compressed files and no figures). The split build's other wasm files
+/// (`chunk_*`, `split_*`) are loaded only by the pages that need them.
 fn wasm_sizes(site: &Path) -> Option<(u64, u64, u64)> {
     let pkg = site.join("pkg");
-    let wasm: PathBuf = std::fs::read_dir(&pkg)
-        .ok()?
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| p.extension().is_some_and(|e| e == "wasm"))?;
+    let wasm: PathBuf = std::fs::read_dir(&pkg).ok()?.flatten().map(|e| e.path()).find(|p| {
+        p.extension().is_some_and(|e| e == "wasm")
+            && p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("milepost"))
+    })?;
     let size = |p: PathBuf| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
     let with = |ext: &str| {
         let mut name = wasm.clone().into_os_string();
@@ -538,7 +539,7 @@ async fn main() {
     }
     rows.push(match wasm_sizes(Path::new(&site)) {
         Some((raw, gz, br)) => format!(
-            "| wasm bundle | {} KiB raw, {} KiB gzip, {} KiB brotli | the buyer page's whole first visit: <= 350 KB (`make bench-page`) | {} |",
+            "| wasm bundle (main) | {} KiB raw, {} KiB gzip, {} KiB brotli | the buyer page's whole first visit: <= 350 KB (`make bench-page`) | {} |",
             raw / 1024,
             gz / 1024,
             br / 1024,

@@ -83,7 +83,8 @@ pub mod token;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(ui::app::App);
+    // Lazy routes hydrate only once their chunk has loaded.
+    leptos::mount::hydrate_lazy(ui::app::App);
 }
 #[cfg(feature = "ssr")]
 pub mod rate_limit;

@@ -22,7 +22,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, SsrMode,
+    lazy_route, path, Lazy, LazyRoute, SsrMode,
 };
 
 /// The HTML document around the app: the one every page shares
@@ -61,24 +61,211 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("/") view=HomePage/>
-                <Route path=path!("/status-dictionary") view=StatusDictionaryPage ssr=SsrMode::Async/>
+                <Route path=path!("/status-dictionary") view={Lazy::<StatusDictionaryRoute>::new()} ssr=SsrMode::Async/>
                 // Async: the whole page (and its 404 status) is decided before
                 // the first byte, so nothing shifts while it streams in.
                 <Route path=path!("/t/:token") view=TrackingPage ssr=SsrMode::Async/>
-                <Route path=path!("/login") view=SignInPage/>
-                <Route path=path!("/login/link/:token") view=SignInLinkPage ssr=SsrMode::Async/>
-                <Route path=path!("/portal/orders") view=OrdersPage ssr=SsrMode::Async/>
-                <Route path=path!("/portal/orders/:number") view=OrderPage ssr=SsrMode::Async/>
-                <Route path=path!("/portal/inbound") view=InboundPage ssr=SsrMode::Async/>
-                <Route path=path!("/portal/deliveries") view=DeliveriesPage ssr=SsrMode::Async/>
-                <Route path=path!("/portal/cs") view=SearchPage ssr=SsrMode::Async/>
-                <Route path=path!("/portal/cs/exceptions") view=ExceptionsPage ssr=SsrMode::Async/>
-                <Route path=path!("/portal/cs/returns") view=ReturnsPage ssr=SsrMode::Async/>
-                <Route path=path!("/portal/admin/users") view=PeoplePage ssr=SsrMode::Async/>
-                <Route path=path!("/portal/admin/edi") view=EdiPartnersPage ssr=SsrMode::Async/>
-                <Route path=path!("/portal/admin/returns") view=ReturnPolicyPage ssr=SsrMode::Async/>
-                <Route path=path!("/portal/dashboard") view=DashboardPage ssr=SsrMode::Async/>
+                <Route path=path!("/login") view={Lazy::<SignInRoute>::new()}/>
+                <Route path=path!("/login/link/:token") view={Lazy::<SignInLinkRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/portal/orders") view={Lazy::<OrdersRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/portal/orders/:number") view={Lazy::<OrderRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/portal/inbound") view={Lazy::<InboundRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/portal/deliveries") view={Lazy::<DeliveriesRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/portal/cs") view={Lazy::<SearchRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/portal/cs/exceptions") view={Lazy::<ExceptionsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/portal/cs/returns") view={Lazy::<ReturnsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/portal/admin/users") view={Lazy::<PeopleRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/portal/admin/edi") view={Lazy::<EdiPartnersRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/portal/admin/returns") view={Lazy::<ReturnPolicyRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/portal/dashboard") view={Lazy::<DashboardRoute>::new()} ssr=SsrMode::Async/>
             </Routes>
         </Router>
+    }
+}
+
+// Pages a buyer's tracking link never opens: each one's code is a lazy
+// route, split out of the main wasm by `cargo leptos build --split` and
+// fetched when the page is first shown (hydrated or navigated to). Their
+// data still comes from the page's own server function, inside the page.
+
+struct StatusDictionaryRoute;
+
+#[lazy_route]
+impl LazyRoute for StatusDictionaryRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <StatusDictionaryPage/> }.into_any()
+    }
+}
+
+struct SignInRoute;
+
+#[lazy_route]
+impl LazyRoute for SignInRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <SignInPage/> }.into_any()
+    }
+}
+
+struct SignInLinkRoute;
+
+#[lazy_route]
+impl LazyRoute for SignInLinkRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <SignInLinkPage/> }.into_any()
+    }
+}
+
+struct OrdersRoute;
+
+#[lazy_route]
+impl LazyRoute for OrdersRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <OrdersPage/> }.into_any()
+    }
+}
+
+struct OrderRoute;
+
+#[lazy_route]
+impl LazyRoute for OrderRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <OrderPage/> }.into_any()
+    }
+}
+
+struct InboundRoute;
+
+#[lazy_route]
+impl LazyRoute for InboundRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <InboundPage/> }.into_any()
+    }
+}
+
+struct DeliveriesRoute;
+
+#[lazy_route]
+impl LazyRoute for DeliveriesRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <DeliveriesPage/> }.into_any()
+    }
+}
+
+struct SearchRoute;
+
+#[lazy_route]
+impl LazyRoute for SearchRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <SearchPage/> }.into_any()
+    }
+}
+
+struct ExceptionsRoute;
+
+#[lazy_route]
+impl LazyRoute for ExceptionsRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <ExceptionsPage/> }.into_any()
+    }
+}
+
+struct ReturnsRoute;
+
+#[lazy_route]
+impl LazyRoute for ReturnsRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <ReturnsPage/> }.into_any()
+    }
+}
+
+struct PeopleRoute;
+
+#[lazy_route]
+impl LazyRoute for PeopleRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <PeoplePage/> }.into_any()
+    }
+}
+
+struct EdiPartnersRoute;
+
+#[lazy_route]
+impl LazyRoute for EdiPartnersRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <EdiPartnersPage/> }.into_any()
+    }
+}
+
+struct ReturnPolicyRoute;
+
+#[lazy_route]
+impl LazyRoute for ReturnPolicyRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <ReturnPolicyPage/> }.into_any()
+    }
+}
+
+struct DashboardRoute;
+
+#[lazy_route]
+impl LazyRoute for DashboardRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <DashboardPage/> }.into_any()
     }
 }

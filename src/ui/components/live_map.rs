@@ -16,7 +16,7 @@ pub fn LiveMap(last_mile: Signal<Option<LastMileView>>, texts: Signal<MapTexts>)
         let map = std::rc::Rc::new(std::cell::RefCell::new(browser::MapState::default()));
         Effect::new(move |_| {
             if let Some(view) = last_mile.get() {
-                browser::show(&map, view, texts.get_untracked());
+                leptos::task::spawn_local(show_map(map.clone(), view, texts.get_untracked()));
             }
         });
     }
@@ -70,6 +70,15 @@ pub struct MapTexts {
     pub label: String,
     pub vehicle: String,
     pub address: String,
+}
+
+/// Draws or moves the map. Lazy: the Leaflet bindings and the drawing are
+/// split out of the main wasm and fetched when a page first has a map to
+/// show (a van out for delivery), like Leaflet itself.
+#[cfg(feature = "hydrate")]
+#[lazy]
+fn show_map(map: std::rc::Rc<std::cell::RefCell<browser::MapState>>, view: LastMileView, texts: MapTexts) {
+    browser::show(&map, view, texts);
 }
 
 #[cfg(feature = "hydrate")]

@@ -3,6 +3,7 @@
 
 use crate::present::tracking_view::{PageTexts, UpdatesOffer};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -23,7 +24,11 @@ fn speaking(lang: Option<&str>) -> (crate::i18n::Translator, crate::domain::lang
     (crate::i18n::Translator::new(language, ""), language)
 }
 
+// `#[lazy]`: the browser's side of each call (the request, the answer's
+// decoding) is split out of the main wasm and fetched on the first submit;
+// most buyers never sign up.
 #[server(endpoint = "updates/request")]
+#[lazy]
 pub async fn request_updates(
     token: String,
     address: String,
@@ -55,6 +60,7 @@ pub async fn request_updates(
 }
 
 #[server(endpoint = "updates/confirm")]
+#[lazy]
 pub async fn confirm_updates(
     token: String,
     address: String,
@@ -83,23 +89,42 @@ fn unavailable(e: crate::store::StoreError) -> ServerFnError {
 
 /// `offer` is what the buyer would hear about, as a "when ..." clause that
 /// fits where the order is ("when your order arrives" once it is on the van).
+///
+/// Plain forms that post to the server functions, so they work before (and
+/// without) the wasm; once hydrated a submit calls the function in place.
+/// Not `ActionForm`: its form decoding and the server function client would
+/// sit in the main wasm, which every buyer downloads.
 #[component]
 pub fn UpdatesSignup(token: String, offer: UpdatesOffer, texts: PageTexts) -> impl IntoView {
-    let request = ServerAction::<RequestUpdates>::new();
+    let request = RwSignal::new(None::<Result<SignupStep, ServerFnError>>);
+    let confirm = RwSignal::new(None::<Result<SignupStep, ServerFnError>>);
     let unavailable_text = texts.updates_unavailable.clone();
     let unavailable_confirm = texts.updates_unavailable.clone();
     let lang = texts.lang.clone();
-    let confirm = ServerAction::<ConfirmUpdates>::new();
-    let step = move || match (confirm.value().get(), request.value().get()) {
+    let step = move || match (confirm.get(), request.get()) {
         (Some(Ok(SignupStep::Confirmed)), _) => Some(SignupStep::Confirmed),
         (_, Some(Ok(step))) => Some(step),
         (_, Some(Err(_))) => Some(SignupStep::Refused(unavailable_text.clone())),
         _ => None,
     };
-    let confirm_error = move || match confirm.value().get() {
+    let confirm_error = move || match confirm.get() {
         Some(Ok(SignupStep::Refused(message))) => Some(message),
         Some(Err(_)) => Some(unavailable_confirm.clone()),
         _ => None,
+    };
+    let on_request = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let [token, address, lang] = form_fields(&ev, ["token", "address", "lang"]);
+        leptos::task::spawn_local(async move {
+            request.set(Some(request_updates(token, address, Some(lang)).await));
+        });
+    };
+    let on_confirm = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let [token, address, code, lang] = form_fields(&ev, ["token", "address", "code", "lang"]);
+        leptos::task::spawn_local(async move {
+            confirm.set(Some(confirm_updates(token, address, code, Some(lang)).await));
+        });
     };
     let input = "mt-1 w-full rounded border border-slate-300 px-3 py-2";
     let button = "mt-3 rounded bg-[var(--brand)] px-4 py-2 font-medium text-[var(--brand-text)]";
@@ -117,7 +142,7 @@ pub fn UpdatesSignup(token: String, offer: UpdatesOffer, texts: PageTexts) -> im
                     <p class="mt-2 text-slate-700" role="status">{offer}</p>
                 }.into_any() }
                 Some(SignupStep::CodeSent(sent, address)) => { let token = code_token.clone(); let lang = code_lang.clone(); let confirm_error = confirm_error.clone(); view! {
-                    <ActionForm action=confirm>
+                    <form method="post" action=ConfirmUpdates::url() on:submit=on_confirm>
                         <p class="mt-2 text-slate-700" role="status">{sent}</p>
                         <input type="hidden" name="token" value=token/>
                         <input type="hidden" name="address" value=address/>
@@ -126,10 +151,10 @@ pub fn UpdatesSignup(token: String, offer: UpdatesOffer, texts: PageTexts) -> im
                         <input id="updates-code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="6" required class=input/>
                         {move || confirm_error().map(|m| view! { <p class="mt-2 text-sm text-red-700" role="alert">{m}</p> })}
                         <button type="submit" class=button>{text(|t| t.updates_confirm.clone())}</button>
-                    </ActionForm>
+                    </form>
                 }.into_any() }
                 other => { let token = token.clone(); let intro = intro.clone(); let lang = lang.clone(); view! {
-                    <ActionForm action=request>
+                    <form method="post" action=RequestUpdates::url() on:submit=on_request>
                         <p class="mt-2 text-sm text-slate-700">{intro}</p>
                         <input type="hidden" name="token" value=token/>
                         <input type="hidden" name="lang" value=lang/>
@@ -137,9 +162,19 @@ pub fn UpdatesSignup(token: String, offer: UpdatesOffer, texts: PageTexts) -> im
                         <input id="updates-address" name="address" autocomplete="email" required class=input/>
                         {match other { Some(SignupStep::Refused(m)) => Some(view! { <p class="mt-2 text-sm text-red-700" role="alert">{m}</p> }), _ => None }}
                         <button type="submit" class=button>{text(|t| t.updates_send_code.clone())}</button>
-                    </ActionForm>
+                    </form>
                 }.into_any() }
             }}
         </section>
     }
+}
+
+/// The submitted form's values of `names`, in that order ("" for a missing one).
+fn form_fields<const N: usize>(ev: &leptos::ev::SubmitEvent, names: [&str; N]) -> [String; N] {
+    use wasm_bindgen::JsCast;
+    let data = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
+        .and_then(|form| web_sys::FormData::new_with_form(&form).ok());
+    names.map(|name| data.as_ref().and_then(|d| d.get(name).as_string()).unwrap_or_default())
 }

@@ -21,7 +21,13 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 /// The tracking page for a token in the buyer's language, or `None` for
 /// every kind of bad token. `lang` is a choice made just now (the page's
 /// language menu); it is saved in a cookie for the next visit.
+///
+/// `#[lazy]`: the page comes with its data, so the browser calls this only
+/// for a language switch (or a client-side navigation to another link);
+/// the call's code, and a second decoder of the whole page for its answer,
+/// are split out of the main wasm and fetched then.
 #[server]
+#[lazy]
 pub async fn get_tracking(token: String, lang: Option<String>) -> Result<Option<TrackingPage>, ServerFnError> {
     use crate::i18n::Translator;
     use crate::present::tracking::{load_tracking_view, page_texts};
