@@ -49,14 +49,18 @@ impl Update {
     where
         F: AsyncFnOnce() -> Option<TrackingMessage>,
     {
-        let index = Language::ALL.iter().position(|l| *l == language).unwrap_or_default();
-        self.tracking[index].get_or_try_init(async || build().await.ok_or(())).await.ok().cloned()
+        self.tracking[slot(language)].get_or_try_init(async || build().await.ok_or(())).await.ok().cloned()
     }
+}
+
+/// Where a language's tracking message is kept in an update (`Language::ALL`'s order).
+fn slot(language: Language) -> usize {
+    Language::ALL.iter().position(|l| *l == language).unwrap_or_default()
 }
 
 /// Builds an order's tracking message in a language (from the store).
 pub type TrackingBuilder =
-    Box<dyn Fn(TenantId, OrderId, Language) -> BoxFuture<'static, Option<TrackingMessage>> + Send + Sync>;
+    Arc<dyn Fn(TenantId, OrderId, Language) -> BoxFuture<'static, Option<TrackingMessage>> + Send + Sync>;
 
 /// The customer view, framed as an SSE message, and the newest event id in
 /// it (the view may be newer than the update that asked for it).
@@ -76,7 +80,7 @@ pub struct Hub {
     /// Else each subscriber, woken by the update, would then wait for the
     /// first one to build them and be woken a second time: twice the
     /// wake-ups, 10,000 of them per update for 10,000 watchers.
-    tracking_builder: Option<Arc<TrackingBuilder>>,
+    tracking_builder: Option<TrackingBuilder>,
 }
 
 /// A watched order: its subscribers, and its newest update (whose views,
@@ -122,7 +126,7 @@ impl Hub {
     }
 
     pub fn with_tracking_builder(builder: TrackingBuilder) -> Self {
-        Hub { tracking_builder: Some(Arc::new(builder)), ..Hub::default() }
+        Hub { tracking_builder: Some(builder), ..Hub::default() }
     }
 
     pub fn subscribe(&self, order: OrderId) -> broadcast::Receiver<Arc<Update>> {
@@ -142,9 +146,8 @@ impl Hub {
     /// A subscriber of `order` shows its tracking messages in `language`:
     /// from now on they are built before an update is sent.
     pub fn watch_in(&self, order: OrderId, language: Language) {
-        let index = Language::ALL.iter().position(|l| *l == language).unwrap_or_default();
         if let Some(channel) = self.orders.lock().expect("hub lock").get_mut(&order) {
-            channel.languages |= 1 << index;
+            channel.languages |= 1 << slot(language);
         }
     }
 
@@ -280,7 +283,7 @@ mod tests {
         use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
         let builds = Arc::new(AtomicUsize::new(0));
         let counted = builds.clone();
-        let hub = Hub::with_tracking_builder(Box::new(move |_, _, _| {
+        let hub = Hub::with_tracking_builder(Arc::new(move |_, _, _| {
             let n = counted.fetch_add(1, SeqCst);
             Box::pin(async move {
                 // The first build is the slowest: its update must still go first.
@@ -292,7 +295,7 @@ mod tests {
         hub.watch_in(OrderId(1), Language::French);
         hub.publish(TenantId(1), OrderId(1), EventId(10));
         hub.publish(TenantId(1), OrderId(1), EventId(11));
-        let french = Language::ALL.iter().position(|l| *l == Language::French).unwrap();
+        let french = slot(Language::French);
         for expected in [10, 11] {
             let update = updates.recv().await.unwrap();
             assert_eq!(update.last_event_id, EventId(expected));

@@ -69,7 +69,7 @@ pub struct BadLastEventId;
 
 /// How the hub builds tracking messages before it sends an update.
 pub fn tracking_builder(pool: store::Pool, config: Arc<Config>) -> TrackingBuilder {
-    Box::new(move |tenant, order, language| {
+    Arc::new(move |tenant, order, language| {
         let (pool, config) = (pool.clone(), config.clone());
         Box::pin(async move { tracking_message(&pool, &config, tenant, order, language).await })
     })
