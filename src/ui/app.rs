@@ -87,185 +87,37 @@ pub fn App() -> impl IntoView {
 // route, split out of the main wasm by `cargo leptos build --split` and
 // fetched when the page is first shown (hydrated or navigated to). Their
 // data still comes from the page's own server function, inside the page.
+// One unit type per page, whose view is the page.
+macro_rules! lazy_routes {
+    ($($route:ident => $page:ident),* $(,)?) => {$(
+        struct $route;
 
-struct StatusDictionaryRoute;
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
 
-#[lazy_route]
-impl LazyRoute for StatusDictionaryRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <StatusDictionaryPage/> }.into_any()
-    }
+            fn view(_this: Self) -> AnyView {
+                view! { <$page/> }.into_any()
+            }
+        }
+    )*};
 }
 
-struct SignInRoute;
-
-#[lazy_route]
-impl LazyRoute for SignInRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <SignInPage/> }.into_any()
-    }
-}
-
-struct SignInLinkRoute;
-
-#[lazy_route]
-impl LazyRoute for SignInLinkRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <SignInLinkPage/> }.into_any()
-    }
-}
-
-struct OrdersRoute;
-
-#[lazy_route]
-impl LazyRoute for OrdersRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <OrdersPage/> }.into_any()
-    }
-}
-
-struct OrderRoute;
-
-#[lazy_route]
-impl LazyRoute for OrderRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <OrderPage/> }.into_any()
-    }
-}
-
-struct InboundRoute;
-
-#[lazy_route]
-impl LazyRoute for InboundRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <InboundPage/> }.into_any()
-    }
-}
-
-struct DeliveriesRoute;
-
-#[lazy_route]
-impl LazyRoute for DeliveriesRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <DeliveriesPage/> }.into_any()
-    }
-}
-
-struct SearchRoute;
-
-#[lazy_route]
-impl LazyRoute for SearchRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <SearchPage/> }.into_any()
-    }
-}
-
-struct ExceptionsRoute;
-
-#[lazy_route]
-impl LazyRoute for ExceptionsRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <ExceptionsPage/> }.into_any()
-    }
-}
-
-struct ReturnsRoute;
-
-#[lazy_route]
-impl LazyRoute for ReturnsRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <ReturnsPage/> }.into_any()
-    }
-}
-
-struct PeopleRoute;
-
-#[lazy_route]
-impl LazyRoute for PeopleRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <PeoplePage/> }.into_any()
-    }
-}
-
-struct EdiPartnersRoute;
-
-#[lazy_route]
-impl LazyRoute for EdiPartnersRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <EdiPartnersPage/> }.into_any()
-    }
-}
-
-struct ReturnPolicyRoute;
-
-#[lazy_route]
-impl LazyRoute for ReturnPolicyRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <ReturnPolicyPage/> }.into_any()
-    }
-}
-
-struct DashboardRoute;
-
-#[lazy_route]
-impl LazyRoute for DashboardRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <DashboardPage/> }.into_any()
-    }
+lazy_routes! {
+    StatusDictionaryRoute => StatusDictionaryPage,
+    SignInRoute => SignInPage,
+    SignInLinkRoute => SignInLinkPage,
+    OrdersRoute => OrdersPage,
+    OrderRoute => OrderPage,
+    InboundRoute => InboundPage,
+    DeliveriesRoute => DeliveriesPage,
+    SearchRoute => SearchPage,
+    ExceptionsRoute => ExceptionsPage,
+    ReturnsRoute => ReturnsPage,
+    PeopleRoute => PeoplePage,
+    EdiPartnersRoute => EdiPartnersPage,
+    ReturnPolicyRoute => ReturnPolicyPage,
+    DashboardRoute => DashboardPage,
 }
